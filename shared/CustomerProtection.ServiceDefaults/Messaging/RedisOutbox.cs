@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CustomerProtection.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace CustomerProtection.ServiceDefaults.Messaging;
+
+/// <summary>
+/// A service's outbox: a Redis stream written in the same atomic step as the state change
+/// (architecture.md), drained by <see cref="OutboxRelay"/> with publisher confirms. Each entry
+/// keeps the trace context of the call that caused it, so the trace continues into every consumer.
+/// </summary>
+public sealed class RedisOutbox(string serviceName)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public RedisKey StreamKey { get; } = $"cp:{serviceName}:outbox";
+    public RedisKey LeaseKey { get; } = $"cp:{serviceName}:outbox:lease";
+
+    /// <summary>Wakes the relay right after a commit instead of at its next poll.</summary>
+    internal SemaphoreSlim Signal { get; } = new(0, int.MaxValue);
+
+    public void NotifyCommitted()
+    {
+        if (Signal.CurrentCount == 0)
+        {
+            Signal.Release();
+        }
+    }
+
+    /// <summary>The fields of one outbox entry for an event.</summary>
+    public static OutboxEntry Entry(object message) => new(
+        Guid.NewGuid().ToString("D"),
+        ContractTypes.NameOf(message.GetType()),
+        JsonSerializer.Serialize(message, message.GetType(), Json),
+        Activity.Current?.Id ?? "");
+}
+
+public sealed record OutboxEntry(string MessageId, string Type, string Body, string TraceParent);
+
+public static class RedisOutboxExtensions
+{
+    public static IServiceCollection AddRedisOutbox(this IServiceCollection services, string serviceName)
+    {
+        services.AddSingleton(new RedisOutbox(serviceName));
+        services.AddHostedService<OutboxRelay>();
+        return services;
+    }
+}
