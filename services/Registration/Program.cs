@@ -1,3 +1,19 @@
+using CustomerProtection;
+using CustomerProtection.Registration;
+using CustomerProtection.Registration.Consumers;
+using CustomerProtection.Registration.Grpc;
+using CustomerProtection.ServiceDefaults.Messaging;
+using MassTransit;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults(ResourceNames.Registration);
+builder.AddMessaging(ResourceNames.Registration, bus => bus.AddConsumers(typeof(EmployeeJoinedConsumer).Assembly));
+builder.AddRegistrationServices();
+
 var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapGrpcService<OrganizationReplicaService>();
+
 app.Run();

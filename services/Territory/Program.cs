@@ -1,3 +1,17 @@
+using CustomerProtection;
+using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Territory;
+using CustomerProtection.Territory.Grpc;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults(ResourceNames.Territory);
+builder.AddMessaging(ResourceNames.Territory);
+builder.AddTerritoryServices();
+
 var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapGrpcService<OrganizationDirectoryService>();
+
 app.Run();

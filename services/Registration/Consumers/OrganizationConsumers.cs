@@ -1,0 +1,71 @@
+using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Registration.Persistence;
+using MassTransit;
+
+namespace CustomerProtection.Registration.Consumers;
+
+// Territory's organisation events, copied into Registration's own keyspace: who is whose manager,
+// which branch auto-approves (P-2.1), which identities are dealers (P-6). Each copy keeps only the
+// newest version, so a redelivered or late event is a no-op.
+
+public sealed class RegionChangedConsumer(OrganizationReplicaStore store) : IConsumer<RegionChanged>
+{
+    public Task Consume(ConsumeContext<RegionChanged> context) =>
+        store.ApplyAsync(OrganizationReplicaStore.Region, context.Message.Region.RegionId, context.Message.Version, context.Message.Region);
+}
+
+public sealed class BranchChangedConsumer(OrganizationReplicaStore store) : IConsumer<BranchChanged>
+{
+    public Task Consume(ConsumeContext<BranchChanged> context) =>
+        store.ApplyAsync(OrganizationReplicaStore.Branch, context.Message.Branch.BranchId, context.Message.Version, context.Message.Branch);
+}
+
+public sealed class EmployeeJoinedConsumer(OrganizationReplicaStore store) : IConsumer<EmployeeJoined>
+{
+    public Task Consume(ConsumeContext<EmployeeJoined> context) =>
+        store.ApplyAsync(OrganizationReplicaStore.Employee, context.Message.Employee.EmployeeId, context.Message.Version, context.Message.Employee);
+}
+
+public sealed class EmployeeChangedConsumer(OrganizationReplicaStore store) : IConsumer<EmployeeChanged>
+{
+    public Task Consume(ConsumeContext<EmployeeChanged> context) =>
+        store.ApplyAsync(OrganizationReplicaStore.Employee, context.Message.Employee.EmployeeId, context.Message.Version, context.Message.Employee);
+}
+
+/// <summary>P-12 / C-9: the copy records the departure; the pool and access reactions build on it.</summary>
+public sealed class EmployeeLeftConsumer(OrganizationReplicaStore store) : IConsumer<EmployeeLeft>
+{
+    public Task Consume(ConsumeContext<EmployeeLeft> context) =>
+        store.ApplyAsync(OrganizationReplicaStore.Employee, context.Message.Employee.EmployeeId, context.Message.Version, context.Message.Employee);
+}
+
+public sealed class DealerAppointedConsumer(OrganizationReplicaStore store) : IConsumer<DealerAppointed>
+{
+    public Task Consume(ConsumeContext<DealerAppointed> context) => DealerCopy.ApplyAsync(store, context.Message.Dealer, context.Message.Version);
+}
+
+public sealed class DealerTerminatedConsumer(OrganizationReplicaStore store) : IConsumer<DealerTerminated>
+{
+    public Task Consume(ConsumeContext<DealerTerminated> context) => DealerCopy.ApplyAsync(store, context.Message.Dealer, context.Message.Version);
+}
+
+internal static class DealerCopy
+{
+    /// <summary>The copy and the P-6 identity lookup change together: an active dealer's identity is listed, a terminated one's is not.</summary>
+    public static async Task ApplyAsync(OrganizationReplicaStore store, DealerSnapshot dealer, long version)
+    {
+        var previous = await store.GetAsync<DealerSnapshot>(OrganizationReplicaStore.Dealer, dealer.DealerId);
+        var lookups = new List<(StackExchange.Redis.RedisKey, string, string)>();
+        if (previous is not null && previous.Value.IdentityKey != dealer.IdentityKey && previous.Value.IdentityKey.Length > 0)
+        {
+            lookups.Add((OrganizationReplicaStore.DealerIdentities, previous.Value.IdentityKey, ""));
+        }
+
+        if (dealer.IdentityKey.Length > 0)
+        {
+            lookups.Add((OrganizationReplicaStore.DealerIdentities, dealer.IdentityKey, dealer.Status == "active" ? dealer.DealerId : ""));
+        }
+
+        await store.ApplyAsync(OrganizationReplicaStore.Dealer, dealer.DealerId, version, dealer, [.. lookups]);
+    }
+}

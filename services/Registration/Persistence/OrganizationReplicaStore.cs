@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Registration.Persistence;
+
+/// <summary>
+/// Registration's copy of the organisation (architecture.md: no service reads another's keys).
+/// Each entry is a hash {v: Territory's version, d: JSON, trace: the trace id of the change}.
+/// A copy is replaced only by a newer version, in one script, so redelivered or reordered
+/// events change nothing (idempotent consumers).
+/// </summary>
+public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // KEYS[1] the copy, KEYS[2..] lookup hashes; ARGV: version, data, trace, then (field, value) per
+    // lookup, an empty value deleting the field.
+    private const string ApplyIfNewerScript =
+        """
+        local current = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+        if tonumber(ARGV[1]) <= current then return 0 end
+        redis.call('HSET', KEYS[1], 'v', ARGV[1], 'd', ARGV[2], 'trace', ARGV[3])
+        for i = 2, #KEYS do
+          local field = ARGV[2 + (i - 1) * 2]
+          local value = ARGV[3 + (i - 1) * 2]
+          if value == '' then
+            redis.call('HDEL', KEYS[i], field)
+          else
+            redis.call('HSET', KEYS[i], field, value)
+          end
+        end
+        return 1
+        """;
+
+    public const string Employee = "employee";
+    public const string Branch = "branch";
+    public const string Region = "region";
+    public const string Dealer = "dealer";
+
+    public static RedisKey Key(string kind, string id) => $"cp:registration:org:{kind}:{{{id}}}";
+
+    /// <summary>Identity key of every active dealer → dealer id (P-6: a dealer may not be filed as a customer).</summary>
+    public static readonly RedisKey DealerIdentities = "cp:registration:org:dealer-identities";
+
+    public async Task<string?> DealerWithIdentityAsync(string identityKey) =>
+        await redis.GetDatabase().HashGetAsync(DealerIdentities, identityKey);
+
+    /// <returns>True when this version was newer and is now the copy.</returns>
+    /// <param name="lookups">Hash fields kept with the copy in the same step (an empty value removes the field).</param>
+    public async Task<bool> ApplyAsync<T>(string kind, string id, long version, T snapshot, params (RedisKey Hash, string Field, string Value)[] lookups)
+    {
+        var keys = new List<RedisKey> { Key(kind, id) };
+        var args = new List<RedisValue> { version, JsonSerializer.Serialize(snapshot, Json), Activity.Current?.TraceId.ToHexString() ?? "" };
+        foreach (var (hash, field, value) in lookups)
+        {
+            keys.Add(hash);
+            args.Add(field);
+            args.Add(value);
+        }
+
+        return (int)await redis.GetDatabase().ScriptEvaluateAsync(ApplyIfNewerScript, [.. keys], [.. args]) == 1;
+    }
+
+    public async Task<Replica<T>?> GetAsync<T>(string kind, string id)
+    {
+        var values = await redis.GetDatabase().HashGetAsync(Key(kind, id), ["v", "d", "trace"]);
+        return values[0].IsNull
+            ? null
+            : new Replica<T>(JsonSerializer.Deserialize<T>((string)values[1]!, Json)!, (long)values[0], (string?)values[2] ?? "");
+    }
+}
+
+public sealed record Replica<T>(T Value, long Version, string SourceTraceId);

@@ -1,0 +1,59 @@
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using Grpc.Core;
+
+namespace CustomerProtection.Territory.Application;
+
+/// <summary>Create and rename regions (hq only).</summary>
+public sealed class ManageRegions(DirectoryStore store, TimeProvider time)
+{
+    public async Task<Versioned<Region>> CreateAsync(Caller caller, RegionInput input)
+    {
+        var violations = new List<FieldViolation>();
+        DirectoryRules.CheckId(violations, "id", input.Id);
+        DirectoryRules.CheckName(violations, "name", input.Name);
+        Conflicts.ThrowIfInvalid(violations);
+        Authorize(caller);
+
+        var region = new Region(input.Id, input.Name.Trim());
+        return await Conflicts.RetryAsync(async () =>
+        {
+            if (await store.GetRegionAsync(input.Id) is not null)
+            {
+                throw AlreadyExists("region", input.Id);
+            }
+
+            return (await store.CommitAsync(DirectoryChanges.Region(null, region, time.GetUtcNow())), new Versioned<Region>(region, 1));
+        });
+    }
+
+    public async Task<Versioned<Region>> UpdateAsync(Caller caller, RegionInput input, long expectedVersion)
+    {
+        var violations = new List<FieldViolation>();
+        DirectoryRules.CheckId(violations, "id", input.Id);
+        DirectoryRules.CheckName(violations, "name", input.Name);
+        Conflicts.ThrowIfInvalid(violations);
+        Authorize(caller);
+
+        return await Conflicts.RetryAsync(async () =>
+        {
+            var old = await store.GetRegionAsync(input.Id) ?? throw new EntityNotFoundException("region", input.Id);
+            Conflicts.ExpectVersion(expectedVersion, old.Version, $"region {input.Id}");
+            var next = old.Value with { Name = input.Name.Trim() };
+            return (await store.CommitAsync(DirectoryChanges.Region(old, next, time.GetUtcNow())), new Versioned<Region>(next, old.Version + 1));
+        });
+    }
+
+    private static void Authorize(Caller caller)
+    {
+        if (!DirectoryScopes.CanManageRegions(caller))
+        {
+            throw new ScopeDeniedException("只有总公司可以管理大区 / only hq manages regions");
+        }
+    }
+
+    internal static PolicyRefusalException AlreadyExists(string kind, string id) =>
+        new("ALREADY_EXISTS", $"{kind} {id} 已存在 / {kind} {id} already exists", new Dictionary<string, string> { ["id"] = id }, StatusCode.AlreadyExists);
+}

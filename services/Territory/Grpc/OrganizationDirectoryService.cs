@@ -1,0 +1,139 @@
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Application;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using CustomerProtection.Territory.V1;
+using Grpc.Core;
+using static CustomerProtection.Territory.Grpc.DirectoryMapping;
+
+namespace CustomerProtection.Territory.Grpc;
+
+/// <summary>Thin gRPC surface of the directory: map the request, call one use case, map the answer.</summary>
+public sealed class OrganizationDirectoryService(
+    ManageRegions regions,
+    ManageBranches branches,
+    ManageEmployees employees,
+    ManageDealers dealers,
+    ImportOrganization import,
+    QueryDirectory query) : OrganizationDirectory.OrganizationDirectoryBase
+{
+    public override async Task<V1.Region> CreateRegion(CreateRegionRequest request, ServerCallContext context) =>
+        ToProto(await regions.CreateAsync(Caller.From(context), new RegionInput(request.Id, request.Name)));
+
+    public override async Task<V1.Region> UpdateRegion(UpdateRegionRequest request, ServerCallContext context) =>
+        ToProto(await regions.UpdateAsync(Caller.From(context), new RegionInput(request.Id, request.Name), request.ExpectedVersion));
+
+    public override async Task<V1.Region> GetRegion(GetByIdRequest request, ServerCallContext context) =>
+        ToProto(await query.GetAsync<Domain.Region>(DirectoryKeys.Region, request.Id));
+
+    public override async Task<ListRegionsResponse> ListRegions(ListRequest request, ServerCallContext context)
+    {
+        var page = await query.RegionsAsync(Query(request));
+        return new ListRegionsResponse { Regions = { page.Items.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
+    }
+
+    public override async Task<V1.Branch> CreateBranch(CreateBranchRequest request, ServerCallContext context) =>
+        ToProto(await branches.CreateAsync(Caller.From(context), new BranchInput(
+            request.Id, request.RegionId, request.Name, BranchKind(request.Kind), request.Direct, request.ManagerId, request.AutoApproveFilings)));
+
+    public override async Task<V1.Branch> UpdateBranch(UpdateBranchRequest request, ServerCallContext context) =>
+        ToProto(await branches.UpdateAsync(Caller.From(context), new BranchUpdate(
+            request.Id,
+            request.HasName ? request.Name : null,
+            request.HasManagerId ? request.ManagerId : null,
+            request.HasAutoApproveFilings ? request.AutoApproveFilings : null,
+            request.ExpectedVersion)));
+
+    public override async Task<V1.Branch> GetBranch(GetByIdRequest request, ServerCallContext context) =>
+        ToProto(await query.GetAsync<Domain.Branch>(DirectoryKeys.Branch, request.Id));
+
+    public override async Task<ListBranchesResponse> ListBranches(ListRequest request, ServerCallContext context)
+    {
+        var page = await query.BranchesAsync(Query(request));
+        return new ListBranchesResponse { Branches = { page.Items.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
+    }
+
+    public override async Task<V1.Employee> CreateEmployee(CreateEmployeeRequest request, ServerCallContext context) =>
+        ToProto(await employees.CreateAsync(Caller.From(context), new EmployeeInput(
+            request.Id, request.Name, Role(request.Role), request.BranchId, request.RegionId, request.ManagerId, request.HireDate)));
+
+    public override async Task<V1.Employee> UpdateEmployee(UpdateEmployeeRequest request, ServerCallContext context)
+    {
+        if (request.Status == EmployeeStatus.Left)
+        {
+            throw new RequestValidationException(new FieldViolation("status", "离职请用 RecordEmployeeLeft / use RecordEmployeeLeft for a departure"));
+        }
+
+        return ToProto(await employees.UpdateAsync(Caller.From(context), new EmployeeUpdate(
+            request.Id,
+            request.HasName ? request.Name : null,
+            RoleOrNull(request.Role),
+            request.HasBranchId ? request.BranchId : null,
+            request.HasRegionId ? request.RegionId : null,
+            request.HasManagerId ? request.ManagerId : null,
+            Status(request.Status),
+            request.ExpectedVersion)));
+    }
+
+    public override async Task<V1.Employee> RecordEmployeeLeft(RecordEmployeeLeftRequest request, ServerCallContext context) =>
+        ToProto(await employees.RecordLeftAsync(Caller.From(context), request.Id, request.LeftOn, request.Reason));
+
+    public override async Task<V1.Employee> GetEmployee(GetByIdRequest request, ServerCallContext context) =>
+        ToProto(await query.GetAsync<Domain.Employee>(DirectoryKeys.Employee, request.Id));
+
+    public override async Task<ListEmployeesResponse> ListEmployees(ListRequest request, ServerCallContext context)
+    {
+        var page = await query.EmployeesAsync(Query(request));
+        return new ListEmployeesResponse { Employees = { page.Items.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
+    }
+
+    public override async Task<V1.Dealer> AppointDealer(AppointDealerRequest request, ServerCallContext context) =>
+        ToProto(await dealers.AppointAsync(Caller.From(context), new DealerInput(
+            request.Id, request.Name, request.BranchId, request.RegionId, DealerKind(request.Kind), request.TaxpayerId, request.InvoiceTitle)));
+
+    public override async Task<V1.Dealer> TerminateDealer(TerminateDealerRequest request, ServerCallContext context) =>
+        ToProto(await dealers.TerminateAsync(Caller.From(context), request.Id, request.Reason));
+
+    public override async Task<V1.Dealer> GetDealer(GetByIdRequest request, ServerCallContext context) =>
+        ToProto(await query.GetAsync<Domain.Dealer>(DirectoryKeys.Dealer, request.Id));
+
+    public override async Task<ListDealersResponse> ListDealers(ListRequest request, ServerCallContext context)
+    {
+        var page = await query.DealersAsync(Query(request));
+        return new ListDealersResponse { Dealers = { page.Items.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
+    }
+
+    public override async Task<ImportOrganizationResponse> ImportOrganization(ImportOrganizationRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        if (request.Content.Length > ImportDocument.MaxBytes)
+        {
+            throw new RequestValidationException(new FieldViolation("content", $"最大 {ImportDocument.MaxBytes} 字节 / at most {ImportDocument.MaxBytes} bytes"));
+        }
+
+        var document = request.Format switch
+        {
+            ImportFormat.Json => ImportDocument.ParseJson(request.Content.Span),
+            ImportFormat.Csv => ImportDocument.ParseCsv(request.Content.Span),
+            _ => throw new RequestValidationException(new FieldViolation("format", "json 或 csv / json or csv")),
+        };
+        var summary = await import.ExecuteAsync(caller, document);
+        return new ImportOrganizationResponse
+        {
+            Regions = ToProto(summary.Regions),
+            Branches = ToProto(summary.Branches),
+            Employees = ToProto(summary.Employees),
+            Dealers = ToProto(summary.Dealers),
+            EventsPublished = summary.EventsPublished,
+        };
+    }
+
+    private static DirectoryQuery Query(ListRequest request) => new(
+        request.PageSize,
+        request.PageToken,
+        string.IsNullOrEmpty(request.RegionId) ? null : request.RegionId,
+        string.IsNullOrEmpty(request.BranchId) ? null : request.BranchId,
+        RoleOrNull(request.Role),
+        Status(request.Status));
+}
