@@ -1,5 +1,6 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
+using CustomerProtection.Policy.Identity;
 using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.Domain;
@@ -35,23 +36,22 @@ public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
         var plan = Validate(doc, regions, branches, employees, dealers, today);
 
         var at = time.GetUtcNow();
-        var events = 0;
-        var regionCounts = await ApplyAsync(plan.Regions, id => store.GetRegionAsync(id), (old, next) => DirectoryChanges.Region(old, next, at), r => r.Id);
+        var regionCounts = await ApplyAsync(plan.Regions, id => store.GetRegionAsync(id), (old, next) => Task.FromResult(DirectoryChanges.Region(old, next, at)), r => r.Id);
         var branchCounts = await ApplyAsync(plan.Branches, id => store.GetBranchAsync(id), async (old, next) =>
             DirectoryChanges.Branch(old, next, (await store.GetRegionAsync(next.RegionId))!, at), b => b.Id);
         var employeeCounts = await ApplyAsync(plan.Employees, id => store.GetEmployeeAsync(id), (old, next) =>
-            DirectoryChanges.Employee(old, next, (s, v) => (old, next.Status) switch
+            Task.FromResult(DirectoryChanges.Employee(old, next, (s, v) => (old, next.Status) switch
             {
                 (null, _) => new EmployeeJoined(s, v, at),
                 ({ Value.Status: not EmployeeStatuses.Left }, EmployeeStatuses.Left) => new EmployeeLeft(s, "import", v, at),
-                _ => new EmployeeChanged(s, v, at),
-            }), e => e.Id);
+                _ => (object)new EmployeeChanged(s, v, at),
+            })), e => e.Id);
         var dealerCounts = await ApplyAsync(plan.Dealers, id => store.GetDealerAsync(id), async (old, next) =>
             DirectoryChanges.Dealer(old, next, CustomerIdentity.Key(next.TaxpayerId, next.InvoiceTitle),
                 next.Kind == DealerKinds.PointToArea ? await store.GetRegionAsync(next.RegionId) : null,
                 (s, v) => next.Status == DealerStatuses.Terminated ? new DealerTerminated(s, "import", v, at) : new DealerAppointed(s, v, at)), d => d.Id);
 
-        events = regionCounts.Created + regionCounts.Updated + branchCounts.Created + branchCounts.Updated
+        var events = regionCounts.Created + regionCounts.Updated + branchCounts.Created + branchCounts.Updated
             + employeeCounts.Created + employeeCounts.Updated + dealerCounts.Created + dealerCounts.Updated;
         return new ImportSummary(regionCounts, branchCounts, employeeCounts, dealerCounts, events);
     }
@@ -184,7 +184,7 @@ public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
     private async Task<ImportCounts> ApplyAsync<T>(
         List<T> items,
         Func<string, Task<Versioned<T>?>> load,
-        Func<Versioned<T>?, T, ValueTask<ServiceDefaults.Storage.AtomicChange>> change,
+        Func<Versioned<T>?, T, Task<ServiceDefaults.Storage.AtomicChange>> change,
         Func<T, string> id)
     {
         int created = 0, updated = 0, unchanged = 0;
@@ -210,12 +210,6 @@ public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
 
         return new ImportCounts(created, updated, unchanged);
     }
-
-    private Task<ImportCounts> ApplyAsync<T>(List<T> items, Func<string, Task<Versioned<T>?>> load, Func<Versioned<T>?, T, ServiceDefaults.Storage.AtomicChange> change, Func<T, string> id) =>
-        ApplyAsync(items, load, (old, next) => ValueTask.FromResult(change(old, next)), id);
-
-    private Task<ImportCounts> ApplyAsync<T>(List<T> items, Func<string, Task<Versioned<T>?>> load, Func<Versioned<T>?, T, Task<ServiceDefaults.Storage.AtomicChange>> change, Func<T, string> id) =>
-        ApplyAsync(items, load, async (old, next) => await change(old, next), id);
 
     private static void CheckUnique(List<FieldViolation> violations, IEnumerable<(string Label, string Id)> rows)
     {

@@ -1,5 +1,6 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
+using CustomerProtection.Policy.Identity;
 using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.Domain;

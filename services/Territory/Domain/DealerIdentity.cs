@@ -1,4 +1,5 @@
 using CustomerProtection.Policy;
+using CustomerProtection.Policy.Identity;
 using CustomerProtection.ServiceDefaults.Errors;
 
 namespace CustomerProtection.Territory.Domain;
@@ -15,14 +16,13 @@ public static class DealerIdentity
         string? normalised = null;
         if (!string.IsNullOrWhiteSpace(taxpayerId))
         {
-            var parsed = SocialCreditCode.Parse(taxpayerId);
-            if (parsed.IsValid)
+            if (SocialCreditCode.TryParse(taxpayerId, out var code, out var error))
             {
-                normalised = parsed.Code!.Value;
+                normalised = code.Value;
             }
             else
             {
-                violations.Add(new(prefix + "taxpayer_id", parsed.Error!));
+                violations.Add(new(prefix + "taxpayer_id", error));
             }
         }
 
