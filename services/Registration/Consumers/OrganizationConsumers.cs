@@ -49,7 +49,7 @@ public sealed class DealerTerminatedConsumer(OrganizationReplicaStore store) : I
     public Task Consume(ConsumeContext<DealerTerminated> context) => DealerCopy.ApplyAsync(store, context.Message.Dealer, context.Message.Version);
 }
 
-internal static class DealerCopy
+public static class DealerCopy
 {
     /// <summary>The copy and the P-6 identity lookup change together: an active dealer's identity is listed, a terminated one's is not.</summary>
     public static async Task ApplyAsync(OrganizationReplicaStore store, DealerSnapshot dealer, long version)
