@@ -76,7 +76,9 @@ public sealed class PolicyBookTests
 
         var calendar = Shipped;
         Assert.Equal(D("2026-01-30"), ProtectionRules.ForEvent(book, calendar, D("2025-12-31")).ProspectProtection(D("2025-12-31"), 0m, 0).LastDay);
-        Assert.Equal(D("2026-02-16"), ProtectionRules.ForEvent(book, calendar, D("2026-01-01")).ProspectProtection(D("2026-01-01"), 0m, 0).NominalLastDay);
+        var in2026 = ProtectionRules.ForEvent(book, calendar, D("2026-01-01")).ProspectProtection(D("2026-01-01"), 0m, 0);
+        Assert.Equal(D("2026-02-15"), in2026.NominalLastDay); // 45 days
+        Assert.Equal(D("2026-02-24"), in2026.LastDay); // rolled over the Spring Festival
     }
 
     [Fact]

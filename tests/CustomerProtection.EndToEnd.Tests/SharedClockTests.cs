@@ -1,0 +1,50 @@
+using CustomerProtection.Platform.V1;
+using CustomerProtection.ServiceDefaults.Security;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+[Collection(SystemCollection.Name)]
+public sealed class SharedClockTests(SystemFixture system)
+{
+    [Fact]
+    public async Task One_advance_moves_the_time_of_every_service()
+    {
+        var hq = system.As("HQ-1", Roles.Hq);
+        var before = await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), hq);
+
+        var moved = await new Clock.ClockClient(system.Channel(ResourceNames.Territory))
+            .AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(TimeSpan.FromDays(31)) }, hq);
+
+        Assert.True(moved.Controllable);
+        var expected = before.Offset.ToTimeSpan() + TimeSpan.FromDays(31);
+        Assert.True(moved.Offset.ToTimeSpan() >= expected);
+        foreach (var service in SystemFixture.Services)
+        {
+            var answer = await Eventually.GetAsync(async () =>
+            {
+                var t = await new Clock.ClockClient(system.Channel(service)).GetTimeAsync(new GetTimeRequest(), hq);
+                return t.Offset.ToTimeSpan() >= expected ? t : null;
+            }, $"{service} following the shared clock", TimeSpan.FromSeconds(10));
+            Assert.Equal(service, answer.Service);
+            Assert.True(answer.Now.ToDateTimeOffset() >= before.Now.ToDateTimeOffset() + TimeSpan.FromDays(31));
+        }
+    }
+
+    [Fact]
+    public async Task Only_hq_moves_the_clock()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new Clock.ClockClient(system.Channel(ResourceNames.Penalty))
+            .AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(TimeSpan.FromHours(1)) }, system.As("S1", Roles.Salesperson, "B-SH", "R-EAST")));
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_clock_never_moves_backwards()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await new Clock.ClockClient(system.Channel(ResourceNames.Arbitration))
+            .AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(TimeSpan.FromHours(-1)) }, system.As("HQ-1", Roles.Hq)));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using CustomerProtection.ServiceDefaults.Security;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>
+/// The real system, started once for the whole test run through the real AppHost (what users
+/// start is what the tests start): local redis-server and rabbitmq-server in fresh folders, the
+/// four services, a signing key of the test's own, and the controllable clock switched on.
+/// </summary>
+public sealed class SystemFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly Dictionary<string, GrpcChannel> _channels = [];
+
+    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    public DistributedApplication App { get; private set; } = null!;
+    public TimeSpan StartedIn { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CustomerProtection_AppHost>(
+        [
+            "--Infrastructure:Ephemeral=true",
+            "--Infrastructure:Mode=local",
+            $"--Auth:SigningKey={SigningKey}",
+            "--Clock:Controllable=true",
+        ]);
+        App = await builder.BuildAsync();
+        using var cts = new CancellationTokenSource(StartTimeout);
+        await App.StartAsync(cts.Token);
+        foreach (var service in Services)
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+        }
+
+        StartedIn = watch.Elapsed;
+    }
+
+    public static readonly string[] Services =
+        [ResourceNames.Registration, ResourceNames.Territory, ResourceNames.Arbitration, ResourceNames.Penalty];
+
+    public GrpcChannel Channel(string service)
+    {
+        lock (_channels)
+        {
+            if (!_channels.TryGetValue(service, out var channel))
+            {
+                channel = GrpcChannel.ForAddress(App.GetEndpoint(service, ResourceNames.GrpcEndpoint));
+                _channels[service] = channel;
+            }
+
+            return channel;
+        }
+    }
+
+    public string Token(string employeeId, string role, string? branch = null, string? region = null) =>
+        DevTokens.Mint(SigningKey, employeeId, role, branch, region, TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(1));
+
+    public static Metadata Bearer(string token) => new() { { "Authorization", "Bearer " + token } };
+
+    public Metadata As(string employeeId, string role, string? branch = null, string? region = null) =>
+        Bearer(Token(employeeId, role, branch, region));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<SystemFixture>
+{
+    public const string Name = "system";
+}
