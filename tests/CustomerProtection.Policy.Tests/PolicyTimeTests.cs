@@ -14,8 +14,8 @@ public sealed class PolicyTimeTests
         Assert.Equal(D("2026-02-15"), PolicyTime.Today(clock));
         Assert.Equal(Instant.FromUtc(2026, 2, 14, 16, 30), PolicyTime.Now(clock));
 
-        clock.Advance(TimeSpan.FromHours(-1));
-        Assert.Equal(D("2026-02-14"), PolicyTime.Today(clock));
+        var earlier = new FakeTimeProvider(new DateTimeOffset(2026, 2, 14, 15, 59, 59, TimeSpan.Zero));
+        Assert.Equal(D("2026-02-14"), PolicyTime.Today(earlier));
     }
 
     [Fact]

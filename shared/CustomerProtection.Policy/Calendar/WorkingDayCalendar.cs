@@ -271,9 +271,14 @@ public sealed class WorkingDayCalendar
         return new CalendarResult<LocalDate>(day, AnyYearWithoutData(date, day));
     }
 
-    /// <summary>True iff some date in [first, last] lies in a year without data.</summary>
+    /// <summary>True iff some date in [first, last] lies in a year without data (false for an empty range).</summary>
     public bool AnyYearWithoutData(LocalDate first, LocalDate last)
     {
+        if (first > last)
+        {
+            return false;
+        }
+
         for (var year = first.Year; year <= last.Year; year++)
         {
             if (!yearsWithData.Contains(year))

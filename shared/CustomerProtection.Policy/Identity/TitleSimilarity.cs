@@ -4,8 +4,9 @@ namespace CustomerProtection.Policy.Identity;
 /// <param name="NormalizedA">The first title, normalised (P-2.5).</param>
 /// <param name="NormalizedB">The second title, normalised.</param>
 /// <param name="Score">Weighted bigram Dice similarity, 0..1 (1 for equal titles).</param>
-/// <param name="QualifiersConflict">Both titles carry bracketed qualifiers and they differ
-/// (（上海）分公司 vs （北京）分公司): distinct entities, never near-duplicates.</param>
+/// <param name="QualifiersConflict">One title carries a bracketed qualifier that the other does not
+/// mention, neither in brackets nor in its name (（上海）分公司 vs （北京）分公司, or a parent vs its
+/// （上海）branch): distinct entities, never near-duplicates.</param>
 /// <param name="SharesCandidateKey">The titles share at least one <see cref="TitleSimilarity.CandidateKeys"/> key.</param>
 /// <param name="IsNearDuplicate">Listed for the secretary's review.</param>
 public sealed record TitleComparison(
@@ -30,8 +31,12 @@ public sealed record TitleComparison(
 /// legal-form word (有限公司, 股份, 分公司, 集团, 厂 …) weighs <see cref="WeakWeight"/>, any other 1.
 /// The score is the weighted Dice coefficient 2·Σ min(wA, wB) over shared bigrams / (ΣwA + ΣwB).</para>
 /// <para>Near-duplicate iff score ≥ <see cref="NearDuplicateThreshold"/> (0.75), the bracketed
-/// qualifiers do not conflict (both present and different, compared without 省市区县), and the titles
-/// share a candidate key. The last condition makes <see cref="CandidateKeys"/> an exact blocking
+/// qualifiers do not conflict, and the titles share a candidate key. Qualifiers conflict when one
+/// title has a bracketed qualifier (compared without 省市区县) that the other has neither in brackets
+/// nor anywhere in its text outside brackets: a branch or subsidiary (…（上海）分公司) is a distinct
+/// entity from its sibling (…（北京）分公司) and from its parent (P-2.5; linking them as a group is
+/// P-4.4's business), while 华光电子上海有限公司 — the same qualifier typed without brackets —
+/// still matches 华光电子（上海）有限公司. The last condition makes <see cref="CandidateKeys"/> an exact blocking
 /// scheme: every near-duplicate of a title is found among the titles sharing one of its keys.</para>
 /// </remarks>
 public static class TitleSimilarity
@@ -73,7 +78,7 @@ public static class TitleSimilarity
         var right = TitleProfile.Of(InvoiceTitle.Normalize(b));
 
         var score = left.Normalized.Length > 0 && left.Normalized == right.Normalized ? 1.0 : WeightedDice(left, right);
-        var conflict = left.Qualifiers.Count > 0 && right.Qualifiers.Count > 0 && !left.Qualifiers.SetEquals(right.Qualifiers);
+        var conflict = left.HasQualifierMissingFrom(right) || right.HasQualifierMissingFrom(left);
         var sharesKey = left.Keys.Overlaps(right.Keys);
         return new TitleComparison(
             left.Normalized,
@@ -137,6 +142,12 @@ public static class TitleSimilarity
 
         public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
 
+        // The text outside brackets without 省市区县, where a qualifier typed without brackets shows.
+        public string CoreWithoutAdministrative { get; private set; } = string.Empty;
+
+        public bool HasQualifierMissingFrom(TitleProfile other) =>
+            Qualifiers.Any(q => !other.Qualifiers.Contains(q) && !other.CoreWithoutAdministrative.Contains(q, StringComparison.Ordinal));
+
         public static TitleProfile Of(string normalized)
         {
             var profile = new TitleProfile(normalized);
@@ -177,6 +188,7 @@ public static class TitleSimilarity
                 profile.Keys.Add(ExactKeyPrefix + (core.Length > 0 ? core.ToString() : normalized));
             }
 
+            profile.CoreWithoutAdministrative = WithoutAdministrative(core.ToString());
             profile.TotalWeight = profile.Tokens.Values.Sum();
             return profile;
         }
@@ -184,7 +196,7 @@ public static class TitleSimilarity
         private void AddQualifier(string text)
         {
             // （上海）and（上海市）name the same place.
-            var key = string.Concat(text.Where(c => !IsAdministrative(c)));
+            var key = WithoutAdministrative(text);
             if (key.Length > 0)
             {
                 Qualifiers.Add(key);
@@ -240,6 +252,8 @@ public static class TitleSimilarity
                 Keys.Add(token);
             }
         }
+
+        private static string WithoutAdministrative(string text) => string.Concat(text.Where(c => !IsAdministrative(c)));
 
         private static bool IsAdministrative(char c) => c is '省' or '市' or '区' or '县';
     }
