@@ -1,0 +1,28 @@
+namespace CustomerProtection.Contracts.Registration;
+
+// Registration's facts about customers. They carry ids and business facts only, never clear
+// confidential values (C-2): contacts, phones and bank data stay in Registration.
+
+/// <summary>P-2.1/P-2.2: a filing was approved and announced; protection runs and the objection window is open.</summary>
+public sealed record FilingApproved(
+    string CustomerId,
+    string IdentityKey,
+    string InvoiceTitle,
+    string OwnerId,
+    string BranchId,
+    string? RegionId,
+    string Stage,
+    DateOnly ApprovedOn,
+    DateOnly LastProtectedDay,
+    DateOnly ObjectionWindowEnds,
+    string? PreviousOwnerId,
+    DateTimeOffset OccurredAt);
+
+/// <summary>P-3.5: protection ended without extension; the customer is free (or back in the pool).</summary>
+public sealed record ProtectionLapsed(string CustomerId, string IdentityKey, string FormerOwnerId, string BranchId, DateOnly LastProtectedDay, DateTimeOffset OccurredAt);
+
+/// <summary>X-3: a reminder due (owner 30/7/1 days, manager 7 days before the last protected day).</summary>
+public sealed record ProtectionReminderDue(string CustomerId, string RecipientId, string RecipientRole, int DaysBefore, DateOnly LastProtectedDay, DateTimeOffset OccurredAt);
+
+/// <summary>Owner or status changed: filing, transfer, pool, claim, reallocation, award.</summary>
+public sealed record OwnershipChanged(string CustomerId, string? FromOwnerId, string? ToOwnerId, string Status, string Reason, string? ByEmployeeId, DateTimeOffset OccurredAt);
