@@ -1,1 +1,42 @@
-var builder = DistributedApplication.CreateBuilder(args); builder.Build().Run();
+using System.Reflection;
+using CustomerProtection;
+using CustomerProtection.AppHost.Infrastructure;
+using CustomerProtection.AppHost.Services;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure first: Redis (system of record) and RabbitMQ, as containers or local processes.
+CustomerProtectionInfrastructure infrastructure;
+SharedServiceSettings settings;
+try
+{
+    infrastructure = builder.AddCustomerProtectionInfrastructure();
+    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data);
+}
+catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+{
+    // Run on its own (dotnet run): say what to do, no stack trace. Hosted by a test, the exception
+    // propagates to the test as it is.
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 1;
+}
+
+// Then the services; references give them connection strings and service discovery.
+var registration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Registration>(
+    ResourceNames.Registration, infrastructure, settings);
+
+var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
+        ResourceNames.Territory, infrastructure, settings)
+    .WithReference(registration); // asks Registration who owns a customer before a sale
+
+builder.AddCustomerProtectionService<Projects.CustomerProtection_Arbitration>(
+        ResourceNames.Arbitration, infrastructure, settings)
+    .WithReference(registration)
+    .WithReference(territory);
+
+builder.AddCustomerProtectionService<Projects.CustomerProtection_Penalty>(
+        ResourceNames.Penalty, infrastructure, settings)
+    .WithReference(territory);
+
+await builder.Build().RunAsync();
+return 0;

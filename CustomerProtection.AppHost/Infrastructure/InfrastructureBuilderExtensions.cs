@@ -1,0 +1,48 @@
+using Microsoft.Extensions.Configuration;
+
+namespace CustomerProtection.AppHost.Infrastructure;
+
+/// <summary>What the services need from the infrastructure: two connection-string resources and the data folder.</summary>
+internal sealed record CustomerProtectionInfrastructure(
+    IResourceBuilder<IResourceWithConnectionString> Redis,
+    IResourceBuilder<IResourceWithConnectionString> Messaging,
+    InfrastructureModeDecision Mode,
+    DataDirectory Data);
+
+internal static class InfrastructureBuilderExtensions
+{
+    /// <summary>
+    /// Redis (<see cref="ResourceNames.Redis"/>) and RabbitMQ (<see cref="ResourceNames.Messaging"/>) as containers
+    /// or as local processes (<c>Infrastructure:Mode</c>), with their data in the data folder.
+    /// Throws <see cref="InfrastructureSetupException"/> with a message that says what to install or configure.
+    /// </summary>
+    public static CustomerProtectionInfrastructure AddCustomerProtectionInfrastructure(this IDistributedApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var mode = InfrastructureModeResolver.Resolve(configuration, builder.ExecutionContext.IsPublishMode);
+
+        // Before anything is created on disk: a missing server is the most likely first-run problem.
+        var executables = mode.Mode == InfrastructureMode.Local ? LocalPrerequisites.Find(configuration) : null;
+
+        var data = DataDirectory.Open(
+            configuration[InfrastructureConfigKeys.DataDirectory],
+            configuration.GetStrictBool(InfrastructureConfigKeys.Ephemeral, defaultValue: false),
+            builder.AppHostDirectory);
+        builder.Services.AddDataDirectoryLifetime(data);
+
+        if (executables is null)
+        {
+            return new(
+                builder.AddContainerRedis(ResourceNames.Redis, persistent: !data.IsEphemeral),
+                builder.AddContainerRabbitMq(ResourceNames.Messaging, persistent: !data.IsEphemeral),
+                mode,
+                data);
+        }
+
+        return new(
+            builder.AddLocalRedis(ResourceNames.Redis, executables.RedisServer, data.Redis),
+            builder.AddLocalRabbitMq(ResourceNames.Messaging, executables, data.RabbitMq, data.InstanceId),
+            mode,
+            data);
+    }
+}

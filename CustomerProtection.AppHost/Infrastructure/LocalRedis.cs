@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerProtection.AppHost.Infrastructure;
+
+/// <summary>
+/// redis-server run by the AppHost. Same connection string shape as Aspire's RedisResource (<c>host:port</c>), so
+/// a service's <c>builder.AddRedisClient("redis")</c> cannot tell the difference.
+/// </summary>
+internal sealed class LocalRedisResource(string name, string command, string workingDirectory)
+    : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
+{
+    public const string PrimaryEndpointName = "tcp";
+
+    private EndpointReference? _primaryEndpoint;
+
+    public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName);
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+}
+
+internal static class LocalRedis
+{
+    public static string PidFile(string dataDirectory) => Path.Combine(dataDirectory, "redis.pid");
+
+    /// <summary>
+    /// Adds redis-server on a free loopback port (DCP picks it; it reaches the server as <c>--port</c>), with AOF on
+    /// and <c>appendfsync always</c> as the only durability (architecture.md: Redis is the system of record), and the
+    /// standard Redis health check so <c>WaitFor</c> waits until it answers.
+    /// </summary>
+    public static IResourceBuilder<LocalRedisResource> AddLocalRedis(
+        this IDistributedApplicationBuilder builder, string name, string redisServer, string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var redis = new LocalRedisResource(name, redisServer, dataDirectory);
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>
+        {
+            connectionString = await ((IResourceWithConnectionString)redis).GetConnectionStringAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new DistributedApplicationException($"The connection string of '{name}' was null.");
+        });
+
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet."),
+            name: healthCheckKey);
+
+        return builder.AddResource(redis)
+            .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp")
+            .WithArgs(context =>
+            {
+                context.Args.Add("--port");
+                context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("--bind");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("--protected-mode");
+                context.Args.Add("yes");
+                context.Args.Add("--dir");
+                context.Args.Add(dataDirectory);
+                context.Args.Add("--appendonly");
+                context.Args.Add("yes");
+                context.Args.Add("--appendfsync");
+                context.Args.Add("always");
+                // No RDB snapshots: the AOF is the durability, a second copy would only cost fork()s.
+                context.Args.Add("--save");
+                context.Args.Add("");
+                context.Args.Add("--pidfile");
+                context.Args.Add(PidFile(dataDirectory));
+            })
+            .WithHealthCheck(healthCheckKey);
+    }
+}

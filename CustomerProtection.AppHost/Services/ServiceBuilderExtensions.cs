@@ -1,0 +1,83 @@
+using System.Globalization;
+using CustomerProtection.AppHost.Infrastructure;
+
+namespace CustomerProtection.AppHost.Services;
+
+internal static class ServiceBuilderExtensions
+{
+    /// <summary>
+    /// Adds one CustomerProtection service with two Kestrel endpoints: <see cref="ResourceNames.HttpEndpoint"/>
+    /// (HTTP/1.1, the /health and /alive probes) and <see cref="ResourceNames.GrpcEndpoint"/> (HTTP/2 only, so gRPC
+    /// works in cleartext: h2c has no protocol negotiation). Both have scheme http, so service discovery hands out
+    /// <c>http://</c> URLs that a gRPC channel uses as h2c.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddCustomerProtectionService<TProject>(
+        this IDistributedApplicationBuilder builder,
+        string name,
+        CustomerProtectionInfrastructure infrastructure,
+        SharedServiceSettings settings)
+        where TProject : IProjectMetadata, new()
+    {
+        // No launch profile and no Kestrel section from appsettings: the endpoints below are the whole truth.
+        return builder.AddProject<TProject>(name, options =>
+            {
+                options.ExcludeLaunchProfile = true;
+                options.ExcludeKestrelEndpoints = true;
+            })
+            .WithHttpEndpoint(name: ResourceNames.HttpEndpoint)
+            .WithHttpEndpoint(name: ResourceNames.GrpcEndpoint)
+            .WithEndpoint(ResourceNames.GrpcEndpoint, endpoint => endpoint.Transport = "http2")
+            // Otherwise Aspire also sets ASPNETCORE_URLS for both, which Kestrel overrides with a warning.
+            .WithEndpointsInEnvironment(_ => false)
+            .WithKestrelEndpoint(ResourceNames.HttpEndpoint, "Http1")
+            .WithKestrelEndpoint(ResourceNames.GrpcEndpoint, "Http2")
+            .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint)
+            .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+            .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
+            .WithSharedSettings(settings);
+    }
+
+    private static IResourceBuilder<ProjectResource> WithKestrelEndpoint(
+        this IResourceBuilder<ProjectResource> builder, string endpointName, string protocols)
+    {
+        var endpoint = builder.GetEndpoint(endpointName);
+        return builder.WithEnvironment(context =>
+        {
+            // Locally DCP's proxy forwards to localhost; in a container the server must listen on every interface.
+            var host = context.ExecutionContext.IsRunMode ? "localhost" : "*";
+            context.EnvironmentVariables[$"Kestrel__Endpoints__{endpointName}__Url"] =
+                ReferenceExpression.Create($"http://{host}:{endpoint.Property(EndpointProperty.TargetPort)}");
+            context.EnvironmentVariables[$"Kestrel__Endpoints__{endpointName}__Protocols"] = protocols;
+        });
+    }
+
+    private static IResourceBuilder<ProjectResource> WithSharedSettings(
+        this IResourceBuilder<ProjectResource> builder, SharedServiceSettings settings)
+    {
+        // Aspire passes no environment name to projects; without it a service runs as Production.
+        builder.WithEnvironment("ASPNETCORE_ENVIRONMENT", settings.EnvironmentName)
+            .WithEnvironment(EnvironmentName(SharedConfigKeys.AuthAudience), settings.Audience)
+            .WithEnvironment(EnvironmentName(SharedConfigKeys.ControllableClock),
+                settings.ControllableClock.ToString(CultureInfo.InvariantCulture).ToLowerInvariant());
+
+        if (settings.Issuer is { } issuer)
+        {
+            builder.WithEnvironment(EnvironmentName(SharedConfigKeys.AuthIssuer), issuer);
+        }
+
+        if (settings.Authority is { } authority)
+        {
+            builder.WithEnvironment(EnvironmentName(SharedConfigKeys.AuthAuthority), authority);
+        }
+
+        if (settings.SigningKey is { } signingKey)
+        {
+            builder.WithEnvironment(EnvironmentName(SharedConfigKeys.AuthSigningKey), signingKey);
+        }
+
+        return builder;
+    }
+
+    /// <summary><c>Auth:SigningKey</c> → <c>Auth__SigningKey</c>, the environment form of a configuration key.</summary>
+    private static string EnvironmentName(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
+}

@@ -1,0 +1,36 @@
+using CustomerProtection.AppHost.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace CustomerProtection.AppHost.Services;
+
+/// <summary>Settings every service gets from the AppHost (keys from <see cref="SharedConfigKeys"/>).</summary>
+internal sealed record SharedServiceSettings(
+    string EnvironmentName,
+    string? Authority,
+    IResourceBuilder<ParameterResource>? SigningKey,
+    string? Issuer,
+    string Audience,
+    bool ControllableClock)
+{
+    public static SharedServiceSettings FromConfiguration(IDistributedApplicationBuilder builder, DataDirectory data)
+    {
+        var configuration = builder.Configuration;
+        var authority = configuration[SharedConfigKeys.AuthAuthority];
+        var audience = configuration[SharedConfigKeys.AuthAudience] is { Length: > 0 } a ? a : SharedConfigKeys.DefaultAudience;
+        var controllableClock = configuration.GetStrictBool(SharedConfigKeys.ControllableClock, defaultValue: false);
+
+        if (!string.IsNullOrWhiteSpace(authority))
+        {
+            // Production: tokens come from the company's OIDC provider; no key exists, the issuer is the authority's
+            // unless configured.
+            return new(builder.Environment.EnvironmentName, authority, SigningKey: null,
+                configuration[SharedConfigKeys.AuthIssuer], audience, controllableClock);
+        }
+
+        var key = DevSigningKey.Resolve(configuration[SharedConfigKeys.AuthSigningKey], data.Root);
+        // A secret parameter, so the dashboard masks it wherever it appears.
+        var keyParameter = builder.AddParameter("auth-signing-key", key, secret: true);
+        var issuer = configuration[SharedConfigKeys.AuthIssuer] is { Length: > 0 } i ? i : SharedConfigKeys.DefaultIssuer;
+        return new(builder.Environment.EnvironmentName, Authority: null, keyParameter, issuer, audience, controllableClock);
+    }
+}
