@@ -196,6 +196,7 @@ internal sealed class DataDirectory : IDisposable
 /// </summary>
 internal sealed class DataDirectoryLifetime(
     DataDirectory dataDirectory,
+    InfrastructureModeDecision mode,
     IHostApplicationLifetime lifetime,
     ILogger<DataDirectoryLifetime> logger) : IHostedService, IDisposable
 {
@@ -203,6 +204,9 @@ internal sealed class DataDirectoryLifetime(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        logger.LogInformation(
+            "Infrastructure: {Mode} ({Reason}); data folder: {Folder} ({Kind})",
+            mode.Mode, mode.Reason, dataDirectory.Root, dataDirectory.IsEphemeral ? "ephemeral, deleted at stop" : "persistent");
         lifetime.ApplicationStopped.Register(CleanUp);
         return Task.CompletedTask;
     }
@@ -240,9 +244,11 @@ internal sealed class DataDirectoryLifetime(
 
 internal static class DataDirectoryServiceCollectionExtensions
 {
-    public static IServiceCollection AddDataDirectoryLifetime(this IServiceCollection services, DataDirectory dataDirectory)
+    public static IServiceCollection AddDataDirectoryLifetime(
+        this IServiceCollection services, DataDirectory dataDirectory, InfrastructureModeDecision mode)
     {
         services.AddSingleton(dataDirectory);
+        services.AddSingleton(mode);
         services.AddHostedService<DataDirectoryLifetime>();
         return services;
     }

@@ -2,12 +2,13 @@ using Microsoft.Extensions.Configuration;
 
 namespace CustomerProtection.AppHost.Infrastructure;
 
-/// <summary>What the services need from the infrastructure: two connection-string resources and the data folder.</summary>
+/// <summary>What the services need from the infrastructure: two connection-string resources and the data folder
+/// (none when publishing: a deployment brings its own storage and secrets).</summary>
 internal sealed record CustomerProtectionInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IResourceBuilder<IResourceWithConnectionString> Messaging,
     InfrastructureModeDecision Mode,
-    DataDirectory Data);
+    DataDirectory? Data);
 
 internal static class InfrastructureBuilderExtensions
 {
@@ -21,6 +22,15 @@ internal static class InfrastructureBuilderExtensions
         var configuration = builder.Configuration;
         var mode = InfrastructureModeResolver.Resolve(configuration, builder.ExecutionContext.IsPublishMode);
 
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return new(
+                builder.AddContainerRedis(ResourceNames.Redis, persistent: true),
+                builder.AddContainerRabbitMq(ResourceNames.Messaging, persistent: true),
+                mode,
+                Data: null);
+        }
+
         // Before anything is created on disk: a missing server is the most likely first-run problem.
         var executables = mode.Mode == InfrastructureMode.Local ? LocalPrerequisites.Find(configuration) : null;
 
@@ -28,7 +38,7 @@ internal static class InfrastructureBuilderExtensions
             configuration[InfrastructureConfigKeys.DataDirectory],
             configuration.GetStrictBool(InfrastructureConfigKeys.Ephemeral, defaultValue: false),
             builder.AppHostDirectory);
-        builder.Services.AddDataDirectoryLifetime(data);
+        builder.Services.AddDataDirectoryLifetime(data, mode);
 
         if (executables is null)
         {

@@ -23,6 +23,16 @@ internal sealed class LocalRabbitMqResource(string name, string command, string 
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"amqp://{UserName}:{password}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+
+    // The same properties Aspire's RabbitMQServerResource offers (MESSAGING_HOST, _PORT, _USERNAME, _PASSWORD, _URI).
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+    [
+        new("Host", ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.Host)}")),
+        new("Port", ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.Port)}")),
+        new("Username", ReferenceExpression.Create($"{UserName}")),
+        new("Password", ReferenceExpression.Create($"{password}")),
+        new("Uri", ConnectionStringExpression),
+    ];
 }
 
 internal static class LocalRabbitMq

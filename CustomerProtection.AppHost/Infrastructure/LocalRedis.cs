@@ -17,6 +17,14 @@ internal sealed class LocalRedisResource(string name, string command, string wor
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+
+    // The same properties Aspire's RedisResource offers (REDIS_HOST, REDIS_PORT, REDIS_URI), minus the password.
+    IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
+    [
+        new("Host", ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.Host)}")),
+        new("Port", ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.Port)}")),
+        new("Uri", ReferenceExpression.Create($"redis://{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}")),
+    ];
 }
 
 internal static class LocalRedis

@@ -12,7 +12,9 @@ internal sealed record SharedServiceSettings(
     string Audience,
     bool ControllableClock)
 {
-    public static SharedServiceSettings FromConfiguration(IDistributedApplicationBuilder builder, DataDirectory data)
+    private const string SigningKeyParameterName = "auth-signing-key";
+
+    public static SharedServiceSettings FromConfiguration(IDistributedApplicationBuilder builder, DataDirectory? data)
     {
         var configuration = builder.Configuration;
         var authority = configuration[SharedConfigKeys.AuthAuthority];
@@ -27,10 +29,17 @@ internal sealed record SharedServiceSettings(
                 configuration[SharedConfigKeys.AuthIssuer], audience, controllableClock);
         }
 
+        var issuer = configuration[SharedConfigKeys.AuthIssuer] is { Length: > 0 } i ? i : SharedConfigKeys.DefaultIssuer;
+        if (data is null)
+        {
+            // Publishing without an authority: the key becomes a secret input of the deployment, never a file here.
+            return new(builder.Environment.EnvironmentName, Authority: null,
+                builder.AddParameter(SigningKeyParameterName, secret: true), issuer, audience, controllableClock);
+        }
+
         var key = DevSigningKey.Resolve(configuration[SharedConfigKeys.AuthSigningKey], data.Root);
         // A secret parameter, so the dashboard masks it wherever it appears.
-        var keyParameter = builder.AddParameter("auth-signing-key", key, secret: true);
-        var issuer = configuration[SharedConfigKeys.AuthIssuer] is { Length: > 0 } i ? i : SharedConfigKeys.DefaultIssuer;
+        var keyParameter = builder.AddParameter(SigningKeyParameterName, key, secret: true);
         return new(builder.Environment.EnvironmentName, Authority: null, keyParameter, issuer, audience, controllableClock);
     }
 }
