@@ -50,7 +50,8 @@ public static class ServiceDefaultsExtensions
             // Bad input is the caller's to fix: say what is wrong, never a stack trace.
             options.EnableDetailedErrors = false;
         });
-        builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+        // The gRPC health service reports the same checks as /health (one registry).
+        builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();
         return builder;
     }
