@@ -43,7 +43,9 @@ internal sealed class DataDirectory : IDisposable
 
     /// <summary>Where the folder lives when nothing is configured: the repo root, one level above the AppHost project.</summary>
     public static string DefaultPersistentRoot(string appHostDirectory) =>
-        Path.GetFullPath(Path.Combine(appHostDirectory, "..", ".data"));
+        Path.Combine(RepoRoot(appHostDirectory), ".data");
+
+    private static string RepoRoot(string appHostDirectory) => Path.GetFullPath(Path.Combine(appHostDirectory, ".."));
 
     public static string EphemeralBase => Path.Combine(Path.GetTempPath(), "customerprotection-apphost");
 
@@ -58,9 +60,10 @@ internal sealed class DataDirectory : IDisposable
             return new DataDirectory(root, isEphemeral: true, id, AcquireLock(root));
         }
 
+        // Relative paths are taken from the repo root: the AppHost's working directory depends on who starts it.
         var persistentRoot = string.IsNullOrWhiteSpace(configuredRoot)
             ? DefaultPersistentRoot(appHostDirectory)
-            : Path.GetFullPath(configuredRoot);
+            : Path.GetFullPath(configuredRoot, RepoRoot(appHostDirectory));
         Directory.CreateDirectory(persistentRoot);
         var stableId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(persistentRoot)))[..10];
         return new DataDirectory(persistentRoot, isEphemeral: false, stableId, AcquireLock(persistentRoot));
