@@ -1,13 +1,19 @@
 using CustomerProtection;
+using CustomerProtection.Penalty;
+using CustomerProtection.Penalty.Consumers;
+using CustomerProtection.Penalty.Grpc;
 using CustomerProtection.ServiceDefaults.Messaging;
+using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ResourceNames.Penalty);
-builder.AddMessaging(ResourceNames.Penalty);
+builder.AddMessaging(ResourceNames.Penalty, bus => bus.AddConsumers(typeof(ViolationDetectedConsumer).Assembly));
+builder.AddPenaltyServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapGrpcService<PenaltiesService>();
 
 app.Run();

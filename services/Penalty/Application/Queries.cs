@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Text;
+using CustomerProtection.Penalty.Domain;
+using CustomerProtection.Penalty.Persistence;
+using CustomerProtection.Policy;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using NodaTime;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Penalty.Application;
+
+/// <summary>A filter on fines: every given field must match. Dates are violation dates (Asia/Shanghai), inclusive.</summary>
+public sealed record FineQuery(string? EmployeeId, string? BranchId, string? RegionId, string? Status, string? Liability, string? From, string? To);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextPageToken);
+
+public sealed record StatusTotal(string Status, long Count, decimal Amount);
+
+/// <summary>Totals of a set of fines: standing (not overturned) amount, paid, outstanding, serious cases, and by status.</summary>
+public sealed record FineTotals(long Count, decimal Amount, decimal Paid, decimal Outstanding, long Serious, IReadOnlyList<StatusTotal> ByStatus);
+
+/// <summary>
+/// Reading fines and violations, each caller within their reach (<see cref="PenaltyScopes"/>):
+/// a filter is narrowed to the caller's region, branch or self, and asking for someone else's is
+/// PermissionDenied. Lists are newest first (by the violation's instant) and paged by a cursor.
+/// </summary>
+public sealed class QueryPenalties(PenaltyStore store)
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 500;
+    private const int ScanChunk = 500;
+
+    public async Task<Versioned<Fine>> GetFineAsync(Caller caller, string fineId)
+    {
+        var violations = new List<FieldViolation>();
+        ViolationReports.CheckId(violations, "fine_id", fineId, required: true);
+        Conflicts.ThrowIfInvalid(violations);
+        var fine = await store.GetFineAsync(fineId) ?? throw new EntityNotFoundException("fine", fineId);
+        return PenaltyScopes.CanSee(caller, fine.Value) ? fine : throw new ScopeDeniedException("无权查看该罚款 / not allowed to see this fine");
+    }
+
+    public async Task<(Versioned<Violation> Violation, IReadOnlyList<Versioned<Fine>> Fines)> GetViolationAsync(Caller caller, string violationId)
+    {
+        var violations = new List<FieldViolation>();
+        ViolationReports.CheckId(violations, "violation_id", violationId, required: true);
+        Conflicts.ThrowIfInvalid(violations);
+        var violation = await store.GetViolationAsync(violationId) ?? throw new EntityNotFoundException("violation", violationId);
+        if (!PenaltyScopes.CanSee(caller, violation.Value))
+        {
+            throw new ScopeDeniedException("无权查看该违规 / not allowed to see this violation");
+        }
+
+        return (violation, await store.GetFinesAsync(violation.Value.FineIds));
+    }
+
+    public async Task<Page<Versioned<Fine>>> ListFinesAsync(Caller caller, FineQuery query, int pageSize, string? pageToken)
+    {
+        var violations = new List<FieldViolation>();
+        var size = PageSize(violations, pageSize);
+        var after = DecodeToken(violations, pageToken);
+        var (filter, min, max) = Prepare(violations, caller, query);
+        var index = IndexFor(filter);
+        var items = new List<Versioned<Fine>>();
+        IndexEntry? last = after;
+        // Filters without an index are applied while reading on, so a page is full unless the end came.
+        while (items.Count < size)
+        {
+            var entries = await store.PageAsync(index, min, max, last, size);
+            if (entries.Count == 0)
+            {
+                return new Page<Versioned<Fine>>(items, null);
+            }
+
+            var fines = await store.GetFinesAsync([.. entries.Select(e => e.Id)]);
+            var byId = fines.ToDictionary(f => f.Value.Id, StringComparer.Ordinal);
+            foreach (var entry in entries)
+            {
+                last = entry;
+                if (byId.TryGetValue(entry.Id, out var fine) && Matches(caller, filter, fine.Value))
+                {
+                    items.Add(fine);
+                    if (items.Count == size)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (entries.Count < size && items.Count < size)
+            {
+                return new Page<Versioned<Fine>>(items, null);
+            }
+        }
+
+        return new Page<Versioned<Fine>>(items, EncodeToken(last!.Value));
+    }
+
+    /// <summary>Totals over every fine of the filter (read in chunks; the cost grows with the indexed set the filter picks).</summary>
+    public async Task<FineTotals> TotalsAsync(Caller caller, FineQuery query)
+    {
+        var violations = new List<FieldViolation>();
+        var (filter, min, max) = Prepare(violations, caller, query);
+        var index = IndexFor(filter);
+        var byStatus = FineStatuses.All.ToDictionary(s => s, _ => (Count: 0L, Amount: 0m));
+        long count = 0, serious = 0;
+        IndexEntry? last = null;
+        while (true)
+        {
+            var entries = await store.PageAsync(index, min, max, last, ScanChunk);
+            foreach (var fine in await store.GetFinesAsync([.. entries.Select(e => e.Id)]))
+            {
+                if (!Matches(caller, filter, fine.Value))
+                {
+                    continue;
+                }
+
+                count++;
+                serious += fine.Value.Serious ? 1 : 0;
+                var (c, a) = byStatus[fine.Value.Status];
+                byStatus[fine.Value.Status] = (c + 1, a + fine.Value.Amount);
+            }
+
+            if (entries.Count < ScanChunk)
+            {
+                break;
+            }
+
+            last = entries[^1];
+        }
+
+        var standing = byStatus.Where(s => FineStatuses.Stands(s.Key)).Sum(s => s.Value.Amount);
+        var paid = byStatus[FineStatuses.Paid].Amount;
+        return new FineTotals(count, standing, paid, standing - paid, serious,
+            [.. FineStatuses.All.Select(s => new StatusTotal(s, byStatus[s].Count, byStatus[s].Amount))]);
+    }
+
+    /// <summary>A branch's violation history, newest first, with each violation's fines.</summary>
+    public async Task<Page<(Versioned<Violation> Violation, IReadOnlyList<Versioned<Fine>> Fines)>> BranchViolationsAsync(
+        Caller caller, string branchId, string? from, string? to, int pageSize, string? pageToken)
+    {
+        var violations = new List<FieldViolation>();
+        ViolationReports.CheckId(violations, "branch_id", branchId, required: true);
+        var size = PageSize(violations, pageSize);
+        var after = DecodeToken(violations, pageToken);
+        var (min, max) = Period(violations, from, to);
+        Conflicts.ThrowIfInvalid(violations);
+        if (!PenaltyScopes.CanListBranch(caller, branchId))
+        {
+            throw new ScopeDeniedException("无权查看该分公司的违规记录 / not allowed to see this branch's violations");
+        }
+
+        var entries = await store.PageAsync(PenaltyKeys.ViolationsByBranch(branchId), min, max, after, size);
+        var found = await store.GetViolationsAsync([.. entries.Select(e => e.Id)]);
+        var visible = found.Where(v => PenaltyScopes.CanSee(caller, v.Value)).ToList();
+        var fines = await store.GetFinesAsync([.. visible.SelectMany(v => v.Value.FineIds)]);
+        var finesByViolation = fines.ToLookup(f => f.Value.ViolationId, StringComparer.Ordinal);
+        var items = visible.Select(v => (v, (IReadOnlyList<Versioned<Fine>>)[.. finesByViolation[v.Value.Id]])).ToList();
+        return new Page<(Versioned<Violation>, IReadOnlyList<Versioned<Fine>>)>(items, entries.Count == size ? EncodeToken(entries[^1]) : null);
+    }
+
+    /// <summary>Narrows the filter to what the caller may see; asking for more is PermissionDenied.</summary>
+    private static (FineQuery Filter, double Min, double Max) Prepare(List<FieldViolation> violations, Caller caller, FineQuery query)
+    {
+        ViolationReports.CheckId(violations, "filter.employee_id", query.EmployeeId, required: false);
+        ViolationReports.CheckId(violations, "filter.branch_id", query.BranchId, required: false);
+        ViolationReports.CheckId(violations, "filter.region_id", query.RegionId, required: false);
+        if (query.Status is not null && !FineStatuses.All.Contains(query.Status))
+        {
+            violations.Add(new("filter.status", "未知状态 / unknown status"));
+        }
+
+        var (min, max) = Period(violations, query.From, query.To, "filter.");
+        Conflicts.ThrowIfInvalid(violations);
+
+        var filter = caller.Role switch
+        {
+            Roles.Hq => query,
+            Roles.RegionalManager or Roles.RegionalSecretary => query with { RegionId = Narrow(query.RegionId, caller.RegionId, "region") },
+            Roles.BranchManager or Roles.BranchSecretary => query with { BranchId = Narrow(query.BranchId, caller.BranchId, "branch") },
+            _ => query with { EmployeeId = Narrow(query.EmployeeId, caller.EmployeeId, "employee") },
+        };
+        return (filter, min, max);
+    }
+
+    private static string Narrow(string? asked, string? own, string what)
+    {
+        if (own is null || (asked is not null && asked != own))
+        {
+            throw new ScopeDeniedException($"只能查看本人范围内的罚款（{what}）/ fines outside your {what} are not visible to you");
+        }
+
+        return own;
+    }
+
+    private static bool Matches(Caller caller, FineQuery filter, Fine fine) =>
+        (filter.EmployeeId is null || fine.EmployeeId == filter.EmployeeId)
+        && (filter.BranchId is null || fine.BranchId == filter.BranchId)
+        && (filter.RegionId is null || fine.RegionId == filter.RegionId)
+        && (filter.Status is null || fine.Status == filter.Status)
+        && (filter.Liability is null || fine.Liability == filter.Liability)
+        && PenaltyScopes.CanSee(caller, fine);
+
+    private static RedisKey IndexFor(FineQuery filter) => filter switch
+    {
+        { EmployeeId: { } employee } => PenaltyKeys.FinesByEmployee(employee),
+        { BranchId: { } branch } => PenaltyKeys.FinesByBranch(branch),
+        { RegionId: { } region } => PenaltyKeys.FinesByRegion(region),
+        _ => PenaltyKeys.AllFines,
+    };
+
+    /// <summary>Violation dates from..to (Asia/Shanghai, inclusive) as a score range of instants.</summary>
+    private static (double Min, double Max) Period(List<FieldViolation> violations, string? from, string? to, string prefix = "")
+    {
+        var min = double.NegativeInfinity;
+        var max = double.PositiveInfinity;
+        if (ParseDate(violations, prefix + "from", from) is { } start)
+        {
+            min = PenaltyKeys.Score(PolicyTime.StartOfDay(start).ToDateTimeOffset());
+        }
+
+        if (ParseDate(violations, prefix + "to", to) is { } end)
+        {
+            max = PenaltyKeys.Score(PolicyTime.StartOfDay(end.PlusDays(1)).ToDateTimeOffset()) - 1;
+        }
+
+        if (min > max)
+        {
+            violations.Add(new(prefix + "to", "不能早于起始日期 / must not be before from"));
+        }
+
+        return (min, max);
+    }
+
+    private static LocalDate? ParseDate(List<FieldViolation> violations, string field, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var parsed = NodaTime.Text.LocalDatePattern.Iso.Parse(text);
+        if (!parsed.Success)
+        {
+            violations.Add(new(field, "日期格式 yyyy-MM-dd / a date yyyy-MM-dd"));
+            return null;
+        }
+
+        return parsed.Value;
+    }
+
+    private static int PageSize(List<FieldViolation> violations, int pageSize)
+    {
+        if (pageSize is < 0 or > MaxPageSize)
+        {
+            violations.Add(new("page_size", $"1 到 {MaxPageSize} / between 1 and {MaxPageSize}"));
+        }
+
+        return pageSize <= 0 ? DefaultPageSize : pageSize;
+    }
+
+    private static string EncodeToken(IndexEntry entry) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(entry.Score.ToString("R", CultureInfo.InvariantCulture) + "|" + entry.Id));
+
+    private static IndexEntry? DecodeToken(List<FieldViolation> violations, string? token)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return null;
+        }
+
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split('|', 2);
+            if (parts.Length == 2 && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var score))
+            {
+                return new IndexEntry(parts[1], score);
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through to the field violation below.
+        }
+
+        violations.Add(new("page_token", "无效的分页标记 / not a page token from a previous answer"));
+        return null;
+    }
+}

@@ -1,0 +1,180 @@
+using CustomerProtection.Contracts.Violations;
+using CustomerProtection.Penalty.Application;
+using CustomerProtection.Penalty.Domain;
+using CustomerProtection.ServiceDefaults.Errors;
+using Google.Protobuf.WellKnownTypes;
+
+namespace CustomerProtection.Penalty.Grpc;
+
+/// <summary>Domain ↔ proto: names of statuses, liabilities and findings, money as decimal strings, dates as ISO.</summary>
+public static class PenaltyMapping
+{
+    public static V1.Fine ToProto(Versioned<Fine> versioned)
+    {
+        var fine = versioned.Value;
+        return new V1.Fine
+        {
+            Id = fine.Id,
+            ViolationId = fine.ViolationId,
+            RuleId = fine.RuleId,
+            Kind = fine.Kind,
+            Liability = Liability(fine.Liability),
+            EmployeeId = fine.EmployeeId,
+            BranchId = fine.BranchId ?? "",
+            RegionId = fine.RegionId ?? "",
+            Amount = Money.Format(fine.Amount),
+            MinAmount = Money.Format(fine.MinAmount),
+            MaxAmount = Money.Format(fine.MaxAmount),
+            Serious = fine.Serious,
+            Status = Status(fine.Status),
+            ViolationDate = Iso(fine.ViolationDate),
+            Basis = fine.Basis,
+            History =
+            {
+                fine.History.Select(s => new V1.FineStep
+                {
+                    Status = Status(s.Status),
+                    By = s.By,
+                    Role = s.Role,
+                    At = Timestamp.FromDateTimeOffset(s.At),
+                    Reason = s.Reason,
+                    Amount = Money.Format(s.Amount),
+                }),
+            },
+            Version = versioned.Version,
+        };
+    }
+
+    public static V1.Violation ToProto(Versioned<Violation> versioned, IReadOnlyList<Versioned<Fine>> fines)
+    {
+        var v = versioned.Value;
+        var proto = new V1.Violation
+        {
+            Id = v.Id,
+            RuleId = v.RuleId,
+            Kind = v.Kind,
+            Violator = new V1.Party
+            {
+                EmployeeId = v.Violator.EmployeeId,
+                Role = v.Violator.Role,
+                BranchId = v.Violator.BranchId ?? "",
+                RegionId = v.Violator.RegionId ?? "",
+                ManagerId = v.Violator.ManagerId ?? "",
+            },
+            InjuredEmployeeId = v.InjuredEmployeeId ?? "",
+            CustomerId = v.CustomerId ?? "",
+            CustomerIdentityKey = v.CustomerIdentityKey ?? "",
+            CustomerAnnualShipments = Money.Format(v.CustomerAnnualShipments),
+            OccurredAt = Timestamp.FromDateTimeOffset(v.OccurredAt),
+            ViolationDate = Iso(v.ViolationDate),
+            Findings =
+            {
+                v.Findings.Select(f => new V1.Finding
+                {
+                    ManagerFinding = Finding(f.ManagerFinding),
+                    CaseId = f.CaseId ?? "",
+                    Reason = f.Reason,
+                    By = f.By,
+                    At = Timestamp.FromDateTimeOffset(f.At),
+                    CustomerAnnualShipments = f.CustomerAnnualShipments is { } s ? Money.Format(s) : "",
+                }),
+            },
+            Serious = v.Serious,
+            ViolationsInWindow = v.ViolationsInWindow,
+            Fines = { fines.Select(ToProto) },
+            Version = versioned.Version,
+        };
+        if (v.Detection is { } detection)
+        {
+            proto.Detection = new V1.Detection { Source = detection.Source, Evidence = detection.Evidence, DetectedAt = Timestamp.FromDateTimeOffset(detection.DetectedAt) };
+        }
+
+        return proto;
+    }
+
+    public static V1.FineTotals ToProto(FineTotals totals) => new()
+    {
+        Count = totals.Count,
+        Amount = Money.Format(totals.Amount),
+        Paid = Money.Format(totals.Paid),
+        Outstanding = Money.Format(totals.Outstanding),
+        Serious = totals.Serious,
+        ByStatus = { totals.ByStatus.Select(s => new V1.StatusTotal { Status = Status(s.Status), Count = s.Count, Amount = Money.Format(s.Amount) }) },
+    };
+
+    public static FineQuery Query(V1.FineFilter? filter) => filter is null
+        ? new FineQuery(null, null, null, null, null, null, null)
+        : new FineQuery(
+            NullIfEmpty(filter.EmployeeId),
+            NullIfEmpty(filter.BranchId),
+            NullIfEmpty(filter.RegionId),
+            filter.Status == V1.FineStatus.Unspecified ? null : Status(filter.Status),
+            filter.Liability switch
+            {
+                V1.Liability.Violator => Liabilities.Violator,
+                V1.Liability.Manager => Liabilities.Manager,
+                _ => null,
+            },
+            NullIfEmpty(filter.From),
+            NullIfEmpty(filter.To));
+
+    public static string ManagerFinding(V1.ManagerFinding finding) => finding switch
+    {
+        V1.ManagerFinding.None => ManagerFindings.None,
+        V1.ManagerFinding.Negligent => ManagerFindings.Negligent,
+        V1.ManagerFinding.Involved => ManagerFindings.Involved,
+        V1.ManagerFinding.Inactive => ManagerFindings.Inactive,
+        _ => throw new RequestValidationException(new FieldViolation("manager_finding", "须指定 / required: none, negligent, involved or inactive")),
+    };
+
+    public static bool? Upheld(V1.AppealOutcome outcome) => outcome switch
+    {
+        V1.AppealOutcome.Upheld => true,
+        V1.AppealOutcome.Overturned => false,
+        _ => null,
+    };
+
+    private static V1.ManagerFinding Finding(string finding) => finding switch
+    {
+        ManagerFindings.None => V1.ManagerFinding.None,
+        ManagerFindings.Negligent => V1.ManagerFinding.Negligent,
+        ManagerFindings.Involved => V1.ManagerFinding.Involved,
+        ManagerFindings.Inactive => V1.ManagerFinding.Inactive,
+        _ => V1.ManagerFinding.Unspecified,
+    };
+
+    private static V1.Liability Liability(string liability) => liability switch
+    {
+        Liabilities.Violator => V1.Liability.Violator,
+        Liabilities.Manager => V1.Liability.Manager,
+        _ => V1.Liability.Unspecified,
+    };
+
+    private static V1.FineStatus Status(string status) => status switch
+    {
+        FineStatuses.Proposed => V1.FineStatus.Proposed,
+        FineStatuses.Confirmed => V1.FineStatus.Confirmed,
+        FineStatuses.Adjusted => V1.FineStatus.Adjusted,
+        FineStatuses.Appealed => V1.FineStatus.Appealed,
+        FineStatuses.Upheld => V1.FineStatus.Upheld,
+        FineStatuses.Overturned => V1.FineStatus.Overturned,
+        FineStatuses.Paid => V1.FineStatus.Paid,
+        _ => V1.FineStatus.Unspecified,
+    };
+
+    private static string Status(V1.FineStatus status) => status switch
+    {
+        V1.FineStatus.Proposed => FineStatuses.Proposed,
+        V1.FineStatus.Confirmed => FineStatuses.Confirmed,
+        V1.FineStatus.Adjusted => FineStatuses.Adjusted,
+        V1.FineStatus.Appealed => FineStatuses.Appealed,
+        V1.FineStatus.Upheld => FineStatuses.Upheld,
+        V1.FineStatus.Overturned => FineStatuses.Overturned,
+        V1.FineStatus.Paid => FineStatuses.Paid,
+        _ => throw new RequestValidationException(new FieldViolation("filter.status", "未知状态 / unknown status")),
+    };
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}
