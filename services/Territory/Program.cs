@@ -13,5 +13,8 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapGrpcService<OrganizationDirectoryService>();
+app.MapGrpcService<SalesLedgerService>();
+app.MapGrpcService<CrossRegionFilingsService>();
+app.MapGrpcService<PricingService>();
 
 app.Run();

@@ -1,11 +1,18 @@
+using CustomerProtection.Policy;
+using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.Application;
+using CustomerProtection.Territory.Clients;
 using CustomerProtection.Territory.Persistence;
+using CustomerProtection.Territory.Workers;
 
 namespace CustomerProtection.Territory;
 
 public static class TerritoryServices
 {
-    /// <summary>Territory's own parts: the directory store and its use cases.</summary>
+    /// <summary>Where Registration's gRPC endpoint is: Aspire service discovery of the <c>registration</c> resource's <c>grpc</c> endpoint.</summary>
+    public const string RegistrationAddressKey = "Territory:RegistrationAddress";
+
+    /// <summary>Territory's own parts: the directory, the sales side and their use cases.</summary>
     public static IHostApplicationBuilder AddTerritoryServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DirectoryStore>();
@@ -15,6 +22,47 @@ public static class TerritoryServices
         builder.Services.AddSingleton<ManageDealers>();
         builder.Services.AddSingleton<ImportOrganization>();
         builder.Services.AddSingleton<QueryDirectory>();
+
+        // P-14: the policy's numbers (P-10's 24 hours) as configured, versioned by effective date.
+        builder.Services.AddSingleton(PolicyBook.FromSettings(
+            builder.Configuration.GetSection(PolicySettings.SectionName).Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true)));
+
+        builder.Services.AddSingleton<SalesStore>();
+        builder.Services.AddSingleton<SaleFactsReader>();
+        builder.Services.AddSingleton<AuthorizeSale>();
+        builder.Services.AddSingleton<RecordSale>();
+        builder.Services.AddSingleton<QuerySales>();
+        builder.Services.AddSingleton<ManageServiceSupport>();
+        builder.Services.AddSingleton<ManageCrossRegionFilings>();
+        builder.Services.AddSingleton<EscalateOverdueFilings>();
+        builder.Services.AddSingleton<ManagePricing>();
+        builder.Services.AddHostedService<CrossRegionEscalationWorker>();
+
+        builder.AddRegistrationOwnership();
         return builder;
+    }
+
+    /// <summary>
+    /// Registration's Ownership service over gRPC. The call acts for the caller: it carries the
+    /// caller's bearer token, so Registration applies the caller's rights, not Territory's.
+    /// </summary>
+    private static void AddRegistrationOwnership(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHttpContextAccessor();
+        var address = builder.Configuration[RegistrationAddressKey] ?? $"http://_{CustomerProtection.ResourceNames.GrpcEndpoint}.{CustomerProtection.ResourceNames.Registration}";
+        builder.Services.AddGrpcClient<Ownership.OwnershipClient>(options => options.Address = new Uri(address))
+            .AddCallCredentials((_, metadata, services) =>
+            {
+                var authorization = services.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers.Authorization.ToString();
+                if (!string.IsNullOrEmpty(authorization))
+                {
+                    metadata.Add("Authorization", authorization);
+                }
+
+                return Task.CompletedTask;
+            })
+            // h2c inside the AppHost (ResourceNames.GrpcEndpoint); TLS outside a developer's machine.
+            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
+        builder.Services.AddSingleton<IOwnershipLookup, RegistrationOwnershipLookup>();
     }
 }

@@ -69,7 +69,7 @@ public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox out
 
     public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
 
-    private static Versioned<T>? Decode<T>(RedisValue[] values) =>
+    public static Versioned<T>? Decode<T>(RedisValue[] values) =>
         values[0].IsNull ? null : new Versioned<T>(JsonSerializer.Deserialize<T>((string)values[1]!, Json)!, (long)values[0]);
 
     public static string IdOf<T>(T value) => value switch

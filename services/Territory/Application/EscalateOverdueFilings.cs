@@ -1,0 +1,82 @@
+using CustomerProtection.Contracts.Territory;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+
+namespace CustomerProtection.Territory.Application;
+
+/// <summary>
+/// P-10: a filing the target region's secretary left unanswered for 24 hours escalates by itself to
+/// hq and the target regional manager: CrossRegionEscalated and their queues. Drained from the due
+/// queue; each item is leased (one replica handles it) and re-checked against the clock, and the
+/// escalation is guarded by the filing's version, so a late, early or repeated tick — or two
+/// replicas at once — escalate a filing exactly once.
+/// </summary>
+public sealed class EscalateOverdueFilings(SalesStore store, TimeProvider time)
+{
+    public const int BatchSize = 100;
+    private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    /// <returns>How many filings this call escalated.</returns>
+    public async Task<int> RunOnceAsync()
+    {
+        var escalated = 0;
+        foreach (var id in await store.FilingsDueAsync(time.GetUtcNow(), BatchSize))
+        {
+            var lease = SalesKeys.FilingEscalationLease(id);
+            if (!await store.TryLeaseAsync(lease, _instance, LeaseTime))
+            {
+                continue;
+            }
+
+            try
+            {
+                escalated += await EscalateAsync(id) ? 1 : 0;
+            }
+            finally
+            {
+                await store.ReleaseLeaseAsync(lease, _instance);
+            }
+        }
+
+        return escalated;
+    }
+
+    private async Task<bool> EscalateAsync(string id)
+    {
+        var filing = await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, id);
+        if (filing is null || filing.Value.Status != FilingStatuses.Pending)
+        {
+            // Answered or decided in time (or already escalated): nothing is due any more.
+            await store.RemoveDueAsync(id);
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        if (CrossRegionRules.Escalate(filing.Value, now) is not { } next)
+        {
+            return false;
+        }
+
+        var managers = (await store.Directory.PageAsync<Employee>(DirectoryKeys.Employee, DirectoryKeys.ByRegion(DirectoryKeys.Employee, next.TargetRegionId), null, QuerySales.MaxPageSize))
+            .Select(e => e.Value)
+            .Where(e => e.Role == Roles.RegionalManager && e.Status == EmployeeStatuses.Active)
+            .Select(e => e.Id)
+            .ToList();
+        var key = DirectoryKeys.Entity(SalesKeys.Filing, id);
+        var at = now.ToUnixTimeMilliseconds();
+        var change = new AtomicChange()
+            .Expect(key, filing.Version)
+            .Put(key, filing.Version + 1, DirectoryStore.Encode(next))
+            .IndexRemove(SalesKeys.FilingsDue, id)
+            .IndexRemove(SalesKeys.FilingsToConfirm(next.TargetRegionId), id)
+            .IndexAdd(SalesKeys.FilingsEscalated, id, at)
+            .IndexAdd(SalesKeys.FilingsEscalatedIn(next.TargetRegionId), id, at)
+            .Publish(new CrossRegionEscalated(next.Id, next.RequesterId, next.TargetRegionId, managers, next.IdentityKey, next.SubmittedAt, next.Deadline, now));
+
+        // A decision that slipped in since the read wins: the guard fails and nothing is escalated.
+        return (await store.Directory.CommitAsync(change)).Succeeded;
+    }
+}

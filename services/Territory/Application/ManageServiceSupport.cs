@@ -1,0 +1,107 @@
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using CustomerProtection.ServiceDefaults.Storage;
+using Grpc.Core;
+
+namespace CustomerProtection.Territory.Application;
+
+public sealed record ServiceSupportInput(string Id, CustomerRef Customer, string DeveloperId, string SupportingBranchId, string Fee, string ValidFrom, string? ValidUntil, string? Terms);
+
+/// <summary>
+/// P-4.3: the sale's credit stays with the salesperson who developed the customer; the local branch
+/// that serves the customer is paid for service support under a recorded agreement (hq, or the
+/// manager of the supporting branch's region or of the branch itself).
+/// </summary>
+public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
+{
+    public const int MaxTermsLength = 1000;
+
+    public async Task<ServiceSupportAgreement> RecordAsync(Caller caller, ServiceSupportInput input)
+    {
+        var violations = new List<FieldViolation>();
+        DirectoryRules.CheckId(violations, "id", input.Id);
+        DirectoryRules.CheckId(violations, "developer_id", input.DeveloperId);
+        DirectoryRules.CheckId(violations, "supporting_branch_id", input.SupportingBranchId);
+        var customer = Customers.Resolve(violations, "", input.Customer);
+        if (customer.IdentityKey is null && customer.TaxpayerId is null && customer.InvoiceTitle is null && customer.CustomerId is not null)
+        {
+            violations.Add(new("customer", "请给出开票资料（taxpayer_id 或 invoice_title）/ give the invoice identity (taxpayer_id or invoice_title)"));
+        }
+
+        var fee = Money.Parse(violations, "fee", input.Fee, Money.PriceScale);
+        var from = Dates.Parse(violations, "valid_from", input.ValidFrom, required: true);
+        var until = Dates.Parse(violations, "valid_until", input.ValidUntil);
+        if (from is { } f && until is { } u && u < f)
+        {
+            violations.Add(new("valid_until", "不能早于 valid_from / must not be before valid_from"));
+        }
+
+        if (input.Terms?.Length > MaxTermsLength)
+        {
+            violations.Add(new("terms", $"最长 {MaxTermsLength} 字 / at most {MaxTermsLength} characters"));
+        }
+
+        Conflicts.ThrowIfInvalid(violations);
+
+        var branch = await store.Directory.GetBranchAsync(input.SupportingBranchId)
+            ?? throw new RequestValidationException(new FieldViolation("supporting_branch_id", $"分公司 {input.SupportingBranchId} 不存在 / branch {input.SupportingBranchId} does not exist"));
+        var mayRecord = caller.IsHq
+            || (caller.Role == Roles.RegionalManager && caller.RegionId == branch.Value.RegionId)
+            || (caller.Role == Roles.BranchManager && caller.BranchId == branch.Value.Id);
+        if (!mayRecord)
+        {
+            throw new ScopeDeniedException($"无权为分公司 {branch.Value.Id} 登记服务支持协议 / not allowed to record support agreements for branch {branch.Value.Id}");
+        }
+
+        if (await store.Directory.GetEmployeeAsync(input.DeveloperId) is null)
+        {
+            throw new RequestValidationException(new FieldViolation("developer_id", $"员工 {input.DeveloperId} 不存在 / employee {input.DeveloperId} does not exist"));
+        }
+
+        var agreement = new ServiceSupportAgreement(input.Id, customer.IdentityKey!, input.DeveloperId, branch.Value.Id, fee!.Value, from!.Value, until,
+            string.IsNullOrWhiteSpace(input.Terms) ? null : input.Terms.Trim(), caller.EmployeeId, time.GetUtcNow());
+        var key = DirectoryKeys.Entity(SalesKeys.Support, agreement.Id);
+        var change = new AtomicChange()
+            .Expect(key, 0)
+            .Put(key, 1, DirectoryStore.Encode(agreement))
+            .IndexAdd(SalesKeys.SupportOfBranch(agreement.SupportingBranchId), agreement.Id, agreement.ValidFrom.DayNumber)
+            .IndexAdd(SalesKeys.SupportOfDeveloper(agreement.DeveloperId), agreement.Id, agreement.ValidFrom.DayNumber);
+        if (!(await store.Directory.CommitAsync(change)).Succeeded)
+        {
+            var existing = (await store.GetAsync<ServiceSupportAgreement>(SalesKeys.Support, input.Id))!.Value;
+            if (existing with { RecordedAt = agreement.RecordedAt, RecordedBy = agreement.RecordedBy } != agreement)
+            {
+                throw new PolicyRefusalException("ALREADY_EXISTS", $"协议 {input.Id} 已存在 / agreement {input.Id} already exists",
+                    new Dictionary<string, string> { ["id"] = input.Id }, StatusCode.AlreadyExists);
+            }
+
+            return existing;
+        }
+
+        return agreement;
+    }
+
+    public async Task<IReadOnlyList<ServiceSupportAgreement>> ListAsync(Caller caller, string? branchId, string? developerId)
+    {
+        var violations = new List<FieldViolation>();
+        DirectoryRules.CheckId(violations, "supporting_branch_id", branchId, required: false);
+        DirectoryRules.CheckId(violations, "developer_id", developerId, required: false);
+        if (string.IsNullOrEmpty(branchId) == string.IsNullOrEmpty(developerId))
+        {
+            violations.Add(new("supporting_branch_id", "给出 supporting_branch_id 或 developer_id 之一 / give supporting_branch_id or developer_id"));
+        }
+
+        Conflicts.ThrowIfInvalid(violations);
+        var mine = developerId == caller.EmployeeId || (branchId is { Length: > 0 } && branchId == caller.BranchId);
+        if (!mine && caller.Role is not (Roles.Hq or Roles.RegionalManager or Roles.BranchManager))
+        {
+            throw new ScopeDeniedException("只能查看自己或本分公司的协议 / only one's own or one's branch's agreements");
+        }
+
+        var index = string.IsNullOrEmpty(branchId) ? SalesKeys.SupportOfDeveloper(developerId!) : SalesKeys.SupportOfBranch(branchId);
+        var ids = await store.OldestAsync(index, 0, QuerySales.MaxPageSize);
+        return [.. (await store.GetManyAsync<ServiceSupportAgreement>(SalesKeys.Support, ids)).Select(a => a.Value)];
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using CustomerProtection.Policy;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Territory.Application;
+
+public sealed record CreditReport(string EmployeeId, IReadOnlyList<(string SaleId, DateOnly Day, decimal Amount, string SellerId)> Credits, decimal Total);
+
+/// <summary>Reads of the ledger: a sale, the violations found (within the caller's scope), performance credit.</summary>
+public sealed class QuerySales(SalesStore store, TimeProvider time)
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 500;
+
+    public async Task<RecordedSale> GetSaleAsync(Caller caller, string id)
+    {
+        var violations = new List<FieldViolation>();
+        DirectoryRules.CheckId(violations, "id", id);
+        Conflicts.ThrowIfInvalid(violations);
+        var sale = await store.GetAsync<Sale>(SalesKeys.Sale, id) ?? throw new EntityNotFoundException("sale", id);
+        if (!MaySeeSale(caller, sale.Value))
+        {
+            throw new ScopeDeniedException($"无权查看出货 {id} / not allowed to see sale {id}");
+        }
+
+        var found = await store.GetManyAsync<Violation>(SalesKeys.Violation, sale.Value.ViolationIds);
+        return new RecordedSale(sale, [.. found.Select(v => v.Value)]);
+    }
+
+    /// <summary>
+    /// Newest first. hq sees all; a regional manager or secretary their region's violators; a branch
+    /// manager or secretary their branch's; everyone else the violations where they are the violator
+    /// or the injured party.
+    /// </summary>
+    public async Task<(IReadOnlyList<Violation> Items, string? NextPageToken)> ListViolationsAsync(Caller caller, string? saleId, int pageSize, string? pageToken)
+    {
+        var violations = new List<FieldViolation>();
+        DirectoryRules.CheckId(violations, "sale_id", saleId, required: false);
+        var (size, skip) = Paging(violations, pageSize, pageToken);
+        Conflicts.ThrowIfInvalid(violations);
+
+        if (!string.IsNullOrEmpty(saleId))
+        {
+            var sale = await GetSaleAsync(caller, saleId);
+            return (sale.Violations, null);
+        }
+
+        RedisKey index = caller.Role switch
+        {
+            Roles.Hq => SalesKeys.AllViolations,
+            Roles.RegionalManager or Roles.RegionalSecretary when caller.RegionId is { } region => SalesKeys.ViolationsOfRegion(region),
+            Roles.BranchManager or Roles.BranchSecretary when caller.BranchId is { } branch => SalesKeys.ViolationsOfBranch(branch),
+            _ => SalesKeys.ViolationsOfEmployee(caller.EmployeeId),
+        };
+        var ids = await store.NewestAsync(index, skip, size + 1);
+        var items = await store.GetManyAsync<Violation>(SalesKeys.Violation, ids.Take(size));
+        return ([.. items.Select(v => v.Value)], ids.Count > size ? (skip + size).ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>P-4.3: the sales credited to an employee (their own, or anyone's for hq and managers).</summary>
+    public async Task<CreditReport> CreditsAsync(Caller caller, string? employeeId, string? from, string? to)
+    {
+        var violations = new List<FieldViolation>();
+        DirectoryRules.CheckId(violations, "employee_id", employeeId, required: false);
+        var toDay = Dates.Parse(violations, "to", to) ?? Dates.ToDateOnly(PolicyTime.Today(time));
+        var fromDay = Dates.Parse(violations, "from", from) ?? toDay.AddDays(-364);
+        if (fromDay > toDay)
+        {
+            violations.Add(new("from", "不能晚于 to / must not be after to"));
+        }
+
+        Conflicts.ThrowIfInvalid(violations);
+        var who = string.IsNullOrEmpty(employeeId) ? caller.EmployeeId : employeeId;
+        if (who != caller.EmployeeId && caller.Role is not (Roles.Hq or Roles.RegionalManager or Roles.BranchManager))
+        {
+            throw new ScopeDeniedException("只能查看自己的业绩 / only one's own credit");
+        }
+
+        var credits = await store.CreditsAsync(who, fromDay, toDay);
+        return new CreditReport(who, credits, credits.Sum(c => c.Amount));
+    }
+
+    private static bool MaySeeSale(Caller caller, Sale sale) => caller.Role switch
+    {
+        Roles.Hq => true,
+        Roles.RegionalManager or Roles.RegionalSecretary => caller.RegionId == sale.SellerRegionId || caller.RegionId == sale.RegionId,
+        Roles.BranchManager or Roles.BranchSecretary => caller.BranchId == sale.SellerBranchId,
+        _ => caller.EmployeeId == sale.SellerId || caller.EmployeeId == sale.OwnerId || caller.EmployeeId == sale.CreditedTo,
+    };
+
+    internal static (int Size, long Skip) Paging(List<FieldViolation> violations, int pageSize, string? pageToken)
+    {
+        if (pageSize is < 0 or > MaxPageSize)
+        {
+            violations.Add(new("page_size", $"1 到 {MaxPageSize} / between 1 and {MaxPageSize}"));
+        }
+
+        long skip = 0;
+        if (!string.IsNullOrEmpty(pageToken) && (!long.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
+        {
+            violations.Add(new("page_token", "无效的分页标记 / not a page token from a previous answer"));
+        }
+
+        return (pageSize == 0 ? DefaultPageSize : pageSize, skip);
+    }
+}

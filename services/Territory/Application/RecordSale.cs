@@ -1,0 +1,136 @@
+using System.Globalization;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using Grpc.Core;
+
+namespace CustomerProtection.Territory.Application;
+
+public sealed record SaleInput(
+    string Id,
+    string SellerId,
+    CustomerRef Customer,
+    string ProductCode,
+    string UnitPrice,
+    string Quantity,
+    string ShippedOn,
+    string RegionId,
+    bool ThroughAgent,
+    string? AgentName);
+
+public sealed record RecordedSale(Versioned<Sale> Sale, IReadOnlyList<Violation> Violations);
+
+/// <summary>
+/// One shipment from the ERP into the ledger (hq; the ERP integration acts as hq). The rules that
+/// the authorisation shows before quoting are applied to what was shipped: each rule broken is a
+/// ViolationDetected (P-3.7, P-4.1, P-4.2, P-5) published with SaleRecorded in one atomic step.
+/// The sale id is the idempotency key: a second recording of it changes and publishes nothing.
+/// </summary>
+public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, TimeProvider time)
+{
+    public const int MaxAgentNameLength = 100;
+
+    public async Task<RecordedSale> ExecuteAsync(Caller caller, SaleInput input, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        DirectoryRules.CheckId(violations, "id", input.Id);
+        DirectoryRules.CheckId(violations, "seller_id", input.SellerId);
+        DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
+        DirectoryRules.CheckId(violations, "region_id", input.RegionId);
+        var customer = Customers.Resolve(violations, "", input.Customer);
+        var unitPrice = Money.Parse(violations, "unit_price", input.UnitPrice, Money.PriceScale);
+        var quantity = Money.Parse(violations, "quantity", input.Quantity, Money.QuantityScale);
+        var shippedOn = Dates.Parse(violations, "shipped_on", input.ShippedOn, required: true);
+        if (input.AgentName?.Length > MaxAgentNameLength)
+        {
+            violations.Add(new("agent_name", $"最长 {MaxAgentNameLength} 字 / at most {MaxAgentNameLength} characters"));
+        }
+
+        Conflicts.ThrowIfInvalid(violations);
+        if (!caller.IsHq)
+        {
+            throw new ScopeDeniedException("销售出货由 ERP（总公司）录入 / shipments are recorded by the ERP integration (hq)");
+        }
+
+        if (await store.GetAsync<Sale>(SalesKeys.Sale, input.Id) is { } recorded)
+        {
+            return await ReplayAsync(recorded, input, customer, unitPrice!.Value, quantity!.Value, shippedOn!.Value);
+        }
+
+        var seller = await store.Directory.GetEmployeeAsync(input.SellerId)
+            ?? throw new RequestValidationException(new FieldViolation("seller_id", $"员工 {input.SellerId} 不存在 / employee {input.SellerId} does not exist"));
+        if (seller.Value.RegionId is null)
+        {
+            throw new RequestValidationException(new FieldViolation("seller_id", $"员工 {input.SellerId} 不属于任何大区 / employee {input.SellerId} belongs to no region"));
+        }
+
+        var facts = await ownership.GetAsync(customer, cancellationToken);
+        var identityKey = customer.IdentityKey ?? facts.IdentityKey;
+        if (string.IsNullOrEmpty(identityKey))
+        {
+            throw new RequestValidationException(new FieldViolation("customer.customer_id", "登记服务不认识该客户 / Registration does not know this customer"));
+        }
+
+        var now = time.GetUtcNow();
+        var question = new SaleQuestion(seller.Value.Id, seller.Value.RegionId, identityKey, input.ProductCode, unitPrice!.Value, input.RegionId, input.ThroughAgent, shippedOn!.Value);
+        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, now, input.Id));
+        var amount = Money.Amount(unitPrice.Value, quantity!.Value);
+
+        var breaches = SaleRules.Breaches(verdict);
+        var detected = new List<Violation>();
+        if (breaches.Count > 0)
+        {
+            // P-8.1 needs the customer's annual shipments: the ledger's last 365 days, this sale included.
+            var annual = await store.AnnualShipmentsAsync(identityKey, shippedOn.Value) + amount;
+            var manager = seller.Value.ManagerId ?? (seller.Value.BranchId is { } b ? (await store.Directory.GetBranchAsync(b))?.Value.ManagerId : null);
+            detected.AddRange(breaches.Select(f => new Violation(
+                Violation.IdFor(input.Id, f.RuleId), f.RuleId, f.Kind, input.Id,
+                seller.Value.Id, seller.Value.Role, seller.Value.BranchId, seller.Value.RegionId, manager,
+                f.InjuredEmployeeId, facts.CustomerId ?? customer.CustomerId, identityKey, annual,
+                Evidence(f, input, identityKey, unitPrice.Value, quantity.Value, amount), now)));
+        }
+
+        var sale = new Sale(input.Id, seller.Value.Id, seller.Value.BranchId, seller.Value.RegionId, identityKey, facts.CustomerId ?? customer.CustomerId,
+            customer.InvoiceTitle ?? facts.InvoiceTitle, input.ProductCode, unitPrice.Value, quantity.Value, amount, shippedOn.Value, input.RegionId,
+            input.ThroughAgent, string.IsNullOrWhiteSpace(input.AgentName) ? null : input.AgentName.Trim(),
+            SaleRules.CreditTo(question, verdict.Protector), verdict.Protector, [.. detected.Select(v => v.Id)], now, caller.EmployeeId);
+
+        var result = await store.Directory.CommitAsync(SalesChanges.RecordSale(sale, detected));
+        if (!result.Succeeded)
+        {
+            // Recorded concurrently by a retry of the same shipment: that recording stands.
+            var winner = (await store.GetAsync<Sale>(SalesKeys.Sale, input.Id))!;
+            return await ReplayAsync(winner, input, customer, unitPrice.Value, quantity.Value, shippedOn.Value);
+        }
+
+        return new RecordedSale(new Versioned<Sale>(sale, 1), detected);
+    }
+
+    /// <summary>The same shipment again returns what was recorded; a different one under a used id is refused.</summary>
+    private async Task<RecordedSale> ReplayAsync(Versioned<Sale> recorded, SaleInput input, ResolvedCustomer customer, decimal unitPrice, decimal quantity, DateOnly shippedOn)
+    {
+        var s = recorded.Value;
+        var same = s.SellerId == input.SellerId && s.ProductCode == input.ProductCode && s.UnitPrice == unitPrice && s.Quantity == quantity
+            && s.ShippedOn == shippedOn && s.RegionId == input.RegionId && s.ThroughAgent == input.ThroughAgent
+            && (customer.IdentityKey is null ? customer.CustomerId == s.CustomerId : customer.IdentityKey == s.IdentityKey);
+        if (!same)
+        {
+            throw new PolicyRefusalException("ALREADY_EXISTS",
+                $"出货单号 {s.Id} 已用于另一笔出货 / shipment id {s.Id} was already recorded with different content",
+                new Dictionary<string, string> { ["sale_id"] = s.Id, ["recorded_at"] = s.RecordedAt.ToString("O", CultureInfo.InvariantCulture) }, StatusCode.AlreadyExists);
+        }
+
+        var violations = await store.GetManyAsync<Violation>(SalesKeys.Violation, s.ViolationIds);
+        return new RecordedSale(recorded, [.. violations.Select(v => v.Value)]);
+    }
+
+    private static string Evidence(RuleFinding finding, SaleInput input, string identityKey, decimal unitPrice, decimal quantity, decimal amount)
+    {
+        var numbers = string.Join(", ", finding.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        var agent = input.ThroughAgent ? $"，经代理/中间人 {input.AgentName} / through agent {input.AgentName}" : "";
+        return $"{finding.Message}. 出货 {input.Id}：销售 {input.SellerId} 于 {input.ShippedOn} 在大区 {input.RegionId} 向 {identityKey} 出货 {input.ProductCode} " +
+            $"单价 {Money.Format(unitPrice)} × {quantity.ToString(CultureInfo.InvariantCulture)} = {Money.Format(amount)}{agent} / shipment {input.Id}: seller {input.SellerId} " +
+            $"shipped {input.ProductCode} to {identityKey} in region {input.RegionId} on {input.ShippedOn} at {Money.Format(unitPrice)}. [{numbers}]";
+    }
+}

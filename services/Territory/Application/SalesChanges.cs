@@ -1,0 +1,62 @@
+using System.Globalization;
+using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Contracts.Violations;
+using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+
+namespace CustomerProtection.Territory.Application;
+
+/// <summary>The atomic steps of the sales side: each state with its indexes and its events, or nothing.</summary>
+public static class SalesChanges
+{
+    /// <summary>
+    /// A shipment, its ledger indexes, its credit (P-4.3), its violations and their events, and
+    /// SaleRecorded, in one step guarded by "this sale id is new": recording it again changes nothing.
+    /// </summary>
+    public static AtomicChange RecordSale(Sale sale, IReadOnlyList<Violation> violations)
+    {
+        var day = sale.ShippedOn.DayNumber;
+        var change = new AtomicChange()
+            .Expect(DirectoryKeys.Entity(SalesKeys.Sale, sale.Id), 0)
+            .Put(DirectoryKeys.Entity(SalesKeys.Sale, sale.Id), 1, DirectoryStore.Encode(sale))
+            .IndexAdd(SalesKeys.AllSales, sale.Id, sale.RecordedAt.ToUnixTimeMilliseconds())
+            .IndexAdd(SalesKeys.CustomerShipments(sale.IdentityKey), $"{sale.Id}|{Text(sale.Amount)}", day)
+            .IndexAdd(SalesKeys.ProductPrices(sale.ProductCode, sale.IdentityKey), $"{sale.Id}|{Text(sale.UnitPrice)}|{sale.SellerId}", day)
+            .IndexAdd(SalesKeys.Credits(sale.CreditedTo), $"{sale.Id}|{Text(sale.Amount)}|{sale.SellerId}", day)
+            .Publish(new SaleRecorded(sale.Id, sale.IdentityKey, sale.CustomerId, sale.SellerId, sale.SellerBranchId, sale.SellerRegionId,
+                sale.ProductCode, sale.UnitPrice, sale.Quantity, sale.Amount, sale.ShippedOn, sale.ThroughAgent, sale.RecordedAt));
+
+        foreach (var v in violations)
+        {
+            var key = DirectoryKeys.Entity(SalesKeys.Violation, v.Id);
+            var at = v.DetectedAt.ToUnixTimeMilliseconds();
+            change.Expect(key, 0)
+                .Put(key, 1, DirectoryStore.Encode(v))
+                .IndexAdd(SalesKeys.AllViolations, v.Id, at)
+                .IndexAdd(SalesKeys.ViolationsOfEmployee(v.ViolatorId), v.Id, at);
+            if (v.InjuredEmployeeId is { } injured)
+            {
+                change.IndexAdd(SalesKeys.ViolationsOfEmployee(injured), v.Id, at);
+            }
+
+            if (v.ViolatorBranchId is { } branch)
+            {
+                change.IndexAdd(SalesKeys.ViolationsOfBranch(branch), v.Id, at);
+            }
+
+            if (v.ViolatorRegionId is { } region)
+            {
+                change.IndexAdd(SalesKeys.ViolationsOfRegion(region), v.Id, at);
+            }
+
+            change.Publish(new ViolationDetected(v.Id, v.RuleId, v.Kind,
+                new ViolationParty(v.ViolatorId, v.ViolatorRole, v.ViolatorBranchId, v.ViolatorRegionId, v.ViolatorManagerId),
+                v.InjuredEmployeeId, v.CustomerId, v.IdentityKey, v.CustomerAnnualShipments, v.Evidence, $"territory:sale:{v.SaleId}", v.DetectedAt));
+        }
+
+        return change;
+    }
+
+    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+}

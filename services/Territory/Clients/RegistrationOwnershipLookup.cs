@@ -1,0 +1,50 @@
+using CustomerProtection.Registration.V1;
+using CustomerProtection.Territory.Application;
+using CustomerProtection.Territory.Domain;
+
+namespace CustomerProtection.Territory.Clients;
+
+/// <summary>
+/// Registration's <c>Ownership/GetOwnership</c>. The channel forwards the caller's bearer token
+/// (TerritoryServices): a service-to-service call acts for the caller, so Registration applies the
+/// caller's own rights.
+/// </summary>
+public sealed class RegistrationOwnershipLookup(Ownership.OwnershipClient client) : IOwnershipLookup
+{
+    public async Task<OwnershipFacts> GetAsync(ResolvedCustomer customer, CancellationToken cancellationToken)
+    {
+        var request = customer.IdentityKey is null
+            ? new GetOwnershipRequest { CustomerId = customer.CustomerId ?? "" }
+            : new GetOwnershipRequest { TaxpayerId = customer.TaxpayerId ?? "", InvoiceTitle = customer.InvoiceTitle ?? "" };
+        var info = await client.GetOwnershipAsync(request, cancellationToken: cancellationToken);
+        return Map(info, customer.IdentityKey);
+    }
+
+    public static OwnershipFacts Map(OwnershipInfo info, string? identityKey)
+    {
+        var key = string.IsNullOrEmpty(info.IdentityKey) ? identityKey ?? "" : info.IdentityKey;
+        if (!info.Found)
+        {
+            return OwnershipFacts.NotFound(key);
+        }
+
+        return new OwnershipFacts(
+            true,
+            NullIfEmpty(info.CustomerId),
+            key,
+            NullIfEmpty(info.InvoiceTitle),
+            NullIfEmpty(info.OwnerId),
+            NullIfEmpty(info.OwnerBranchId),
+            NullIfEmpty(info.OwnerRegionId),
+            NullIfEmpty(info.Stage),
+            NullIfEmpty(info.Status),
+            Dates.FromWire(info.ProtectedSince),
+            Dates.FromWire(info.LastProtectedDay),
+            info.ProtectedNow,
+            [.. info.CoDeveloperIds],
+            NullIfEmpty(info.PreviousOwnerId),
+            Dates.FromWire(info.LapsedOn));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

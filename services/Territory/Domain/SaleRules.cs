@@ -1,0 +1,172 @@
+namespace CustomerProtection.Territory.Domain;
+
+/// <summary>A sale as asked about (authorisation) or as shipped (the ledger).</summary>
+public sealed record SaleQuestion(
+    string SellerId,
+    string? SellerRegionId,
+    string IdentityKey,
+    string ProductCode,
+    decimal UnitPrice,
+    string RegionId,
+    bool ThroughAgent,
+    DateOnly Day)
+{
+    /// <summary>P-4: the customer is served in a region other than the seller's.</summary>
+    public bool IsCrossRegion => SellerRegionId != RegionId;
+}
+
+/// <summary>Everything the rules look at, read before deciding (Registration's answer and Territory's own data).</summary>
+public sealed record SaleFacts(
+    OwnershipFacts Ownership,
+    DateTimeOffset Now,
+    CrossRegionFiling? ApprovedFiling,
+    CrossRegionFiling? OpenFiling,
+    AskingPriceVersion? AskingPrice,
+    PriorSale? PreviousSale,
+    PriorSale? GroupParentSale,
+    PriceApproval? Approval);
+
+public enum SaleDecision
+{
+    Allowed = 0,
+    NeedsApproval = 1,
+    Forbidden = 2,
+}
+
+/// <summary>One rule that bears on the sale, with the numbers that show why.</summary>
+public sealed record RuleFinding(
+    string RuleId,
+    string Kind,
+    SaleDecision Effect,
+    string? InjuredEmployeeId,
+    string Message,
+    IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record SaleVerdict(
+    SaleDecision Decision,
+    IReadOnlyList<RuleFinding> Findings,
+    string? Protector,
+    decimal? Floor,
+    decimal? ApprovedPrice,
+    CrossRegionFiling? Filing);
+
+/// <summary>
+/// The sales rules (P-3.6, P-3.7, P-4.1, P-4.2, P-4.4, P-5) as pure functions of the question and
+/// the facts. The authorisation shows the verdict before quoting; the ledger turns the same findings
+/// into violations after shipping (<see cref="Breaches"/>), so both always agree.
+/// </summary>
+public static class SaleRules
+{
+    public static SaleVerdict Evaluate(SaleQuestion sale, SaleFacts facts)
+    {
+        var findings = new List<RuleFinding>();
+        var ownership = facts.Ownership;
+        var today = Dates.ToDateOnly(CustomerProtection.Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(facts.Now)));
+        var protector = ownership.ProtectorOn(sale.Day, today);
+
+        // P-3.6: protection covers the whole customer, every product line; only the owner and the
+        // co-developers the owner consented to may sell. P-5: on meeting another's customer, withdraw.
+        if (protector is not null && !ownership.MaySell(sale.SellerId, protector))
+        {
+            findings.Add(new("P-3.6", ViolationKinds.Poaching, SaleDecision.Forbidden, protector,
+                $"客户受 {protector} 保护（至 {Dates.Iso(ownership.LastProtectedDay)}），只有所有人及其同意的合作开发人可以销售 / the customer is protected by {protector} until {Dates.Iso(ownership.LastProtectedDay)}: only the owner and co-developers with the owner's consent may sell",
+                Numbers(("owner_id", protector), ("owner_branch_id", ownership.OwnerBranchId), ("last_protected_day", Dates.Iso(ownership.LastProtectedDay)),
+                    ("customer_id", ownership.CustomerId), ("stage", ownership.Stage))));
+        }
+
+        // P-5: quoting or selling to a protected customer or prospect through an agent or middleman.
+        if (sale.ThroughAgent && protector is not null)
+        {
+            findings.Add(new("P-5", ViolationKinds.ThroughAgent, SaleDecision.Forbidden, protector == sale.SellerId ? null : protector,
+                $"不得通过代理或中间人向受保护客户（所有人 {protector}）报价或销售 / no quoting or selling to a protected customer (owner {protector}) through an agent or middleman",
+                Numbers(("owner_id", protector), ("last_protected_day", Dates.Iso(ownership.LastProtectedDay)))));
+        }
+
+        CrossRegionFiling? filing = null;
+        if (sale.IsCrossRegion)
+        {
+            filing = facts.ApprovedFiling;
+            if (filing is null)
+            {
+                // P-4.1: outside one's region only with an approved cross-region filing, first.
+                findings.Add(new("P-4.1", ViolationKinds.CrossRegionUnapproved, SaleDecision.NeedsApproval, null,
+                    $"跨区域销售（{sale.SellerRegionId} → {sale.RegionId}）需先有获批的跨区域备案 / selling outside one's region ({sale.SellerRegionId} → {sale.RegionId}) needs an approved cross-region filing first",
+                    Numbers(("seller_region_id", sale.SellerRegionId), ("target_region_id", sale.RegionId), ("missing_approval", "cross_region_filing"),
+                        ("filing_id", facts.OpenFiling?.Id), ("filing_status", facts.OpenFiling is { } open ? CrossRegionRules.StatusAt(open, facts.Now) : null),
+                        ("filing_deadline", facts.OpenFiling?.Deadline.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)))));
+            }
+        }
+
+        var approved = facts.Approval is { FinalPrice: { } final } approval && approval.Covers(sale.Day) ? final : (decimal?)null;
+        decimal? floor = null;
+
+        // P-4.2: not below the target region's asking price for the product without approval.
+        if (sale.IsCrossRegion && facts.AskingPrice is { } asking)
+        {
+            floor = asking.Price;
+            if (BelowFloor(sale.UnitPrice, asking.Price, approved))
+            {
+                findings.Add(new("P-4.2", ViolationKinds.BelowAskingPrice, SaleDecision.NeedsApproval, null,
+                    $"单价 {Money.Format(sale.UnitPrice)} 低于目标大区 {sale.RegionId} 的报价 {Money.Format(asking.Price)} / unit price {Money.Format(sale.UnitPrice)} is below region {sale.RegionId}'s asking price {Money.Format(asking.Price)}",
+                    Numbers(("floor_price", Money.Format(asking.Price)), ("unit_price", Money.Format(sale.UnitPrice)), ("shortfall", Money.Format(asking.Price - sale.UnitPrice)),
+                        ("region_id", sale.RegionId), ("product_code", sale.ProductCode), ("asking_price_effective_from", Dates.Iso(asking.EffectiveFrom)),
+                        ("approved_price", Money.Format(approved)), ("missing_approval", "price_approval"))));
+            }
+        }
+
+        // P-3.7: after protection lapses, another salesperson may not sell below the previous sale
+        // price of the same product without approval. P-4.4: a group's subsidiary sold to under its
+        // own cross-region filing is held to the group's previous price as well.
+        var previous = Lapsed(sale, ownership, protector) ? facts.PreviousSale : null;
+        var group = filing?.GroupParentIdentityKey is not null ? facts.GroupParentSale : null;
+        var prior = new[] { previous, group }.Where(p => p is not null).MaxBy(p => p!.UnitPrice);
+        if (prior is not null)
+        {
+            floor = Math.Max(floor ?? 0, prior.UnitPrice);
+            if (BelowFloor(sale.UnitPrice, prior.UnitPrice, approved))
+            {
+                var source = prior == previous ? "previous_sale" : "group_parent";
+                findings.Add(new("P-3.7", ViolationKinds.BelowPreviousPrice, SaleDecision.NeedsApproval, null,
+                    $"保护失效后单价 {Money.Format(sale.UnitPrice)} 低于同产品前次售价 {Money.Format(prior.UnitPrice)}（{prior.ShippedOn:yyyy-MM-dd}，{prior.SellerId}）/ after protection lapsed, unit price {Money.Format(sale.UnitPrice)} is below the previous price {Money.Format(prior.UnitPrice)} of the product ({prior.ShippedOn:yyyy-MM-dd}, {prior.SellerId})",
+                    Numbers(("floor_price", Money.Format(prior.UnitPrice)), ("unit_price", Money.Format(sale.UnitPrice)), ("shortfall", Money.Format(prior.UnitPrice - sale.UnitPrice)),
+                        ("previous_sale_id", prior.SaleId), ("previous_shipped_on", Dates.Iso(prior.ShippedOn)), ("previous_seller_id", prior.SellerId),
+                        ("floor_source", source), ("approved_price", Money.Format(approved)), ("missing_approval", "price_approval"))));
+            }
+        }
+
+        var decision = findings.Count == 0 ? SaleDecision.Allowed : findings.Max(f => f.Effect);
+        return new SaleVerdict(decision, findings, protector, floor, approved, filing);
+    }
+
+    /// <summary>
+    /// The violations a shipped sale commits: one per rule id, since a violation's id is the sale's
+    /// id with the rule's. Selling to another's protected customer is P-5 (withdraw; P-3.6 says why),
+    /// and when it went through an agent that is how it was done, not a second offence.
+    /// </summary>
+    public static IReadOnlyList<RuleFinding> Breaches(SaleVerdict verdict)
+    {
+        var poaching = verdict.Findings.FirstOrDefault(f => f.Kind == ViolationKinds.Poaching);
+        var agent = verdict.Findings.FirstOrDefault(f => f.Kind == ViolationKinds.ThroughAgent);
+        var breaches = new List<RuleFinding>();
+        if ((agent ?? poaching) is { } p5)
+        {
+            breaches.Add(p5 with { RuleId = "P-5", InjuredEmployeeId = poaching?.InjuredEmployeeId ?? p5.InjuredEmployeeId });
+        }
+
+        breaches.AddRange(verdict.Findings.Where(f => f.Kind is not (ViolationKinds.Poaching or ViolationKinds.ThroughAgent)));
+        return breaches;
+    }
+
+    /// <summary>P-4.3: the sale's credit goes to whoever developed the customer: its protector, else the seller.</summary>
+    public static string CreditTo(SaleQuestion sale, string? protector) => protector ?? sale.SellerId;
+
+    /// <summary>At the floor is allowed; one fen below is not, unless hq approved a final price the sale meets.</summary>
+    public static bool BelowFloor(decimal unitPrice, decimal floor, decimal? approvedPrice) =>
+        unitPrice < floor && !(approvedPrice is { } approved && unitPrice >= approved);
+
+    private static bool Lapsed(SaleQuestion sale, OwnershipFacts ownership, string? protector) =>
+        ownership.HasLapsed && (protector is null || protector == sale.SellerId) && ownership.PreviousOwnerId != sale.SellerId;
+
+    private static Dictionary<string, string> Numbers(params (string Key, string? Value)[] pairs) =>
+        pairs.Where(p => !string.IsNullOrEmpty(p.Value)).ToDictionary(p => p.Key, p => p.Value!);
+}

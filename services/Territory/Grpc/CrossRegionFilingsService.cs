@@ -1,0 +1,39 @@
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Application;
+using CustomerProtection.Territory.V1;
+using Grpc.Core;
+using static CustomerProtection.Territory.Grpc.SalesMapping;
+
+namespace CustomerProtection.Territory.Grpc;
+
+/// <summary>Thin gRPC surface of cross-region filings (P-4.1, P-4.4, P-10).</summary>
+public sealed class CrossRegionFilingsService(ManageCrossRegionFilings filings, TimeProvider time) : CrossRegionFilings.CrossRegionFilingsBase
+{
+    public override async Task<V1.CrossRegionFiling> SubmitFiling(SubmitFilingRequest request, ServerCallContext context) =>
+        ToProto(await filings.SubmitAsync(Caller.From(context), new FilingInput(
+            request.Id, request.TargetRegionId, Customer(request.Customer), OptionalCustomer(request.GroupParent), request.Reason)), time.GetUtcNow());
+
+    public override async Task<V1.CrossRegionFiling> GetFiling(GetFilingRequest request, ServerCallContext context) =>
+        ToProto(await filings.GetAsync(Caller.From(context), request.Id), time.GetUtcNow());
+
+    public override async Task<V1.CrossRegionFiling> AnswerFiling(AnswerFilingRequest request, ServerCallContext context) =>
+        ToProto(await filings.AnswerAsync(Caller.From(context), request.Id, request.Confirm, request.Reason), time.GetUtcNow());
+
+    public override async Task<V1.CrossRegionFiling> DecideFiling(DecideFilingRequest request, ServerCallContext context) =>
+        ToProto(await filings.DecideAsync(Caller.From(context), request.Id, request.Approve, request.Reason), time.GetUtcNow());
+
+    public override async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)
+    {
+        var queue = request.Queue switch
+        {
+            V1.FilingQueue.Mine => Application.FilingQueue.Mine,
+            V1.FilingQueue.ToConfirm => Application.FilingQueue.ToConfirm,
+            V1.FilingQueue.Escalated => Application.FilingQueue.Escalated,
+            _ => throw new RequestValidationException(new FieldViolation("queue", "mine、to_confirm 或 escalated / mine, to_confirm or escalated")),
+        };
+        var (items, next) = await filings.ListAsync(Caller.From(context), queue, request.PageSize, request.PageToken);
+        var now = time.GetUtcNow();
+        return new ListFilingsResponse { Filings = { items.Select(f => ToProto(f, now)) }, NextPageToken = next ?? "" };
+    }
+}

@@ -1,0 +1,163 @@
+using CustomerProtection.Territory.Domain;
+using Google.Protobuf.WellKnownTypes;
+using V1 = CustomerProtection.Territory.V1;
+
+namespace CustomerProtection.Territory.Grpc;
+
+/// <summary>Between the wire (decimal strings, ISO dates, timestamps, enums) and the sales domain.</summary>
+internal static class SalesMapping
+{
+    public static CustomerRef Customer(V1.CustomerRef? c) => new(c?.CustomerId, c?.TaxpayerId, c?.InvoiceTitle);
+
+    public static CustomerRef? OptionalCustomer(V1.CustomerRef? c) => c is null ? null : Customer(c);
+
+    public static Timestamp? Time(DateTimeOffset? at) => at is { } t ? Timestamp.FromDateTimeOffset(t) : null;
+
+    public static V1.SaleDecision Decision(SaleDecision decision) => decision switch
+    {
+        SaleDecision.Allowed => V1.SaleDecision.Allowed,
+        SaleDecision.NeedsApproval => V1.SaleDecision.NeedsApproval,
+        _ => V1.SaleDecision.Forbidden,
+    };
+
+    public static V1.RuleFinding ToProto(RuleFinding f) => new()
+    {
+        RuleId = f.RuleId,
+        Effect = Decision(f.Effect),
+        Message = f.Message,
+        Metadata = { f.Metadata.ToDictionary() },
+    };
+
+    public static V1.ViolationFound ToProto(Violation v) => new()
+    {
+        ViolationId = v.Id,
+        RuleId = v.RuleId,
+        Kind = v.Kind,
+        ViolatorId = v.ViolatorId,
+        ViolatorManagerId = v.ViolatorManagerId ?? "",
+        InjuredEmployeeId = v.InjuredEmployeeId ?? "",
+        SaleId = v.SaleId,
+        CustomerIdentityKey = v.IdentityKey,
+        CustomerAnnualShipments = Money.Format(v.CustomerAnnualShipments),
+        Evidence = v.Evidence,
+        DetectedAt = Time(v.DetectedAt),
+    };
+
+    public static V1.Sale ToProto(Application.RecordedSale recorded)
+    {
+        var s = recorded.Sale.Value;
+        return new V1.Sale
+        {
+            Id = s.Id,
+            SellerId = s.SellerId,
+            SellerBranchId = s.SellerBranchId ?? "",
+            SellerRegionId = s.SellerRegionId ?? "",
+            CustomerIdentityKey = s.IdentityKey,
+            CustomerId = s.CustomerId ?? "",
+            InvoiceTitle = s.InvoiceTitle ?? "",
+            ProductCode = s.ProductCode,
+            UnitPrice = Money.Format(s.UnitPrice),
+            Quantity = s.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Amount = Money.Format(s.Amount),
+            ShippedOn = Dates.Iso(s.ShippedOn),
+            RegionId = s.RegionId,
+            ThroughAgent = s.ThroughAgent,
+            AgentName = s.AgentName ?? "",
+            CreditedTo = s.CreditedTo,
+            OwnerId = s.OwnerId ?? "",
+            Violations = { recorded.Violations.Select(ToProto) },
+            RecordedAt = Time(s.RecordedAt),
+            RecordedBy = s.RecordedBy,
+        };
+    }
+
+    public static V1.ServiceSupportAgreement ToProto(ServiceSupportAgreement a) => new()
+    {
+        Id = a.Id,
+        CustomerIdentityKey = a.IdentityKey,
+        DeveloperId = a.DeveloperId,
+        SupportingBranchId = a.SupportingBranchId,
+        Fee = Money.Format(a.Fee),
+        ValidFrom = Dates.Iso(a.ValidFrom),
+        ValidUntil = Dates.Iso(a.ValidUntil),
+        Terms = a.Terms ?? "",
+        RecordedBy = a.RecordedBy,
+        RecordedAt = Time(a.RecordedAt),
+    };
+
+    public static V1.FilingStatus Status(string status) => status switch
+    {
+        FilingStatuses.Pending => V1.FilingStatus.Pending,
+        FilingStatuses.Escalated => V1.FilingStatus.Escalated,
+        FilingStatuses.Confirmed => V1.FilingStatus.Confirmed,
+        FilingStatuses.Approved => V1.FilingStatus.Approved,
+        FilingStatuses.Refused => V1.FilingStatus.Refused,
+        _ => V1.FilingStatus.Unspecified,
+    };
+
+    /// <param name="now">The filing's status is shown as it is at this instant (P-10 is evaluated when asked).</param>
+    public static V1.CrossRegionFiling ToProto(Versioned<CrossRegionFiling> versioned, DateTimeOffset now)
+    {
+        var f = versioned.Value;
+        return new V1.CrossRegionFiling
+        {
+            Id = f.Id,
+            RequesterId = f.RequesterId,
+            RequesterBranchId = f.RequesterBranchId ?? "",
+            RequesterRegionId = f.RequesterRegionId,
+            TargetRegionId = f.TargetRegionId,
+            CustomerIdentityKey = f.IdentityKey,
+            InvoiceTitle = f.InvoiceTitle,
+            TaxpayerId = f.TaxpayerId ?? "",
+            GroupParentIdentityKey = f.GroupParentIdentityKey ?? "",
+            Reason = f.Reason ?? "",
+            SubmittedAt = Time(f.SubmittedAt),
+            Deadline = Time(f.Deadline),
+            Status = Status(CrossRegionRules.StatusAt(f, now)),
+            EscalatedAt = Time(f.EscalatedAt),
+            DecidedBy = f.DecidedBy ?? "",
+            DeciderRole = f.DeciderRole ?? "",
+            DecidedAt = Time(f.DecidedAt),
+            DecisionReason = f.DecisionReason ?? "",
+            Version = versioned.Version,
+        };
+    }
+
+    public static V1.AskingPriceVersion ToProto(AskingPriceVersion v) => new()
+    {
+        EffectiveFrom = Dates.Iso(v.EffectiveFrom),
+        Price = Money.Format(v.Price),
+        SetBy = v.SetBy,
+        SetAt = Time(v.SetAt),
+    };
+
+    public static V1.PriceApproval ToProto(Versioned<PriceApproval> versioned)
+    {
+        var a = versioned.Value;
+        return new V1.PriceApproval
+        {
+            Id = a.Id,
+            SellerId = a.SellerId,
+            CustomerIdentityKey = a.IdentityKey,
+            ProductCode = a.ProductCode,
+            RegionId = a.RegionId,
+            RequestedPrice = Money.Format(a.RequestedPrice),
+            FloorPrice = Money.Format(a.FloorPrice),
+            FloorRuleId = a.FloorRuleId ?? "",
+            Reason = a.Reason ?? "",
+            Status = a.Status switch
+            {
+                ApprovalStatuses.Pending => V1.ApprovalStatus.Pending,
+                ApprovalStatuses.Approved => V1.ApprovalStatus.Approved,
+                _ => V1.ApprovalStatus.Refused,
+            },
+            FinalPrice = Money.Format(a.FinalPrice),
+            ValidUntil = Dates.Iso(a.ValidUntil),
+            DecidedBy = a.DecidedBy ?? "",
+            RequestedAt = Time(a.RequestedAt),
+            DecidedAt = Time(a.DecidedAt),
+            DecisionReason = a.DecisionReason ?? "",
+            Version = versioned.Version,
+        };
+    }
+}

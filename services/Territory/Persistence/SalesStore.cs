@@ -1,0 +1,102 @@
+using System.Globalization;
+using CustomerProtection.Territory.Domain;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Territory.Persistence;
+
+/// <summary>
+/// Reads of the sales side (ledger, violations, filings, prices, approvals, agreements,
+/// opportunities). Aggregates are stored like the directory's (<see cref="DirectoryStore"/>:
+/// hash <c>v</c>/<c>d</c>); writes go through AtomicChange built by the use cases.
+/// </summary>
+public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore directory)
+{
+    private IDatabase Db => redis.GetDatabase();
+
+    public DirectoryStore Directory => directory;
+
+    public Task<Versioned<T>?> GetAsync<T>(string kind, string id) => directory.GetAsync<T>(kind, id);
+
+    public async Task<IReadOnlyList<Versioned<T>>> GetManyAsync<T>(string kind, IEnumerable<string> ids)
+    {
+        var batch = Db.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(DirectoryKeys.Entity(kind, id), Fields)).ToList();
+        batch.Execute();
+        var values = await Task.WhenAll(reads);
+        return values.Select(DirectoryStore.Decode<T>).OfType<Versioned<T>>().ToList();
+    }
+
+    /// <summary>Members of a sorted set by rank, highest score first (newest first).</summary>
+    public async Task<IReadOnlyList<string>> NewestAsync(RedisKey index, long skip, long take) =>
+        (await Db.SortedSetRangeByRankAsync(index, skip, skip + take - 1, Order.Descending)).Select(v => (string)v!).ToList();
+
+    /// <summary>Members of a sorted set by rank, lowest score first (oldest first).</summary>
+    public async Task<IReadOnlyList<string>> OldestAsync(RedisKey index, long skip, long take) =>
+        (await Db.SortedSetRangeByRankAsync(index, skip, skip + take - 1, Order.Ascending)).Select(v => (string)v!).ToList();
+
+    /// <summary>P-8.1: the sum of the ledger's shipments to a customer in the 365 days ending on <paramref name="day"/>.</summary>
+    public async Task<decimal> AnnualShipmentsAsync(string identityKey, DateOnly day)
+    {
+        var members = await Db.SortedSetRangeByScoreAsync(SalesKeys.CustomerShipments(identityKey), day.DayNumber - 364, day.DayNumber);
+        return members.Sum(m => Money.ParseStored(((string)m!).Split('|')[1]));
+    }
+
+    /// <summary>P-3.7: the latest sale of a product to a customer on or before <paramref name="day"/> by someone other than <paramref name="sellerId"/>.</summary>
+    public async Task<PriorSale?> PreviousSaleAsync(string productCode, string identityKey, DateOnly day, string sellerId, string? excludingSaleId = null)
+    {
+        const int Window = 32;
+        var entries = await Db.SortedSetRangeByScoreWithScoresAsync(SalesKeys.ProductPrices(productCode, identityKey), double.NegativeInfinity, day.DayNumber,
+            Exclude.None, Order.Descending, 0, Window);
+        foreach (var entry in entries)
+        {
+            var parts = ((string)entry.Element!).Split('|');
+            if (parts[0] != excludingSaleId && parts[2] != sellerId)
+            {
+                return new PriorSale(parts[0], Money.ParseStored(parts[1]), parts[2], DateOnly.FromDayNumber((int)entry.Score));
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The filings a requester has for a customer in a region (P-4.1), any status.</summary>
+    public async Task<IReadOnlyList<CrossRegionFiling>> FilingsCoveringAsync(string requesterId, string regionId, string identityKey)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(SalesKeys.FilingCover(requesterId, regionId, identityKey));
+        return ids.Length == 0 ? [] : (await GetManyAsync<CrossRegionFiling>(SalesKeys.Filing, ids.Select(i => (string)i!))).Select(f => f.Value).ToList();
+    }
+
+    public async Task<IReadOnlyList<PriceApproval>> ApprovalsCoveringAsync(string sellerId, string productCode, string identityKey)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(SalesKeys.ApprovalCover(sellerId, productCode, identityKey));
+        return ids.Length == 0 ? [] : (await GetManyAsync<PriceApproval>(SalesKeys.PriceApproval, ids.Select(i => (string)i!))).Select(a => a.Value).ToList();
+    }
+
+    /// <summary>P-4.3: credits of an employee between two days (inclusive): sale id, day, amount, seller.</summary>
+    public async Task<IReadOnlyList<(string SaleId, DateOnly Day, decimal Amount, string SellerId)>> CreditsAsync(string employeeId, DateOnly from, DateOnly to)
+    {
+        var entries = await Db.SortedSetRangeByScoreWithScoresAsync(SalesKeys.Credits(employeeId), from.DayNumber, to.DayNumber);
+        return entries.Select(e =>
+        {
+            var parts = ((string)e.Element!).Split('|');
+            return (parts[0], DateOnly.FromDayNumber((int)e.Score), Money.ParseStored(parts[1]), parts[2]);
+        }).ToList();
+    }
+
+    /// <summary>P-10 due-queue: filing ids whose deadline is at or before <paramref name="now"/>.</summary>
+    public async Task<IReadOnlyList<string>> FilingsDueAsync(DateTimeOffset now, int take) =>
+        (await Db.SortedSetRangeByScoreAsync(SalesKeys.FilingsDue, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), Exclude.None, Order.Ascending, 0, take))
+            .Select(v => (string)v!).ToList();
+
+    public Task<bool> RemoveDueAsync(string filingId) => Db.SortedSetRemoveAsync(SalesKeys.FilingsDue, filingId);
+
+    /// <summary>A lease so that one replica handles a due item at a time; it expires by itself.</summary>
+    public Task<bool> TryLeaseAsync(RedisKey key, string holder, TimeSpan ttl) => Db.StringSetAsync(key, holder, ttl, When.NotExists);
+
+    public Task ReleaseLeaseAsync(RedisKey key, string holder) =>
+        Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", [key], [holder]);
+
+    public static string Score(DateOnly day) => day.DayNumber.ToString(CultureInfo.InvariantCulture);
+
+    private static readonly RedisValue[] Fields = ["v", "d"];
+}
