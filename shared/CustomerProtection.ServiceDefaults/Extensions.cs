@@ -1,6 +1,7 @@
 using CustomerProtection.ServiceDefaults;
 using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.ServiceDefaults.Policy;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.ServiceDefaults.Time;
 using Microsoft.AspNetCore.Builder;
@@ -42,6 +43,7 @@ public static class ServiceDefaultsExtensions
 
         builder.AddRedisClient(CustomerProtection.ResourceNames.Redis);
         builder.AddSharedClock();
+        builder.AddPolicyCore();
         builder.AddCustomerProtectionAuthentication();
 
         builder.Services.AddGrpc(options =>
@@ -111,6 +113,7 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
         app.MapGrpcService<ClockGrpcService>();
+        app.MapGrpcService<PolicyAdminGrpcService>();
         return app;
     }
 }

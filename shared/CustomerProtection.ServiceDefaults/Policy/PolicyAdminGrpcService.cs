@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.Json;
+using CustomerProtection.Platform.V1;
+using CustomerProtection.Policy;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
+using NodaTime.Text;
+
+namespace CustomerProtection.ServiceDefaults.Policy;
+
+/// <summary>The policy in force (P-14) and the calendar, readable by anyone; the calendar reloadable by hq.</summary>
+internal sealed class PolicyAdminGrpcService(PolicyBook book, CalendarProvider calendar, TimeProvider time, ServiceIdentity service) : PolicyAdmin.PolicyAdminBase
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public override Task<GetParametersResponse> GetParameters(GetParametersRequest request, ServerCallContext context)
+    {
+        var day = PolicyTime.Today(time);
+        if (!string.IsNullOrEmpty(request.Date))
+        {
+            var parsed = LocalDatePattern.Iso.Parse(request.Date);
+            if (!parsed.Success)
+            {
+                throw new RequestValidationException(new FieldViolation("date", "日期格式 yyyy-MM-dd / date as yyyy-MM-dd"));
+            }
+
+            day = parsed.Value;
+        }
+
+        if (!book.TryFor(day, out var parameters))
+        {
+            throw new PolicyRefusalException("P-14", $"政策自 {PolicyBook.PolicyStart} 起生效 / the policy took effect on {PolicyBook.PolicyStart}",
+                new Dictionary<string, string> { ["date"] = request.Date, ["policy_start"] = PolicyBook.PolicyStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+        }
+
+        return Task.FromResult(new GetParametersResponse
+        {
+            EffectiveFrom = book.VersionFor(day).EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ParametersJson = JsonSerializer.Serialize(parameters, Json),
+        });
+    }
+
+    [Authorize(Roles = Roles.Hq)]
+    public override Task<CalendarInfo> ReloadCalendar(ReloadCalendarRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return Task.FromResult(Describe(calendar.Reload()));
+        }
+        catch (CalendarDataException ex)
+        {
+            throw new PolicyRefusalException("CALENDAR", ex.Message, new Dictionary<string, string> { ["directory"] = calendar.Directory });
+        }
+    }
+
+    public override Task<CalendarInfo> GetCalendar(GetCalendarRequest request, ServerCallContext context) =>
+        Task.FromResult(Describe(calendar.Current));
+
+    private CalendarInfo Describe(WorkingDayCalendar current) => new()
+    {
+        Source = current.Source,
+        YearsWithData = { current.YearsWithData },
+        Service = service.Name,
+    };
+}
