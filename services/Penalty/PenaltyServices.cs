@@ -2,6 +2,7 @@ using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
 using CustomerProtection.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CustomerProtection.Penalty;
 
@@ -14,11 +15,12 @@ public static class PenaltyServices
     /// </summary>
     public static IHostApplicationBuilder AddPenaltyServices(this IHostApplicationBuilder builder)
     {
-        var policy = builder.Configuration.GetSection(PolicySettings.SectionName)
-            .Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true);
-        var schedule = builder.Configuration.GetSection(PenaltyScheduleSettings.SectionName)
-            .Get<PenaltyScheduleSettings>(o => o.ErrorOnUnknownConfiguration = true);
-        builder.Services.AddSingleton(new FineParameterSource(PolicyBook.FromSettings(policy), PenaltyScheduleBook.FromSettings(schedule)));
+        // The policy book is shared by every service's defaults where they provide it; otherwise built here the same way.
+        builder.Services.TryAddSingleton(PolicyBook.FromSettings(builder.Configuration.GetSection(PolicySettings.SectionName)
+            .Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true)));
+        var schedule = PenaltyScheduleBook.FromSettings(builder.Configuration.GetSection(PenaltyScheduleSettings.SectionName)
+            .Get<PenaltyScheduleSettings>(o => o.ErrorOnUnknownConfiguration = true));
+        builder.Services.AddSingleton(sp => new FineParameterSource(sp.GetRequiredService<PolicyBook>(), schedule));
 
         builder.Services.AddSingleton<PenaltyStore>();
         builder.Services.AddSingleton<RecordViolation>();

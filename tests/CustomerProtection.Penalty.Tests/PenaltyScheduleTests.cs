@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Policy;
@@ -30,6 +31,34 @@ public sealed class PenaltyScheduleTests
         Assert.Equal(7_000m, july.ViolatorFineByKind["agent_sale"]);
         Assert.Equal(2_000_000m, july.MajorScaleFullAt);
         Assert.Equal(5_000_000m, book.For(new LocalDate(2026, 6, 30)).MajorScaleFullAt);
+    }
+
+    [Fact]
+    public void P14_the_schedule_binds_from_configuration_and_a_misspelt_name_fails()
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Penalty:Schedule:Versions:0:EffectiveFrom"] = "2026-01-01",
+            ["Penalty:Schedule:Versions:0:ViolatorFineByKind:poaching"] = "9000",
+            ["Penalty:Schedule:Versions:0:ViolatorFineByKind:P-6"] = "6000",
+            ["Penalty:Schedule:Versions:0:MajorScaleFullAt"] = "3000000",
+        }).Build();
+
+        var book = PenaltyScheduleBook.FromSettings(configuration.GetSection(PenaltyScheduleSettings.SectionName)
+            .Get<PenaltyScheduleSettings>(o => o.ErrorOnUnknownConfiguration = true));
+
+        var schedule = book.For(new LocalDate(2026, 5, 1));
+        Assert.Equal(9_000m, schedule.ViolatorFineByKind["poaching"]);
+        Assert.Equal(6_000m, schedule.ViolatorFineByKind["P-6"]);
+        Assert.Equal(3_000_000m, schedule.MajorScaleFullAt);
+
+        var misspelt = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Penalty:Schedule:Versions:0:EffectiveFrom"] = "2026-01-01",
+            ["Penalty:Schedule:Versions:0:MajorScaleFullAtt"] = "3000000",
+        }).Build();
+        Assert.Throws<InvalidOperationException>(() => misspelt.GetSection(PenaltyScheduleSettings.SectionName)
+            .Get<PenaltyScheduleSettings>(o => o.ErrorOnUnknownConfiguration = true));
     }
 
     [Fact]
