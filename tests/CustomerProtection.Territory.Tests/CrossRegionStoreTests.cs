@@ -1,0 +1,182 @@
+using System.Text.Json;
+using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Policy;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Application;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using CustomerProtection.Testing;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Territory.Tests;
+
+/// <summary>Cross-region filings against a real redis-server: queues, the P-10 due queue and escalation exactly once.</summary>
+public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
+{
+    private static readonly Caller Hq = new("HQ1", Roles.Hq, null, null);
+    private static readonly Caller Seller = new("S1", Roles.Salesperson, "B-SH", "R-EAST");
+    private static readonly Caller Secretary = new("RS-W", Roles.RegionalSecretary, null, "R-WEST");
+    private static readonly Caller Manager = new("RM-W", Roles.RegionalManager, null, "R-WEST");
+    private readonly RedisOutbox _outbox = new("territory");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 13, 17, 30, 15, TimeSpan.FromHours(8)));
+
+    private DirectoryStore Directory => new(redis.Connection, _outbox);
+    private SalesStore Store => new(redis.Connection, Directory);
+    private ManageCrossRegionFilings Filings => new(Store, PolicyBook.Default, _time);
+    private IDatabase Db => redis.Connection.GetDatabase();
+
+    public async Task InitializeAsync()
+    {
+        await redis.FlushAsync();
+        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
+        await new ManageEmployees(Directory, _time).CreateAsync(Hq, new EmployeeInput("RM-W", "西部经理", Roles.RegionalManager, null, "R-WEST", null, "2020-01-01"));
+        await Db.KeyDeleteAsync(_outbox.StreamKey);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private Task<Versioned<CrossRegionFiling>> SubmitAsync(string id = "F1", string? parent = null) =>
+        Filings.SubmitAsync(Seller, new FilingInput(id, "R-WEST", new CustomerRef(null, "91350100M000100Y43", "成都某某有限公司"),
+            parent is null ? null : new CustomerRef(null, parent, null), "客户在西部"));
+
+    private async Task<List<T>> EventsAsync<T>() =>
+        [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Where(e => (string)e["type"]! == typeof(T).FullName)
+            .Select(e => JsonSerializer.Deserialize<T>((string)e["body"]!, RedisOutbox.Json)!)];
+
+    private EscalateOverdueFilings Worker() => new(Store, _time);
+
+    [Fact]
+    public async Task P10_a_submission_waits_in_the_target_secretarys_queue_with_its_deadline_and_is_announced()
+    {
+        var filing = await SubmitAsync();
+
+        Assert.Equal(_time.GetUtcNow().AddHours(24), filing.Value.Deadline);
+        var queue = await Filings.ListAsync(Secretary, FilingQueue.ToConfirm, 0, null);
+        Assert.Equal(["F1"], queue.Items.Select(f => f.Value.Id));
+        var submitted = Assert.Single(await EventsAsync<CrossRegionFilingSubmitted>());
+        Assert.Equal(filing.Value.Deadline, submitted.Deadline);
+        Assert.Equal(filing.Value.Deadline.ToUnixTimeMilliseconds(), await Db.SortedSetScoreAsync(SalesKeys.FilingsDue, "F1"));
+    }
+
+    [Fact]
+    public async Task P10_one_second_before_the_deadline_nothing_escalates_and_at_the_deadline_it_escalates_once()
+    {
+        await SubmitAsync();
+
+        _time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await Worker().RunOnceAsync());
+        Assert.Empty(await EventsAsync<CrossRegionEscalated>());
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await Worker().RunOnceAsync());
+        _time.Advance(TimeSpan.FromHours(5));
+        Assert.Equal(0, await Worker().RunOnceAsync());
+
+        var escalated = Assert.Single(await EventsAsync<CrossRegionEscalated>());
+        Assert.Equal(["RM-W"], escalated.TargetRegionalManagerIds);
+        Assert.Equal(escalated.Deadline, escalated.EscalatedAt);
+        Assert.Equal(["F1"], (await Filings.ListAsync(Hq, FilingQueue.Escalated, 0, null)).Items.Select(f => f.Value.Id));
+        Assert.Equal(["F1"], (await Filings.ListAsync(Manager, FilingQueue.Escalated, 0, null)).Items.Select(f => f.Value.Id));
+        Assert.Empty((await Filings.ListAsync(Secretary, FilingQueue.ToConfirm, 0, null)).Items);
+        Assert.Equal(0, await Db.SortedSetLengthAsync(SalesKeys.FilingsDue));
+    }
+
+    [Fact]
+    public async Task P10_replicas_draining_the_due_queue_at_the_same_time_escalate_each_filing_exactly_once()
+    {
+        for (var i = 0; i < 20; i++)
+        {
+            await SubmitAsync("F" + i);
+        }
+
+        _time.Advance(TimeSpan.FromHours(25));
+        var counts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Worker().RunOnceAsync())));
+        counts = [.. counts, .. await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Worker().RunOnceAsync())))];
+
+        Assert.Equal(20, counts.Sum());
+        Assert.Equal(20, (await EventsAsync<CrossRegionEscalated>()).Select(e => e.FilingId).Distinct().Count());
+        Assert.Equal(20, (await EventsAsync<CrossRegionEscalated>()).Count);
+    }
+
+    [Fact]
+    public async Task P10_the_deadline_is_evaluated_when_asked_a_late_secretary_is_refused_even_before_the_worker_ran()
+    {
+        await SubmitAsync();
+        _time.Advance(TimeSpan.FromHours(24));
+
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => Filings.AnswerAsync(Secretary, "F1", confirm: true, null));
+
+        Assert.Equal("P-10", refusal.RuleId);
+        Assert.Equal(FilingStatuses.Escalated, CrossRegionRules.StatusAt((await Filings.GetAsync(Hq, "F1")).Value, _time.GetUtcNow()));
+        Assert.Empty(await EventsAsync<CrossRegionFilingDecided>());
+    }
+
+    [Fact]
+    public async Task P10_a_filing_confirmed_in_time_leaves_the_due_queue_and_never_escalates()
+    {
+        await SubmitAsync();
+        _time.Advance(TimeSpan.FromHours(23));
+
+        var confirmed = await Filings.AnswerAsync(Secretary, "F1", confirm: true, "同意");
+        _time.Advance(TimeSpan.FromDays(3));
+
+        Assert.Equal(FilingStatuses.Confirmed, confirmed.Value.Status);
+        Assert.Equal(0, await Worker().RunOnceAsync());
+        Assert.Empty(await EventsAsync<CrossRegionEscalated>());
+        Assert.Equal(FilingStatuses.Confirmed, Assert.Single(await EventsAsync<CrossRegionFilingDecided>()).Outcome);
+        Assert.Equal(0, await Db.SortedSetLengthAsync(SalesKeys.FilingsDue));
+    }
+
+    [Fact]
+    public async Task P10_after_escalation_the_target_regional_manager_approves_and_the_filing_leaves_both_queues()
+    {
+        await SubmitAsync();
+        _time.Advance(TimeSpan.FromHours(24));
+        await Worker().RunOnceAsync();
+
+        var approved = await Filings.DecideAsync(Manager, "F1", approve: true, "同意跨区");
+
+        Assert.Equal(FilingStatuses.Approved, approved.Value.Status);
+        Assert.Empty((await Filings.ListAsync(Hq, FilingQueue.Escalated, 0, null)).Items);
+        Assert.Empty((await Filings.ListAsync(Manager, FilingQueue.Escalated, 0, null)).Items);
+        var covering = await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91350100M000100Y43");
+        Assert.True(CrossRegionRules.Covers(Assert.Single(covering), Dates.ToDateOnly(PolicyTime.Today(_time))));
+    }
+
+    [Fact]
+    public async Task P4_4_a_subsidiarys_filing_records_its_group_and_does_not_cover_the_group_itself()
+    {
+        var filing = await SubmitAsync(parent: "91110000600037341L");
+        await Filings.DecideAsync(Hq, "F1", approve: true, null);
+
+        Assert.Equal("uscc:91110000600037341L", filing.Value.GroupParentIdentityKey);
+        Assert.Empty(await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91110000600037341L"));
+    }
+
+    [Fact]
+    public async Task Submitting_the_same_filing_id_twice_is_one_filing_and_a_different_request_under_it_is_refused()
+    {
+        await SubmitAsync();
+        await SubmitAsync();
+
+        Assert.Single(await EventsAsync<CrossRegionFilingSubmitted>());
+        await Assert.ThrowsAsync<PolicyRefusalException>(() => Filings.SubmitAsync(Seller,
+            new FilingInput("F1", "R-WEST", new CustomerRef(null, null, "另一家公司"), null, null)));
+    }
+
+    [Fact]
+    public async Task A_filing_into_ones_own_region_or_an_unknown_region_is_bad_input()
+    {
+        var own = await Assert.ThrowsAsync<RequestValidationException>(() => Filings.SubmitAsync(Seller,
+            new FilingInput("F2", "R-EAST", new CustomerRef(null, null, "某公司"), null, null)));
+        var unknown = await Assert.ThrowsAsync<RequestValidationException>(() => Filings.SubmitAsync(Seller,
+            new FilingInput("F3", "R-NOPE", new CustomerRef(null, null, "某公司"), null, null)));
+
+        Assert.Equal("target_region_id", Assert.Single(own.Violations).Field);
+        Assert.Equal("target_region_id", Assert.Single(unknown.Violations).Field);
+    }
+}

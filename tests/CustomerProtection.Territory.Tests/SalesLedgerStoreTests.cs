@@ -1,0 +1,265 @@
+using System.Text.Json;
+using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Contracts.Violations;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Application;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using CustomerProtection.Testing;
+using Grpc.Core;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Territory.Tests;
+
+/// <summary>The sales ledger against a real redis-server: one atomic step per sale, idempotent recording, the violations it publishes.</summary>
+public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
+{
+    private const string Taxpayer = "91350100M000100Y43";
+    private const string Key = "uscc:" + Taxpayer;
+    private static readonly Caller Hq = new("HQ1", Roles.Hq, null, null);
+    private static readonly Caller RegionalManagerWest = new("RM-W", Roles.RegionalManager, null, "R-WEST");
+    private readonly RedisOutbox _outbox = new("territory");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
+    private readonly InMemoryOwnership _ownership = new();
+
+    private DirectoryStore Directory => new(redis.Connection, _outbox);
+    private SalesStore Store => new(redis.Connection, Directory);
+    private RecordSale Recorder => new(Store, _ownership, new SaleFactsReader(Store), _time);
+    private AuthorizeSale Authorizer => new(Store, _ownership, new SaleFactsReader(Store), _time);
+    private IDatabase Db => redis.Connection.GetDatabase();
+
+    public async Task InitializeAsync()
+    {
+        await redis.FlushAsync();
+        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
+        await new ManageBranches(Directory, _time).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
+        var employees = new ManageEmployees(Directory, _time);
+        await employees.CreateAsync(Hq, new EmployeeInput("M1", "李经理", Roles.BranchManager, "B-SH", null, null, "2020-01-01"));
+        await employees.CreateAsync(Hq, new EmployeeInput("S1", "张三", Roles.Salesperson, "B-SH", null, "M1", "2024-01-02"));
+        await employees.CreateAsync(Hq, new EmployeeInput("S2", "王五", Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
+        await Db.KeyDeleteAsync(_outbox.StreamKey);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static OwnershipFacts ProtectedBy(string owner) =>
+        new(true, "C1", Key, "无锡华光电子有限公司", owner, "B-SH", "R-EAST", "prospect", OwnershipStatuses.Protected,
+            new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), true, [], null, null);
+
+    private static SaleInput Shipment(string id, string seller = "S2", string price = "100.00", string quantity = "10", string day = "2026-03-10", string region = "R-EAST", bool agent = false) =>
+        new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, quantity, day, region, agent, agent ? "某贸易公司" : null);
+
+    private async Task<List<(string Type, string Body)>> OutboxAsync() =>
+        [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Select(e => ((string)e["type"]!, (string)e["body"]!))];
+
+    private async Task<List<T>> EventsAsync<T>() =>
+        [.. (await OutboxAsync()).Where(e => e.Type == typeof(T).FullName).Select(e => JsonSerializer.Deserialize<T>(e.Body, RedisOutbox.Json)!)];
+
+    [Fact]
+    public async Task P5_a_poaching_sale_publishes_SaleRecorded_and_one_ViolationDetected_with_the_parties_and_their_managers()
+    {
+        _ownership.Set(ProtectedBy("S1"));
+
+        var recorded = await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
+
+        var violation = Assert.Single(recorded.Violations);
+        Assert.Equal("P-5", violation.RuleId);
+        var sale = Assert.Single(await EventsAsync<SaleRecorded>());
+        Assert.Equal(("ERP-1", Key, "S2", 1000m), (sale.SaleId, sale.CustomerIdentityKey, sale.SellerId, sale.Amount));
+        var detected = Assert.Single(await EventsAsync<ViolationDetected>());
+        Assert.Equal(Violation.IdFor("ERP-1", "P-5"), detected.ViolationId);
+        Assert.Equal(ViolationKinds.Poaching, detected.Kind);
+        Assert.Equal(new ViolationParty("S2", Roles.Salesperson, "B-SH", "R-EAST", null), detected.Violator with { ManagerId = null });
+        Assert.Equal("S1", detected.InjuredEmployeeId);
+        Assert.Equal("C1", detected.CustomerId);
+        Assert.Contains("ERP-1", detected.Evidence, StringComparison.Ordinal);
+        Assert.Equal("S1", recorded.Sale.Value.CreditedTo);
+    }
+
+    [Fact]
+    public async Task P8_1_the_violators_manager_is_their_own_manager_else_their_branchs_manager()
+    {
+        await new ManageBranches(Directory, _time).UpdateAsync(Hq, new BranchUpdate("B-SH", null, "M1", null, 0));
+        _ownership.Set(ProtectedBy("S2"));
+
+        var byBranch = await Recorder.ExecuteAsync(Hq, Shipment("ERP-2", seller: "S1"), default);
+
+        Assert.Equal("M1", Assert.Single(byBranch.Violations).ViolatorManagerId);
+        _ownership.Set(ProtectedBy("S1"));
+        var ownManagerMissing = await Recorder.ExecuteAsync(Hq, Shipment("ERP-3", seller: "S2"), default);
+        Assert.Equal("M1", Assert.Single(ownManagerMissing.Violations).ViolatorManagerId);
+    }
+
+    [Fact]
+    public async Task P5_recording_the_same_sale_twice_changes_nothing_and_publishes_nothing_more()
+    {
+        _ownership.Set(ProtectedBy("S1"));
+        var first = await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
+        var before = await OutboxAsync();
+
+        var again = await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
+
+        Assert.Equal(before, await OutboxAsync());
+        Assert.Equal(DirectoryStore.Encode(first.Sale), DirectoryStore.Encode(again.Sale));
+        Assert.Equal(first.Violations.Select(v => v.Id), again.Violations.Select(v => v.Id));
+    }
+
+    [Fact]
+    public async Task P5_the_same_sale_recorded_by_32_concurrent_retries_yields_one_sale_and_one_violation()
+    {
+        _ownership.Set(ProtectedBy("S1"));
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() => Recorder.ExecuteAsync(Hq, Shipment("ERP-RACE"), default))));
+
+        Assert.Single(await EventsAsync<SaleRecorded>());
+        Assert.Single(await EventsAsync<ViolationDetected>());
+        Assert.Equal(1, await Db.SortedSetLengthAsync(SalesKeys.AllViolations));
+    }
+
+    [Fact]
+    public async Task A_used_sale_id_with_different_content_is_refused_and_nothing_is_written()
+    {
+        await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
+        var before = await OutboxAsync();
+
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => Recorder.ExecuteAsync(Hq, Shipment("ERP-1", price: "99.00"), default));
+
+        Assert.Equal(StatusCode.AlreadyExists, refusal.Code);
+        Assert.Equal(before, await OutboxAsync());
+        Assert.Equal(100m, (await Store.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!.Value.UnitPrice);
+    }
+
+    [Fact]
+    public async Task A_compliant_sale_publishes_SaleRecorded_only()
+    {
+        var recorded = await Recorder.ExecuteAsync(Hq, Shipment("ERP-OK"), default);
+
+        Assert.Empty(recorded.Violations);
+        Assert.Equal([typeof(SaleRecorded).FullName!], (await OutboxAsync()).Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_field_by_field_before_anything_is_read_or_written()
+    {
+        var bad = new SaleInput("ERP 1", "", new CustomerRef(null, "91350100M000100Y44", null), "P1", "12.345", "-1", "2026-3-1", "R-EAST", false, null);
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() => Recorder.ExecuteAsync(Hq, bad, default));
+
+        Assert.Equal(["customer.taxpayer_id", "id", "quantity", "seller_id", "shipped_on", "unit_price"], error.Violations.Select(v => v.Field).Order());
+        Assert.Equal(0, _ownership.Calls);
+        Assert.Empty(await OutboxAsync());
+    }
+
+    [Fact]
+    public async Task Only_hq_records_shipments()
+    {
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Recorder.ExecuteAsync(new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST"), Shipment("ERP-1"), default));
+        Assert.Empty(await OutboxAsync());
+    }
+
+    [Fact]
+    public async Task P8_1_annual_shipments_sum_the_ledger_over_the_365_days_ending_on_the_shipping_day()
+    {
+        await Recorder.ExecuteAsync(Hq, Shipment("OLD", seller: "S1", price: "1000", quantity: "100", day: "2025-03-10"), default); // 366 days before: out
+        await Recorder.ExecuteAsync(Hq, Shipment("IN", seller: "S1", price: "1000", quantity: "400", day: "2025-03-11"), default);  // 364 days before: in
+        _ownership.Set(ProtectedBy("S1"));
+
+        var poached = await Recorder.ExecuteAsync(Hq, Shipment("POACH", price: "100", quantity: "10"), default);
+
+        Assert.Equal(401_000m, Assert.Single(poached.Violations).CustomerAnnualShipments);
+    }
+
+    [Fact]
+    public async Task P3_7_after_the_lapse_the_previous_owners_last_price_is_the_floor_for_another_seller()
+    {
+        await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", seller: "S1", price: "90.00", day: "2026-02-10"), default);
+        _ownership.Set(new OwnershipFacts(true, "C1", Key, null, null, null, null, "formal", OwnershipStatuses.Lapsed,
+            new DateOnly(2025, 6, 1), new DateOnly(2026, 2, 28), false, [], "S1", new DateOnly(2026, 3, 1)));
+
+        var atFloor = await Recorder.ExecuteAsync(Hq, Shipment("AT", seller: "S2", price: "90.00"), default);
+        var below = await Recorder.ExecuteAsync(Hq, Shipment("BELOW", seller: "S2", price: "89.99"), default);
+
+        Assert.Empty(atFloor.Violations);
+        var violation = Assert.Single(below.Violations);
+        Assert.Equal("P-3.7", violation.RuleId);
+        Assert.Contains("previous_sale_id=BY-OWNER", violation.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P4_1_P4_2_a_cross_region_sale_without_a_filing_below_the_asking_price_is_two_violations()
+    {
+        await new ManagePricing(Store, Authorizer, _time).SetAskingPriceAsync(RegionalManagerWest, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+
+        var recorded = await Recorder.ExecuteAsync(Hq, Shipment("X-1", price: "119.99", region: "R-WEST"), default);
+
+        Assert.Equal(["P-4.1", "P-4.2"], recorded.Violations.Select(v => v.RuleId).Order());
+        Assert.Equal(2, (await EventsAsync<ViolationDetected>()).Count);
+    }
+
+    [Fact]
+    public async Task P4_2_asking_prices_are_versioned_and_a_shipment_meets_the_version_in_force_on_its_day()
+    {
+        var pricing = new ManagePricing(Store, Authorizer, _time);
+        await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "100.00", null));
+        await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "130.00", "2026-03-20"));
+
+        var (price, _) = await pricing.GetAskingPriceAsync("R-WEST", "P1", "2026-03-19");
+        Assert.Equal(100m, price!.Value.InForce(new DateOnly(2026, 3, 19))!.Price);
+        Assert.Equal(130m, price.Value.InForce(new DateOnly(2026, 3, 20))!.Price);
+
+        var retroactive = await Assert.ThrowsAsync<RequestValidationException>(() => pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "1.00", "2026-03-09")));
+        Assert.Equal("effective_from", Assert.Single(retroactive.Violations).Field);
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => pricing.SetAskingPriceAsync(RegionalManagerWest with { RegionId = "R-EAST" }, new AskingPriceInput("R-WEST", "P1", "1.00", null)));
+    }
+
+    [Fact]
+    public async Task P3_7_P4_2_hq_sets_the_final_price_and_the_authorisation_then_allows_that_price_and_not_a_fen_below()
+    {
+        var pricing = new ManagePricing(Store, Authorizer, _time);
+        var seller = new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST");
+        await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        var customer = new CustomerRef(null, Taxpayer, null);
+
+        var request = await pricing.RequestApprovalAsync(seller, new PriceApprovalInput("PA-1", customer, "P1", "R-WEST", "100.00", "大单"), default);
+        Assert.Equal((120m, "P-4.2"), (request.Value.FloorPrice, request.Value.FloorRuleId));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => pricing.DecideApprovalAsync(seller, new PriceDecisionInput("PA-1", true, "100.00", null, null)));
+        await pricing.DecideApprovalAsync(Hq, new PriceDecisionInput("PA-1", true, "105.00", null, "公司定价"));
+
+        var atFinal = await Authorizer.ExecuteAsync(seller, new AuthorizationInput(customer, "P1", "105.00", "R-WEST", false, null), default);
+        var belowFinal = await Authorizer.ExecuteAsync(seller, new AuthorizationInput(customer, "P1", "104.99", "R-WEST", false, null), default);
+
+        Assert.DoesNotContain(atFinal.Verdict.Findings, f => f.RuleId == "P-4.2");
+        Assert.Equal(105m, atFinal.Verdict.ApprovedPrice);
+        Assert.Contains(belowFinal.Verdict.Findings, f => f.RuleId == "P-4.2");
+    }
+
+    [Fact]
+    public async Task P4_3_credit_goes_to_the_developer_and_is_listed_with_its_total()
+    {
+        _ownership.Set(ProtectedBy("S1") with { CoDeveloperIds = ["S2"] });
+        await Recorder.ExecuteAsync(Hq, Shipment("C-1", price: "10.00", quantity: "3"), default);
+        await Recorder.ExecuteAsync(Hq, Shipment("C-2", price: "20.00", quantity: "1.5"), default);
+
+        var report = await new QuerySales(Store, _time).CreditsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, null, null);
+
+        Assert.Equal(["C-1", "C-2"], report.Credits.Select(c => c.SaleId).Order());
+        Assert.Equal(60m, report.Total);
+    }
+
+    [Fact]
+    public async Task Violations_are_listed_to_hq_and_to_the_parties_but_not_to_an_unrelated_salesperson()
+    {
+        _ownership.Set(ProtectedBy("S1"));
+        await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
+        var query = new QuerySales(Store, _time);
+
+        Assert.Single((await query.ListViolationsAsync(Hq, null, 0, null)).Items);
+        Assert.Single((await query.ListViolationsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, 0, null)).Items);
+        Assert.Single((await query.ListViolationsAsync(new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST"), null, 0, null)).Items);
+        Assert.Empty((await query.ListViolationsAsync(new Caller("S9", Roles.Salesperson, "B-SH", "R-EAST"), null, 0, null)).Items);
+    }
+}
