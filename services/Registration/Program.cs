@@ -15,5 +15,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapGrpcService<OrganizationReplicaService>();
+app.MapGrpcService<CustomersService>();
+app.MapGrpcService<OwnershipService>();
 
 app.Run();

@@ -1,12 +1,47 @@
+using CustomerProtection.Policy;
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Registration.Workers;
 
 namespace CustomerProtection.Registration;
 
 public static class RegistrationServices
 {
+    /// <summary>
+    /// Registration's own parts: the policy (versioned parameters P-14 from the <c>Policy</c> section,
+    /// the working-day calendar), the organisation copy, the customer store, the use cases and the
+    /// due-queue worker.
+    /// </summary>
     public static IHostApplicationBuilder AddRegistrationServices(this IHostApplicationBuilder builder)
     {
+        // A misspelt parameter fails at start-up instead of silently keeping its default.
+        var policy = builder.Configuration.GetSection(PolicySettings.SectionName).Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true);
+        builder.Services.AddSingleton(PolicyBook.FromSettings(policy));
+        builder.Services.AddSingleton(CalendarProvider.Create(policy?.CalendarDirectory));
+        builder.Services.AddOptions<PoolOptions>().BindConfiguration(PoolOptions.SectionName, o => o.ErrorOnUnknownConfiguration = true);
+
         builder.Services.AddSingleton<OrganizationReplicaStore>();
+        builder.Services.AddSingleton<Organization>();
+        builder.Services.AddSingleton<CustomerStore>();
+        builder.Services.AddSingleton<PolicyClock>();
+        builder.Services.AddSingleton<CustomerWriter>();
+        builder.Services.AddSingleton<NearDuplicates>();
+
+        builder.Services.AddSingleton<QueryCustomers>();
+        builder.Services.AddSingleton<FileCustomer>();
+        builder.Services.AddSingleton<DecideFiling>();
+        builder.Services.AddSingleton<RecordShipment>();
+        builder.Services.AddSingleton<Extensions>();
+        builder.Services.AddSingleton<RecordProgress>();
+        builder.Services.AddSingleton<Pool>();
+        builder.Services.AddSingleton<CoDevelopers>();
+        builder.Services.AddSingleton<ReleaseLeaverCustomers>();
+        builder.Services.AddSingleton<ApplyCaseDecisions>();
+        builder.Services.AddSingleton<ImportCustomers>();
+        builder.Services.AddSingleton<ExportCustomers>();
+        builder.Services.AddSingleton<ProcessDue>();
+        builder.Services.AddHostedService<DueQueueWorker>();
         return builder;
     }
 }

@@ -1,0 +1,147 @@
+using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Policy.Identity;
+using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Persistence;
+using CustomerProtection.ServiceDefaults.Errors;
+using NodaTime;
+
+namespace CustomerProtection.Registration.Application;
+
+/// <summary>
+/// Builds the one atomic step of a customer transition: the version guard on what was read, the new
+/// state, its contact, the index memberships (old removed, new added), the history entries and
+/// the events. Use cases read, decide with the Domain rules, and commit through here; on a conflict
+/// they decide again on fresh data.
+/// </summary>
+public sealed class CustomerWriter(CustomerStore store, PolicyClock clock)
+{
+    private const int Attempts = 8;
+
+    public CustomerChange Change(Versioned<Customer>? old, Customer next, Instant now, IEnumerable<HistoryEntry> history, IEnumerable<object> events, CustomerContact? contact = null)
+    {
+        var key = RegistrationKeys.Customer(next.Id);
+        var change = new CustomerChange()
+            .RequireVersion(key, old?.Version ?? 0)
+            .Put(key, (old?.Version ?? 0) + 1, CustomerStore.Encode(next));
+        if (old is null)
+        {
+            // The reservation (P-2.5, P-9.1): the identity goes to this customer only if nobody holds it.
+            change.RequireFree(RegistrationKeys.Identity(next.IdentityKey), next.Id)
+                .Set(RegistrationKeys.Identity(next.IdentityKey), next.Id);
+            foreach (var candidateKey in TitleSimilarity.CandidateKeys(next.Title))
+            {
+                change.SetAdd(RegistrationKeys.TitleKey(candidateKey), next.Id);
+            }
+        }
+
+        if (contact is not null)
+        {
+            change.ReplaceHash(RegistrationKeys.Contact(next.Id), CustomerStore.ContactHash(contact));
+        }
+
+        CustomerIndexes.Apply(change, old is null ? [] : Indexes(old.Value, now), Indexes(next, now));
+        foreach (var entry in history)
+        {
+            change.Append(RegistrationKeys.History(next.Id), CustomerStore.Encode(entry));
+        }
+
+        foreach (var message in events)
+        {
+            change.Publish(message);
+        }
+
+        return change;
+    }
+
+    public IReadOnlyList<IndexEntry> Indexes(Customer customer, Instant now)
+    {
+        var state = clock.Evaluate(customer, now);
+        return CustomerIndexes.Of(customer, state, DueWork.At(customer, state, now), now);
+    }
+
+    public Task<ChangeResult> CommitAsync(CustomerChange change) => store.CommitAsync(change);
+
+    /// <summary>
+    /// Read–decide–commit on one customer, again on fresh data when someone else changed it first.
+    /// <paramref name="decide"/> returns the change to commit (null: nothing to do) and the answer.
+    /// </summary>
+    public async Task<T> UpdateAsync<T>(string customerId, Func<Versioned<Customer>, Task<(CustomerChange? Change, T Result)>> decide)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await store.GetAsync(customerId) ?? throw new EntityNotFoundException("customer", customerId);
+            var (change, result) = await decide(current);
+            if (change is null)
+            {
+                return result;
+            }
+
+            var outcome = await store.CommitAsync(change);
+            if (outcome.Succeeded)
+            {
+                return result;
+            }
+
+            if (outcome.Failure != ChangeFailure.VersionMoved || attempt == Attempts)
+            {
+                throw Refusal(outcome, clock.On(clock.Today), clock.Today);
+            }
+        }
+    }
+
+    /// <summary>The refusal that a failed check stands for.</summary>
+    public static Exception Refusal(ChangeResult outcome, Policy.PolicyParameters parameters, LocalDate today) => outcome.Failure switch
+    {
+        ChangeFailure.HoldingCap => PoolRules.HoldingCapReached(outcome.Count, parameters),
+        ChangeFailure.Quota => PoolRules.QuotaExhausted((int)outcome.Count, parameters, today),
+        _ => new ConcurrencyConflictException($"并发修改冲突，请重试 / changed concurrently ({outcome.Failure}), please retry"),
+    };
+
+    /// <summary>
+    /// The customer as protected by <paramref name="owner"/> from <paramref name="startDay"/>
+    /// (approval, claim, reallocation, award or import): a new period with no extension yet, the
+    /// reminders planned from now and, when announced, the P-2.2 objection window.
+    /// </summary>
+    public Customer StartProtection(Customer customer, Person owner, LocalDate startDay, Instant now, string approvedBy, bool announce) => customer with
+    {
+        Status = CustomerStatus.Protected,
+        OwnerId = owner.Id,
+        OwnerName = owner.Name,
+        BranchId = owner.BranchId,
+        RegionId = owner.RegionId,
+        ApprovedOn = Protection.Date(startDay),
+        ApprovedBy = approvedBy,
+        PeriodStart = Protection.Date(startDay),
+        ExtensionDays = 0,
+        PendingExtension = null,
+        ObjectionWindowEnds = announce ? Protection.Date(Protection.ObjectionWindowEnds(clock.Book, clock.Calendar, startDay)) : null,
+        RemindersFrom = now.ToDateTimeOffset(),
+        RemindersSent = null,
+        FlaggedMonth = null,
+        ProgressDates = customer.ProgressDates?.Where(d => Protection.Local(d) >= startDay).ToList() is { Count: > 0 } kept ? kept : null,
+        FreedAt = null,
+        FreedReason = null,
+    };
+
+    /// <summary>P-2.1/P-2.2: the announcement of an approved filing (also a claim or an award's new period).</summary>
+    public FilingApproved Announcement(Customer customer, DateTimeOffset at)
+    {
+        var state = clock.Evaluate(customer);
+        return new FilingApproved(
+            customer.Id,
+            customer.IdentityKey,
+            customer.Title,
+            customer.OwnerId!,
+            customer.BranchId,
+            customer.RegionId,
+            customer.Stage,
+            customer.ApprovedOn!.Value,
+            Protection.Date(state.End!.LastDay),
+            customer.ObjectionWindowEnds ?? customer.ApprovedOn.Value,
+            customer.PreviousOwnerId,
+            at);
+    }
+
+    public static OwnershipChanged OwnerChange(string? from, Customer after, string reason, string? by, DateTimeOffset at) =>
+        new(after.Id, from, after.OwnerId, after.Status, reason, by, at);
+}

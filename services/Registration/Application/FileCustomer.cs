@@ -1,0 +1,194 @@
+using CustomerProtection.Contracts.Violations;
+using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Persistence;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using NodaTime;
+
+namespace CustomerProtection.Registration.Application;
+
+/// <summary>
+/// P-2.1: a salesperson or dealer files a customer after a visit, a phone appointment or a referral.
+/// The identity (P-2.5) is reserved in the same atomic step that writes the customer, its contact,
+/// indexes, history and events: of concurrent filings of one identity exactly one wins, the others
+/// are ALREADY_EXISTS naming the holder (P-9.1). Dealers may not file dealers (P-6), a salesperson
+/// at the holding cap is refused, a previous owner waits out the cool-down, a lapsed
+/// customer is filed again as usual (P-2.3). Branches may auto-approve filings without conflict.
+/// </summary>
+public sealed class FileCustomer(
+    CustomerStore store,
+    CustomerWriter writer,
+    Organization organization,
+    NearDuplicates nearDuplicates,
+    PolicyClock clock)
+{
+    private const int Attempts = 8;
+
+    public async Task<Versioned<Customer>> ExecuteAsync(Caller caller, FilingInput input)
+    {
+        if (!RegistrationScopes.CanFile(caller))
+        {
+            throw new ScopeDeniedException("只有销售员和经销商可以备案 / only salespeople and dealers file customers");
+        }
+
+        var today = clock.Today;
+        var violations = new List<FieldViolation>();
+        var filing = FilingRules.Validate(violations, "", input, today) ?? throw new RequestValidationException(violations);
+        var filer = await organization.FilerAsync(caller);
+        if (filer.Role == Roles.Dealer && await organization.DealerWithIdentityAsync(filing.IdentityKey) is { } dealerId)
+        {
+            throw await DealerFiledDealerAsync(filer, dealerId, filing, today);
+        }
+
+        var parameters = clock.On(today);
+        var branch = await organization.BranchAsync(filer.BranchId);
+        var autoApproval = branch?.AutoApproveFilings == true || parameters.AutoApproval;
+
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            var now = clock.Now;
+            var existing = await store.ByIdentityAsync(filing.IdentityKey);
+            string? previousOwner = null;
+            if (existing is not null)
+            {
+                previousOwner = CheckFree(existing.Value, filer, now, today, parameters);
+            }
+
+            var filed = Filed(existing?.Value, filing, filer, now, previousOwner);
+
+            // P-2.1: auto-approval only for a filing without conflict: no identity review asked for,
+            // no near-duplicate title for the secretary to look at.
+            var approve = autoApproval && !filing.ManualReview && (await nearDuplicates.FindAsync(filing.Title, filed.Id, 1)).Count == 0;
+            var next = approve ? writer.StartProtection(filed, filer, today, now, "auto", announce: true) with { PreviousOwnerId = previousOwner } : filed;
+            var at = now.ToDateTimeOffset();
+            var history = new List<HistoryEntry> { new(at, Changes.Filed, CustomerStatus.Pending, null, filer.Id, filing.EvidenceKind, filer.Id) };
+            var events = new List<object>();
+            if (approve)
+            {
+                history.Add(new(at, Changes.Approved, CustomerStatus.Protected, previousOwner, filer.Id, "auto-approval", "auto"));
+                events.Add(writer.Announcement(next, at));
+                events.Add(CustomerWriter.OwnerChange(previousOwner, next, Changes.Approved, filer.Id, at));
+            }
+
+            var change = writer.Change(existing, next, now, history, events, filing.Contact);
+            if (filer.Role == Roles.Salesperson)
+            {
+                // X-1, inside the step: two concurrent filings at cap − 1 cannot both pass.
+                change.RequireBelowCap(RegistrationKeys.OwnerCustomers(filer.Id), RegistrationKeys.OwnerFormal(filer.Id),
+                    now.ToUnixTimeMilliseconds(), parameters.HoldingCap, parameters.HoldingCapCountsFormalCustomers);
+            }
+
+            var outcome = await writer.CommitAsync(change);
+            if (outcome.Succeeded)
+            {
+                return new Versioned<Customer>(next, (existing?.Version ?? 0) + 1);
+            }
+
+            if (outcome.Failure is not (ChangeFailure.IdentityTaken or ChangeFailure.VersionMoved))
+            {
+                throw CustomerWriter.Refusal(outcome, parameters, today);
+            }
+
+            // Someone else reserved or changed it first: look again, and name them if they hold it now.
+        }
+
+        throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
+    }
+
+    /// <summary>The identity is known: it must be free (P-3.5 lapsed, P-12 pool, or rejected), undisputed, and not within the filer's X-2 cool-down.</summary>
+    private string? CheckFree(Customer existing, Person filer, Instant now, LocalDate today, Policy.PolicyParameters parameters)
+    {
+        var state = clock.Evaluate(existing, now);
+        if (!CustomerStatus.IsFree(state.Status))
+        {
+            throw HolderInfo.Of(existing, state).Taken();
+        }
+
+        if (existing.OpenCaseId is { } caseId)
+        {
+            throw Disputed(existing.Id, caseId);
+        }
+
+        var (previousOwner, freedAt) = state.FreedOf(existing);
+        if (PoolRules.CheckCooldown(filer.Id, previousOwner, freedAt, parameters, today) is { } cooldown)
+        {
+            throw cooldown;
+        }
+
+        return previousOwner;
+    }
+
+    public static PolicyRefusalException Disputed(string customerId, string caseId) => new(
+        "P-9",
+        $"客户处于归属争议中（案件 {caseId}），待裁决 / the customer is in an open ownership case ({caseId}) until it is decided",
+        new Dictionary<string, string> { ["customerId"] = customerId, ["caseId"] = caseId });
+
+    /// <summary>The pending filing: a new customer, or a new filing of a free one (same id: X-6 history continues).</summary>
+    private static Customer Filed(Customer? existing, ValidFiling filing, Person filer, Instant now, string? previousOwner)
+    {
+        var basis = existing ?? new Customer
+        {
+            Id = CustomerIds.New(),
+            IdentityKey = filing.IdentityKey,
+            TaxpayerId = filing.TaxpayerId,
+            Title = filing.Title,
+            Class = filing.Class,
+            BranchId = filer.BranchId,
+            Status = CustomerStatus.Pending,
+            FiledBy = filer.Id,
+        };
+        return basis with
+        {
+            Class = filing.Class,
+            Sales = filing.Sales,
+            BranchId = filer.BranchId,
+            RegionId = filer.RegionId,
+            Status = CustomerStatus.Pending,
+            OwnerId = filer.Id,
+            OwnerName = filer.Name,
+            FiledBy = filer.Id,
+            FiledAt = now.ToDateTimeOffset(),
+            EvidenceKind = filing.EvidenceKind,
+            EvidenceDate = filing.EvidenceDate,
+            Evidence = filing.Evidence,
+            ManualReview = filing.ManualReview,
+            ApprovedOn = null,
+            ApprovedBy = null,
+            PeriodStart = null,
+            ExtensionDays = 0,
+            PendingExtension = null,
+            ObjectionWindowEnds = null,
+            CoDevelopers = null,
+            PreviousOwnerId = previousOwner ?? basis.PreviousOwnerId,
+        };
+    }
+
+    /// <summary>
+    /// P-6: dealers file end customers, never another dealer. The finding goes to Penalty as a
+    /// ViolationDetected with a stable id (published once, however often the filing is tried).
+    /// </summary>
+    private async Task<PolicyRefusalException> DealerFiledDealerAsync(Person filer, string dealerId, ValidFiling filing, LocalDate today)
+    {
+        var violationId = ViolationIds.For("P-6", filer.Id, filing.IdentityKey, Protection.Date(today));
+        var violation = new ViolationDetected(
+            violationId,
+            "P-6",
+            "dealer_filed_dealer",
+            new ViolationParty(filer.Id, Roles.Dealer, filer.BranchId, filer.RegionId, filer.ManagerId),
+            InjuredEmployeeId: null,
+            CustomerId: null,
+            CustomerIdentityKey: filing.IdentityKey,
+            CustomerAnnualShipments: 0m,
+            Evidence: $"经销商 {filer.Id} 备案了经销商 {dealerId} 的开票资料「{filing.Title}」/ dealer {filer.Id} filed the invoice identity of dealer {dealerId}",
+            Source: "registration",
+            DetectedAt: clock.UtcNow);
+        await store.CommitAsync(new CustomerChange()
+            .RequireNotMember(RegistrationKeys.ReportedViolations, violationId)
+            .SetAdd(RegistrationKeys.ReportedViolations, violationId)
+            .Publish(violation));
+        return new PolicyRefusalException(
+            "P-6",
+            "经销商只能备案最终客户，不能备案其他经销商 / dealers file end customers only, never another dealer",
+            new Dictionary<string, string> { ["dealerId"] = dealerId, ["identityKey"] = filing.IdentityKey, ["violationId"] = violationId });
+    }
+}

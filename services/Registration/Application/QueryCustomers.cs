@@ -1,0 +1,198 @@
+using System.Globalization;
+using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Persistence;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Registration.Application;
+
+/// <summary>A customer as a caller sees it: its protection evaluated now and its contact masked per C-2.</summary>
+public sealed record CustomerDetails(Versioned<Customer> Customer, ProtectionState State, CustomerContact? Contact, bool ContactMasked);
+
+/// <summary>One page of customers.</summary>
+public sealed record CustomerPage(IReadOnlyList<CustomerDetails> Items, string? NextPageToken);
+
+/// <summary>X-4: the answer to a duplicate check.</summary>
+public sealed record DuplicateCheck(string IdentityKey, string Verdict, HolderInfo? Holder, IReadOnlyList<NearDuplicateMatch> NearDuplicates);
+
+public static class Verdicts
+{
+    public const string Free = "free";
+    public const string Taken = "taken";
+    public const string InCase = "in_case";
+}
+
+/// <summary>Reads: details, lists, history, progress, ownership and the duplicate check. Status is computed at the time of the answer.</summary>
+public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDuplicates, Organization organization, PolicyClock clock)
+{
+    public const int DefaultPageSize = 100;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>X-4: anyone authenticated; names and dates only (C-1).</summary>
+    public async Task<DuplicateCheck> CheckDuplicateAsync(string? taxpayerId, string? invoiceTitle, bool manualReview)
+    {
+        var violations = new List<FieldViolation>();
+        var key = FilingRules.Identity(violations, "", taxpayerId, invoiceTitle, manualReview) ?? throw new RequestValidationException(violations);
+        var existing = await store.ByIdentityAsync(key);
+        HolderInfo? holder = null;
+        var verdict = Verdicts.Free;
+        if (existing is not null)
+        {
+            var state = clock.Evaluate(existing.Value);
+            holder = HolderInfo.Of(existing.Value, state);
+            verdict = !CustomerStatus.IsFree(state.Status) ? Verdicts.Taken : existing.Value.OpenCaseId is not null ? Verdicts.InCase : Verdicts.Free;
+        }
+
+        var near = string.IsNullOrWhiteSpace(invoiceTitle) ? [] : await nearDuplicates.FindAsync(invoiceTitle, existing?.Value.Id);
+        return new DuplicateCheck(key, verdict, holder, near);
+    }
+
+    public async Task<CustomerDetails> GetAsync(Caller caller, string customerId)
+    {
+        Lookup.RequireId(customerId);
+        var customer = await store.GetAsync(customerId) ?? throw new EntityNotFoundException("customer", customerId);
+        if (!RegistrationScopes.CanReadCustomer(caller, customer.Value))
+        {
+            throw new ScopeDeniedException("无权查看该客户 / not allowed to see this customer");
+        }
+
+        return await DetailsAsync(caller, customer, withContact: true);
+    }
+
+    /// <summary>What Territory and Arbitration ask (Ownership.GetOwnership): internal-level facts only.</summary>
+    public async Task<(Versioned<Customer> Customer, ProtectionState State)?> OwnershipAsync(string? customerId, string? taxpayerId, string? invoiceTitle)
+    {
+        var violations = new List<FieldViolation>();
+        string? id;
+        if (!string.IsNullOrWhiteSpace(customerId))
+        {
+            Lookup.RequireId(customerId);
+            id = customerId;
+        }
+        else
+        {
+            var key = FilingRules.Identity(violations, "", taxpayerId, invoiceTitle, manualReview: true) ?? throw new RequestValidationException(violations);
+            id = await store.IdentityAsync(key);
+        }
+
+        var customer = id is null ? null : await store.GetAsync(id);
+        return customer is null ? null : (customer, clock.Evaluate(customer.Value));
+    }
+
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Caller caller, string customerId)
+    {
+        await GetAsync(caller, customerId);
+        return await store.HistoryAsync(customerId);
+    }
+
+    public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(Caller caller, string customerId)
+    {
+        await GetAsync(caller, customerId);
+        return await store.ProgressAsync(customerId);
+    }
+
+    public async Task<CustomerPage> BranchAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
+    {
+        var branch = await RequireBranchAsync(caller, branchId, pool: false);
+        var size = PageSize(pageSize);
+        var ids = await store.IdsByValueAsync(RegistrationKeys.BranchCustomers(branch), NullIfEmpty(pageToken), size);
+        return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? ids[^1] : null);
+    }
+
+    public async Task<CustomerPage> OwnerAsync(Caller caller, string? ownerId, int pageSize, string? pageToken)
+    {
+        if (string.IsNullOrWhiteSpace(ownerId) || ownerId.Length > 64)
+        {
+            throw new RequestValidationException(new FieldViolation("owner_id", "必填，最长 64 / required, at most 64 characters"));
+        }
+
+        if (caller.EmployeeId != ownerId && !caller.IsHq)
+        {
+            var owner = await organization.EmployeeAsync(ownerId) ?? await organization.DealerAsync(ownerId);
+            if (owner is null || !RegistrationScopes.CanReadBranch(caller, owner.BranchId, owner.RegionId))
+            {
+                throw new ScopeDeniedException("无权查看该员工的客户 / not allowed to see this employee's customers");
+            }
+        }
+
+        var size = PageSize(pageSize);
+        var offset = Offset(pageToken);
+        var ids = (await store.Db.SortedSetRangeByRankAsync(RegistrationKeys.OwnerCustomers(ownerId), offset, offset + size - 1)).Select(v => (string)v!).ToList();
+        return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>P-2.1: the secretary's queue, oldest first.</summary>
+    public Task<CustomerPage> PendingAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
+        TimeIndexAsync(caller, branchId, RegistrationKeys.BranchPending, double.NegativeInfinity, pageSize, pageToken, pool: false);
+
+    /// <summary>P-2.2: the announcements whose objection window is still open.</summary>
+    public Task<CustomerPage> AnnouncementsAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
+        TimeIndexAsync(caller, branchId, RegistrationKeys.BranchAnnouncements, clock.Now.ToUnixTimeMilliseconds(), pageSize, pageToken, pool: true);
+
+    /// <summary>P-12: the branch's public pool, oldest first.</summary>
+    public Task<CustomerPage> PoolAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
+        TimeIndexAsync(caller, branchId, RegistrationKeys.BranchPool, double.NegativeInfinity, pageSize, pageToken, pool: true);
+
+    private async Task<CustomerPage> TimeIndexAsync(Caller caller, string? branchId, Func<string, RedisKey> index, double after, int pageSize, string? pageToken, bool pool)
+    {
+        var branch = await RequireBranchAsync(caller, branchId, pool);
+        var size = PageSize(pageSize);
+        var offset = Offset(pageToken);
+        var ids = await store.IdsByScoreAsync(index(branch), after, offset, size);
+        return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    public async Task<IReadOnlyList<CustomerDetails>> DetailsAsync(Caller caller, IReadOnlyList<string> ids)
+    {
+        var customers = await store.GetManyAsync(ids);
+        var details = new List<CustomerDetails>(customers.Count);
+        foreach (var customer in customers)
+        {
+            details.Add(await DetailsAsync(caller, customer, withContact: false));
+        }
+
+        return details;
+    }
+
+    private async Task<CustomerDetails> DetailsAsync(Caller caller, Versioned<Customer> customer, bool withContact)
+    {
+        var state = clock.Evaluate(customer.Value);
+        if (!withContact)
+        {
+            return new CustomerDetails(customer, state, null, false);
+        }
+
+        var (contact, masked) = ConfidentialFields.For(caller, customer.Value, await store.ContactAsync(customer.Value.Id));
+        return new CustomerDetails(customer, state, contact, masked);
+    }
+
+    private async Task<string> RequireBranchAsync(Caller caller, string? branchId, bool pool)
+    {
+        if (string.IsNullOrWhiteSpace(branchId) || branchId.Length > 64)
+        {
+            throw new RequestValidationException(new FieldViolation("branch_id", "必填，最长 64 / required, at most 64 characters"));
+        }
+
+        var region = (await organization.BranchAsync(branchId))?.RegionId;
+        var allowed = pool ? RegistrationScopes.CanSeeBranchPool(caller, branchId, region) : RegistrationScopes.CanReadBranch(caller, branchId, region);
+        if (!allowed)
+        {
+            throw new ScopeDeniedException($"无权查看分公司 {branchId} 的客户 / not allowed to see the customers of {branchId}");
+        }
+
+        return branchId;
+    }
+
+    private static int PageSize(int requested) => requested <= 0 ? DefaultPageSize : Math.Min(requested, MaxPageSize);
+
+    private static long Offset(string? token) =>
+        string.IsNullOrEmpty(token) ? 0
+        : long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset
+        : throw new RequestValidationException(new FieldViolation("page_token", "无效 / invalid"));
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>X-4, P-2.5: the near-duplicates of a pending filing, for the secretary's review.</summary>
+    public Task<IReadOnlyList<NearDuplicateMatch>> NearDuplicatesOfAsync(Customer customer) => nearDuplicates.FindAsync(customer.Title, customer.Id);
+}

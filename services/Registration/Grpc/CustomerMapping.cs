@@ -1,0 +1,152 @@
+using System.Globalization;
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.V1;
+
+namespace CustomerProtection.Registration.Grpc;
+
+/// <summary>Domain → proto. Dates as yyyy-MM-dd, absent values as empty strings.</summary>
+public static class CustomerMapping
+{
+    public static CustomerView ToProto(CustomerDetails details)
+    {
+        var c = details.Customer.Value;
+        var state = details.State;
+        var view = new CustomerView
+        {
+            CustomerId = c.Id,
+            IdentityKey = c.IdentityKey,
+            TaxpayerId = c.TaxpayerId ?? "",
+            InvoiceTitle = c.Title,
+            CustomerClass = c.Class,
+            DeclaredAnnualSales = c.Sales.ToString(CultureInfo.InvariantCulture),
+            BranchId = c.BranchId,
+            RegionId = c.RegionId ?? "",
+            OwnerId = state.OwnerOf(c) ?? "",
+            OwnerName = state.OwnerOf(c) is null ? "" : c.OwnerName ?? "",
+            Status = state.Status,
+            Stage = c.Stage,
+            ProtectedNow = state.ProtectedNow,
+            FiledBy = c.FiledBy,
+            FiledOn = Iso(Protection.Date(Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(c.FiledAt)))),
+            ApprovedOn = Iso(c.ApprovedOn),
+            PeriodStart = Iso(c.PeriodStart),
+            LastProtectedDay = state.End is { } end ? Iso(Protection.Date(end.LastDay)) : "",
+            RolledForward = state.End?.RolledForward ?? false,
+            Provisional = state.End?.Provisional ?? false,
+            ExtensionDays = c.ExtensionDays,
+            ExtensionCapRemainingDays = state.Rules is { } rules ? Protection.ExtensionCapRemaining(c, rules) : 0,
+            ObjectionWindowEnds = Iso(c.ObjectionWindowEnds),
+            Disputed = c.OpenCaseId is not null,
+            OpenCaseId = c.OpenCaseId ?? "",
+            PreviousOwnerId = state.FreedOf(c).PreviousOwnerId ?? "",
+            FreedOn = state.FreedOf(c).FreedAt is { } freed ? Iso(Protection.Date(Policy.PolicyTime.DateOf(freed))) : "",
+            LastShipmentOn = Iso(c.LastShipmentOn),
+            SpecialPeriodDays = c.SpecialPeriodDays ?? 0,
+            ManualReview = c.ManualReview,
+            ProgressFlagged = state.Progress?.Flagged ?? false,
+            MonthsWithoutProgress = state.Progress?.MonthsMissing ?? 0,
+            ContactMasked = details.ContactMasked,
+            Version = details.Customer.Version,
+            EvidenceKind = c.EvidenceKind ?? "",
+            EvidenceDate = Iso(c.EvidenceDate),
+        };
+        view.CoDeveloperIds.Add(c.CoDevelopers ?? []);
+        if (c.PendingExtension is { } request)
+        {
+            view.PendingExtension = new ExtensionRequest
+            {
+                Days = request.Days,
+                RequestedOn = Iso(request.RequestedOn),
+                RequestedBy = request.RequestedBy,
+                Reason = request.Reason ?? "",
+            };
+        }
+
+        if (details.Contact is { } contact)
+        {
+            view.Contact = new Contact { Name = contact.Name ?? "", Phone = contact.Phone ?? "", Email = contact.Email ?? "", Address = contact.Address ?? "" };
+        }
+
+        return view;
+    }
+
+    public static CustomerList ToProto(CustomerPage page)
+    {
+        var list = new CustomerList { NextPageToken = page.NextPageToken ?? "" };
+        list.Customers.Add(page.Items.Select(ToProto));
+        return list;
+    }
+
+    public static Holder ToProto(HolderInfo holder) => new()
+    {
+        CustomerId = holder.CustomerId,
+        InvoiceTitle = holder.Title,
+        OwnerId = holder.OwnerId ?? "",
+        OwnerName = holder.OwnerName ?? "",
+        BranchId = holder.BranchId,
+        Status = holder.Status,
+        Stage = holder.Stage,
+        Since = HolderInfo.Iso(holder.Since),
+        LastProtectedDay = HolderInfo.Iso(holder.LastProtectedDay),
+        ProtectedNow = holder.ProtectedNow,
+        OpenCaseId = holder.OpenCaseId ?? "",
+        Provisional = holder.Provisional,
+    };
+
+    public static NearDuplicate ToProto(NearDuplicateMatch match) => new()
+    {
+        CustomerId = match.Customer.Id,
+        InvoiceTitle = match.Customer.Title,
+        Score = Math.Round(match.Score, 3),
+        Status = match.State.Status,
+        OwnerName = match.State.OwnerOf(match.Customer) is null ? "" : match.Customer.OwnerName ?? "",
+        BranchId = match.Customer.BranchId,
+    };
+
+    public static OwnershipEvent ToProto(HistoryEntry entry) => new()
+    {
+        At = entry.At.ToString("O", CultureInfo.InvariantCulture),
+        FromOwnerId = entry.From ?? "",
+        ToOwnerId = entry.To ?? "",
+        Status = entry.Status,
+        Change = entry.Change,
+        Reason = entry.Reason ?? "",
+        By = entry.By,
+        CaseId = entry.CaseId ?? "",
+    };
+
+    public static ProgressRecord ToProto(string customerId, ProgressEntry entry) => new()
+    {
+        CustomerId = customerId,
+        Kind = entry.Kind,
+        On = Iso(entry.On),
+        Note = entry.Note ?? "",
+        Evidence = entry.Evidence ?? "",
+        RecordedBy = entry.RecordedBy,
+        RecordedAt = entry.RecordedAt.ToString("O", CultureInfo.InvariantCulture),
+    };
+
+    public static ImportRowResult ToProto(ImportRowOutcome outcome)
+    {
+        var result = new ImportRowResult
+        {
+            Row = outcome.Row,
+            Outcome = outcome.Outcome,
+            CustomerId = outcome.CustomerId ?? "",
+            RuleId = outcome.RuleId ?? "",
+            Reason = outcome.Reason ?? "",
+        };
+        if (outcome.Holder is { } holder)
+        {
+            result.Holder = ToProto(holder);
+        }
+
+        return result;
+    }
+
+    public static CustomerContact FromProto(Contact? contact) =>
+        contact is null ? CustomerContact.Empty : new CustomerContact(contact.Name, contact.Phone, contact.Email, contact.Address);
+
+    public static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+}

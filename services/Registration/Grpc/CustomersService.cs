@@ -1,0 +1,219 @@
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.V1;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Security;
+using Grpc.Core;
+using static CustomerProtection.Registration.Grpc.CustomerMapping;
+
+namespace CustomerProtection.Registration.Grpc;
+
+/// <summary>Thin gRPC surface of customers: map the request, call one use case, map the answer.</summary>
+public sealed class CustomersService(
+    QueryCustomers query,
+    FileCustomer file,
+    DecideFiling decide,
+    RecordShipment shipments,
+    Extensions extensions,
+    RecordProgress progress,
+    Pool pool,
+    CoDevelopers coDevelopers,
+    ImportCustomers import,
+    ExportCustomers export) : Customers.CustomersBase
+{
+    public override async Task<CheckDuplicateResponse> CheckDuplicate(CheckDuplicateRequest request, ServerCallContext context)
+    {
+        Caller.From(context);
+        var check = await query.CheckDuplicateAsync(request.TaxpayerId, request.InvoiceTitle, request.ManualReview);
+        var response = new CheckDuplicateResponse { IdentityKey = check.IdentityKey, Verdict = check.Verdict };
+        if (check.Holder is { } holder)
+        {
+            response.Holder = ToProto(holder);
+        }
+
+        response.NearDuplicates.Add(check.NearDuplicates.Select(ToProto));
+        return response;
+    }
+
+    public override async Task<CustomerView> FileCustomer(FileCustomerRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var filed = await file.ExecuteAsync(caller, new FilingInput(
+            request.TaxpayerId, request.InvoiceTitle, request.ManualReview, request.CustomerClass, request.DeclaredAnnualSales,
+            FromProto(request.Contact), request.EvidenceKind, request.EvidenceDate, request.Evidence));
+        return await ViewAsync(caller, filed.Value.Id);
+    }
+
+    public override async Task<CustomerView> ApproveFiling(DecideFilingRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        Lookup.RequireId(request.CustomerId);
+        await decide.ApproveAsync(caller, request.CustomerId);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<CustomerView> RejectFiling(DecideFilingRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        Lookup.RequireId(request.CustomerId);
+        await decide.RejectAsync(caller, request.CustomerId, request.Reason);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<PendingFilings> ListPendingFilings(ListBranchRequest request, ServerCallContext context)
+    {
+        var page = await query.PendingAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
+        var response = new PendingFilings { NextPageToken = page.NextPageToken ?? "" };
+        foreach (var item in page.Items)
+        {
+            var filing = new PendingFiling { Customer = ToProto(item) };
+            filing.NearDuplicates.Add((await query.NearDuplicatesOfAsync(item.Customer.Value)).Select(ToProto));
+            response.Filings.Add(filing);
+        }
+
+        return response;
+    }
+
+    public override async Task<CustomerList> ListAnnouncements(ListBranchRequest request, ServerCallContext context) =>
+        ToProto(await query.AnnouncementsAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken));
+
+    public override async Task<CustomerView> GetCustomer(GetCustomerRequest request, ServerCallContext context) =>
+        await ViewAsync(Caller.From(context), request.CustomerId);
+
+    public override async Task<CustomerList> ListCustomers(ListCustomersRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        if (string.IsNullOrEmpty(request.BranchId) == string.IsNullOrEmpty(request.OwnerId))
+        {
+            throw new RequestValidationException(new FieldViolation("branch_id", "branch_id 与 owner_id 二选一 / give one of branch_id and owner_id"));
+        }
+
+        return ToProto(string.IsNullOrEmpty(request.BranchId)
+            ? await query.OwnerAsync(caller, request.OwnerId, request.PageSize, request.PageToken)
+            : await query.BranchAsync(caller, request.BranchId, request.PageSize, request.PageToken));
+    }
+
+    public override async Task<CustomerView> RecordShipment(RecordShipmentRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        var customer = await shipments.ByHqAsync(caller, request.CustomerId, request.TaxpayerId, request.InvoiceTitle, request.ShippedOn, request.SaleId);
+        return await ViewAsync(caller, customer.Value.Id);
+    }
+
+    public override async Task<CustomerView> SetSpecialPeriod(SetSpecialPeriodRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        await extensions.SetSpecialPeriodAsync(caller, request.CustomerId, request.PeriodDays, request.Reason);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<CustomerView> RequestExtension(RequestExtensionRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        await extensions.RequestAsync(caller, request.CustomerId, request.Days, request.Reason);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<CustomerView> DecideExtension(DecideExtensionRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        await extensions.DecideAsync(caller, request.CustomerId, request.Approve, request.Reason);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<ProgressRecord> RecordProgress(RecordProgressRequest request, ServerCallContext context)
+    {
+        var entry = await progress.ExecuteAsync(Caller.From(context), request.CustomerId, request.Kind, request.On, request.Note, request.Evidence);
+        return ToProto(request.CustomerId, entry);
+    }
+
+    public override async Task<ProgressList> ListProgress(GetCustomerRequest request, ServerCallContext context)
+    {
+        var list = new ProgressList();
+        list.Records.Add((await query.ProgressAsync(Caller.From(context), request.CustomerId)).Select(e => ToProto(request.CustomerId, e)));
+        return list;
+    }
+
+    public override async Task<CustomerList> ListPool(ListBranchRequest request, ServerCallContext context) =>
+        ToProto(await query.PoolAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken));
+
+    public override async Task<CustomerView> ClaimFromPool(ClaimFromPoolRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        await pool.ClaimAsync(caller, request.CustomerId);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<CustomerView> Reallocate(ReallocateRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        await pool.ReallocateAsync(caller, request.CustomerId, request.ToEmployeeId, request.Reason);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<SetBehindTargetResponse> SetBehindTarget(SetBehindTargetRequest request, ServerCallContext context) => new()
+    {
+        EmployeeId = request.EmployeeId,
+        BehindTarget = await pool.SetBehindTargetAsync(Caller.From(context), request.EmployeeId, request.BehindTarget),
+    };
+
+    public override async Task<CustomerView> AddCoDeveloper(CoDeveloperRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        await coDevelopers.AddAsync(caller, request.CustomerId, request.EmployeeId);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<CustomerView> RemoveCoDeveloper(CoDeveloperRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        await coDevelopers.RemoveAsync(caller, request.CustomerId, request.EmployeeId);
+        return await ViewAsync(caller, request.CustomerId);
+    }
+
+    public override async Task<OwnershipHistory> GetOwnershipHistory(GetCustomerRequest request, ServerCallContext context)
+    {
+        var history = new OwnershipHistory { CustomerId = request.CustomerId };
+        history.Events.Add((await query.HistoryAsync(Caller.From(context), request.CustomerId)).Select(ToProto));
+        return history;
+    }
+
+    public override async Task<ImportCustomersResponse> ImportCustomers(IAsyncStreamReader<ImportCustomersRequest> requestStream, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        string? branchId = null;
+        using var content = new MemoryStream();
+        await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            branchId ??= message.BranchId;
+            if (content.Length + message.Chunk.Length > Application.ImportCustomers.MaxBytes)
+            {
+                throw new RequestValidationException(new FieldViolation("chunk", $"最大 {Application.ImportCustomers.MaxBytes} 字节 / at most {Application.ImportCustomers.MaxBytes} bytes"));
+            }
+
+            message.Chunk.WriteTo(content);
+        }
+
+        content.Position = 0;
+        var report = await import.ExecuteAsync(caller, branchId, content);
+        var response = new ImportCustomersResponse
+        {
+            Rows = report.Rows,
+            Filed = report.Count(ImportOutcomes.Filed),
+            Duplicates = report.Count(ImportOutcomes.Duplicate),
+            Refused = report.Count(ImportOutcomes.Refused),
+        };
+        response.Results.Add(report.Results.Select(ToProto));
+        return response;
+    }
+
+    public override async Task ExportCustomers(ExportCustomersRequest request, IServerStreamWriter<ExportCustomersChunk> responseStream, ServerCallContext context)
+    {
+        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken))
+        {
+            await responseStream.WriteAsync(new ExportCustomersChunk { Chunk = Google.Protobuf.ByteString.CopyFrom(chunk) });
+        }
+    }
+
+    private async Task<CustomerView> ViewAsync(Caller caller, string customerId) => ToProto(await query.GetAsync(caller, customerId));
+}

@@ -1,0 +1,47 @@
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.V1;
+using CustomerProtection.ServiceDefaults.Security;
+using Grpc.Core;
+using static CustomerProtection.Registration.Grpc.CustomerMapping;
+
+namespace CustomerProtection.Registration.Grpc;
+
+/// <summary>Who owns a customer now (Territory before a sale, Arbitration when a case opens); internal-level facts only (C-1).</summary>
+public sealed class OwnershipService(QueryCustomers query) : Ownership.OwnershipBase
+{
+    public override async Task<OwnershipInfo> GetOwnership(GetOwnershipRequest request, ServerCallContext context)
+    {
+        Caller.From(context);
+        if (await query.OwnershipAsync(request.CustomerId, request.TaxpayerId, request.InvoiceTitle) is not var (versioned, state))
+        {
+            return new OwnershipInfo { Found = false };
+        }
+
+        var c = versioned.Value;
+        var (previousOwner, freedAt) = state.FreedOf(c);
+        var info = new OwnershipInfo
+        {
+            Found = true,
+            CustomerId = c.Id,
+            IdentityKey = c.IdentityKey,
+            InvoiceTitle = c.Title,
+            OwnerId = state.OwnerOf(c) ?? "",
+            OwnerName = state.OwnerOf(c) is null ? "" : c.OwnerName ?? "",
+            OwnerBranchId = state.OwnerOf(c) is null ? "" : c.BranchId,
+            OwnerRegionId = state.OwnerOf(c) is null ? "" : c.RegionId ?? "",
+            Stage = c.Stage,
+            Status = state.Status,
+            ProtectedSince = Iso(c.ApprovedOn),
+            LastProtectedDay = state.End is { } end ? Iso(Protection.Date(end.LastDay)) : "",
+            ProtectedNow = state.ProtectedNow,
+            Disputed = c.OpenCaseId is not null,
+            OpenCaseId = c.OpenCaseId ?? "",
+            PreviousOwnerId = previousOwner ?? "",
+            LapsedOn = freedAt is { } at ? Iso(Protection.Date(Policy.PolicyTime.DateOf(at))) : "",
+            Provisional = state.End?.Provisional ?? false,
+        };
+        info.CoDeveloperIds.Add(c.CoDevelopers ?? []);
+        return info;
+    }
+}

@@ -1,0 +1,106 @@
+using CustomerProtection.Policy;
+using CustomerProtection.Registration.Domain;
+using NodaTime;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Registration.Persistence;
+
+/// <summary>One index membership: a sorted-set member with its score, or a set member (no score).</summary>
+public sealed record IndexEntry(RedisKey Key, string Member, double? Score);
+
+/// <summary>
+/// Which indexes a customer belongs to, as a function of its state: every write adds the new
+/// state's memberships and removes the old state's that no longer hold, in the same atomic step,
+/// so the indexes can never drift from the customers whatever the transition.
+/// </summary>
+public static class CustomerIndexes
+{
+    public static IReadOnlyList<IndexEntry> Of(Customer customer, ProtectionState state, DueActions due, Instant now)
+    {
+        var id = customer.Id;
+        var entries = new List<IndexEntry> { new(RegistrationKeys.BranchCustomers(customer.BranchId), id, 0) };
+        switch (customer.Status)
+        {
+            case CustomerStatus.Pending when customer.OwnerId is { } filer:
+                // a pending filing holds the identity and counts against the cap until decided.
+                entries.Add(new(RegistrationKeys.OwnerCustomers(filer), id, double.PositiveInfinity));
+                if (customer.Stage == Stages.Formal)
+                {
+                    entries.Add(new(RegistrationKeys.OwnerFormal(filer), id, double.PositiveInfinity));
+                }
+
+                entries.Add(new(RegistrationKeys.BranchPending(customer.BranchId), id, Ms(customer.FiledAt)));
+                break;
+
+            case CustomerStatus.Protected when customer.OwnerId is { } owner:
+                // Scored by the end of protection: ZCOUNT above "now" is the number protected now.
+                var endsAt = state.End is { } end ? Ms(end.EndsAt) : 0;
+                entries.Add(new(RegistrationKeys.OwnerCustomers(owner), id, endsAt));
+                if (customer.Stage == Stages.Formal)
+                {
+                    entries.Add(new(RegistrationKeys.OwnerFormal(owner), id, endsAt));
+                }
+
+                entries.Add(new(RegistrationKeys.Due, id, due.IsEmpty && due.Next is { } next ? Ms(next) : Ms(now)));
+                if (customer.ObjectionWindowEnds is { } windowEnds)
+                {
+                    var closesAt = PolicyTime.StartOfDay(Protection.Local(windowEnds).PlusDays(1));
+                    if (closesAt > now)
+                    {
+                        entries.Add(new(RegistrationKeys.BranchAnnouncements(customer.BranchId), id, Ms(closesAt)));
+                    }
+                }
+
+                if (customer.PendingExtension is { } request)
+                {
+                    entries.Add(new(RegistrationKeys.BranchExtensions(customer.BranchId), id, request.RequestedOn.DayNumber));
+                }
+
+                break;
+
+            case CustomerStatus.Lapsed or CustomerStatus.Pool:
+                entries.Add(new(RegistrationKeys.BranchPool(customer.BranchId), id, customer.FreedAt is { } at ? Ms(at) : Ms(now)));
+                break;
+        }
+
+        foreach (var coDeveloper in customer.CoDevelopers ?? [])
+        {
+            entries.Add(new(RegistrationKeys.CoDeveloperOf(coDeveloper), id, null));
+        }
+
+        return entries;
+    }
+
+    /// <summary>Adds the new memberships and removes the old ones that no longer hold.</summary>
+    public static void Apply(CustomerChange change, IReadOnlyList<IndexEntry> before, IReadOnlyList<IndexEntry> after)
+    {
+        var kept = after.Select(e => (e.Key.ToString(), e.Member)).ToHashSet();
+        foreach (var old in before.Where(e => !kept.Contains((e.Key.ToString(), e.Member))))
+        {
+            if (old.Score is null)
+            {
+                change.SetRemove(old.Key, old.Member);
+            }
+            else
+            {
+                change.SortedRemove(old.Key, old.Member);
+            }
+        }
+
+        foreach (var entry in after)
+        {
+            if (entry.Score is { } score)
+            {
+                change.SortedAdd(entry.Key, entry.Member, score);
+            }
+            else
+            {
+                change.SetAdd(entry.Key, entry.Member);
+            }
+        }
+    }
+
+    public static double Ms(Instant instant) => instant.ToUnixTimeMilliseconds();
+
+    public static double Ms(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CustomerProtection.Registration.Domain;
+using CustomerProtection.ServiceDefaults.Messaging;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Registration.Persistence;
+
+/// <summary>Reads customers and their lists; writes go through <see cref="CustomerChange"/> built by the use cases.</summary>
+public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outbox)
+{
+    /// <summary>Compact JSON: absent values are not written (memory per customer, see docs/registration.md).</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+    };
+
+    private static readonly RedisValue[] Fields = ["v", "d"];
+    private static readonly RedisValue[] ContactFields = ["name", "phone", "email", "address"];
+
+    public IDatabase Db => redis.GetDatabase();
+
+    public RedisOutbox Outbox => outbox;
+
+    public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Fields));
+
+    public async Task<IReadOnlyList<Versioned<Customer>>> GetManyAsync(IEnumerable<string> ids)
+    {
+        var batch = Db.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Customer(id), Fields)).ToList();
+        batch.Execute();
+        return (await Task.WhenAll(reads)).Select(Decode).OfType<Versioned<Customer>>().ToList();
+    }
+
+    /// <summary>The customer that holds (or last held) this identity, if any.</summary>
+    public async Task<string?> IdentityAsync(string identityKey) => await Db.StringGetAsync(RegistrationKeys.Identity(identityKey));
+
+    public async Task<Versioned<Customer>?> ByIdentityAsync(string identityKey) =>
+        await IdentityAsync(identityKey) is { } id ? await GetAsync(id) : null;
+
+    public async Task<CustomerContact> ContactAsync(string id)
+    {
+        var values = await Db.HashGetAsync(RegistrationKeys.Contact(id), ContactFields);
+        return new CustomerContact(values[0], values[1], values[2], values[3]);
+    }
+
+    public async Task<IReadOnlyList<CustomerContact>> ContactsAsync(IReadOnlyList<string> ids)
+    {
+        var batch = Db.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Contact(id), ContactFields)).ToList();
+        batch.Execute();
+        return (await Task.WhenAll(reads)).Select(v => new CustomerContact(v[0], v[1], v[2], v[3])).ToList();
+    }
+
+    public static IReadOnlyList<KeyValuePair<string, string>> ContactHash(CustomerContact contact)
+    {
+        var fields = new List<KeyValuePair<string, string>>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                fields.Add(new(name, value));
+            }
+        }
+
+        Add("name", contact.Name);
+        Add("phone", contact.Phone);
+        Add("email", contact.Email);
+        Add("address", contact.Address);
+        return fields;
+    }
+
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string id) =>
+        (await Db.ListRangeAsync(RegistrationKeys.History(id))).Select(v => JsonSerializer.Deserialize<HistoryEntry>((string)v!, Json)!).ToList();
+
+    public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(string id) =>
+        (await Db.ListRangeAsync(RegistrationKeys.Progress(id))).Select(v => JsonSerializer.Deserialize<ProgressEntry>((string)v!, Json)!).ToList();
+
+    /// <summary>Members of an index in id order after <paramref name="afterId"/> (score-0 indexes).</summary>
+    public async Task<IReadOnlyList<string>> IdsByValueAsync(RedisKey index, string? afterId, int count) =>
+        (await Db.SortedSetRangeByValueAsync(index, afterId is null ? default : (RedisValue)afterId, default,
+            afterId is null ? Exclude.None : Exclude.Start, Order.Ascending, 0, count)).Select(v => (string)v!).ToList();
+
+    /// <summary>Members of a time-scored index with a score above <paramref name="minScore"/>, oldest first, from an offset.</summary>
+    public async Task<IReadOnlyList<string>> IdsByScoreAsync(RedisKey index, double minScore, long offset, int count) =>
+        (await Db.SortedSetRangeByScoreAsync(index, minScore, double.PositiveInfinity, Exclude.Start, Order.Ascending, offset, count))
+            .Select(v => (string)v!).ToList();
+
+    public async Task<IReadOnlyList<string>> AllIdsAsync(RedisKey index, int count) =>
+        (await Db.SortedSetRangeByRankAsync(index, 0, count - 1)).Select(v => (string)v!).ToList();
+
+    public async Task<bool> IsBehindTargetAsync(string branchId, string employeeId) =>
+        await Db.SetContainsAsync(RegistrationKeys.BehindTarget(branchId), employeeId);
+
+    public Task<ChangeResult> CommitAsync(CustomerChange change) => change.CommitAsync(Db, outbox);
+
+    /// <summary>
+    /// X-4 candidates for near-duplicates of a title: the customers indexed under its candidate keys
+    /// (TitleSimilarity.CandidateKeys), ranked by how many keys they share. Sets are read smallest
+    /// first within a budget and very common keys (科技, 上海) are skipped: a near-duplicate shares
+    /// most of its keys, so it is found through its rarer ones.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> TitleCandidatesAsync(IReadOnlyCollection<string> candidateKeys, int limit, int memberBudget = 4000, int largestSet = 20_000)
+    {
+        if (candidateKeys.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = candidateKeys.Select(k => RegistrationKeys.TitleKey(k)).ToList();
+        var batch = Db.CreateBatch();
+        var sizes = keys.Select(k => batch.SetLengthAsync(k)).ToList();
+        batch.Execute();
+        var lengths = await Task.WhenAll(sizes);
+
+        var chosen = new List<RedisKey>();
+        long budget = memberBudget;
+        foreach (var (key, length) in keys.Zip(lengths).Where(p => p.Second > 0 && p.Second <= largestSet).OrderBy(p => p.Second))
+        {
+            if (chosen.Count > 0 && length > budget)
+            {
+                break;
+            }
+
+            chosen.Add(key);
+            budget -= length;
+        }
+
+        if (chosen.Count == 0)
+        {
+            return [];
+        }
+
+        var reads = Db.CreateBatch();
+        var members = chosen.Select(k => reads.SetMembersAsync(k)).ToList();
+        reads.Execute();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var set in await Task.WhenAll(members))
+        {
+            foreach (var member in set)
+            {
+                var id = (string)member!;
+                counts[id] = counts.GetValueOrDefault(id) + 1;
+            }
+        }
+
+        return counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(limit).Select(p => p.Key).ToList();
+    }
+
+    public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    private static Versioned<Customer>? Decode(RedisValue[] values) =>
+        values[0].IsNull ? null : new Versioned<Customer>(JsonSerializer.Deserialize<Customer>((string)values[1]!, Json)!, (long)values[0]);
+}

@@ -1,0 +1,86 @@
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Persistence;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Registration.Workers;
+
+/// <summary>
+/// Drains the due-queue (architecture.md, Time): takes the entries whose instant has come, each with
+/// a lease — its score pushed a minute ahead in the same script, so no other replica takes it
+/// meanwhile — and hands them to <see cref="ProcessDue"/>, which re-checks the deadline and commits
+/// with a version guard; a crash leaves the entry to be taken again when the lease runs out.
+/// "Now" is the shared business clock, so moving the clock in a test makes deadlines due at once.
+/// </summary>
+public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, PolicyClock clock, ILogger<DueQueueWorker> logger) : BackgroundService
+{
+    private const int BatchSize = 512;
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
+    private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 64 };
+
+    private static readonly LuaScript Take = LuaScript.Prepare(
+        """
+        local items = redis.call('ZRANGEBYSCORE', @queue, '-inf', @now, 'LIMIT', 0, @count)
+        for _, member in ipairs(items) do
+          redis.call('ZADD', @queue, @leaseUntil, member)
+        end
+        return items
+        """);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(200);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var taken = await TakeAsync();
+                if (taken.Count > 0)
+                {
+                    await Parallel.ForEachAsync(taken, new ParallelOptions { MaxDegreeOfParallelism = Parallelism.MaxDegreeOfParallelism, CancellationToken = stoppingToken },
+                        async (id, _) =>
+                        {
+                            try
+                            {
+                                await handler.HandleAsync(id);
+                            }
+                            catch (Exception ex) when (ex is RedisException or TimeoutException or ServiceDefaults.Errors.ConcurrencyConflictException)
+                            {
+                                logger.LogWarning(ex, "Due work for customer {CustomerId} failed; it is retried when its lease ends", id);
+                            }
+                        });
+                }
+
+                backoff = TimeSpan.FromMilliseconds(200);
+                if (taken.Count < BatchSize)
+                {
+                    await Task.Delay(IdlePoll, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning(ex, "Due-queue not reachable; retrying in {Backoff}", backoff);
+                await Task.Delay(backoff, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+            }
+        }
+    }
+
+    /// <summary>The entries due now, leased to this replica.</summary>
+    public async Task<IReadOnlyList<string>> TakeAsync()
+    {
+        var now = clock.Now;
+        var result = await store.Db.ScriptEvaluateAsync(Take, new
+        {
+            queue = RegistrationKeys.Due,
+            now = now.ToUnixTimeMilliseconds(),
+            count = BatchSize,
+            leaseUntil = (now + NodaTime.Duration.FromTimeSpan(Lease)).ToUnixTimeMilliseconds(),
+        });
+        return ((RedisResult[])result!).Select(r => (string)r!).ToList();
+    }
+}
