@@ -16,5 +16,6 @@ app.MapGrpcService<OrganizationDirectoryService>();
 app.MapGrpcService<SalesLedgerService>();
 app.MapGrpcService<CrossRegionFilingsService>();
 app.MapGrpcService<PricingService>();
+app.MapGrpcService<OpportunitiesService>();
 
 app.Run();

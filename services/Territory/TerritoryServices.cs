@@ -36,22 +36,29 @@ public static class TerritoryServices
         builder.Services.AddSingleton<ManageCrossRegionFilings>();
         builder.Services.AddSingleton<EscalateOverdueFilings>();
         builder.Services.AddSingleton<ManagePricing>();
+        builder.Services.AddSingleton<DistributeOpportunities>();
         builder.Services.AddHostedService<CrossRegionEscalationWorker>();
 
-        builder.AddRegistrationOwnership();
+        builder.AddRegistrationClients();
         return builder;
     }
 
     /// <summary>
-    /// Registration's Ownership service over gRPC. The call acts for the caller: it carries the
-    /// caller's bearer token, so Registration applies the caller's rights, not Territory's.
+    /// Registration's Ownership and Customers services over gRPC. A call acts for the caller: it
+    /// carries the caller's bearer token, so Registration applies the caller's rights, not Territory's.
     /// </summary>
-    private static void AddRegistrationOwnership(this IHostApplicationBuilder builder)
+    private static void AddRegistrationClients(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHttpContextAccessor();
-        var address = builder.Configuration[RegistrationAddressKey] ?? $"http://_{CustomerProtection.ResourceNames.GrpcEndpoint}.{CustomerProtection.ResourceNames.Registration}";
-        builder.Services.AddGrpcClient<Ownership.OwnershipClient>(options => options.Address = new Uri(address))
-            .AddCallCredentials((_, metadata, services) =>
+        var address = new Uri(builder.Configuration[RegistrationAddressKey] ?? $"http://_{CustomerProtection.ResourceNames.GrpcEndpoint}.{CustomerProtection.ResourceNames.Registration}");
+        builder.Services.AddGrpcClient<Ownership.OwnershipClient>(options => options.Address = address).ActForTheCaller();
+        builder.Services.AddGrpcClient<Customers.CustomersClient>(options => options.Address = address).ActForTheCaller();
+        builder.Services.AddSingleton<IOwnershipLookup, RegistrationOwnershipLookup>();
+        builder.Services.AddSingleton<IHoldingCounts, RegistrationHoldingCounts>();
+    }
+
+    private static IHttpClientBuilder ActForTheCaller(this IHttpClientBuilder client) =>
+        client.AddCallCredentials((_, metadata, services) =>
             {
                 var authorization = services.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers.Authorization.ToString();
                 if (!string.IsNullOrEmpty(authorization))
@@ -63,6 +70,4 @@ public static class TerritoryServices
             })
             // h2c inside the AppHost (ResourceNames.GrpcEndpoint); TLS outside a developer's machine.
             .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
-        builder.Services.AddSingleton<IOwnershipLookup, RegistrationOwnershipLookup>();
-    }
 }

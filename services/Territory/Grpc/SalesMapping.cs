@@ -123,6 +123,19 @@ internal static class SalesMapping
         };
     }
 
+    public static V1.Opportunity ToProto(Opportunity o) => new()
+    {
+        Id = o.Id,
+        Title = o.Title,
+        Description = o.Description ?? "",
+        PoolId = o.PoolId,
+        PublishedBy = o.PublishedBy,
+        PublishedAt = Time(o.PublishedAt),
+        AssigneeId = o.AssigneeId ?? "",
+        Position = o.Position,
+        Skipped = { o.Skipped.Select(s => new V1.SkippedCandidate { EmployeeId = s.EmployeeId, Reason = s.Reason, Holding = s.Holding, Cap = s.Cap }) },
+    };
+
     public static V1.AskingPriceVersion ToProto(AskingPriceVersion v) => new()
     {
         EffectiveFrom = Dates.Iso(v.EffectiveFrom),

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Policy;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.Application;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using CustomerProtection.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CustomerProtection.Territory.Tests;
+
+/// <summary>P-11, X-5 against a real redis-server: assignments in the published order, visible, never two on one turn.</summary>
+public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
+{
+    private static readonly Caller Hq = new("HQ1", Roles.Hq, null, null);
+    private readonly RedisOutbox _outbox = new("territory");
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
+    private readonly KnownHoldings _holdings = new();
+
+    private DirectoryStore Directory => new(redis.Connection, _outbox);
+    private DistributeOpportunities Distribute => new(new SalesStore(redis.Connection, Directory), _holdings, PolicyBook.Default, _time);
+
+    private sealed class KnownHoldings : IHoldingCounts
+    {
+        public Dictionary<string, int> Counts { get; } = [];
+
+        public Task<IReadOnlyDictionary<string, int>> CountAsync(IReadOnlyCollection<string> employeeIds, bool countFormalCustomers, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, int>>(employeeIds.ToDictionary(id => id, id => Counts.GetValueOrDefault(id)));
+    }
+
+    public async Task InitializeAsync()
+    {
+        await redis.FlushAsync();
+        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageBranches(Directory, _time).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
+        var employees = new ManageEmployees(Directory, _time);
+        foreach (var id in new[] { "S1", "S2", "S3", "S4" })
+        {
+            await employees.CreateAsync(Hq, new EmployeeInput(id, "销售" + id, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
+        }
+
+        await employees.CreateAsync(Hq, new EmployeeInput("SEC", "秘书", Roles.BranchSecretary, "B-SH", null, null, "2024-01-02"));
+        await employees.UpdateAsync(Hq, new EmployeeUpdate("S2", null, null, null, null, null, EmployeeStatuses.OnLeave, 0));
+        await employees.RecordLeftAsync(Hq, "S4", null, "辞职");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private Task<Opportunity> PublishAsync(string id, Caller? by = null) =>
+        Distribute.PublishAsync(by ?? Hq, new OpportunityInput(id, "外部商机 " + id, null, "B-SH", null), default);
+
+    [Fact]
+    public async Task P11_X5_opportunities_go_round_robin_skipping_leave_and_the_holding_cap_and_the_rotation_shows_every_assignment()
+    {
+        _holdings.Counts["S3"] = PolicyBook.Default.For(PolicyBook.PolicyStart).HoldingCap;
+
+        var first = await PublishAsync("O1");
+        var second = await PublishAsync("O2", new Caller("SEC", Roles.BranchSecretary, "B-SH", "R-EAST"));
+
+        Assert.Equal("S1", first.AssigneeId);
+        Assert.Equal("S1", second.AssigneeId);
+        Assert.Equal([("S2", "on_leave"), ("S3", "at_holding_cap")], second.Skipped.Select(s => (s.EmployeeId, s.Reason)));
+
+        _holdings.Counts["S3"] = 0;
+        Assert.Equal("S3", (await PublishAsync("O3")).AssigneeId);
+
+        var rotation = await Distribute.RotationAsync("B-SH", null);
+        Assert.Equal(["S1", "S2", "S3"], rotation.Order);
+        Assert.Equal(["O1", "O2", "O3"], rotation.Assignments.Select(a => a.Id));
+        Assert.Equal("S3", rotation.LastAssigneeId);
+    }
+
+    [Fact]
+    public async Task P11_opportunities_published_at_once_take_successive_turns_never_the_same_one()
+    {
+        // Five at once: each round of the optimistic retry lets at least one through (Conflicts: five attempts).
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => Task.Run(() => PublishAsync("C" + i))));
+
+        var assignees = (await Distribute.RotationAsync("B-SH", null)).Assignments.Select(a => a.AssigneeId).ToList();
+        Assert.Equal(["S1", "S3", "S1", "S3", "S1"], assignees);
+        var events = (await redis.Connection.GetDatabase().StreamRangeAsync(_outbox.StreamKey))
+            .Where(e => (string)e["type"]! == typeof(OpportunityAssigned).FullName).ToList();
+        Assert.Equal(5, events.Count);
+    }
+
+    [Fact]
+    public async Task P11_a_branch_publishes_only_to_its_own_pool()
+    {
+        await Assert.ThrowsAsync<ScopeDeniedException>(() =>
+            Distribute.PublishAsync(new Caller("SEC", Roles.BranchSecretary, "B-BJ", "R-NORTH"), new OpportunityInput("O9", "商机", null, "B-SH", null), default));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() =>
+            Distribute.PublishAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), new OpportunityInput("O9", "商机", null, "B-SH", null), default));
+    }
+}
