@@ -1,13 +1,20 @@
 using CustomerProtection;
+using CustomerProtection.Arbitration;
+using CustomerProtection.Arbitration.Consumers;
+using CustomerProtection.Arbitration.Grpc;
 using CustomerProtection.ServiceDefaults.Messaging;
+using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ResourceNames.Arbitration);
-builder.AddMessaging(ResourceNames.Arbitration);
+builder.AddMessaging(ResourceNames.Arbitration, bus => bus.AddConsumer<SaleRecordedConsumer>());
+builder.AddArbitrationServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapGrpcService<CasesService>();
+app.MapGrpcService<CustomerComplaintsService>();
 
 app.Run();

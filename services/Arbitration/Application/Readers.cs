@@ -1,0 +1,27 @@
+using CustomerProtection.Arbitration.Domain;
+
+namespace CustomerProtection.Arbitration.Application;
+
+/// <summary>
+/// What Arbitration reads from Registration at the moment it decides (architecture.md: services read
+/// each other over gRPC only what they need then). Behind an interface so the rules are tested with
+/// known answers; the real one is <c>Clients/RegistrationReader</c>.
+/// </summary>
+public interface IRegistrationReader
+{
+    /// <summary>The customer, or null when Registration does not know it.</summary>
+    Task<CustomerFacts?> GetCustomerAsync(string customerId, CancellationToken cancellationToken);
+
+    /// <summary>M-2: the customer's progress records (the evidence of P-9.2 and of a trial milestone).</summary>
+    Task<IReadOnlyList<ProgressFact>> ListProgressAsync(string customerId, CancellationToken cancellationToken);
+}
+
+/// <summary>What Arbitration reads from Territory's organisation directory (<c>Clients/TerritoryDirectoryReader</c>).</summary>
+public interface IDirectoryReader
+{
+    /// <summary>The employee as the directory has them now, or null when unknown.</summary>
+    Task<EmployeeFacts?> GetEmployeeAsync(string employeeId, CancellationToken cancellationToken);
+
+    /// <summary>The branch's manager, or null when the branch has none (or is unknown).</summary>
+    Task<string?> GetBranchManagerAsync(string branchId, CancellationToken cancellationToken);
+}

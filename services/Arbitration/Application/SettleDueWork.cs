@@ -1,0 +1,134 @@
+using CustomerProtection.Arbitration.Domain;
+using CustomerProtection.Arbitration.Persistence;
+using CustomerProtection.Contracts.Arbitration;
+using CustomerProtection.ServiceDefaults.Storage;
+using Grpc.Core;
+
+namespace CustomerProtection.Arbitration.Application;
+
+/// <summary>
+/// The due-queue (issue 6, item 5): a claim's date (P-2.4(b)), an auction's close and each
+/// commitment's end (P-2.4(c)), a complaint's response time (M-3). Each due item is leased (one
+/// replica handles it), its aggregate re-read and the deadline re-checked against the clock by the
+/// pure rules, and the step is guarded by the aggregate's version and moves or removes the due entry
+/// in the same atomic step — so a late, early or repeated tick, or two replicas at once, act on a
+/// deadline exactly once. A milestone that needs Registration waits for it: the item stays due.
+/// </summary>
+public sealed class SettleDueWork(ArbitrationStore store, IRegistrationReader registration, IDirectoryReader directory, PolicyClock clock, ILogger<SettleDueWork> logger)
+{
+    public const int BatchSize = 100;
+    private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    /// <returns>How many deadlines this call acted on.</returns>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var acted = 0;
+        foreach (var member in await store.DueAsync(clock.UtcNow, BatchSize))
+        {
+            if (!await store.TryLeaseAsync(member, _instance, LeaseTime))
+            {
+                continue;
+            }
+
+            try
+            {
+                acted += member.StartsWith("case:", StringComparison.Ordinal)
+                    ? await SettleCaseAsync(member["case:".Length..], cancellationToken) ? 1 : 0
+                    : await EscalateComplaintAsync(member["complaint:".Length..], cancellationToken) ? 1 : 0;
+            }
+            catch (Exception ex) when (ex is RpcException or HttpRequestException)
+            {
+                // Registration or Territory did not answer: this item stays due, the others go on.
+                logger.LogWarning(ex, "Due item {Member}: a service it needs did not answer; it stays due", member);
+            }
+            finally
+            {
+                await store.ReleaseLeaseAsync(member, _instance);
+            }
+        }
+
+        return acted;
+    }
+
+    public async Task<bool> SettleCaseAsync(string caseId, CancellationToken cancellationToken)
+    {
+        var member = ArbitrationKeys.DueCase(caseId);
+        var current = await store.GetCaseAsync(caseId);
+        if (current?.Value.NextDeadline is not { } deadline)
+        {
+            // Settled, decided or withdrawn meanwhile: nothing is due any more.
+            await store.RemoveDueAsync(member);
+            return false;
+        }
+
+        var @case = current.Value;
+        var now = clock.UtcNow;
+        if (now < deadline)
+        {
+            return false;
+        }
+
+        var transition = @case.Status switch
+        {
+            CaseStatuses.ClaimPending => CaseRules.SettleClaim(@case, await ReachedAsync(@case, @case.Claim!.Milestone, @case.Claim.ClaimantId, @case.Claim.StartsOn, @case.Claim.DueOn, cancellationToken), now),
+            CaseStatuses.AuctionBidding => CaseRules.CloseAuction(@case, clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.ClosesAt)), now),
+            CaseStatuses.AuctionCommitment => CaseRules.SettleCommitment(@case, await HolderReachedAsync(@case, cancellationToken), clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.CommitmentDueAt!.Value)), now),
+            _ => null,
+        };
+        if (transition is null)
+        {
+            return false;
+        }
+
+        var marker = transition.Closed ? await store.GetMarkerAsync(@case.CustomerId) : null;
+        // A resolution or decision that slipped in since the read wins: the guard fails, nothing is done twice.
+        return (await store.CommitAsync(CaseChanges.Apply(current, transition, marker))).Succeeded;
+    }
+
+    public async Task<bool> EscalateComplaintAsync(string complaintId, CancellationToken cancellationToken)
+    {
+        var member = ArbitrationKeys.DueComplaint(complaintId);
+        var current = await store.GetComplaintAsync(complaintId);
+        if (current is null || current.Value.Status != ComplaintStatuses.Open || current.Value.EscalatedAt is not null)
+        {
+            await store.RemoveDueAsync(member);
+            return false;
+        }
+
+        var now = clock.UtcNow;
+        if (!ComplaintRules.IsOverdue(current.Value, now))
+        {
+            return false;
+        }
+
+        var manager = await directory.GetBranchManagerAsync(current.Value.BranchId, cancellationToken);
+        if (ComplaintRules.Escalate(current.Value, manager, now) is not { } next)
+        {
+            return false;
+        }
+
+        var key = ArbitrationKeys.Complaint(complaintId);
+        var change = new AtomicChange()
+            .Expect(key, current.Version)
+            .Put(key, current.Version + 1, ArbitrationStore.Encode(next))
+            .IndexRemove(ArbitrationKeys.Due, member)
+            .Publish(new CustomerComplaintEscalated(next.Id, next.CustomerId, next.BranchId, next.EscalatedTo, next.AboutEmployeeId, next.ResponseDueOn, next.ReceivedAt, now));
+        return (await store.CommitAsync(change)).Succeeded;
+    }
+
+    private async Task<DateOnly?> HolderReachedAsync(Case @case, CancellationToken cancellationToken)
+    {
+        var auction = @case.Auction!;
+        var bid = @case.Ledger.Single(e => e.Id == auction.HolderEntryId);
+        return await ReachedAsync(@case, bid.Milestone!, auction.HolderId!, auction.CommitmentStartsOn!.Value, auction.CommitmentLastDay!.Value, cancellationToken);
+    }
+
+    /// <summary>P-2.4: a trial from Registration's progress records, a deal from our record of Territory's sales.</summary>
+    private async Task<DateOnly?> ReachedAsync(Case @case, string milestone, string personId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ProgressFact> progress = milestone == Milestones.Trial ? await registration.ListProgressAsync(@case.CustomerId, cancellationToken) : [];
+        IReadOnlyList<DealFact> deals = milestone == Milestones.Deal && @case.IdentityKey is { } key ? await store.DealsAsync(key, from, to) : [];
+        return MilestoneRules.ReachedOn(milestone, personId, from, to, progress, deals);
+    }
+}

@@ -1,0 +1,112 @@
+using CustomerProtection.Arbitration.Application;
+using CustomerProtection.Arbitration.Clients;
+using CustomerProtection.Arbitration.Domain;
+using CustomerProtection.Arbitration.Persistence;
+using CustomerProtection.Arbitration.Workers;
+using CustomerProtection.Policy;
+using CustomerProtection.Registration.V1;
+using CustomerProtection.Territory.V1;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CustomerProtection.Arbitration;
+
+/// <summary>M-3's response time in configuration (section <c>Arbitration:ComplaintResponseTimes</c>), versioned like the policy (P-14).</summary>
+public sealed record ResponseTimeSetting
+{
+    public string? EffectiveFrom { get; init; }
+    public int WorkingDays { get; init; }
+}
+
+public static class ArbitrationServices
+{
+    public const string RegistrationAddressKey = "Arbitration:RegistrationAddress";
+    public const string TerritoryAddressKey = "Arbitration:TerritoryAddress";
+    public const string ResponseTimesKey = "Arbitration:ComplaintResponseTimes";
+
+    /// <summary>The service account (docs/arbitration.md): employee id in development tokens; client id, secret and scope for client credentials in production.</summary>
+    public const string ServiceAccountKey = "Arbitration:ServiceAccount";
+
+    /// <summary>Arbitration's own parts: the policy, the store, the use cases, the due-queue worker and the clients of Registration and Territory.</summary>
+    public static IHostApplicationBuilder AddArbitrationServices(this IHostApplicationBuilder builder)
+    {
+        // P-14: the policy's numbers versioned by effective date, and the working-day calendar.
+        // (TryAdd: the service defaults may register the shared ones already.)
+        var policy = builder.Configuration.GetSection(PolicySettings.SectionName).Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true) ?? new PolicySettings();
+        builder.Services.TryAddSingleton(PolicyBook.FromSettings(policy));
+        builder.Services.TryAddSingleton(_ => CalendarProvider.Create(policy.CalendarDirectory));
+        builder.Services.AddSingleton(ResponseTimes(builder.Configuration));
+        builder.Services.AddSingleton<PolicyClock>();
+
+        builder.Services.AddSingleton<ArbitrationStore>();
+        builder.Services.AddSingleton<OpenCases>();
+        builder.Services.AddSingleton<ResolveCases>();
+        builder.Services.AddSingleton<QueryCases>();
+        builder.Services.AddSingleton<ManageCustomerComplaints>();
+        builder.Services.AddSingleton<SettleDueWork>();
+        builder.Services.AddSingleton<RecordDeal>();
+        builder.Services.AddHostedService<DueWorker>();
+
+        builder.AddServiceClients();
+        return builder;
+    }
+
+    private static ResponseTimeBook ResponseTimes(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(ResponseTimesKey).Get<List<ResponseTimeSetting>>(o => o.ErrorOnUnknownConfiguration = true);
+        if (settings is null || settings.Count == 0)
+        {
+            return ResponseTimeBook.Default;
+        }
+
+        return new ResponseTimeBook(settings.Select((s, i) => new ResponseTimeVersion(
+            DateOnly.TryParseExact(s.EffectiveFrom, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var from)
+                ? from
+                : throw new PolicyConfigurationException($"{ResponseTimesKey}:{i}:EffectiveFrom must be a date yyyy-MM-dd (is '{s.EffectiveFrom}')."),
+            s.WorkingDays)));
+    }
+
+    /// <summary>
+    /// Registration's Customers and Territory's OrganizationDirectory over gRPC (Aspire service
+    /// discovery of each resource's <c>grpc</c> endpoint), every call under the service's own token:
+    /// Arbitration reads both parties' evidence and the milestones for its own rules, which no single
+    /// caller may see (C-2), and the due-queue worker has no caller at all.
+    /// </summary>
+    private static void AddServiceClients(this IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var account = config.GetSection(ServiceAccountKey);
+        var authority = config[SharedConfigKeys.AuthAuthority];
+        if (!string.IsNullOrWhiteSpace(authority))
+        {
+            builder.Services.AddHttpClient(nameof(ClientCredentialsToken));
+            builder.Services.AddSingleton<IServiceToken>(sp => new ClientCredentialsToken(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ClientCredentialsToken)),
+                authority,
+                account["ClientId"] ?? throw new InvalidOperationException($"{ServiceAccountKey}:ClientId is required with {SharedConfigKeys.AuthAuthority}"),
+                account["ClientSecret"] ?? throw new InvalidOperationException($"{ServiceAccountKey}:ClientSecret is required with {SharedConfigKeys.AuthAuthority}"),
+                account["Scope"]));
+        }
+        else
+        {
+            var key = config[SharedConfigKeys.AuthSigningKey]
+                ?? throw new InvalidOperationException($"Set {SharedConfigKeys.AuthAuthority} (production) or {SharedConfigKeys.AuthSigningKey} (development).");
+            builder.Services.AddSingleton<IServiceToken>(new DevServiceToken(key,
+                config[SharedConfigKeys.AuthIssuer] ?? SharedConfigKeys.DefaultIssuer,
+                config[SharedConfigKeys.AuthAudience] ?? SharedConfigKeys.DefaultAudience,
+                account["EmployeeId"] ?? "svc-arbitration"));
+        }
+
+        var registration = config[RegistrationAddressKey] ?? $"http://_{ResourceNames.GrpcEndpoint}.{ResourceNames.Registration}";
+        var territory = config[TerritoryAddressKey] ?? $"http://_{ResourceNames.GrpcEndpoint}.{ResourceNames.Territory}";
+        builder.Services.AddGrpcClient<Customers.CustomersClient>(o => o.Address = new Uri(registration)).WithServiceToken();
+        builder.Services.AddGrpcClient<OrganizationDirectory.OrganizationDirectoryClient>(o => o.Address = new Uri(territory)).WithServiceToken();
+        builder.Services.AddSingleton<IRegistrationReader, RegistrationReader>();
+        builder.Services.AddSingleton<IDirectoryReader, TerritoryDirectoryReader>();
+    }
+
+    private static IHttpClientBuilder WithServiceToken(this IHttpClientBuilder client) =>
+        client.AddCallCredentials(async (context, metadata, services) =>
+                metadata.Add("Authorization", "Bearer " + await services.GetRequiredService<IServiceToken>().GetAsync(context.CancellationToken)))
+            // h2c inside the AppHost (ResourceNames.GrpcEndpoint); TLS outside a developer's machine.
+            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
+}

@@ -1,0 +1,51 @@
+using CustomerProtection.Arbitration.Application;
+using CustomerProtection.Arbitration.Domain;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.V1;
+using Grpc.Core;
+
+namespace CustomerProtection.Arbitration.Clients;
+
+/// <summary>Territory's <c>OrganizationDirectory/GetEmployee</c> and <c>GetBranch</c>, under the service's own identity.</summary>
+public sealed class TerritoryDirectoryReader(OrganizationDirectory.OrganizationDirectoryClient client) : IDirectoryReader
+{
+    public async Task<EmployeeFacts?> GetEmployeeAsync(string employeeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var e = await client.GetEmployeeAsync(new GetByIdRequest { Id = employeeId }, cancellationToken: cancellationToken);
+            return new EmployeeFacts(e.Id, RoleName(e.Role), NullIfEmpty(e.BranchId), NullIfEmpty(e.RegionId), NullIfEmpty(e.ManagerId));
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<string?> GetBranchManagerAsync(string branchId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return NullIfEmpty((await client.GetBranchAsync(new GetByIdRequest { Id = branchId }, cancellationToken: cancellationToken)).ManagerId);
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The directory's enum in the token vocabulary that events carry (docs/design.md).</summary>
+    public static string RoleName(Role role) => role switch
+    {
+        Role.Salesperson => Roles.Salesperson,
+        Role.Dealer => Roles.Dealer,
+        Role.BranchSecretary => Roles.BranchSecretary,
+        Role.BranchManager => Roles.BranchManager,
+        Role.RegionalSecretary => Roles.RegionalSecretary,
+        Role.RegionalManager => Roles.RegionalManager,
+        Role.Hq => Roles.Hq,
+        _ => "unknown",
+    };
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

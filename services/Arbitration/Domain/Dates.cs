@@ -1,0 +1,44 @@
+using System.Globalization;
+using CustomerProtection.ServiceDefaults.Errors;
+using NodaTime;
+
+namespace CustomerProtection.Arbitration.Domain;
+
+/// <summary>ISO dates (Asia/Shanghai) between the wire, the stored records (<see cref="DateOnly"/>) and NodaTime.</summary>
+public static class Dates
+{
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Iso(DateOnly? date) => date is { } d ? Iso(d) : "";
+
+    public static string Iso(DateTimeOffset? instant) => instant?.ToString("O", CultureInfo.InvariantCulture) ?? "";
+
+    public static DateOnly ToDateOnly(LocalDate date) => new(date.Year, date.Month, date.Day);
+
+    public static LocalDate ToLocalDate(DateOnly date) => new(date.Year, date.Month, date.Day);
+
+    public static DateOnly? Parse(ICollection<FieldViolation> violations, string field, string? text, bool required = false)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            if (required)
+            {
+                violations.Add(new(field, "必填 / required"));
+            }
+
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        violations.Add(new(field, "日期格式 yyyy-MM-dd / date as yyyy-MM-dd"));
+        return null;
+    }
+
+    /// <summary>A date from another service's answer (yyyy-MM-dd or empty).</summary>
+    public static DateOnly? FromWire(string? text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+}
