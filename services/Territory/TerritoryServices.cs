@@ -1,4 +1,3 @@
-using CustomerProtection.Policy;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Clients;
@@ -22,10 +21,6 @@ public static class TerritoryServices
         builder.Services.AddSingleton<ManageDealers>();
         builder.Services.AddSingleton<ImportOrganization>();
         builder.Services.AddSingleton<QueryDirectory>();
-
-        // P-14: the policy's numbers (P-10's 24 hours) as configured, versioned by effective date.
-        builder.Services.AddSingleton(PolicyBook.FromSettings(
-            builder.Configuration.GetSection(PolicySettings.SectionName).Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true)));
 
         builder.Services.AddSingleton<SalesStore>();
         builder.Services.AddSingleton<SaleFactsReader>();
