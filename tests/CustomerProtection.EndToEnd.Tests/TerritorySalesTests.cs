@@ -132,5 +132,13 @@ public sealed class TerritorySalesTests(SystemFixture system)
         var listed = await Ledger.ListViolationsAsync(new ListViolationsRequest { PageSize = 500 }, org.Owner);
         Assert.Single(listed.Violations, v => v.SaleId == saleId);
         Assert.Equal(org.Id("S1"), first.CreditedTo);
+
+        // ViolationDetected crossed RabbitMQ to Penalty, which holds it under the same id once.
+        var penalties = new CustomerProtection.Penalty.V1.Penalties.PenaltiesClient(system.Channel(ResourceNames.Penalty));
+        var received = await Eventually.GetAsync(async () =>
+            await penalties.GetViolationAsync(new CustomerProtection.Penalty.V1.GetViolationRequest { ViolationId = violation.ViolationId }, Hq), "ViolationDetected in Penalty");
+        Assert.Equal("P-5", received.RuleId);
+        var branch = await penalties.ListBranchViolationsAsync(new CustomerProtection.Penalty.V1.ListBranchViolationsRequest { BranchId = org.Id("B-SH"), PageSize = 500 }, Hq);
+        Assert.Single(branch.Violations, v => v.Id == violation.ViolationId);
     }
 }
