@@ -42,6 +42,7 @@ public static class ArbitrationServices
         builder.Services.AddSingleton<ResolveCases>();
         builder.Services.AddSingleton<QueryCases>();
         builder.Services.AddSingleton<ManageCustomerComplaints>();
+        builder.Services.AddSingleton<MilestoneReader>();
         builder.Services.AddSingleton<SettleDueWork>();
         builder.Services.AddSingleton<RecordDeal>();
         builder.Services.AddHostedService<DueWorker>();

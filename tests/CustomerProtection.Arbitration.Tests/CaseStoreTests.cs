@@ -32,7 +32,7 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
     private PolicyClock Policy => PolicyClock(_time);
     private OpenCases Open => new(Store, _registration, Policy);
     private ResolveCases Resolve => new(Store, _registration, _directory, Policy);
-    private SettleDueWork Due => new(Store, _registration, _directory, Policy, NullLogger<SettleDueWork>.Instance);
+    private SettleDueWork Due => new(Store, new MilestoneReader(Store, _registration, Policy), _directory, Policy, NullLogger<SettleDueWork>.Instance);
     private IDatabase Db => redis.Connection.GetDatabase();
 
     public Task InitializeAsync()

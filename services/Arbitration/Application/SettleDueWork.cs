@@ -14,7 +14,7 @@ namespace CustomerProtection.Arbitration.Application;
 /// in the same atomic step — so a late, early or repeated tick, or two replicas at once, act on a
 /// deadline exactly once. A milestone that needs Registration waits for it: the item stays due.
 /// </summary>
-public sealed class SettleDueWork(ArbitrationStore store, IRegistrationReader registration, IDirectoryReader directory, PolicyClock clock, ILogger<SettleDueWork> logger)
+public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milestones, IDirectoryReader directory, PolicyClock clock, ILogger<SettleDueWork> logger)
 {
     public const int BatchSize = 100;
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
@@ -71,7 +71,7 @@ public sealed class SettleDueWork(ArbitrationStore store, IRegistrationReader re
 
         var transition = @case.Status switch
         {
-            CaseStatuses.ClaimPending => CaseRules.SettleClaim(@case, await ReachedAsync(@case, @case.Claim!.Milestone, @case.Claim.ClaimantId, @case.Claim.StartsOn, @case.Claim.DueOn, cancellationToken), now),
+            CaseStatuses.ClaimPending => CaseRules.SettleClaim(@case, await milestones.ReachedOnAsync(@case, @case.Claim!.Milestone, @case.Claim.ClaimantId, @case.Claim.StartsOn, @case.Claim.DueOn, cancellationToken), now),
             CaseStatuses.AuctionBidding => CaseRules.CloseAuction(@case, clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.ClosesAt)), now),
             CaseStatuses.AuctionCommitment => CaseRules.SettleCommitment(@case, await HolderReachedAsync(@case, cancellationToken), clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.CommitmentDueAt!.Value)), now),
             _ => null,
@@ -121,14 +121,6 @@ public sealed class SettleDueWork(ArbitrationStore store, IRegistrationReader re
     {
         var auction = @case.Auction!;
         var bid = @case.Ledger.Single(e => e.Id == auction.HolderEntryId);
-        return await ReachedAsync(@case, bid.Milestone!, auction.HolderId!, auction.CommitmentStartsOn!.Value, auction.CommitmentLastDay!.Value, cancellationToken);
-    }
-
-    /// <summary>P-2.4: a trial from Registration's progress records, a deal from our record of Territory's sales.</summary>
-    private async Task<DateOnly?> ReachedAsync(Case @case, string milestone, string personId, DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<ProgressFact> progress = milestone == Milestones.Trial ? await registration.ListProgressAsync(@case.CustomerId, cancellationToken) : [];
-        IReadOnlyList<DealFact> deals = milestone == Milestones.Deal && @case.IdentityKey is { } key ? await store.DealsAsync(key, from, to) : [];
-        return MilestoneRules.ReachedOn(milestone, personId, from, to, progress, deals);
+        return await milestones.ReachedOnAsync(@case, bid.Milestone!, auction.HolderId!, auction.CommitmentStartsOn!.Value, auction.CommitmentLastDay!.Value, cancellationToken);
     }
 }

@@ -7,7 +7,7 @@ using static CustomerProtection.Arbitration.Grpc.ArbitrationMapping;
 namespace CustomerProtection.Arbitration.Grpc;
 
 /// <summary>Thin gRPC surface of cases: maps the request, calls one use case, maps the answer.</summary>
-public sealed class CasesService(OpenCases open, ResolveCases resolve, QueryCases query) : Cases.CasesBase
+public sealed class CasesService(OpenCases open, ResolveCases resolve, QueryCases query, MilestoneReader milestones) : Cases.CasesBase
 {
     public override async Task<Case> FileObjection(FileObjectionRequest request, ServerCallContext context) =>
         ToProto(await open.FileObjectionAsync(Caller.From(context), new ObjectionInput(request.CustomerId, request.Reason, NullIfEmpty(request.OwnCustomerId)), context.CancellationToken));
@@ -53,6 +53,21 @@ public sealed class CasesService(OpenCases open, ResolveCases resolve, QueryCase
 
     public override async Task<Case> Withdraw(WithdrawRequest request, ServerCallContext context) =>
         ToProto(await resolve.WithdrawAsync(Caller.From(context), request.CaseId, request.Reason));
+
+    public override async Task<MilestoneProgress> GetMilestoneProgress(GetCaseRequest request, ServerCallContext context)
+    {
+        var m = await milestones.CurrentAsync(Caller.From(context), query, request.CaseId, context.CancellationToken);
+        return new MilestoneProgress
+        {
+            CaseId = m.CaseId,
+            PersonId = m.PersonId,
+            Milestone = m.Milestone,
+            From = Domain.Dates.Iso(m.From),
+            To = Domain.Dates.Iso(m.To),
+            ReachedOn = Domain.Dates.Iso(m.ReachedOn),
+            CheckedAt = Domain.Dates.Iso(m.CheckedAt),
+        };
+    }
 
     public override async Task<Ledger> GetLedger(GetLedgerRequest request, ServerCallContext context) =>
         ToProto(await query.LedgerAsync(Caller.From(context), NullIfEmpty(request.CaseId), NullIfEmpty(request.PersonId)));
