@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Text;
+using CustomerProtection.Platform.V1;
+using CustomerProtection.Registration.V1;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.V1;
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
+using NodaTime;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>
+/// Registration through the real AppHost: an organisation imported in Territory reaches Registration
+/// over RabbitMQ, then filings, approvals, lapses after moving the shared clock, formal customers and
+/// extensions, and a resignation moving customers to the pool. The clock is shared with other test
+/// classes and only moves forward: every expectation is computed from the clock's own answer.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class RegistrationTests(SystemFixture system)
+{
+    private Customers.CustomersClient Customers => new(system.Channel(ResourceNames.Registration));
+    private Ownership.OwnershipClient Ownership => new(system.Channel(ResourceNames.Registration));
+    private Clock.ClockClient RegistrationClock => new(system.Channel(ResourceNames.Registration));
+    private Metadata Hq => system.As("HQ-1", Roles.Hq);
+
+    private sealed record Org(string S, Metadata S1, Metadata S2, Metadata Secretary, Metadata Manager, Metadata Regional)
+    {
+        public string Id(string name) => $"{name}-{S}";
+
+        public string Branch => "B-SH-" + S;
+    }
+
+    private async Task<Org> ImportOrganisationAsync()
+    {
+        var s = Guid.NewGuid().ToString("N")[..8];
+        var json = $$"""
+            {"regions":[{"id":"R-EAST-{{s}}","name":"华东大区"}],
+             "branches":[{"id":"B-SH-{{s}}","region_id":"R-EAST-{{s}}","name":"上海分公司","kind":"branch","manager_id":"M-{{s}}"}],
+             "employees":[{"id":"M-{{s}}","name":"李经理","role":"branch_manager","branch_id":"B-SH-{{s}}","hire_date":"2019-04-01"},
+                          {"id":"S1-{{s}}","name":"张三","role":"salesperson","branch_id":"B-SH-{{s}}","manager_id":"M-{{s}}","hire_date":"2020-01-02"},
+                          {"id":"S2-{{s}}","name":"王五","role":"salesperson","branch_id":"B-SH-{{s}}","manager_id":"M-{{s}}","hire_date":"2020-01-02"},
+                          {"id":"SEC-{{s}}","name":"赵秘书","role":"branch_secretary","branch_id":"B-SH-{{s}}","hire_date":"2020-01-02"}]}
+            """;
+        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
+            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
+        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
+        foreach (var id in new[] { "M-", "S1-", "S2-", "SEC-" })
+        {
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id + s }, Hq), $"{id}{s} in Registration");
+        }
+
+        await Eventually.GetAsync(async () => await replica.GetBranchAsync(new GetReplicaRequest { Id = "B-SH-" + s }, Hq), "the branch in Registration");
+        Metadata As(string id, string role) => system.As($"{id}-{s}", role, "B-SH-" + s, "R-EAST-" + s);
+        return new Org(s, As("S1", Roles.Salesperson), As("S2", Roles.Salesperson), As("SEC", Roles.BranchSecretary), As("M", Roles.BranchManager),
+            system.As("RM-" + s, Roles.RegionalManager, null, "R-EAST-" + s));
+    }
+
+    private async Task<GetTimeResponse> TimeAsync() => await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq);
+
+    private static LocalDate Date(string iso) => LocalDate.FromDateTime(DateTime.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Moves the shared clock and waits until Registration follows.</summary>
+    private async Task AdvanceAsync(TimeSpan by)
+    {
+        var moved = await RegistrationClock.AdvanceAsync(new AdvanceRequest { By = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(by) }, Hq);
+        await Eventually.GetAsync(async () =>
+        {
+            var t = await TimeAsync();
+            return t.Offset.ToTimeSpan() >= moved.Offset.ToTimeSpan() ? t : null;
+        }, "Registration following the clock", TimeSpan.FromSeconds(10));
+    }
+
+    private async Task<CustomerView> FileAsync(Org org, Metadata filer, string title, string? taxpayerId = null)
+    {
+        var today = (await TimeAsync()).Today;
+        return await Customers.FileCustomerAsync(new FileCustomerRequest
+        {
+            TaxpayerId = taxpayerId ?? "",
+            InvoiceTitle = title,
+            CustomerClass = "potential",
+            DeclaredAnnualSales = "100000",
+            Contact = new Contact { Name = "王经理", Phone = "13812345678", Email = "wang@example.com" },
+            EvidenceKind = "visit",
+            EvidenceDate = today,
+            Evidence = "拜访纪要",
+        }, filer);
+    }
+
+    private async Task<CustomerView> FileAndApproveAsync(Org org, Metadata filer, string title)
+    {
+        var filed = await FileAsync(org, filer, title);
+        Assert.Equal("pending_approval", filed.Status);
+        return await Customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+    }
+
+    private async Task<OwnershipHistory> HistoryWhenAsync(string customerId, string change, Metadata caller) =>
+        await Eventually.GetAsync(async () =>
+        {
+            var history = await Customers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = customerId }, caller);
+            return history.Events.Any(e => e.Change == change) ? history : null;
+        }, $"history entry '{change}'");
+
+    [Fact]
+    public async Task P3_5_a_filing_approved_and_left_alone_lapses_after_its_period_and_the_customer_is_free()
+    {
+        var org = await ImportOrganisationAsync();
+        var title = $"上海失效测试{org.S}有限公司";
+        var approved = await FileAndApproveAsync(org, org.S1, title);
+
+        Assert.Equal("protected", approved.Status);
+        Assert.True(approved.ProtectedNow);
+        Assert.Equal(org.Id("S1"), approved.OwnerId);
+        var announced = await Customers.ListAnnouncementsAsync(new ListBranchRequest { BranchId = org.Branch }, org.S2);
+        Assert.Contains(announced.Customers, c => c.CustomerId == approved.CustomerId);
+
+        // Past the last protected day (at least 31 days; more when art. 203 rolled the last day).
+        var now = await TimeAsync();
+        var endsAt = Date(approved.LastProtectedDay).PlusDays(1).AtStartOfDayInZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).ToDateTimeOffset();
+        var by = TimeSpan.FromTicks(Math.Max(TimeSpan.FromDays(31).Ticks, (endsAt - now.Now.ToDateTimeOffset() + TimeSpan.FromMinutes(1)).Ticks));
+        await AdvanceAsync(by);
+
+        var ownership = await Ownership.GetOwnershipAsync(new GetOwnershipRequest { CustomerId = approved.CustomerId }, Hq);
+        Assert.Equal(("lapsed", false, "", org.Id("S1")), (ownership.Status, ownership.ProtectedNow, ownership.OwnerId, ownership.PreviousOwnerId));
+        var check = await Customers.CheckDuplicateAsync(new CheckDuplicateRequest { InvoiceTitle = title }, org.S2);
+        Assert.Equal("free", check.Verdict);
+
+        // The due-queue writes the lapse and its ProtectionLapsed in one step: the history shows it.
+        var history = await HistoryWhenAsync(approved.CustomerId, "lapsed", org.Secretary);
+        Assert.Equal(["filed", "approved", "lapsed"], history.Events.Select(e => e.Change));
+        var pool = await Customers.ListPoolAsync(new ListBranchRequest { BranchId = org.Branch }, org.S2);
+        Assert.Contains(pool.Customers, c => c.CustomerId == approved.CustomerId);
+    }
+
+    [Fact]
+    public async Task P9_1_a_second_filing_of_the_same_identity_is_AlreadyExists_and_its_ErrorInfo_names_the_holder()
+    {
+        var org = await ImportOrganisationAsync();
+        var title = $"重复备案{org.S}有限公司";
+        var approved = await FileAndApproveAsync(org, org.S1, title);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await FileAsync(org, org.S2, title));
+
+        Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
+        var info = error.GetRpcStatus()!.GetDetail<ErrorInfo>();
+        Assert.Equal("P-9.1", info.Reason);
+        Assert.Equal(org.Id("S1"), info.Metadata["ownerId"]);
+        Assert.Equal("张三", info.Metadata["ownerName"]);
+        Assert.Equal(org.Branch, info.Metadata["branchId"]);
+        Assert.Equal(approved.ApprovedOn, info.Metadata["since"]);
+        Assert.Equal(approved.LastProtectedDay, info.Metadata["protectedUntil"]);
+        Assert.Equal("prospect", info.Metadata["stage"]);
+    }
+
+    [Fact]
+    public async Task P3_3_a_formal_customers_extension_is_refused_29_days_before_expiry_and_granted_30_days_before()
+    {
+        var org = await ImportOrganisationAsync();
+        var refused = await FileAndApproveAsync(org, org.S1, $"正式客户甲{org.S}有限公司");
+        var granted = await FileAndApproveAsync(org, org.S1, $"正式客户乙{org.S}有限公司");
+
+        var late = await ShipSoThatExpiryIsAsync(refused.CustomerId, 29);
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await Customers.RequestExtensionAsync(new RequestExtensionRequest { CustomerId = refused.CustomerId, Days = 60, Reason = "订单周期" }, org.S1));
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        var info = error.GetRpcStatus()!.GetDetail<ErrorInfo>();
+        Assert.Equal("P-3.3", info.Reason);
+        Assert.Equal(("29", "1", Iso(Date(late.LastProtectedDay).PlusDays(-30))), (info.Metadata["leadTimeHave"], info.Metadata["daysMissing"], info.Metadata["latestRequestDate"]));
+
+        var timely = await ShipSoThatExpiryIsAsync(granted.CustomerId, 30);
+        Assert.Equal("formal", timely.Stage);
+        var requested = await Customers.RequestExtensionAsync(new RequestExtensionRequest { CustomerId = granted.CustomerId, Days = 60, Reason = "订单周期" }, org.S1);
+        Assert.Equal(60, requested.PendingExtension.Days);
+        var extended = await Customers.DecideExtensionAsync(new DecideExtensionRequest { CustomerId = granted.CustomerId, Approve = true }, org.Manager);
+        Assert.Equal(60, extended.ExtensionDays);
+        Assert.True(Date(extended.LastProtectedDay) >= Date(timely.LastProtectedDay).PlusDays(60));
+        Assert.Equal(30, extended.ExtensionCapRemainingDays);
+    }
+
+    /// <summary>
+    /// P-1.1, P-3.1 through hq's shipment RPC: a shipment dated so that the formal period's last day is
+    /// exactly <paramref name="days"/> after today. When that day is a rest day (art. 203 would roll
+    /// it), the clock moves on a day and a later shipment restarts the period.
+    /// </summary>
+    private async Task<CustomerView> ShipSoThatExpiryIsAsync(string customerId, int days)
+    {
+        for (var attempt = 0; attempt < 12; attempt++)
+        {
+            var today = Date((await TimeAsync()).Today);
+            var shipped = await Customers.RecordShipmentAsync(new RecordShipmentRequest
+            {
+                CustomerId = customerId,
+                ShippedOn = Iso(today.PlusDays(days - 180)),
+                SaleId = "SALE-" + Guid.NewGuid().ToString("N")[..6],
+            }, Hq);
+            Assert.Equal("formal", shipped.Stage);
+            if (Period.Between(today, Date(shipped.LastProtectedDay), PeriodUnits.Days).Days == days)
+            {
+                return shipped;
+            }
+
+            await AdvanceAsync(TimeSpan.FromDays(1));
+        }
+
+        throw new InvalidOperationException($"no working day found for an expiry {days} days ahead");
+    }
+
+    [Fact]
+    public async Task P12_a_resignation_recorded_in_Territory_moves_the_leavers_customers_to_the_pool()
+    {
+        var org = await ImportOrganisationAsync();
+        var first = await FileAndApproveAsync(org, org.S2, $"离职客户甲{org.S}有限公司");
+        var second = await FileAndApproveAsync(org, org.S2, $"离职客户乙{org.S}有限公司");
+
+        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
+            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { Id = org.Id("S2"), Reason = "辞职" }, org.Manager);
+
+        foreach (var customer in new[] { first, second })
+        {
+            var pooled = await Eventually.GetAsync(async () =>
+            {
+                var c = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Secretary);
+                return c.Status == "pool" ? c : null;
+            }, "P-12 pool move");
+            Assert.Equal(("", org.Id("S2")), (pooled.OwnerId, pooled.PreviousOwnerId));
+            var history = await HistoryWhenAsync(customer.CustomerId, "pool", org.Secretary);
+            Assert.Equal(org.Id("S2"), history.Events[^1].FromOwnerId);
+        }
+
+        var pool = await Customers.ListPoolAsync(new ListBranchRequest { BranchId = org.Branch }, org.S1);
+        Assert.Contains(pool.Customers, c => c.CustomerId == first.CustomerId);
+    }
+
+    [Fact]
+    public async Task X7_a_branch_imports_its_list_in_one_streaming_call_and_exports_it_masked_for_a_regional_manager()
+    {
+        var org = await ImportOrganisationAsync();
+        var held = await FileAndApproveAsync(org, org.S2, $"已有客户{org.S}有限公司");
+        var csv = $"""
+            invoice_title,owner_id,customer_class,declared_annual_sales,contact_name,contact_phone
+            导入客户甲{org.S}有限公司,{org.Id("S1")},important,350000,张三,13900001111
+            已有客户{org.S}有限公司,{org.Id("S1")},ordinary,,,
+            导入客户乙{org.S}有限公司,NOBODY,ordinary,,,
+            """;
+
+        using var call = Customers.ImportCustomers(org.Secretary);
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        for (var offset = 0; offset < bytes.Length; offset += 64)
+        {
+            await call.RequestStream.WriteAsync(new ImportCustomersRequest { BranchId = org.Branch, Chunk = ByteString.CopyFrom(bytes, offset, Math.Min(64, bytes.Length - offset)) });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var report = await call;
+
+        Assert.Equal((3, 1, 1, 1), (report.Rows, report.Filed, report.Duplicates, report.Refused));
+        Assert.Equal(["filed", "duplicate", "refused"], report.Results.Select(r => r.Outcome));
+        Assert.Equal((held.CustomerId, org.Id("S2")), (report.Results[1].CustomerId, report.Results[1].Holder.OwnerId));
+
+        var exported = new StringBuilder();
+        using var export = Customers.ExportCustomers(new ExportCustomersRequest { BranchId = org.Branch }, org.Regional);
+        await foreach (var chunk in export.ResponseStream.ReadAllAsync())
+        {
+            exported.Append(chunk.Chunk.ToStringUtf8());
+        }
+
+        var text = exported.ToString();
+        Assert.Contains("139****1111", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("13900001111", text, StringComparison.Ordinal);
+        Assert.Contains(report.Results[0].CustomerId, text, StringComparison.Ordinal);
+    }
+}
