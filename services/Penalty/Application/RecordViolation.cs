@@ -51,7 +51,7 @@ public sealed class RecordViolation(PenaltyStore store, FineParameterSource para
         {
             FinesProposed.Add(1, new KeyValuePair<string, object?>("liability", fine.Liability));
             ReportToFine.Record((time.GetUtcNow() - report.OccurredAt).TotalSeconds);
-            logger.LogInformation("Fine {FineId} proposed: {Liability} {EmployeeId} {Amount} CNY for {RuleId} ({Kind}), serious {Serious}",
+            logger.LogDebug("Fine {FineId} proposed: {Liability} {EmployeeId} {Amount} CNY for {RuleId} ({Kind}), serious {Serious}",
                 fine.Id, fine.Liability, fine.EmployeeId, fine.Amount, fine.RuleId, fine.Kind, fine.Serious);
         }
 
