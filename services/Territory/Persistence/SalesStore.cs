@@ -1,4 +1,3 @@
-using System.Globalization;
 using CustomerProtection.Territory.Domain;
 using StackExchange.Redis;
 
@@ -95,8 +94,6 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
 
     public Task ReleaseLeaseAsync(RedisKey key, string holder) =>
         Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", [key], [holder]);
-
-    public static string Score(DateOnly day) => day.DayNumber.ToString(CultureInfo.InvariantCulture);
 
     private static readonly RedisValue[] Fields = ["v", "d"];
 }
