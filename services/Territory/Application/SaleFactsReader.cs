@@ -21,7 +21,10 @@ public sealed class SaleFactsReader(SalesStore store)
         var previousRead = ownership.HasLapsed
             ? store.PreviousSaleAsync(sale.ProductCode, sale.IdentityKey, sale.Day, sale.SellerId, excludingSaleId)
             : Task.FromResult<PriorSale?>(null);
-        var approvalsRead = store.ApprovalsCoveringAsync(sale.SellerId, sale.ProductCode, sale.IdentityKey);
+        // Approvals only matter where a floor can apply: a cross-region sale (P-4.2, P-4.4) or a lapsed customer (P-3.7).
+        var approvalsRead = sale.IsCrossRegion || ownership.HasLapsed
+            ? store.ApprovalsCoveringAsync(sale.SellerId, sale.ProductCode, sale.IdentityKey)
+            : Task.FromResult<IReadOnlyList<PriceApproval>>([]);
         await Task.WhenAll(filingsRead, priceRead, previousRead, approvalsRead);
 
         var filings = await filingsRead;

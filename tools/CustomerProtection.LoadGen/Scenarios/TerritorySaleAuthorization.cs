@@ -61,10 +61,12 @@ public sealed class TerritorySaleAuthorization : IScenario
         var decisions = new long[4];
         var result = await LoadRunner.RunAsync(Name, context.Concurrency, context.Duration, async (caller, n) =>
         {
-            var who = (int)(n % Salespeople);
+            // Half the calls ask about the caller's own customer (customer j was filed by salesperson j mod 64), half about a colleague's.
+            var j = (int)((n / 2) % customers.Count);
+            var who = (j + (int)(n % 2)) % Salespeople;
             var answer = await ledger.AuthorizeSaleAsync(new AuthorizeSaleRequest
             {
-                Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = customers[(int)((n / 7) % customers.Count)] },
+                Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = customers[j] },
                 ProductCode = "P1",
                 UnitPrice = n % 3 == 0 ? "119.99" : "120.00",
                 RegionId = n % 4 == 0 ? west : east,
