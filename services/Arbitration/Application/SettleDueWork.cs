@@ -20,35 +20,47 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
+    /// <summary>Items of a batch are independent (each has its own lease and version guard): handled side by side.</summary>
+    public const int Parallelism = 16;
+
     /// <returns>How many deadlines this call acted on.</returns>
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var acted = 0;
-        foreach (var member in await store.DueAsync(clock.UtcNow, BatchSize))
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(await store.DueAsync(clock.UtcNow, BatchSize), options, async (member, token) =>
         {
-            if (!await store.TryLeaseAsync(member, _instance, LeaseTime))
+            if (await HandleAsync(member, token))
             {
-                continue;
+                Interlocked.Increment(ref acted);
             }
+        });
+        return acted;
+    }
 
-            try
-            {
-                acted += member.StartsWith("case:", StringComparison.Ordinal)
-                    ? await SettleCaseAsync(member["case:".Length..], cancellationToken) ? 1 : 0
-                    : await EscalateComplaintAsync(member["complaint:".Length..], cancellationToken) ? 1 : 0;
-            }
-            catch (Exception ex) when (ex is RpcException or HttpRequestException)
-            {
-                // Registration or Territory did not answer: this item stays due, the others go on.
-                logger.LogWarning(ex, "Due item {Member}: a service it needs did not answer; it stays due", member);
-            }
-            finally
-            {
-                await store.ReleaseLeaseAsync(member, _instance);
-            }
+    private async Task<bool> HandleAsync(string member, CancellationToken cancellationToken)
+    {
+        if (!await store.TryLeaseAsync(member, _instance, LeaseTime))
+        {
+            return false;
         }
 
-        return acted;
+        try
+        {
+            return member.StartsWith("case:", StringComparison.Ordinal)
+                ? await SettleCaseAsync(member["case:".Length..], cancellationToken)
+                : await EscalateComplaintAsync(member["complaint:".Length..], cancellationToken);
+        }
+        catch (Exception ex) when (ex is RpcException or HttpRequestException)
+        {
+            // Registration or Territory did not answer: this item stays due, the others go on.
+            logger.LogWarning(ex, "Due item {Member}: a service it needs did not answer; it stays due", member);
+            return false;
+        }
+        finally
+        {
+            await store.ReleaseLeaseAsync(member, _instance);
+        }
     }
 
     public async Task<bool> SettleCaseAsync(string caseId, CancellationToken cancellationToken)
