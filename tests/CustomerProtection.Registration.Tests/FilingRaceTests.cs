@@ -39,7 +39,7 @@ public sealed class FilingRaceTests(RedisServer redis) : IClassFixture<RedisServ
                 go.Wait();
                 try
                 {
-                    return (s, Won: (Customer?)(await _h.File.ExecuteAsync(Harness.Salesperson(s), Harness.Filing($"竞争客户{round}有限公司", taxpayerId))).Value, Lost: (PolicyRefusalException?)null);
+                    return (s, Won: (Customer?)(await _h.File.ExecuteAsync(Harness.Salesperson(s), Harness.Filing($"竞争客户{round}有限公司", taxpayerId))).Customer.Value, Lost: (PolicyRefusalException?)null);
                 }
                 catch (PolicyRefusalException refusal)
                 {

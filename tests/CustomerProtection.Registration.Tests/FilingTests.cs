@@ -25,7 +25,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
     [Fact]
     public async Task P2_1_a_filing_is_pending_and_holds_the_identity_until_the_secretary_decides()
     {
-        var filed = await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"));
+        var filed = (await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"))).Customer;
 
         var view = await _h.Query.GetAsync(Harness.Salesperson("S1"), filed.Value.Id);
         Assert.Equal(CustomerStatus.Pending, view.State.Status);
@@ -39,7 +39,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
     [Fact]
     public async Task P2_1_approval_starts_the_30_day_prospect_period_that_day_and_announces_the_filing()
     {
-        var filed = await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"));
+        var filed = (await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"))).Customer;
         var approved = await _h.Decide.ApproveAsync(Harness.Secretary(), filed.Value.Id);
 
         var state = _h.Clock.Evaluate(approved.Value);
@@ -103,7 +103,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         var good = Harness.NewTaxpayerId();
         var bad = good[..17] + (good[17] == '1' ? '2' : '1');
 
-        var filed = await _h.File.ExecuteAsync(Harness.Salesperson("A1", "B-AUTO"), Harness.Filing("某某公司", bad, manualReview: true));
+        var filed = (await _h.File.ExecuteAsync(Harness.Salesperson("A1", "B-AUTO"), Harness.Filing("某某公司", bad, manualReview: true))).Customer;
 
         Assert.True(filed.Value.ManualReview);
         Assert.Equal("uscc:" + bad, filed.Value.IdentityKey);
@@ -115,9 +115,9 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
     {
         await _h.SeedBranchAsync("B-AUTO", autoApprove: true, "A1", "A2");
 
-        var clean = await _h.File.ExecuteAsync(Harness.Salesperson("A1", "B-AUTO"), Harness.Filing("杭州西湖龙井茶业有限公司"));
+        var clean = (await _h.File.ExecuteAsync(Harness.Salesperson("A1", "B-AUTO"), Harness.Filing("杭州西湖龙井茶业有限公司"))).Customer;
         // a near-duplicate title (市 dropped) is a conflict for the secretary, not auto-approved.
-        var similar = await _h.File.ExecuteAsync(Harness.Salesperson("A2", "B-AUTO"), Harness.Filing("杭州市西湖龙井茶业有限公司"));
+        var similar = (await _h.File.ExecuteAsync(Harness.Salesperson("A2", "B-AUTO"), Harness.Filing("杭州市西湖龙井茶业有限公司"))).Customer;
 
         Assert.Equal(CustomerStatus.Protected, clean.Value.Status);
         Assert.Equal("auto", clean.Value.ApprovedBy);
@@ -155,7 +155,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
     {
         await _h.DealerAsync("D1", "B-SH", Harness.NewTaxpayerId(), "上海甲贸易有限公司");
 
-        var filed = await _h.File.ExecuteAsync(Harness.Dealer("D1"), Harness.Filing("苏州终端用户制造有限公司"));
+        var filed = (await _h.File.ExecuteAsync(Harness.Dealer("D1"), Harness.Filing("苏州终端用户制造有限公司"))).Customer;
 
         Assert.Equal("D1", filed.Value.OwnerId);
         Assert.Equal(CustomerStatus.Pending, filed.Value.Status);
@@ -178,7 +178,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
 
         // A formal customer leaves the count (HoldingCapCountsFormalCustomers = false).
         await h.Shipments.ByHqAsync(Harness.Hq, a.Value.Id, null, null, "2026-03-10", "SALE-1");
-        var fourth = await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("丁四有限公司"));
+        var fourth = (await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("丁四有限公司"))).Customer;
         Assert.Equal(CustomerStatus.Pending, fourth.Value.Status);
     }
 
@@ -190,7 +190,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         await h.FileAndApproveAsync("S1", "甲一有限公司");
         h.AdvanceTo(new DateTimeOffset(2026, 4, 10, 0, 0, 0, TimeSpan.FromHours(8)));
 
-        var filed = await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("乙二有限公司"));
+        var filed = (await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("乙二有限公司"))).Customer;
 
         Assert.Equal(CustomerStatus.Pending, filed.Value.Status);
     }
@@ -201,7 +201,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         var first = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
         _h.AdvanceTo(new DateTimeOffset(2026, 4, 10, 0, 0, 0, TimeSpan.FromHours(8)));
 
-        var again = await _h.File.ExecuteAsync(Harness.Salesperson("S2"), Harness.Filing("上海华光电子有限公司"));
+        var again = (await _h.File.ExecuteAsync(Harness.Salesperson("S2"), Harness.Filing("上海华光电子有限公司"))).Customer;
         await _h.Decide.ApproveAsync(Harness.Secretary(), again.Value.Id);
 
         Assert.Equal(first.Value.Id, again.Value.Id);
@@ -224,17 +224,17 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         Assert.Equal("2026-05-10", refusal.Metadata["allowedFrom"]);
 
         _h.AdvanceTo(new DateTimeOffset(2026, 5, 10, 0, 0, 0, TimeSpan.FromHours(8)));
-        var again = await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"));
+        var again = (await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"))).Customer;
         Assert.Equal(CustomerStatus.Pending, again.Value.Status);
     }
 
     [Fact]
     public async Task P2_1_a_rejected_filing_frees_the_identity()
     {
-        var filed = await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"));
+        var filed = (await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"))).Customer;
         await _h.Decide.RejectAsync(Harness.Secretary(), filed.Value.Id, "拜访证据不足");
 
-        var again = await _h.File.ExecuteAsync(Harness.Salesperson("S2"), Harness.Filing("上海华光电子有限公司"));
+        var again = (await _h.File.ExecuteAsync(Harness.Salesperson("S2"), Harness.Filing("上海华光电子有限公司"))).Customer;
 
         Assert.Equal(filed.Value.Id, again.Value.Id);
         Assert.Equal("S2", again.Value.OwnerId);
@@ -243,7 +243,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
     [Fact]
     public async Task P2_1_only_the_branch_secretary_approves()
     {
-        var filed = await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"));
+        var filed = (await _h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("上海华光电子有限公司"))).Customer;
 
         await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Decide.ApproveAsync(Harness.Salesperson("S2"), filed.Value.Id));
         await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Decide.ApproveAsync(Harness.Secretary("B-BJ"), filed.Value.Id));
@@ -265,7 +265,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         var exact = await _h.Query.CheckDuplicateAsync(null, "无锡华光电子有限公司", false);
         Assert.Equal("taken", exact.Verdict);
         Assert.Equal("销售S1", exact.Holder!.OwnerName);
-        Assert.Equal("2026-04-09", HolderInfo(exact.Holder).LastProtectedDay);
+        Assert.Equal(new DateOnly(2026, 4, 9), exact.Holder.LastProtectedDay);
         Assert.Empty(exact.NearDuplicates);
     }
 
@@ -286,7 +286,4 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
     {
         await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.File.ExecuteAsync(Harness.Secretary(), Harness.Filing("上海华光电子有限公司")));
     }
-
-    private static (string LastProtectedDay, string Since) HolderInfo(Application.HolderInfo holder) =>
-        (Application.HolderInfo.Iso(holder.LastProtectedDay), Application.HolderInfo.Iso(holder.Since));
 }

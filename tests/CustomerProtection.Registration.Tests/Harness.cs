@@ -118,7 +118,7 @@ public sealed class Harness
 
     public async Task<Versioned<Customer>> FileAndApproveAsync(string salesperson, string title, string? taxpayerId = null, decimal sales = 100_000m, string branch = "B-SH")
     {
-        var filed = await File.ExecuteAsync(Salesperson(salesperson, branch), Filing(title, taxpayerId, sales));
+        var (filed, _) = await File.ExecuteAsync(Salesperson(salesperson, branch), Filing(title, taxpayerId, sales));
         return await Decide.ApproveAsync(Secretary(branch), filed.Value.Id);
     }
 

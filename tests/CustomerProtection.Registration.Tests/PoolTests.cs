@@ -33,7 +33,7 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
             owned.Add((await h.FileAndApproveAsync("S1", $"离职客户{i:0000}号有限公司")).Value.Id);
         }
 
-        var pending = await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("待审客户有限公司"));
+        var pending = (await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("待审客户有限公司"))).Customer;
         var shared = await h.FileAndApproveAsync("S2", "合作客户有限公司");
         await h.CoDevelopers.AddAsync(Harness.Salesperson("S2"), shared.Value.Id, "S1");
         var before = (await h.OutboxAsync()).Count;

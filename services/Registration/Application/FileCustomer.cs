@@ -24,7 +24,8 @@ public sealed class FileCustomer(
 {
     private const int Attempts = 8;
 
-    public async Task<Versioned<Customer>> ExecuteAsync(Caller caller, FilingInput input)
+    /// <returns>The customer as filed (or approved at once) and the contact as stored.</returns>
+    public async Task<(Versioned<Customer> Customer, CustomerContact Contact)> ExecuteAsync(Caller caller, FilingInput input)
     {
         if (!RegistrationScopes.CanFile(caller))
         {
@@ -81,7 +82,7 @@ public sealed class FileCustomer(
             var outcome = await writer.CommitAsync(change);
             if (outcome.Succeeded)
             {
-                return new Versioned<Customer>(next, (existing?.Version ?? 0) + 1);
+                return (new Versioned<Customer>(next, (existing?.Version ?? 0) + 1), filing.Contact);
             }
 
             if (outcome.Failure is not (ChangeFailure.IdentityTaken or ChangeFailure.VersionMoved))

@@ -60,6 +60,13 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         return await DetailsAsync(caller, customer, withContact: true);
     }
 
+    /// <summary>A customer just written, as <paramref name="caller"/> sees it (no read back).</summary>
+    public CustomerDetails Written(Caller caller, Versioned<Customer> customer, CustomerContact contact)
+    {
+        var (shown, masked) = ConfidentialFields.For(caller, customer.Value, contact);
+        return new CustomerDetails(customer, clock.Evaluate(customer.Value), shown, masked);
+    }
+
     /// <summary>What Territory and Arbitration ask (Ownership.GetOwnership): internal-level facts only.</summary>
     public async Task<(Versioned<Customer> Customer, ProtectionState State)?> OwnershipAsync(string? customerId, string? taxpayerId, string? invoiceTitle)
     {

@@ -38,10 +38,10 @@ public sealed class CustomersService(
     public override async Task<CustomerView> FileCustomer(FileCustomerRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var filed = await file.ExecuteAsync(caller, new FilingInput(
+        var (filed, contact) = await file.ExecuteAsync(caller, new FilingInput(
             request.TaxpayerId, request.InvoiceTitle, request.ManualReview, request.CustomerClass, request.DeclaredAnnualSales,
             FromProto(request.Contact), request.EvidenceKind, request.EvidenceDate, request.Evidence));
-        return await ViewAsync(caller, filed.Value.Id);
+        return ToProto(query.Written(caller, filed, contact));
     }
 
     public override async Task<CustomerView> ApproveFiling(DecideFilingRequest request, ServerCallContext context)

@@ -100,7 +100,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// first within a budget and very common keys (科技, 上海) are skipped: a near-duplicate shares
     /// most of its keys, so it is found through its rarer ones.
     /// </summary>
-    public async Task<IReadOnlyList<string>> TitleCandidatesAsync(IReadOnlyCollection<string> candidateKeys, int limit, int memberBudget = 4000, int largestSet = 20_000)
+    public async Task<IReadOnlyList<string>> TitleCandidatesAsync(IReadOnlyCollection<string> candidateKeys, int limit, int memberBudget = 2000, int largestSet = 5000)
     {
         if (candidateKeys.Count == 0)
         {

@@ -16,7 +16,7 @@ public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, Poli
     private const int BatchSize = 512;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
-    private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 64 };
+    private const int Parallelism = 64;
 
     private static readonly LuaScript Take = LuaScript.Prepare(
         """
@@ -37,7 +37,7 @@ public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, Poli
                 var taken = await TakeAsync();
                 if (taken.Count > 0)
                 {
-                    await Parallel.ForEachAsync(taken, new ParallelOptions { MaxDegreeOfParallelism = Parallelism.MaxDegreeOfParallelism, CancellationToken = stoppingToken },
+                    await Parallel.ForEachAsync(taken, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
                         async (id, _) =>
                         {
                             try
