@@ -1,0 +1,123 @@
+using System.Text.Json;
+using CustomerProtection.Arbitration.Application;
+using CustomerProtection.Arbitration.Domain;
+using CustomerProtection.Contracts.Arbitration;
+using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Testing;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using static CustomerProtection.Arbitration.Tests.TestData;
+
+namespace CustomerProtection.Arbitration.Tests;
+
+/// <summary>The other ways a case opens, and the P-9 facts read at opening, against a real redis-server.</summary>
+public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
+{
+    private readonly RedisOutbox _outbox = new("arbitration");
+    private readonly FakeTimeProvider _time = Clock();
+    private readonly InMemoryRegistration _registration = new();
+
+    private Persistence.ArbitrationStore Store => new(redis.Connection, _outbox);
+    private OpenCases Open => new(Store, _registration, PolicyClock(_time));
+    private ResolveCases Resolve => new(Store, _registration, new InMemoryDirectory(), PolicyClock(_time));
+    private IDatabase Db => redis.Connection.GetDatabase();
+
+    public Task InitializeAsync()
+    {
+        _registration.Customers["cust1"] = Customer(coDevelopers: "S-CO");
+        return redis.FlushAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<List<string>> TypesAsync() => [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Select(e => ((string)e["type"]!).Split('.')[^1])];
+
+    private Task<Versioned<Case>> ObjectAsync(string? own = null) =>
+        Open.FileObjectionAsync(Salesperson(Objector), new ObjectionInput("cust1", "先拜访 / visited first", own), CancellationToken.None);
+
+    [Fact]
+    public async Task P9_1_an_objector_citing_an_earlier_filing_of_their_own_is_recommended()
+    {
+        _registration.Customers["cust-own"] = Customer("cust-own", owner: Objector, approvedOn: D("2026-03-02"));
+        _registration.Progress.Add(new ProgressFact("cust-own", "visit", D("2026-03-03"), "photo-1", Objector));
+
+        var opened = await ObjectAsync("cust-own");
+
+        Assert.Equal((Objector, "P-9.1"), (opened.Value.Recommendation!.RecommendedId, opened.Value.Recommendation.DecidingRule));
+    }
+
+    [Fact]
+    public async Task An_objector_may_not_cite_someone_elses_filing_and_nothing_is_written()
+    {
+        _registration.Customers["cust-other"] = Customer("cust-other", owner: Third);
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() => ObjectAsync("cust-other"));
+
+        Assert.Equal("own_customer_id", error.Violations.Single().Field);
+        Assert.Equal(0, await Db.StreamLengthAsync(_outbox.StreamKey));
+    }
+
+    [Fact]
+    public async Task P2_4a_joint_development_adds_the_claimant_to_the_co_developers_Registration_has_now()
+    {
+        var opened = await ObjectAsync();
+        _registration.Customers["cust1"] = Customer(coDevelopers: ["S-CO", "S-CO2"]);
+
+        await Resolve.JointDevelopmentAsync(Manager, opened.Value.Id, "双方合作 / both develop it", CancellationToken.None);
+
+        var award = JsonDocument.Parse((string)(await Db.StreamRangeAsync(_outbox.StreamKey))[1]["body"]!).RootElement;
+        Assert.Equal(["S-CO", "S-CO2", Objector], award.GetProperty("coDeveloperIds").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([nameof(CaseOpened), nameof(OwnershipAwarded), nameof(CaseClosed)], await TypesAsync());
+    }
+
+    [Fact]
+    public async Task P4_5_retaliation_reported_by_a_party_opens_an_hq_case_without_disputing_the_customer_again()
+    {
+        var parent = await ObjectAsync();
+
+        var report = await Open.ReportRetaliationAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "散布谣言 / spread rumours"));
+
+        Assert.Equal((CaseKinds.Retaliation, parent.Value.Id, Owner), (report.Value.Kind, report.Value.ParentCaseId, report.Value.RespondentId));
+        Assert.Equal([nameof(CaseOpened)], await TypesAsync());
+        Assert.Contains(report.Value.Id, (await new QueryCases(Store).ListAsync(Hq, null, true, 0, null)).Items.Select(c => c.Value.Id));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Open.ReportRetaliationAsync(Salesperson(Third), new RetaliationInput(parent.Value.Id, Owner, "x")));
+    }
+
+    [Fact]
+    public async Task P4_5_retaliation_is_reported_during_a_case_not_after_it()
+    {
+        var parent = await ObjectAsync();
+        await Resolve.WithdrawAsync(Salesperson(Objector), parent.Value.Id, "和解 / settled");
+
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => Open.ReportRetaliationAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "x")));
+
+        Assert.Equal("P-4.5", refusal.RuleId);
+    }
+
+    [Fact]
+    public async Task P3_6_a_co_development_dispute_disputes_the_customer_and_the_branch_manager_sets_the_co_developers()
+    {
+        var opened = await Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.CoDevelopment, "cust1", "S-CO", null, "分工争议 / who does what"), CancellationToken.None);
+
+        await Resolve.DecideAsync(Manager, new DecisionInput(opened.Value.Id, null, [Objector], null, "两人共同开发 / both co-develop", []), CancellationToken.None);
+
+        Assert.Equal([nameof(CaseOpened), nameof(OwnershipAwarded), nameof(CaseClosed)], await TypesAsync());
+        Assert.Equal([Objector], (await Store.GetCaseAsync(opened.Value.Id))!.Value.CoDeveloperIds);
+    }
+
+    [Fact]
+    public async Task P8_2_a_performance_dispute_names_its_sale_is_hqs_and_does_not_dispute_the_customer()
+    {
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, null, "业绩归属"), CancellationToken.None));
+        Assert.Equal("sale_id", error.Violations.Single().Field);
+
+        var opened = await Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属"), CancellationToken.None);
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Resolve.DecideAsync(Manager, new DecisionInput(opened.Value.Id, null, null, Objector, "x", []), CancellationToken.None));
+        await Resolve.DecideAsync(Hq, new DecisionInput(opened.Value.Id, null, null, Objector, "开发人应得 / the developer's credit", []), CancellationToken.None);
+
+        Assert.Equal([nameof(PerformanceCreditDecided)], await TypesAsync());
+        Assert.Null(await Store.GetMarkerAsync("cust1"));
+    }
+}
