@@ -34,7 +34,7 @@ public static class TestData
         new(PolicyBook.Default, new CalendarProvider(WorkingDayCalendar.DefaultDirectory), ResponseTimeBook.Default, time);
 
     public static CustomerFacts Customer(string id = "cust1", string? owner = Owner, DateOnly? approvedOn = null, string status = "protected", string? previousOwner = null, params string[] coDevelopers) =>
-        new(id, "uscc:" + id, "客户" + id, Branch, "R-EAST", owner, status, status == "protected", approvedOn ?? D("2026-03-10"), coDevelopers, previousOwner, null);
+        new(id, "uscc:" + id, "客户" + id, Branch, "R-EAST", owner, status, status == "protected", approvedOn ?? D("2026-03-10"), coDevelopers, previousOwner);
 
     /// <summary>An open ownership case (an objection by <see cref="Objector"/> against <see cref="Owner"/>).</summary>
     public static Case OpenCase(string id = "case-1", string kind = CaseKinds.Objection) => new()

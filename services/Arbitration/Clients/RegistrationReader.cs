@@ -41,8 +41,7 @@ public sealed class RegistrationReader(Customers.CustomersClient client) : IRegi
         view.ProtectedNow,
         Dates.FromWire(view.ApprovedOn),
         [.. view.CoDeveloperIds],
-        NullIfEmpty(view.PreviousOwnerId),
-        NullIfEmpty(view.OpenCaseId));
+        NullIfEmpty(view.PreviousOwnerId));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -114,9 +114,6 @@ public static class CaseKinds
     /// <summary>P-4.5 and P-8.2: hq decides these; the others the customer's branch manager or hq (P-13).</summary>
     public static bool DecidedByHq(string kind) => kind is Encroachment or Performance or Retaliation;
 
-    /// <summary>P-9 ranks the parties of the cases about who should own the customer.</summary>
-    public static bool HasRecommendation(string kind) => kind is Objection or LapsedClaim or Encroachment;
-
     public static readonly IReadOnlyList<string> Disputes = [CoDevelopment, Performance];
 }
 

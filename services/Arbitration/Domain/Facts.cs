@@ -12,8 +12,7 @@ public sealed record CustomerFacts(
     bool ProtectedNow,
     DateOnly? ApprovedOn,
     IReadOnlyList<string> CoDeveloperIds,
-    string? PreviousOwnerId,
-    string? OpenCaseId)
+    string? PreviousOwnerId)
 {
     /// <summary>P-2.1: an approved filing is announced at once; its protection holds now.</summary>
     public bool IsAnnounced => Status == "protected" && ProtectedNow && ApprovedOn is not null;
