@@ -99,7 +99,7 @@ public sealed class TerritoryCrossRegionTests(SystemFixture system)
         Assert.Equal("P-10", info.Reason);
         Assert.Equal(submitted.Deadline.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), info.Metadata["deadline"]);
 
-        var decided = await Filings.DecideFilingAsync(new DecideFilingRequest { Id = submitted.Id, Approve = true },
+        var decided = await Filings.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true },
             system.As("RM-" + s, Roles.RegionalManager, null, "R-WEST-" + s));
         Assert.Equal(FilingStatus.Approved, decided.Status);
     }

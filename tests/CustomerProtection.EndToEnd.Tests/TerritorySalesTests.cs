@@ -129,7 +129,7 @@ public sealed class TerritorySalesTests(SystemFixture system)
         Assert.Equal([violation.ViolationId], again.Violations.Select(v => v.ViolationId));
         Assert.Equal(first.RecordedAt, again.RecordedAt);
 
-        var listed = await Ledger.ListViolationsAsync(new ListViolationsRequest { PageSize = 500 }, org.Owner);
+        var listed = await Ledger.ListViolationsAsync(new ListSaleViolationsRequest { PageSize = 500 }, org.Owner);
         Assert.Single(listed.Violations, v => v.SaleId == saleId);
         Assert.Equal(org.Id("S1"), first.CreditedTo);
 

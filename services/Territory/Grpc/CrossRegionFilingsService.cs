@@ -20,7 +20,7 @@ public sealed class CrossRegionFilingsService(ManageCrossRegionFilings filings, 
     public override async Task<V1.CrossRegionFiling> AnswerFiling(AnswerFilingRequest request, ServerCallContext context) =>
         ToProto(await filings.AnswerAsync(Caller.From(context), request.Id, request.Confirm, request.Reason), time.GetUtcNow());
 
-    public override async Task<V1.CrossRegionFiling> DecideFiling(DecideFilingRequest request, ServerCallContext context) =>
+    public override async Task<V1.CrossRegionFiling> DecideFiling(DecideCrossRegionFilingRequest request, ServerCallContext context) =>
         ToProto(await filings.DecideAsync(Caller.From(context), request.Id, request.Approve, request.Reason), time.GetUtcNow());
 
     public override async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)

@@ -40,10 +40,10 @@ public sealed class SalesLedgerService(
     public override async Task<V1.Sale> GetSale(GetSaleRequest request, ServerCallContext context) =>
         ToProto(await query.GetSaleAsync(Caller.From(context), request.Id));
 
-    public override async Task<ListViolationsResponse> ListViolations(ListViolationsRequest request, ServerCallContext context)
+    public override async Task<ListSaleViolationsResponse> ListViolations(ListSaleViolationsRequest request, ServerCallContext context)
     {
         var (items, next) = await query.ListViolationsAsync(Caller.From(context), request.SaleId, request.PageSize, request.PageToken);
-        return new ListViolationsResponse { Violations = { items.Select(ToProto) }, NextPageToken = next ?? "" };
+        return new ListSaleViolationsResponse { Violations = { items.Select(ToProto) }, NextPageToken = next ?? "" };
     }
 
     public override async Task<ListCreditsResponse> ListCredits(ListCreditsRequest request, ServerCallContext context)
