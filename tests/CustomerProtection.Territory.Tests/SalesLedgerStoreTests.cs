@@ -155,6 +155,15 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task P4_1_a_shipment_into_a_region_that_does_not_exist_is_bad_input_not_a_cross_region_violation()
+    {
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() => Recorder.ExecuteAsync(Hq, Shipment("X-TYPO", region: "R-WESTT"), default));
+
+        Assert.Equal("region_id", Assert.Single(error.Violations).Field);
+        Assert.Empty(await OutboxAsync());
+    }
+
+    [Fact]
     public async Task Only_hq_records_shipments()
     {
         await Assert.ThrowsAsync<ScopeDeniedException>(() => Recorder.ExecuteAsync(new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST"), Shipment("ERP-1"), default));

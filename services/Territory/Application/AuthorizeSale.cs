@@ -28,6 +28,7 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
         Conflicts.ThrowIfInvalid(violations);
 
         var (sellerId, sellerRegion) = await SellerAsync(caller, input.SellerId);
+        await RequireRegionAsync(store, input.RegionId, sellerRegion);
         var facts = await ownership.GetAsync(customer, cancellationToken);
         var identityKey = customer.IdentityKey ?? facts.IdentityKey;
         if (string.IsNullOrEmpty(identityKey))
@@ -39,6 +40,15 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
             Dates.ToDateOnly(PolicyTime.Today(time)));
         var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, time.GetUtcNow()));
         return new Authorization(verdict, identityKey, facts);
+    }
+
+    /// <summary>A region other than the seller's must exist: a mistyped region is bad input, not a cross-region sale (P-4.1).</summary>
+    internal static async Task RequireRegionAsync(SalesStore store, string regionId, string? sellerRegionId)
+    {
+        if (regionId != sellerRegionId && await store.Directory.GetRegionAsync(regionId) is null)
+        {
+            throw new RequestValidationException(new FieldViolation("region_id", $"大区 {regionId} 不存在 / region {regionId} does not exist"));
+        }
     }
 
     /// <summary>The seller is the caller (their region from the token); hq may ask for a salesperson.</summary>

@@ -1,0 +1,44 @@
+using System.Text;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.V1;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>P-11, X-5 through the real AppHost: the round robin asks Registration for holdings and skips those on leave.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class TerritoryOpportunityTests(SystemFixture system)
+{
+    private Metadata Hq => system.As("HQ-1", Roles.Hq);
+
+    [Fact]
+    public async Task P11_X5_opportunities_go_round_robin_in_the_published_order_skipping_a_salesperson_on_leave()
+    {
+        var s = Guid.NewGuid().ToString("N")[..8];
+        var json = $$"""
+            {"regions":[{"id":"R-{{s}}","name":"华东大区"}],
+             "branches":[{"id":"B-{{s}}","region_id":"R-{{s}}","name":"上海分公司","kind":"branch"}],
+             "employees":[{"id":"A1-{{s}}","name":"甲","role":"salesperson","branch_id":"B-{{s}}"},
+                          {"id":"A2-{{s}}","name":"乙","role":"salesperson","branch_id":"B-{{s}}","status":"on_leave"},
+                          {"id":"A3-{{s}}","name":"丙","role":"salesperson","branch_id":"B-{{s}}"}]}
+            """;
+        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
+            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
+        var opportunities = new Opportunities.OpportunitiesClient(system.Channel(ResourceNames.Territory));
+
+        var assignees = new List<string>();
+        for (var i = 1; i <= 3; i++)
+        {
+            var published = await opportunities.PublishOpportunityAsync(new PublishOpportunityRequest { Id = $"O{i}-{s}", Title = $"外部商机 {i}", BranchId = "B-" + s }, Hq);
+            assignees.Add(published.AssigneeId);
+        }
+
+        Assert.Equal(["A1-" + s, "A3-" + s, "A1-" + s], assignees);
+        var rotation = await opportunities.GetRotationAsync(new GetRotationRequest { BranchId = "B-" + s }, Hq);
+        Assert.Equal(["A1-" + s, "A2-" + s, "A3-" + s], rotation.Order);
+        Assert.Equal([$"O1-{s}", $"O2-{s}", $"O3-{s}"], rotation.Assignments.Select(a => a.Id));
+        var skipped = Assert.Single(rotation.Assignments[1].Skipped);
+        Assert.Equal(("A2-" + s, "on_leave"), (skipped.EmployeeId, skipped.Reason));
+    }
+}
