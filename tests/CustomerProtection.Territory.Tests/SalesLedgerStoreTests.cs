@@ -260,6 +260,25 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task P4_3_the_local_branchs_service_support_is_a_recorded_paid_agreement_within_the_branch_managers_scope()
+    {
+        var support = new ManageServiceSupport(Store, _time);
+        var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
+        var input = new ServiceSupportInput("SUP-1", new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", "2026-03-10", "2026-12-31", "上门维护");
+
+        var agreement = await support.RecordAsync(manager, input);
+        var again = await support.RecordAsync(manager, input);
+
+        Assert.Equal((Key, 3000m, "M1"), (agreement.IdentityKey, agreement.Fee, agreement.RecordedBy));
+        Assert.Equal(agreement, again);
+        Assert.Equal(["SUP-1"], (await support.ListAsync(Hq, "B-SH", null)).Select(a => a.Id));
+        Assert.Equal(["SUP-1"], (await support.ListAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => support.RecordAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
+        var late = await Assert.ThrowsAsync<RequestValidationException>(() => support.RecordAsync(manager, input with { Id = "SUP-3", ValidUntil = "2026-01-01" }));
+        Assert.Equal("valid_until", Assert.Single(late.Violations).Field);
+    }
+
+    [Fact]
     public async Task Violations_are_listed_to_hq_and_to_the_parties_but_not_to_an_unrelated_salesperson()
     {
         _ownership.Set(ProtectedBy("S1"));
