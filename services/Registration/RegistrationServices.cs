@@ -24,6 +24,7 @@ public static class RegistrationServices
         builder.Services.AddSingleton<OrganizationReplicaStore>();
         builder.Services.AddSingleton<Organization>();
         builder.Services.AddSingleton<CustomerStore>();
+        builder.Services.AddSingleton<CustomerIdAllocator>();
         builder.Services.AddSingleton<PolicyClock>();
         builder.Services.AddSingleton<CustomerWriter>();
         builder.Services.AddSingleton<NearDuplicates>();

@@ -34,9 +34,10 @@ public sealed class Harness
         Clock = new PolicyClock(book ?? PolicyBook.Default, CalendarProvider.Create(), Time);
         Organization = new Organization(Replica);
         Writer = new CustomerWriter(Store, Clock);
+        var ids = new CustomerIdAllocator(redis.Connection);
         var near = new NearDuplicates(Store, Clock);
         Query = new QueryCustomers(Store, near, Organization, Clock);
-        File = new FileCustomer(Store, Writer, Organization, near, Clock);
+        File = new FileCustomer(Store, ids, Writer, Organization, near, Clock);
         Decide = new DecideFiling(Writer, Organization, Clock);
         Shipments = new RecordShipment(Store, Writer, Clock);
         Extensions = new Extensions(Writer, Clock);
@@ -45,7 +46,7 @@ public sealed class Harness
         CoDevelopers = new CoDevelopers(Writer, Organization, Clock);
         Leavers = new ReleaseLeaverCustomers(Store, Writer, Clock);
         Cases = new ApplyCaseDecisions(Store, Writer, Organization, Clock);
-        Import = new ImportCustomers(Store, Writer, Organization, Clock);
+        Import = new ImportCustomers(Store, ids, Writer, Organization, Clock);
         Export = new ExportCustomers(Store, Organization, Clock);
         Due = new ProcessDue(Store, Writer, Organization, Clock);
     }

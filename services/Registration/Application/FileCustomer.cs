@@ -17,6 +17,7 @@ namespace CustomerProtection.Registration.Application;
 /// </summary>
 public sealed class FileCustomer(
     CustomerStore store,
+    CustomerIdAllocator ids,
     CustomerWriter writer,
     Organization organization,
     NearDuplicates nearDuplicates,
@@ -55,7 +56,7 @@ public sealed class FileCustomer(
                 previousOwner = CheckFree(existing.Value, filer, now, today, parameters);
             }
 
-            var filed = Filed(existing?.Value, filing, filer, now, previousOwner);
+            var filed = Filed(existing?.Value ?? NewCustomer(await ids.NextAsync(), filing, filer), filing, filer, now, previousOwner);
 
             // P-2.1: auto-approval only for a filing without conflict: no identity review asked for,
             // no near-duplicate title for the secretary to look at.
@@ -124,21 +125,20 @@ public sealed class FileCustomer(
         $"客户处于归属争议中（案件 {caseId}），待裁决 / the customer is in an open ownership case ({caseId}) until it is decided",
         new Dictionary<string, string> { ["customerId"] = customerId, ["caseId"] = caseId });
 
-    /// <summary>The pending filing: a new customer, or a new filing of a free one (same id: X-6 history continues).</summary>
-    private static Customer Filed(Customer? existing, ValidFiling filing, Person filer, Instant now, string? previousOwner)
+    private static Customer NewCustomer(string id, ValidFiling filing, Person filer) => new()
     {
-        var basis = existing ?? new Customer
-        {
-            Id = CustomerIds.New(),
-            IdentityKey = filing.IdentityKey,
-            TaxpayerId = filing.TaxpayerId,
-            Title = filing.Title,
-            Class = filing.Class,
-            BranchId = filer.BranchId,
-            Status = CustomerStatus.Pending,
-            FiledBy = filer.Id,
-        };
-        return basis with
+        Id = id,
+        IdentityKey = filing.IdentityKey,
+        Title = filing.Title,
+        Class = filing.Class,
+        BranchId = filer.BranchId,
+        Status = CustomerStatus.Pending,
+        FiledBy = filer.Id,
+    };
+
+    /// <summary>The pending filing: of a new customer, or a new filing of a free one (same id: X-6 history continues).</summary>
+    private static Customer Filed(Customer basis, ValidFiling filing, Person filer, Instant now, string? previousOwner) =>
+        basis with
         {
             Class = filing.Class,
             Sales = filing.Sales,
@@ -162,7 +162,6 @@ public sealed class FileCustomer(
             CoDevelopers = null,
             PreviousOwnerId = previousOwner ?? basis.PreviousOwnerId,
         };
-    }
 
     /// <summary>
     /// P-6: dealers file end customers, never another dealer. The finding goes to Penalty as a

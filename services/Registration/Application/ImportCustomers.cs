@@ -30,7 +30,7 @@ public sealed record ImportReport(int Rows, IReadOnlyList<ImportRowOutcome> Resu
 /// X-1, P-13). Rows are independent (one bad row never blocks the others), a file's own repeated
 /// identities are duplicates of their first row, and rows run in bounded parallel.
 /// </summary>
-public sealed class ImportCustomers(CustomerStore store, CustomerWriter writer, Organization organization, PolicyClock clock)
+public sealed class ImportCustomers(CustomerStore store, CustomerIdAllocator ids, CustomerWriter writer, Organization organization, PolicyClock clock)
 {
     public const int MaxBytes = 64 * 1024 * 1024;
     public const int MaxRows = 100_000;
@@ -139,9 +139,8 @@ public sealed class ImportCustomers(CustomerStore store, CustomerWriter writer, 
 
             var basis = existing?.Value ?? new Customer
             {
-                Id = CustomerIds.New(),
+                Id = await ids.NextAsync(),
                 IdentityKey = filing.IdentityKey,
-                TaxpayerId = filing.TaxpayerId,
                 Title = filing.Title,
                 Class = filing.Class,
                 BranchId = branchId,

@@ -17,13 +17,22 @@ public sealed class NearDuplicates(CustomerStore store, PolicyClock clock)
     public async Task<IReadOnlyList<NearDuplicateMatch>> FindAsync(string title, string? excludeCustomerId, int limit = 10)
     {
         var ids = await store.TitleCandidatesAsync([.. TitleSimilarity.CandidateKeys(title)], CandidatesScored);
-        var candidates = await store.GetManyAsync(ids.Where(id => id != excludeCustomerId));
-        return candidates
-            .Select(c => (Customer: c.Value, Comparison: TitleSimilarity.Compare(title, c.Value.Title)))
+        var scored = (await store.TitlesAsync([.. ids.Where(id => id != excludeCustomerId)]))
+            .Select(c => (c.Id, Comparison: TitleSimilarity.Compare(title, c.Title)))
             .Where(c => c.Comparison.IsNearDuplicate)
             .OrderByDescending(c => c.Comparison.Score)
             .Take(limit)
-            .Select(c => new NearDuplicateMatch(c.Customer, c.Comparison.Score, clock.Evaluate(c.Customer)))
+            .ToList();
+        if (scored.Count == 0)
+        {
+            return [];
+        }
+
+        // Only the matches are read whole, for their status and holder.
+        var customers = (await store.GetManyAsync(scored.Select(s => s.Id))).ToDictionary(c => c.Value.Id, c => c.Value);
+        return scored
+            .Where(s => customers.ContainsKey(s.Id))
+            .Select(s => new NearDuplicateMatch(customers[s.Id], s.Comparison.Score, clock.Evaluate(customers[s.Id])))
             .ToList();
     }
 }

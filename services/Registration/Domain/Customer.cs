@@ -13,8 +13,13 @@ public sealed record Customer
 {
     public required string Id { get; init; }
     public required string IdentityKey { get; init; }
-    public string? TaxpayerId { get; init; }
     public required string Title { get; init; }
+
+    /// <summary>The taxpayer id, when the identity is one (P-2.5); derived, not stored.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? TaxpayerId => IdentityKey.StartsWith(Policy.Identity.CustomerIdentity.TaxpayerIdPrefix, StringComparison.Ordinal)
+        ? IdentityKey[Policy.Identity.CustomerIdentity.TaxpayerIdPrefix.Length..]
+        : null;
 
     /// <summary>M-1: important, potential, ordinary.</summary>
     public required string Class { get; init; }

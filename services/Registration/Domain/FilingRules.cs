@@ -20,7 +20,6 @@ public sealed record FilingInput(
 /// <summary>A filing whose fields are well formed, with its identity key (P-2.5).</summary>
 public sealed record ValidFiling(
     string IdentityKey,
-    string? TaxpayerId,
     string Title,
     bool ManualReview,
     string Class,
@@ -113,8 +112,7 @@ public static class FilingRules
 
         // A code that passes its checksum needs no review even when one was asked for.
         var manualReview = input.ManualReview && SocialCreditCode.Validate(input.TaxpayerId).Error == SocialCreditCodeError.BadCheckCharacter;
-        var taxpayerId = key.StartsWith(CustomerIdentity.TaxpayerIdPrefix, StringComparison.Ordinal) ? key[CustomerIdentity.TaxpayerIdPrefix.Length..] : null;
-        return new ValidFiling(key, taxpayerId, input.InvoiceTitle!.Trim(), manualReview, input.Class!, sales, Trimmed(input.Contact),
+        return new ValidFiling(key, input.InvoiceTitle!.Trim(), manualReview, input.Class!, sales, Trimmed(input.Contact),
             evidenceKind, evidenceDate, NullIfBlank(input.Evidence)?.Trim());
     }
 

@@ -9,10 +9,15 @@ namespace CustomerProtection.Registration.Persistence;
 /// <summary>Reads customers and their lists; writes go through <see cref="CustomerChange"/> built by the use cases.</summary>
 public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
-    /// <summary>Compact JSON: absent values are not written (memory per customer, see docs/registration.md).</summary>
+    /// <summary>
+    /// Compact JSON (memory per customer, docs/registration.md): absent values are not written, and
+    /// Chinese text is stored as UTF-8 (3 bytes a character) instead of \uXXXX escapes (6 bytes). This
+    /// is storage, never HTML, so the relaxed encoder is safe here.
+    /// </summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private static readonly RedisValue[] Fields = ["v", "d"];
@@ -30,6 +35,43 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Customer(id), Fields)).ToList();
         batch.Execute();
         return (await Task.WhenAll(reads)).Select(Decode).OfType<Versioned<Customer>>().ToList();
+    }
+
+    /// <summary>
+    /// Just the invoice titles of some customers (X-4 near-duplicate scoring): the JSON is scanned up
+    /// to its <c>title</c> property (the fourth) instead of being deserialised whole.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Id, string Title)>> TitlesAsync(IReadOnlyList<string> ids)
+    {
+        var batch = Db.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Customer(id), "d")).ToList();
+        batch.Execute();
+        var values = await Task.WhenAll(reads);
+        var titles = new List<(string, string)>(ids.Count);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (!values[i].IsNull && TitleOf((byte[])values[i]!) is { } title)
+            {
+                titles.Add((ids[i], title));
+            }
+        }
+
+        return titles;
+    }
+
+    private static string? TitleOf(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("title"u8))
+            {
+                reader.Read();
+                return reader.GetString();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The customer that holds (or last held) this identity, if any.</summary>

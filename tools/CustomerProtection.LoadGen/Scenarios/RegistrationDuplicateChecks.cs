@@ -20,7 +20,7 @@ public sealed class RegistrationDuplicateChecks : IScenario
     {
         var load = new RegistrationLoad(context, PerBranch, Branches);
         await load.ImportOrganisationAsync(cancellationToken);
-        var random = new Random(42);
+        var random = new Random();
         var customers = Enumerable.Range(0, context.Count).Select(_ => (Id: RegistrationLoad.TaxpayerId(random), Title: RegistrationLoad.Title(random))).ToList();
 
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -9,7 +9,7 @@ namespace CustomerProtection.LoadGen.Scenarios;
 /// Filings (issue 4: ≥ 2,000/s, p99 &lt; 25 ms at 64 callers): new identities filed by 1,000
 /// salespeople (so that X-1's cap of 200 is never the limit), each an atomic reservation with its
 /// indexes and history; then the secretaries approve them (protection starts, FilingApproved and
-/// OwnershipChanged are written to the outbox) for the same time.
+/// OwnershipChanged are written to the outbox) one by one at the same concurrency.
 /// </summary>
 public sealed class RegistrationFilings : IScenario
 {
@@ -51,15 +51,9 @@ public sealed class RegistrationFilings : IScenario
         }, cancellationToken);
         await context.Output.WriteLineAsync(filing.ToString());
 
-        var approval = await LoadRunner.RunAsync("approve-filing", context.Concurrency, context.Duration, async (_, _) =>
-        {
-            if (!filed.TryDequeue(out var next))
-            {
-                throw new OperationCanceledException("all approved");
-            }
-
-            await load.Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = next.Id }, secretaries[next.Branch], cancellationToken: cancellationToken);
-        }, cancellationToken);
+        var approval = await RegistrationLoad.RunAllAsync("approve-filing", [.. filed], context.Concurrency, async next =>
+            await load.Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = next.Id }, secretaries[next.Branch], cancellationToken: cancellationToken),
+            cancellationToken);
         await context.Output.WriteLineAsync(approval.ToString());
     }
 }

@@ -32,7 +32,7 @@ public sealed class RegistrationLapse : IScenario
         var approvedOn = today.PlusDays(-20).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var watch = Stopwatch.StartNew();
-        var random = new Random(11);
+        var random = new Random();
         string? lastDay = null;
         var filed = 0;
         foreach (var chunk in Enumerable.Range(0, context.Count).Chunk(10_000))

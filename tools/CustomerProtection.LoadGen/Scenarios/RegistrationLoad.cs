@@ -133,6 +133,31 @@ public sealed class RegistrationLoad
     public static string Row(string taxpayerId, string title, string owner, string? approvedOn = null) =>
         string.Join(',', taxpayerId, title, owner, "potential", "100000", "prospect", approvedOn ?? "", "", "王经理", "13812345678", "wang@example.com", "上海市浦东新区张江路 1 号", "老客户");
 
+    /// <summary>
+    /// Runs <paramref name="operation"/> once per item from <paramref name="concurrency"/> callers and
+    /// reports like <see cref="LoadRunner"/> (a fixed amount of work instead of a fixed time).
+    /// </summary>
+    public static async Task<LoadResult> RunAllAsync<T>(string name, IReadOnlyList<T> items, int concurrency, Func<T, Task> operation, CancellationToken cancellationToken)
+    {
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        long failed = 0;
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (item, _) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                await operation(item);
+                latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+            catch (RpcException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        });
+        return new LoadResult(name, concurrency, latencies.Count, failed, watch.Elapsed, [.. latencies.Order()]);
+    }
+
     public static IDatabase Redis()
     {
         var connection = Environment.GetEnvironmentVariable("ConnectionStrings__redis")

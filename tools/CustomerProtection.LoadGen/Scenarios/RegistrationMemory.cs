@@ -25,7 +25,7 @@ public sealed class RegistrationMemory : IScenario
         await RegistrationLoad.WaitForOutboxAsync(db, context.Output, cancellationToken);
         var before = RegistrationLoad.UsedMemory(db);
 
-        var random = new Random(7);
+        var random = new Random();
         var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(context.Channel("registration"))
             .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today;
         var owned = new List<(string CustomerId, int Branch, string Owner)>();
@@ -40,24 +40,16 @@ public sealed class RegistrationMemory : IScenario
         }
 
         var kinds = new[] { "call", "email", "visit", "trial", "quote" };
-        var progress = await LoadRunner.RunAsync("record-progress", context.Concurrency, TimeSpan.FromMinutes(30), async (_, n) =>
-        {
-            var index = n - 1;
-            if (index >= owned.Count * 5L)
-            {
-                throw new OperationCanceledException("done");
-            }
-
-            var (customerId, branch, owner) = owned[(int)(index / 5)];
+        var records = owned.SelectMany(o => kinds.Select(kind => (o.CustomerId, o.Branch, o.Owner, Kind: kind))).ToList();
+        var progress = await RegistrationLoad.RunAllAsync("record-progress", records, context.Concurrency, async r =>
             await load.Customers.RecordProgressAsync(new RecordProgressRequest
             {
-                CustomerId = customerId,
-                Kind = kinds[index % 5],
+                CustomerId = r.CustomerId,
+                Kind = r.Kind,
                 On = today,
                 Note = "电话沟通采购计划，客户确认下月试用",
-                Evidence = "DOC-" + index,
-            }, load.As(owner, Roles.Salesperson, branch), cancellationToken: cancellationToken);
-        }, cancellationToken);
+                Evidence = "DOC-" + r.CustomerId + "-" + r.Kind,
+            }, load.As(r.Owner, Roles.Salesperson, r.Branch), cancellationToken: cancellationToken), cancellationToken);
         await context.Output.WriteLineAsync(progress.ToString());
 
         await RegistrationLoad.WaitForOutboxAsync(db, context.Output, cancellationToken);
