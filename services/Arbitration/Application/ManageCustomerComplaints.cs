@@ -19,10 +19,10 @@ public sealed class ManageCustomerComplaints(ArbitrationStore store, IRegistrati
     public async Task<Versioned<CustomerComplaint>> RecordAsync(Caller caller, ComplaintInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var customerId = Conflicts.Id(violations, "customer_id", input.CustomerId)!;
-        var about = Conflicts.Id(violations, "about_employee_id", input.AboutEmployeeId, required: false);
-        var channel = Conflicts.OneOf(violations, "channel", input.Channel, ComplaintChannels.All)!;
-        var description = Conflicts.Text(violations, "description", input.Description, required: true)!;
+        var customerId = Inputs.Id(violations, "customer_id", input.CustomerId)!;
+        var about = Inputs.Id(violations, "about_employee_id", input.AboutEmployeeId, required: false);
+        var channel = Inputs.OneOf(violations, "channel", input.Channel, ComplaintChannels.All)!;
+        var description = Inputs.Text(violations, "description", input.Description, required: true)!;
         var now = clock.UtcNow;
         var received = now;
         if (!string.IsNullOrEmpty(input.ReceivedAt))
@@ -37,7 +37,7 @@ public sealed class ManageCustomerComplaints(ArbitrationStore store, IRegistrati
             }
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         var customer = await registration.GetCustomerAsync(customerId, cancellationToken) ?? throw new EntityNotFoundException("customer", customerId);
         if (!ComplaintRules.MayRecord(caller, customer.BranchId))
@@ -79,27 +79,27 @@ public sealed class ManageCustomerComplaints(ArbitrationStore store, IRegistrati
     public async Task<Versioned<CustomerComplaint>> AnswerAsync(Caller caller, string complaintId, string answer)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "complaint_id", complaintId)!;
-        var text = Conflicts.Text(violations, "answer", answer, required: true)!;
-        Conflicts.ThrowIfInvalid(violations);
+        var id = Inputs.Id(violations, "complaint_id", complaintId)!;
+        var text = Inputs.Text(violations, "answer", answer, required: true)!;
+        RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, c => ComplaintRules.Answer(c, caller, text, clock.UtcNow));
     }
 
     public async Task<Versioned<CustomerComplaint>> ResolveAsync(Caller caller, string complaintId, string resolution, string followUp)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "complaint_id", complaintId)!;
-        var text = Conflicts.Text(violations, "resolution", resolution, required: true)!;
-        var follow = Conflicts.Text(violations, "follow_up", followUp, required: true)!;
-        Conflicts.ThrowIfInvalid(violations);
+        var id = Inputs.Id(violations, "complaint_id", complaintId)!;
+        var text = Inputs.Text(violations, "resolution", resolution, required: true)!;
+        var follow = Inputs.Text(violations, "follow_up", followUp, required: true)!;
+        RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, c => ComplaintRules.Resolve(c, caller, text, follow, clock.UtcNow));
     }
 
     public async Task<Versioned<CustomerComplaint>> GetAsync(Caller caller, string complaintId)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "complaint_id", complaintId)!;
-        Conflicts.ThrowIfInvalid(violations);
+        var id = Inputs.Id(violations, "complaint_id", complaintId)!;
+        RequestValidationException.ThrowIfAny(violations);
         var found = await store.GetComplaintAsync(id) ?? throw new EntityNotFoundException("complaint", id);
         return ComplaintRules.MayRead(caller, found.Value) ? found : throw new ScopeDeniedException($"无权查看投诉 {id} / not allowed to see complaint {id}");
     }
@@ -108,9 +108,9 @@ public sealed class ManageCustomerComplaints(ArbitrationStore store, IRegistrati
     public async Task<(IReadOnlyList<Versioned<CustomerComplaint>> Items, string? NextPageToken)> ListAsync(Caller caller, string branchId, bool overdueOnly, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();
-        var branch = Conflicts.Id(violations, "branch_id", branchId)!;
+        var branch = Inputs.Id(violations, "branch_id", branchId)!;
         var (size, skip) = QueryCases.Paging(violations, pageSize, pageToken);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (!caller.IsHq && !(caller.Role is Roles.BranchManager or Roles.BranchSecretary && caller.BranchId == branch))
         {
             throw new ScopeDeniedException($"无权查看分公司 {branch} 的投诉 / not allowed to list branch {branch}'s complaints");
@@ -125,7 +125,7 @@ public sealed class ManageCustomerComplaints(ArbitrationStore store, IRegistrati
     }
 
     private async Task<Versioned<CustomerComplaint>> StepAsync(string id, Func<CustomerComplaint, CustomerComplaint> decide) =>
-        await Conflicts.RetryAsync(async () =>
+        await OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await store.GetComplaintAsync(id) ?? throw new EntityNotFoundException("complaint", id);
             var next = decide(current.Value);

@@ -27,10 +27,10 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     public async Task<Versioned<Case>> FileObjectionAsync(Caller caller, ObjectionInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var customerId = Conflicts.Id(violations, "customer_id", input.CustomerId)!;
-        var reason = Conflicts.Text(violations, "reason", input.Reason, required: true)!;
-        var ownId = Conflicts.Id(violations, "own_customer_id", input.OwnCustomerId, required: false);
-        Conflicts.ThrowIfInvalid(violations);
+        var customerId = Inputs.Id(violations, "customer_id", input.CustomerId)!;
+        var reason = Inputs.Text(violations, "reason", input.Reason, required: true)!;
+        var ownId = Inputs.Id(violations, "own_customer_id", input.OwnCustomerId, required: false);
+        RequestValidationException.ThrowIfAny(violations);
 
         var customer = await CustomerAsync(customerId, cancellationToken);
         var kind = CaseRules.ObjectionKind(caller, customer);
@@ -75,10 +75,10 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     public async Task<Versioned<Case>> FileEncroachmentAsync(Caller caller, EncroachmentInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var customerId = Conflicts.Id(violations, "customer_id", input.CustomerId)!;
-        var accused = Conflicts.Id(violations, "accused_id", input.AccusedId)!;
+        var customerId = Inputs.Id(violations, "customer_id", input.CustomerId)!;
+        var accused = Inputs.Id(violations, "accused_id", input.AccusedId)!;
         var discovered = Dates.Parse(violations, "discovered_on", input.DiscoveredOn, required: true);
-        var description = Conflicts.Text(violations, "description", input.Description, required: true)!;
+        var description = Inputs.Text(violations, "description", input.Description, required: true)!;
         var today = clock.Today;
         if (discovered > today)
         {
@@ -90,7 +90,7 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
             violations.Add(new("accused_id", "不能投诉自己 / one cannot complain about oneself"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         // P-4.5: the window is the policy's, whoever the customer is: refused before anything is read.
         CaseWindows.EnsureComplaintInTime(clock.Book, clock.Calendar, discovered!.Value, today);
@@ -113,17 +113,17 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     public async Task<Versioned<Case>> OpenDisputeAsync(Caller caller, DisputeInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var kind = Conflicts.OneOf(violations, "kind", input.Kind, CaseKinds.Disputes);
-        var customerId = Conflicts.Id(violations, "customer_id", input.CustomerId)!;
-        var respondent = Conflicts.Id(violations, "respondent_id", input.RespondentId)!;
-        var saleId = Conflicts.Id(violations, "sale_id", input.SaleId, required: kind == CaseKinds.Performance);
-        var description = Conflicts.Text(violations, "description", input.Description, required: true)!;
+        var kind = Inputs.OneOf(violations, "kind", input.Kind, CaseKinds.Disputes);
+        var customerId = Inputs.Id(violations, "customer_id", input.CustomerId)!;
+        var respondent = Inputs.Id(violations, "respondent_id", input.RespondentId)!;
+        var saleId = Inputs.Id(violations, "sale_id", input.SaleId, required: kind == CaseKinds.Performance);
+        var description = Inputs.Text(violations, "description", input.Description, required: true)!;
         if (respondent == caller.EmployeeId)
         {
             violations.Add(new("respondent_id", "不能与自己争议 / one cannot dispute with oneself"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         var customer = await CustomerAsync(customerId, cancellationToken);
         if (kind == CaseKinds.CoDevelopment)
@@ -138,15 +138,15 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     public async Task<Versioned<Case>> ReportRetaliationAsync(Caller caller, RetaliationInput input)
     {
         var violations = new List<FieldViolation>();
-        var parentId = Conflicts.Id(violations, "case_id", input.CaseId)!;
-        var accused = Conflicts.Id(violations, "accused_id", input.AccusedId)!;
-        var description = Conflicts.Text(violations, "description", input.Description, required: true)!;
+        var parentId = Inputs.Id(violations, "case_id", input.CaseId)!;
+        var accused = Inputs.Id(violations, "accused_id", input.AccusedId)!;
+        var description = Inputs.Text(violations, "description", input.Description, required: true)!;
         if (accused == caller.EmployeeId)
         {
             violations.Add(new("accused_id", "不能举报自己 / one cannot report oneself"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         var parent = (await store.GetCaseAsync(parentId) ?? throw new EntityNotFoundException("case", parentId)).Value;
         if (!parent.IsParty(caller.EmployeeId))
@@ -182,7 +182,7 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     }
 
     private async Task<Versioned<Case>> CommitAsync(Case @case) =>
-        await Conflicts.RetryAsync(async () =>
+        await OptimisticConcurrency.RetryAsync(async () =>
         {
             Versioned<CustomerMarker>? marker = null;
             if (CaseKinds.DisputesCustomer(@case.Kind))

@@ -18,13 +18,13 @@ public sealed class PolicyClock(PolicyBook book, CalendarProvider calendars, Dom
 
     public DateTimeOffset UtcNow => time.GetUtcNow();
 
-    public DateOnly Today => Domain.Dates.ToDateOnly(PolicyTime.Today(time));
+    public DateOnly Today => Dates.ToDateOnly(PolicyTime.Today(time));
 
     /// <summary>P-14: the parameters in force on the day of the event.</summary>
-    public PolicyParameters On(DateOnly day) => book.For(Domain.Dates.ToLocalDate(day));
+    public PolicyParameters On(DateOnly day) => book.For(Dates.ToLocalDate(day));
 
     /// <summary>Period arithmetic with the calendar in force now and the roll-forward rule of the event's day.</summary>
     public PeriodArithmetic Arithmetic(DateOnly eventDay) => new(calendars.Current, On(eventDay).RollForward);
 
-    public static DateOnly DateOf(DateTimeOffset instant) => Domain.Dates.ToDateOnly(PolicyTime.DateOf(Instant.FromDateTimeOffset(instant)));
+    public static DateOnly DateOf(DateTimeOffset instant) => Dates.ToDateOnly(PolicyTime.DateOf(Instant.FromDateTimeOffset(instant)));
 }

@@ -22,8 +22,8 @@ public sealed class QueryCases(ArbitrationStore store)
     public async Task<Versioned<Case>> GetAsync(Caller caller, string caseId)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "case_id", caseId)!;
-        Conflicts.ThrowIfInvalid(violations);
+        var id = Inputs.Id(violations, "case_id", caseId)!;
+        RequestValidationException.ThrowIfAny(violations);
         var found = await store.GetCaseAsync(id) ?? throw new EntityNotFoundException("case", id);
         if (!CaseScopes.MayRead(caller, found.Value))
         {
@@ -37,9 +37,9 @@ public sealed class QueryCases(ArbitrationStore store)
     public async Task<(IReadOnlyList<Versioned<Case>> Items, string? NextPageToken)> ListAsync(Caller caller, string? branchId, bool hqQueue, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();
-        var branch = Conflicts.Id(violations, "branch_id", branchId, required: false);
+        var branch = Inputs.Id(violations, "branch_id", branchId, required: false);
         var (size, skip) = Paging(violations, pageSize, pageToken);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         RedisKey index;
         if (hqQueue)
@@ -65,14 +65,14 @@ public sealed class QueryCases(ArbitrationStore store)
     public async Task<LedgerView> LedgerAsync(Caller caller, string? caseId, string? personId)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "case_id", caseId, required: false);
-        var person = Conflicts.Id(violations, "person_id", personId, required: false);
+        var id = Inputs.Id(violations, "case_id", caseId, required: false);
+        var person = Inputs.Id(violations, "person_id", personId, required: false);
         if ((id is null) == (person is null) && violations.Count == 0)
         {
             violations.Add(new("case_id", "给出 case_id 或 person_id 之一 / give one of case_id, person_id"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (id is not null)
         {
             return new LedgerView((await GetAsync(caller, id)).Value.Ledger);

@@ -41,11 +41,11 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     public async Task<Versioned<Case>> SurpassingClaimAsync(Caller caller, string caseId, string milestone, string dueOn, string? reason)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "case_id", caseId)!;
-        var chosen = Conflicts.OneOf(violations, "milestone", milestone, Milestones.All)!;
+        var id = Inputs.Id(violations, "case_id", caseId)!;
+        var chosen = Inputs.OneOf(violations, "milestone", milestone, Milestones.All)!;
         var due = Dates.Parse(violations, "due_on", dueOn, required: true);
-        var why = Conflicts.Text(violations, "reason", reason, required: false) ?? "P-2.4(b)";
-        Conflicts.ThrowIfInvalid(violations);
+        var why = Inputs.Text(violations, "reason", reason, required: false) ?? "P-2.4(b)";
+        RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case =>
         {
             var today = clock.Today;
@@ -56,10 +56,10 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     public async Task<Versioned<Case>> AuctionAsync(Caller caller, string caseId, string closesOn, string? reason)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "case_id", caseId)!;
+        var id = Inputs.Id(violations, "case_id", caseId)!;
         var closes = Dates.Parse(violations, "closes_on", closesOn, required: true);
-        var why = Conflicts.Text(violations, "reason", reason, required: false) ?? "P-2.4(c)";
-        Conflicts.ThrowIfInvalid(violations);
+        var why = Inputs.Text(violations, "reason", reason, required: false) ?? "P-2.4(c)";
+        RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case =>
         {
             var today = clock.Today;
@@ -70,10 +70,10 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     public async Task<Versioned<Case>> PlaceBidAsync(Caller caller, string caseId, string amount, string milestone)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "case_id", caseId)!;
+        var id = Inputs.Id(violations, "case_id", caseId)!;
         var value = Money.Parse(violations, "amount", amount);
-        var chosen = Conflicts.OneOf(violations, "milestone", milestone, Milestones.All)!;
-        Conflicts.ThrowIfInvalid(violations);
+        var chosen = Inputs.OneOf(violations, "milestone", milestone, Milestones.All)!;
+        RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case => Task.FromResult((CaseRules.PlaceBid(@case, caller, value!.Value, chosen, clock.UtcNow), Array.Empty<object>())));
     }
 
@@ -92,11 +92,11 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     public async Task<Versioned<Case>> DecideAsync(Caller caller, DecisionInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "case_id", input.CaseId)!;
-        var awardTo = Conflicts.Id(violations, "award_to", input.AwardTo, required: false);
-        var creditTo = Conflicts.Id(violations, "credit_to", input.CreditTo, required: false);
-        var reason = Conflicts.Text(violations, "reason", input.Reason, required: true)!;
-        var coDevelopers = input.CoDeveloperIds?.Select((c, i) => Conflicts.Id(violations, $"co_developer_ids[{i}]", c)).OfType<string>().ToList();
+        var id = Inputs.Id(violations, "case_id", input.CaseId)!;
+        var awardTo = Inputs.Id(violations, "award_to", input.AwardTo, required: false);
+        var creditTo = Inputs.Id(violations, "credit_to", input.CreditTo, required: false);
+        var reason = Inputs.Text(violations, "reason", input.Reason, required: true)!;
+        var coDevelopers = input.CoDeveloperIds?.Select((c, i) => Inputs.Id(violations, $"co_developer_ids[{i}]", c)).OfType<string>().ToList();
         if (input.Violations.Count > MaxFindings)
         {
             violations.Add(new("violations", $"最多 {MaxFindings} 项 / at most {MaxFindings}"));
@@ -105,17 +105,17 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         for (var i = 0; i < Math.Min(input.Violations.Count, MaxFindings); i++)
         {
             var f = input.Violations[i];
-            Conflicts.Id(violations, $"violations[{i}].violator_id", f.ViolatorId);
+            Inputs.Id(violations, $"violations[{i}].violator_id", f.ViolatorId);
             if (!ViolationRuleIds.IsWellFormed(f.RuleId))
             {
                 violations.Add(new($"violations[{i}].rule_id", "规则编号如 P-4.5 / a rule id such as P-4.5"));
             }
 
-            Conflicts.Text(violations, $"violations[{i}].kind", f.Kind, required: true, max: 64);
-            Conflicts.OneOf(violations, $"violations[{i}].manager_finding", f.ManagerFinding, ManagerFindings.All);
+            Inputs.Text(violations, $"violations[{i}].kind", f.Kind, required: true, max: 64);
+            Inputs.OneOf(violations, $"violations[{i}].manager_finding", f.ManagerFinding, ManagerFindings.All);
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         var current = await store.GetCaseAsync(id) ?? throw new EntityNotFoundException("case", id);
         CaseScopes.EnsureMayDecide(caller, current.Value);
@@ -144,7 +144,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
 
     /// <summary>Reads, decides, commits guarded by the version read (and the customer's marker when the step closes the case); on a conflict decides again.</summary>
     private async Task<Versioned<Case>> StepAsync(string caseId, Func<Case, Task<(Transition Transition, object[] Events)>> decide) =>
-        await Conflicts.RetryAsync(async () =>
+        await OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await store.GetCaseAsync(caseId) ?? throw new EntityNotFoundException("case", caseId);
             var (transition, events) = await decide(current.Value);
@@ -176,9 +176,9 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     private static (string Id, string Reason) Check(string caseId, string? reason)
     {
         var violations = new List<FieldViolation>();
-        var id = Conflicts.Id(violations, "case_id", caseId)!;
-        var why = Conflicts.Text(violations, "reason", reason, required: true)!;
-        Conflicts.ThrowIfInvalid(violations);
+        var id = Inputs.Id(violations, "case_id", caseId)!;
+        var why = Inputs.Text(violations, "reason", reason, required: true)!;
+        RequestValidationException.ThrowIfAny(violations);
         return (id, why);
     }
 }

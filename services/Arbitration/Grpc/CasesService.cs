@@ -62,10 +62,10 @@ public sealed class CasesService(OpenCases open, ResolveCases resolve, QueryCase
             CaseId = m.CaseId,
             PersonId = m.PersonId,
             Milestone = m.Milestone,
-            From = Domain.Dates.Iso(m.From),
-            To = Domain.Dates.Iso(m.To),
-            ReachedOn = Domain.Dates.Iso(m.ReachedOn),
-            CheckedAt = Domain.Dates.Iso(m.CheckedAt),
+            From = Dates.Iso(m.From),
+            To = Dates.Iso(m.To),
+            ReachedOn = Dates.Iso(m.ReachedOn),
+            CheckedAt = Dates.Iso(m.CheckedAt),
         };
     }
 

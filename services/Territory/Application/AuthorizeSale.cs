@@ -25,7 +25,7 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         DirectoryRules.CheckId(violations, "seller_id", input.SellerId, required: false);
         var price = Money.Parse(violations, "unit_price", input.UnitPrice, Money.PriceScale);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         var (sellerId, sellerRegion) = await SellerAsync(caller, input.SellerId);
         await RequireRegionAsync(store, input.RegionId, sellerRegion);

@@ -35,7 +35,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
         }
 
         var poolId = PoolId(violations, input.BranchId, input.RegionId);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var mayPublish = caller.IsHq || (caller.Role is Roles.BranchManager or Roles.BranchSecretary && !string.IsNullOrEmpty(input.BranchId) && caller.BranchId == input.BranchId);
         if (!mayPublish)
         {
@@ -43,7 +43,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
         }
 
         var parameters = book.For(PolicyTime.Today(time));
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             if (await store.GetAsync<Opportunity>(SalesKeys.Opportunity, input.Id) is { } existing)
             {
@@ -81,7 +81,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         return (await store.GetAsync<Opportunity>(SalesKeys.Opportunity, id) ?? throw new EntityNotFoundException("opportunity", id)).Value;
     }
 
@@ -90,7 +90,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
     {
         var violations = new List<FieldViolation>();
         var poolId = PoolId(violations, branchId, regionId);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var order = RoundRobin.PublishedOrder((await PoolAsync(branchId, regionId)).Select(e => new Candidate(e.Id, e.Status, 0)));
         var rotation = await store.GetAsync<Rotation>(SalesKeys.Rotation, poolId);
         var ids = await store.OldestAsync(SalesKeys.PoolAssignments(poolId), 0, QuerySales.MaxPageSize);

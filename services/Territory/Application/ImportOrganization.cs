@@ -172,7 +172,7 @@ public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
                 old?.Value.Status ?? DealerStatuses.Active, old?.Value.AppointedOn ?? today));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (refusals.Count > 0)
         {
             throw new PolicyRefusalException("P-7", string.Join("; ", refusals), new Dictionary<string, string> { ["refused_rows"] = refusals.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) });
@@ -190,7 +190,7 @@ public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
         int created = 0, updated = 0, unchanged = 0;
         foreach (var item in items)
         {
-            var outcome = await Conflicts.RetryAsync(async () =>
+            var outcome = await OptimisticConcurrency.RetryAsync(async () =>
             {
                 var old = await load(id(item));
                 if (old is not null && EqualityComparer<T>.Default.Equals(old.Value, item))

@@ -16,11 +16,11 @@ public sealed class ManageBranches(DirectoryStore store, TimeProvider time)
         DirectoryRules.CheckName(violations, "name", input.Name);
         DirectoryRules.CheckOneOf(violations, "kind", input.Kind, BranchKinds.All);
         DirectoryRules.CheckId(violations, "manager_id", input.ManagerId, required: false);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         Authorize(caller, input.RegionId);
 
         var branch = new Branch(input.Id, input.RegionId, input.Name.Trim(), input.Kind, input.Direct, NullIfEmpty(input.ManagerId), input.AutoApproveFilings);
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             if (await store.GetBranchAsync(input.Id) is not null)
             {
@@ -44,13 +44,13 @@ public sealed class ManageBranches(DirectoryStore store, TimeProvider time)
         }
 
         DirectoryRules.CheckId(violations, "manager_id", update.ManagerId, required: false);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var old = await store.GetBranchAsync(update.Id) ?? throw new EntityNotFoundException("branch", update.Id);
             Authorize(caller, old.Value.RegionId);
-            Conflicts.ExpectVersion(update.ExpectedVersion, old.Version, $"branch {update.Id}");
+            OptimisticConcurrency.ExpectVersion(update.ExpectedVersion, old.Version, $"branch {update.Id}");
             var next = old.Value with
             {
                 Name = update.Name?.Trim() ?? old.Value.Name,

@@ -47,7 +47,7 @@ public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, 
         }
 
         CheckReason(violations, input.Reason);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (caller.Role is not (Roles.Salesperson or Roles.BranchManager) || caller.RegionId is null)
         {
             throw new ScopeDeniedException("跨区域备案由本区域的销售员提出 / cross-region filings are submitted by salespeople of a region");
@@ -107,7 +107,7 @@ public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, 
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var filing = await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, id) ?? throw new EntityNotFoundException("filing", id);
         if (!MaySee(caller, filing.Value))
         {
@@ -122,7 +122,7 @@ public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, 
     {
         var violations = new List<FieldViolation>();
         var (size, skip) = QuerySales.Paging(violations, pageSize, pageToken);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         RedisKey index;
         string? status = null;
@@ -160,9 +160,9 @@ public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, 
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
         CheckReason(violations, reason);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var old = await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, id) ?? throw new EntityNotFoundException("filing", id);
             var next = decide(old.Value);

@@ -16,9 +16,9 @@ public sealed class ManageDealers(DirectoryStore store, TimeProvider time)
         var violations = new List<FieldViolation>();
         CheckFormat(violations, "", input);
         var (taxpayerId, identityKey) = DealerIdentity.Resolve(violations, "", input.TaxpayerId, input.InvoiceTitle);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var branch = await store.GetBranchAsync(input.BranchId)
                 ?? throw new RequestValidationException(new FieldViolation("branch_id", $"分公司 {input.BranchId} 不存在 / branch {input.BranchId} does not exist"));
@@ -53,9 +53,9 @@ public sealed class ManageDealers(DirectoryStore store, TimeProvider time)
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var old = await store.GetDealerAsync(id) ?? throw new EntityNotFoundException("dealer", id);
             if (!DirectoryScopes.CanManageDealer(caller, old.Value.BranchId, old.Value.RegionId))

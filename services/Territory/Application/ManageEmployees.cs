@@ -18,13 +18,13 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
         var violations = new List<FieldViolation>();
         CheckFormat(violations, "", input);
         DirectoryRules.CheckDate(violations, "hire_date", input.HireDate, out var hireDate);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var branch = string.IsNullOrEmpty(input.BranchId) ? null : (await store.GetBranchAsync(input.BranchId))?.Value;
             var region = DirectoryRules.PlaceEmployee(violations, "", input.Role, input.BranchId, input.RegionId, _ => branch);
-            Conflicts.ThrowIfInvalid(violations);
+            RequestValidationException.ThrowIfAny(violations);
             Authorize(caller, input.Role, input.BranchId, region);
             if (!string.IsNullOrEmpty(region) && await store.GetRegionAsync(region) is null)
             {
@@ -33,7 +33,7 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
 
             var manager = string.IsNullOrEmpty(input.ManagerId) ? null : (await store.GetEmployeeAsync(input.ManagerId))?.Value;
             DirectoryRules.CheckManager(violations, "manager_id", input.Id, input.ManagerId, _ => manager);
-            Conflicts.ThrowIfInvalid(violations);
+            RequestValidationException.ThrowIfAny(violations);
             if (await store.GetEmployeeAsync(input.Id) is not null)
             {
                 throw ManageRegions.AlreadyExists("employee", input.Id);
@@ -66,13 +66,13 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
         }
 
         DirectoryRules.CheckId(violations, "manager_id", update.ManagerId, required: false);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var old = await store.GetEmployeeAsync(update.Id) ?? throw new EntityNotFoundException("employee", update.Id);
             Authorize(caller, old.Value.Role, old.Value.BranchId, old.Value.RegionId);
-            Conflicts.ExpectVersion(update.ExpectedVersion, old.Version, $"employee {update.Id}");
+            OptimisticConcurrency.ExpectVersion(update.ExpectedVersion, old.Version, $"employee {update.Id}");
             if (old.Value.Status == EmployeeStatuses.Left)
             {
                 throw new PolicyRefusalException("P-12", $"员工 {update.Id} 已离职，不能修改 / employee {update.Id} has left and cannot be changed",
@@ -87,7 +87,7 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
             var managerId = update.ManagerId is null ? old.Value.ManagerId : NullIfEmpty(update.ManagerId);
             var manager = managerId is null ? null : (await store.GetEmployeeAsync(managerId))?.Value;
             DirectoryRules.CheckManager(violations, "manager_id", update.Id, managerId, _ => manager);
-            Conflicts.ThrowIfInvalid(violations);
+            RequestValidationException.ThrowIfAny(violations);
             // Moving someone is allowed only into a place the caller also manages.
             Authorize(caller, role, branchId, region);
 
@@ -120,9 +120,9 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
             violations.Add(new("reason", "最长 500 字 / at most 500 characters"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var old = await store.GetEmployeeAsync(id) ?? throw new EntityNotFoundException("employee", id);
             Authorize(caller, old.Value.Role, old.Value.BranchId, old.Value.RegionId);

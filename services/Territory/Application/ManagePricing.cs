@@ -36,7 +36,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
             violations.Add(new("effective_from", $"不能早于今天 {Dates.Iso(today)}，报价不追溯 / not before today {Dates.Iso(today)}: prices are never set retroactively"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (!caller.IsHq && !(caller.Role == Roles.RegionalManager && caller.RegionId == input.RegionId))
         {
             throw new ScopeDeniedException($"只有总公司或大区 {input.RegionId} 的经理可以定价 / only hq or the manager of region {input.RegionId} sets its asking prices");
@@ -49,7 +49,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
 
         var version = new AskingPriceVersion(from, price!.Value, caller.EmployeeId, time.GetUtcNow());
         var id = SalesKeys.PriceId(input.RegionId, input.ProductCode);
-        var stored = await Conflicts.RetryAsync(async () =>
+        var stored = await OptimisticConcurrency.RetryAsync(async () =>
         {
             var old = await store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, id);
             var next = (old?.Value ?? new AskingPrice(input.RegionId, input.ProductCode, [])).With(version);
@@ -66,7 +66,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
         DirectoryRules.CheckId(violations, "region_id", regionId);
         DirectoryRules.CheckId(violations, "product_code", productCode);
         var day = Dates.Parse(violations, "on", on) ?? Dates.ToDateOnly(PolicyTime.Today(time));
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         return (await store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId(regionId, productCode)), day);
     }
 
@@ -80,7 +80,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
             violations.Add(new("reason", $"最长 {MaxReasonLength} 字 / at most {MaxReasonLength} characters"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (await store.GetAsync<PriceApproval>(SalesKeys.PriceApproval, input.Id) is { } existing)
         {
             return existing.Value.SellerId == caller.EmployeeId && existing.Value.ProductCode == input.ProductCode
@@ -123,13 +123,13 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
             violations.Add(new("reason", $"最长 {MaxReasonLength} 字 / at most {MaxReasonLength} characters"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (!caller.IsHq)
         {
             throw new ScopeDeniedException("价格由总公司决定 / hq decides the final price");
         }
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var old = await store.GetAsync<PriceApproval>(SalesKeys.PriceApproval, input.Id) ?? throw new EntityNotFoundException("price approval", input.Id);
             if (old.Value.Status != ApprovalStatuses.Pending)
@@ -158,7 +158,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var approval = await store.GetAsync<PriceApproval>(SalesKeys.PriceApproval, id) ?? throw new EntityNotFoundException("price approval", id);
         if (!caller.IsHq && caller.EmployeeId != approval.Value.SellerId && caller.Role is not (Roles.RegionalManager or Roles.BranchManager))
         {

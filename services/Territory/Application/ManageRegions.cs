@@ -14,11 +14,11 @@ public sealed class ManageRegions(DirectoryStore store, TimeProvider time)
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", input.Id);
         DirectoryRules.CheckName(violations, "name", input.Name);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         Authorize(caller);
 
         var region = new Region(input.Id, input.Name.Trim());
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             if (await store.GetRegionAsync(input.Id) is not null)
             {
@@ -34,13 +34,13 @@ public sealed class ManageRegions(DirectoryStore store, TimeProvider time)
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", input.Id);
         DirectoryRules.CheckName(violations, "name", input.Name);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         Authorize(caller);
 
-        return await Conflicts.RetryAsync(async () =>
+        return await OptimisticConcurrency.RetryAsync(async () =>
         {
             var old = await store.GetRegionAsync(input.Id) ?? throw new EntityNotFoundException("region", input.Id);
-            Conflicts.ExpectVersion(expectedVersion, old.Version, $"region {input.Id}");
+            OptimisticConcurrency.ExpectVersion(expectedVersion, old.Version, $"region {input.Id}");
             var next = old.Value with { Name = input.Name.Trim() };
             return (await store.CommitAsync(DirectoryChanges.Region(old, next, time.GetUtcNow())), new Versioned<Region>(next, old.Version + 1));
         });

@@ -43,7 +43,7 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
             violations.Add(new("terms", $"最长 {MaxTermsLength} 字 / at most {MaxTermsLength} characters"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         var branch = await store.Directory.GetBranchAsync(input.SupportingBranchId)
             ?? throw new RequestValidationException(new FieldViolation("supporting_branch_id", $"分公司 {input.SupportingBranchId} 不存在 / branch {input.SupportingBranchId} does not exist"));
@@ -93,7 +93,7 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
             violations.Add(new("supporting_branch_id", "给出 supporting_branch_id 或 developer_id 之一 / give supporting_branch_id or developer_id"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var mine = developerId == caller.EmployeeId || (branchId is { Length: > 0 } && branchId == caller.BranchId);
         if (!mine && caller.Role is not (Roles.Hq or Roles.RegionalManager or Roles.BranchManager))
         {

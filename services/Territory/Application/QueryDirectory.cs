@@ -20,7 +20,7 @@ public sealed class QueryDirectory(DirectoryStore store)
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         return await store.GetAsync<T>(kind, id) ?? throw new EntityNotFoundException(kind, id);
     }
 
@@ -44,7 +44,7 @@ public sealed class QueryDirectory(DirectoryStore store)
         DirectoryRules.CheckId(violations, "region_id", query.RegionId, required: false);
         DirectoryRules.CheckId(violations, "branch_id", query.BranchId, required: false);
         var after = DecodeToken(violations, query.PageToken);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         var size = query.PageSize == 0 ? DefaultPageSize : query.PageSize;
         RedisKey index = query switch

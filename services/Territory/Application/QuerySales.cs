@@ -20,7 +20,7 @@ public sealed class QuerySales(SalesStore store, TimeProvider time)
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var sale = await store.GetAsync<Sale>(SalesKeys.Sale, id) ?? throw new EntityNotFoundException("sale", id);
         if (!MaySeeSale(caller, sale.Value))
         {
@@ -41,7 +41,7 @@ public sealed class QuerySales(SalesStore store, TimeProvider time)
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "sale_id", saleId, required: false);
         var (size, skip) = Paging(violations, pageSize, pageToken);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         if (!string.IsNullOrEmpty(saleId))
         {
@@ -73,7 +73,7 @@ public sealed class QuerySales(SalesStore store, TimeProvider time)
             violations.Add(new("from", "不能晚于 to / must not be after to"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var who = string.IsNullOrEmpty(employeeId) ? caller.EmployeeId : employeeId;
         if (who != caller.EmployeeId && caller.Role is not (Roles.Hq or Roles.RegionalManager or Roles.BranchManager))
         {

@@ -47,7 +47,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
             violations.Add(new("agent_name", $"最长 {MaxAgentNameLength} 字 / at most {MaxAgentNameLength} characters"));
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (!caller.IsHq)
         {
             throw new ScopeDeniedException("销售出货由 ERP（总公司）录入 / shipments are recorded by the ERP integration (hq)");

@@ -14,6 +14,15 @@ public sealed class RequestValidationException(IReadOnlyList<FieldViolation> vio
     }
 
     public IReadOnlyList<FieldViolation> Violations { get; } = violations;
+
+    /// <summary>Refuses the request when any field was found malformed (nothing has been written yet).</summary>
+    public static void ThrowIfAny(List<FieldViolation> violations)
+    {
+        if (violations.Count > 0)
+        {
+            throw new RequestValidationException(violations);
+        }
+    }
 }
 
 /// <summary>

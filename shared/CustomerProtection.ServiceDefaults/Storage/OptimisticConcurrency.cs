@@ -1,14 +1,13 @@
 using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Storage;
 
-namespace CustomerProtection.Territory.Application;
+namespace CustomerProtection.ServiceDefaults.Storage;
 
 /// <summary>
 /// Optimistic concurrency: a use case reads, decides and commits guarded by the versions it read.
 /// When someone else committed in between, it decides again on fresh data (a few times) instead of
 /// overwriting their change.
 /// </summary>
-public static class Conflicts
+public static class OptimisticConcurrency
 {
     private const int Attempts = 5;
 
@@ -29,14 +28,7 @@ public static class Conflicts
         }
     }
 
-    public static void ThrowIfInvalid(List<FieldViolation> violations)
-    {
-        if (violations.Count > 0)
-        {
-            throw new RequestValidationException(violations);
-        }
-    }
-
+    /// <summary>The caller's expected version (0: do not check) must be the stored one.</summary>
     public static void ExpectVersion(long expected, long actual, string what)
     {
         if (expected != 0 && expected != actual)

@@ -2,14 +2,16 @@ using System.Globalization;
 using CustomerProtection.ServiceDefaults.Errors;
 using NodaTime;
 
-namespace CustomerProtection.Territory.Domain;
+namespace CustomerProtection.ServiceDefaults.Time;
 
-/// <summary>ISO dates (Asia/Shanghai) between the wire, the domain (<see cref="DateOnly"/>) and NodaTime.</summary>
+/// <summary>ISO dates (Asia/Shanghai) between the wire, the stored records and events (<see cref="DateOnly"/>) and NodaTime.</summary>
 public static class Dates
 {
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Iso(DateOnly? date) => date is { } d ? Iso(d) : "";
+
+    public static string Iso(DateTimeOffset? instant) => instant?.ToString("O", CultureInfo.InvariantCulture) ?? "";
 
     public static DateOnly ToDateOnly(LocalDate date) => new(date.Year, date.Month, date.Day);
 

@@ -5,39 +5,11 @@ using CustomerProtection.ServiceDefaults.Storage;
 namespace CustomerProtection.Arbitration.Application;
 
 /// <summary>
-/// Optimistic concurrency and input checks shared by the use cases: a use case reads, decides and
-/// commits guarded by the versions it read; when someone else committed in between it decides again
-/// on fresh data (a few times) instead of overwriting their change.
+/// Checks of the request fields the use cases share (ids, free text, vocabularies); concurrency and
+/// the refusal itself are in ServiceDefaults (OptimisticConcurrency, RequestValidationException).
 /// </summary>
-public static partial class Conflicts
+public static partial class Inputs
 {
-    private const int Attempts = 5;
-
-    public static async Task<T> RetryAsync<T>(Func<Task<(CommitResult Result, T Value)>> attempt)
-    {
-        for (var i = 1; ; i++)
-        {
-            var (result, value) = await attempt();
-            if (result.Succeeded)
-            {
-                return value;
-            }
-
-            if (i == Attempts)
-            {
-                throw new ConcurrencyConflictException($"并发修改冲突，请重试 / changed concurrently ({result.ConflictKey}), please retry");
-            }
-        }
-    }
-
-    public static void ThrowIfInvalid(List<FieldViolation> violations)
-    {
-        if (violations.Count > 0)
-        {
-            throw new RequestValidationException(violations);
-        }
-    }
-
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex IdPattern();
 
