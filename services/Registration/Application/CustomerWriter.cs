@@ -42,7 +42,7 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock)
         CustomerIndexes.Apply(change, old is null ? [] : Indexes(old.Value, now), Indexes(next, now));
         foreach (var entry in history)
         {
-            change.Append(RegistrationKeys.History(next.Id), CustomerStore.Encode(entry with { At = ToSecond(entry.At) }));
+            change.Append(RegistrationKeys.History(next.Id), CustomerStore.Encode(entry));
         }
 
         foreach (var message in events)
@@ -52,9 +52,6 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock)
 
         return change;
     }
-
-    /// <summary>History and progress keep whole seconds: shorter entries, nothing the policy needs is lost.</summary>
-    public static DateTimeOffset ToSecond(DateTimeOffset at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerSecond));
 
     public IReadOnlyList<IndexEntry> Indexes(Customer customer, Instant now)
     {

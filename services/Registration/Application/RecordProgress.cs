@@ -51,7 +51,7 @@ public sealed class RecordProgress(CustomerWriter writer, PolicyClock clock)
                     new Dictionary<string, string> { ["earliest"] = monthStart.ToString("yyyy-MM-dd", null) });
             }
 
-            var at = CustomerWriter.ToSecond(now.ToDateTimeOffset());
+            var at = now.ToDateTimeOffset();
             var entry = new ProgressEntry(kind!, date.Value, FilingRules.NullIfBlank(note)?.Trim(), FilingRules.NullIfBlank(evidence)?.Trim(), caller.EmployeeId, at);
             var next = customer with { ProgressDates = [.. (customer.ProgressDates ?? []).Append(date.Value).Distinct().Order()] };
             var change = writer.Change(current, next, now, [], [new ProgressRecorded(customer.Id, customer.OwnerId, caller.EmployeeId, entry.Kind, entry.On, at)])

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.ServiceDefaults.Messaging;
 using StackExchange.Redis;
@@ -9,16 +8,8 @@ namespace CustomerProtection.Registration.Persistence;
 /// <summary>Reads customers and their lists; writes go through <see cref="CustomerChange"/> built by the use cases.</summary>
 public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
-    /// <summary>
-    /// Compact JSON (memory per customer, docs/registration.md): absent values are not written, and
-    /// Chinese text is stored as UTF-8 (3 bytes a character) instead of \uXXXX escapes (6 bytes). This
-    /// is storage, never HTML, so the relaxed encoder is safe here.
-    /// </summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    /// <summary>The storage JSON (<see cref="StorageJson"/>).</summary>
+    public static readonly JsonSerializerOptions Json = StorageJson.Options;
 
     private static readonly RedisValue[] Fields = ["v", "d"];
     private static readonly RedisValue[] ContactFields = ["name", "phone", "email", "address"];
@@ -39,7 +30,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
 
     /// <summary>
     /// Just the invoice titles of some customers (X-4 near-duplicate scoring): the JSON is scanned up
-    /// to its <c>title</c> property (the fourth) instead of being deserialised whole.
+    /// to its title property (the third) instead of being deserialised whole.
     /// </summary>
     public async Task<IReadOnlyList<(string Id, string Title)>> TitlesAsync(IReadOnlyList<string> ids)
     {
@@ -64,7 +55,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         var reader = new Utf8JsonReader(json);
         while (reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("title"u8))
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("t"u8))
             {
                 reader.Read();
                 return reader.GetString();
