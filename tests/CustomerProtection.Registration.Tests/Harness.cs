@@ -48,7 +48,7 @@ public sealed class Harness
         Cases = new ApplyCaseDecisions(Store, Writer, Organization, Clock);
         Import = new ImportCustomers(Store, ids, Writer, Organization, Clock);
         Export = new ExportCustomers(Store, Organization, Clock);
-        Due = new ProcessDue(Store, Writer, Organization, Clock);
+        Due = new ProcessDue(Store, Writer, Organization, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ProcessDue>.Instance);
     }
 
     public RedisServer Redis { get; }

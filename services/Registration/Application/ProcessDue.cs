@@ -13,7 +13,7 @@ namespace CustomerProtection.Registration.Application;
 /// records it) or send the reminders now due (X-3: owner 30/7/1 days, manager 7 days) and the P-3.4
 /// flag, once each, and re-arm the entry at the next deadline.
 /// </summary>
-public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organization organization, PolicyClock clock)
+public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organization organization, PolicyClock clock, ILogger<ProcessDue> logger)
 {
     public async Task HandleAsync(string customerId)
     {
@@ -43,6 +43,12 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
         }
         catch (EntityNotFoundException)
         {
+            await store.Db.SortedSetRemoveAsync(RegistrationKeys.Due, customerId);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            // A record this build cannot read (written by an older storage format): retrying cannot help.
+            logger.LogError(ex, "Customer {CustomerId} cannot be read; removed from the due-queue", customerId);
             await store.Db.SortedSetRemoveAsync(RegistrationKeys.Due, customerId);
         }
     }

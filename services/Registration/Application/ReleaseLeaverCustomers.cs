@@ -9,12 +9,11 @@ namespace CustomerProtection.Registration.Application;
 /// P-12 (and C-9): when an employee leaves, all their customers return to the branch's public
 /// pool at once — protected ones become pool customers, pending filings are rejected — and they stop
 /// being anyone's co-developer. Each customer moves in its own atomic step with its history entry
-/// and event, in bounded parallel batches, so thousands take seconds; a customer no longer theirs is
-/// skipped, so a redelivered EmployeeLeft moves nothing and publishes nothing.
+/// and event, 16 at a time, so thousands take seconds; a customer no longer theirs is skipped, so a
+/// redelivered EmployeeLeft moves nothing and publishes nothing.
 /// </summary>
 public sealed class ReleaseLeaverCustomers(CustomerStore store, CustomerWriter writer, PolicyClock clock)
 {
-    private const int BatchSize = 256;
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = 16 };
 
     public async Task<int> ExecuteAsync(string employeeId, string? reason)
@@ -23,8 +22,10 @@ public sealed class ReleaseLeaverCustomers(CustomerStore store, CustomerWriter w
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            var owned = await store.AllIdsAsync(RegistrationKeys.OwnerCustomers(employeeId), BatchSize);
-            var coDeveloped = (await store.Db.SetRandomMembersAsync(RegistrationKeys.CoDeveloperOf(employeeId), BatchSize)).Select(v => (string)v!).ToList();
+            // Everything the leaver holds or co-develops (bounded by X-1 and P-3.6), again until a pass
+            // finds nothing new: a filing approved meanwhile is caught by the next pass.
+            var owned = (await store.Db.SortedSetRangeByRankAsync(RegistrationKeys.OwnerCustomers(employeeId))).Select(v => (string)v!);
+            var coDeveloped = (await store.Db.SetMembersAsync(RegistrationKeys.CoDeveloperOf(employeeId))).Select(v => (string)v!);
             var fresh = owned.Concat(coDeveloped).Where(seen.Add).ToList();
             if (fresh.Count == 0)
             {

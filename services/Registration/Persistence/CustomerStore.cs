@@ -119,9 +119,6 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         (await Db.SortedSetRangeByScoreAsync(index, minScore, double.PositiveInfinity, Exclude.Start, Order.Ascending, offset, count))
             .Select(v => (string)v!).ToList();
 
-    public async Task<IReadOnlyList<string>> AllIdsAsync(RedisKey index, int count) =>
-        (await Db.SortedSetRangeByRankAsync(index, 0, count - 1)).Select(v => (string)v!).ToList();
-
     public async Task<bool> IsBehindTargetAsync(string branchId, string employeeId) =>
         await Db.SetContainsAsync(RegistrationKeys.BehindTarget(branchId), employeeId);
 

@@ -44,8 +44,9 @@ public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, Poli
                             {
                                 await handler.HandleAsync(id);
                             }
-                            catch (Exception ex) when (ex is RedisException or TimeoutException or ServiceDefaults.Errors.ConcurrencyConflictException)
+                            catch (Exception ex) when (ex is not OperationCanceledException)
                             {
+                                // One customer's failure must not stop the queue (nor the host).
                                 logger.LogWarning(ex, "Due work for customer {CustomerId} failed; it is retried when its lease ends", id);
                             }
                         });

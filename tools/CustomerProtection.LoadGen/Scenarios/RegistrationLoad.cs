@@ -178,20 +178,30 @@ public sealed class RegistrationLoad
         return long.Parse(info["used_memory"], CultureInfo.InvariantCulture);
     }
 
-    public static async Task WaitForOutboxAsync(IDatabase db, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Waits until the relay has published every outbox entry, or at most <paramref name="limit"/>; true when drained.</summary>
+    public static async Task<bool> WaitForOutboxAsync(IDatabase db, TextWriter output, CancellationToken cancellationToken, TimeSpan? limit = null)
     {
         var watch = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
         long length;
         while ((length = await db.StreamLengthAsync("cp:registration:outbox")) > 0)
         {
-            if (watch.Elapsed.TotalSeconds % 10 < 0.5)
+            if (watch.Elapsed > (limit ?? TimeSpan.MaxValue))
             {
+                await output.WriteLineAsync($"outbox: {length} entries still waiting after {watch.Elapsed.TotalSeconds:F1} s");
+                return false;
+            }
+
+            if (watch.Elapsed - lastReport > TimeSpan.FromSeconds(10))
+            {
+                lastReport = watch.Elapsed;
                 await output.WriteLineAsync($"  outbox: {length} entries waiting for the relay");
             }
 
-            await Task.Delay(500, cancellationToken);
+            await Task.Delay(200, cancellationToken);
         }
 
         await output.WriteLineAsync($"outbox drained after {watch.Elapsed.TotalSeconds:F1} s");
+        return true;
     }
 }
