@@ -19,3 +19,37 @@ public sealed class ViolationConfirmedConsumer(RecordViolation record) : IConsum
 {
     public Task Consume(ConsumeContext<ViolationConfirmed> context) => record.ApplyAsync(ViolationReports.From(context.Message));
 }
+
+/// <summary>
+/// How many violations are handled at once. Each waits on two Redis round trips (read, atomic
+/// commit), so a few dozen in flight keep the service busy while Redis answers; two reports on the
+/// same violator or violation at once only cost a re-read (optimistic concurrency).
+/// </summary>
+public sealed class ViolationDetectedConsumerDefinition : ConsumerDefinition<ViolationDetectedConsumer>
+{
+    public ViolationDetectedConsumerDefinition() => ConcurrentMessageLimit = ViolationConsumerSettings.ConcurrentMessages;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ViolationDetectedConsumer> consumerConfigurator, IRegistrationContext context) =>
+        ViolationConsumerSettings.Prefetch(endpointConfigurator);
+}
+
+public sealed class ViolationConfirmedConsumerDefinition : ConsumerDefinition<ViolationConfirmedConsumer>
+{
+    public ViolationConfirmedConsumerDefinition() => ConcurrentMessageLimit = ViolationConsumerSettings.ConcurrentMessages;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ViolationConfirmedConsumer> consumerConfigurator, IRegistrationContext context) =>
+        ViolationConsumerSettings.Prefetch(endpointConfigurator);
+}
+
+internal static class ViolationConsumerSettings
+{
+    public const int ConcurrentMessages = 32;
+
+    public static void Prefetch(IReceiveEndpointConfigurator endpoint)
+    {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = ConcurrentMessages * 2;
+        }
+    }
+}
