@@ -73,18 +73,18 @@ public sealed class FineSteps(PenaltyStore store, TimeProvider time)
         var violations = new List<FieldViolation>();
         ViolationReports.CheckId(violations, "fine_id", fineId, required: true);
         validate(violations);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
-        var updated = await Conflicts.RetryAsync(async () =>
+        var updated = await OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await store.GetFineAsync(fineId) ?? throw new EntityNotFoundException("fine", fineId);
             authorize(caller, current.Value);
-            Conflicts.ExpectVersion(expectedVersion, current.Version, $"fine {fineId}");
+            OptimisticConcurrency.ExpectVersion(expectedVersion, current.Version, $"fine {fineId}");
             var now = time.GetUtcNow();
             var next = step(current.Value, new Actor(caller.EmployeeId, caller.Role, now));
             var result = await store.CommitAsync(PenaltyChanges.FineStep(current, next, now));
             return (result, new Versioned<Fine>(next, current.Version + 1));
-        });
+        }, PenaltyConcurrency.Attempts);
 
         if (FineStatuses.IsSettled(updated.Value.Status))
         {

@@ -35,7 +35,7 @@ public sealed class QueryPenalties(PenaltyStore store)
     {
         var violations = new List<FieldViolation>();
         ViolationReports.CheckId(violations, "fine_id", fineId, required: true);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var fine = await store.GetFineAsync(fineId) ?? throw new EntityNotFoundException("fine", fineId);
         return PenaltyScopes.CanSee(caller, fine.Value) ? fine : throw new ScopeDeniedException("无权查看该罚款 / not allowed to see this fine");
     }
@@ -44,7 +44,7 @@ public sealed class QueryPenalties(PenaltyStore store)
     {
         var violations = new List<FieldViolation>();
         ViolationReports.CheckId(violations, "violation_id", violationId, required: true);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         var violation = await store.GetViolationAsync(violationId) ?? throw new EntityNotFoundException("violation", violationId);
         if (!PenaltyScopes.CanSee(caller, violation.Value))
         {
@@ -144,7 +144,7 @@ public sealed class QueryPenalties(PenaltyStore store)
         var size = PageSize(violations, pageSize);
         var after = DecodeToken(violations, pageToken);
         var (min, max) = Period(violations, from, to);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         if (!PenaltyScopes.CanListBranch(caller, branchId))
         {
             throw new ScopeDeniedException("无权查看该分公司的违规记录 / not allowed to see this branch's violations");
@@ -171,7 +171,7 @@ public sealed class QueryPenalties(PenaltyStore store)
         }
 
         var (min, max) = Period(violations, query.From, query.To, "filter.");
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
 
         var filter = caller.Role switch
         {

@@ -24,7 +24,7 @@ public sealed class RecordViolation(PenaltyStore store, FineParameterSource para
     public async Task<Versioned<Violation>> ApplyAsync(ViolationReport report)
     {
         ViolationReports.Validate(report);
-        var (violation, fines) = await Conflicts.RetryAsync(async () =>
+        var (violation, fines) = await OptimisticConcurrency.RetryAsync(async () =>
         {
             var now = time.GetUtcNow();
             if (report.Violator is null)
@@ -45,7 +45,7 @@ public sealed class RecordViolation(PenaltyStore store, FineParameterSource para
             var outcome = ViolationRules.Open(report, onDay, state.StandingInWindow, now);
             var result = await store.CommitAsync(PenaltyChanges.Open(outcome, state.Offender, now));
             return (result, (new Versioned<Violation>(outcome.Next, 1), outcome.NewFines));
-        });
+        }, PenaltyConcurrency.Attempts);
 
         foreach (var fine in fines)
         {

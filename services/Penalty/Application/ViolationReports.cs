@@ -103,7 +103,7 @@ public static partial class ViolationReports
             CheckText(violations, "case_id", finding.CaseId, 128, required: false);
         }
 
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
     }
 
     public static void CheckId(List<FieldViolation> violations, string field, string? id, bool required)

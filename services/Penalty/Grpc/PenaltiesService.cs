@@ -22,7 +22,7 @@ public sealed class PenaltiesService(RecordViolation record, FineSteps steps, Qu
         var violations = new List<FieldViolation>();
         var shipments = Money.ParseOptional(violations, "customer_annual_shipments", request.CustomerAnnualShipments);
         ViolationReports.CheckText(violations, "reason", request.Reason, ViolationReports.MaxTextLength, required: true);
-        Conflicts.ThrowIfInvalid(violations);
+        RequestValidationException.ThrowIfAny(violations);
         await record.ApplyAsync(ViolationReports.FromHq(caller, request.ViolationId, ManagerFinding(request.ManagerFinding), request.Reason, shipments, time.GetUtcNow()));
         var (violation, fines) = await query.GetViolationAsync(caller, request.ViolationId);
         return ToProto(violation, fines);

@@ -9,9 +9,10 @@ namespace CustomerProtection.ServiceDefaults.Storage;
 /// </summary>
 public static class OptimisticConcurrency
 {
-    private const int Attempts = 5;
+    private const int DefaultAttempts = 5;
 
-    public static async Task<T> RetryAsync<T>(Func<Task<(CommitResult Result, T Value)>> attempt)
+    /// <param name="attempts">More for aggregates many writers hit at once (a violator's record in Penalty).</param>
+    public static async Task<T> RetryAsync<T>(Func<Task<(CommitResult Result, T Value)>> attempt, int attempts = DefaultAttempts)
     {
         for (var i = 1; ; i++)
         {
@@ -21,7 +22,7 @@ public static class OptimisticConcurrency
                 return value;
             }
 
-            if (i == Attempts)
+            if (i == attempts)
             {
                 throw new ConcurrencyConflictException($"并发修改冲突，请重试 / changed concurrently ({result.ConflictKey}), please retry");
             }
