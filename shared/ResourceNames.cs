@@ -47,6 +47,9 @@ static class SharedConfigKeys
     /// <summary>"true" switches on the shared controllable clock (tests and demos only).</summary>
     public const string ControllableClock = "Clock:Controllable";
 
+    /// <summary>Share (0..1) of the traces started in a service that are recorded; 1 unless set (load runs lower it).</summary>
+    public const string TraceSampleRatio = "Telemetry:TraceSampleRatio";
+
     public const string DefaultIssuer = "customerprotection-dev";
     public const string DefaultAudience = "customerprotection";
 }

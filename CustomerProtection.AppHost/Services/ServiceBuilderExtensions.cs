@@ -60,6 +60,12 @@ internal static class ServiceBuilderExtensions
             .WithEnvironment(EnvironmentName(SharedConfigKeys.ControllableClock),
                 settings.ControllableClock.ToString(CultureInfo.InvariantCulture).ToLowerInvariant());
 
+        // Passed through only when the AppHost is given one (e.g. a load run: --Telemetry:TraceSampleRatio=0.01).
+        if (builder.ApplicationBuilder.Configuration[SharedConfigKeys.TraceSampleRatio] is { Length: > 0 } ratio)
+        {
+            builder.WithEnvironment(EnvironmentName(SharedConfigKeys.TraceSampleRatio), ratio);
+        }
+
         if (settings.Issuer is { } issuer)
         {
             builder.WithEnvironment(EnvironmentName(SharedConfigKeys.AuthIssuer), issuer);

@@ -14,7 +14,23 @@ namespace CustomerProtection.Testing;
 public sealed class RedisServer : IAsyncLifetime
 {
     private Process? _process;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "cp-test-redis-" + Guid.NewGuid().ToString("N"));
+    private readonly string _directory;
+    private readonly bool _ownsDirectory;
+
+    public RedisServer()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), "cp-test-redis-" + Guid.NewGuid().ToString("N"));
+        _ownsDirectory = true;
+    }
+
+    private RedisServer(string directory)
+    {
+        _directory = directory;
+        _ownsDirectory = false;
+    }
+
+    /// <summary>A server over an existing data folder (a restored backup); the folder is left in place on dispose.</summary>
+    public static RedisServer Over(string directory) => new(directory);
 
     public int Port { get; } = FreePort();
     public string ConnectionString => $"127.0.0.1:{Port}";
@@ -74,6 +90,11 @@ public sealed class RedisServer : IAsyncLifetime
         }
 
         _process?.Dispose();
+        if (!_ownsDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_directory, recursive: true);

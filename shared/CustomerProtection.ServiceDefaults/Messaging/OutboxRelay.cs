@@ -9,10 +9,10 @@ using StackExchange.Redis;
 namespace CustomerProtection.ServiceDefaults.Messaging;
 
 /// <summary>
-/// Publishes outbox entries in order and deletes each only after the broker confirmed it, so a
-/// broker outage delays events and never loses them. One replica relays at a time (a lease), so
-/// order holds. A crash between confirm and delete republishes the entry with the same message id:
-/// consumers are idempotent, nothing is applied twice.
+/// Publishes outbox entries and deletes each only after the broker confirmed it, so a broker outage
+/// delays events and never loses them. One replica relays at a time (a lease), so an entry is not
+/// published by two replicas at once. A crash between confirm and delete republishes the entry with
+/// the same message id: consumers are idempotent, nothing is applied twice.
 /// </summary>
 internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer redis, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -63,14 +63,35 @@ internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer red
     private async Task<bool> HoldsLeaseAsync() =>
         (int)await redis.GetDatabase().ScriptEvaluateAsync(TakeOrRenewLease, new { key = outbox.LeaseKey, me = _instance, ms = (long)LeaseTime.TotalMilliseconds }) == 1;
 
+    /// <summary>
+    /// Publishes a batch concurrently (the broker confirms them together, ~2 ms a round trip here, so
+    /// one at a time capped the relay at ~465 events/s) and deletes the confirmed ones with one XDEL.
+    /// Entries of one batch may reach the broker in another order than they were written; that gives
+    /// up nothing: consumers run concurrently (prefetch, several in flight), so no consumer could rely
+    /// on the broker's order anyway — every consumer is idempotent and guarded by versions or ids.
+    /// An entry whose publish failed stays in the stream and is retried with the next batch.
+    /// </summary>
     private async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
         var entries = await db.StreamRangeAsync(outbox.StreamKey, "-", "+", BatchSize);
-        foreach (var entry in entries)
+        if (entries.Length == 0)
         {
-            await PublishAsync(entry, cancellationToken);
-            await db.StreamDeleteAsync(outbox.StreamKey, [entry.Id]);
+            return 0;
+        }
+
+        var publishes = entries.Select(entry => PublishAsync(entry, cancellationToken)).ToArray();
+        try
+        {
+            await Task.WhenAll(publishes);
+        }
+        finally
+        {
+            var confirmed = entries.Where((_, i) => publishes[i].IsCompletedSuccessfully).Select(e => e.Id).ToArray();
+            if (confirmed.Length > 0)
+            {
+                await db.StreamDeleteAsync(outbox.StreamKey, confirmed);
+            }
         }
 
         return entries.Length;
