@@ -8,10 +8,12 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Infrastructure first: Redis (system of record) and RabbitMQ, as containers or local processes.
 CustomerProtectionInfrastructure infrastructure;
 SharedServiceSettings settings;
+TransportSettings transport;
 try
 {
     infrastructure = builder.AddCustomerProtectionInfrastructure();
     settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data);
+    transport = TransportSettings.FromConfiguration(builder.Configuration);
 }
 catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly)
 {
@@ -23,19 +25,19 @@ catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typ
 
 // Then the services; references give them connection strings and service discovery.
 var registration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Registration>(
-    ResourceNames.Registration, infrastructure, settings);
+    ResourceNames.Registration, infrastructure, settings, transport);
 
 var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
-        ResourceNames.Territory, infrastructure, settings)
+        ResourceNames.Territory, infrastructure, settings, transport)
     .WithReference(registration); // asks Registration who owns a customer before a sale
 
 builder.AddCustomerProtectionService<Projects.CustomerProtection_Arbitration>(
-        ResourceNames.Arbitration, infrastructure, settings)
+        ResourceNames.Arbitration, infrastructure, settings, transport)
     .WithReference(registration)
     .WithReference(territory);
 
 builder.AddCustomerProtectionService<Projects.CustomerProtection_Penalty>(
-        ResourceNames.Penalty, infrastructure, settings)
+        ResourceNames.Penalty, infrastructure, settings, transport)
     .WithReference(territory);
 
 await builder.Build().RunAsync();

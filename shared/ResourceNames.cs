@@ -50,6 +50,16 @@ static class SharedConfigKeys
     /// <summary>Share (0..1) of the traces started in a service that are recorded; 1 unless set (load runs lower it).</summary>
     public const string TraceSampleRatio = "Telemetry:TraceSampleRatio";
 
+    /// <summary>PEM certificate (and key) the services' gRPC endpoints present (C-4 transport).</summary>
+    public const string TransportCertificatePath = "Transport:CertificatePath";
+    public const string TransportCertificateKeyPath = "Transport:CertificateKeyPath";
+
+    /// <summary>PEM of the CA that signs the services' certificates, when it is not in the machine's trust store.</summary>
+    public const string TransportCaCertificatePath = "Transport:CaCertificatePath";
+
+    /// <summary>"true" lets a non-development service serve gRPC without TLS (behind a TLS-terminating mesh).</summary>
+    public const string TransportAllowInsecure = "Transport:AllowInsecure";
+
     public const string DefaultIssuer = "customerprotection-dev";
     public const string DefaultAudience = "customerprotection";
 }

@@ -9,28 +9,33 @@ internal static class ServiceBuilderExtensions
     /// Adds one CustomerProtection service with two Kestrel endpoints: <see cref="ResourceNames.HttpEndpoint"/>
     /// (HTTP/1.1, the /health and /alive probes) and <see cref="ResourceNames.GrpcEndpoint"/> (HTTP/2 only, so gRPC
     /// works in cleartext: h2c has no protocol negotiation). Both have scheme http, so service discovery hands out
-    /// <c>http://</c> URLs that a gRPC channel uses as h2c.
+    /// <c>http://</c> URLs that a gRPC channel uses as h2c — unless a certificate is configured
+    /// (<see cref="TransportSettings"/>): then the gRPC endpoint is https, and the probe endpoint answers only probes.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddCustomerProtectionService<TProject>(
         this IDistributedApplicationBuilder builder,
         string name,
         CustomerProtectionInfrastructure infrastructure,
-        SharedServiceSettings settings)
+        SharedServiceSettings settings,
+        TransportSettings transport)
         where TProject : IProjectMetadata, new()
     {
         // No launch profile and no Kestrel section from appsettings: the endpoints below are the whole truth.
-        return builder.AddProject<TProject>(name, options =>
+        var service = builder.AddProject<TProject>(name, options =>
             {
                 options.ExcludeLaunchProfile = true;
                 options.ExcludeKestrelEndpoints = true;
             })
-            .WithHttpEndpoint(name: ResourceNames.HttpEndpoint)
-            .WithHttpEndpoint(name: ResourceNames.GrpcEndpoint)
+            .WithHttpEndpoint(name: ResourceNames.HttpEndpoint);
+        service = transport.Tls
+            ? service.WithHttpsEndpoint(name: ResourceNames.GrpcEndpoint).WithTransportSecurity(transport)
+            : service.WithHttpEndpoint(name: ResourceNames.GrpcEndpoint);
+        return service
             .WithEndpoint(ResourceNames.GrpcEndpoint, endpoint => endpoint.Transport = "http2")
             // Otherwise Aspire also sets ASPNETCORE_URLS for both, which Kestrel overrides with a warning.
             .WithEndpointsInEnvironment(_ => false)
-            .WithKestrelEndpoint(ResourceNames.HttpEndpoint, "Http1")
-            .WithKestrelEndpoint(ResourceNames.GrpcEndpoint, "Http2")
+            .WithKestrelEndpoint(ResourceNames.HttpEndpoint, "Http1", "http")
+            .WithKestrelEndpoint(ResourceNames.GrpcEndpoint, "Http2", transport.Tls ? "https" : "http")
             .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint)
             .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
@@ -38,7 +43,7 @@ internal static class ServiceBuilderExtensions
     }
 
     private static IResourceBuilder<ProjectResource> WithKestrelEndpoint(
-        this IResourceBuilder<ProjectResource> builder, string endpointName, string protocols)
+        this IResourceBuilder<ProjectResource> builder, string endpointName, string protocols, string scheme)
     {
         var endpoint = builder.GetEndpoint(endpointName);
         return builder.WithEnvironment(context =>
@@ -46,9 +51,27 @@ internal static class ServiceBuilderExtensions
             // Locally DCP's proxy forwards to localhost; in a container the server must listen on every interface.
             var host = context.ExecutionContext.IsRunMode ? "localhost" : "*";
             context.EnvironmentVariables[$"Kestrel__Endpoints__{endpointName}__Url"] =
-                ReferenceExpression.Create($"http://{host}:{endpoint.Property(EndpointProperty.TargetPort)}");
+                ReferenceExpression.Create($"{scheme}://{host}:{endpoint.Property(EndpointProperty.TargetPort)}");
             context.EnvironmentVariables[$"Kestrel__Endpoints__{endpointName}__Protocols"] = protocols;
         });
+    }
+
+    /// <summary>Kestrel's default certificate (used by every https endpoint) and the CA the service trusts when it calls.</summary>
+    private static IResourceBuilder<ProjectResource> WithTransportSecurity(
+        this IResourceBuilder<ProjectResource> builder, TransportSettings transport)
+    {
+        builder.WithEnvironment("Kestrel__Certificates__Default__Path", transport.CertificatePath);
+        if (transport.KeyPath is { } key)
+        {
+            builder.WithEnvironment("Kestrel__Certificates__Default__KeyPath", key);
+        }
+
+        if (transport.CaPath is { } ca)
+        {
+            builder.WithEnvironment(EnvironmentName(SharedConfigKeys.TransportCaCertificatePath), ca);
+        }
+
+        return builder;
     }
 
     private static IResourceBuilder<ProjectResource> WithSharedSettings(

@@ -5,6 +5,7 @@ using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Arbitration.Workers;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.V1;
+using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -97,10 +98,10 @@ public static class ArbitrationServices
                 account["EmployeeId"] ?? "svc-arbitration"));
         }
 
-        var registration = config[RegistrationAddressKey] ?? $"http://_{ResourceNames.GrpcEndpoint}.{ResourceNames.Registration}";
-        var territory = config[TerritoryAddressKey] ?? $"http://_{ResourceNames.GrpcEndpoint}.{ResourceNames.Territory}";
-        builder.Services.AddGrpcClient<Customers.CustomersClient>(o => o.Address = new Uri(registration)).WithServiceToken();
-        builder.Services.AddGrpcClient<OrganizationDirectory.OrganizationDirectoryClient>(o => o.Address = new Uri(territory)).WithServiceToken();
+        var registration = config[RegistrationAddressKey] is { Length: > 0 } r ? new Uri(r) : TransportSecurity.GrpcAddress(config, ResourceNames.Registration);
+        var territory = config[TerritoryAddressKey] is { Length: > 0 } t ? new Uri(t) : TransportSecurity.GrpcAddress(config, ResourceNames.Territory);
+        builder.Services.AddGrpcClient<Customers.CustomersClient>(o => o.Address = registration).WithServiceToken();
+        builder.Services.AddGrpcClient<OrganizationDirectory.OrganizationDirectoryClient>(o => o.Address = territory).WithServiceToken();
         builder.Services.AddSingleton<IRegistrationReader, RegistrationReader>();
         builder.Services.AddSingleton<IDirectoryReader, TerritoryDirectoryReader>();
     }
@@ -108,6 +109,6 @@ public static class ArbitrationServices
     private static IHttpClientBuilder WithServiceToken(this IHttpClientBuilder client) =>
         client.AddCallCredentials(async (context, metadata, services) =>
                 metadata.Add("Authorization", "Bearer " + await services.GetRequiredService<IServiceToken>().GetAsync(context.CancellationToken)))
-            // h2c inside the AppHost (ResourceNames.GrpcEndpoint); TLS outside a developer's machine.
+            // Call credentials are sent over h2c too: development runs the endpoints without TLS.
             .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
 }

@@ -45,7 +45,9 @@ public static class TerritoryServices
     private static void AddRegistrationClients(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHttpContextAccessor();
-        var address = new Uri(builder.Configuration[RegistrationAddressKey] ?? $"http://_{CustomerProtection.ResourceNames.GrpcEndpoint}.{CustomerProtection.ResourceNames.Registration}");
+        var address = builder.Configuration[RegistrationAddressKey] is { Length: > 0 } configured
+            ? new Uri(configured)
+            : CustomerProtection.ServiceDefaults.Security.TransportSecurity.GrpcAddress(builder.Configuration, CustomerProtection.ResourceNames.Registration);
         builder.Services.AddGrpcClient<Ownership.OwnershipClient>(options => options.Address = address).ActForTheCaller();
         builder.Services.AddGrpcClient<Customers.CustomersClient>(options => options.Address = address).ActForTheCaller();
         builder.Services.AddSingleton<IOwnershipLookup, RegistrationOwnershipLookup>();
@@ -63,6 +65,6 @@ public static class TerritoryServices
 
                 return Task.CompletedTask;
             })
-            // h2c inside the AppHost (ResourceNames.GrpcEndpoint); TLS outside a developer's machine.
+            // Call credentials are sent over h2c too: development runs the endpoints without TLS.
             .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
 }

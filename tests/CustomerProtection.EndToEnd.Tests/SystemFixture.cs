@@ -6,6 +6,7 @@ using Aspire.Hosting.Testing;
 using CustomerProtection.ServiceDefaults.Security;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerProtection.EndToEnd.Tests;
 
@@ -14,7 +15,7 @@ namespace CustomerProtection.EndToEnd.Tests;
 /// start is what the tests start): local redis-server and rabbitmq-server in fresh folders, the
 /// four services, a signing key of the test's own, and the controllable clock switched on.
 /// </summary>
-public sealed class SystemFixture : IAsyncLifetime
+public class SystemFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private readonly Dictionary<string, GrpcChannel> _channels = [];
@@ -32,17 +33,49 @@ public sealed class SystemFixture : IAsyncLifetime
             "--Infrastructure:Mode=local",
             $"--Auth:SigningKey={SigningKey}",
             "--Clock:Controllable=true",
+            .. ExtraArguments(),
         ]);
         App = await builder.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(cts.Token);
         foreach (var service in Services)
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+            try
+            {
+                await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cts.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                throw new InvalidOperationException($"{service} did not start. Its last log lines:\n{await LastLogLinesAsync(service)}", ex);
+            }
         }
 
         StartedIn = watch.Elapsed;
     }
+
+    private async Task<string> LastLogLinesAsync(string resource)
+    {
+        var lines = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resource).WithCancellation(cts.Token))
+            {
+                lines.AddRange(batch.Select(l => l.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // What arrived in the time given is enough to say why.
+        }
+
+        return string.Join('\n', lines.TakeLast(40));
+    }
+
+    /// <summary>More AppHost arguments for a variant of the system (e.g. with TLS).</summary>
+    protected virtual IEnumerable<string> ExtraArguments() => [];
+
+    protected virtual GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address);
 
     public static readonly string[] Services =
         [ResourceNames.Registration, ResourceNames.Territory, ResourceNames.Arbitration, ResourceNames.Penalty];
@@ -53,7 +86,7 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             if (!_channels.TryGetValue(service, out var channel))
             {
-                channel = GrpcChannel.ForAddress(App.GetEndpoint(service, ResourceNames.GrpcEndpoint));
+                channel = CreateChannel(App.GetEndpoint(service, ResourceNames.GrpcEndpoint));
                 _channels[service] = channel;
             }
 
@@ -69,7 +102,7 @@ public sealed class SystemFixture : IAsyncLifetime
     public Metadata As(string employeeId, string role, string? branch = null, string? region = null) =>
         Bearer(Token(employeeId, role, branch, region));
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var channel in _channels.Values)
         {

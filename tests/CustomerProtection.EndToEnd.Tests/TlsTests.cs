@@ -1,0 +1,155 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using CustomerProtection.Platform.V1;
+using CustomerProtection.Registration.V1;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>
+/// The system started with a certificate (Transport:CertificatePath/KeyPath, signed by a private CA named in
+/// Transport:CaCertificatePath): every gRPC endpoint is TLS, probes stay on the plain HTTP/1.1 endpoint.
+/// </summary>
+public sealed class TlsSystemFixture : SystemFixture
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("cp-tls-test-").FullName;
+
+    public X509Certificate2 Ca { get; }
+
+    public TlsSystemFixture()
+    {
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=CustomerProtection test CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        var now = DateTimeOffset.UtcNow;
+        Ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+
+        using var serverKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", serverKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var server = request.Create(Ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(8));
+
+        File.WriteAllText(CaPath, Ca.ExportCertificatePem());
+        File.WriteAllText(CertificatePath, server.ExportCertificatePem());
+        File.WriteAllText(KeyPath, serverKey.ExportPkcs8PrivateKeyPem());
+    }
+
+    private string CaPath => Path.Combine(_folder, "ca.pem");
+
+    private string CertificatePath => Path.Combine(_folder, "server.pem");
+
+    private string KeyPath => Path.Combine(_folder, "server.key");
+
+    protected override IEnumerable<string> ExtraArguments() =>
+    [
+        $"--Transport:CertificatePath={CertificatePath}",
+        $"--Transport:CertificateKeyPath={KeyPath}",
+        $"--Transport:CaCertificatePath={CaPath}",
+    ];
+
+    protected override GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { Ca },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+            },
+        },
+    });
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Ca.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+[Collection(SystemCollection.Name)]
+public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemFixture>
+{
+    [Fact]
+    public async Task C4_with_a_certificate_every_grpc_endpoint_is_tls_and_territory_asks_registration_over_it()
+    {
+        foreach (var service in SystemFixture.Services)
+        {
+            Assert.Equal("https", system.App.GetEndpoint(service, ResourceNames.GrpcEndpoint).Scheme);
+        }
+
+        // Territory's AuthorizeSale asks Registration (GetOwnership) over TLS, trusting the private CA: the
+        // answer names the owner Registration knows.
+        var org = await TestOrganisation.ImportAsync(system);
+        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today;
+        var title = $"传输加密测试{org.S}有限公司";
+        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
+        var filed = await customers.FileCustomerAsync(new FileCustomerRequest
+        {
+            InvoiceTitle = title,
+            CustomerClass = "potential",
+            DeclaredAnnualSales = "100000",
+            Contact = new Contact { Name = "郑经理", Phone = "13700002222" },
+            EvidenceKind = "visit",
+            EvidenceDate = today,
+            Evidence = "拜访纪要",
+        }, org.Salesperson1);
+        await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+        var answer = await new SalesLedger.SalesLedgerClient(system.Channel(ResourceNames.Territory)).AuthorizeSaleAsync(new AuthorizeSaleRequest
+        {
+            Customer = new CustomerRef { InvoiceTitle = title },
+            ProductCode = "P1",
+            UnitPrice = "100.00",
+            RegionId = org.Region,
+        }, org.As("S2", Roles.Salesperson));
+        Assert.Equal((SaleDecision.Forbidden, org.Id("S1")), (answer.Decision, answer.OwnerId));
+    }
+
+    [Fact]
+    public async Task C4_a_client_that_does_not_trust_the_ca_or_speaks_cleartext_gets_nothing()
+    {
+        var endpoint = system.App.GetEndpoint(ResourceNames.Registration, ResourceNames.GrpcEndpoint);
+        using var untrusting = GrpcChannel.ForAddress(endpoint);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new Clock.ClockClient(untrusting).GetTimeAsync(new GetTimeRequest(), system.As("HQ-1", Roles.Hq)));
+        Assert.Contains(Causes(refused.Status.DebugException), e => e is System.Security.Authentication.AuthenticationException);
+
+        using var cleartext = GrpcChannel.ForAddress(new UriBuilder(endpoint) { Scheme = "http" }.Uri);
+        var noTls = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new Clock.ClockClient(cleartext).GetTimeAsync(new GetTimeRequest(), system.As("HQ-1", Roles.Hq)));
+        Assert.NotEqual(StatusCode.OK, noTls.StatusCode);
+    }
+
+    private static IEnumerable<Exception> Causes(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+
+    [Fact]
+    public async Task C4_the_plain_probe_endpoint_answers_the_probes_and_nothing_else()
+    {
+        using var http = new HttpClient { BaseAddress = system.App.GetEndpoint(ResourceNames.Registration, ResourceNames.HttpEndpoint) };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health")).StatusCode);
+        var other = await http.PostAsync("/customerprotection.platform.v1.Clock/GetTime", new ByteArrayContent([]));
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+}
