@@ -12,7 +12,8 @@ namespace CustomerProtection.EndToEnd.Tests;
 /// <summary>
 /// The test's own MassTransit bus on the running system's RabbitMQ: it publishes violation events as
 /// Territory, Registration and Arbitration do, and listens to what the Penalty service publishes
-/// (PenaltyImposed, PenaltySettled) on a queue of its own, keeping every message id per fine.
+/// (PenaltyImposed, PenaltySettled) on a queue of its own, keeping every message id per fine. It
+/// also keeps the ViolationDetected events it sees, so a test can redeliver one a service published.
 /// </summary>
 public sealed class PenaltyBus : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ public sealed class PenaltyBus : IAsyncDisposable
     public ConcurrentDictionary<string, ConcurrentDictionary<Guid, PenaltyImposed>> Imposed { get; } = new();
 
     public ConcurrentDictionary<string, PenaltySettled> Settled { get; } = new();
+
+    /// <summary>Every ViolationDetected seen on the bus, by violation id (the last delivery wins).</summary>
+    public ConcurrentDictionary<string, ViolationDetected> Detections { get; } = new();
 
     public static async Task<PenaltyBus> StartAsync(SystemFixture system)
     {
@@ -45,6 +49,11 @@ public sealed class PenaltyBus : IAsyncDisposable
                 endpoint.Handler<PenaltySettled>(context =>
                 {
                     self!.Settled[context.Message.FineId] = context.Message;
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<ViolationDetected>(context =>
+                {
+                    self!.Detections[context.Message.ViolationId] = context.Message;
                     return Task.CompletedTask;
                 });
             });

@@ -20,6 +20,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     private const string Taxpayer = "91350100M000100Y43";
     private const string Key = "uscc:" + Taxpayer;
     private static readonly Caller Hq = new("HQ1", Roles.Hq, null, null);
+    private static readonly Caller Erp = new("ERP-SAP", Roles.Erp, null, null);
     private static readonly Caller RegionalManagerWest = new("RM-W", Roles.RegionalManager, null, "R-WEST");
     private readonly RedisOutbox _outbox = new("territory");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
@@ -164,10 +165,40 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
-    public async Task Only_hq_records_shipments()
+    public async Task Only_the_ERP_integration_and_hq_record_shipments()
     {
         await Assert.ThrowsAsync<ScopeDeniedException>(() => Recorder.ExecuteAsync(new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST"), Shipment("ERP-1"), default));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Recorder.ExecuteAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), Shipment("ERP-1"), default));
         Assert.Empty(await OutboxAsync());
+
+        _ownership.Set(ProtectedBy("S1"));
+        var posted = await Recorder.ExecuteAsync(Erp, Shipment("ERP-1"), default);
+
+        Assert.Equal(("ERP-1", "ERP-SAP"), (posted.Sale.Value.Id, posted.Sale.Value.RecordedBy));
+        Assert.Equal("P-5", Assert.Single(posted.Violations).RuleId);
+        Assert.Single(await EventsAsync<SaleRecorded>());
+        Assert.Single(await EventsAsync<ViolationDetected>());
+    }
+
+    [Fact]
+    public async Task The_ERP_integration_reads_back_what_it_posted_and_nothing_else_and_never_asks_before_quoting()
+    {
+        _ownership.Set(ProtectedBy("S1"));
+        await Recorder.ExecuteAsync(Erp, Shipment("ERP-1"), default);
+        await Recorder.ExecuteAsync(Hq, Shipment("HQ-KEYED", quantity: "1"), default);
+        var query = new QuerySales(Store, _time);
+
+        var own = await query.GetSaleAsync(Erp, "ERP-1");
+        var notPosted = await Assert.ThrowsAsync<ScopeDeniedException>(() => query.GetSaleAsync(Erp, "HQ-KEYED"));
+        var otherAccount = await Assert.ThrowsAsync<ScopeDeniedException>(() => query.GetSaleAsync(new Caller("ERP-OTHER", Roles.Erp, null, null), "ERP-1"));
+        var quoting = await Assert.ThrowsAsync<ScopeDeniedException>(() =>
+            Authorizer.ExecuteAsync(Erp, new AuthorizationInput(new CustomerRef(null, Taxpayer, null), "P1", "100.00", "R-EAST", false, null), default));
+
+        Assert.Equal(("ERP-1", 1), (own.Sale.Value.Id, own.Violations.Count));
+        Assert.Contains("sale HQ-KEYED", notPosted.Message, StringComparison.Ordinal);
+        Assert.Contains("sale ERP-1", otherAccount.Message, StringComparison.Ordinal);
+        Assert.Contains("ERP", quoting.Message, StringComparison.Ordinal);
+        Assert.Empty((await query.ListViolationsAsync(Erp, null, 0, null)).Items);
     }
 
     [Fact]

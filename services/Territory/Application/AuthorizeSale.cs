@@ -26,6 +26,10 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
         DirectoryRules.CheckId(violations, "seller_id", input.SellerId, required: false);
         var price = Money.Parse(violations, "unit_price", input.UnitPrice, Money.PriceScale);
         RequestValidationException.ThrowIfAny(violations);
+        if (!LedgerScopes.MayAskToSell(caller))
+        {
+            throw new ScopeDeniedException("ERP 接口只录入出货，不询价 / the ERP integration records shipments and does not ask before quoting");
+        }
 
         var (sellerId, sellerRegion) = await SellerAsync(caller, input.SellerId);
         await RequireRegionAsync(store, input.RegionId, sellerRegion);

@@ -22,7 +22,7 @@ public sealed class QuerySales(SalesStore store, TimeProvider time)
         DirectoryRules.CheckId(violations, "id", id);
         RequestValidationException.ThrowIfAny(violations);
         var sale = await store.GetAsync<Sale>(SalesKeys.Sale, id) ?? throw new EntityNotFoundException("sale", id);
-        if (!MaySeeSale(caller, sale.Value))
+        if (!LedgerScopes.MaySeeSale(caller, sale.Value))
         {
             throw new ScopeDeniedException($"无权查看出货 {id} / not allowed to see sale {id}");
         }
@@ -83,14 +83,6 @@ public sealed class QuerySales(SalesStore store, TimeProvider time)
         var credits = await store.CreditsAsync(who, fromDay, toDay);
         return new CreditReport(who, credits, credits.Sum(c => c.Amount));
     }
-
-    private static bool MaySeeSale(Caller caller, Sale sale) => caller.Role switch
-    {
-        Roles.Hq => true,
-        Roles.RegionalManager or Roles.RegionalSecretary => caller.RegionId == sale.SellerRegionId || caller.RegionId == sale.RegionId,
-        Roles.BranchManager or Roles.BranchSecretary => caller.BranchId == sale.SellerBranchId,
-        _ => caller.EmployeeId == sale.SellerId || caller.EmployeeId == sale.OwnerId || caller.EmployeeId == sale.CreditedTo,
-    };
 
     internal static (int Size, long Skip) Paging(List<FieldViolation> violations, int pageSize, string? pageToken)
     {

@@ -22,7 +22,7 @@ public sealed record SaleInput(
 public sealed record RecordedSale(Versioned<Sale> Sale, IReadOnlyList<Violation> Violations);
 
 /// <summary>
-/// One shipment from the ERP into the ledger (hq; the ERP integration acts as hq). The rules that
+/// One shipment from the ERP into the ledger (the ERP integration's account, or hq). The rules that
 /// the authorisation shows before quoting are applied to what was shipped: each rule broken is a
 /// ViolationDetected (P-3.7, P-4.1, P-4.2, P-5) published with SaleRecorded in one atomic step.
 /// The sale id is the idempotency key: a second recording of it changes and publishes nothing.
@@ -48,9 +48,9 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         }
 
         RequestValidationException.ThrowIfAny(violations);
-        if (!caller.IsHq)
+        if (!LedgerScopes.MayRecordSale(caller))
         {
-            throw new ScopeDeniedException("销售出货由 ERP（总公司）录入 / shipments are recorded by the ERP integration (hq)");
+            throw new ScopeDeniedException("销售出货由 ERP 接口或总公司录入 / shipments are recorded by the ERP integration or hq");
         }
 
         if (await store.GetAsync<Sale>(SalesKeys.Sale, input.Id) is { } recorded)

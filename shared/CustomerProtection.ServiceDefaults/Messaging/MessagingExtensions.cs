@@ -1,3 +1,4 @@
+using CustomerProtection.ServiceDefaults.Errors;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +25,17 @@ public static class MessagingExtensions
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 // A consumer that fails transiently (Redis failover, a restart) gets the message
-                // again; consumers are idempotent, so a retry is always safe.
-                endpoint.UseMessageRetry(retry => retry.Exponential(10, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200)));
+                // again; consumers are idempotent, so a retry is always safe. A message refused as
+                // malformed, against the rules or outside a scope is refused the same way every
+                // time: it goes to the _error queue at once instead of holding a consumer slot for
+                // ten retries (up to two minutes).
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Exponential(10, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+                    retry.Ignore<RequestValidationException>();
+                    retry.Ignore<PolicyRefusalException>();
+                    retry.Ignore<ScopeDeniedException>();
+                });
             });
             bus.UsingRabbitMq((context, rabbit) =>
             {

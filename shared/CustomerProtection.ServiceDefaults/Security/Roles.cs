@@ -11,8 +11,15 @@ public static class Roles
     public const string RegionalManager = "regional_manager";
     public const string Hq = "hq";
 
+    /// <summary>
+    /// Not a person: the ERP integration's service account (issue 5), which posts shipments to
+    /// Territory's ledger. Every service grants roles by allow-list, so it may do only what is
+    /// granted to it by name.
+    /// </summary>
+    public const string Erp = "erp";
+
     public static readonly IReadOnlyList<string> All =
-        [Salesperson, Dealer, BranchSecretary, BranchManager, RegionalSecretary, RegionalManager, Hq];
+        [Salesperson, Dealer, BranchSecretary, BranchManager, RegionalSecretary, RegionalManager, Hq, Erp];
 
     public static bool IsKnown(string? role) => role is not null && All.Contains(role);
 }

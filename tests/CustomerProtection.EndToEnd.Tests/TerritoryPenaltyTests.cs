@@ -1,0 +1,152 @@
+using System.Text;
+using CustomerProtection.Penalty.V1;
+using CustomerProtection.Platform.V1;
+using CustomerProtection.Registration.V1;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.V1;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 7 end to end, in one piece: a poaching sale recorded in Territory's ledger (P-5) crosses
+/// RabbitMQ as ViolationDetected and becomes exactly one fine for the seller in Penalty (P-8.1),
+/// however often it is recorded or delivered; hq's negligence finding then makes exactly one fine
+/// for the seller's manager, whom Territory named in the event.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
+{
+    private readonly string _s = Guid.NewGuid().ToString("N")[..8];
+    private PenaltyBus _bus = null!;
+
+    private SalesLedger.SalesLedgerClient Ledger => new(system.Channel(ResourceNames.Territory));
+    private Penalties.PenaltiesClient Penalty => new(system.Channel(ResourceNames.Penalty));
+    private Metadata Hq => system.As("HQ-1", Roles.Hq);
+
+    private string Id(string name) => $"{name}-{_s}";
+
+    public async Task InitializeAsync() => _bus = await PenaltyBus.StartAsync(system);
+
+    public async Task DisposeAsync() => await _bus.DisposeAsync();
+
+    /// <summary>A branch with a manager (on the branch, not on the salespeople: Territory falls back to the branch's manager).</summary>
+    private async Task ImportAsync()
+    {
+        var json = $$"""
+            {"regions":[{"id":"{{Id("R-EAST")}}","name":"华东大区"}],
+             "branches":[{"id":"{{Id("B-SH")}}","region_id":"{{Id("R-EAST")}}","name":"上海分公司","kind":"branch","manager_id":"{{Id("BM")}}"}],
+             "employees":[{"id":"{{Id("BM")}}","name":"经理","role":"branch_manager","branch_id":"{{Id("B-SH")}}"},
+                          {"id":"{{Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
+                          {"id":"{{Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
+                          {"id":"{{Id("SEC")}}","name":"秘书","role":"branch_secretary","branch_id":"{{Id("B-SH")}}"}]}
+            """;
+        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
+            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
+        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
+        foreach (var id in new[] { Id("S1"), Id("SEC") })
+        {
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, Hq), $"{id} in Registration");
+        }
+    }
+
+    /// <summary>S1 files the customer and the branch secretary approves: S1 protects it (P-2.1).</summary>
+    private async Task<string> ProtectedCustomerAsync(string today)
+    {
+        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
+        var title = $"恒通电气{_s}有限公司";
+        var filed = await customers.FileCustomerAsync(new FileCustomerRequest
+        {
+            InvoiceTitle = title,
+            CustomerClass = "important",
+            DeclaredAnnualSales = "100000",
+            EvidenceKind = "visit",
+            EvidenceDate = today,
+            Evidence = "拜访 / visit",
+        }, system.As(Id("S1"), Roles.Salesperson, Id("B-SH"), Id("R-EAST")));
+        if (filed.Status != "protected")
+        {
+            await customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId },
+                system.As(Id("SEC"), Roles.BranchSecretary, Id("B-SH"), Id("R-EAST")));
+        }
+
+        return title;
+    }
+
+    private Task<Fine> FineAsync(string fineId) =>
+        Eventually.GetAsync<Fine>(async () => await Penalty.GetFineAsync(new GetFineRequest { FineId = fineId }, Hq), $"fine {fineId}");
+
+    /// <summary>
+    /// Penalty's queue is first in, first out: once a violation published after the others has its
+    /// fine and its PenaltyImposed, the deliveries before it have been taken and handled.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var sentinel = "V-SENTINEL-" + Guid.NewGuid().ToString("N")[..8];
+        await _bus.PublishAsync(PenaltyBus.Detected(sentinel, "S-SENTINEL-" + _s, "B-SENTINEL-" + _s, null, 0m, await PenaltyBus.NowAsync(system)));
+        await FineAsync(sentinel + ".violator");
+        await Eventually.GetAsync(() => Task.FromResult(_bus.Imposed.ContainsKey(sentinel + ".violator") ? "" : null), "the sentinel's PenaltyImposed");
+    }
+
+    [Fact]
+    public async Task P5_P8_1_a_poaching_sale_in_Territory_fines_the_seller_once_and_after_hqs_negligence_finding_the_manager_once()
+    {
+        await ImportAsync();
+        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new GetTimeRequest(), Hq)).Today;
+        var title = await ProtectedCustomerAsync(today);
+        var sale = new RecordSaleRequest
+        {
+            Id = Id("ERP"),
+            SellerId = Id("S2"),
+            Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = title },
+            ProductCode = "P1",
+            UnitPrice = "100.00",
+            Quantity = "5",
+            ShippedOn = today,
+            RegionId = Id("R-EAST"),
+        };
+
+        // The ERP posts the shipment twice (a retry): one sale, one violation, one event.
+        var recorded = await Ledger.RecordSaleAsync(sale, Hq);
+        await Ledger.RecordSaleAsync(sale, Hq);
+        var violationId = Assert.Single(recorded.Violations).ViolationId;
+        var violatorFine = await FineAsync(violationId + ".violator");
+
+        // The broker delivers Territory's very event once more: still one fine.
+        var published = await Eventually.GetAsync(() => Task.FromResult(_bus.Detections.GetValueOrDefault(violationId)), "Territory's ViolationDetected on the bus");
+        await _bus.PublishAsync(published);
+        await DrainAsync();
+
+        Assert.Equal((Id("S2"), Liability.Violator, "5000", FineStatus.Proposed), (violatorFine.EmployeeId, violatorFine.Liability, violatorFine.Amount, violatorFine.Status));
+        Assert.Equal(("P-5", Id("B-SH"), Id("R-EAST")), (violatorFine.RuleId, violatorFine.BranchId, violatorFine.RegionId));
+        Assert.Equal(Id("BM"), published.Violator.ManagerId);
+        var sellerFines = await Penalty.ListFinesAsync(new ListFinesRequest { Filter = new FineFilter { EmployeeId = Id("S2") } }, Hq);
+        Assert.Equal([violationId + ".violator"], sellerFines.Fines.Select(f => f.Id));
+        Assert.Single(_bus.Imposed[violationId + ".violator"]);
+        Assert.False(_bus.Imposed.ContainsKey(violationId + ".manager"));
+        var violation = await Penalty.GetViolationAsync(new GetViolationRequest { ViolationId = violationId }, Hq);
+        Assert.Equal(("territory:sale:" + Id("ERP"), "500"), (violation.Detection.Source, violation.CustomerAnnualShipments));
+
+        // hq finds the manager negligent, and records it twice: one manager's fine.
+        var finding = new RecordManagerFindingRequest
+        {
+            ViolationId = violationId,
+            ManagerFinding = ManagerFinding.Negligent,
+            Reason = "未制止撬单 / did not stop the poaching",
+        };
+        var found = await Penalty.RecordManagerFindingAsync(finding, Hq);
+        var again = await Penalty.RecordManagerFindingAsync(finding, Hq);
+        await DrainAsync();
+
+        var managerFine = Assert.Single(found.Fines, f => f.Liability == Liability.Manager);
+        Assert.Equal((violationId + ".manager", Id("BM"), "10000"), (managerFine.Id, managerFine.EmployeeId, managerFine.Amount));
+        Assert.Equal([violationId + ".manager", violationId + ".violator"], again.Fines.Select(f => f.Id).Order(StringComparer.Ordinal));
+        var managerFines = await Penalty.ListFinesAsync(new ListFinesRequest { Filter = new FineFilter { EmployeeId = Id("BM") } }, Hq);
+        Assert.Equal([violationId + ".manager"], managerFines.Fines.Select(f => f.Id));
+        Assert.Single(_bus.Imposed[violationId + ".manager"]);
+        Assert.Single(_bus.Imposed[violationId + ".violator"]);
+        var branchTotals = await Penalty.GetFineTotalsAsync(new GetFineTotalsRequest { Filter = new FineFilter { BranchId = Id("B-SH") } }, Hq);
+        Assert.Equal((2L, "15000"), (branchTotals.Count, branchTotals.Amount));
+    }
+}
