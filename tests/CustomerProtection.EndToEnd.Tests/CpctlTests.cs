@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting.Testing;
+using Xunit.Abstractions;
 using CustomerProtection.Cli;
 using CustomerProtection.Cli.Core;
 
@@ -12,7 +13,7 @@ namespace CustomerProtection.EndToEnd.Tests;
 /// addresses and the signing key from the environment (as a user sets CP_REGISTRATION …, CP_SIGNING_KEY).
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class CpctlTests(SystemFixture system) : IDisposable
+public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) : IDisposable
 {
     private readonly string _s = Guid.NewGuid().ToString("N")[..8];
     private readonly string _folder = Directory.CreateTempSubdirectory("cpctl-tests-").FullName;
@@ -103,6 +104,7 @@ public sealed class CpctlTests(SystemFixture system) : IDisposable
     public async Task The_demo_plays_the_policys_story_and_every_step_checks_out()
     {
         var demo = await CpctlAsync("demo", "--timeout", "60");
+        output.WriteLine(demo.ToString());
 
         Assert.True(demo.Exit == ExitCodes.Ok, demo.ToString());
         for (var step = 1; step <= 7; step++)
@@ -229,6 +231,25 @@ public sealed class CpctlTests(SystemFixture system) : IDisposable
         Assert.True(exported.Exit == 0, exported.ToString());
         var lines = await File.ReadAllLinesAsync(export);
         Assert.Equal(295, lines.Count(l => l.Contains(_s, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_AppHost_writes_the_services_addresses_where_cpctl_finds_a_running_system()
+    {
+        // The fixture's AppHost runs in an ephemeral data folder; its address file is the one naming its ports.
+        var registrationPort = system.App.GetEndpoint(ResourceNames.Registration, ResourceNames.GrpcEndpoint).Port;
+        var file = Directory.EnumerateFiles(Path.Combine(Path.GetTempPath(), "customerprotection-apphost"), "services.json", SearchOption.AllDirectories)
+            .Single(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty(ResourceNames.Registration).GetString() is { } url
+                && new Uri(url).Port == registrationPort);
+        var addresses = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement;
+
+        var status = await CpctlAsync(new Dictionary<string, string> { ["CP_SIGNING_KEY"] = system.SigningKey }, "status", "--services-file", file, "--json");
+
+        Assert.All(SystemFixture.Services, service => Assert.Equal(
+            system.App.GetEndpoint(service, ResourceNames.GrpcEndpoint).Port, new Uri(addresses.GetProperty(service).GetString()!).Port));
+        Assert.True(status.Exit == ExitCodes.Ok, status.ToString());
+        Assert.Equal(SystemFixture.Services, status.Json.EnumerateArray().Select(t => t.GetProperty("service").GetString()));
+        Assert.All(status.Json.EnumerateArray(), t => Assert.True(t.GetProperty("controllable").GetBoolean()));
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

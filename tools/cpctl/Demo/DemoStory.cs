@@ -369,7 +369,8 @@ internal sealed class DemoStory
         {
             InvoiceTitle = title,
             CustomerClass = "potential",
-            DeclaredAnnualSales = "300000",
+            // Below the P-3.4 tiers: the plain 30-day prospect period of P-3.2.
+            DeclaredAnnualSales = "100000",
             Contact = new Contact { Name = "周经理", Phone = "13812345678" },
             EvidenceKind = "visit",
             EvidenceDate = today,
