@@ -31,14 +31,24 @@ var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection
         ResourceNames.Territory, infrastructure, settings, transport)
     .WithReference(registration); // asks Registration who owns a customer before a sale
 
-builder.AddCustomerProtectionService<Projects.CustomerProtection_Arbitration>(
+var arbitration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Arbitration>(
         ResourceNames.Arbitration, infrastructure, settings, transport)
     .WithReference(registration)
     .WithReference(territory);
 
-builder.AddCustomerProtectionService<Projects.CustomerProtection_Penalty>(
+var penalty = builder.AddCustomerProtectionService<Projects.CustomerProtection_Penalty>(
         ResourceNames.Penalty, infrastructure, settings, transport)
     .WithReference(territory);
+
+// The services' gRPC addresses in <data>/services.json, where cpctl looks for a running system.
+if (infrastructure.Data is { } data)
+{
+    var addresses = new ServiceAddressFile(data.Root);
+    foreach (var service in new[] { registration, territory, arbitration, penalty })
+    {
+        addresses.Track(service);
+    }
+}
 
 await builder.Build().RunAsync();
 return 0;

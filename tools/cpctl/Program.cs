@@ -1,9 +1,16 @@
-using System.CommandLine;
+using System.Text;
 using CustomerProtection.Cli;
+using CustomerProtection.Cli.Core;
 
-var root = new RootCommand("cpctl — 客户保护系统命令行 / the CustomerProtection command line")
+// Chinese in tables and messages, whatever the terminal's default.
+Console.OutputEncoding = Encoding.UTF8;
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
 {
-    TokenCommand.Create(),
+    e.Cancel = true;
+    cancel.Cancel();
 };
 
-return root.Parse(args).Invoke();
+return await CpctlApp.RunAsync(args, new CliEnvironment(
+    Console.Out, Console.Error, CpctlApp.ProcessVariables(), Environment.CurrentDirectory,
+    OutIsTerminal: !Console.IsOutputRedirected, ErrorIsTerminal: !Console.IsErrorRedirected), cancel.Token);
