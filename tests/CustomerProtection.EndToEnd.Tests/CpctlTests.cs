@@ -177,6 +177,9 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         var first = await FileAndApproveAsync("S1", $"列表甲{_s}有限公司");
         var second = await FileAndApproveAsync("S1", $"列表乙{_s}有限公司");
 
+        var waiting = await CpctlAsync("customer", "file", "--as", Id("S2"), "--title", $"待批丙{_s}有限公司", "--class", "ordinary",
+            "--evidence-kind", "phone", "--evidence", "电话记录", "--json");
+        var pending = await CpctlAsync("customer", "pending", "--branch", Branch, "--as", Id("SEC"));
         var json = await CpctlAsync("customer", "list", "--owner", Id("S1"), "--as", Id("M"), "--json");
         var table = await CpctlAsync("customer", "list", "--owner", Id("S1"), "--as", Id("M"));
         var employees = await CpctlAsync("org", "employee", "list", "--branch", Branch, "--role", "salesperson", "--json");
@@ -187,6 +190,10 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.All(customers, c => Assert.Equal(("protected", Id("S1")), (c.GetProperty("status").GetString(), c.GetProperty("owner_id").GetString())));
         Assert.Contains("customer_id", table.Out, StringComparison.Ordinal);
         Assert.Contains($"列表甲{_s}有限公司", table.Out, StringComparison.Ordinal);
+        Assert.True(pending.Exit == 0, pending.ToString());
+        var row = pending.Out.Split('\n').Single(l => l.Contains($"待批丙{_s}有限公司", StringComparison.Ordinal));
+        Assert.Contains(waiting.Json.GetProperty("customer_id").GetString()!, row, StringComparison.Ordinal);
+        Assert.Contains(Id("S2"), row, StringComparison.Ordinal);
         Assert.Equal([Id("S1"), Id("S2")], employees.Json.GetProperty("employees").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
         Assert.All(employees.Json.GetProperty("employees").EnumerateArray(), e => Assert.Equal("ROLE_SALESPERSON", e.GetProperty("role").GetString()));
     }
@@ -239,8 +246,7 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         // The fixture's AppHost runs in an ephemeral data folder; its address file is the one naming its ports.
         var registrationPort = system.App.GetEndpoint(ResourceNames.Registration, ResourceNames.GrpcEndpoint).Port;
         var file = Directory.EnumerateFiles(Path.Combine(Path.GetTempPath(), "customerprotection-apphost"), "services.json", SearchOption.AllDirectories)
-            .Single(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty(ResourceNames.Registration).GetString() is { } url
-                && new Uri(url).Port == registrationPort);
+            .Single(f => RegistrationPort(f) == registrationPort);
         var addresses = JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement;
 
         var status = await CpctlAsync(new Dictionary<string, string> { ["CP_SIGNING_KEY"] = system.SigningKey }, "status", "--services-file", file, "--json");
@@ -250,6 +256,21 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.True(status.Exit == ExitCodes.Ok, status.ToString());
         Assert.Equal(SystemFixture.Services, status.Json.EnumerateArray().Select(t => t.GetProperty("service").GetString()));
         Assert.All(status.Json.EnumerateArray(), t => Assert.True(t.GetProperty("controllable").GetBoolean()));
+    }
+
+    /// <summary>The registration port an address file names; other AppHosts (other test runs) may be deleting theirs meanwhile.</summary>
+    private static int? RegistrationPort(string file)
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(file)).RootElement.TryGetProperty(ResourceNames.Registration, out var url)
+                ? new Uri(url.GetString()!).Port
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

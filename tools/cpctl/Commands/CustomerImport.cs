@@ -95,7 +95,7 @@ internal static class CustomerImport
             await call.RequestStream.CompleteAsync();
         }
 
-        if (!s.Environment.ErrorIsTerminal || s.Out.Json)
+        if (!s.Environment.ErrorIsTerminal)
         {
             await UploadAsync(_ => { });
             return await call.ResponseAsync;

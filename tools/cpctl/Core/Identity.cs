@@ -29,7 +29,7 @@ internal sealed class Identity(CliEnvironment environment, FileInfo? keyFile)
     /// <summary>The caller's token for this command.</summary>
     public async Task<string> TokenAsync(
         string? token, string? employee, string? role, string? branch, string? region,
-        Func<Task<OrganizationDirectory.OrganizationDirectoryClient>> directory, CancellationToken ct)
+        Func<OrganizationDirectory.OrganizationDirectoryClient> directory, CancellationToken ct)
     {
         if ((token ?? environment.Variable("CP_TOKEN")) is { } given)
         {
@@ -48,8 +48,7 @@ internal sealed class Identity(CliEnvironment environment, FileInfo? keyFile)
         if (role is null)
         {
             // The directory knows the employee's role and placement: the same claims the company's provider would issue.
-            var client = await directory();
-            var found = await client.GetEmployeeAsync(new GetByIdRequest { Id = employee }, Bearer(Mint(DefaultEmployee, Roles.Hq, null, null)),
+            var found = await directory().GetEmployeeAsync(new GetByIdRequest { Id = employee }, Bearer(Mint(DefaultEmployee, Roles.Hq, null, null)),
                 cancellationToken: ct);
             role = Vocabulary.Word(found.Role);
             branch ??= NullIfEmpty(found.BranchId);

@@ -134,6 +134,12 @@ public sealed class Output
         FieldDescriptor? field = null;
         foreach (var name in path.Split('.'))
         {
+            if (current is null)
+            {
+                // An unset nested message: nothing to show in this cell.
+                return "";
+            }
+
             if (current is not IMessage m || m.Descriptor.FindFieldByName(name) is not { } f)
             {
                 throw new InvalidOperationException($"no field '{path}' in {message.Descriptor.FullName}");

@@ -44,7 +44,7 @@ public sealed class Session : IDisposable
         var token = await Identity.TokenAsync(
             _parse.GetValue(_options.Token), _parse.GetValue(_options.As), _parse.GetValue(_options.AsRole),
             _parse.GetValue(_options.AsBranch), _parse.GetValue(_options.AsRegion),
-            () => Task.FromResult(Directory), ct);
+            () => Directory, ct);
         _headers = Identity.Bearer(token);
     }
 

@@ -107,19 +107,18 @@ internal sealed class DemoStory
 
     private async Task ImportOrganisationAsync(CancellationToken ct)
     {
-        string Employee(Actor a, string role, string? branch = null, string? region = null, string? manager = null) =>
-            $$"""{"id":"{{a.Id}}","name":"{{a.Name}}","role":"{{role}}"{{(branch is null ? "" : $",\"branch_id\":\"{branch}\"")}}{{(region is null ? "" : $",\"region_id\":\"{region}\"")}}{{(manager is null ? "" : $",\"manager_id\":\"{manager}\"")}},"hire_date":"2020-01-02"}""";
-        var westSecretary = new Actor($"RS-{_x}", "西部秘书", _hq);
+        static string Employee(string id, string name, string role, string? branch = null, string? region = null, string? manager = null) =>
+            $$"""{"id":"{{id}}","name":"{{name}}","role":"{{role}}"{{(branch is null ? "" : $",\"branch_id\":\"{branch}\"")}}{{(region is null ? "" : $",\"region_id\":\"{region}\"")}}{{(manager is null ? "" : $",\"manager_id\":\"{manager}\"")}},"hire_date":"2020-01-02"}""";
         var json = $$"""
             {"regions":[{"id":"{{East}}","name":"华东大区"},{"id":"{{West}}","name":"西部大区"}],
              "branches":[{"id":"{{BranchId}}","region_id":"{{East}}","name":"上海分公司","kind":"branch","direct":true,"manager_id":"{{_manager.Id}}"}],
-             "employees":[{{Employee(_manager, Roles.BranchManager, BranchId)}},
-                          {{Employee(_s1, Roles.Salesperson, BranchId, manager: _manager.Id)}},
-                          {{Employee(_s2, Roles.Salesperson, BranchId, manager: _manager.Id)}},
-                          {{Employee(_s3, Roles.Salesperson, BranchId, manager: _manager.Id)}},
-                          {{Employee(_secretary, Roles.BranchSecretary, BranchId)}},
-                          {{Employee(westSecretary, Roles.RegionalSecretary, region: West)}},
-                          {{Employee(_westManager, Roles.RegionalManager, region: West)}}]}
+             "employees":[{{Employee(_manager.Id, _manager.Name, Roles.BranchManager, BranchId)}},
+                          {{Employee(_s1.Id, _s1.Name, Roles.Salesperson, BranchId, manager: _manager.Id)}},
+                          {{Employee(_s2.Id, _s2.Name, Roles.Salesperson, BranchId, manager: _manager.Id)}},
+                          {{Employee(_s3.Id, _s3.Name, Roles.Salesperson, BranchId, manager: _manager.Id)}},
+                          {{Employee(_secretary.Id, _secretary.Name, Roles.BranchSecretary, BranchId)}},
+                          {{Employee($"RS-{_x}", "西部秘书", Roles.RegionalSecretary, region: West)}},
+                          {{Employee(_westManager.Id, _westManager.Name, Roles.RegionalManager, region: West)}}]}
             """;
         var imported = await _s.Directory.ImportOrganizationAsync(new ImportOrganizationRequest
         {
