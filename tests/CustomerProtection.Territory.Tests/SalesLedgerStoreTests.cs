@@ -276,6 +276,13 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         Assert.DoesNotContain(atFinal.Verdict.Findings, f => f.RuleId == "P-4.2");
         Assert.Equal(105m, atFinal.Verdict.ApprovedPrice);
         Assert.Contains(belowFinal.Verdict.Findings, f => f.RuleId == "P-4.2");
+        // Each step published its event with the state, once (the refused decision published nothing).
+        var set = Assert.Single(await EventsAsync<AskingPriceSet>());
+        var asked = Assert.Single(await EventsAsync<PriceApprovalRequested>());
+        var decided = Assert.Single(await EventsAsync<PriceApprovalDecided>());
+        Assert.Equal(("R-WEST", "P1", 120m, new DateOnly(2026, 3, 10)), (set.RegionId, set.ProductCode, set.Price, set.EffectiveFrom));
+        Assert.Equal(("PA-1", "S2", 100m, (decimal?)120m, "P-4.2"), (asked.ApprovalId, asked.SellerId, asked.RequestedPrice, asked.FloorPrice, asked.FloorRuleId));
+        Assert.Equal(("PA-1", ApprovalStatuses.Approved, (decimal?)105m, "HQ1"), (decided.ApprovalId, decided.Status, decided.FinalPrice, decided.DecidedBy));
     }
 
     [Fact]
@@ -303,6 +310,8 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
 
         Assert.Equal((Key, 3000m, "M1"), (agreement.IdentityKey, agreement.Fee, agreement.RecordedBy));
         Assert.Equal(agreement, again);
+        var agreed = Assert.Single(await EventsAsync<ServiceSupportAgreed>());
+        Assert.Equal(("SUP-1", Key, "S1", "B-SH", 3000m), (agreed.AgreementId, agreed.CustomerIdentityKey, agreed.DeveloperId, agreed.SupportingBranchId, agreed.Fee));
         Assert.Equal(["SUP-1"], (await support.ListAsync(Hq, "B-SH", null)).Select(a => a.Id));
         Assert.Equal(["SUP-1"], (await support.ListAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
         await Assert.ThrowsAsync<ScopeDeniedException>(() => support.RecordAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
@@ -323,6 +332,8 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         var redelivered = await apply.ExecuteAsync(decision);
 
         Assert.Equal((true, false), (changed, redelivered));
+        var moved = Assert.Single(await EventsAsync<SaleCreditDecided>());
+        Assert.Equal(("ERP-1", "S2", "S1", "CASE-1"), (moved.SaleId, moved.CreditedTo, moved.PreviousCreditedTo, moved.CaseId));
         var sale = (await Store.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!;
         Assert.Equal((2L, "S2", "S1", "CASE-1"), (sale.Version, sale.Value.CreditedTo, sale.Value.CreditDecision!.PreviousCreditedTo, sale.Value.CreditDecision.CaseId));
         var s2 = await query.CreditsAsync(Hq, "S2", "2026-01-01", "2026-12-31");

@@ -65,9 +65,11 @@ public static class SalesChanges
     public static AtomicChange DecideCredit(Versioned<Sale> current, Sale next)
     {
         var key = DirectoryKeys.Entity(SalesKeys.Sale, next.Id);
+        var decision = next.CreditDecision!;
         var change = new AtomicChange()
             .Expect(key, current.Version)
-            .Put(key, current.Version + 1, DirectoryStore.Encode(next));
+            .Put(key, current.Version + 1, DirectoryStore.Encode(next))
+            .Publish(new SaleCreditDecided(next.Id, next.IdentityKey, next.CreditedTo, decision.PreviousCreditedTo, decision.CaseId, decision.DecidedAt));
         if (next.CreditedTo != current.Value.CreditedTo)
         {
             var entry = CreditEntry(next);
