@@ -1,12 +1,13 @@
 using CustomerProtection;
 using CustomerProtection.ServiceDefaults.Messaging;
 using CustomerProtection.Territory;
+using CustomerProtection.Territory.Consumers;
 using CustomerProtection.Territory.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ResourceNames.Territory);
-builder.AddMessaging(ResourceNames.Territory);
+builder.AddMessaging(ResourceNames.Territory, bus => bus.AddConsumer<PerformanceCreditDecidedConsumer>());
 builder.AddTerritoryServices();
 
 var app = builder.Build();

@@ -26,6 +26,7 @@ public static class TerritoryServices
         builder.Services.AddSingleton<SaleFactsReader>();
         builder.Services.AddSingleton<AuthorizeSale>();
         builder.Services.AddSingleton<RecordSale>();
+        builder.Services.AddSingleton<ApplyCreditDecision>();
         builder.Services.AddSingleton<QuerySales>();
         builder.Services.AddSingleton<ManageServiceSupport>();
         builder.Services.AddSingleton<ManageCrossRegionFilings>();

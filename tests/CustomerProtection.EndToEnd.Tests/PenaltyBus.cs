@@ -26,8 +26,8 @@ public sealed class PenaltyBus : IAsyncDisposable
 
     public ConcurrentDictionary<string, PenaltySettled> Settled { get; } = new();
 
-    /// <summary>Every ViolationDetected seen on the bus, by violation id (the last delivery wins).</summary>
-    public ConcurrentDictionary<string, ViolationDetected> Detections { get; } = new();
+    /// <summary>Every ViolationDetected seen on the bus, per violation id and message id (two ids would be two publications).</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<Guid, ViolationDetected>> Detections { get; } = new();
 
     public static async Task<PenaltyBus> StartAsync(SystemFixture system)
     {
@@ -53,7 +53,7 @@ public sealed class PenaltyBus : IAsyncDisposable
                 });
                 endpoint.Handler<ViolationDetected>(context =>
                 {
-                    self!.Detections[context.Message.ViolationId] = context.Message;
+                    self!.Detections.GetOrAdd(context.Message.ViolationId, _ => new())[context.MessageId ?? Guid.Empty] = context.Message;
                     return Task.CompletedTask;
                 });
             });

@@ -11,8 +11,8 @@ namespace CustomerProtection.EndToEnd.Tests;
 
 /// <summary>
 /// Issue 7 end to end, in one piece: a poaching sale recorded in Territory's ledger (P-5) crosses
-/// RabbitMQ as ViolationDetected and becomes exactly one fine for the seller in Penalty (P-8.1),
-/// however often it is recorded or delivered; hq's negligence finding then makes exactly one fine
+/// RabbitMQ as exactly one ViolationDetected (issue 5) and becomes exactly one fine for the seller in
+/// Penalty (P-8.1), however often it is recorded or delivered; hq's negligence finding then makes exactly one fine
 /// for the seller's manager, whom Territory named in the event.
 /// </summary>
 [Collection(SystemCollection.Name)]
@@ -40,6 +40,7 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
              "employees":[{"id":"{{Id("BM")}}","name":"经理","role":"branch_manager","branch_id":"{{Id("B-SH")}}"},
                           {"id":"{{Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
                           {"id":"{{Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
+                          {"id":"{{Id("S3")}}","name":"赵六","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
                           {"id":"{{Id("SEC")}}","name":"秘书","role":"branch_secretary","branch_id":"{{Id("B-SH")}}"}]}
             """;
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
@@ -107,14 +108,21 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
             RegionId = Id("R-EAST"),
         };
 
-        // The ERP posts the shipment twice (a retry): one sale, one violation, one event.
+        // The ERP posts the shipment twice (a retry): one sale, one violation, one event. Territory's
+        // outbox relay publishes in order, so once a later sale's violation is on the bus, every
+        // event of the first one has been published.
         var recorded = await Ledger.RecordSaleAsync(sale, Hq);
         await Ledger.RecordSaleAsync(sale, Hq);
+        var laterSale = sale.Clone();
+        laterSale.Id = Id("ERP-LATER");
+        laterSale.SellerId = Id("S3");
+        var later = await Ledger.RecordSaleAsync(laterSale, Hq);
         var violationId = Assert.Single(recorded.Violations).ViolationId;
+        await Eventually.GetAsync(() => Task.FromResult(_bus.Detections.GetValueOrDefault(Assert.Single(later.Violations).ViolationId)), "the later sale's ViolationDetected");
+        var published = Assert.Single(_bus.Detections[violationId]).Value;
         var violatorFine = await FineAsync(violationId + ".violator");
 
         // The broker delivers Territory's very event once more: still one fine.
-        var published = await Eventually.GetAsync(() => Task.FromResult(_bus.Detections.GetValueOrDefault(violationId)), "Territory's ViolationDetected on the bus");
         await _bus.PublishAsync(published);
         await DrainAsync();
 
@@ -146,7 +154,8 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal([violationId + ".manager"], managerFines.Fines.Select(f => f.Id));
         Assert.Single(_bus.Imposed[violationId + ".manager"]);
         Assert.Single(_bus.Imposed[violationId + ".violator"]);
+        // The branch: S2's and S3's violator fines and the manager's.
         var branchTotals = await Penalty.GetFineTotalsAsync(new GetFineTotalsRequest { Filter = new FineFilter { BranchId = Id("B-SH") } }, Hq);
-        Assert.Equal((2L, "15000"), (branchTotals.Count, branchTotals.Amount));
+        Assert.Equal((3L, "20000"), (branchTotals.Count, branchTotals.Amount));
     }
 }

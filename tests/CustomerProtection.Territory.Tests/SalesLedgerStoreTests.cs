@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.ServiceDefaults.Errors;
@@ -275,6 +276,13 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         Assert.DoesNotContain(atFinal.Verdict.Findings, f => f.RuleId == "P-4.2");
         Assert.Equal(105m, atFinal.Verdict.ApprovedPrice);
         Assert.Contains(belowFinal.Verdict.Findings, f => f.RuleId == "P-4.2");
+        // Each step published its event with the state, once (the refused decision published nothing).
+        var set = Assert.Single(await EventsAsync<AskingPriceSet>());
+        var asked = Assert.Single(await EventsAsync<PriceApprovalRequested>());
+        var decided = Assert.Single(await EventsAsync<PriceApprovalDecided>());
+        Assert.Equal(("R-WEST", "P1", 120m, new DateOnly(2026, 3, 10)), (set.RegionId, set.ProductCode, set.Price, set.EffectiveFrom));
+        Assert.Equal(("PA-1", "S2", 100m, (decimal?)120m, "P-4.2"), (asked.ApprovalId, asked.SellerId, asked.RequestedPrice, asked.FloorPrice, asked.FloorRuleId));
+        Assert.Equal(("PA-1", ApprovalStatuses.Approved, (decimal?)105m, "HQ1"), (decided.ApprovalId, decided.Status, decided.FinalPrice, decided.DecidedBy));
     }
 
     [Fact]
@@ -302,11 +310,74 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
 
         Assert.Equal((Key, 3000m, "M1"), (agreement.IdentityKey, agreement.Fee, agreement.RecordedBy));
         Assert.Equal(agreement, again);
+        var agreed = Assert.Single(await EventsAsync<ServiceSupportAgreed>());
+        Assert.Equal(("SUP-1", Key, "S1", "B-SH", 3000m), (agreed.AgreementId, agreed.CustomerIdentityKey, agreed.DeveloperId, agreed.SupportingBranchId, agreed.Fee));
         Assert.Equal(["SUP-1"], (await support.ListAsync(Hq, "B-SH", null)).Select(a => a.Id));
         Assert.Equal(["SUP-1"], (await support.ListAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
         await Assert.ThrowsAsync<ScopeDeniedException>(() => support.RecordAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
         var late = await Assert.ThrowsAsync<RequestValidationException>(() => support.RecordAsync(manager, input with { Id = "SUP-3", ValidUntil = "2026-01-01" }));
         Assert.Equal("valid_until", Assert.Single(late.Violations).Field);
+    }
+
+    [Fact]
+    public async Task P8_2_hqs_credit_decision_moves_the_sale_and_its_credit_entry_once()
+    {
+        _ownership.Set(ProtectedBy("S1"));
+        await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
+        var apply = new ApplyCreditDecision(Store);
+        var query = new QuerySales(Store, _time);
+        var decision = new PerformanceCreditDecided("CASE-1", "ERP-1", "C1", "S2", "S2 found and closed the deal", "HQ1", _time.GetUtcNow());
+
+        var changed = await apply.ExecuteAsync(decision);
+        var redelivered = await apply.ExecuteAsync(decision);
+
+        Assert.Equal((true, false), (changed, redelivered));
+        var moved = Assert.Single(await EventsAsync<SaleCreditDecided>());
+        Assert.Equal(("ERP-1", "S2", "S1", "CASE-1"), (moved.SaleId, moved.CreditedTo, moved.PreviousCreditedTo, moved.CaseId));
+        var sale = (await Store.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!;
+        Assert.Equal((2L, "S2", "S1", "CASE-1"), (sale.Version, sale.Value.CreditedTo, sale.Value.CreditDecision!.PreviousCreditedTo, sale.Value.CreditDecision.CaseId));
+        var s2 = await query.CreditsAsync(Hq, "S2", "2026-01-01", "2026-12-31");
+        var s1 = await query.CreditsAsync(Hq, "S1", "2026-01-01", "2026-12-31");
+        Assert.Equal(["ERP-1"], s2.Credits.Select(c => c.SaleId));
+        Assert.Equal(1000m, s2.Total);
+        Assert.Empty(s1.Credits);
+    }
+
+    [Fact]
+    public async Task P8_2_a_credit_decision_on_a_sale_the_ledger_does_not_hold_or_to_another_customer_is_refused_and_writes_nothing()
+    {
+        _ownership.Set(ProtectedBy("S1"));
+        await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
+        var apply = new ApplyCreditDecision(Store);
+        var before = await Db.HashGetAsync(DirectoryKeys.Entity(SalesKeys.Sale, "ERP-1"), "v");
+
+        var unknown = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            apply.ExecuteAsync(new PerformanceCreditDecided("CASE-1", "ERP-404", "C1", "S1", "r", "HQ1", _time.GetUtcNow())));
+        var otherCustomer = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            apply.ExecuteAsync(new PerformanceCreditDecided("CASE-1", "ERP-1", "C9", "S1", "r", "HQ1", _time.GetUtcNow())));
+        var malformed = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            apply.ExecuteAsync(new PerformanceCreditDecided("", "ERP 1", "C1", "", "r", "HQ1", _time.GetUtcNow())));
+
+        Assert.Equal("sale_id", Assert.Single(unknown.Violations).Field);
+        Assert.Equal("customer_id", Assert.Single(otherCustomer.Violations).Field);
+        Assert.Equal(["sale_id", "credit_to_id", "case_id"], malformed.Violations.Select(v => v.Field));
+        Assert.Equal(before, await Db.HashGetAsync(DirectoryKeys.Entity(SalesKeys.Sale, "ERP-1"), "v"));
+    }
+
+    [Fact]
+    public async Task P8_2_two_decisions_on_one_sale_at_once_end_with_the_later_one_and_one_credit_entry()
+    {
+        await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
+        var apply = new ApplyCreditDecision(Store);
+        var at = _time.GetUtcNow();
+
+        await Task.WhenAll(
+            Task.Run(() => apply.ExecuteAsync(new PerformanceCreditDecided("CASE-1", "ERP-1", "C1", "S1", "first", "HQ1", at))),
+            Task.Run(() => apply.ExecuteAsync(new PerformanceCreditDecided("CASE-2", "ERP-1", "C1", "M1", "second", "HQ1", at.AddMinutes(1)))));
+
+        Assert.Equal("M1", (await Store.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!.Value.CreditedTo);
+        var entries = new[] { "S1", "S2", "M1" }.Select(e => (e, Db.SortedSetLength(SalesKeys.Credits(e)))).ToArray();
+        Assert.Equal([("S1", 0L), ("S2", 0L), ("M1", 1L)], entries);
     }
 
     [Fact]

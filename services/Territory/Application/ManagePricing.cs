@@ -1,3 +1,4 @@
+using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Security;
@@ -54,7 +55,8 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
             var old = await store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, id);
             var next = (old?.Value ?? new AskingPrice(input.RegionId, input.ProductCode, [])).With(version);
             var key = DirectoryKeys.Entity(SalesKeys.AskingPrice, id);
-            var change = new AtomicChange().Expect(key, old?.Version ?? 0).Put(key, (old?.Version ?? 0) + 1, DirectoryStore.Encode(next));
+            var change = new AtomicChange().Expect(key, old?.Version ?? 0).Put(key, (old?.Version ?? 0) + 1, DirectoryStore.Encode(next))
+                .Publish(new AskingPriceSet(input.RegionId, input.ProductCode, version.Price, version.EffectiveFrom, version.SetBy, version.SetAt));
             return (await store.Directory.CommitAsync(change), new Versioned<AskingPrice>(next, (old?.Version ?? 0) + 1));
         });
         return (stored, from);
@@ -99,7 +101,9 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
         var change = new AtomicChange()
             .Expect(key, 0)
             .Put(key, 1, DirectoryStore.Encode(approval))
-            .IndexAdd(SalesKeys.ApprovalCover(approval.SellerId, approval.ProductCode, approval.IdentityKey), approval.Id, approval.RequestedAt.ToUnixTimeMilliseconds());
+            .IndexAdd(SalesKeys.ApprovalCover(approval.SellerId, approval.ProductCode, approval.IdentityKey), approval.Id, approval.RequestedAt.ToUnixTimeMilliseconds())
+            .Publish(new PriceApprovalRequested(approval.Id, approval.SellerId, approval.IdentityKey, approval.ProductCode, approval.RegionId,
+                approval.RequestedPrice, approval.FloorPrice, approval.FloorRuleId, approval.RequestedAt));
         return (await store.Directory.CommitAsync(change)).Succeeded
             ? new Versioned<PriceApproval>(approval, 1)
             : (await store.GetAsync<PriceApproval>(SalesKeys.PriceApproval, input.Id))!;
@@ -149,7 +153,9 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
                 DecisionReason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim(),
             };
             var key = DirectoryKeys.Entity(SalesKeys.PriceApproval, input.Id);
-            var change = new AtomicChange().Expect(key, old.Version).Put(key, old.Version + 1, DirectoryStore.Encode(next));
+            var change = new AtomicChange().Expect(key, old.Version).Put(key, old.Version + 1, DirectoryStore.Encode(next))
+                .Publish(new PriceApprovalDecided(next.Id, next.SellerId, next.IdentityKey, next.ProductCode, next.Status, next.FinalPrice, next.ValidUntil,
+                    caller.EmployeeId, next.DecidedAt!.Value));
             return (await store.Directory.CommitAsync(change), new Versioned<PriceApproval>(next, old.Version + 1));
         });
     }

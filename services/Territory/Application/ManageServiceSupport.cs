@@ -1,3 +1,4 @@
+using CustomerProtection.Contracts.Territory;
 using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.Domain;
@@ -67,7 +68,9 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
             .Expect(key, 0)
             .Put(key, 1, DirectoryStore.Encode(agreement))
             .IndexAdd(SalesKeys.SupportOfBranch(agreement.SupportingBranchId), agreement.Id, agreement.ValidFrom.DayNumber)
-            .IndexAdd(SalesKeys.SupportOfDeveloper(agreement.DeveloperId), agreement.Id, agreement.ValidFrom.DayNumber);
+            .IndexAdd(SalesKeys.SupportOfDeveloper(agreement.DeveloperId), agreement.Id, agreement.ValidFrom.DayNumber)
+            .Publish(new ServiceSupportAgreed(agreement.Id, agreement.IdentityKey, agreement.DeveloperId, agreement.SupportingBranchId, agreement.Fee,
+                agreement.ValidFrom, agreement.ValidUntil, agreement.RecordedBy, agreement.RecordedAt));
         if (!(await store.Directory.CommitAsync(change)).Succeeded)
         {
             var existing = (await store.GetAsync<ServiceSupportAgreement>(SalesKeys.Support, input.Id))!.Value;

@@ -23,7 +23,7 @@ public static class SalesChanges
             .IndexAdd(SalesKeys.AllSales, sale.Id, sale.RecordedAt.ToUnixTimeMilliseconds())
             .IndexAdd(SalesKeys.CustomerShipments(sale.IdentityKey), $"{sale.Id}|{Text(sale.Amount)}", day)
             .IndexAdd(SalesKeys.ProductPrices(sale.ProductCode, sale.IdentityKey), $"{sale.Id}|{Text(sale.UnitPrice)}|{sale.SellerId}", day)
-            .IndexAdd(SalesKeys.Credits(sale.CreditedTo), $"{sale.Id}|{Text(sale.Amount)}|{sale.SellerId}", day)
+            .IndexAdd(SalesKeys.Credits(sale.CreditedTo), CreditEntry(sale), day)
             .Publish(new SaleRecorded(sale.Id, sale.IdentityKey, sale.CustomerId, sale.SellerId, sale.SellerBranchId, sale.SellerRegionId,
                 sale.ProductCode, sale.UnitPrice, sale.Quantity, sale.Amount, sale.ShippedOn, sale.ThroughAgent, sale.RecordedAt));
 
@@ -57,6 +57,30 @@ public static class SalesChanges
 
         return change;
     }
+
+    /// <summary>
+    /// P-8.2: the sale's credit moves to whom hq decided; the credit ledger entry moves with it. Guarded
+    /// by the sale's version, so two decisions at once are applied one after the other.
+    /// </summary>
+    public static AtomicChange DecideCredit(Versioned<Sale> current, Sale next)
+    {
+        var key = DirectoryKeys.Entity(SalesKeys.Sale, next.Id);
+        var decision = next.CreditDecision!;
+        var change = new AtomicChange()
+            .Expect(key, current.Version)
+            .Put(key, current.Version + 1, DirectoryStore.Encode(next))
+            .Publish(new SaleCreditDecided(next.Id, next.IdentityKey, next.CreditedTo, decision.PreviousCreditedTo, decision.CaseId, decision.DecidedAt));
+        if (next.CreditedTo != current.Value.CreditedTo)
+        {
+            var entry = CreditEntry(next);
+            change.IndexRemove(SalesKeys.Credits(current.Value.CreditedTo), entry)
+                .IndexAdd(SalesKeys.Credits(next.CreditedTo), entry, next.ShippedOn.DayNumber);
+        }
+
+        return change;
+    }
+
+    private static string CreditEntry(Sale sale) => $"{sale.Id}|{Text(sale.Amount)}|{sale.SellerId}";
 
     private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }

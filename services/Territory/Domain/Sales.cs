@@ -21,7 +21,14 @@ public sealed record Sale(
     string? OwnerId,
     IReadOnlyList<string> ViolationIds,
     DateTimeOffset RecordedAt,
-    string RecordedBy);
+    string RecordedBy,
+    CreditDecision? CreditDecision = null);
+
+/// <summary>
+/// P-8.2: hq's decision, in an Arbitration case, of who is credited with a sale (P-4.3): the latest
+/// decision applied, with the credit it replaced.
+/// </summary>
+public sealed record CreditDecision(string CaseId, string CreditedTo, string PreviousCreditedTo, string Reason, string DecidedBy, DateTimeOffset DecidedAt);
 
 /// <summary>A violation found by the ledger (P-3.7, P-4.1, P-4.2, P-5), as published in ViolationDetected.</summary>
 public sealed record Violation(

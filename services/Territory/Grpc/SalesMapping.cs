@@ -68,6 +68,9 @@ internal static class SalesMapping
             Violations = { recorded.Violations.Select(ToProto) },
             RecordedAt = Time(s.RecordedAt),
             RecordedBy = s.RecordedBy,
+            CreditDecision = s.CreditDecision is { } d
+                ? new V1.CreditDecision { CaseId = d.CaseId, PreviousCreditedTo = d.PreviousCreditedTo, Reason = d.Reason, DecidedBy = d.DecidedBy, DecidedAt = Time(d.DecidedAt) }
+                : null,
         };
     }
 

@@ -19,3 +19,57 @@ public sealed record SaleRecorded(
     DateOnly ShippedOn,
     bool ThroughAgent,
     DateTimeOffset OccurredAt);
+
+/// <summary>P-4.2: hq or the regional manager set a region's asking price for a product from a day on (never retroactive).</summary>
+public sealed record AskingPriceSet(
+    string RegionId,
+    string ProductCode,
+    decimal Price,
+    DateOnly EffectiveFrom,
+    string SetBy,
+    DateTimeOffset OccurredAt);
+
+/// <summary>P-3.7, P-4.2: a salesperson asks hq to sell below a floor (hq's queue).</summary>
+public sealed record PriceApprovalRequested(
+    string ApprovalId,
+    string SellerId,
+    string CustomerIdentityKey,
+    string ProductCode,
+    string RegionId,
+    decimal RequestedPrice,
+    decimal? FloorPrice,
+    string? FloorRuleId,
+    DateTimeOffset OccurredAt);
+
+/// <summary>P-3.7 "the company sets the final price": hq approved (with the final price and how long it holds) or refused.</summary>
+public sealed record PriceApprovalDecided(
+    string ApprovalId,
+    string SellerId,
+    string CustomerIdentityKey,
+    string ProductCode,
+    string Status,
+    decimal? FinalPrice,
+    DateOnly? ValidUntil,
+    string DecidedBy,
+    DateTimeOffset OccurredAt);
+
+/// <summary>P-4.3: the local branch serves a customer developed by someone else, as a paid agreement (finance pays the fee).</summary>
+public sealed record ServiceSupportAgreed(
+    string AgreementId,
+    string CustomerIdentityKey,
+    string DeveloperId,
+    string SupportingBranchId,
+    decimal Fee,
+    DateOnly ValidFrom,
+    DateOnly? ValidUntil,
+    string RecordedBy,
+    DateTimeOffset OccurredAt);
+
+/// <summary>P-8.2 → P-4.3: hq's decision in an Arbitration case moved (or confirmed) a sale's performance credit.</summary>
+public sealed record SaleCreditDecided(
+    string SaleId,
+    string CustomerIdentityKey,
+    string CreditedTo,
+    string PreviousCreditedTo,
+    string CaseId,
+    DateTimeOffset OccurredAt);

@@ -1,0 +1,100 @@
+using System.Text;
+using CustomerProtection.Arbitration.V1;
+using CustomerProtection.Platform.V1;
+using CustomerProtection.Registration.V1;
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Territory.V1;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>
+/// P-8.2 → P-4.3 through the real AppHost: hq decides a disputed performance credit in Arbitration
+/// (PerformanceCreditDecided over RabbitMQ) and Territory's ledger credits the sale to whom hq named.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ArbitrationCreditTests(SystemFixture system)
+{
+    private readonly string _s = Guid.NewGuid().ToString("N")[..8];
+
+    private SalesLedger.SalesLedgerClient Ledger => new(system.Channel(ResourceNames.Territory));
+    private Metadata Hq => system.As("HQ-1", Roles.Hq);
+
+    private string Id(string name) => $"{name}-{_s}";
+
+    private Metadata As(string name, string role) => system.As(Id(name), role, Id("B-SH"), Id("R-EAST"));
+
+    [Fact]
+    public async Task P8_2_hqs_decision_of_a_disputed_credit_moves_the_sales_credit_in_Territorys_ledger()
+    {
+        var json = $$"""
+            {"regions":[{"id":"{{Id("R-EAST")}}","name":"华东大区"}],
+             "branches":[{"id":"{{Id("B-SH")}}","region_id":"{{Id("R-EAST")}}","name":"上海分公司","kind":"branch"}],
+             "employees":[{"id":"{{Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
+                          {"id":"{{Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
+                          {"id":"{{Id("SEC")}}","name":"秘书","role":"branch_secretary","branch_id":"{{Id("B-SH")}}"}]}
+            """;
+        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
+            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
+        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
+        foreach (var id in new[] { Id("S1"), Id("SEC") })
+        {
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, Hq), $"{id} in Registration");
+        }
+
+        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new GetTimeRequest(), Hq)).Today;
+        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
+        var title = $"长江阀门{_s}有限公司";
+        var filed = await customers.FileCustomerAsync(new FileCustomerRequest
+        {
+            InvoiceTitle = title,
+            CustomerClass = "important",
+            DeclaredAnnualSales = "100000",
+            EvidenceKind = "visit",
+            EvidenceDate = today,
+            Evidence = "拜访 / visit",
+        }, As("S1", Roles.Salesperson));
+        if (filed.Status != "protected")
+        {
+            await customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, As("SEC", Roles.BranchSecretary));
+        }
+
+        // The owner S1 ships and is credited (P-4.3); S2 says the deal was theirs (P-8.2).
+        var sale = await Ledger.RecordSaleAsync(new RecordSaleRequest
+        {
+            Id = Id("ERP"),
+            SellerId = Id("S1"),
+            Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = title },
+            ProductCode = "P1",
+            UnitPrice = "250.00",
+            Quantity = "4",
+            ShippedOn = today,
+            RegionId = Id("R-EAST"),
+        }, Hq);
+        var cases = new Cases.CasesClient(system.Channel(ResourceNames.Arbitration));
+        var dispute = await cases.OpenDisputeAsync(new OpenDisputeRequest
+        {
+            Kind = "performance",
+            CustomerId = filed.CustomerId,
+            RespondentId = Id("S1"),
+            SaleId = sale.Id,
+            Description = "报价和谈判都是我做的 / I quoted and negotiated",
+        }, As("S2", Roles.Salesperson));
+        await cases.DecideAsync(new DecideRequest { CaseId = dispute.CaseId, CreditTo = Id("S2"), Reason = "报价记录显示王五主导 / the quotes show S2 led" }, Hq);
+
+        var credited = await Eventually.GetAsync(async () =>
+        {
+            var s = await Ledger.GetSaleAsync(new GetSaleRequest { Id = sale.Id }, Hq);
+            return s.CreditedTo == Id("S2") ? s : null;
+        }, "the decided credit in Territory");
+
+        Assert.Equal(Id("S1"), sale.CreditedTo);
+        Assert.Equal((dispute.CaseId, Id("S1"), "HQ-1"), (credited.CreditDecision.CaseId, credited.CreditDecision.PreviousCreditedTo, credited.CreditDecision.DecidedBy));
+        var s2 = await Ledger.ListCreditsAsync(new ListCreditsRequest { EmployeeId = Id("S2") }, Hq);
+        var s1 = await Ledger.ListCreditsAsync(new ListCreditsRequest { EmployeeId = Id("S1") }, Hq);
+        Assert.Equal([sale.Id], s2.Credits.Select(c => c.SaleId));
+        Assert.Equal("1000.00", s2.Total);
+        Assert.Empty(s1.Credits);
+    }
+}
