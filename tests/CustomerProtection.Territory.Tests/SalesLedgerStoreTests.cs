@@ -76,7 +76,8 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         Assert.Equal(Violation.IdFor("ERP-1", "P-5"), detected.ViolationId);
         Assert.Equal(ViolationKinds.Poaching, detected.Kind);
         Assert.Equal(new ViolationParty("S2", Roles.Salesperson, "B-SH", "R-EAST", null), detected.Violator with { ManagerId = null });
-        Assert.Equal("S1", detected.InjuredEmployeeId);
+        Assert.Equal(("S1", "M1"), (detected.InjuredEmployeeId, detected.InjuredManagerId));
+        Assert.Equal("M1", Assert.Single(recorded.Violations).InjuredManagerId);
         Assert.Equal("C1", detected.CustomerId);
         Assert.Contains("ERP-1", detected.Evidence, StringComparison.Ordinal);
         Assert.Equal("S1", recorded.Sale.Value.CreditedTo);
@@ -91,6 +92,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         var byBranch = await Recorder.ExecuteAsync(Hq, Shipment("ERP-2", seller: "S1"), default);
 
         Assert.Equal("M1", Assert.Single(byBranch.Violations).ViolatorManagerId);
+        Assert.Equal("M1", Assert.Single(byBranch.Violations).InjuredManagerId); // S2 has none of their own: the branch's
         _ownership.Set(ProtectedBy("S1"));
         var ownManagerMissing = await Recorder.ExecuteAsync(Hq, Shipment("ERP-3", seller: "S2"), default);
         Assert.Equal("M1", Assert.Single(ownManagerMissing.Violations).ViolatorManagerId);

@@ -82,14 +82,21 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         var detected = new List<Violation>();
         if (breaches.Count > 0)
         {
-            // P-8.1 needs the customer's annual shipments: the ledger's last 365 days, this sale included.
-            var annual = await store.AnnualShipmentsAsync(identityKey, shippedOn.Value) + amount;
-            var manager = seller.Value.ManagerId ?? (seller.Value.BranchId is { } b ? (await store.Directory.GetBranchAsync(b))?.Value.ManagerId : null);
+            // P-8.1 needs the customer's annual shipments (the ledger's last 365 days, this sale
+            // included) and the violator's manager; the injured party's manager is told.
+            var annualRead = store.AnnualShipmentsAsync(identityKey, shippedOn.Value);
+            var managerRead = ManagerOfAsync(seller.Value);
+            var injured = breaches.Select(f => f.InjuredEmployeeId).OfType<string>().Distinct().ToList();
+            var injuredManagersRead = Task.WhenAll(injured.Select(async id => (Id: id, Manager: await store.Directory.GetEmployeeAsync(id) is { } e ? await ManagerOfAsync(e.Value) : null)));
+            var annual = await annualRead + amount;
+            var manager = await managerRead;
+            var injuredManagers = (await injuredManagersRead).ToDictionary(p => p.Id, p => p.Manager);
             detected.AddRange(breaches.Select(f => new Violation(
                 Violation.IdFor(input.Id, f.RuleId), f.RuleId, f.Kind, input.Id,
                 seller.Value.Id, seller.Value.Role, seller.Value.BranchId, seller.Value.RegionId, manager,
                 f.InjuredEmployeeId, facts.CustomerId ?? customer.CustomerId, identityKey, annual,
-                Evidence(f, input, identityKey, unitPrice.Value, quantity.Value, amount), now)));
+                Evidence(f, input, identityKey, unitPrice.Value, quantity.Value, amount), now,
+                f.InjuredEmployeeId is { } i ? injuredManagers[i] : null)));
         }
 
         var sale = new Sale(input.Id, seller.Value.Id, seller.Value.BranchId, seller.Value.RegionId, identityKey, facts.CustomerId ?? customer.CustomerId,
@@ -107,6 +114,10 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
 
         return new RecordedSale(new Versioned<Sale>(sale, 1), detected);
     }
+
+    /// <summary>An employee's manager: their own, else their branch's (P-8.1 joint liability looks to them).</summary>
+    private async Task<string?> ManagerOfAsync(Employee employee) =>
+        employee.ManagerId ?? (employee.BranchId is { } b ? (await store.Directory.GetBranchAsync(b))?.Value.ManagerId : null);
 
     /// <summary>The same shipment again returns what was recorded; a different one under a used id is refused.</summary>
     private async Task<RecordedSale> ReplayAsync(Versioned<Sale> recorded, SaleInput input, ResolvedCustomer customer, decimal unitPrice, decimal quantity, DateOnly shippedOn)

@@ -46,7 +46,8 @@ public sealed record Violation(
     string IdentityKey,
     decimal CustomerAnnualShipments,
     string Evidence,
-    DateTimeOffset DetectedAt)
+    DateTimeOffset DetectedAt,
+    string? InjuredManagerId = null)
 {
     /// <summary>
     /// Stable: the same sale breaking the same rule is the same violation, however often the sale is

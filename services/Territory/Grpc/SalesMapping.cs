@@ -36,6 +36,7 @@ internal static class SalesMapping
         ViolatorId = v.ViolatorId,
         ViolatorManagerId = v.ViolatorManagerId ?? "",
         InjuredEmployeeId = v.InjuredEmployeeId ?? "",
+        InjuredManagerId = v.InjuredManagerId ?? "",
         SaleId = v.SaleId,
         CustomerIdentityKey = v.IdentityKey,
         CustomerAnnualShipments = Money.Format(v.CustomerAnnualShipments),

@@ -10,6 +10,8 @@ public sealed record ViolationParty(string EmployeeId, string Role, string? Bran
 /// <summary>
 /// A rule was broken (P-5, P-6, P-4.1, P-4.2, P-3.7, P-4.5 ...). <see cref="ViolationId"/> is stable:
 /// the same finding delivered again carries the same id, and the Penalty service fines it once.
+/// <see cref="InjuredManagerId"/>: the injured party's manager (their own, else their branch's), to be
+/// told; the violator's manager, who may be liable (P-8.1), is in <see cref="Violator"/>.
 /// </summary>
 public sealed record ViolationDetected(
     string ViolationId,
@@ -22,7 +24,8 @@ public sealed record ViolationDetected(
     decimal CustomerAnnualShipments,
     string Evidence,
     string Source,
-    DateTimeOffset DetectedAt);
+    DateTimeOffset DetectedAt,
+    string? InjuredManagerId = null);
 
 /// <summary>
 /// A violation decided by hq or the branch in a case (P-4.5, P-8.1), or hq's finding on an earlier
