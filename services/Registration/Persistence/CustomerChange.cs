@@ -95,6 +95,9 @@ public sealed class CustomerChange
             for j = 1, n * 2 do fields[j] = take() end
             redis.call('DEL', k)
             if n > 0 then redis.call('HSET', k, unpack(fields)) end
+          elseif op == 'hset' then
+            local field = take()
+            redis.call('HSET', k, field, take())
           elseif op == 'sadd' then
             redis.call('SADD', k, take())
           elseif op == 'srem' then
@@ -165,6 +168,9 @@ public sealed class CustomerChange
 
         return Write("hash", key, [.. args]);
     }
+
+    /// <summary>Sets one field of a hash (beside the customer's <c>v</c> and <c>d</c>).</summary>
+    public CustomerChange SetField(RedisKey key, string field, RedisValue value) => Write("hset", key, field, value);
 
     public CustomerChange SetAdd(RedisKey key, string member) => Write("sadd", key, member);
 

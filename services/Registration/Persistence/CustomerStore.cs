@@ -20,6 +20,10 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
 
     public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Fields));
 
+    /// <summary>The decision time (Unix ms) of the last award of <paramref name="caseId"/> applied to the customer, if any.</summary>
+    public async Task<long?> AppliedAwardAsync(string id, string caseId) =>
+        (long?)await Db.HashGetAsync(RegistrationKeys.Customer(id), RegistrationKeys.AwardField(caseId));
+
     public async Task<IReadOnlyList<Versioned<Customer>>> GetManyAsync(IEnumerable<string> ids)
     {
         var batch = Db.CreateBatch();

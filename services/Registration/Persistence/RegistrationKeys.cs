@@ -23,8 +23,11 @@ public static class RegistrationKeys
     /// <summary>List of progress records (M-2), oldest first.</summary>
     public static RedisKey Progress(string id) => $"{Prefix}customer:{{{id}}}:progress";
 
-    /// <summary>Set of the Arbitration cases whose award was applied (idempotent OwnershipAwarded).</summary>
-    public static RedisKey AppliedAwards(string id) => $"{Prefix}customer:{{{id}}}:awards";
+    /// <summary>
+    /// Field of the customer's hash: the decision time (Unix ms) of the last award of this Arbitration
+    /// case that was applied (OwnershipAwarded is applied once per case and decision, in decision order).
+    /// </summary>
+    public static string AwardField(string caseId) => "a:" + caseId;
 
     /// <summary>String: identity key (P-2.5) → customer id. Set once, by the filing that reserved it.</summary>
     public static RedisKey Identity(string identityKey) => $"{Prefix}identity:{{{identityKey}}}";

@@ -24,7 +24,7 @@ public static class StorageJson
         ["ApprovedBy"] = "ab", ["PeriodStart"] = "ps", ["ExtensionDays"] = "xd", ["SpecialPeriodDays"] = "sp", ["LastShipmentOn"] = "ls",
         ["ObjectionWindowEnds"] = "ow", ["CoDevelopers"] = "cd", ["OpenCaseId"] = "oc", ["PreviousOwnerId"] = "po", ["FreedAt"] = "fr",
         ["FreedReason"] = "fw", ["ProgressDates"] = "pd", ["PendingExtension"] = "pe", ["RemindersFrom"] = "rf", ["RemindersSent"] = "rs",
-        ["FlaggedMonth"] = "fm",
+        ["FlaggedMonth"] = "fm", ["CaseClaimantId"] = "cc",
         // PendingExtension
         ["Days"] = "d", ["RequestedOn"] = "ro", ["RequestedBy"] = "rb", ["Reason"] = "re",
         // HistoryEntry
