@@ -10,8 +10,8 @@ public static class RegistrationServices
 {
     /// <summary>
     /// Registration's own parts: the policy (versioned parameters P-14 from the <c>Policy</c> section,
-    /// the working-day calendar), the organisation copy, the customer store, the use cases and the
-    /// due-queue worker.
+    /// the working-day calendar), the organisation copy, the customer store (brought to the current layout
+    /// at start), the use cases and the due-queue worker.
     /// </summary>
     public static IHostApplicationBuilder AddRegistrationServices(this IHostApplicationBuilder builder)
     {
@@ -42,6 +42,9 @@ public static class RegistrationServices
         builder.Services.AddSingleton<ImportCustomers>();
         builder.Services.AddSingleton<ExportCustomers>();
         builder.Services.AddSingleton<ProcessDue>();
+
+        // First: the storage layout is current before anything reads or writes customers.
+        builder.Services.AddHostedService<StorageMigration>();
         builder.Services.AddHostedService<DueQueueWorker>();
         return builder;
     }

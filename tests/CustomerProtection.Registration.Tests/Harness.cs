@@ -142,21 +142,17 @@ public sealed class Harness
     /// <summary>Runs the due-queue until nothing is due (as the worker does, without its timer).</summary>
     public async Task<int> DrainDueAsync()
     {
+        var worker = new Workers.DueQueueWorker(Store, Due, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<Workers.DueQueueWorker>.Instance);
         var handled = 0;
-        while (true)
+        while (await worker.TakeAsync() is { Count: > 0 } due)
         {
-            var now = Clock.Now.ToUnixTimeMilliseconds();
-            var due = await Db.SortedSetRangeByScoreAsync(RegistrationKeys.Due, double.NegativeInfinity, now);
-            if (due.Length == 0)
-            {
-                return handled;
-            }
-
             foreach (var id in due)
             {
-                await Due.HandleAsync((string)id!);
+                await Due.HandleAsync(id);
                 handled++;
             }
         }
+
+        return handled;
     }
 }

@@ -57,8 +57,7 @@ public sealed class RecordProgress(CustomerWriter writer, PolicyClock clock)
             var next = RegistrationScopes.IsOwnerOrCoDeveloper(caller, customer)
                 ? customer with { ProgressDates = [.. (customer.ProgressDates ?? []).Append(date.Value).Distinct().Order()] }
                 : customer;
-            var change = writer.Change(current, next, now, [], [new ProgressRecorded(customer.Id, customer.OwnerId, caller.EmployeeId, entry.Kind, entry.On, at)])
-                .Append(RegistrationKeys.Progress(customer.Id), CustomerStore.Encode(entry));
+            var change = writer.Change(current, next, now, [], [new ProgressRecorded(customer.Id, customer.OwnerId, caller.EmployeeId, entry.Kind, entry.On, at)], progress: entry);
             return Task.FromResult<(CustomerChange?, ProgressEntry)>((change, entry));
         });
     }

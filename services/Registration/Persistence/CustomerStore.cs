@@ -8,6 +8,9 @@ namespace CustomerProtection.Registration.Persistence;
 /// <summary>Reads customers and their lists; writes go through <see cref="CustomerChange"/> built by the use cases.</summary>
 public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
+    /// <summary>The largest near-duplicate candidate set the search reads; larger ones are too common to tell anything.</summary>
+    public const int LargestCandidateSet = 5000;
+
     /// <summary>The storage JSON (<see cref="StorageJson"/>).</summary>
     public static readonly JsonSerializerOptions Json = StorageJson.Options;
 
@@ -70,7 +73,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     }
 
     /// <summary>The customer that holds (or last held) this identity, if any.</summary>
-    public async Task<string?> IdentityAsync(string identityKey) => await Db.StringGetAsync(RegistrationKeys.Identity(identityKey));
+    public async Task<string?> IdentityAsync(string identityKey) => await Db.HashGetAsync(RegistrationKeys.Identities(identityKey), identityKey);
 
     public async Task<Versioned<Customer>?> ByIdentityAsync(string identityKey) =>
         await IdentityAsync(identityKey) is { } id ? await GetAsync(id) : null;
@@ -107,11 +110,18 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return fields;
     }
 
-    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string id) =>
-        (await Db.ListRangeAsync(RegistrationKeys.History(id))).Select(v => JsonSerializer.Deserialize<HistoryEntry>((string)v!, Json)!).ToList();
+    /// <summary>X-6: the ownership history, oldest first (the entry fields of the customer's hash).</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string id) => Entries<HistoryEntry>(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.HistoryPrefix);
 
-    public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(string id) =>
-        (await Db.ListRangeAsync(RegistrationKeys.Progress(id))).Select(v => JsonSerializer.Deserialize<ProgressEntry>((string)v!, Json)!).ToList();
+    /// <summary>M-2: the progress records, oldest first.</summary>
+    public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(string id) => Entries<ProgressEntry>(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.ProgressPrefix);
+
+    private static List<T> Entries<T>(HashEntry[] fields, char prefix) =>
+        fields.Select(f => (Order: RegistrationKeys.EntryOrder(prefix, f.Name!), f.Value))
+            .Where(f => f.Order is not null)
+            .OrderBy(f => f.Order)
+            .Select(f => JsonSerializer.Deserialize<T>((byte[])f.Value!, Json)!)
+            .ToList();
 
     /// <summary>Members of an index in id order after <paramref name="afterId"/> (score-0 indexes).</summary>
     public async Task<IReadOnlyList<string>> IdsByValueAsync(RedisKey index, string? afterId, int count) =>
@@ -134,7 +144,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// first within a budget and very common keys (科技, 上海) are skipped: a near-duplicate shares
     /// most of its keys, so it is found through its rarer ones.
     /// </summary>
-    public async Task<IReadOnlyList<string>> TitleCandidatesAsync(IReadOnlyCollection<string> candidateKeys, int limit, int memberBudget = 2000, int largestSet = 5000)
+    public async Task<IReadOnlyList<string>> TitleCandidatesAsync(IReadOnlyCollection<string> candidateKeys, int limit, int memberBudget = 2000, int largestSet = LargestCandidateSet)
     {
         if (candidateKeys.Count == 0)
         {
