@@ -167,7 +167,7 @@ public sealed class CustomerChange
     /// <summary>The member must not be in the set yet (applied once).</summary>
     public CustomerChange RequireNotMember(RedisKey set, string member) => Check("once", set, member);
 
-    public CustomerChange Put(RedisKey key, long version, string data) => Write("put", key, version, data);
+    public CustomerChange Put(RedisKey key, long version, RedisValue data) => Write("put", key, version, data);
 
     /// <summary>Replaces the whole hash with these fields (none: deletes it).</summary>
     public CustomerChange ReplaceHash(RedisKey key, IReadOnlyList<KeyValuePair<string, string>> fields)

@@ -12,7 +12,7 @@ namespace CustomerProtection.Registration.Persistence;
 /// </summary>
 public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = ReplicaJsonContext.Default.Options;
 
     // KEYS[1] the copy, KEYS[2..] lookup hashes; ARGV: version, data, trace, then (field, value) per
     // lookup, an empty value deleting the field.

@@ -19,7 +19,10 @@ public static class RegistrationKeys
     /// <see cref="ProgressField"/>) and the awards applied (<see cref="AwardField"/>). One key instead of
     /// three: a customer with a few entries is one compact listpack (docs/registration.md, memory).
     /// </summary>
-    public static RedisKey Customer(string id) => $"{Prefix}customer:{{{id}}}";
+    public static RedisKey Customer(string id) => $"{CustomerPrefix}{id}}}";
+
+    /// <summary>A customer's key up to its id (scripts that find the id first build the key from it).</summary>
+    public const string CustomerPrefix = Prefix + "customer:{";
 
     /// <summary>Hash of the confidential contact fields (C-1), apart so that they can be encrypted in place (C-4).</summary>
     public static RedisKey Contact(string id) => $"{Prefix}customer:{{{id}}}:contact";

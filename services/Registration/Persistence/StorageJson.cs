@@ -43,6 +43,7 @@ public static class StorageJson
 
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
+        TypeInfoResolver = StorageJsonContext.Default,
         PropertyNamingPolicy = new LegendNamingPolicy(),
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

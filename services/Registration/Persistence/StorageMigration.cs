@@ -17,7 +17,7 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, ILogger<Stora
     public static readonly RedisKey Marker = "cp:registration:layout";
 
     private const string IdentityPrefix = "cp:registration:identity:{";
-    private const string CustomerPrefix = "cp:registration:customer:{";
+    private const string CustomerPrefix = RegistrationKeys.CustomerPrefix;
 
     private const string MoveIdentity =
         """
