@@ -15,7 +15,7 @@ namespace CustomerProtection.Registration.Security;
 public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider machineClock) : TokenHandler
 {
     /// <summary>Distinct live tokens remembered at most; past it the cache starts over (a burst of new tokens only costs validations).</summary>
-    public const int Capacity = 10_000;
+    public const int Capacity = 4_096;
 
     private readonly ConcurrentDictionary<string, TokenValidationResult> _validated = new(StringComparer.Ordinal);
 
