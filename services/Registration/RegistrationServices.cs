@@ -33,6 +33,7 @@ public static class RegistrationServices
         builder.Services.AddSingleton<NearDuplicates>();
 
         builder.Services.AddSingleton<QueryCustomers>();
+        builder.Services.AddSingleton<CountHoldings>();
         builder.Services.AddSingleton<FileCustomer>();
         builder.Services.AddSingleton<DecideFiling>();
         builder.Services.AddSingleton<RecordShipment>();

@@ -98,8 +98,7 @@ public sealed class Harness
     }
 
     public Task EmployeeAsync(string id, string name, string role, string branch, string? manager, DateOnly? hired = null, string status = "active", long version = 1) =>
-        Replica.ApplyAsync(OrganizationReplicaStore.Employee, id, version,
-            new EmployeeSnapshot(id, name, role, branch, "R-EAST", manager, status, hired ?? new DateOnly(2020, 1, 2), null));
+        EmployeeCopy.ApplyAsync(Replica, new EmployeeSnapshot(id, name, role, branch, "R-EAST", manager, status, hired ?? new DateOnly(2020, 1, 2), null), version);
 
     public Task DealerAsync(string id, string branch, string taxpayerId, string title) =>
         DealerCopy.ApplyAsync(Replica, new DealerSnapshot(id, "经销商" + id, branch, "R-EAST", "point_to_point", taxpayerId, title,

@@ -41,9 +41,11 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
         await _h.Db.ListRightPushAsync("cp:registration:customer:{77}:progress",
             """{"k":"visit","d":"2026-03-10","n":"拜访","ev":"V-1","by":"S1","a":"2026-03-10T02:00:00Z"}""");
         await _h.Db.SetAddAsync("cp:registration:customer:{77}:awards", "CASE-OLD");
-        var migration = new StorageMigration(redis.Connection, NullLogger<StorageMigration>.Instance);
+        // An employee copied before branches listed their salespeople.
+        await _h.Replica.ApplyAsync(OrganizationReplicaStore.Employee, "S9", 1, new Contracts.Organization.EmployeeSnapshot("S9", "销售S9", "salesperson", "B-SH", "R-EAST", "M-B-SH", "active", null, null));
+        var migration = new StorageMigration(redis.Connection, _h.Replica, NullLogger<StorageMigration>.Instance);
 
-        Assert.Equal(4, await migration.MigrateAsync());
+        Assert.Equal(5, await migration.MigrateAsync());
 
         Assert.Equal(0, await _h.Db.KeyExistsAsync([(RedisKey)("cp:registration:identity:{" + identity + "}"), "cp:registration:customer:{77}:history",
             "cp:registration:customer:{77}:progress", "cp:registration:customer:{77}:awards"]));
@@ -64,6 +66,8 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
         var stored = (string)(await _h.Db.HashGetAsync(RegistrationKeys.Customer(id), "d"))!;
         Assert.StartsWith("""{"id":"77","ik":"uscc:91310000MA1FL8LQ3X","t":"上海旧版精工有限公司",""", stored, StringComparison.Ordinal);
         Assert.Contains("\"fa\":1773018000,", stored, StringComparison.Ordinal);
+
+        Assert.Contains("S9", (await _h.Organization.SalespeopleAsync("B-SH")).Select(p => p.Id));
 
         Assert.Equal(0, await migration.MigrateAsync());
     }

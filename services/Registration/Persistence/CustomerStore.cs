@@ -146,6 +146,26 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         (await Db.SortedSetRangeByScoreAsync(index, minScore, double.PositiveInfinity, Exclude.Start, Order.Ascending, offset, count))
             .Select(v => (string)v!).ToList();
 
+    /// <summary>
+    /// X-1 per owner, in one round trip: their pending and protected-now customers (the owner's index
+    /// scored by the end of protection, counted above <paramref name="nowMs"/>) and the formal ones among them.
+    /// </summary>
+    public async Task<IReadOnlyList<(long PendingOrProtected, long Formal)>> HoldingsAsync(IReadOnlyList<string> ownerIds, long nowMs)
+    {
+        var batch = Db.CreateBatch();
+        var counts = ownerIds.Select(id => (
+            All: batch.SortedSetLengthAsync(RegistrationKeys.OwnerCustomers(id), nowMs, double.PositiveInfinity, Exclude.Start),
+            Formal: batch.SortedSetLengthAsync(RegistrationKeys.OwnerFormal(id), nowMs, double.PositiveInfinity, Exclude.Start))).ToList();
+        batch.Execute();
+        var result = new List<(long, long)>(counts.Count);
+        foreach (var (all, formal) in counts)
+        {
+            result.Add((await all, await formal));
+        }
+
+        return result;
+    }
+
     public async Task<bool> IsBehindTargetAsync(string branchId, string employeeId) =>
         await Db.SetContainsAsync(RegistrationKeys.BehindTarget(branchId), employeeId);
 

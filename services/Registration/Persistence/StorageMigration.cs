@@ -1,4 +1,6 @@
 using System.Globalization;
+using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Registration.Domain;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;
@@ -7,17 +9,19 @@ namespace CustomerProtection.Registration.Persistence;
 /// Brings a Redis written by an earlier version of Registration to the current layout, once, at
 /// start-up (before the service answers): identity string keys → the identity buckets; history and
 /// progress lists → entry fields of the customer's hash (oldest first, before any later entry); the
-/// set of applied awards → award fields. Each key moves in one script (read, write, delete), so a
-/// second replica doing the same, or a crash half way, is harmless; a marker says it is done, so
-/// later starts cost one GET.
+/// set of applied awards → award fields; and the organisation copy's salespeople listed per branch
+/// (X-1 holdings of a branch). Each key moves in one script (read, write, delete), so a second
+/// replica doing the same, or a crash half way, is harmless; a marker says it is done, so later
+/// starts cost one GET.
 /// </summary>
-public sealed class StorageMigration(IConnectionMultiplexer redis, ILogger<StorageMigration> logger) : IHostedService
+public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationReplicaStore replica, ILogger<StorageMigration> logger) : IHostedService
 {
     public const string CurrentLayout = "2";
     public static readonly RedisKey Marker = "cp:registration:layout";
 
     private const string IdentityPrefix = "cp:registration:identity:{";
     private const string CustomerPrefix = RegistrationKeys.CustomerPrefix;
+    private const string EmployeePrefix = "cp:registration:org:" + OrganizationReplicaStore.Employee + ":{";
 
     private const string MoveIdentity =
         """
@@ -98,6 +102,17 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, ILogger<Stora
                     _ => null, // the contact hash stays where it is
                 };
                 moved += moves is null ? 0 : 1;
+            }
+
+            await foreach (var key in server.KeysAsync(db.Database, EmployeePrefix + "*", pageSize: 1000))
+            {
+                var id = ((string)key!)[EmployeePrefix.Length..^1];
+                if (await replica.GetAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, id) is { Value: { BranchId: { } branch } employee }
+                    && HoldingRules.IsCapped(employee.Role, employee.Status)
+                    && await db.HashSetAsync(OrganizationReplicaStore.BranchSalespeople(branch), id, employee.Status, When.NotExists))
+                {
+                    moved++;
+                }
             }
         }
 
