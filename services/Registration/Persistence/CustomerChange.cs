@@ -37,8 +37,8 @@ public sealed record ChangeResult(ChangeFailure Failure, string? Detail)
 /// <summary>
 /// One atomic Redis step for customers (architecture.md): checks first (the identity reservation,
 /// version guards, the X-1 holding cap, the X-2 quota, once-only markers), then every write — the
-/// customer with its history and progress entries, its contact, indexes, counters — and the outbox entries, by one Lua script or
-/// not at all. Like ServiceDefaults' AtomicChange (same outbox fields), with the checks that a
+/// customer with its history and progress entries, its contact, indexes, counters — and the outbox
+/// entries, by one Lua script or not at all. Like ServiceDefaults' AtomicChange (same outbox fields), with the checks that a
 /// filing must make inside the step: counting the owner's protected customers and reserving the
 /// identity outside the script would let two concurrent filings both pass.
 /// </summary>

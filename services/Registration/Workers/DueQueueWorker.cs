@@ -19,7 +19,8 @@ public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, Poli
     private const int Parallelism = 64;
 
     // The top level (RegistrationKeys.Due) names the buckets with something due; each bucket's due
-    // entries are leased and the bucket put back at its earliest deadline (a leased entry's is its lease's end).
+    // entries are leased and the bucket put back at its earliest deadline (a leased entry's is its lease's
+    // end). The buckets' keys are built in the script: Redis is not a cluster here.
     private static readonly LuaScript Take = LuaScript.Prepare(
         """
         local taken = {}
