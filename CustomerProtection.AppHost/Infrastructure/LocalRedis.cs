@@ -73,6 +73,13 @@ internal static class LocalRedis
                 // No RDB snapshots: the AOF is the durability, a second copy would only cost fork()s.
                 context.Args.Add("--save");
                 context.Args.Add("");
+                // Memory per customer (docs/registration.md): a customer's hash — its JSON, history and progress
+                // entries of up to 1 KB each — stays one compact listpack; Registration's near-duplicate candidate
+                // sets stay compact integer sets up to the 5,001 members they are capped at.
+                context.Args.Add("--hash-max-listpack-value");
+                context.Args.Add("1024");
+                context.Args.Add("--set-max-intset-entries");
+                context.Args.Add("5001");
                 context.Args.Add("--pidfile");
                 context.Args.Add(PidFile(dataDirectory));
             })

@@ -2,7 +2,10 @@ using CustomerProtection.Policy;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Registration.Security;
 using CustomerProtection.Registration.Workers;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
 
 namespace CustomerProtection.Registration;
 
@@ -10,8 +13,8 @@ public static class RegistrationServices
 {
     /// <summary>
     /// Registration's own parts: the policy (versioned parameters P-14 from the <c>Policy</c> section,
-    /// the working-day calendar), the organisation copy, the customer store, the use cases and the
-    /// due-queue worker.
+    /// the working-day calendar), the organisation copy, the customer store (brought to the current layout
+    /// at start), the use cases and the due-queue worker.
     /// </summary>
     public static IHostApplicationBuilder AddRegistrationServices(this IHostApplicationBuilder builder)
     {
@@ -30,6 +33,7 @@ public static class RegistrationServices
         builder.Services.AddSingleton<NearDuplicates>();
 
         builder.Services.AddSingleton<QueryCustomers>();
+        builder.Services.AddSingleton<CountHoldings>();
         builder.Services.AddSingleton<FileCustomer>();
         builder.Services.AddSingleton<DecideFiling>();
         builder.Services.AddSingleton<RecordShipment>();
@@ -42,6 +46,17 @@ public static class RegistrationServices
         builder.Services.AddSingleton<ImportCustomers>();
         builder.Services.AddSingleton<ExportCustomers>();
         builder.Services.AddSingleton<ProcessDue>();
+
+        // Every call carries a bearer token; validate each distinct token once (Security/ValidatedTokenCache).
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            var handlers = options.TokenHandlers.Select(handler => (TokenHandler)new ValidatedTokenCache(handler, TimeProvider.System)).ToList();
+            options.TokenHandlers.Clear();
+            handlers.ForEach(options.TokenHandlers.Add);
+        });
+
+        // First: the storage layout is current before anything reads or writes customers.
+        builder.Services.AddHostedService<StorageMigration>();
         builder.Services.AddHostedService<DueQueueWorker>();
         return builder;
     }

@@ -169,14 +169,15 @@ public sealed class ArbitrationTests(SystemFixture system)
         var award = Assert.Single(closed.Awards);
         Assert.Equal(("auction", org.Id("S1")), (award.Resolution, award.PreviousOwnerId));
         var owner = await OwnershipWhenAsync(customer.CustomerId, o => o.OwnerId == org.Id("S2"), "OwnershipAwarded in Registration");
-        Assert.Equal(org.Id("S2"), owner.OwnerId);
+        // The case stays open through the commitment: still disputed in Registration (P-2.4(c)).
+        Assert.Equal((org.Id("S2"), true, closed.CaseId), (owner.OwnerId, owner.Disputed, owner.OpenCaseId));
         Assert.Equal("25000.00", (await CasesClient.GetLedgerAsync(new GetLedgerRequest { CaseId = closed.CaseId }, org.Manager)).Held);
     }
 
     [Fact]
     public async Task P2_4c_a_winner_who_misses_the_commitment_forfeits_the_bid_and_loses_the_customer_to_the_second()
     {
-        var (org, _, closed) = await AuctionClosedAsync();
+        var (org, customer, closed) = await AuctionClosedAsync();
         var today = await TodayAsync();
         var lastDay = LocalDate.FromDateTime(DateTime.ParseExact(closed.Auction.CommitmentLastDay, "yyyy-MM-dd", CultureInfo.InvariantCulture));
 
@@ -189,6 +190,48 @@ public sealed class ArbitrationTests(SystemFixture system)
         var ledger = await CasesClient.GetLedgerAsync(new GetLedgerRequest { PersonId = org.Id("S2") }, org.Objector);
         var forfeited = Assert.Single(ledger.Entries);
         Assert.Equal(("12000.00", "forfeited"), (forfeited.Amount, forfeited.Status));
+
+        // Registration applies the case's second award: the second bidder owns the customer, still disputed.
+        var owner = await OwnershipWhenAsync(customer.CustomerId, o => o.OwnerId == org.Id("S3"), "the second OwnershipAwarded in Registration");
+        Assert.Equal((org.Id("S2"), true, closed.CaseId), (owner.PreviousOwnerId, owner.Disputed, owner.OpenCaseId));
+        var history = await RegistrationCustomers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, Hq);
+        Assert.Equal([(org.Id("S1"), org.Id("S2")), (org.Id("S2"), org.Id("S3"))],
+            history.Events.Where(e => e.Change == "awarded").Select(e => (e.FromOwnerId, e.ToOwnerId)));
+    }
+
+    [Fact]
+    public async Task P2_4b_a_trial_claim_is_met_by_the_claimants_own_trial_recorded_in_Registration()
+    {
+        var org = await ImportAsync();
+        var customer = await AnnouncedCustomerAsync(org, "试用仪器");
+        var opened = await ObjectAsync(org, customer, org.Objector);
+        var today = await TodayAsync();
+        await OwnershipWhenAsync(customer.CustomerId, o => o.Disputed, "CaseOpened in Registration");
+        await CasesClient.ResolveBySurpassingClaimAsync(new ResolveBySurpassingClaimRequest
+        {
+            CaseId = opened.CaseId, Milestone = "trial", DueOn = Iso(today.PlusDays(1)), Reason = "超越进度 / surpassing",
+        }, org.Manager);
+
+        // The claimant, neither owner nor co-developer, records the promised trial; only a trial.
+        var trial = await RegistrationCustomers.RecordProgressAsync(new RecordProgressRequest
+        {
+            CustomerId = customer.CustomerId, Kind = "trial", On = Iso(today), Note = "样品试用 / sample trial", Evidence = "TRIAL-" + org.S,
+        }, org.Objector);
+        Assert.Equal(org.Id("S2"), trial.RecordedBy);
+        var visit = await Assert.ThrowsAsync<RpcException>(() => RegistrationCustomers.RecordProgressAsync(new RecordProgressRequest
+        {
+            CustomerId = customer.CustomerId, Kind = "visit", On = Iso(today), Evidence = "VISIT-" + org.S,
+        }, org.Objector).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, visit.StatusCode);
+        var progress = await CasesClient.GetMilestoneProgressAsync(new GetCaseRequest { CaseId = opened.CaseId }, org.Manager);
+        Assert.Equal(Iso(today), progress.ReachedOn);
+
+        await AdvanceDaysAsync(2);
+        var won = await CaseWhenAsync(opened.CaseId, c => c.Status == "closed", "the trial claim's date");
+
+        Assert.Equal(("claim_met", org.Id("S2")), (won.Outcome, won.OwnerId));
+        var owner = await OwnershipWhenAsync(customer.CustomerId, o => o.OwnerId == org.Id("S2") && !o.Disputed, "the claimant's award and CaseClosed in Registration");
+        Assert.Equal(org.Id("S1"), owner.PreviousOwnerId);
     }
 
     [Fact]

@@ -209,6 +209,22 @@ public sealed class RegistrationTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task X1_CountHoldings_tells_the_branch_manager_what_each_salesperson_holds_against_the_cap()
+    {
+        var org = await ImportOrganisationAsync();
+        await FileAndApproveAsync(org, org.S1, $"保有客户甲{org.S}有限公司");
+        await FileAsync(org, org.S1, $"保有客户乙{org.S}有限公司");
+
+        var counted = await Ownership.CountHoldingsAsync(new CountHoldingsRequest { BranchId = org.Branch }, org.Manager);
+
+        Assert.Equal((org.Branch, CustomerProtection.Policy.PolicyParameters.Defaults.HoldingCap, false), (counted.BranchId, counted.HoldingCap, counted.FormalCustomersCount));
+        Assert.Equal([(org.Id("S1"), 2, 2, false), (org.Id("S2"), 0, 0, false)],
+            counted.Holdings.Select(h => (h.EmployeeId, h.Held, h.PendingOrProtected, h.AtCap)));
+        var denied = await Assert.ThrowsAsync<RpcException>(() => Ownership.CountHoldingsAsync(new CountHoldingsRequest { BranchId = org.Branch }, org.S1).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+    }
+
+    [Fact]
     public async Task P12_a_resignation_recorded_in_Territory_moves_the_leavers_customers_to_the_pool()
     {
         var org = await ImportOrganisationAsync();

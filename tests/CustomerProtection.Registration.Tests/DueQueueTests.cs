@@ -80,7 +80,7 @@ public sealed class DueQueueTests(RedisServer redis) : IClassFixture<RedisServer
     {
         for (var i = 0; i < 300; i++)
         {
-            await _h.Db.SortedSetAddAsync(RegistrationKeys.Due, $"c{i}", 0);
+            await _h.Store.CommitAsync(new CustomerChange().DueAdd(i % 2 == 0 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"c{i}", 0));
         }
 
         var a = new DueQueueWorker(_h.Store, _h.Due, _h.Clock, NullLogger<DueQueueWorker>.Instance);

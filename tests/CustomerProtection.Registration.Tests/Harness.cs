@@ -98,8 +98,7 @@ public sealed class Harness
     }
 
     public Task EmployeeAsync(string id, string name, string role, string branch, string? manager, DateOnly? hired = null, string status = "active", long version = 1) =>
-        Replica.ApplyAsync(OrganizationReplicaStore.Employee, id, version,
-            new EmployeeSnapshot(id, name, role, branch, "R-EAST", manager, status, hired ?? new DateOnly(2020, 1, 2), null));
+        EmployeeCopy.ApplyAsync(Replica, new EmployeeSnapshot(id, name, role, branch, "R-EAST", manager, status, hired ?? new DateOnly(2020, 1, 2), null), version);
 
     public Task DealerAsync(string id, string branch, string taxpayerId, string title) =>
         DealerCopy.ApplyAsync(Replica, new DealerSnapshot(id, "经销商" + id, branch, "R-EAST", "point_to_point", taxpayerId, title,
@@ -142,21 +141,17 @@ public sealed class Harness
     /// <summary>Runs the due-queue until nothing is due (as the worker does, without its timer).</summary>
     public async Task<int> DrainDueAsync()
     {
+        var worker = new Workers.DueQueueWorker(Store, Due, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<Workers.DueQueueWorker>.Instance);
         var handled = 0;
-        while (true)
+        while (await worker.TakeAsync() is { Count: > 0 } due)
         {
-            var now = Clock.Now.ToUnixTimeMilliseconds();
-            var due = await Db.SortedSetRangeByScoreAsync(RegistrationKeys.Due, double.NegativeInfinity, now);
-            if (due.Length == 0)
-            {
-                return handled;
-            }
-
             foreach (var id in due)
             {
-                await Due.HandleAsync((string)id!);
+                await Due.HandleAsync(id);
                 handled++;
             }
         }
+
+        return handled;
     }
 }

@@ -17,20 +17,23 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock)
 {
     private const int Attempts = 8;
 
-    public CustomerChange Change(Versioned<Customer>? old, Customer next, Instant now, IEnumerable<HistoryEntry> history, IEnumerable<object> events, CustomerContact? contact = null)
+    public CustomerChange Change(Versioned<Customer>? old, Customer next, Instant now, IEnumerable<HistoryEntry> history, IEnumerable<object> events,
+        CustomerContact? contact = null, ProgressEntry? progress = null)
     {
         var key = RegistrationKeys.Customer(next.Id);
+        var version = (old?.Version ?? 0) + 1;
         var change = new CustomerChange()
             .RequireVersion(key, old?.Version ?? 0)
-            .Put(key, (old?.Version ?? 0) + 1, CustomerStore.Encode(next));
+            .Put(key, version, CustomerStore.Encode(next));
         if (old is null)
         {
             // The reservation (P-2.5, P-9.1): the identity goes to this customer only if nobody holds it.
-            change.RequireFree(RegistrationKeys.Identity(next.IdentityKey), next.Id)
-                .Set(RegistrationKeys.Identity(next.IdentityKey), next.Id);
+            var identities = RegistrationKeys.Identities(next.IdentityKey);
+            change.RequireFree(identities, next.IdentityKey, next.Id)
+                .SetField(identities, next.IdentityKey, next.Id);
             foreach (var candidateKey in TitleSimilarity.CandidateKeys(next.Title))
             {
-                change.SetAdd(RegistrationKeys.TitleKey(candidateKey), next.Id);
+                change.SetAddCapped(RegistrationKeys.TitleKey(candidateKey), next.Id, CustomerStore.LargestCandidateSet + 1);
             }
         }
 
@@ -40,9 +43,15 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock)
         }
 
         CustomerIndexes.Apply(change, old is null ? [] : Indexes(old.Value, now), Indexes(next, now));
+        var index = 0;
         foreach (var entry in history)
         {
-            change.Append(RegistrationKeys.History(next.Id), CustomerStore.Encode(entry));
+            change.SetField(key, RegistrationKeys.HistoryField(version, index++), CustomerStore.Encode(entry));
+        }
+
+        if (progress is not null)
+        {
+            change.SetField(key, RegistrationKeys.ProgressField(version, 0), CustomerStore.Encode(progress));
         }
 
         foreach (var message in events)

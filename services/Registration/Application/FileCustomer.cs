@@ -1,3 +1,4 @@
+using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
@@ -36,20 +37,33 @@ public sealed class FileCustomer(
         var today = clock.Today;
         var violations = new List<FieldViolation>();
         var filing = FilingRules.Validate(violations, "", input, today) ?? throw new RequestValidationException(violations);
-        var filer = await organization.FilerAsync(caller);
-        if (filer.Role == Roles.Dealer && await organization.DealerWithIdentityAsync(filing.IdentityKey) is { } dealerId)
+
+        // Every read the decision needs, sent together (one round trip): the filer, their branch as the
+        // token names it, the identity's customer, and for a dealer whether the identity is a dealer's.
+        var filerRead = organization.FilerAsync(caller);
+        var branchRead = caller.BranchId is { } tokenBranch ? organization.BranchAsync(tokenBranch) : Task.FromResult<BranchSnapshot?>(null);
+        var existingRead = store.ByIdentityAsync(filing.IdentityKey);
+        var dealerRead = caller.Role == Roles.Dealer ? organization.DealerWithIdentityAsync(filing.IdentityKey) : Task.FromResult<string?>(null);
+        await Task.WhenAll(filerRead, branchRead, existingRead, dealerRead);
+        var filer = filerRead.Result;
+        if (filer.Role == Roles.Dealer && dealerRead.Result is { } dealerId)
         {
             throw await DealerFiledDealerAsync(filer, dealerId, filing, today);
         }
 
         var parameters = clock.On(today);
-        var branch = await organization.BranchAsync(filer.BranchId);
+        var branch = filer.BranchId == caller.BranchId ? branchRead.Result : await organization.BranchAsync(filer.BranchId);
         var autoApproval = branch?.AutoApproveFilings == true || parameters.AutoApproval;
 
+        var existing = existingRead.Result;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var now = clock.Now;
-            var existing = await store.ByIdentityAsync(filing.IdentityKey);
+            if (attempt > 1)
+            {
+                existing = await store.ByIdentityAsync(filing.IdentityKey);
+            }
+
             string? previousOwner = null;
             if (existing is not null)
             {

@@ -14,10 +14,17 @@ public sealed class NearDuplicates(CustomerStore store, PolicyClock clock)
 {
     private const int CandidatesScored = 30;
 
-    public async Task<IReadOnlyList<NearDuplicateMatch>> FindAsync(string title, string? excludeCustomerId, int limit = 10)
+    public async Task<IReadOnlyList<NearDuplicateMatch>> FindAsync(string title, string? excludeCustomerId, int limit = 10) =>
+        await ScoreAsync(title, await CandidatesAsync(title), excludeCustomerId, limit);
+
+    /// <summary>The customers to score for <paramref name="title"/> (one more than are scored, in case one is excluded).</summary>
+    public Task<IReadOnlyList<string>> CandidatesAsync(string title) =>
+        store.TitleCandidatesAsync([.. TitleSimilarity.CandidateKeys(title)], CandidatesScored + 1);
+
+    /// <summary>The near-duplicates among the candidates, best first: only their titles are read, and only the matches whole.</summary>
+    public async Task<IReadOnlyList<NearDuplicateMatch>> ScoreAsync(string title, IReadOnlyList<string> candidates, string? excludeCustomerId, int limit = 10)
     {
-        var ids = await store.TitleCandidatesAsync([.. TitleSimilarity.CandidateKeys(title)], CandidatesScored);
-        var scored = (await store.TitlesAsync([.. ids.Where(id => id != excludeCustomerId)]))
+        var scored = (await store.TitlesAsync([.. candidates.Where(id => id != excludeCustomerId).Take(CandidatesScored)]))
             .Select(c => (c.Id, Comparison: TitleSimilarity.Compare(title, c.Title)))
             .Where(c => c.Comparison.IsNearDuplicate)
             .OrderByDescending(c => c.Comparison.Score)
@@ -28,7 +35,6 @@ public sealed class NearDuplicates(CustomerStore store, PolicyClock clock)
             return [];
         }
 
-        // Only the matches are read whole, for their status and holder.
         var customers = (await store.GetManyAsync(scored.Select(s => s.Id))).ToDictionary(c => c.Value.Id, c => c.Value);
         return scored
             .Where(s => customers.ContainsKey(s.Id))

@@ -18,15 +18,25 @@ public sealed record Person(string Id, string Name, string Role, string BranchId
 /// </summary>
 public sealed class Organization(OrganizationReplicaStore replica)
 {
-    public async Task<Person?> EmployeeAsync(string id)
-    {
-        if (await replica.GetAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, id) is not { Value: var e } || e.BranchId is null)
-        {
-            return null;
-        }
+    public async Task<Person?> EmployeeAsync(string id) =>
+        await replica.GetAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, id) is { Value: var e } ? ToPerson(e) : null;
 
-        return new Person(e.EmployeeId, e.Name, e.Role, e.BranchId, e.RegionId, e.ManagerId, e.Status, e.HireDate);
+    /// <summary>Several employees in one round trip, in order (null where the copy has none).</summary>
+    public async Task<IReadOnlyList<Person?>> EmployeesAsync(IReadOnlyList<string> ids) =>
+        (await replica.GetManyAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, ids)).Select(r => r is { Value: var e } ? ToPerson(e) : null).ToList();
+
+    /// <summary>X-1: the branch's salespeople who have not left, by id (the branch's list, checked against each copy).</summary>
+    public async Task<IReadOnlyList<Person>> SalespeopleAsync(string branchId)
+    {
+        var listed = (await replica.LookupFieldsAsync(OrganizationReplicaStore.BranchSalespeople(branchId))).Order(StringComparer.Ordinal).ToList();
+        return (await replica.GetManyAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, listed))
+            .Where(r => r is not null && r.Value.BranchId == branchId && Domain.HoldingRules.IsCapped(r.Value.Role, r.Value.Status))
+            .Select(r => ToPerson(r!.Value)!)
+            .ToList();
     }
+
+    private static Person? ToPerson(EmployeeSnapshot e) =>
+        e.BranchId is null ? null : new Person(e.EmployeeId, e.Name, e.Role, e.BranchId, e.RegionId, e.ManagerId, e.Status, e.HireDate);
 
     public async Task<Person?> DealerAsync(string id)
     {

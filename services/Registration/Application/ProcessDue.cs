@@ -28,14 +28,14 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
                 var key = RegistrationKeys.Customer(customer.Id);
                 if (customer.Status != CustomerStatus.Protected)
                 {
-                    return (new CustomerChange().RequireVersion(key, current.Version).SortedRemove(RegistrationKeys.Due, customer.Id), true);
+                    return (new CustomerChange().RequireVersion(key, current.Version).DueRemove(customer.Id), true);
                 }
 
                 if (due.IsEmpty)
                 {
                     // Early (or the period moved): put the entry back at the next deadline.
                     return (new CustomerChange().RequireVersion(key, current.Version)
-                        .SortedAdd(RegistrationKeys.Due, customer.Id, due.Next is { } next ? CustomerIndexes.Ms(next) : CustomerIndexes.Ms(now)), true);
+                        .DueAdd(customer.Id, due.Next is { } next ? CustomerIndexes.Ms(next) : CustomerIndexes.Ms(now)), true);
                 }
 
                 return (due.Lapse ? Lapse(current, state, now) : await RemindAsync(current, state, due, now), true);
@@ -43,13 +43,13 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
         }
         catch (EntityNotFoundException)
         {
-            await store.Db.SortedSetRemoveAsync(RegistrationKeys.Due, customerId);
+            await store.CommitAsync(new CustomerChange().DueRemove(customerId));
         }
         catch (System.Text.Json.JsonException ex)
         {
             // A record this build cannot read (written by an older storage format): retrying cannot help.
             logger.LogError(ex, "Customer {CustomerId} cannot be read; removed from the due-queue", customerId);
-            await store.Db.SortedSetRemoveAsync(RegistrationKeys.Due, customerId);
+            await store.CommitAsync(new CustomerChange().DueRemove(customerId));
         }
     }
 

@@ -34,7 +34,11 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     {
         var violations = new List<FieldViolation>();
         var key = FilingRules.Identity(violations, "", taxpayerId, invoiceTitle, manualReview) ?? throw new RequestValidationException(violations);
-        var existing = await store.ByIdentityAsync(key);
+
+        // The exact look-up and the near-duplicate candidates in one round trip.
+        var existingRead = store.ByIdentityAsync(key);
+        var candidatesRead = string.IsNullOrWhiteSpace(invoiceTitle) ? null : nearDuplicates.CandidatesAsync(invoiceTitle);
+        var existing = await existingRead;
         HolderInfo? holder = null;
         var verdict = Verdicts.Free;
         if (existing is not null)
@@ -44,7 +48,7 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
             verdict = !CustomerStatus.IsFree(state.Status) ? Verdicts.Taken : existing.Value.OpenCaseId is not null ? Verdicts.InCase : Verdicts.Free;
         }
 
-        var near = string.IsNullOrWhiteSpace(invoiceTitle) ? [] : await nearDuplicates.FindAsync(invoiceTitle, existing?.Value.Id);
+        var near = candidatesRead is null ? [] : await nearDuplicates.ScoreAsync(invoiceTitle!, await candidatesRead, existing?.Value.Id);
         return new DuplicateCheck(key, verdict, holder, near);
     }
 
@@ -59,6 +63,9 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
 
         return await DetailsAsync(caller, customer, withContact: true);
     }
+
+    /// <summary>The stored contact, for <see cref="Written"/> (which masks it for the caller, C-2).</summary>
+    public Task<CustomerContact> ContactAsync(string customerId) => store.ContactAsync(customerId);
 
     /// <summary>A customer just written, as <paramref name="caller"/> sees it (no read back).</summary>
     public CustomerDetails Written(Caller caller, Versioned<Customer> customer, CustomerContact contact)

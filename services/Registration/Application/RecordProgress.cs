@@ -9,9 +9,9 @@ namespace CustomerProtection.Registration.Application;
 
 /// <summary>
 /// M-2: dated calls, e-mails, visits, trials and quotes with evidence, by the owner or a
-/// co-developer; the evidence of P-9.2 and the input of P-3.4's monthly check. A major prospect's
-/// month is judged on the 1st of the next (P-3.4), so its progress cannot be dated back into a month
-/// already judged.
+/// co-developer (and a trial by the claimant of an open ownership case, P-2.4(b)); the evidence of
+/// P-9.2 and the input of P-3.4's monthly check. A major prospect's month is judged on the 1st of the
+/// next (P-3.4), so its progress cannot be dated back into a month already judged.
 /// </summary>
 public sealed class RecordProgress(CustomerWriter writer, PolicyClock clock)
 {
@@ -32,9 +32,9 @@ public sealed class RecordProgress(CustomerWriter writer, PolicyClock clock)
         return writer.UpdateAsync(customerId, current =>
         {
             var customer = current.Value;
-            if (!RegistrationScopes.CanRecordProgress(caller, customer))
+            if (!RegistrationScopes.CanRecordProgress(caller, customer, kind!))
             {
-                throw new ScopeDeniedException("只有负责人和合作开发人可以记录进度 / only the owner and co-developers record progress");
+                throw new ScopeDeniedException("只有负责人和合作开发人可以记录进度（争议申请人只能记录试用）/ only the owner and co-developers record progress (a case's claimant only a trial)");
             }
 
             var now = clock.Now;
@@ -53,9 +53,11 @@ public sealed class RecordProgress(CustomerWriter writer, PolicyClock clock)
 
             var at = now.ToDateTimeOffset();
             var entry = new ProgressEntry(kind!, date.Value, FilingRules.NullIfBlank(note)?.Trim(), FilingRules.NullIfBlank(evidence)?.Trim(), caller.EmployeeId, at);
-            var next = customer with { ProgressDates = [.. (customer.ProgressDates ?? []).Append(date.Value).Distinct().Order()] };
-            var change = writer.Change(current, next, now, [], [new ProgressRecorded(customer.Id, customer.OwnerId, caller.EmployeeId, entry.Kind, entry.On, at)])
-                .Append(RegistrationKeys.Progress(customer.Id), CustomerStore.Encode(entry));
+            // P-3.4 is the holder's duty: a claimant's trial is evidence for the claim, not the owner's monthly progress.
+            var next = RegistrationScopes.IsOwnerOrCoDeveloper(caller, customer)
+                ? customer with { ProgressDates = [.. (customer.ProgressDates ?? []).Append(date.Value).Distinct().Order()] }
+                : customer;
+            var change = writer.Change(current, next, now, [], [new ProgressRecorded(customer.Id, customer.OwnerId, caller.EmployeeId, entry.Kind, entry.On, at)], progress: entry);
             return Task.FromResult<(CustomerChange?, ProgressEntry)>((change, entry));
         });
     }

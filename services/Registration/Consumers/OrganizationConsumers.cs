@@ -1,5 +1,6 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Registration.Domain;
 using MassTransit;
 
 namespace CustomerProtection.Registration.Consumers;
@@ -23,20 +24,20 @@ public sealed class BranchChangedConsumer(OrganizationReplicaStore store) : ICon
 public sealed class EmployeeJoinedConsumer(OrganizationReplicaStore store) : IConsumer<EmployeeJoined>
 {
     public Task Consume(ConsumeContext<EmployeeJoined> context) =>
-        store.ApplyAsync(OrganizationReplicaStore.Employee, context.Message.Employee.EmployeeId, context.Message.Version, context.Message.Employee);
+        EmployeeCopy.ApplyAsync(store, context.Message.Employee, context.Message.Version);
 }
 
 public sealed class EmployeeChangedConsumer(OrganizationReplicaStore store) : IConsumer<EmployeeChanged>
 {
     public Task Consume(ConsumeContext<EmployeeChanged> context) =>
-        store.ApplyAsync(OrganizationReplicaStore.Employee, context.Message.Employee.EmployeeId, context.Message.Version, context.Message.Employee);
+        EmployeeCopy.ApplyAsync(store, context.Message.Employee, context.Message.Version);
 }
 
 /// <summary>P-12 / C-9: the copy records the departure; the pool and access reactions build on it.</summary>
 public sealed class EmployeeLeftConsumer(OrganizationReplicaStore store) : IConsumer<EmployeeLeft>
 {
     public Task Consume(ConsumeContext<EmployeeLeft> context) =>
-        store.ApplyAsync(OrganizationReplicaStore.Employee, context.Message.Employee.EmployeeId, context.Message.Version, context.Message.Employee);
+        EmployeeCopy.ApplyAsync(store, context.Message.Employee, context.Message.Version);
 }
 
 public sealed class DealerAppointedConsumer(OrganizationReplicaStore store) : IConsumer<DealerAppointed>
@@ -47,6 +48,27 @@ public sealed class DealerAppointedConsumer(OrganizationReplicaStore store) : IC
 public sealed class DealerTerminatedConsumer(OrganizationReplicaStore store) : IConsumer<DealerTerminated>
 {
     public Task Consume(ConsumeContext<DealerTerminated> context) => DealerCopy.ApplyAsync(store, context.Message.Dealer, context.Message.Version);
+}
+
+public static class EmployeeCopy
+{
+    /// <summary>The copy and its branch's list of salespeople change together (moved, promoted or left: off the old list).</summary>
+    public static async Task ApplyAsync(OrganizationReplicaStore store, EmployeeSnapshot employee, long version)
+    {
+        var previous = await store.GetAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, employee.EmployeeId);
+        var lookups = new List<(StackExchange.Redis.RedisKey, string, string)>();
+        if (previous?.Value.BranchId is { } formerBranch && formerBranch != employee.BranchId)
+        {
+            lookups.Add((OrganizationReplicaStore.BranchSalespeople(formerBranch), employee.EmployeeId, ""));
+        }
+
+        if (employee.BranchId is { } branch)
+        {
+            lookups.Add((OrganizationReplicaStore.BranchSalespeople(branch), employee.EmployeeId, HoldingRules.IsCapped(employee.Role, employee.Status) ? employee.Status : ""));
+        }
+
+        await store.ApplyAsync(OrganizationReplicaStore.Employee, employee.EmployeeId, version, employee, [.. lookups]);
+    }
 }
 
 public static class DealerCopy

@@ -67,6 +67,13 @@ public sealed record Customer
     /// <summary>An ownership case is open (Arbitration's CaseOpened): nobody else may transfer it meanwhile.</summary>
     public string? OpenCaseId { get; init; }
 
+    /// <summary>
+    /// The claimant of the open case when it is about who holds the customer (P-2.2 objection, P-2.3
+    /// lapsed claim): the one case kind where a surpassing-progress claim (P-2.4(b)) can be pending,
+    /// so the one outsider who may record a trial on the customer while the case is open.
+    /// </summary>
+    public string? CaseClaimantId { get; init; }
+
     // When the customer was given up (lapse, P-3.5) or left behind (P-12): the previous owner's
     // cool-down and the pool's priority window count from FreedAt.
     public string? PreviousOwnerId { get; init; }
@@ -131,7 +138,15 @@ public static class EvidenceKinds
 /// <summary>M-2: the kinds of contact and progress records.</summary>
 public static class ProgressKinds
 {
-    public static readonly IReadOnlyList<string> All = ["call", "email", "visit", "trial", "quote"];
+    public const string Trial = "trial";
+    public static readonly IReadOnlyList<string> All = ["call", "email", "visit", Trial, "quote"];
+}
+
+/// <summary>Arbitration's case kinds that Registration tells apart (the words of CaseOpened.Kind).</summary>
+public static class CaseKinds
+{
+    /// <summary>P-2.4: cases about who holds the customer, resolved by joint development, a surpassing claim or an auction.</summary>
+    public static bool IsOwnershipCase(string kind) => kind is "objection" or "lapsed_claim";
 }
 
 /// <summary>What a history entry records.</summary>

@@ -46,6 +46,17 @@ public static class RegistrationScopes
         || CanReadBranch(caller, customer.BranchId, customer.RegionId);
 
     /// <summary>M-2: the owner and co-developers record progress.</summary>
-    public static bool CanRecordProgress(Caller caller, Customer customer) =>
+    public static bool IsOwnerOrCoDeveloper(Caller caller, Customer customer) =>
         caller.EmployeeId == customer.OwnerId || customer.IsCoDeveloper(caller.EmployeeId);
+
+    /// <summary>
+    /// M-2, P-2.4(b): the owner and co-developers record any progress; the claimant of the open
+    /// ownership case may record a trial too — a surpassing claim promising a trial can only be met
+    /// by the claimant's own trial record (Arbitration counts those dated from the claim's day to its
+    /// date). Registration does not see when a claim starts, so the claimant may do it while the case
+    /// is open; a trial recorded before the claim does not count for it.
+    /// </summary>
+    public static bool CanRecordProgress(Caller caller, Customer customer, string kind) =>
+        IsOwnerOrCoDeveloper(caller, customer)
+        || (kind == ProgressKinds.Trial && customer.OpenCaseId is not null && caller.EmployeeId == customer.CaseClaimantId);
 }

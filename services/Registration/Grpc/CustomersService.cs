@@ -48,16 +48,18 @@ public sealed class CustomersService(
     {
         var caller = Caller.From(context);
         Lookup.RequireId(request.CustomerId);
-        await decide.ApproveAsync(caller, request.CustomerId);
-        return await ViewAsync(caller, request.CustomerId);
+        var contact = query.ContactAsync(request.CustomerId); // a decision does not change it: read alongside
+        var approved = await decide.ApproveAsync(caller, request.CustomerId);
+        return ToProto(query.Written(caller, approved, await contact));
     }
 
     public override async Task<CustomerView> RejectFiling(DecideFilingRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         Lookup.RequireId(request.CustomerId);
-        await decide.RejectAsync(caller, request.CustomerId, request.Reason);
-        return await ViewAsync(caller, request.CustomerId);
+        var contact = query.ContactAsync(request.CustomerId);
+        var rejected = await decide.RejectAsync(caller, request.CustomerId, request.Reason);
+        return ToProto(query.Written(caller, rejected, await contact));
     }
 
     public override async Task<PendingFilings> ListPendingFilings(ListBranchRequest request, ServerCallContext context)

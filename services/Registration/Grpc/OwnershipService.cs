@@ -7,8 +7,8 @@ using static CustomerProtection.Registration.Grpc.CustomerMapping;
 
 namespace CustomerProtection.Registration.Grpc;
 
-/// <summary>Who owns a customer now (Territory before a sale, Arbitration when a case opens); internal-level facts only (C-1).</summary>
-public sealed class OwnershipService(QueryCustomers query) : Ownership.OwnershipBase
+/// <summary>Who owns a customer now (Territory before a sale, Arbitration when a case opens) and how much each salesperson holds; internal-level facts only (C-1).</summary>
+public sealed class OwnershipService(QueryCustomers query, CountHoldings holdings) : Ownership.OwnershipBase
 {
     public override async Task<OwnershipInfo> GetOwnership(GetOwnershipRequest request, ServerCallContext context)
     {
@@ -43,5 +43,25 @@ public sealed class OwnershipService(QueryCustomers query) : Ownership.Ownership
         };
         info.CoDeveloperIds.Add(c.CoDevelopers ?? []);
         return info;
+    }
+
+    public override async Task<CountHoldingsResponse> CountHoldings(CountHoldingsRequest request, ServerCallContext context)
+    {
+        var counted = await holdings.ExecuteAsync(Caller.From(context), request.BranchId, request.EmployeeIds);
+        var response = new CountHoldingsResponse
+        {
+            BranchId = counted.BranchId,
+            HoldingCap = counted.HoldingCap,
+            FormalCustomersCount = counted.FormalCustomersCount,
+        };
+        response.Holdings.Add(counted.Holdings.Select(h => new V1.Holding
+        {
+            EmployeeId = h.EmployeeId,
+            Held = h.Held,
+            PendingOrProtected = h.PendingOrProtected,
+            Formal = h.Formal,
+            AtCap = h.AtCap,
+        }));
+        return response;
     }
 }

@@ -37,8 +37,8 @@ public sealed record ChangeResult(ChangeFailure Failure, string? Detail)
 /// <summary>
 /// One atomic Redis step for customers (architecture.md): checks first (the identity reservation,
 /// version guards, the X-1 holding cap, the X-2 quota, once-only markers), then every write — the
-/// customer, its contact, history, indexes, counters — and the outbox entries, by one Lua script or
-/// not at all. Like ServiceDefaults' AtomicChange (same outbox fields), with the checks that a
+/// customer with its history and progress entries, its contact, indexes, counters — and the outbox
+/// entries, by one Lua script or not at all. Like ServiceDefaults' AtomicChange (same outbox fields), with the checks that a
 /// filing must make inside the step: counting the owner's protected customers and reserving the
 /// identity outside the script would let two concurrent filings both pass.
 /// </summary>
@@ -50,13 +50,19 @@ public sealed class CustomerChange
         """
         local a = 1
         local function take() local v = ARGV[a]; a = a + 1; return v end
+        -- The due-queue's top level holds each bucket at its earliest deadline, or not at all when empty.
+        local function settle(entries, top, bucket)
+          local first = redis.call('ZRANGE', entries, 0, 0, 'WITHSCORES')
+          if first[2] then redis.call('ZADD', top, first[2], bucket) else redis.call('ZREM', top, bucket) end
+        end
         local checks = tonumber(take())
         for i = 1, checks do
           local op = take()
           local k = KEYS[tonumber(take())]
           if op == 'free' then
+            local field = take()
             local expected = take()
-            local current = redis.call('GET', k)
+            local current = redis.call('HGET', k, field)
             if current and current ~= expected then return {0, op, current} end
           elseif op == 'ver' then
             local expected = take()
@@ -87,16 +93,20 @@ public sealed class CustomerChange
             local version = take()
             local data = take()
             redis.call('HSET', k, 'v', version, 'd', data)
-          elseif op == 'set' then
-            redis.call('SET', k, take())
           elseif op == 'hash' then
             local n = tonumber(take())
             local fields = {}
             for j = 1, n * 2 do fields[j] = take() end
             redis.call('DEL', k)
             if n > 0 then redis.call('HSET', k, unpack(fields)) end
+          elseif op == 'hset' then
+            local field = take()
+            redis.call('HSET', k, field, take())
           elseif op == 'sadd' then
             redis.call('SADD', k, take())
+          elseif op == 'saddcap' then
+            local member = take()
+            if redis.call('SCARD', k) < tonumber(take()) then redis.call('SADD', k, member) end
           elseif op == 'srem' then
             redis.call('SREM', k, take())
           elseif op == 'zadd' then
@@ -104,10 +114,18 @@ public sealed class CustomerChange
             redis.call('ZADD', k, score, take())
           elseif op == 'zrem' then
             redis.call('ZREM', k, take())
+          elseif op == 'dueadd' or op == 'duerem' then
+            local top = KEYS[tonumber(take())]
+            local bucket = take()
+            if op == 'dueadd' then
+              local score = take()
+              redis.call('ZADD', k, score, take())
+            else
+              redis.call('ZREM', k, take())
+            end
+            settle(k, top, bucket)
           elseif op == 'zprune' then
             redis.call('ZREMRANGEBYSCORE', k, '-inf', take())
-          elseif op == 'rpush' then
-            redis.call('RPUSH', k, take())
           elseif op == 'incr' then
             local ttl = take()
             redis.call('INCR', k)
@@ -133,8 +151,8 @@ public sealed class CustomerChange
 
     public bool HasEvents => _entries.Count > 0;
 
-    /// <summary>The string key must be absent or already hold <paramref name="expected"/> (the identity reservation).</summary>
-    public CustomerChange RequireFree(RedisKey key, string expected) => Check("free", key, expected);
+    /// <summary>The hash field must be absent or already hold <paramref name="expected"/> (the identity reservation).</summary>
+    public CustomerChange RequireFree(RedisKey hash, string field, string expected) => Check("free", hash, field, expected);
 
     /// <summary>The hash's <c>v</c> must equal <paramref name="version"/> (0: the hash must not exist).</summary>
     public CustomerChange RequireVersion(RedisKey key, long version) => Check("ver", key, version);
@@ -149,9 +167,7 @@ public sealed class CustomerChange
     /// <summary>The member must not be in the set yet (applied once).</summary>
     public CustomerChange RequireNotMember(RedisKey set, string member) => Check("once", set, member);
 
-    public CustomerChange Put(RedisKey key, long version, string data) => Write("put", key, version, data);
-
-    public CustomerChange Set(RedisKey key, string value) => Write("set", key, value);
+    public CustomerChange Put(RedisKey key, long version, RedisValue data) => Write("put", key, version, data);
 
     /// <summary>Replaces the whole hash with these fields (none: deletes it).</summary>
     public CustomerChange ReplaceHash(RedisKey key, IReadOnlyList<KeyValuePair<string, string>> fields)
@@ -166,7 +182,13 @@ public sealed class CustomerChange
         return Write("hash", key, [.. args]);
     }
 
+    /// <summary>Sets one field of a hash (beside the customer's <c>v</c> and <c>d</c>).</summary>
+    public CustomerChange SetField(RedisKey key, string field, RedisValue value) => Write("hset", key, field, value);
+
     public CustomerChange SetAdd(RedisKey key, string member) => Write("sadd", key, member);
+
+    /// <summary>Adds the member unless the set has <paramref name="cap"/> members already.</summary>
+    public CustomerChange SetAddCapped(RedisKey key, string member, int cap) => Write("saddcap", key, member, cap);
 
     public CustomerChange SetRemove(RedisKey key, string member) => Write("srem", key, member);
 
@@ -174,10 +196,21 @@ public sealed class CustomerChange
 
     public CustomerChange SortedRemove(RedisKey key, string member) => Write("zrem", key, member);
 
+    /// <summary>The customer's due-queue entry at <paramref name="score"/> (Unix ms), in its bucket and the top level (<see cref="RegistrationKeys.Due"/>).</summary>
+    public CustomerChange DueAdd(string customerId, double score)
+    {
+        var bucket = RegistrationKeys.DueBucket(customerId);
+        return Write("dueadd", RegistrationKeys.DueEntries(bucket), Key(RegistrationKeys.Due), bucket, Score(score), customerId);
+    }
+
+    public CustomerChange DueRemove(string customerId)
+    {
+        var bucket = RegistrationKeys.DueBucket(customerId);
+        return Write("duerem", RegistrationKeys.DueEntries(bucket), Key(RegistrationKeys.Due), bucket, customerId);
+    }
+
     /// <summary>Removes the members scored up to <paramref name="maxScore"/> (expired announcements).</summary>
     public CustomerChange SortedPrune(RedisKey key, double maxScore) => Write("zprune", key, Score(maxScore));
-
-    public CustomerChange Append(RedisKey list, string value) => Write("rpush", list, value);
 
     public CustomerChange Increment(RedisKey counter, TimeSpan expiry) => Write("incr", counter, (long)expiry.TotalSeconds);
 

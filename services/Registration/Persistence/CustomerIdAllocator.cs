@@ -6,9 +6,9 @@ namespace CustomerProtection.Registration.Persistence;
 /// <summary>
 /// Customer ids: integers handed out from blocks reserved with one INCRBY (a hi/lo allocator), so a
 /// filing costs no extra round trip, replicas never collide, and ids are short. Integer ids also
-/// keep the near-duplicate candidate sets in Redis's compact integer-set encoding up to 512
-/// members: a customer sits in five or six of them (docs/registration.md, memory per customer).
-/// An id lost with a crashed block is just never used.
+/// keep the near-duplicate candidate sets in Redis's compact integer-set encoding (a customer
+/// sits in five or six of them) and let consecutive customers share a due-queue bucket
+/// (docs/registration.md, memory per customer). An id lost with a crashed block is just never used.
 /// </summary>
 public sealed class CustomerIdAllocator(IConnectionMultiplexer redis) : IDisposable
 {

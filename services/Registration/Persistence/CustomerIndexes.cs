@@ -5,8 +5,8 @@ using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;
 
-/// <summary>One index membership: a sorted-set member with its score, or a set member (no score).</summary>
-public sealed record IndexEntry(RedisKey Key, string Member, double? Score);
+/// <summary>One index membership: a sorted-set member with its score, or a set member (no score); <paramref name="Due"/>: the due-queue's entry (two levels, <see cref="RegistrationKeys.Due"/>).</summary>
+public sealed record IndexEntry(RedisKey Key, string Member, double? Score, bool Due = false);
 
 /// <summary>
 /// Which indexes a customer belongs to, as a function of its state: every write adds the new
@@ -41,7 +41,7 @@ public static class CustomerIndexes
                     entries.Add(new(RegistrationKeys.OwnerFormal(owner), id, endsAt));
                 }
 
-                entries.Add(new(RegistrationKeys.Due, id, due.IsEmpty && due.Next is { } next ? Ms(next) : Ms(now)));
+                entries.Add(new(RegistrationKeys.DueEntries(RegistrationKeys.DueBucket(id)), id, due.IsEmpty && due.Next is { } next ? Ms(next) : Ms(now), Due: true));
                 if (customer.ObjectionWindowEnds is { } windowEnds)
                 {
                     var closesAt = PolicyTime.StartOfDay(Protection.Local(windowEnds).PlusDays(1));
@@ -77,7 +77,11 @@ public static class CustomerIndexes
         var kept = after.Select(e => (e.Key.ToString(), e.Member)).ToHashSet();
         foreach (var old in before.Where(e => !kept.Contains((e.Key.ToString(), e.Member))))
         {
-            if (old.Score is null)
+            if (old.Due)
+            {
+                change.DueRemove(old.Member);
+            }
+            else if (old.Score is null)
             {
                 change.SetRemove(old.Key, old.Member);
             }
@@ -89,7 +93,11 @@ public static class CustomerIndexes
 
         foreach (var entry in after)
         {
-            if (entry.Score is { } score)
+            if (entry.Due)
+            {
+                change.DueAdd(entry.Member, entry.Score!.Value);
+            }
+            else if (entry.Score is { } score)
             {
                 change.SortedAdd(entry.Key, entry.Member, score);
             }

@@ -8,6 +8,9 @@ namespace CustomerProtection.Registration.Persistence;
 /// <summary>Reads customers and their lists; writes go through <see cref="CustomerChange"/> built by the use cases.</summary>
 public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
+    /// <summary>The largest near-duplicate candidate set the search reads (X-4); larger ones are too common to tell anything.</summary>
+    public const int LargestCandidateSet = 5000;
+
     /// <summary>The storage JSON (<see cref="StorageJson"/>).</summary>
     public static readonly JsonSerializerOptions Json = StorageJson.Options;
 
@@ -18,7 +21,21 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
 
     public RedisOutbox Outbox => outbox;
 
+    // The commonest read (X-4, every filing and duplicate check) in one round trip: the identity's
+    // customer id, then that customer. (The customer's key is built here: Redis is not a cluster.)
+    private static readonly LuaScript ByIdentityScript = LuaScript.Prepare(
+        """
+        local id = redis.call('HGET', @identities, @identityKey)
+        if not id then return false end
+        local values = redis.call('HMGET', @customerPrefix .. id .. '}', 'v', 'd')
+        return {values[1], values[2]}
+        """);
+
     public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Fields));
+
+    /// <summary>The decision time (Unix ms) of the last award of <paramref name="caseId"/> applied to the customer, if any.</summary>
+    public async Task<long?> AppliedAwardAsync(string id, string caseId) =>
+        (long?)await Db.HashGetAsync(RegistrationKeys.Customer(id), RegistrationKeys.AwardField(caseId));
 
     public async Task<IReadOnlyList<Versioned<Customer>>> GetManyAsync(IEnumerable<string> ids)
     {
@@ -66,10 +83,13 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     }
 
     /// <summary>The customer that holds (or last held) this identity, if any.</summary>
-    public async Task<string?> IdentityAsync(string identityKey) => await Db.StringGetAsync(RegistrationKeys.Identity(identityKey));
+    public async Task<string?> IdentityAsync(string identityKey) => await Db.HashGetAsync(RegistrationKeys.Identities(identityKey), identityKey);
 
-    public async Task<Versioned<Customer>?> ByIdentityAsync(string identityKey) =>
-        await IdentityAsync(identityKey) is { } id ? await GetAsync(id) : null;
+    public async Task<Versioned<Customer>?> ByIdentityAsync(string identityKey)
+    {
+        var result = await Db.ScriptEvaluateAsync(ByIdentityScript, new { identities = RegistrationKeys.Identities(identityKey), identityKey, customerPrefix = RegistrationKeys.CustomerPrefix });
+        return result.IsNull ? null : Decode((RedisValue[])result!);
+    }
 
     public async Task<CustomerContact> ContactAsync(string id)
     {
@@ -103,11 +123,18 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return fields;
     }
 
-    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string id) =>
-        (await Db.ListRangeAsync(RegistrationKeys.History(id))).Select(v => JsonSerializer.Deserialize<HistoryEntry>((string)v!, Json)!).ToList();
+    /// <summary>X-6: the ownership history, oldest first (the entry fields of the customer's hash).</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string id) => Entries<HistoryEntry>(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.HistoryPrefix);
 
-    public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(string id) =>
-        (await Db.ListRangeAsync(RegistrationKeys.Progress(id))).Select(v => JsonSerializer.Deserialize<ProgressEntry>((string)v!, Json)!).ToList();
+    /// <summary>M-2: the progress records, oldest first.</summary>
+    public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(string id) => Entries<ProgressEntry>(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.ProgressPrefix);
+
+    private static List<T> Entries<T>(HashEntry[] fields, char prefix) =>
+        fields.Select(f => (Order: RegistrationKeys.EntryOrder(prefix, f.Name!), f.Value))
+            .Where(f => f.Order is not null)
+            .OrderBy(f => f.Order)
+            .Select(f => JsonSerializer.Deserialize<T>((byte[])f.Value!, Json)!)
+            .ToList();
 
     /// <summary>Members of an index in id order after <paramref name="afterId"/> (score-0 indexes).</summary>
     public async Task<IReadOnlyList<string>> IdsByValueAsync(RedisKey index, string? afterId, int count) =>
@@ -119,6 +146,26 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         (await Db.SortedSetRangeByScoreAsync(index, minScore, double.PositiveInfinity, Exclude.Start, Order.Ascending, offset, count))
             .Select(v => (string)v!).ToList();
 
+    /// <summary>
+    /// X-1 per owner, in one round trip: their pending and protected-now customers (the owner's index
+    /// scored by the end of protection, counted above <paramref name="nowMs"/>) and the formal ones among them.
+    /// </summary>
+    public async Task<IReadOnlyList<(long PendingOrProtected, long Formal)>> HoldingsAsync(IReadOnlyList<string> ownerIds, long nowMs)
+    {
+        var batch = Db.CreateBatch();
+        var counts = ownerIds.Select(id => (
+            All: batch.SortedSetLengthAsync(RegistrationKeys.OwnerCustomers(id), nowMs, double.PositiveInfinity, Exclude.Start),
+            Formal: batch.SortedSetLengthAsync(RegistrationKeys.OwnerFormal(id), nowMs, double.PositiveInfinity, Exclude.Start))).ToList();
+        batch.Execute();
+        var result = new List<(long, long)>(counts.Count);
+        foreach (var (all, formal) in counts)
+        {
+            result.Add((await all, await formal));
+        }
+
+        return result;
+    }
+
     public async Task<bool> IsBehindTargetAsync(string branchId, string employeeId) =>
         await Db.SetContainsAsync(RegistrationKeys.BehindTarget(branchId), employeeId);
 
@@ -128,46 +175,22 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// X-4 candidates for near-duplicates of a title: the customers indexed under its candidate keys
     /// (TitleSimilarity.CandidateKeys), ranked by how many keys they share. Sets are read smallest
     /// first within a budget and very common keys (科技, 上海) are skipped: a near-duplicate shares
-    /// most of its keys, so it is found through its rarer ones.
+    /// most of its keys, so it is found through its rarer ones. The sets are sized and chosen by one
+    /// script (one round trip).
     /// </summary>
-    public async Task<IReadOnlyList<string>> TitleCandidatesAsync(IReadOnlyCollection<string> candidateKeys, int limit, int memberBudget = 2000, int largestSet = 5000)
+    public async Task<IReadOnlyList<string>> TitleCandidatesAsync(IReadOnlyCollection<string> candidateKeys, int limit, int memberBudget = 2000, int largestSet = LargestCandidateSet)
     {
         if (candidateKeys.Count == 0)
         {
             return [];
         }
 
-        var keys = candidateKeys.Select(k => RegistrationKeys.TitleKey(k)).ToList();
-        var batch = Db.CreateBatch();
-        var sizes = keys.Select(k => batch.SetLengthAsync(k)).ToList();
-        batch.Execute();
-        var lengths = await Task.WhenAll(sizes);
-
-        var chosen = new List<RedisKey>();
-        long budget = memberBudget;
-        foreach (var (key, length) in keys.Zip(lengths).Where(p => p.Second > 0 && p.Second <= largestSet).OrderBy(p => p.Second))
-        {
-            if (chosen.Count > 0 && length > budget)
-            {
-                break;
-            }
-
-            chosen.Add(key);
-            budget -= length;
-        }
-
-        if (chosen.Count == 0)
-        {
-            return [];
-        }
-
-        var reads = Db.CreateBatch();
-        var members = chosen.Select(k => reads.SetMembersAsync(k)).ToList();
-        reads.Execute();
+        var keys = candidateKeys.Select(k => RegistrationKeys.TitleKey(k)).ToArray();
+        var sets = (RedisResult[])(await Db.ScriptEvaluateAsync(CandidateSetsScript, keys, [memberBudget, largestSet]))!;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var set in await Task.WhenAll(members))
+        foreach (var set in sets)
         {
-            foreach (var member in set)
+            foreach (var member in (RedisValue[])set!)
             {
                 var id = (string)member!;
                 counts[id] = counts.GetValueOrDefault(id) + 1;
@@ -177,8 +200,30 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return counts.OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(limit).Select(p => p.Key).ToList();
     }
 
-    public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
+    // KEYS: the candidate sets; ARGV: member budget, largest set read. Smallest first (ties in key
+    // order), empty and too common sets skipped, at least one set, then as many as the budget allows.
+    private const string CandidateSetsScript =
+        """
+        local sizes = {}
+        for i, k in ipairs(KEYS) do sizes[i] = {redis.call('SCARD', k), i} end
+        table.sort(sizes, function(x, y) return x[1] < y[1] or (x[1] == y[1] and x[2] < y[2]) end)
+        local budget = tonumber(ARGV[1])
+        local largest = tonumber(ARGV[2])
+        local chosen = {}
+        for _, s in ipairs(sizes) do
+          local n = s[1]
+          if n > 0 and n <= largest then
+            if #chosen > 0 and n > budget then break end
+            chosen[#chosen + 1] = redis.call('SMEMBERS', KEYS[s[2]])
+            budget = budget - n
+          end
+        end
+        return chosen
+        """;
+
+    /// <summary>UTF-8 JSON, as stored (no detour through a .NET string).</summary>
+    public static byte[] Encode<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Json);
 
     private static Versioned<Customer>? Decode(RedisValue[] values) =>
-        values[0].IsNull ? null : new Versioned<Customer>(JsonSerializer.Deserialize<Customer>((string)values[1]!, Json)!, (long)values[0]);
+        values[0].IsNull ? null : new Versioned<Customer>(JsonSerializer.Deserialize<Customer>(((ReadOnlyMemory<byte>)values[1]).Span, Json)!, (long)values[0]);
 }

@@ -12,7 +12,7 @@ namespace CustomerProtection.Registration.Persistence;
 /// </summary>
 public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = ReplicaJsonContext.Default.Options;
 
     // KEYS[1] the copy, KEYS[2..] lookup hashes; ARGV: version, data, trace, then (field, value) per
     // lookup, an empty value deleting the field.
@@ -43,6 +43,14 @@ public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
     /// <summary>Identity key of every active dealer → dealer id (P-6: a dealer may not be filed as a customer).</summary>
     public static readonly RedisKey DealerIdentities = "cp:registration:org:dealer-identities";
 
+    /// <summary>
+    /// Hash per branch, field employee id → status: the branch's salespeople who have not left (X-1
+    /// holdings of a whole branch). Kept with each employee's copy, in the same step; a candidate list
+    /// that is checked against the copies when read (two changes of one employee applied side by side
+    /// may leave a field behind in a former branch).
+    /// </summary>
+    public static RedisKey BranchSalespeople(string branchId) => $"cp:registration:org:salespeople:{{{branchId}}}";
+
     public async Task<string?> DealerWithIdentityAsync(string identityKey) =>
         await redis.GetDatabase().HashGetAsync(DealerIdentities, identityKey);
 
@@ -62,13 +70,27 @@ public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
         return (int)await redis.GetDatabase().ScriptEvaluateAsync(ApplyIfNewerScript, [.. keys], [.. args]) == 1;
     }
 
-    public async Task<Replica<T>?> GetAsync<T>(string kind, string id)
+    public async Task<Replica<T>?> GetAsync<T>(string kind, string id) => Decode<T>(await redis.GetDatabase().HashGetAsync(Key(kind, id), Fields));
+
+    /// <summary>Several copies in one round trip (null where there is none).</summary>
+    public async Task<IReadOnlyList<Replica<T>?>> GetManyAsync<T>(string kind, IReadOnlyList<string> ids)
     {
-        var values = await redis.GetDatabase().HashGetAsync(Key(kind, id), ["v", "d", "trace"]);
-        return values[0].IsNull
-            ? null
-            : new Replica<T>(JsonSerializer.Deserialize<T>((string)values[1]!, Json)!, (long)values[0], (string?)values[2] ?? "");
+        var batch = redis.GetDatabase().CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(Key(kind, id), Fields)).ToList();
+        batch.Execute();
+        return (await Task.WhenAll(reads)).Select(Decode<T>).ToList();
     }
+
+    /// <summary>The ids listed in a lookup hash (its fields).</summary>
+    public async Task<IReadOnlyList<string>> LookupFieldsAsync(RedisKey hash) =>
+        (await redis.GetDatabase().HashKeysAsync(hash)).Select(f => (string)f!).ToList();
+
+    private static readonly RedisValue[] Fields = ["v", "d", "trace"];
+
+    private static Replica<T>? Decode<T>(RedisValue[] values) =>
+        values[0].IsNull
+            ? null
+            : new Replica<T>(JsonSerializer.Deserialize<T>(((ReadOnlyMemory<byte>)values[1]).Span, Json)!, (long)values[0], (string?)values[2] ?? "");
 }
 
 public sealed record Replica<T>(T Value, long Version, string SourceTraceId);

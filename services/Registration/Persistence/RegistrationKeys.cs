@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;
@@ -11,25 +13,85 @@ public static class RegistrationKeys
 {
     private const string Prefix = "cp:registration:";
 
-    /// <summary>Hash {v, d}: the customer (JSON) and its version.</summary>
-    public static RedisKey Customer(string id) => $"{Prefix}customer:{{{id}}}";
+    /// <summary>
+    /// Hash: the customer — <c>v</c> its version, <c>d</c> its JSON — and, beside them in the same hash,
+    /// its ownership history (X-6, <see cref="HistoryField"/>), its progress records (M-2,
+    /// <see cref="ProgressField"/>) and the awards applied (<see cref="AwardField"/>). One key instead of
+    /// three: a customer with a few entries is one compact listpack (docs/registration.md, memory).
+    /// </summary>
+    public static RedisKey Customer(string id) => $"{CustomerPrefix}{id}}}";
+
+    /// <summary>A customer's key up to its id (scripts that find the id first build the key from it).</summary>
+    public const string CustomerPrefix = Prefix + "customer:{";
 
     /// <summary>Hash of the confidential contact fields (C-1), apart so that they can be encrypted in place (C-4).</summary>
     public static RedisKey Contact(string id) => $"{Prefix}customer:{{{id}}}:contact";
 
-    /// <summary>List of ownership history entries, oldest first, never trimmed.</summary>
-    public static RedisKey History(string id) => $"{Prefix}customer:{{{id}}}:history";
+    /// <summary>
+    /// Field of the customer's hash holding one history entry (X-6, never removed), named by the
+    /// customer version that wrote it (and its position in that step): unique without a counter, and
+    /// in order.
+    /// </summary>
+    public static string HistoryField(long version, int index) => EntryField(HistoryPrefix, version, index);
 
-    /// <summary>List of progress records (M-2), oldest first.</summary>
-    public static RedisKey Progress(string id) => $"{Prefix}customer:{{{id}}}:progress";
+    /// <summary>Field of the customer's hash holding one progress record (M-2), named like <see cref="HistoryField"/>.</summary>
+    public static string ProgressField(long version, int index) => EntryField(ProgressPrefix, version, index);
 
-    /// <summary>Set of the Arbitration cases whose award was applied (idempotent OwnershipAwarded).</summary>
-    public static RedisKey AppliedAwards(string id) => $"{Prefix}customer:{{{id}}}:awards";
+    public const char HistoryPrefix = 'h';
+    public const char ProgressPrefix = 'p';
 
-    /// <summary>String: identity key (P-2.5) → customer id. Set once, by the filing that reserved it.</summary>
-    public static RedisKey Identity(string identityKey) => $"{Prefix}identity:{{{identityKey}}}";
+    private static string EntryField(char prefix, long version, int index) =>
+        index == 0 ? $"{prefix}{version}" : $"{prefix}{version}.{index}";
 
-    /// <summary>Set of customer ids whose title has this near-duplicate candidate key .</summary>
+    /// <summary>The (version, index) of an entry field of <paramref name="prefix"/>, or null for any other field.</summary>
+    public static (long Version, int Index)? EntryOrder(char prefix, string field)
+    {
+        if (field.Length < 2 || field[0] != prefix || !char.IsAsciiDigit(field[1]))
+        {
+            return null;
+        }
+
+        var dot = field.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0
+            ? (long.Parse(field.AsSpan(1), CultureInfo.InvariantCulture), 0)
+            : (long.Parse(field.AsSpan(1, dot - 1), CultureInfo.InvariantCulture), int.Parse(field.AsSpan(dot + 1), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Field of the customer's hash: the decision time (Unix ms) of the last award of this Arbitration
+    /// case that was applied (OwnershipAwarded is applied once per case and decision, in decision order).
+    /// </summary>
+    public static string AwardField(string caseId) => "a:" + caseId;
+
+    /// <summary>
+    /// Hash, field identity key (P-2.5) → customer id, set once by the filing that reserved it. The
+    /// identities are spread over <see cref="IdentityBuckets"/> hashes by a stable hash of the key:
+    /// a field in a shared hash costs a fraction of a key of its own (docs/registration.md, memory).
+    /// </summary>
+    public static RedisKey Identities(string identityKey) => $"{Prefix}identities:{{{IdentityBucket(identityKey)}}}";
+
+    /// <summary>Fixed: changing it would need every identity moved to its new bucket.</summary>
+    public const int IdentityBuckets = 1024;
+
+    /// <summary>FNV-1a over the UTF-8 bytes: stable across processes and versions (string.GetHashCode is not).</summary>
+    public static int IdentityBucket(string identityKey) => (int)(Fnv1a(identityKey) % IdentityBuckets);
+
+    private static uint Fnv1a(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(text))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    /// <summary>
+    /// Set of customer ids whose title has this near-duplicate candidate key. A set grows to one
+    /// member more than the candidate search reads (<see cref="CustomerStore.LargestCandidateSet"/>) and
+    /// stops there: a key that common (上海, 科技) is skipped by the search anyway.
+    /// </summary>
     public static RedisKey TitleKey(string candidateKey) => $"{Prefix}titlekey:{{{candidateKey}}}";
 
     /// <summary>Sorted set: the owner's pending and protected customers, scored by the end of protection (X-1, P-12).</summary>
@@ -65,6 +127,25 @@ public static class RegistrationKeys
     /// <summary>Set of the violation ids already reported (P-6): a stable id is published once.</summary>
     public static readonly RedisKey ReportedViolations = $"{Prefix}violations";
 
-    /// <summary>The due-queue: one entry per protected customer at its next deadline (X-3, P-3.4, P-3.5).</summary>
+    /// <summary>
+    /// The due-queue (X-3, P-3.4, P-3.5), one entry per protected customer at its next deadline, in two
+    /// levels: the customers of a bucket of ids (<see cref="DueBucket"/>) in a sorted set of their own,
+    /// small enough to stay a compact listpack, and this top level holding each bucket at its earliest
+    /// deadline. One big sorted set costs ~100 bytes an entry (a skiplist); this ~15.
+    /// </summary>
     public static readonly RedisKey Due = $"{Prefix}due";
+
+    /// <summary>Sorted set: the due entries (customer id → deadline, Unix ms) of one bucket.</summary>
+    public static RedisKey DueEntries(string bucket) => $"{Prefix}due:{{{bucket}}}";
+
+    public const string DueEntriesPrefix = Prefix + "due:";
+
+    /// <summary>At most this many ids share a bucket: Redis keeps a sorted set of up to 128 entries as a listpack.</summary>
+    public const int DueBucketSize = 128;
+
+    /// <summary>The bucket of a customer: consecutive integer ids together (ids are integers, CustomerIdAllocator); any other id by hash.</summary>
+    public static string DueBucket(string customerId) =>
+        long.TryParse(customerId, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? (n / DueBucketSize).ToString(CultureInfo.InvariantCulture)
+            : "x" + (Fnv1a(customerId) % IdentityBuckets).ToString(CultureInfo.InvariantCulture);
 }

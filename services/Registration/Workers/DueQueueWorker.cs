@@ -18,13 +18,25 @@ public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, Poli
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
     private const int Parallelism = 64;
 
+    // The top level (RegistrationKeys.Due) names the buckets with something due; each bucket's due
+    // entries are leased and the bucket put back at its earliest deadline (a leased entry's is its lease's
+    // end). The buckets' keys are built in the script: Redis is not a cluster here.
     private static readonly LuaScript Take = LuaScript.Prepare(
         """
-        local items = redis.call('ZRANGEBYSCORE', @queue, '-inf', @now, 'LIMIT', 0, @count)
-        for _, member in ipairs(items) do
-          redis.call('ZADD', @queue, @leaseUntil, member)
+        local taken = {}
+        local buckets = redis.call('ZRANGEBYSCORE', @queue, '-inf', @now, 'LIMIT', 0, @count)
+        for _, bucket in ipairs(buckets) do
+          local entries = @prefix .. '{' .. bucket .. '}'
+          local items = redis.call('ZRANGEBYSCORE', entries, '-inf', @now, 'LIMIT', 0, @count - #taken)
+          for _, member in ipairs(items) do
+            redis.call('ZADD', entries, @leaseUntil, member)
+            taken[#taken + 1] = member
+          end
+          local first = redis.call('ZRANGE', entries, 0, 0, 'WITHSCORES')
+          if first[2] then redis.call('ZADD', @queue, first[2], bucket) else redis.call('ZREM', @queue, bucket) end
+          if #taken >= tonumber(@count) then break end
         end
-        return items
+        return taken
         """);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -78,6 +90,7 @@ public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, Poli
         var result = await store.Db.ScriptEvaluateAsync(Take, new
         {
             queue = RegistrationKeys.Due,
+            prefix = RegistrationKeys.DueEntriesPrefix,
             now = now.ToUnixTimeMilliseconds(),
             count = BatchSize,
             leaseUntil = (now + NodaTime.Duration.FromTimeSpan(Lease)).ToUnixTimeMilliseconds(),

@@ -4,9 +4,11 @@ using CustomerProtection.ServiceDefaults.Security;
 namespace CustomerProtection.LoadGen.Scenarios;
 
 /// <summary>
-/// Redis memory per customer (issue 4: &lt; 2 KB with 5 progress records): INFO memory before and
-/// after --count customers imported with a contact, approved (history, indexes, due-queue entry) and
-/// given 5 progress records each, once the outbox has been relayed (its entries are transient).
+/// Redis memory per customer (issue 4: &lt; 2 KB with a contact, 2 history entries and 5 progress
+/// records): INFO memory before and after --count customers filed with a contact by salespeople and
+/// approved by their secretaries (history: filed, approved; indexes, due-queue entry, and the
+/// announcement while its objection window is open), given 5 progress records each, once the outbox
+/// has been relayed (its entries are transient).
 /// </summary>
 public sealed class RegistrationMemory : IScenario
 {
@@ -15,7 +17,7 @@ public sealed class RegistrationMemory : IScenario
 
     public string Name => "registration-memory";
 
-    public string Description => "Redis used_memory per customer with 5 progress records (needs ConnectionStrings__redis)";
+    public string Description => "Redis used_memory per filed and approved customer with 5 progress records (needs ConnectionStrings__redis)";
 
     public async Task RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
@@ -25,19 +27,29 @@ public sealed class RegistrationMemory : IScenario
         await RegistrationLoad.WaitForOutboxAsync(db, context.Output, cancellationToken);
         var before = RegistrationLoad.UsedMemory(db);
 
-        var random = new Random();
+        var random = Random.Shared;
         var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(context.Channel("registration"))
             .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today;
-        var owned = new List<(string CustomerId, int Branch, string Owner)>();
-        for (var b = 0; b < Branches; b++)
+        var rows = Enumerable.Range(0, context.Count).Select(i => (Branch: i % Branches, Owner: load.Salesperson(i % Branches, i / Branches % PerBranch))).ToList();
+        var owned = new System.Collections.Concurrent.ConcurrentBag<(string CustomerId, int Branch, string Owner)>();
+        var filings = await RegistrationLoad.RunAllAsync("file-and-approve", rows, context.Concurrency, async r =>
         {
-            var rows = Enumerable.Range(0, context.Count / Branches).Select(i => (Owner: load.Salesperson(b, i % PerBranch), Id: RegistrationLoad.TaxpayerId(random), Title: RegistrationLoad.Title(random))).ToList();
-            foreach (var chunk in rows.Chunk(10_000))
+            var filed = await load.Customers.FileCustomerAsync(new FileCustomerRequest
             {
-                var report = await load.ImportAsync(b, chunk.Select(r => RegistrationLoad.Row(r.Id, r.Title, r.Owner)), cancellationToken);
-                owned.AddRange(report.Results.Where(r => r.Outcome == "filed").Select(r => (r.CustomerId, b, chunk[r.Row - 1].Owner)));
-            }
-        }
+                TaxpayerId = RegistrationLoad.TaxpayerId(random),
+                InvoiceTitle = RegistrationLoad.Title(random),
+                CustomerClass = "potential",
+                DeclaredAnnualSales = "100000",
+                Contact = new Contact { Name = "王经理", Phone = "13812345678", Email = "wang@example.com", Address = "上海市浦东新区张江路 1 号" },
+                EvidenceKind = "visit",
+                EvidenceDate = today,
+                Evidence = "拜访纪要 " + today,
+            }, load.As(r.Owner, Roles.Salesperson, r.Branch), cancellationToken: cancellationToken);
+            await load.Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId },
+                load.As($"LSEC{r.Branch}-{load.Suffix}", Roles.BranchSecretary, r.Branch), cancellationToken: cancellationToken);
+            owned.Add((filed.CustomerId, r.Branch, r.Owner));
+        }, cancellationToken);
+        await context.Output.WriteLineAsync(filings.ToString());
 
         var kinds = new[] { "call", "email", "visit", "trial", "quote" };
         var records = owned.SelectMany(o => kinds.Select(kind => (o.CustomerId, o.Branch, o.Owner, Kind: kind))).ToList();
@@ -54,10 +66,17 @@ public sealed class RegistrationMemory : IScenario
 
         await RegistrationLoad.WaitForOutboxAsync(db, context.Output, cancellationToken);
         var after = RegistrationLoad.UsedMemory(db);
-        await context.Output.WriteLineAsync($"customers: {owned.Count}; used_memory {before:N0} → {after:N0} bytes: {(after - before) / (double)owned.Count:F0} bytes per customer with 5 progress records");
+        await context.Output.WriteLineAsync($"customers: {owned.Count}; used_memory {before:N0} → {after:N0} bytes: {(after - before) / (double)owned.Count:F0} bytes per customer (contact, 2 history entries, 5 progress records)");
+        long announcements = 0;
+        for (var b = 0; b < Branches; b++)
+        {
+            announcements += (long)await db.ExecuteAsync("MEMORY", "USAGE", $"cp:registration:branch:{{{load.Branch(b)}}}:announcements");
+        }
 
-        var sample = owned[0].CustomerId;
-        foreach (var key in new[] { $"cp:registration:customer:{{{sample}}}", $"cp:registration:customer:{{{sample}}}:contact", $"cp:registration:customer:{{{sample}}}:history", $"cp:registration:customer:{{{sample}}}:progress" })
+        await context.Output.WriteLineAsync($"  of which {announcements / (double)owned.Count:F0} bytes per customer are the open announcements (P-2.2), gone when their objection windows close");
+
+        var sample = owned.First().CustomerId;
+        foreach (var key in new[] { $"cp:registration:customer:{{{sample}}}", $"cp:registration:customer:{{{sample}}}:contact" })
         {
             var usage = await db.ExecuteAsync("MEMORY", "USAGE", key);
             await context.Output.WriteLineAsync($"  MEMORY USAGE {key}: {usage} bytes");

@@ -1,0 +1,23 @@
+using CustomerProtection.ServiceDefaults.Security;
+
+namespace CustomerProtection.Registration.Domain;
+
+/// <summary>What one salesperson holds now: what the cap counts and whether it is reached.</summary>
+public sealed record Holding(string EmployeeId, int Held, int PendingOrProtected, int Formal, bool AtCap);
+
+/// <summary>X-1: who is held to the cap, and what counts toward it.</summary>
+public static class HoldingRules
+{
+    /// <summary>The cap holds salespeople (dealers file end customers for their territory); one who left holds nothing any more (P-12).</summary>
+    public static bool IsCapped(string role, string status) => role == Roles.Salesperson && status != "left";
+
+    /// <summary>
+    /// Pending filings and customers protected now count; formal customers only when the parameter
+    /// says so (the same count the filing step makes inside its script).
+    /// </summary>
+    public static Holding Of(string employeeId, long pendingOrProtected, long formal, Policy.PolicyParameters parameters)
+    {
+        var held = parameters.HoldingCapCountsFormalCustomers ? pendingOrProtected : pendingOrProtected - formal;
+        return new Holding(employeeId, (int)held, (int)pendingOrProtected, (int)formal, held >= parameters.HoldingCap);
+    }
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Registration.Domain;
+
+namespace CustomerProtection.Registration.Persistence;
+
+/// <summary>
+/// Source-generated System.Text.Json metadata for what Registration stores: no reflection to build
+/// it at start, less work per call. <see cref="StorageJson"/> adds its naming legend and converters
+/// on top (runtime options apply to generated metadata).
+/// </summary>
+[JsonSerializable(typeof(Customer))]
+[JsonSerializable(typeof(HistoryEntry))]
+[JsonSerializable(typeof(ProgressEntry))]
+internal sealed partial class StorageJsonContext : JsonSerializerContext;
+
+/// <summary>The organisation copy's snapshots, as Territory's events carry them (web defaults: camelCase).</summary>
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(EmployeeSnapshot))]
+[JsonSerializable(typeof(BranchSnapshot))]
+[JsonSerializable(typeof(DealerSnapshot))]
+[JsonSerializable(typeof(RegionSnapshot))]
+internal sealed partial class ReplicaJsonContext : JsonSerializerContext;
