@@ -43,6 +43,7 @@ public static class RegistrationServices
         builder.Services.AddSingleton<ExportCustomers>();
         builder.Services.AddSingleton<ProcessDue>();
         builder.Services.AddHostedService<DueQueueWorker>();
+        builder.AddConfidentiality();
         return builder;
     }
 }

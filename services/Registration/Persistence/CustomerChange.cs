@@ -134,7 +134,7 @@ public sealed class CustomerChange
     public bool HasEvents => _entries.Count > 0;
 
     /// <summary>The string key must be absent or already hold <paramref name="expected"/> (the identity reservation).</summary>
-    public CustomerChange RequireFree(RedisKey key, string expected) => Check("free", key, expected);
+    public CustomerChange RequireFree(RedisKey key, RedisValue expected) => Check("free", key, expected);
 
     /// <summary>The hash's <c>v</c> must equal <paramref name="version"/> (0: the hash must not exist).</summary>
     public CustomerChange RequireVersion(RedisKey key, long version) => Check("ver", key, version);
@@ -151,7 +151,7 @@ public sealed class CustomerChange
 
     public CustomerChange Put(RedisKey key, long version, string data) => Write("put", key, version, data);
 
-    public CustomerChange Set(RedisKey key, string value) => Write("set", key, value);
+    public CustomerChange Set(RedisKey key, RedisValue value) => Write("set", key, value);
 
     /// <summary>Replaces the whole hash with these fields (none: deletes it).</summary>
     public CustomerChange ReplaceHash(RedisKey key, IReadOnlyList<KeyValuePair<string, string>> fields)
@@ -180,6 +180,9 @@ public sealed class CustomerChange
     public CustomerChange Append(RedisKey list, string value) => Write("rpush", list, value);
 
     public CustomerChange Increment(RedisKey counter, TimeSpan expiry) => Write("incr", counter, (long)expiry.TotalSeconds);
+
+    /// <summary>An entry in a stream other than the outbox, with the outbox's fields (C-5: the audit log's pending entries).</summary>
+    public CustomerChange StreamAdd(RedisKey stream, string id, string type, string body) => Write("xadd", stream, id, type, body, "");
 
     public CustomerChange Publish(object message)
     {

@@ -14,9 +14,6 @@ public static class RegistrationKeys
     /// <summary>Hash {v, d}: the customer (JSON) and its version.</summary>
     public static RedisKey Customer(string id) => $"{Prefix}customer:{{{id}}}";
 
-    /// <summary>Hash of the confidential contact fields (C-1), apart so that they can be encrypted in place (C-4).</summary>
-    public static RedisKey Contact(string id) => $"{Prefix}customer:{{{id}}}:contact";
-
     /// <summary>List of ownership history entries, oldest first, never trimmed.</summary>
     public static RedisKey History(string id) => $"{Prefix}customer:{{{id}}}:history";
 
