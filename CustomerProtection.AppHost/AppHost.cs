@@ -11,7 +11,7 @@ SharedServiceSettings settings;
 try
 {
     infrastructure = builder.AddCustomerProtectionInfrastructure();
-    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data);
+    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
 }
 catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly)
 {
@@ -23,7 +23,8 @@ catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typ
 
 // Then the services; references give them connection strings and service discovery.
 var registration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Registration>(
-    ResourceNames.Registration, infrastructure, settings);
+        ResourceNames.Registration, infrastructure, settings)
+    .WithDataKeys(settings); // the only service that holds confidential customer data (C-4)
 
 var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
         ResourceNames.Territory, infrastructure, settings)

@@ -116,7 +116,8 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
     public async Task<int> ChainPendingAsync(int max = 256)
     {
         var db = Db;
-        var head = Head.Parse(await db.StringGetAsync(HeadKey));
+        var stored = await db.StringGetAsync(HeadKey);
+        var head = Head.Parse(stored);
         var pending = await db.StreamRangeAsync(PendingKey, "-", "+", max);
         if (pending.Length == 0)
         {
@@ -138,7 +139,8 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
             return index;
         }
 
-        var args = new List<RedisValue>(3 + pending.Length * 15) { head.Encoded, RedisValue.Null, pending.Length };
+        // The head exactly as read (nothing before the first entry): the script compares it byte for byte.
+        var args = new List<RedisValue>(3 + pending.Length * 15) { stored.IsNull ? "" : stored, RedisValue.Null, pending.Length };
         var current = head;
         foreach (var item in pending)
         {
@@ -165,10 +167,28 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
     /// <summary>Chains until nothing is pending (an incident lists affected customers from a complete log).</summary>
     public async Task ChainAllAsync()
     {
-        // A 0 with entries still pending means another chainer moved the head first: go again on top of it.
-        while (await ChainPendingAsync() > 0 || await PendingCountAsync() > 0)
+        // Everything appended before this call; what arrives meanwhile is the worker's.
+        var last = await Db.StreamRangeAsync(PendingKey, "-", "+", 1, Order.Descending);
+        if (last.Length == 0)
         {
-            await Task.Yield();
+            return;
+        }
+
+        var until = LogId.Parse(last[0].Id!);
+        for (var idle = 0; ;)
+        {
+            var first = await Db.StreamRangeAsync(PendingKey, "-", "+", 1);
+            if (first.Length == 0 || LogId.Parse(first[0].Id!).CompareTo(until) > 0)
+            {
+                return;
+            }
+
+            // 0: another chainer moved the head first (go again on top of it); never progressing is a fault.
+            idle = await ChainPendingAsync() > 0 ? 0 : idle + 1;
+            if (idle == 100)
+            {
+                throw new InvalidOperationException("The audit chain makes no progress: its head or log was changed outside the chainer.");
+            }
         }
     }
 
@@ -328,8 +348,10 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
         }
     }
 
-    private sealed record LogId(long Ms, long Seq)
+    private sealed record LogId(long Ms, long Seq) : IComparable<LogId>
     {
+        public int CompareTo(LogId? other) => other is null ? 1 : Ms != other.Ms ? Ms.CompareTo(other.Ms) : Seq.CompareTo(other.Seq);
+
         public override string ToString() => $"{Ms}-{Seq}";
 
         public static LogId Parse(string id)

@@ -15,7 +15,6 @@ public sealed class KeyRingConfigurationException(string message) : Exception(me
 /// </summary>
 public sealed partial class KeyRing
 {
-    public const string SectionName = "Confidentiality";
     public const int KeyBytes = 32;
 
     private readonly Dictionary<string, byte[]> _keys;
@@ -58,12 +57,11 @@ public sealed partial class KeyRing
 
     public byte[] ActiveKey => _keys[ActiveId];
 
-    /// <summary>From the <c>Confidentiality</c> section: <c>ActiveKey</c> and <c>Keys:&lt;id&gt;</c>.</summary>
+    /// <summary>From <c>Confidentiality:ActiveKey</c> and <c>Confidentiality:Keys:&lt;id&gt;</c>.</summary>
     public static KeyRing FromConfiguration(IConfiguration configuration)
     {
-        var section = configuration.GetSection(SectionName);
         var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var child in section.GetSection("Keys").GetChildren())
+        foreach (var child in configuration.GetSection(SharedConfigKeys.ConfidentialityKeys).GetChildren())
         {
             try
             {
@@ -71,15 +69,15 @@ public sealed partial class KeyRing
             }
             catch (FormatException)
             {
-                throw new KeyRingConfigurationException($"{SectionName}:Keys:{child.Key} is not base64.");
+                throw new KeyRingConfigurationException($"{SharedConfigKeys.ConfidentialityKeys}:{child.Key} is not base64.");
             }
         }
 
-        var active = section["ActiveKey"];
+        var active = configuration[SharedConfigKeys.ConfidentialityActiveKey];
         if (keys.Count == 0 || string.IsNullOrWhiteSpace(active))
         {
             throw new KeyRingConfigurationException(
-                $"No key ring: set {SectionName}:ActiveKey and {SectionName}:Keys:<id> (base64 of {KeyBytes} random bytes). " +
+                $"No key ring: set {SharedConfigKeys.ConfidentialityActiveKey} and {SharedConfigKeys.ConfidentialityKeys}:<id> (base64 of {KeyBytes} random bytes). " +
                 "The AppHost generates a development ring; production takes it from the secret store.");
         }
 
