@@ -154,7 +154,7 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
                 record.CustomerId is { Length: > 0 } customer ? Key(CustomerIndex(customer)) : 0,
                 Key(EmployeeIndex(record.EmployeeId)),
                 sequence, hash, record.At.ToUnixTimeMilliseconds(), record.EmployeeId, record.Role, record.CustomerId ?? "",
-                record.Kind, string.Join(',', record.Fields), record.Purpose ?? "", record.Rpc, record.Detail ?? "",
+                record.Kind, FieldCodec.Encode(record.Fields), record.Purpose ?? "", record.Rpc, record.Detail ?? "",
             ]);
             current = new Head(sequence, hash, id);
         }
@@ -315,18 +315,58 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
     private static ChainedEntry ToEntry(StreamEntry e)
     {
         static string? Text(RedisValue value) => value.IsNullOrEmpty ? null : (string)value!;
-        var fields = (string?)e["f"];
         var record = new AuditRecord(
             DateTimeOffset.FromUnixTimeMilliseconds((long)e["a"]),
             (string)e["w"]!,
             (string)e["r"]!,
             Text(e["c"]),
             (string)e["k"]!,
-            string.IsNullOrEmpty(fields) ? [] : fields.Split(','),
+            FieldCodec.Decode(e["f"]),
             Text(e["p"]),
             (string)e["m"]!,
             Text(e["d"]));
         return new ChainedEntry(e.Id!, (long)e["n"], (byte[])e["h"]!, record);
+    }
+
+    /// <summary>
+    /// The fields of an entry as stored: the protected fields (C-1) as a bit mask of their tags — a
+    /// small integer instead of ~70 bytes of names in every entry — or, should an entry name anything
+    /// else, the names as they are. The chain hashes the names either way.
+    /// </summary>
+    private static class FieldCodec
+    {
+        public static RedisValue Encode(IReadOnlyList<string> fields)
+        {
+            var mask = 0L;
+            foreach (var name in fields)
+            {
+                var field = Domain.CustomerClassification.Protected.FirstOrDefault(f => f.Name == name);
+                if (field is null)
+                {
+                    return string.Join(',', fields);
+                }
+
+                mask |= 1L << field.Tag;
+            }
+
+            // Only when the mask gives back exactly these names (classification order, no repeats), which the hash covers.
+            return Decode(mask).SequenceEqual(fields) ? mask : string.Join(',', fields);
+        }
+
+        public static IReadOnlyList<string> Decode(RedisValue value)
+        {
+            if (value.IsNullOrEmpty)
+            {
+                return [];
+            }
+
+            if (!value.TryParse(out long mask))
+            {
+                return ((string)value!).Split(',');
+            }
+
+            return Domain.CustomerClassification.Protected.Where(f => (mask & (1L << f.Tag)) != 0).Select(f => f.Name).ToList();
+        }
     }
 
     /// <summary>The chain's head: last sequence number, its hash and the last log id ("n|hex|id"; empty before the first entry).</summary>
