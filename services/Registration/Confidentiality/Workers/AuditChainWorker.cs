@@ -9,7 +9,7 @@ namespace CustomerProtection.Registration.Confidentiality.Workers;
 /// a second one harmless, the lease makes it rare). The chain's head is logged now and then, so a
 /// copy of it lives outside Redis: a wholesale rewrite of the log would not match it.
 /// </summary>
-public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redis, ILogger<AuditChainWorker> logger) : BackgroundService
+public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redis, TimeProvider time, ILogger<AuditChainWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
@@ -36,7 +36,7 @@ public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redi
             try
             {
                 var chained = await HoldsLeaseAsync() ? await audit.ChainPendingAsync() : 0;
-                if (DateTimeOffset.UtcNow - anchored > AnchorEvery)
+                if (time.GetUtcNow() - anchored > AnchorEvery)
                 {
                     var head = await redis.GetDatabase().StringGetAsync(AuditLog.HeadKey);
                     if (head != lastHead)
@@ -45,7 +45,7 @@ public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redi
                         lastHead = head;
                     }
 
-                    anchored = DateTimeOffset.UtcNow;
+                    anchored = time.GetUtcNow();
                 }
 
                 if (chained == 0)
