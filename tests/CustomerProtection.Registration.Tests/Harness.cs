@@ -28,7 +28,7 @@ public sealed class Harness
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8));
 
-    public Harness(RedisServer redis, PolicyBook? book = null, PoolOptions? pool = null, KeyRing? ring = null)
+    public Harness(RedisServer redis, PolicyBook? book = null, PoolOptions? pool = null)
     {
         Redis = redis;
         Time = new FakeTimeProvider(Start);
@@ -37,7 +37,7 @@ public sealed class Harness
         Store = new CustomerStore(redis.Connection, Outbox);
         Clock = new PolicyClock(book ?? PolicyBook.Default, CalendarProvider.Create(), Time);
         Organization = new Organization(Replica);
-        Confidential = new ConfidentialStore(redis.Connection, ring ?? KeyRing.Generate("test1"));
+        Confidential = new ConfidentialStore(redis.Connection, KeyRing.Generate("test1"));
         Audit = new AuditLog(redis.Connection);
         Access = new ConfidentialAccess(Confidential, Audit, Clock, Rpc);
         Writer = new CustomerWriter(Store, Clock, new ConfidentialWriter(Confidential, Rpc));

@@ -19,8 +19,6 @@ public static class Purposes
     /// <summary>What a customer can consent to.</summary>
     public static readonly IReadOnlyList<string> Consentable = [SalesDevelopment, Service, Marketing, ThirdPartySharing];
 
-    public static readonly IReadOnlyList<string> All = [SalesDevelopment, Service, Marketing, ThirdPartySharing, Administration];
-
     /// <summary>Purposes a read or a grant may name; sharing goes through its own RPC (one customer, a contract).</summary>
     public static readonly IReadOnlyList<string> ForUse = [SalesDevelopment, Service, Marketing, Administration];
 }

@@ -89,11 +89,6 @@ public static class CustomerClassification
         ["contact"] = Sensitivity.Confidential,
     };
 
-    /// <summary>The level of a protected field by its name (<see cref="ProtectedField.Name"/>).</summary>
-    public static Sensitivity LevelOf(string protectedFieldName) =>
-        Protected.FirstOrDefault(f => f.Name == protectedFieldName)?.Level
-        ?? throw new ArgumentOutOfRangeException(nameof(protectedFieldName), protectedFieldName, "not a protected field");
-
     /// <summary>The protected fields that hold a value: what a clear read shows or a write changes (C-5).</summary>
     public static IReadOnlyList<string> Present(CustomerContact contact) =>
         Protected.Where(f => !string.IsNullOrEmpty(f.Get(contact))).Select(f => f.Name).ToList();

@@ -37,7 +37,7 @@ public sealed class ConfidentialityRuleTests
 
         var contactFields = V1.Contact.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name == "bank_account" ? f.Name : "contact_" + f.Name);
         Assert.Equal(contactFields.Order(), CustomerClassification.Protected.Select(f => f.Name).Order());
-        Assert.Equal(Sensitivity.Secret, CustomerClassification.LevelOf("bank_account"));
+        Assert.Equal(Sensitivity.Secret, CustomerClassification.Protected.Single(f => f.Name == "bank_account").Level);
         Assert.All(CustomerClassification.Protected.Where(f => f.Name != "bank_account"), f => Assert.Equal(Sensitivity.Confidential, f.Level));
         Assert.Equal(CustomerClassification.Protected.Count, CustomerClassification.Protected.Select(f => f.Tag).Distinct().Count());
     }

@@ -7,10 +7,7 @@ using CustomerProtection.ServiceDefaults.Security;
 namespace CustomerProtection.Registration.Application.Confidentiality;
 
 /// <summary>A customer's confidential fields as one caller gets them.</summary>
-public sealed record Disclosed(CustomerContact? Contact, bool Masked, bool Destroyed, Consent? Consent)
-{
-    public static readonly Disclosed None = new(null, false, false, null);
-}
+public sealed record Disclosed(CustomerContact? Contact, bool Masked, bool Destroyed, Consent? Consent);
 
 /// <summary>
 /// The read path of confidential data, for every RPC that shows it (details, export): open the

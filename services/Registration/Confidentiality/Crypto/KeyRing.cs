@@ -47,8 +47,6 @@ public sealed partial class KeyRing
 
     public IReadOnlyCollection<string> Ids => _keys.Keys;
 
-    public bool Contains(string id) => _keys.ContainsKey(id);
-
     /// <summary>The key with this id; a value wrapped with a key no longer in the ring cannot be read (say so, never guess).</summary>
     public byte[] Key(string id) =>
         _keys.TryGetValue(id, out var key)
@@ -84,9 +82,9 @@ public sealed partial class KeyRing
         return new KeyRing(active.Trim(), keys);
     }
 
-    /// <summary>A ring of fresh random keys (tests, the AppHost's development ring).</summary>
-    public static KeyRing Generate(string activeId, params string[] otherIds) =>
-        new(activeId, new[] { activeId }.Concat(otherIds).ToDictionary(id => id, _ => RandomNumberGenerator.GetBytes(KeyBytes), StringComparer.Ordinal));
+    /// <summary>A ring of one fresh random key (tests).</summary>
+    public static KeyRing Generate(string activeId) =>
+        new(activeId, new Dictionary<string, byte[]>(StringComparer.Ordinal) { [activeId] = RandomNumberGenerator.GetBytes(KeyBytes) });
 
     /// <summary>The same keys with another one active (rotation), or with keys added.</summary>
     public KeyRing WithActive(string activeId, IReadOnlyDictionary<string, byte[]>? added = null)
