@@ -12,7 +12,7 @@ TransportSettings transport;
 try
 {
     infrastructure = builder.AddCustomerProtectionInfrastructure();
-    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data);
+    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
     transport = TransportSettings.FromConfiguration(builder.Configuration);
 }
 catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly)
@@ -25,7 +25,8 @@ catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typ
 
 // Then the services; references give them connection strings and service discovery.
 var registration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Registration>(
-    ResourceNames.Registration, infrastructure, settings, transport);
+        ResourceNames.Registration, infrastructure, settings, transport)
+    .WithDataKeys(settings); // the only service that holds confidential customer data (C-4)
 
 var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
         ResourceNames.Territory, infrastructure, settings, transport)

@@ -44,6 +44,12 @@ static class SharedConfigKeys
     /// <summary>OIDC authority for production; when set, the signing key is not used.</summary>
     public const string AuthAuthority = "Auth:Authority";
 
+    /// <summary>C-4: the id of the key-encryption key new data keys are wrapped with (Registration).</summary>
+    public const string ConfidentialityActiveKey = "Confidentiality:ActiveKey";
+
+    /// <summary>C-4: the key ring, one base64 AES-256 key per id below this section (<c>Confidentiality:Keys:&lt;id&gt;</c>).</summary>
+    public const string ConfidentialityKeys = "Confidentiality:Keys";
+
     /// <summary>"true" switches on the shared controllable clock (tests and demos only).</summary>
     public const string ControllableClock = "Clock:Controllable";
 

@@ -107,6 +107,23 @@ internal static class ServiceBuilderExtensions
         return builder;
     }
 
+    /// <summary>C-4: Registration's key ring for confidential customer data (no other service holds such data).</summary>
+    public static IResourceBuilder<ProjectResource> WithDataKeys(this IResourceBuilder<ProjectResource> builder, SharedServiceSettings settings)
+    {
+        if (settings.DataKeys is not { } ring)
+        {
+            return builder;
+        }
+
+        builder.WithEnvironment(EnvironmentName(SharedConfigKeys.ConfidentialityActiveKey), ring.ActiveId);
+        foreach (var (id, key) in ring.Keys)
+        {
+            builder.WithEnvironment(EnvironmentName($"{SharedConfigKeys.ConfidentialityKeys}:{id}"), key);
+        }
+
+        return builder;
+    }
+
     /// <summary><c>Auth:SigningKey</c> → <c>Auth__SigningKey</c>, the environment form of a configuration key.</summary>
     private static string EnvironmentName(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);
 }

@@ -14,6 +14,25 @@ internal sealed record SharedServiceSettings(
 {
     private const string SigningKeyParameterName = "auth-signing-key";
 
+    /// <summary>
+    /// C-4: Registration's key ring, each key a secret parameter (masked by the dashboard). None when
+    /// publishing without a configured ring: the deployment sets <c>Confidentiality__ActiveKey</c> and
+    /// <c>Confidentiality__Keys__&lt;id&gt;</c> on Registration from its secret store.
+    /// </summary>
+    public (string ActiveId, IReadOnlyList<(string Id, IResourceBuilder<ParameterResource> Key)> Keys)? DataKeys { get; init; }
+
+    /// <summary>The key ring from configuration or, with a data folder, the development one (<see cref="DevDataKeys"/>).</summary>
+    public SharedServiceSettings WithDataKeys(IDistributedApplicationBuilder builder, DataDirectory? data)
+    {
+        var ring = DevDataKeys.Resolve(builder.Configuration, data?.Root);
+        return ring is null ? this : this with
+        {
+            DataKeys = (ring.ActiveId, ring.Keys
+                .Select(k => (k.Key, builder.AddParameter($"confidentiality-key-{k.Key.ToLowerInvariant()}", k.Value, secret: true)))
+                .ToList()),
+        };
+    }
+
     public static SharedServiceSettings FromConfiguration(IDistributedApplicationBuilder builder, DataDirectory? data)
     {
         var configuration = builder.Configuration;

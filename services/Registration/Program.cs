@@ -17,5 +17,6 @@ app.MapDefaultEndpoints();
 app.MapGrpcService<OrganizationReplicaService>();
 app.MapGrpcService<CustomersService>();
 app.MapGrpcService<OwnershipService>();
+app.MapConfidentiality();
 
 app.Run();

@@ -58,6 +58,7 @@ public static class RegistrationServices
         // First: the storage layout is current before anything reads or writes customers.
         builder.Services.AddHostedService<StorageMigration>();
         builder.Services.AddHostedService<DueQueueWorker>();
+        builder.AddConfidentiality();
         return builder;
     }
 }

@@ -4,6 +4,10 @@ using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Application.Confidentiality;
+using CustomerProtection.Registration.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Consumers;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
@@ -33,10 +37,13 @@ public sealed class Harness
         Store = new CustomerStore(redis.Connection, Outbox);
         Clock = new PolicyClock(book ?? PolicyBook.Default, CalendarProvider.Create(), Time);
         Organization = new Organization(Replica);
-        Writer = new CustomerWriter(Store, Clock);
+        Confidential = new ConfidentialStore(redis.Connection, KeyRing.Generate("test1"));
+        Audit = new AuditLog(redis.Connection);
+        Access = new ConfidentialAccess(Confidential, Audit, Clock, Rpc);
+        Writer = new CustomerWriter(Store, Clock, new ConfidentialWriter(Confidential, Rpc));
         var ids = new CustomerIdAllocator(redis.Connection);
         var near = new NearDuplicates(Store, Clock);
-        Query = new QueryCustomers(Store, near, Organization, Clock);
+        Query = new QueryCustomers(Store, near, Organization, Clock, Access);
         File = new FileCustomer(Store, ids, Writer, Organization, near, Clock);
         Decide = new DecideFiling(Writer, Organization, Clock);
         Shipments = new RecordShipment(Store, Writer, Clock);
@@ -47,11 +54,17 @@ public sealed class Harness
         Leavers = new ReleaseLeaverCustomers(Store, Writer, Clock);
         Cases = new ApplyCaseDecisions(Store, Writer, Organization, Clock);
         Import = new ImportCustomers(Store, ids, Writer, Organization, Clock);
-        Export = new ExportCustomers(Store, Organization, Clock);
+        Export = new ExportCustomers(Store, Organization, Clock, Access);
         Due = new ProcessDue(Store, Writer, Organization, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ProcessDue>.Instance);
     }
 
+    /// <summary>The RPC name audit entries carry in these tests (no HTTP request).</summary>
+    public static readonly RpcName Rpc = new(null);
+
     public RedisServer Redis { get; }
+    public ConfidentialStore Confidential { get; }
+    public AuditLog Audit { get; }
+    public ConfidentialAccess Access { get; }
     public FakeTimeProvider Time { get; }
     public RedisOutbox Outbox { get; }
     public OrganizationReplicaStore Replica { get; }

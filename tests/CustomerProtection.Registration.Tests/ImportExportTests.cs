@@ -62,7 +62,7 @@ public sealed class ImportExportTests(RedisServer redis) : IClassFixture<RedisSe
         var formal = await _h.CustomerAsync(report.Results[1].CustomerId!);
         Assert.Equal((Stages.Formal, new DateOnly(2026, 2, 20)), (formal.Stage, formal.PeriodStart));
         Assert.Equal(2, (await _h.EventsAsync<FilingApproved>()).Count(e => e.OwnerId == "S1"));
-        Assert.Equal("张三, 采购", (await _h.Store.ContactAsync(mid.Id)).Name);
+        Assert.Equal("张三, 采购", (await _h.Query.GetAsync(Harness.Hq, mid.Id)).Contact!.Name);
     }
 
     [Fact]

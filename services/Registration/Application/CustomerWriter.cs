@@ -1,5 +1,6 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy.Identity;
+using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.ServiceDefaults.Errors;
@@ -13,12 +14,12 @@ namespace CustomerProtection.Registration.Application;
 /// the events. Use cases read, decide with the Domain rules, and commit through here; on a conflict
 /// they decide again on fresh data.
 /// </summary>
-public sealed class CustomerWriter(CustomerStore store, PolicyClock clock)
+public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, ConfidentialWriter confidentialWriter)
 {
     private const int Attempts = 8;
 
     public CustomerChange Change(Versioned<Customer>? old, Customer next, Instant now, IEnumerable<HistoryEntry> history, IEnumerable<object> events,
-        CustomerContact? contact = null, ProgressEntry? progress = null)
+        ConfidentialWrite? confidential = null, ProgressEntry? progress = null)
     {
         var key = RegistrationKeys.Customer(next.Id);
         var version = (old?.Version ?? 0) + 1;
@@ -37,9 +38,10 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock)
             }
         }
 
-        if (contact is not null)
+        if (confidential is not null)
         {
-            change.ReplaceHash(RegistrationKeys.Contact(next.Id), CustomerStore.ContactHash(contact));
+            // C-4, C-5: the encrypted contact and its audit entry, in this same step.
+            confidentialWriter.Add(change, next.Id, confidential, now.ToDateTimeOffset());
         }
 
         CustomerIndexes.Apply(change, old is null ? [] : Indexes(old.Value, now), Indexes(next, now));

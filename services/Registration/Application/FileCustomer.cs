@@ -1,5 +1,6 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Contracts.Violations;
+using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.ServiceDefaults.Errors;
@@ -86,7 +87,8 @@ public sealed class FileCustomer(
                 events.Add(CustomerWriter.OwnerChange(previousOwner, next, Changes.Approved, filer.Id, at));
             }
 
-            var change = writer.Change(existing, next, now, history, events, filing.Contact);
+            var change = writer.Change(existing, next, now, history, events,
+                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(filer.Id, at), Purposes.SalesDevelopment));
             if (filer.Role == Roles.Salesperson)
             {
                 // X-1, inside the step: two concurrent filings at cap − 1 cannot both pass.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.ServiceDefaults.Errors;
@@ -169,7 +170,7 @@ public sealed class ImportCustomers(CustomerStore store, CustomerIdAllocator ids
             var change = writer.Change(existing, next, now,
                 [new(at, Changes.Imported, CustomerStatus.Protected, previousOwner, owner.Id, $"X-7 import row {row.Row}", caller.EmployeeId)],
                 [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Imported, caller.EmployeeId, at)],
-                filing.Contact);
+                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(caller.EmployeeId, at), Purposes.Administration));
             if (owner.Role == Roles.Salesperson)
             {
                 change.RequireBelowCap(RegistrationKeys.OwnerCustomers(owner.Id), RegistrationKeys.OwnerFormal(owner.Id), now.ToUnixTimeMilliseconds(),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerProtection.Registration.Application.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.ServiceDefaults.Errors;
@@ -7,8 +8,12 @@ using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Application;
 
-/// <summary>A customer as a caller sees it: its protection evaluated now and its contact masked per C-2.</summary>
-public sealed record CustomerDetails(Versioned<Customer> Customer, ProtectionState State, CustomerContact? Contact, bool ContactMasked);
+/// <summary>
+/// A customer as a caller sees it: its protection evaluated now, its contact in clear or masked per
+/// C-2 (or destroyed, C-10) and, with a clear contact, the consent it was given under (C-6).
+/// </summary>
+public sealed record CustomerDetails(Versioned<Customer> Customer, ProtectionState State, CustomerContact? Contact, bool ContactMasked,
+    bool ContactDestroyed = false, Consent? Consent = null);
 
 /// <summary>One page of customers.</summary>
 public sealed record CustomerPage(IReadOnlyList<CustomerDetails> Items, string? NextPageToken);
@@ -24,7 +29,7 @@ public static class Verdicts
 }
 
 /// <summary>Reads: details, lists, history, progress, ownership and the duplicate check. Status is computed at the time of the answer.</summary>
-public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDuplicates, Organization organization, PolicyClock clock)
+public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDuplicates, Organization organization, PolicyClock clock, ConfidentialAccess confidential)
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
@@ -52,20 +57,41 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         return new DuplicateCheck(key, verdict, holder, near);
     }
 
-    public async Task<CustomerDetails> GetAsync(Caller caller, string customerId)
+    /// <summary>
+    /// The customer with its contact as the caller may see it: in clear for those C-2 names or a C-3
+    /// grant clears (audited, C-5), masked for the others who may read the customer. Anyone else
+    /// holding a live grant may read it too (C-3: that is what the grant is for).
+    /// <paramref name="purpose"/> (C-6) defaults to the caller's usual one.
+    /// </summary>
+    public async Task<CustomerDetails> GetAsync(Caller caller, string customerId, string? purpose = null)
     {
         Lookup.RequireId(customerId);
+        var violations = new List<FieldViolation>();
+        var validPurpose = ConsentRules.ValidPurpose(violations, "purpose", purpose);
+        RequestValidationException.ThrowIfAny(violations);
+
+        // The envelope and the caller's grant slot are read beside the customer: no extra round trip.
+        var loading = confidential.LoadAsync(caller, customerId);
         var customer = await store.GetAsync(customerId) ?? throw new EntityNotFoundException("customer", customerId);
-        if (!RegistrationScopes.CanReadCustomer(caller, customer.Value))
+        var stored = await loading;
+        if (!RegistrationScopes.CanReadCustomer(caller, customer.Value) && stored.Grant?.IsLive(clock.UtcNow) != true)
         {
             throw new ScopeDeniedException("无权查看该客户 / not allowed to see this customer");
         }
 
-        return await DetailsAsync(caller, customer, withContact: true);
+        var disclosed = await confidential.DiscloseAsync(caller, customer.Value, stored, validPurpose);
+        return new CustomerDetails(customer, clock.Evaluate(customer.Value), disclosed.Contact, disclosed.Masked, disclosed.Destroyed, disclosed.Consent);
     }
 
-    /// <summary>The stored contact, for <see cref="Written"/> (which masks it for the caller, C-2).</summary>
-    public Task<CustomerContact> ContactAsync(string customerId) => store.ContactAsync(customerId);
+    /// <summary>The customer, if the caller may read it (history, progress: no confidential field).</summary>
+    private async Task<Versioned<Customer>> ReadableAsync(Caller caller, string customerId)
+    {
+        Lookup.RequireId(customerId);
+        var customer = await store.GetAsync(customerId) ?? throw new EntityNotFoundException("customer", customerId);
+        return RegistrationScopes.CanReadCustomer(caller, customer.Value)
+            ? customer
+            : throw new ScopeDeniedException("无权查看该客户 / not allowed to see this customer");
+    }
 
     /// <summary>A customer just written, as <paramref name="caller"/> sees it (no read back).</summary>
     public CustomerDetails Written(Caller caller, Versioned<Customer> customer, CustomerContact contact)
@@ -96,13 +122,13 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
 
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Caller caller, string customerId)
     {
-        await GetAsync(caller, customerId);
+        await ReadableAsync(caller, customerId);
         return await store.HistoryAsync(customerId);
     }
 
     public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(Caller caller, string customerId)
     {
-        await GetAsync(caller, customerId);
+        await ReadableAsync(caller, customerId);
         return await store.ProgressAsync(customerId);
     }
 
@@ -157,29 +183,9 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
     }
 
-    public async Task<IReadOnlyList<CustomerDetails>> DetailsAsync(Caller caller, IReadOnlyList<string> ids)
-    {
-        var customers = await store.GetManyAsync(ids);
-        var details = new List<CustomerDetails>(customers.Count);
-        foreach (var customer in customers)
-        {
-            details.Add(await DetailsAsync(caller, customer, withContact: false));
-        }
-
-        return details;
-    }
-
-    private async Task<CustomerDetails> DetailsAsync(Caller caller, Versioned<Customer> customer, bool withContact)
-    {
-        var state = clock.Evaluate(customer.Value);
-        if (!withContact)
-        {
-            return new CustomerDetails(customer, state, null, false);
-        }
-
-        var (contact, masked) = ConfidentialFields.For(caller, customer.Value, await store.ContactAsync(customer.Value.Id));
-        return new CustomerDetails(customer, state, contact, masked);
-    }
+    /// <summary>Customers of a list, without contacts (lists never show confidential fields).</summary>
+    public async Task<IReadOnlyList<CustomerDetails>> DetailsAsync(Caller caller, IReadOnlyList<string> ids) =>
+        (await store.GetManyAsync(ids)).Select(customer => new CustomerDetails(customer, clock.Evaluate(customer.Value), null, false)).ToList();
 
     private async Task<string> RequireBranchAsync(Caller caller, string? branchId, bool pool)
     {

@@ -3,25 +3,23 @@ using CustomerProtection.ServiceDefaults.Security;
 namespace CustomerProtection.Registration.Domain;
 
 /// <summary>
-/// C-2 need to know: confidential fields (contacts, phones, e-mails, addresses) are visible in clear
-/// only to the owner, co-developers, the owner's branch secretary and manager, and hq; everyone else
-/// gets masked values. The one place that decides it, so that C-3 grants, encryption (C-4) and the
-/// audit log (C-5) extend it here.
+/// C-2 need to know: confidential and secret fields are visible in clear only to the owner,
+/// co-developers, the owner's branch secretary and manager, and hq (and, C-3, to whoever holds a live
+/// grant: <see cref="Disclosure"/>); everyone else gets masked values, or nothing for a secret field.
+/// Which field is which, and its mask, comes from <see cref="CustomerClassification"/> (C-1).
 /// </summary>
 public static class ConfidentialFields
 {
-    public static bool MaySeeClear(Caller caller, Customer customer) =>
-        caller.IsHq
-        || caller.EmployeeId == customer.OwnerId
-        || customer.IsCoDeveloper(caller.EmployeeId)
-        || RegistrationScopes.IsBranchStaff(caller, customer.BranchId);
+    public static bool MaySeeClear(Caller caller, Customer customer) => Disclosure.RoleClearance(caller, customer) != Clearance.None;
 
-    /// <summary>The contact as <paramref name="caller"/> may see it, and whether it was masked.</summary>
+    /// <summary>The contact as <paramref name="caller"/> may see it by role, and whether it was masked.</summary>
     public static (CustomerContact Contact, bool Masked) For(Caller caller, Customer customer, CustomerContact contact) =>
         MaySeeClear(caller, customer) ? (contact, false) : (Mask(contact), true);
 
+    /// <summary>Each protected field masked by its level: confidential ones by their mask, secret ones emptied.</summary>
     public static CustomerContact Mask(CustomerContact contact) =>
-        new(MaskName(contact.Name), MaskPhone(contact.Phone), MaskEmail(contact.Email), MaskAddress(contact.Address));
+        CustomerClassification.Protected.Aggregate(contact, (masked, field) =>
+            field.With(masked, field.Level == Sensitivity.Secret || field.Mask is null ? null : field.Mask(field.Get(contact))));
 
     /// <summary>13812345678 → 138****5678: the first three and last four digits stay.</summary>
     public static string? MaskPhone(string? phone)

@@ -181,10 +181,14 @@ public sealed record HistoryEntry(
 /// <summary>An M-2 progress record.</summary>
 public sealed record ProgressEntry(string Kind, DateOnly On, string? Note, string? Evidence, string RecordedBy, DateTimeOffset RecordedAt);
 
-/// <summary>A customer's contact (confidential, C-1): its own hash, encrypted in place later (C-4).</summary>
-public sealed record CustomerContact(string? Name, string? Phone, string? Email, string? Address)
+/// <summary>
+/// A customer's confidential and secret fields (C-1: <see cref="CustomerClassification"/> gives each
+/// its level): the contact person, phone, e-mail, address and the bank account. Stored apart from the
+/// customer, encrypted as one blob (C-4), never in events.
+/// </summary>
+public sealed record CustomerContact(string? Name, string? Phone, string? Email, string? Address, string? BankAccount = null)
 {
     public static readonly CustomerContact Empty = new(null, null, null, null);
 
-    public bool IsEmpty => Name is null && Phone is null && Email is null && Address is null;
+    public bool IsEmpty => Name is null && Phone is null && Email is null && Address is null && BankAccount is null;
 }

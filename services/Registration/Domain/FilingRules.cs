@@ -15,7 +15,8 @@ public sealed record FilingInput(
     CustomerContact Contact,
     string? EvidenceKind,
     string? EvidenceDate,
-    string? Evidence);
+    string? Evidence,
+    ConsentInput? Consent = null);
 
 /// <summary>A filing whose fields are well formed, with its identity key (P-2.5).</summary>
 public sealed record ValidFiling(
@@ -27,7 +28,8 @@ public sealed record ValidFiling(
     CustomerContact Contact,
     string? EvidenceKind,
     DateOnly? EvidenceDate,
-    string? Evidence);
+    string? Evidence,
+    ConsentScope Consent);
 
 /// <summary>
 /// Well-formedness of filings and look-ups. The identity is the invoice identity (P-2.5): the
@@ -90,6 +92,7 @@ public static class FilingRules
         CheckOneOf(violations, prefix + "customer_class", input.Class, CustomerClasses.All);
         var sales = Sales(violations, prefix + "declared_annual_sales", input.DeclaredAnnualSales);
         CheckContact(violations, prefix + "contact.", input.Contact);
+        var consent = ConsentRules.Validate(violations, prefix + "consent.", input.Consent);
 
         string? evidenceKind = null;
         DateOnly? evidenceDate = null;
@@ -113,7 +116,7 @@ public static class FilingRules
         // A code that passes its checksum needs no review even when one was asked for.
         var manualReview = input.ManualReview && SocialCreditCode.Validate(input.TaxpayerId).Error == SocialCreditCodeError.BadCheckCharacter;
         return new ValidFiling(key, input.InvoiceTitle!.Trim(), manualReview, input.Class!, sales, Trimmed(input.Contact),
-            evidenceKind, evidenceDate, NullIfBlank(input.Evidence)?.Trim());
+            evidenceKind, evidenceDate, NullIfBlank(input.Evidence)?.Trim(), consent);
     }
 
     public static decimal Sales(ICollection<FieldViolation> violations, string field, string? text)
@@ -188,6 +191,7 @@ public static class FilingRules
         CheckLength(violations, prefix + "phone", contact.Phone, 32);
         CheckLength(violations, prefix + "email", contact.Email, 254);
         CheckLength(violations, prefix + "address", contact.Address, 300);
+        CheckLength(violations, prefix + "bank_account", contact.BankAccount, 64);
         if (!string.IsNullOrWhiteSpace(contact.Email) && !contact.Email.Contains('@', StringComparison.Ordinal))
         {
             violations.Add(new(prefix + "email", "不是电子邮件地址 / not an e-mail address"));
@@ -195,7 +199,7 @@ public static class FilingRules
     }
 
     private static CustomerContact Trimmed(CustomerContact c) =>
-        new(NullIfBlank(c.Name)?.Trim(), NullIfBlank(c.Phone)?.Trim(), NullIfBlank(c.Email)?.Trim(), NullIfBlank(c.Address)?.Trim());
+        new(NullIfBlank(c.Name)?.Trim(), NullIfBlank(c.Phone)?.Trim(), NullIfBlank(c.Email)?.Trim(), NullIfBlank(c.Address)?.Trim(), NullIfBlank(c.BankAccount)?.Trim());
 
     public static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

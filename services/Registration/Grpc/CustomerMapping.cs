@@ -50,6 +50,7 @@ public static class CustomerMapping
             Version = details.Customer.Version,
             EvidenceKind = c.EvidenceKind ?? "",
             EvidenceDate = Iso(c.EvidenceDate),
+            ContactDestroyed = details.ContactDestroyed,
         };
         view.CoDeveloperIds.Add(c.CoDevelopers ?? []);
         if (c.PendingExtension is { } request)
@@ -65,8 +66,10 @@ public static class CustomerMapping
 
         if (details.Contact is { } contact)
         {
-            view.Contact = new Contact { Name = contact.Name ?? "", Phone = contact.Phone ?? "", Email = contact.Email ?? "", Address = contact.Address ?? "" };
+            view.Contact = ToProto(contact);
         }
+
+        view.ConsentPurposes.Add(details.Consent?.Purposes ?? []);
 
         return view;
     }
@@ -145,8 +148,19 @@ public static class CustomerMapping
         return result;
     }
 
+    public static Contact ToProto(CustomerContact contact) => new()
+    {
+        Name = contact.Name ?? "",
+        Phone = contact.Phone ?? "",
+        Email = contact.Email ?? "",
+        Address = contact.Address ?? "",
+        BankAccount = contact.BankAccount ?? "",
+    };
+
     public static CustomerContact FromProto(Contact? contact) =>
-        contact is null ? CustomerContact.Empty : new CustomerContact(contact.Name, contact.Phone, contact.Email, contact.Address);
+        contact is null ? CustomerContact.Empty : new CustomerContact(contact.Name, contact.Phone, contact.Email, contact.Address, contact.BankAccount);
+
+    public static ConsentInput? FromProto(V1.Consent? consent) => consent is null ? null : new ConsentInput(consent.Purposes, consent.Evidence);
 
     public static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }

@@ -40,7 +40,7 @@ public sealed class CustomersService(
         var caller = Caller.From(context);
         var (filed, contact) = await file.ExecuteAsync(caller, new FilingInput(
             request.TaxpayerId, request.InvoiceTitle, request.ManualReview, request.CustomerClass, request.DeclaredAnnualSales,
-            FromProto(request.Contact), request.EvidenceKind, request.EvidenceDate, request.Evidence));
+            FromProto(request.Contact), request.EvidenceKind, request.EvidenceDate, request.Evidence, FromProto(request.Consent)));
         return ToProto(query.Written(caller, filed, contact));
     }
 
@@ -48,18 +48,16 @@ public sealed class CustomersService(
     {
         var caller = Caller.From(context);
         Lookup.RequireId(request.CustomerId);
-        var contact = query.ContactAsync(request.CustomerId); // a decision does not change it: read alongside
-        var approved = await decide.ApproveAsync(caller, request.CustomerId);
-        return ToProto(query.Written(caller, approved, await contact));
+        await decide.ApproveAsync(caller, request.CustomerId);
+        return await ViewAsync(caller, request.CustomerId);
     }
 
     public override async Task<CustomerView> RejectFiling(DecideFilingRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         Lookup.RequireId(request.CustomerId);
-        var contact = query.ContactAsync(request.CustomerId);
-        var rejected = await decide.RejectAsync(caller, request.CustomerId, request.Reason);
-        return ToProto(query.Written(caller, rejected, await contact));
+        await decide.RejectAsync(caller, request.CustomerId, request.Reason);
+        return await ViewAsync(caller, request.CustomerId);
     }
 
     public override async Task<PendingFilings> ListPendingFilings(ListBranchRequest request, ServerCallContext context)
@@ -80,7 +78,7 @@ public sealed class CustomersService(
         ToProto(await query.AnnouncementsAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken));
 
     public override async Task<CustomerView> GetCustomer(GetCustomerRequest request, ServerCallContext context) =>
-        await ViewAsync(Caller.From(context), request.CustomerId);
+        ToProto(await query.GetAsync(Caller.From(context), request.CustomerId, request.Purpose));
 
     public override async Task<CustomerList> ListCustomers(ListCustomersRequest request, ServerCallContext context)
     {
@@ -211,7 +209,7 @@ public sealed class CustomersService(
 
     public override async Task ExportCustomers(ExportCustomersRequest request, IServerStreamWriter<ExportCustomersChunk> responseStream, ServerCallContext context)
     {
-        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken))
+        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken, request.Purpose))
         {
             await responseStream.WriteAsync(new ExportCustomersChunk { Chunk = Google.Protobuf.ByteString.CopyFrom(chunk) });
         }

@@ -64,6 +64,10 @@ public sealed class CustomerChange
             local expected = take()
             local current = redis.call('HGET', k, field)
             if current and current ~= expected then return {0, op, current} end
+          elseif op == 'same' then
+            local expected = take()
+            local current = redis.call('GET', k)
+            if current and current ~= expected then return {0, op, 'changed'} end
           elseif op == 'ver' then
             local expected = take()
             local current = redis.call('HGET', k, 'v') or '0'
@@ -93,6 +97,8 @@ public sealed class CustomerChange
             local version = take()
             local data = take()
             redis.call('HSET', k, 'v', version, 'd', data)
+          elseif op == 'set' then
+            redis.call('SET', k, take())
           elseif op == 'hash' then
             local n = tonumber(take())
             local fields = {}
@@ -154,6 +160,12 @@ public sealed class CustomerChange
     /// <summary>The hash field must be absent or already hold <paramref name="expected"/> (the identity reservation).</summary>
     public CustomerChange RequireFree(RedisKey hash, string field, string expected) => Check("free", hash, field, expected);
 
+    /// <summary>
+    /// The string key must be absent or still hold <paramref name="expected"/>, the value read before
+    /// deciding (a compare-and-set for the confidential envelope and the grant slots).
+    /// </summary>
+    public CustomerChange RequireUnchanged(RedisKey key, RedisValue expected) => Check("same", key, expected);
+
     /// <summary>The hash's <c>v</c> must equal <paramref name="version"/> (0: the hash must not exist).</summary>
     public CustomerChange RequireVersion(RedisKey key, long version) => Check("ver", key, version);
 
@@ -168,6 +180,8 @@ public sealed class CustomerChange
     public CustomerChange RequireNotMember(RedisKey set, string member) => Check("once", set, member);
 
     public CustomerChange Put(RedisKey key, long version, RedisValue data) => Write("put", key, version, data);
+
+    public CustomerChange Set(RedisKey key, RedisValue value) => Write("set", key, value);
 
     /// <summary>Replaces the whole hash with these fields (none: deletes it).</summary>
     public CustomerChange ReplaceHash(RedisKey key, IReadOnlyList<KeyValuePair<string, string>> fields)
@@ -214,6 +228,9 @@ public sealed class CustomerChange
 
     public CustomerChange Increment(RedisKey counter, TimeSpan expiry) => Write("incr", counter, (long)expiry.TotalSeconds);
 
+    /// <summary>An entry in a stream other than the outbox, with the outbox's fields (C-5: the audit log's pending entries).</summary>
+    public CustomerChange StreamAdd(RedisKey stream, string id, string type, string body) => Write("xadd", stream, id, type, body, "");
+
     public CustomerChange Publish(object message)
     {
         _entries.Add(RedisOutbox.Entry(message));
@@ -250,7 +267,7 @@ public sealed class CustomerChange
         var failure = (string)result[1]! switch
         {
             "free" => ChangeFailure.IdentityTaken,
-            "ver" => ChangeFailure.VersionMoved,
+            "ver" or "same" => ChangeFailure.VersionMoved,
             "cap" => ChangeFailure.HoldingCap,
             "quota" => ChangeFailure.Quota,
             _ => ChangeFailure.AlreadyApplied,

@@ -15,7 +15,6 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     public static readonly JsonSerializerOptions Json = StorageJson.Options;
 
     private static readonly RedisValue[] Fields = ["v", "d"];
-    private static readonly RedisValue[] ContactFields = ["name", "phone", "email", "address"];
 
     public IDatabase Db => redis.GetDatabase();
 
@@ -89,38 +88,6 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     {
         var result = await Db.ScriptEvaluateAsync(ByIdentityScript, new { identities = RegistrationKeys.Identities(identityKey), identityKey, customerPrefix = RegistrationKeys.CustomerPrefix });
         return result.IsNull ? null : Decode((RedisValue[])result!);
-    }
-
-    public async Task<CustomerContact> ContactAsync(string id)
-    {
-        var values = await Db.HashGetAsync(RegistrationKeys.Contact(id), ContactFields);
-        return new CustomerContact(values[0], values[1], values[2], values[3]);
-    }
-
-    public async Task<IReadOnlyList<CustomerContact>> ContactsAsync(IReadOnlyList<string> ids)
-    {
-        var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Contact(id), ContactFields)).ToList();
-        batch.Execute();
-        return (await Task.WhenAll(reads)).Select(v => new CustomerContact(v[0], v[1], v[2], v[3])).ToList();
-    }
-
-    public static IReadOnlyList<KeyValuePair<string, string>> ContactHash(CustomerContact contact)
-    {
-        var fields = new List<KeyValuePair<string, string>>();
-        void Add(string name, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                fields.Add(new(name, value));
-            }
-        }
-
-        Add("name", contact.Name);
-        Add("phone", contact.Phone);
-        Add("email", contact.Email);
-        Add("address", contact.Address);
-        return fields;
     }
 
     /// <summary>X-6: the ownership history, oldest first (the entry fields of the customer's hash).</summary>

@@ -24,9 +24,6 @@ public static class RegistrationKeys
     /// <summary>A customer's key up to its id (scripts that find the id first build the key from it).</summary>
     public const string CustomerPrefix = Prefix + "customer:{";
 
-    /// <summary>Hash of the confidential contact fields (C-1), apart so that they can be encrypted in place (C-4).</summary>
-    public static RedisKey Contact(string id) => $"{Prefix}customer:{{{id}}}:contact";
-
     /// <summary>
     /// Field of the customer's hash holding one history entry (X-6, never removed), named by the
     /// customer version that wrote it (and its position in that step): unique without a counter, and

@@ -1,0 +1,215 @@
+using System.Globalization;
+using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Domain;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Registration.Confidentiality;
+
+/// <summary>The last background pass over every envelope (C-4 rotation).</summary>
+public sealed record RotationPass(
+    string KeyId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    long Scanned,
+    long Rewrapped,
+    long Migrated,
+    long UnderOtherKeys);
+
+/// <summary>
+/// C-4 key rotation without downtime: a pass over every stored envelope re-wraps each data key that is
+/// wrapped under an older key-encryption key with the active one (the encrypted data itself is copied
+/// unchanged: <see cref="Envelope.Rewrap"/>), each value by a compare-and-set so a concurrent write
+/// (which always uses the active key) is never overwritten. Readers keep working throughout because
+/// the older key stays in the ring until a finished pass reports none left under it. The same pass
+/// encrypts clear contact hashes left from before encryption existed, and deletes them.
+/// </summary>
+public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore store, TimeProvider time, ILogger<KeyRotation> logger)
+{
+    private const int BatchSize = 200;
+    private static readonly TimeSpan LeaseTime = TimeSpan.FromMinutes(1);
+
+    private static readonly LuaScript CompareAndSet = LuaScript.Prepare(
+        """
+        if redis.call('GET', @key) == @expected then
+          redis.call('SET', @key, @value)
+          return 1
+        end
+        return 0
+        """);
+
+    // The envelope wins when both exist (it was written after the clear hash).
+    private static readonly LuaScript Migrate = LuaScript.Prepare(
+        """
+        if redis.call('EXISTS', @pii) == 0 then redis.call('SET', @pii, @value) end
+        redis.call('DEL', @legacy)
+        return 1
+        """);
+
+    private static readonly LuaScript TakeOrRenewLease = LuaScript.Prepare(
+        """
+        local holder = redis.call('GET', @key)
+        if holder == false or holder == @me then
+          redis.call('SET', @key, @me, 'PX', @ms)
+          return 1
+        end
+        return 0
+        """);
+
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public KeyRing Ring => store.Ring;
+
+    public async Task<RotationPass?> LastPassAsync()
+    {
+        var fields = (await Db.HashGetAllAsync(ConfidentialityKeys.Rotation)).ToDictionary(e => (string)e.Name!, e => e.Value, StringComparer.Ordinal);
+        if (!fields.TryGetValue("key", out var key))
+        {
+            return null;
+        }
+
+        DateTimeOffset? At(string name) => fields.TryGetValue(name, out var v) && !v.IsNullOrEmpty ? DateTimeOffset.FromUnixTimeMilliseconds((long)v) : null;
+        long Count(string name) => fields.TryGetValue(name, out var v) && !v.IsNullOrEmpty ? (long)v : 0;
+        return new RotationPass((string)key!, At("started") ?? DateTimeOffset.UnixEpoch, At("finished"), Count("scanned"), Count("rewrapped"), Count("migrated"), Count("other"));
+    }
+
+    /// <summary>A pass is due when none finished under the active key (a new key was activated, or the last pass stopped half way).</summary>
+    public async Task<bool> IsDueAsync() => await LastPassAsync() is not { FinishedAt: not null } last || last.KeyId != store.Ring.ActiveId;
+
+    /// <summary>
+    /// One pass, if this replica gets the lease (null otherwise). Progress is recorded as it goes, so
+    /// <c>GetKeyStatus</c> shows it; a replica that dies mid-pass leaves it unfinished and the next one redoes it.
+    /// </summary>
+    public async Task<RotationPass?> RunPassAsync(CancellationToken cancellationToken)
+    {
+        if (!await HoldLeaseAsync())
+        {
+            return null;
+        }
+
+        var ring = store.Ring;
+        var pass = new RotationPass(ring.ActiveId, time.GetUtcNow(), null, 0, 0, 0, 0);
+        await RecordAsync(pass);
+        logger.LogInformation("C-4: key pass under {KeyId} started", ring.ActiveId);
+        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        {
+            var keys = new List<RedisKey>(BatchSize);
+            await foreach (var key in server.KeysAsync(Db.Database, ConfidentialityKeys.ValuePattern, BatchSize).WithCancellation(cancellationToken))
+            {
+                keys.Add(key);
+                if (keys.Count == BatchSize)
+                {
+                    pass = await HandleAsync(pass, keys);
+                    keys.Clear();
+                    await RecordAsync(pass);
+                    if (!await HoldLeaseAsync())
+                    {
+                        logger.LogWarning("C-4: key pass lost its lease; another replica carries on");
+                        return null;
+                    }
+                }
+            }
+
+            pass = await HandleAsync(pass, keys);
+        }
+
+        pass = pass with { FinishedAt = time.GetUtcNow() };
+        await RecordAsync(pass);
+        logger.LogInformation("C-4: key pass under {KeyId} finished: {Scanned} values, {Rewrapped} re-wrapped, {Migrated} clear contacts encrypted, {Other} still under other keys",
+            pass.KeyId, pass.Scanned, pass.Rewrapped, pass.Migrated, pass.UnderOtherKeys);
+        return pass;
+    }
+
+    private async Task<RotationPass> HandleAsync(RotationPass pass, IReadOnlyList<RedisKey> keys)
+    {
+        var ring = store.Ring;
+        foreach (var key in keys)
+        {
+            var name = key.ToString();
+            var customerId = CustomerIdOf(name);
+            if (customerId is null)
+            {
+                continue;
+            }
+
+            if (name.EndsWith(":pii", StringComparison.Ordinal))
+            {
+                pass = pass with { Scanned = pass.Scanned + 1 };
+                switch (await RewrapAsync(key, customerId, ring))
+                {
+                    case true:
+                        pass = pass with { Rewrapped = pass.Rewrapped + 1 };
+                        break;
+                    case false:
+                        pass = pass with { UnderOtherKeys = pass.UnderOtherKeys + 1 };
+                        break;
+                }
+            }
+            else if (name.EndsWith(":contact", StringComparison.Ordinal) && await MigrateAsync(key, customerId))
+            {
+                pass = pass with { Migrated = pass.Migrated + 1 };
+            }
+        }
+
+        return pass;
+    }
+
+    /// <summary>True: re-wrapped; null: already under the active key (or destroyed, or gone); false: still under another key after a few tries.</summary>
+    private async Task<bool?> RewrapAsync(RedisKey key, string customerId, KeyRing ring)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var value = (byte[]?)await Db.StringGetAsync(key);
+            if (value is null || Envelope.KindOf(value) == EnvelopeKind.Destroyed || Envelope.KeyIdOf(value) == ring.ActiveId)
+            {
+                return attempt == 0 ? null : true;
+            }
+
+            var rewrapped = Envelope.Rewrap(ring, customerId, value);
+            if ((int)await Db.ScriptEvaluateAsync(CompareAndSet, new { key, expected = value, value = rewrapped }) == 1)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<bool> MigrateAsync(RedisKey legacy, string customerId)
+    {
+        var fields = (await Db.HashGetAllAsync(legacy)).ToDictionary(e => (string)e.Name!, e => (string?)e.Value, StringComparer.Ordinal);
+        if (fields.Count == 0)
+        {
+            return false;
+        }
+
+        var contact = new CustomerContact(fields.GetValueOrDefault("name"), fields.GetValueOrDefault("phone"), fields.GetValueOrDefault("email"), fields.GetValueOrDefault("address"));
+        var sealedValue = store.Seal(customerId, new ConfidentialRecord(contact, Consent.Implied(time.GetUtcNow(), "migration")));
+        await Db.ScriptEvaluateAsync(Migrate, new { pii = ConfidentialityKeys.Pii(customerId), legacy, value = sealedValue });
+        return true;
+    }
+
+    private async Task RecordAsync(RotationPass pass) =>
+        await Db.HashSetAsync(ConfidentialityKeys.Rotation,
+        [
+            new HashEntry("key", pass.KeyId),
+            new HashEntry("started", pass.StartedAt.ToUnixTimeMilliseconds()),
+            new HashEntry("finished", pass.FinishedAt?.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) ?? ""),
+            new HashEntry("scanned", pass.Scanned),
+            new HashEntry("rewrapped", pass.Rewrapped),
+            new HashEntry("migrated", pass.Migrated),
+            new HashEntry("other", pass.UnderOtherKeys),
+        ]);
+
+    private async Task<bool> HoldLeaseAsync() =>
+        (int)await Db.ScriptEvaluateAsync(TakeOrRenewLease, new { key = ConfidentialityKeys.RotationLease, me = _instance, ms = (long)LeaseTime.TotalMilliseconds }) == 1;
+
+    /// <summary>"cp:registration:customer:{123}:pii" → "123".</summary>
+    private static string? CustomerIdOf(string key)
+    {
+        var open = key.IndexOf('{', StringComparison.Ordinal);
+        var close = key.IndexOf('}', open + 1);
+        return open < 0 || close < 0 ? null : key[(open + 1)..close];
+    }
+}
