@@ -49,11 +49,30 @@ public static class TerritoryServices
         var address = builder.Configuration[RegistrationAddressKey] is { Length: > 0 } configured
             ? new Uri(configured)
             : CustomerProtection.ServiceDefaults.Security.TransportSecurity.GrpcAddress(builder.Configuration, CustomerProtection.ResourceNames.Registration);
-        builder.Services.AddGrpcClient<Ownership.OwnershipClient>(options => options.Address = address).ActForTheCaller();
-        builder.Services.AddGrpcClient<Customers.CustomersClient>(options => options.Address = address).ActForTheCaller();
+        builder.Services.AddGrpcClient<Ownership.OwnershipClient>(options => options.Address = address).ActForTheCaller().Lean();
+        builder.Services.AddGrpcClient<Customers.CustomersClient>(options => options.Address = address).ActForTheCaller().Lean();
+        var timeout = builder.Configuration.GetValue(RegistrationCalls.TimeoutKey, RegistrationCalls.DefaultTimeout);
+        builder.Services.AddSingleton(services => new RegistrationCalls(services.GetRequiredService<TimeProvider>(), timeout));
         builder.Services.AddSingleton<IOwnershipLookup, RegistrationOwnershipLookup>();
         builder.Services.AddSingleton<IHoldingCounts, RegistrationHoldingCounts>();
     }
+
+    /// <summary>
+    /// GetOwnership is on every sale authorisation (issue 5: 5,000/s). The service defaults give
+    /// every HttpClient the standard resilience pipeline (rate limiter, total and attempt timeouts,
+    /// retries, circuit breaker, each execution metered) and four log handlers with a log scope per
+    /// request; for one short read they cost more than they save: a failed read fails the request
+    /// and the caller asks again, and <see cref="RegistrationCalls"/> bounds the wait.
+    /// </summary>
+    /// <remarks>
+    /// <c>RemoveAllResilienceHandlers</c> is marked experimental (EXTEXP0001) in
+    /// Microsoft.Extensions.Http.Resilience 10.11: it is the documented way to undo the defaults for
+    /// one client; a change in a later version shows up here as a build error.
+    /// </remarks>
+#pragma warning disable EXTEXP0001
+    private static IHttpClientBuilder Lean(this IHttpClientBuilder client) =>
+        client.RemoveAllResilienceHandlers().RemoveAllLoggers();
+#pragma warning restore EXTEXP0001
 
     private static IHttpClientBuilder ActForTheCaller(this IHttpClientBuilder client) =>
         client.AddCallCredentials((_, metadata, services) =>

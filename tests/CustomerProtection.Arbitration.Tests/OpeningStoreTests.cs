@@ -112,6 +112,11 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
         var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
             Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, null, "业绩归属"), CancellationToken.None));
         Assert.Equal("sale_id", error.Violations.Single().Field);
+        var notTheirs = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属"), CancellationToken.None));
+        Assert.Equal("sale_id", notTheirs.Violations.Single().Field);
+        Assert.Empty(await TypesAsync());
+        await Store.AddDealAsync("uscc:cust1", new DealFact("SALE-1", Owner, D("2026-03-10"), 1000m));
 
         var opened = await Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属"), CancellationToken.None);
         await Assert.ThrowsAsync<ScopeDeniedException>(() => Resolve.DecideAsync(Manager, new DecisionInput(opened.Value.Id, null, null, Objector, "x", []), CancellationToken.None));

@@ -73,14 +73,30 @@ public sealed class ArbitrationCreditTests(SystemFixture system)
             RegionId = Id("R-EAST"),
         }, Hq);
         var cases = new Cases.CasesClient(system.Channel(ResourceNames.Arbitration));
-        var dispute = await cases.OpenDisputeAsync(new OpenDisputeRequest
+        var request = new OpenDisputeRequest
         {
             Kind = "performance",
             CustomerId = filed.CustomerId,
             RespondentId = Id("S1"),
-            SaleId = sale.Id,
+            SaleId = "NO-SUCH-SALE-" + _s,
             Description = "报价和谈判都是我做的 / I quoted and negotiated",
-        }, As("S2", Roles.Salesperson));
+        };
+        var unknownSale = await Assert.ThrowsAsync<RpcException>(async () => await cases.OpenDisputeAsync(request, As("S2", Roles.Salesperson)));
+        Assert.Equal(StatusCode.InvalidArgument, unknownSale.StatusCode);
+
+        // Arbitration knows the sale once Territory's SaleRecorded has reached it.
+        request.SaleId = sale.Id;
+        var dispute = await Eventually.GetAsync(async () =>
+        {
+            try
+            {
+                return await cases.OpenDisputeAsync(request, As("S2", Roles.Salesperson));
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+            {
+                return null;
+            }
+        }, "the performance case on the recorded sale");
         await cases.DecideAsync(new DecideRequest { CaseId = dispute.CaseId, CreditTo = Id("S2"), Reason = "报价记录显示王五主导 / the quotes show S2 led" }, Hq);
 
         var credited = await Eventually.GetAsync(async () =>

@@ -131,6 +131,14 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
             CaseRules.EnsureCoDevelopmentParties(customer, caller.EmployeeId, respondent);
         }
 
+        // P-8.2 disputes a recorded sale's credit: hq's decision is applied to that sale in Territory's
+        // ledger, so the sale must be one of this customer's (Territory's SaleRecorded, kept here).
+        if (kind == CaseKinds.Performance && !(await store.DealsAsync(customer.IdentityKey, DateOnly.MinValue, DateOnly.MaxValue)).Any(d => d.SaleId == saleId))
+        {
+            throw new RequestValidationException(new FieldViolation("sale_id",
+                $"出货 {saleId} 不是客户 {customer.CustomerId} 的已记录出货 / sale {saleId} is not a recorded sale to customer {customer.CustomerId}"));
+        }
+
         var @case = NewCase(kind!, customer, caller, respondent, description, clock.UtcNow) with { SaleId = kind == CaseKinds.Performance ? saleId : null };
         return await CommitAsync(@case);
     }

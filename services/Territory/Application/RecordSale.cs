@@ -65,8 +65,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
             throw new RequestValidationException(new FieldViolation("seller_id", $"员工 {input.SellerId} 不属于任何大区 / employee {input.SellerId} belongs to no region"));
         }
 
-        await AuthorizeSale.RequireRegionAsync(store, input.RegionId, seller.Value.RegionId);
-        var facts = await ownership.GetAsync(customer, cancellationToken);
+        var facts = await AuthorizeSale.OwnershipInKnownRegionAsync(store, ownership, customer, input.RegionId, seller.Value.RegionId, cancellationToken);
         var identityKey = customer.IdentityKey ?? facts.IdentityKey;
         if (string.IsNullOrEmpty(identityKey))
         {

@@ -9,7 +9,7 @@ namespace CustomerProtection.Territory.Clients;
 /// has no count RPC): customers protected now, prospects only unless formal customers count. Called on
 /// the caller's behalf like every call to Registration.
 /// </summary>
-public sealed class RegistrationHoldingCounts(CustomerProtection.Registration.V1.Customers.CustomersClient client) : IHoldingCounts
+public sealed class RegistrationHoldingCounts(CustomerProtection.Registration.V1.Customers.CustomersClient client, RegistrationCalls calls) : IHoldingCounts
 {
     private const int PageSize = 200;
 
@@ -25,7 +25,8 @@ public sealed class RegistrationHoldingCounts(CustomerProtection.Registration.V1
         var token = "";
         do
         {
-            var page = await client.ListCustomersAsync(new ListCustomersRequest { OwnerId = ownerId, PageSize = PageSize, PageToken = token }, cancellationToken: cancellationToken);
+            var request = new ListCustomersRequest { OwnerId = ownerId, PageSize = PageSize, PageToken = token };
+            var page = await calls.CallAsync(ct => client.ListCustomersAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken);
             count += page.Customers.Count(c => c.Status == OwnershipStatuses.Protected && (countFormalCustomers || c.Stage != "formal"));
             token = page.NextPageToken;
         }

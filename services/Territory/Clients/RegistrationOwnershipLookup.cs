@@ -9,14 +9,14 @@ namespace CustomerProtection.Territory.Clients;
 /// (TerritoryServices): a service-to-service call acts for the caller, so Registration applies the
 /// caller's own rights.
 /// </summary>
-public sealed class RegistrationOwnershipLookup(Ownership.OwnershipClient client) : IOwnershipLookup
+public sealed class RegistrationOwnershipLookup(Ownership.OwnershipClient client, RegistrationCalls calls) : IOwnershipLookup
 {
     public async Task<OwnershipFacts> GetAsync(ResolvedCustomer customer, CancellationToken cancellationToken)
     {
         var request = customer.IdentityKey is null
             ? new GetOwnershipRequest { CustomerId = customer.CustomerId ?? "" }
             : new GetOwnershipRequest { TaxpayerId = customer.TaxpayerId ?? "", InvoiceTitle = customer.InvoiceTitle ?? "" };
-        var info = await client.GetOwnershipAsync(request, cancellationToken: cancellationToken);
+        var info = await calls.CallAsync(ct => client.GetOwnershipAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken);
         return Map(info, customer.IdentityKey);
     }
 
