@@ -60,8 +60,9 @@ cat <<MSG
 
   CustomerProtection is starting (first run: restore and build take a minute).
   Dashboard:  $DASHBOARD_URL
-  Get a token once it is up:
-    dotnet run --project tools/cpctl -- token --employee E001 --role hq
+  Once it is up, in another terminal:
+    dotnet run --project tools/cpctl -- demo          (the policy's story, every step checked)
+    dotnet run --project tools/cpctl -- --help        (every workflow as a command)
   Data is kept in .data/ across restarts. Stop with Ctrl+C.
 
 MSG
