@@ -46,7 +46,7 @@ public sealed class TlsSystemFixture : SystemFixture
         File.WriteAllText(KeyPath, serverKey.ExportPkcs8PrivateKeyPem());
     }
 
-    private string CaPath => Path.Combine(_folder, "ca.pem");
+    public string CaPath => Path.Combine(_folder, "ca.pem");
 
     private string CertificatePath => Path.Combine(_folder, "server.pem");
 
@@ -134,6 +134,30 @@ public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemF
         var noTls = await Assert.ThrowsAsync<RpcException>(async () =>
             await new Clock.ClockClient(cleartext).GetTimeAsync(new GetTimeRequest(), system.As("HQ-1", Roles.Hq)));
         Assert.NotEqual(StatusCode.OK, noTls.StatusCode);
+    }
+
+    [Fact]
+    public async Task C4_cpctl_reaches_every_service_over_tls_when_told_the_ca()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["CP_REGISTRATION"] = system.App.GetEndpoint(ResourceNames.Registration, ResourceNames.GrpcEndpoint).ToString(),
+            ["CP_TERRITORY"] = system.App.GetEndpoint(ResourceNames.Territory, ResourceNames.GrpcEndpoint).ToString(),
+            ["CP_ARBITRATION"] = system.App.GetEndpoint(ResourceNames.Arbitration, ResourceNames.GrpcEndpoint).ToString(),
+            ["CP_PENALTY"] = system.App.GetEndpoint(ResourceNames.Penalty, ResourceNames.GrpcEndpoint).ToString(),
+            ["CP_SIGNING_KEY"] = system.SigningKey,
+            ["CP_CA"] = system.CaPath,
+        };
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await CustomerProtection.Cli.CpctlApp.RunAsync(["status", "--json"], new CustomerProtection.Cli.Core.CliEnvironment(stdout, stderr, environment, Path.GetTempPath()));
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        Assert.Equal(SystemFixture.Services.Length, System.Text.Json.JsonDocument.Parse(stdout.ToString()).RootElement.GetArrayLength());
+
+        environment.Remove("CP_CA");
+        using var refusedOut = new StringWriter();
+        using var refusedErr = new StringWriter();
+        Assert.NotEqual(0, await CustomerProtection.Cli.CpctlApp.RunAsync(["status"], new CustomerProtection.Cli.Core.CliEnvironment(refusedOut, refusedErr, environment, Path.GetTempPath())));
     }
 
     private static IEnumerable<Exception> Causes(Exception? exception)

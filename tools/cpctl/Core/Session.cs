@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Penalty.V1;
 using CustomerProtection.Platform.V1;
@@ -89,12 +91,37 @@ public sealed class Session : IDisposable
                 throw new CliException(ExitCodes.InvalidArgument, $"{source}: '{address}' 不是地址 / is not an http(s) address");
             }
 
-            // http:// is h2c, which is what the AppHost's grpc endpoints speak (docs/running.md).
-            entry = (GrpcChannel.ForAddress(uri), source);
+            // http:// is h2c, what the AppHost's grpc endpoints speak in development; https:// is TLS
+            // (docs/running.md), validated against the machine's roots or the private CA in CP_CA.
+            entry = (Environment.Variable("CP_CA") is { } ca
+                ? GrpcChannel.ForAddress(uri, new GrpcChannelOptions { HttpHandler = TrustingOnly(ca) })
+                : GrpcChannel.ForAddress(uri), source);
             _channels[service] = entry;
         }
 
         return entry.Channel;
+    }
+
+    /// <summary>Full chain and host-name validation against the PEM CA <paramref name="caPath"/> (never validation off).</summary>
+    private static SocketsHttpHandler TrustingOnly(string caPath)
+    {
+        if (!File.Exists(caPath))
+        {
+            throw new CliException(ExitCodes.InvalidArgument, $"CP_CA: {caPath} 不存在 / does not exist");
+        }
+
+        return new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { X509Certificate2.CreateFromPem(File.ReadAllText(caPath)) },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+            },
+        };
     }
 
     public void Dispose()
