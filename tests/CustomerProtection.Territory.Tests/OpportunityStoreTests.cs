@@ -27,8 +27,8 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
     {
         public Dictionary<string, int> Counts { get; } = [];
 
-        public Task<IReadOnlyDictionary<string, int>> CountAsync(IReadOnlyCollection<string> employeeIds, bool countFormalCustomers, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyDictionary<string, int>>(employeeIds.ToDictionary(id => id, id => Counts.GetValueOrDefault(id)));
+        public Task<IReadOnlyDictionary<string, int>> CountAsync(IReadOnlyCollection<Employee> salespeople, bool countFormalCustomers, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyDictionary<string, int>>(salespeople.ToDictionary(e => e.Id, e => Counts.GetValueOrDefault(e.Id)));
     }
 
     public async Task InitializeAsync()

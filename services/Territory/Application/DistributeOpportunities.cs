@@ -54,7 +54,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
             }
 
             var pool = await PoolAsync(input.BranchId, input.RegionId);
-            var active = pool.Where(e => e.Status == EmployeeStatuses.Active).Select(e => e.Id).ToList();
+            var active = pool.Where(e => e.Status == EmployeeStatuses.Active).ToList();
             var counts = active.Count == 0 ? new Dictionary<string, int>() : await holdings.CountAsync(active, parameters.HoldingCapCountsFormalCustomers, cancellationToken);
             var order = RoundRobin.PublishedOrder(pool.Select(e => new Candidate(e.Id, e.Status, counts.GetValueOrDefault(e.Id))));
             var rotation = await store.GetAsync<Rotation>(SalesKeys.Rotation, poolId);

@@ -1,3 +1,5 @@
+using CustomerProtection.Territory.Domain;
+
 namespace CustomerProtection.Territory.Application;
 
 /// <summary>
@@ -7,5 +9,6 @@ namespace CustomerProtection.Territory.Application;
 public interface IHoldingCounts
 {
     /// <param name="countFormalCustomers">X-1 parameter: whether formal customers count toward the cap.</param>
-    Task<IReadOnlyDictionary<string, int>> CountAsync(IReadOnlyCollection<string> employeeIds, bool countFormalCustomers, CancellationToken cancellationToken);
+    /// <returns>Per salesperson id, the customers that count toward the X-1 cap.</returns>
+    Task<IReadOnlyDictionary<string, int>> CountAsync(IReadOnlyCollection<Employee> salespeople, bool countFormalCustomers, CancellationToken cancellationToken);
 }

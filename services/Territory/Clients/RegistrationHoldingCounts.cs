@@ -5,33 +5,23 @@ using CustomerProtection.Territory.Domain;
 namespace CustomerProtection.Territory.Clients;
 
 /// <summary>
-/// X-1 holdings from Registration's <c>Customers/ListCustomers</c> by owner, counted here (Registration
-/// has no count RPC): customers protected now, prospects only unless formal customers count. Called on
-/// the caller's behalf like every call to Registration.
+/// X-1 holdings from Registration's <c>Ownership/CountHoldings</c>: one call per branch of the pool (a
+/// regional pool spans branches), answered from the per-owner indexes Registration keeps in the same
+/// atomic steps as its customers. Pending filings count, as they do toward the cap; formal customers
+/// only when the X-1 parameter says so. Called on the caller's behalf like every call to Registration.
 /// </summary>
-public sealed class RegistrationHoldingCounts(CustomerProtection.Registration.V1.Customers.CustomersClient client, RegistrationCalls calls) : IHoldingCounts
+public sealed class RegistrationHoldingCounts(Ownership.OwnershipClient client, RegistrationCalls calls) : IHoldingCounts
 {
-    private const int PageSize = 200;
-
-    public async Task<IReadOnlyDictionary<string, int>> CountAsync(IReadOnlyCollection<string> employeeIds, bool countFormalCustomers, CancellationToken cancellationToken)
+    public async Task<IReadOnlyDictionary<string, int>> CountAsync(IReadOnlyCollection<Employee> salespeople, bool countFormalCustomers, CancellationToken cancellationToken)
     {
-        var counts = await Task.WhenAll(employeeIds.Select(async id => (id, await CountOneAsync(id, countFormalCustomers, cancellationToken))));
-        return counts.ToDictionary(c => c.id, c => c.Item2);
-    }
-
-    private async Task<int> CountOneAsync(string ownerId, bool countFormalCustomers, CancellationToken cancellationToken)
-    {
-        var count = 0;
-        var token = "";
-        do
+        var branches = await Task.WhenAll(salespeople.GroupBy(e => e.BranchId ?? "").Select(async branch =>
         {
-            var request = new ListCustomersRequest { OwnerId = ownerId, PageSize = PageSize, PageToken = token };
-            var page = await calls.CallAsync(ct => client.ListCustomersAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken);
-            count += page.Customers.Count(c => c.Status == OwnershipStatuses.Protected && (countFormalCustomers || c.Stage != "formal"));
-            token = page.NextPageToken;
-        }
-        while (!string.IsNullOrEmpty(token));
-
-        return count;
+            var request = new CountHoldingsRequest { BranchId = branch.Key };
+            request.EmployeeIds.Add(branch.Select(e => e.Id));
+            return await calls.CallAsync(ct => client.CountHoldingsAsync(request, cancellationToken: ct).ResponseAsync, cancellationToken);
+        }));
+        return branches.SelectMany(b => b.Holdings).ToDictionary(
+            h => h.EmployeeId,
+            h => countFormalCustomers ? h.PendingOrProtected : h.PendingOrProtected - h.Formal);
     }
 }
