@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Measures the speed targets: starts the whole system (Release, the AppHost, trace sampling RATIO, default
+# 0.01) in a data folder of its own, runs the load scenarios named in SCENARIOS against it, stops it.
+#   SCENARIOS="registration-filings registration-lapse" tools/measure.sh
+# Scenarios: registration-filings, registration-duplicate-checks, registration-memory, registration-lapse,
+# territory-sale-authorization, penalty-violations, directory-reads (tools/CustomerProtection.LoadGen).
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+D="${MEASURE_DATA:-${TMPDIR:-/tmp}/cp-measure}"
+rm -rf $D; mkdir -p $D
+dotnet build CustomerProtection.AppHost -c Release -v q >/dev/null 2>&1
+dotnet build tools/CustomerProtection.LoadGen -c Release -v q >/dev/null 2>&1
+dotnet run --no-build -c Release --project CustomerProtection.AppHost --launch-profile http -- --Infrastructure:DataDirectory=$D --Telemetry:TraceSampleRatio=${RATIO:-0.01} > /tmp/apphost.log 2>&1 &
+APP=$!
+for i in $(seq 1 120); do
+  [ -f $D/services.json ] && [ $(grep -c http $D/services.json) -ge 4 ] && break; sleep 1
+done
+sleep 25
+cat $D/services.json
+reg=$(python3 -c "import json;print(json.load(open('$D/services.json'))['registration'])")
+ter=$(python3 -c "import json;print(json.load(open('$D/services.json'))['territory'])")
+pen=$(python3 -c "import json;print(json.load(open('$D/services.json'))['penalty'])")
+rpid=$(cat $D/redis/redis.pid); rport=$(ss -ltnpH | awk -v p="pid=$rpid," 'index($0,p){n=split($4,a,":");print a[n];exit}')
+LG="dotnet run --no-build -c Release --project tools/CustomerProtection.LoadGen -- --key-file $D/dev-signing.key --target registration=$reg --target territory=$ter --target penalty=$pen"
+export ConnectionStrings__redis=127.0.0.1:$rport
+bpid=$(pgrep -f "beam.smp.*$D" | head -1)
+aport=$(tr '\0' '\n' < /proc/$bpid/environ | grep '^RABBITMQ_NODE_PORT=' | cut -d= -f2)
+export ConnectionStrings__messaging="amqp://customerprotection:$(cat $D/rabbitmq/default_pass)@127.0.0.1:$aport"
+for s in ${SCENARIOS:-registration-filings registration-duplicate-checks territory-sale-authorization penalty-violations registration-memory registration-lapse}; do
+  echo "=== $s $(uptime)"
+  case $s in
+    registration-duplicate-checks) $LG --scenario $s --count 20000 --seconds 20 ;;
+    registration-memory) $LG --scenario $s --count 10000 ;;
+    registration-lapse) $LG --scenario $s --count 100000 --seconds 120 ;;
+    penalty-violations) $LG --scenario $s --count 10000 --seconds 20 ;;
+    *) $LG --scenario $s --concurrency 64 --seconds 20 ;;
+  esac 2>&1 | tail -25
+done
+kill $APP; wait $APP 2>/dev/null
