@@ -113,7 +113,7 @@ public sealed class CommandKit(CliEnvironment environment, GlobalOptions globals
 
     /// <summary>An id for a new record where the caller chooses it (idempotent RPCs): given, or a fresh one.</summary>
     public static string NewId(string? given, string prefix) =>
-        string.IsNullOrWhiteSpace(given) ? $"{prefix}-{DateTime.UtcNow:yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}" : given.Trim();
+        string.IsNullOrWhiteSpace(given) ? $"{prefix}-{TimeProvider.System.GetUtcNow():yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}" : given.Trim();
 
     /// <summary>"30d", "24h", "90m", "45s" or a TimeSpan ("1.02:00:00").</summary>
     public static TimeSpan Duration(string text, string option)
