@@ -1,6 +1,7 @@
 using System.Globalization;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.ServiceDefaults.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality;
@@ -45,17 +46,7 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
         return 1
         """);
 
-    private static readonly LuaScript TakeOrRenewLease = LuaScript.Prepare(
-        """
-        local holder = redis.call('GET', @key)
-        if holder == false or holder == @me then
-          redis.call('SET', @key, @me, 'PX', @ms)
-          return 1
-        end
-        return 0
-        """);
-
-    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly RedisLease _lease = new(redis, ConfidentialityKeys.RotationLease, LeaseTime);
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -83,7 +74,7 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
     /// </summary>
     public async Task<RotationPass?> RunPassAsync(CancellationToken cancellationToken)
     {
-        if (!await HoldLeaseAsync())
+        if (!await _lease.HoldAsync())
         {
             return null;
         }
@@ -103,7 +94,7 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
                     pass = await HandleAsync(pass, keys);
                     keys.Clear();
                     await RecordAsync(pass);
-                    if (!await HoldLeaseAsync())
+                    if (!await _lease.HoldAsync())
                     {
                         logger.LogWarning("C-4: key pass lost its lease; another replica carries on");
                         return null;
@@ -201,9 +192,6 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
             new HashEntry("migrated", pass.Migrated),
             new HashEntry("other", pass.UnderOtherKeys),
         ]);
-
-    private async Task<bool> HoldLeaseAsync() =>
-        (int)await Db.ScriptEvaluateAsync(TakeOrRenewLease, new { key = ConfidentialityKeys.RotationLease, me = _instance, ms = (long)LeaseTime.TotalMilliseconds }) == 1;
 
     /// <summary>"cp:registration:customer:{123}:pii" → "123".</summary>
     private static string? CustomerIdOf(string key)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CustomerProtection.Contracts;
+using CustomerProtection.ServiceDefaults.Storage;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,17 +22,7 @@ internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer red
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
-    private static readonly LuaScript TakeOrRenewLease = LuaScript.Prepare(
-        """
-        local holder = redis.call('GET', @key)
-        if holder == false or holder == @me then
-          redis.call('SET', @key, @me, 'PX', @ms)
-          return 1
-        end
-        return 0
-        """);
-
-    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly RedisLease _lease = new(redis, outbox.LeaseKey, LeaseTime);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,7 +31,7 @@ internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer red
         {
             try
             {
-                var published = await HoldsLeaseAsync() ? await RelayBatchAsync(stoppingToken) : 0;
+                var published = await _lease.HoldAsync() ? await RelayBatchAsync(stoppingToken) : 0;
                 backoff = TimeSpan.FromMilliseconds(100);
                 if (published < BatchSize)
                 {
@@ -59,9 +50,6 @@ internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer red
             }
         }
     }
-
-    private async Task<bool> HoldsLeaseAsync() =>
-        (int)await redis.GetDatabase().ScriptEvaluateAsync(TakeOrRenewLease, new { key = outbox.LeaseKey, me = _instance, ms = (long)LeaseTime.TotalMilliseconds }) == 1;
 
     /// <summary>
     /// Publishes a batch concurrently (the broker confirms them together, ~2 ms a round trip here, so

@@ -1,4 +1,5 @@
 using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.ServiceDefaults.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality.Workers;
@@ -15,17 +16,7 @@ public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redi
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan AnchorEvery = TimeSpan.FromMinutes(5);
 
-    private static readonly LuaScript TakeOrRenewLease = LuaScript.Prepare(
-        """
-        local holder = redis.call('GET', @key)
-        if holder == false or holder == @me then
-          redis.call('SET', @key, @me, 'PX', @ms)
-          return 1
-        end
-        return 0
-        """);
-
-    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly RedisLease _lease = new(redis, AuditLog.LeaseKey, LeaseTime);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,7 +26,7 @@ public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redi
         {
             try
             {
-                var chained = await HoldsLeaseAsync() ? await audit.ChainPendingAsync() : 0;
+                var chained = await _lease.HoldAsync() ? await audit.ChainPendingAsync() : 0;
                 if (time.GetUtcNow() - anchored > AnchorEvery)
                 {
                     var head = await redis.GetDatabase().StringGetAsync(AuditLog.HeadKey);
@@ -64,7 +55,4 @@ public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redi
             }
         }
     }
-
-    private async Task<bool> HoldsLeaseAsync() =>
-        (int)await redis.GetDatabase().ScriptEvaluateAsync(TakeOrRenewLease, new { key = AuditLog.LeaseKey, me = _instance, ms = (long)LeaseTime.TotalMilliseconds }) == 1;
 }
