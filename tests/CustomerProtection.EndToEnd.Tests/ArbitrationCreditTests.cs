@@ -1,10 +1,7 @@
-using System.Text;
 using CustomerProtection.Arbitration.V1;
-using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.V1;
-using Google.Protobuf;
 using Grpc.Core;
 
 namespace CustomerProtection.EndToEnd.Tests;
@@ -28,37 +25,10 @@ public sealed class ArbitrationCreditTests(SystemFixture system)
     [Fact]
     public async Task P8_2_hqs_decision_of_a_disputed_credit_moves_the_sales_credit_in_Territorys_ledger()
     {
-        var json = $$"""
-            {"regions":[{"id":"{{Id("R-EAST")}}","name":"华东大区"}],
-             "branches":[{"id":"{{Id("B-SH")}}","region_id":"{{Id("R-EAST")}}","name":"上海分公司","kind":"branch"}],
-             "employees":[{"id":"{{Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
-                          {"id":"{{Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
-                          {"id":"{{Id("SEC")}}","name":"秘书","role":"branch_secretary","branch_id":"{{Id("B-SH")}}"}]}
-            """;
-        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
-        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
-        foreach (var id in new[] { Id("S1"), Id("SEC") })
-        {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, Hq), $"{id} in Registration");
-        }
-
-        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new GetTimeRequest(), Hq)).Today;
-        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
+        var org = await TestOrganisation.ImportAsync(system, _s);
         var title = $"长江阀门{_s}有限公司";
-        var filed = await customers.FileCustomerAsync(new FileCustomerRequest
-        {
-            InvoiceTitle = title,
-            CustomerClass = "important",
-            DeclaredAnnualSales = "100000",
-            EvidenceKind = "visit",
-            EvidenceDate = today,
-            Evidence = "拜访 / visit",
-        }, As("S1", Roles.Salesperson));
-        if (filed.Status != "protected")
-        {
-            await customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, As("SEC", Roles.BranchSecretary));
-        }
+        var filed = await org.FileProtectedCustomerAsync(title);
+        var today = await org.TodayAsync();
 
         // The owner S1 ships and is credited (P-4.3); S2 says the deal was theirs (P-8.2).
         var sale = await Ledger.RecordSaleAsync(new RecordSaleRequest

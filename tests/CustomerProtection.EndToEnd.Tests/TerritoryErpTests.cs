@@ -1,11 +1,9 @@
-using System.Text;
 using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Penalty.V1;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.V1;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
@@ -29,40 +27,10 @@ public sealed class TerritoryErpTests(SystemFixture system)
 
     private async Task<(string Title, string Today)> ProtectedCustomerAsync()
     {
-        var json = $$"""
-            {"regions":[{"id":"{{Id("R-EAST")}}","name":"华东大区"}],
-             "branches":[{"id":"{{Id("B-SH")}}","region_id":"{{Id("R-EAST")}}","name":"上海分公司","kind":"branch"}],
-             "employees":[{"id":"{{Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
-                          {"id":"{{Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
-                          {"id":"{{Id("SEC")}}","name":"秘书","role":"branch_secretary","branch_id":"{{Id("B-SH")}}"}]}
-            """;
-        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
-        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
-        foreach (var id in new[] { Id("S1"), Id("SEC") })
-        {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, Hq), $"{id} in Registration");
-        }
-
-        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new GetTimeRequest(), Hq)).Today;
-        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
+        var org = await TestOrganisation.ImportAsync(system, _s);
         var title = $"远东机床{_s}有限公司";
-        var filed = await customers.FileCustomerAsync(new FileCustomerRequest
-        {
-            InvoiceTitle = title,
-            CustomerClass = "important",
-            DeclaredAnnualSales = "100000",
-            EvidenceKind = "visit",
-            EvidenceDate = today,
-            Evidence = "拜访 / visit",
-        }, system.As(Id("S1"), Roles.Salesperson, Id("B-SH"), Id("R-EAST")));
-        if (filed.Status != "protected")
-        {
-            await customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId },
-                system.As(Id("SEC"), Roles.BranchSecretary, Id("B-SH"), Id("R-EAST")));
-        }
-
-        return (title, today);
+        await org.FileProtectedCustomerAsync(title);
+        return (title, await org.TodayAsync());
     }
 
     private static async Task<StatusCode> RefusalAsync<T>(Func<AsyncUnaryCall<T>> call)

@@ -1,10 +1,7 @@
-using System.Text;
 using CustomerProtection.Penalty.V1;
-using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.V1;
-using Google.Protobuf;
 using Grpc.Core;
 
 namespace CustomerProtection.EndToEnd.Tests;
@@ -31,50 +28,6 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _bus.DisposeAsync();
 
-    /// <summary>A branch with a manager (on the branch, not on the salespeople: Territory falls back to the branch's manager).</summary>
-    private async Task ImportAsync()
-    {
-        var json = $$"""
-            {"regions":[{"id":"{{Id("R-EAST")}}","name":"华东大区"}],
-             "branches":[{"id":"{{Id("B-SH")}}","region_id":"{{Id("R-EAST")}}","name":"上海分公司","kind":"branch","manager_id":"{{Id("BM")}}"}],
-             "employees":[{"id":"{{Id("BM")}}","name":"经理","role":"branch_manager","branch_id":"{{Id("B-SH")}}"},
-                          {"id":"{{Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
-                          {"id":"{{Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
-                          {"id":"{{Id("S3")}}","name":"赵六","role":"salesperson","branch_id":"{{Id("B-SH")}}"},
-                          {"id":"{{Id("SEC")}}","name":"秘书","role":"branch_secretary","branch_id":"{{Id("B-SH")}}"}]}
-            """;
-        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
-        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
-        foreach (var id in new[] { Id("S1"), Id("SEC") })
-        {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, Hq), $"{id} in Registration");
-        }
-    }
-
-    /// <summary>S1 files the customer and the branch secretary approves: S1 protects it (P-2.1).</summary>
-    private async Task<string> ProtectedCustomerAsync(string today)
-    {
-        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
-        var title = $"恒通电气{_s}有限公司";
-        var filed = await customers.FileCustomerAsync(new FileCustomerRequest
-        {
-            InvoiceTitle = title,
-            CustomerClass = "important",
-            DeclaredAnnualSales = "100000",
-            EvidenceKind = "visit",
-            EvidenceDate = today,
-            Evidence = "拜访 / visit",
-        }, system.As(Id("S1"), Roles.Salesperson, Id("B-SH"), Id("R-EAST")));
-        if (filed.Status != "protected")
-        {
-            await customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId },
-                system.As(Id("SEC"), Roles.BranchSecretary, Id("B-SH"), Id("R-EAST")));
-        }
-
-        return title;
-    }
-
     private Task<Fine> FineAsync(string fineId) =>
         Eventually.GetAsync<Fine>(async () => await Penalty.GetFineAsync(new GetFineRequest { FineId = fineId }, Hq), $"fine {fineId}");
 
@@ -93,9 +46,10 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
     [Fact]
     public async Task P5_P8_1_a_poaching_sale_in_Territory_fines_the_seller_once_and_after_hqs_negligence_finding_the_manager_once()
     {
-        await ImportAsync();
-        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new GetTimeRequest(), Hq)).Today;
-        var title = await ProtectedCustomerAsync(today);
+        var org = await TestOrganisation.ImportAsync(system, _s);
+        var title = $"恒通电气{_s}有限公司";
+        await org.FileProtectedCustomerAsync(title);
+        var today = await org.TodayAsync();
         var sale = new RecordSaleRequest
         {
             Id = Id("ERP"),
@@ -109,8 +63,8 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
         };
 
         // The ERP posts the shipment twice (a retry): one sale, one violation, one event. Territory's
-        // outbox relay publishes in order, so once a later sale's violation is on the bus, every
-        // event of the first one has been published.
+        // outbox relay publishes its stream batch after batch, so once a later sale's violation and
+        // the first one's are both on the bus, every event of the first sale has been published.
         var recorded = await Ledger.RecordSaleAsync(sale, Hq);
         await Ledger.RecordSaleAsync(sale, Hq);
         var laterSale = sale.Clone();
@@ -119,6 +73,7 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
         var later = await Ledger.RecordSaleAsync(laterSale, Hq);
         var violationId = Assert.Single(recorded.Violations).ViolationId;
         await Eventually.GetAsync(() => Task.FromResult(_bus.Detections.GetValueOrDefault(Assert.Single(later.Violations).ViolationId)), "the later sale's ViolationDetected");
+        await Eventually.GetAsync(() => Task.FromResult(_bus.Detections.GetValueOrDefault(violationId)), "the sale's ViolationDetected");
         var published = Assert.Single(_bus.Detections[violationId]).Value;
         var violatorFine = await FineAsync(violationId + ".violator");
 

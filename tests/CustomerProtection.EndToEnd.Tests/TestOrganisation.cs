@@ -1,4 +1,5 @@
 using System.Text;
+using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.V1;
@@ -8,15 +9,16 @@ using Grpc.Core;
 namespace CustomerProtection.EndToEnd.Tests;
 
 /// <summary>
-/// A fresh branch (one region, a manager, two salespeople, a secretary) imported through Territory and
-/// waited for in Registration's replica: the starting point of tests that file customers. Ids carry a
-/// random suffix, so tests sharing the one system never meet.
+/// A fresh branch imported through Territory and waited for in Registration's replica: region
+/// <c>R-EAST-{s}</c>, branch <c>B-SH-{s}</c> whose manager is <c>BM-{s}</c> (set on the branch only, so
+/// Territory finds a salesperson's manager through the branch), salespeople <c>S1</c>–<c>S3</c> and the
+/// secretary <c>SEC</c>. Every id carries the suffix, so tests sharing the one system never meet.
 /// </summary>
 public sealed record TestOrganisation(SystemFixture System, string S)
 {
-    public string Branch => "B-" + S;
+    public string Branch => Id("B-SH");
 
-    public string Region => "R-" + S;
+    public string Region => Id("R-EAST");
 
     public string Id(string name) => $"{name}-{S}";
 
@@ -26,27 +28,51 @@ public sealed record TestOrganisation(SystemFixture System, string S)
 
     public Metadata Secretary => As("SEC", Roles.BranchSecretary);
 
-    public static async Task<TestOrganisation> ImportAsync(SystemFixture system)
+    /// <param name="s">The suffix of every id; a test that already names its ids with one passes it.</param>
+    public static async Task<TestOrganisation> ImportAsync(SystemFixture system, string? s = null)
     {
-        var s = Guid.NewGuid().ToString("N")[..8];
+        var org = new TestOrganisation(system, s ?? Guid.NewGuid().ToString("N")[..8]);
         var json = $$"""
-            {"regions":[{"id":"R-{{s}}","name":"测试大区"}],
-             "branches":[{"id":"B-{{s}}","region_id":"R-{{s}}","name":"测试分公司","kind":"branch","manager_id":"M-{{s}}"}],
-             "employees":[{"id":"M-{{s}}","name":"钱经理","role":"branch_manager","branch_id":"B-{{s}}","hire_date":"2019-04-01"},
-                          {"id":"S1-{{s}}","name":"孙一","role":"salesperson","branch_id":"B-{{s}}","manager_id":"M-{{s}}","hire_date":"2020-01-02"},
-                          {"id":"S2-{{s}}","name":"周二","role":"salesperson","branch_id":"B-{{s}}","manager_id":"M-{{s}}","hire_date":"2020-01-02"},
-                          {"id":"SEC-{{s}}","name":"吴秘书","role":"branch_secretary","branch_id":"B-{{s}}","hire_date":"2020-01-02"}]}
+            {"regions":[{"id":"{{org.Region}}","name":"华东大区"}],
+             "branches":[{"id":"{{org.Branch}}","region_id":"{{org.Region}}","name":"上海分公司","kind":"branch","manager_id":"{{org.Id("BM")}}"}],
+             "employees":[{"id":"{{org.Id("BM")}}","name":"经理","role":"branch_manager","branch_id":"{{org.Branch}}","hire_date":"2019-04-01"},
+                          {"id":"{{org.Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
+                          {"id":"{{org.Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
+                          {"id":"{{org.Id("S3")}}","name":"赵六","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
+                          {"id":"{{org.Id("SEC")}}","name":"秘书","role":"branch_secretary","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"}]}
             """;
         var hq = system.As("HQ-1", Roles.Hq);
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
             .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, hq);
         var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
-        foreach (var id in new[] { "M-", "S1-", "S2-", "SEC-" })
+        foreach (var name in new[] { "BM", "S1", "S2", "S3", "SEC" })
         {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id + s }, hq), $"{id}{s} in Registration");
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = org.Id(name) }, hq), $"{org.Id(name)} in Registration");
         }
 
-        await Eventually.GetAsync(async () => await replica.GetBranchAsync(new GetReplicaRequest { Id = "B-" + s }, hq), "the branch in Registration");
-        return new TestOrganisation(system, s);
+        await Eventually.GetAsync(async () => await replica.GetBranchAsync(new GetReplicaRequest { Id = org.Branch }, hq), "the branch in Registration");
+        return org;
+    }
+
+    /// <summary>The system's business date (the shared clock), as the protos write dates.</summary>
+    public async Task<string> TodayAsync() =>
+        (await new Clock.ClockClient(System.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), Salesperson1)).Today;
+
+    /// <summary>S1 files an important customer after a visit today and the secretary approves: S1 protects it (P-2.1).</summary>
+    public async Task<CustomerView> FileProtectedCustomerAsync(string title)
+    {
+        var customers = new Customers.CustomersClient(System.Channel(ResourceNames.Registration));
+        var filed = await customers.FileCustomerAsync(new FileCustomerRequest
+        {
+            InvoiceTitle = title,
+            CustomerClass = "important",
+            DeclaredAnnualSales = "100000",
+            EvidenceKind = "visit",
+            EvidenceDate = await TodayAsync(),
+            Evidence = "拜访 / visit",
+        }, Salesperson1);
+        return filed.Status == "protected"
+            ? filed
+            : await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId }, Secretary);
     }
 }
