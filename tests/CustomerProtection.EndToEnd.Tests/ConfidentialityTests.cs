@@ -112,6 +112,27 @@ public sealed class ConfidentialityTests(SystemFixture system)
     }
 
     [Fact]
+    public async Task C5_C6_changes_answer_without_the_contact_so_the_only_clear_reads_in_the_audit_log_are_the_ones_asked_for()
+    {
+        var org = await ImportOrganisationAsync();
+        var approved = await FileAndApproveAsync(org, $"保密最少{org.S}有限公司", PlantedContact(org.S));
+        var today = (await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq)).Today;
+        var shipped = await Customers.RecordShipmentAsync(new RecordShipmentRequest { CustomerId = approved.CustomerId, ShippedOn = today, SaleId = "SALE-" + org.S }, Hq);
+
+        Assert.Equal(("protected", (Contact?)null, false), (approved.Status, approved.Contact, approved.ContactMasked));
+        Assert.Equal(("formal", (Contact?)null), (shipped.Stage, shipped.Contact));
+        var read = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = approved.CustomerId }, org.Secretary);
+        Assert.Equal(PlantedContact(org.S).Phone, read.Contact.Phone);
+
+        var entries = (await Eventually.GetAsync(async () =>
+        {
+            var page = await AuditLog.QueryAuditAsync(new QueryAuditRequest { CustomerId = approved.CustomerId }, Hq);
+            return page.Entries.Count >= 2 ? page : null;
+        }, "the filing and the read chained")).Entries;
+        Assert.Equal([("change", "Customers/FileCustomer"), ("read", "Customers/GetCustomer")], entries.Select(e => (e.Kind, e.Rpc)));
+    }
+
+    [Fact]
     public async Task C7_an_incident_freezes_the_named_account_at_once_and_lists_the_customers_it_read_from_the_audit_log()
     {
         var org = await ImportOrganisationAsync();

@@ -1,4 +1,6 @@
 using CustomerProtection.Contracts.Arbitration;
+using CustomerProtection.Registration.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Testing;
@@ -41,14 +43,20 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
         await _h.Db.ListRightPushAsync("cp:registration:customer:{77}:progress",
             """{"k":"visit","d":"2026-03-10","n":"拜访","ev":"V-1","by":"S1","a":"2026-03-10T02:00:00Z"}""");
         await _h.Db.SetAddAsync("cp:registration:customer:{77}:awards", "CASE-OLD");
+        // Layout 2: the sealed envelope (C-4) in a key of its own.
+        var envelope = _h.Confidential.Seal(id, new ConfidentialRecord(new CustomerContact("老王", "13700001111", null, null), Consent.Implied(_h.Time.GetUtcNow(), "S1")));
+        await _h.Db.StringSetAsync(ConfidentialityKeys.LegacyEnvelope(id), envelope);
         // An employee copied before branches listed their salespeople.
         await _h.Replica.ApplyAsync(OrganizationReplicaStore.Employee, "S9", 1, new Contracts.Organization.EmployeeSnapshot("S9", "销售S9", "salesperson", "B-SH", "R-EAST", "M-B-SH", "active", null, null));
         var migration = new StorageMigration(redis.Connection, _h.Replica, NullLogger<StorageMigration>.Instance);
 
-        Assert.Equal(5, await migration.MigrateAsync());
+        Assert.Equal(6, await migration.MigrateAsync());
 
         Assert.Equal(0, await _h.Db.KeyExistsAsync([(RedisKey)("cp:registration:identity:{" + identity + "}"), "cp:registration:customer:{77}:history",
-            "cp:registration:customer:{77}:progress", "cp:registration:customer:{77}:awards"]));
+            "cp:registration:customer:{77}:progress", "cp:registration:customer:{77}:awards", ConfidentialityKeys.LegacyEnvelope(id)]));
+        var moved = (await _h.Confidential.LoadAsync(id, null)).Value;
+        Assert.Equal(envelope, moved);
+        Assert.Equal("13700001111", _h.Confidential.Open(id, moved).Record!.Contact.Phone);
         Assert.Equal(id, await _h.Store.IdentityAsync(identity));
         var customer = (await _h.Store.GetAsync(id))!;
         Assert.Equal((3L, new DateTimeOffset(2026, 3, 9, 1, 0, 0, TimeSpan.Zero)), (customer.Version, customer.Value.FiledAt));

@@ -100,6 +100,9 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         return new CustomerDetails(customer, clock.Evaluate(customer.Value), shown, masked);
     }
 
+    /// <summary>A customer just changed, without its contact (the answer to a change RPC: no clear read, no audit entry).</summary>
+    public CustomerDetails Changed(Versioned<Customer> customer) => new(customer, clock.Evaluate(customer.Value), null, false);
+
     /// <summary>What Territory and Arbitration ask (Ownership.GetOwnership): internal-level facts only.</summary>
     public async Task<(Versioned<Customer> Customer, ProtectionState State)?> OwnershipAsync(string? customerId, string? taxpayerId, string? invoiceTitle)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Persistence;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality;
@@ -31,7 +32,7 @@ public sealed class ConfidentialStore(IConnectionMultiplexer redis, KeyRing ring
     public async Task<IReadOnlyList<StoredConfidential>> LoadManyAsync(IReadOnlyList<string> customerIds, string? employeeId)
     {
         var batch = Db.CreateBatch();
-        var values = customerIds.Select(id => batch.StringGetAsync(ConfidentialityKeys.Pii(id))).ToList();
+        var values = customerIds.Select(id => batch.HashGetAsync(RegistrationKeys.Customer(id), ConfidentialityKeys.EnvelopeField)).ToList();
         var slots = employeeId is null ? null : customerIds.Select(id => batch.StringGetAsync(ConfidentialityKeys.GrantSlot(id, employeeId))).ToList();
         batch.Execute();
         var result = new List<StoredConfidential>(customerIds.Count);

@@ -18,7 +18,7 @@ public sealed class ConfidentialWriter(ConfidentialStore store, RpcName rpc)
 {
     public void Add(CustomerChange change, string customerId, ConfidentialWrite write, DateTimeOffset at)
     {
-        change.Set(ConfidentialityKeys.Pii(customerId), store.Seal(customerId, new ConfidentialRecord(write.Contact, write.Consent)));
+        change.SetField(RegistrationKeys.Customer(customerId), ConfidentialityKeys.EnvelopeField, store.Seal(customerId, new ConfidentialRecord(write.Contact, write.Consent)));
         AuditLog.Pending(change, new AuditRecord(
             at, write.By.EmployeeId, write.By.Role, customerId, AuditKinds.Change, CustomerClassification.Present(write.Contact), write.Purpose, rpc.Current,
             "consent: " + string.Join(',', write.Consent.Purposes)));

@@ -10,10 +10,18 @@ public static class ConfidentialityKeys
 {
     private const string Prefix = "cp:registration:";
 
-    /// <summary>String: the customer's confidential and secret fields and consent as one envelope (C-4), or the destroyed mark (C-10).</summary>
-    public static RedisKey Pii(string customerId) => $"{Prefix}customer:{{{customerId}}}:pii";
+    /// <summary>
+    /// The customer's hash (<see cref="Persistence.RegistrationKeys.Customer"/>) holds, in this field,
+    /// its confidential and secret fields and consent as one envelope (C-4), or the destroyed mark
+    /// (C-10). A field rather than a key of its own: no second key's overhead per customer (about
+    /// 90 B), and the envelope is read in the same hash as the customer.
+    /// </summary>
+    public const string EnvelopeField = "c";
 
-    /// <summary>Hash of clear contact fields written before encryption existed; migrated into <see cref="Pii"/> and deleted.</summary>
+    /// <summary>String: where the envelope was kept before it moved into the customer's hash (<see cref="Persistence.StorageMigration"/> moves it).</summary>
+    public static RedisKey LegacyEnvelope(string customerId) => $"{Prefix}customer:{{{customerId}}}:pii";
+
+    /// <summary>Hash of clear contact fields written before encryption existed; the key pass encrypts them into <see cref="EnvelopeField"/> and deletes them.</summary>
     public static RedisKey LegacyContact(string customerId) => $"{Prefix}customer:{{{customerId}}}:contact";
 
     /// <summary>String "grant id|purpose|expires (unix ms)": what the read path checks for one grantee of one customer (C-3).</summary>
@@ -48,6 +56,6 @@ public static class ConfidentialityKeys
 
     public static readonly RedisKey RotationLease = $"{Prefix}keys:rotation:lease";
 
-    /// <summary>SCAN pattern that finds every <see cref="Pii"/> and <see cref="LegacyContact"/> key (and no other customer key).</summary>
-    public const string ValuePattern = Prefix + "customer:*:[pc][io]*";
+    /// <summary>SCAN pattern that finds every customer hash and <see cref="LegacyContact"/> key (and the grant slots, which the pass skips).</summary>
+    public const string ValuePattern = Prefix + "customer:*";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Persistence;
 using CustomerProtection.ServiceDefaults.Storage;
 using StackExchange.Redis;
 
@@ -31,8 +32,8 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
 
     private static readonly LuaScript CompareAndSet = LuaScript.Prepare(
         """
-        if redis.call('GET', @key) == @expected then
-          redis.call('SET', @key, @value)
+        if redis.call('HGET', @key, @field) == @expected then
+          redis.call('HSET', @key, @field, @value)
           return 1
         end
         return 0
@@ -41,7 +42,7 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
     // The envelope wins when both exist (it was written after the clear hash).
     private static readonly LuaScript Migrate = LuaScript.Prepare(
         """
-        if redis.call('EXISTS', @pii) == 0 then redis.call('SET', @pii, @value) end
+        redis.call('HSETNX', @customer, @field, @value)
         redis.call('DEL', @legacy)
         return 1
         """);
@@ -124,18 +125,15 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
                 continue;
             }
 
-            if (name.EndsWith(":pii", StringComparison.Ordinal))
+            if (name.EndsWith('}'))
             {
-                pass = pass with { Scanned = pass.Scanned + 1 };
-                switch (await RewrapAsync(key, customerId, ring))
+                pass = await RewrapAsync(key, customerId, ring) switch
                 {
-                    case true:
-                        pass = pass with { Rewrapped = pass.Rewrapped + 1 };
-                        break;
-                    case false:
-                        pass = pass with { UnderOtherKeys = pass.UnderOtherKeys + 1 };
-                        break;
-                }
+                    RewrapOutcome.NoEnvelope => pass,
+                    RewrapOutcome.Current => pass with { Scanned = pass.Scanned + 1 },
+                    RewrapOutcome.Rewrapped => pass with { Scanned = pass.Scanned + 1, Rewrapped = pass.Rewrapped + 1 },
+                    _ => pass with { Scanned = pass.Scanned + 1, UnderOtherKeys = pass.UnderOtherKeys + 1 },
+                };
             }
             else if (name.EndsWith(":contact", StringComparison.Ordinal) && await MigrateAsync(key, customerId))
             {
@@ -146,25 +144,39 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
         return pass;
     }
 
-    /// <summary>True: re-wrapped; null: already under the active key (or destroyed, or gone); false: still under another key after a few tries.</summary>
-    private async Task<bool?> RewrapAsync(RedisKey key, string customerId, KeyRing ring)
+    private enum RewrapOutcome
+    {
+        NoEnvelope,
+        Current,
+        Rewrapped,
+        UnderOtherKey,
+    }
+
+    /// <summary>Current: already under the active key (or destroyed); UnderOtherKey: concurrent writes won every one of a few tries.</summary>
+    private async Task<RewrapOutcome> RewrapAsync(RedisKey key, string customerId, KeyRing ring)
     {
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var value = (byte[]?)await Db.StringGetAsync(key);
+            var value = (byte[]?)await Db.HashGetAsync(key, ConfidentialityKeys.EnvelopeField);
+            if (value is null && attempt == 0)
+            {
+                return RewrapOutcome.NoEnvelope;
+            }
+
             if (value is null || Envelope.KindOf(value) == EnvelopeKind.Destroyed || Envelope.KeyIdOf(value) == ring.ActiveId)
             {
-                return attempt == 0 ? null : true;
+                // On a retry: a concurrent write sealed it under the active key (or destroyed it) meanwhile.
+                return attempt == 0 ? RewrapOutcome.Current : RewrapOutcome.Rewrapped;
             }
 
             var rewrapped = Envelope.Rewrap(ring, customerId, value);
-            if ((int)await Db.ScriptEvaluateAsync(CompareAndSet, new { key, expected = value, value = rewrapped }) == 1)
+            if ((int)await Db.ScriptEvaluateAsync(CompareAndSet, new { key, field = ConfidentialityKeys.EnvelopeField, expected = value, value = rewrapped }) == 1)
             {
-                return true;
+                return RewrapOutcome.Rewrapped;
             }
         }
 
-        return false;
+        return RewrapOutcome.UnderOtherKey;
     }
 
     private async Task<bool> MigrateAsync(RedisKey legacy, string customerId)
@@ -177,7 +189,7 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
 
         var contact = new CustomerContact(fields.GetValueOrDefault("name"), fields.GetValueOrDefault("phone"), fields.GetValueOrDefault("email"), fields.GetValueOrDefault("address"));
         var sealedValue = store.Seal(customerId, new ConfidentialRecord(contact, Consent.Implied(time.GetUtcNow(), "migration")));
-        await Db.ScriptEvaluateAsync(Migrate, new { pii = ConfidentialityKeys.Pii(customerId), legacy, value = sealedValue });
+        await Db.ScriptEvaluateAsync(Migrate, new { customer = RegistrationKeys.Customer(customerId), field = ConfidentialityKeys.EnvelopeField, legacy, value = sealedValue });
         return true;
     }
 
@@ -193,7 +205,7 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
             new HashEntry("other", pass.UnderOtherKeys),
         ]);
 
-    /// <summary>"cp:registration:customer:{123}:pii" → "123".</summary>
+    /// <summary>"cp:registration:customer:{123}" or "…{123}:contact" → "123".</summary>
     private static string? CustomerIdOf(string key)
     {
         var open = key.IndexOf('{', StringComparison.Ordinal);

@@ -48,16 +48,14 @@ public sealed class CustomersService(
     {
         var caller = Caller.From(context);
         Lookup.RequireId(request.CustomerId);
-        await decide.ApproveAsync(caller, request.CustomerId);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await decide.ApproveAsync(caller, request.CustomerId));
     }
 
     public override async Task<CustomerView> RejectFiling(DecideFilingRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         Lookup.RequireId(request.CustomerId);
-        await decide.RejectAsync(caller, request.CustomerId, request.Reason);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await decide.RejectAsync(caller, request.CustomerId, request.Reason));
     }
 
     public override async Task<PendingFilings> ListPendingFilings(ListBranchRequest request, ServerCallContext context)
@@ -96,29 +94,25 @@ public sealed class CustomersService(
     public override async Task<CustomerView> RecordShipment(RecordShipmentRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var customer = await shipments.ByHqAsync(caller, request.CustomerId, request.TaxpayerId, request.InvoiceTitle, request.ShippedOn, request.SaleId);
-        return await ViewAsync(caller, customer.Value.Id);
+        return Changed(await shipments.ByHqAsync(caller, request.CustomerId, request.TaxpayerId, request.InvoiceTitle, request.ShippedOn, request.SaleId));
     }
 
     public override async Task<CustomerView> SetSpecialPeriod(SetSpecialPeriodRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        await extensions.SetSpecialPeriodAsync(caller, request.CustomerId, request.PeriodDays, request.Reason);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await extensions.SetSpecialPeriodAsync(caller, request.CustomerId, request.PeriodDays, request.Reason));
     }
 
     public override async Task<CustomerView> RequestExtension(RequestExtensionRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        await extensions.RequestAsync(caller, request.CustomerId, request.Days, request.Reason);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await extensions.RequestAsync(caller, request.CustomerId, request.Days, request.Reason));
     }
 
     public override async Task<CustomerView> DecideExtension(DecideExtensionRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        await extensions.DecideAsync(caller, request.CustomerId, request.Approve, request.Reason);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await extensions.DecideAsync(caller, request.CustomerId, request.Approve, request.Reason));
     }
 
     public override async Task<ProgressRecord> RecordProgress(RecordProgressRequest request, ServerCallContext context)
@@ -140,15 +134,13 @@ public sealed class CustomersService(
     public override async Task<CustomerView> ClaimFromPool(ClaimFromPoolRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        await pool.ClaimAsync(caller, request.CustomerId);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await pool.ClaimAsync(caller, request.CustomerId));
     }
 
     public override async Task<CustomerView> Reallocate(ReallocateRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        await pool.ReallocateAsync(caller, request.CustomerId, request.ToEmployeeId, request.Reason);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await pool.ReallocateAsync(caller, request.CustomerId, request.ToEmployeeId, request.Reason));
     }
 
     public override async Task<SetBehindTargetResponse> SetBehindTarget(SetBehindTargetRequest request, ServerCallContext context) => new()
@@ -160,15 +152,13 @@ public sealed class CustomersService(
     public override async Task<CustomerView> AddCoDeveloper(CoDeveloperRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        await coDevelopers.AddAsync(caller, request.CustomerId, request.EmployeeId);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await coDevelopers.AddAsync(caller, request.CustomerId, request.EmployeeId));
     }
 
     public override async Task<CustomerView> RemoveCoDeveloper(CoDeveloperRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        await coDevelopers.RemoveAsync(caller, request.CustomerId, request.EmployeeId);
-        return await ViewAsync(caller, request.CustomerId);
+        return Changed(await coDevelopers.RemoveAsync(caller, request.CustomerId, request.EmployeeId));
     }
 
     public override async Task<OwnershipHistory> GetOwnershipHistory(GetCustomerRequest request, ServerCallContext context)
@@ -215,5 +205,10 @@ public sealed class CustomersService(
         }
     }
 
-    private async Task<CustomerView> ViewAsync(Caller caller, string customerId) => ToProto(await query.GetAsync(caller, customerId));
+    /// <summary>
+    /// The customer as a change left it, without its contact: a decision needs no confidential field, and
+    /// a clear contact is read only where the caller asks for it (GetCustomer, with its purpose: C-6) and
+    /// audited there (C-5), never as a side effect of an approval or an extension.
+    /// </summary>
+    private CustomerView Changed(Versioned<Customer> customer) => ToProto(query.Changed(customer));
 }

@@ -68,6 +68,11 @@ public sealed class CustomerChange
             local expected = take()
             local current = redis.call('GET', k)
             if current and current ~= expected then return {0, op, 'changed'} end
+          elseif op == 'fsame' then
+            local field = take()
+            local expected = take()
+            local current = redis.call('HGET', k, field)
+            if current and current ~= expected then return {0, op, 'changed'} end
           elseif op == 'ver' then
             local expected = take()
             local current = redis.call('HGET', k, 'v') or '0'
@@ -162,9 +167,12 @@ public sealed class CustomerChange
 
     /// <summary>
     /// The string key must be absent or still hold <paramref name="expected"/>, the value read before
-    /// deciding (a compare-and-set for the confidential envelope and the grant slots).
+    /// deciding (a compare-and-set for the grant slots).
     /// </summary>
     public CustomerChange RequireUnchanged(RedisKey key, RedisValue expected) => Check("same", key, expected);
+
+    /// <summary>Like <see cref="RequireUnchanged"/> for one field of a hash (the confidential envelope in the customer's hash).</summary>
+    public CustomerChange RequireFieldUnchanged(RedisKey hash, string field, RedisValue expected) => Check("fsame", hash, field, expected);
 
     /// <summary>The hash's <c>v</c> must equal <paramref name="version"/> (0: the hash must not exist).</summary>
     public CustomerChange RequireVersion(RedisKey key, long version) => Check("ver", key, version);
@@ -267,7 +275,7 @@ public sealed class CustomerChange
         var failure = (string)result[1]! switch
         {
             "free" => ChangeFailure.IdentityTaken,
-            "ver" or "same" => ChangeFailure.VersionMoved,
+            "ver" or "same" or "fsame" => ChangeFailure.VersionMoved,
             "cap" => ChangeFailure.HoldingCap,
             "quota" => ChangeFailure.Quota,
             _ => ChangeFailure.AlreadyApplied,

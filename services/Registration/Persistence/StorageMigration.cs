@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using StackExchange.Redis;
 
@@ -9,14 +10,15 @@ namespace CustomerProtection.Registration.Persistence;
 /// Brings a Redis written by an earlier version of Registration to the current layout, once, at
 /// start-up (before the service answers): identity string keys → the identity buckets; history and
 /// progress lists → entry fields of the customer's hash (oldest first, before any later entry); the
-/// set of applied awards → award fields; and the organisation copy's salespeople listed per branch
+/// set of applied awards → award fields; the confidential envelope's own key → its field of the
+/// customer's hash (C-4: moved as it is, still sealed); and the organisation copy's salespeople listed per branch
 /// (X-1 holdings of a branch). Each key moves in one script (read, write, delete), so a second
 /// replica doing the same, or a crash half way, is harmless; a marker says it is done, so later
 /// starts cost one GET.
 /// </summary>
 public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationReplicaStore replica, ILogger<StorageMigration> logger) : IHostedService
 {
-    public const string CurrentLayout = "2";
+    public const string CurrentLayout = "3";
     public static readonly RedisKey Marker = "cp:registration:layout";
 
     private const string IdentityPrefix = "cp:registration:identity:{";
@@ -51,6 +53,16 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
         for _, c in ipairs(cases) do redis.call('HSETNX', KEYS[2], 'a:' .. c, ARGV[1]) end
         redis.call('DEL', KEYS[1])
         return #cases
+        """;
+
+    // The envelope in the hash wins when both exist (it was written by the current version).
+    private const string MoveEnvelope =
+        """
+        local value = redis.call('GET', KEYS[1])
+        if not value then return 0 end
+        redis.call('HSETNX', KEYS[2], ARGV[1], value)
+        redis.call('DEL', KEYS[1])
+        return 1
         """;
 
     /// <summary>
@@ -99,7 +111,8 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
                     "history" => await db.ScriptEvaluateAsync(MoveList, [key, customer], [RegistrationKeys.HistoryPrefix.ToString()]),
                     "progress" => await db.ScriptEvaluateAsync(MoveList, [key, customer], [RegistrationKeys.ProgressPrefix.ToString()]),
                     "awards" => await db.ScriptEvaluateAsync(MoveAwards, [key, customer], [UnknownDecision.ToString(CultureInfo.InvariantCulture)]),
-                    _ => null, // the contact hash stays where it is
+                    "pii" => await db.ScriptEvaluateAsync(MoveEnvelope, [key, customer], [ConfidentialityKeys.EnvelopeField]),
+                    _ => null, // clear contact hashes and grant slots stay where they are (the key pass encrypts the former)
                 };
                 moved += moves is null ? 0 : 1;
             }

@@ -4,6 +4,7 @@ using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Persistence;
 using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Testing;
@@ -265,7 +266,7 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
 
         var at = await _k.Care.DestroyAsync(Harness.Hq, customer.Id, "客户来函 2026-03-10");
 
-        var value = (byte[])(await Db.StringGetAsync(ConfidentialityKeys.Pii(customer.Id)))!;
+        var value = (byte[])(await Db.HashGetAsync(RegistrationKeys.Customer(customer.Id), ConfidentialityKeys.EnvelopeField))!;
         Assert.Equal((EnvelopeKind.Destroyed, 9), (Envelope.KindOf(value), value.Length));
         var read = await _h.Query.GetAsync(S1, customer.Id);
         Assert.Equal((true, (CustomerContact?)null), (read.ContactDestroyed, read.Contact));
@@ -347,7 +348,7 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
 
         // A clear contact hash from before encryption existed: the pass encrypts it too.
         var legacy = (await _h.File.ExecuteAsync(S1, Harness.Filing("旧数据有限公司"))).Customer.Value.Id;
-        await Db.KeyDeleteAsync(ConfidentialityKeys.Pii(legacy));
+        await Db.HashDeleteAsync(RegistrationKeys.Customer(legacy), ConfidentialityKeys.EnvelopeField);
         await Db.HashSetAsync(ConfidentialityKeys.LegacyContact(legacy), [new("name", "老王"), new("phone", "13700001111")]);
 
         // The operator adds k2 and makes it active; the old key stays in the ring while the pass runs.

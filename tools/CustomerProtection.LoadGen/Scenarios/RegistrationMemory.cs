@@ -1,5 +1,7 @@
 using CustomerProtection.Registration.V1;
+using System.Text.RegularExpressions;
 using CustomerProtection.ServiceDefaults.Security;
+using StackExchange.Redis;
 
 namespace CustomerProtection.LoadGen.Scenarios;
 
@@ -10,7 +12,7 @@ namespace CustomerProtection.LoadGen.Scenarios;
 /// announcement while its objection window is open), given 5 progress records each, once the outbox
 /// has been relayed (its entries are transient).
 /// </summary>
-public sealed class RegistrationMemory : IScenario
+public sealed partial class RegistrationMemory : IScenario
 {
     private const int Branches = 2;
     private const int PerBranch = 100;
@@ -75,11 +77,35 @@ public sealed class RegistrationMemory : IScenario
 
         await context.Output.WriteLineAsync($"  of which {announcements / (double)owned.Count:F0} bytes per customer are the open announcements (P-2.2), gone when their objection windows close");
 
-        var sample = owned.First().CustomerId;
-        foreach (var key in new[] { $"cp:registration:customer:{{{sample}}}", $"cp:registration:customer:{{{sample}}}:contact" })
+        await WriteBreakdownAsync(db, owned.Count, context.Output);
+    }
+
+    /// <summary>
+    /// What the bytes are: MEMORY USAGE of every key, summed by key shape (the hash tag and digits
+    /// replaced by *), per customer, largest first. Keys that existed before the run (the organisation)
+    /// are included, so small shapes are approximate; the total above is the measure.
+    /// </summary>
+    private static async Task WriteBreakdownAsync(IDatabase db, int customers, TextWriter output)
+    {
+        var server = db.Multiplexer.GetServers()[0];
+        var byShape = new Dictionary<string, (long Bytes, int Keys)>(StringComparer.Ordinal);
+        await foreach (var key in server.KeysAsync(pattern: "cp:registration:*", pageSize: 1000))
         {
-            var usage = await db.ExecuteAsync("MEMORY", "USAGE", key);
-            await context.Output.WriteLineAsync($"  MEMORY USAGE {key}: {usage} bytes");
+            var usage = (long)await db.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0");
+            var shape = Shape().Replace(Tag().Replace(key.ToString(), "{*}"), "*");
+            var (bytes, keys) = byShape.GetValueOrDefault(shape);
+            byShape[shape] = (bytes + usage, keys + 1);
+        }
+
+        foreach (var (shape, (bytes, keys)) in byShape.OrderByDescending(s => s.Value.Bytes).Take(12))
+        {
+            await output.WriteLineAsync($"  {bytes / (double)customers,7:F0} B/customer  {keys,7:N0} keys  {shape}");
         }
     }
+
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex Tag();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Shape();
 }

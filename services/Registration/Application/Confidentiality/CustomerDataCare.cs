@@ -140,8 +140,10 @@ public sealed class CustomerDataCare(CustomerStore customers, ConfidentialStore 
                 return result;
             }
 
-            var key = ConfidentialityKeys.Pii(customerId);
-            var change = new CustomerChange().RequireUnchanged(key, stored ?? Array.Empty<byte>()).Set(key, value);
+            var key = RegistrationKeys.Customer(customerId);
+            var change = new CustomerChange()
+                .RequireFieldUnchanged(key, ConfidentialityKeys.EnvelopeField, stored ?? Array.Empty<byte>())
+                .SetField(key, ConfidentialityKeys.EnvelopeField, value);
             if (destroying)
             {
                 // Clear contact fields from before encryption, if the migration has not reached them yet.
