@@ -23,7 +23,8 @@ public sealed record ScenarioContext(
     int Concurrency,
     TimeSpan Duration,
     int Count,
-    TextWriter Output)
+    TextWriter Output,
+    TimeSpan Warmup)
 {
     public GrpcChannel Channel(string service) => Channels.TryGetValue(service, out var channel)
         ? channel

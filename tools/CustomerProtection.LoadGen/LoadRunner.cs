@@ -5,35 +5,46 @@ namespace CustomerProtection.LoadGen;
 /// <summary>
 /// Runs an operation from N concurrent callers (closed loop) for a duration and records every
 /// latency, then reports throughput and percentiles. Bounded in time and count; loopback only.
+/// A warm-up at the same load comes first and is not recorded: the services' JIT (tiered
+/// compilation, dynamic PGO) is still recompiling hot code for the first tens of seconds after a
+/// start, which is not the steady state the targets are about.
 /// </summary>
 public static class LoadRunner
 {
-    public static async Task<LoadResult> RunAsync(string name, int concurrency, TimeSpan duration, Func<int, long, Task> operation, CancellationToken cancellationToken)
+    public static async Task<LoadResult> RunAsync(string name, int concurrency, TimeSpan duration, Func<int, long, Task> operation, CancellationToken cancellationToken, TimeSpan warmup = default)
     {
         var latencies = new List<double>[concurrency];
         var failures = new long[concurrency];
         var watch = Stopwatch.StartNew();
+        var end = warmup + duration;
         long sequence = 0;
         var callers = Enumerable.Range(0, concurrency).Select(caller => Task.Run(async () =>
         {
             var mine = latencies[caller] = new List<double>(100_000);
-            while (watch.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+            while (watch.Elapsed < end && !cancellationToken.IsCancellationRequested)
             {
                 var n = Interlocked.Increment(ref sequence);
+                var measured = watch.Elapsed >= warmup;
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
                     await operation(caller, n);
-                    mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    if (measured)
+                    {
+                        mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    failures[caller]++;
+                    if (measured)
+                    {
+                        failures[caller]++;
+                    }
                 }
             }
         }, cancellationToken)).ToArray();
         await Task.WhenAll(callers);
-        var elapsed = watch.Elapsed;
+        var elapsed = watch.Elapsed - warmup;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new LoadResult(name, concurrency, all.Length, failures.Sum(), elapsed, all);
     }

@@ -17,9 +17,10 @@ var targets = new Option<string[]>("--target") { Description = "service=http://1
 var keyFile = new Option<FileInfo>("--key-file") { Description = "development signing key (.data/dev-signing.key)", DefaultValueFactory = _ => new FileInfo(".data/dev-signing.key") };
 var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 64 };
 var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 20 };
+var warmup = new Option<int>("--warmup") { Description = "seconds of the same load before measuring (not recorded)", DefaultValueFactory = _ => 15 };
 var count = new Option<int>("--count") { Description = "data size for scenarios that prepare data", DefaultValueFactory = _ => 10_000 };
 
-var root = new RootCommand("CustomerProtection load generator (loopback only)") { scenario, targets, keyFile, concurrency, seconds, count };
+var root = new RootCommand("CustomerProtection load generator (loopback only)") { scenario, targets, keyFile, concurrency, seconds, warmup, count };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var chosen = scenarios.SingleOrDefault(s => s.Name == parse.GetValue(scenario));
@@ -49,7 +50,8 @@ root.SetAction(async (parse, cancellationToken) =>
     string Token(string employee, string role, string? branch, string? region) =>
         DevTokens.Mint(key, employee, role, branch, region, TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(2));
 
-    await chosen.RunAsync(new ScenarioContext(channels, Token, parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(count), Console.Out), cancellationToken);
+    await chosen.RunAsync(new ScenarioContext(channels, Token, parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(count), Console.Out,
+        TimeSpan.FromSeconds(parse.GetValue(warmup))), cancellationToken);
     return 0;
 });
 

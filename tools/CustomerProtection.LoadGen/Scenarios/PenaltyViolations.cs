@@ -78,9 +78,10 @@ public sealed class PenaltyViolations : IScenario
         await bus.StartAsync(cancellationToken);
         try
         {
+            var inFlight = new SemaphoreSlim(context.Concurrency * 4);
+            await WarmUpAsync(bus, inFlight, $"W{suffix}", (int)(rate * context.Warmup.TotalSeconds), rate, context.Output, cancellationToken);
             await context.Output.WriteLineAsync($"{Name}: {total} violations at {rate:F0}/s for {context.Duration.TotalSeconds:F0} s ({(total + 9) / 10} delivered twice)");
             var watch = Stopwatch.StartNew();
-            var inFlight = new SemaphoreSlim(context.Concurrency * 4);
             var publishes = new List<Task>(total + (total / 10));
             var proposed = new ConcurrentBag<double>();
             var polls = new List<Task>(total / 25 + 1);
@@ -96,12 +97,8 @@ public sealed class PenaltyViolations : IScenario
                     await Task.Delay(due - watch.Elapsed, cancellationToken);
                 }
 
-                var violationId = $"LV{suffix}-{n}";
-                var employee = n % Employees;
-                var branch = employee % Branches;
-                var detected = new ViolationDetected(violationId, "P-5", "poaching",
-                    new ViolationParty($"LS{suffix}-{employee}", Roles.Salesperson, $"LB{suffix}-{branch}", $"LR{suffix}", $"LM{suffix}-{branch}"),
-                    null, $"LC{suffix}-{n}", null, 100_000m + (n % 1_000) * 1_000m, "load test", "loadgen", now + watch.Elapsed);
+                var detected = Violation(suffix, n, now + watch.Elapsed);
+                var violationId = detected.ViolationId;
                 sentAt[violationId] = Stopwatch.GetTimestamp();
                 publishes.Add(PublishAsync(bus, inFlight, detected, cancellationToken));
                 if (n % 10 == 0)
@@ -140,6 +137,39 @@ public sealed class PenaltyViolations : IScenario
         {
             await bus.StopAsync(CancellationToken.None);
         }
+    }
+
+    private static ViolationDetected Violation(string suffix, int n, DateTimeOffset at)
+    {
+        var employee = n % Employees;
+        var branch = employee % Branches;
+        return new ViolationDetected($"LV{suffix}-{n}", "P-5", "poaching",
+            new ViolationParty($"LS{suffix}-{employee}", Roles.Salesperson, $"LB{suffix}-{branch}", $"LR{suffix}", $"LM{suffix}-{branch}"),
+            null, $"LC{suffix}-{n}", null, 100_000m + (n % 1_000) * 1_000m, "load test", "loadgen", at);
+    }
+
+    /// <summary>
+    /// The same rate for a while, unmeasured, under other ids and employees: the Penalty service's JIT
+    /// (tiered compilation, dynamic PGO) is still recompiling its hot paths for the first tens of seconds.
+    /// </summary>
+    private static async Task WarmUpAsync(IBus bus, SemaphoreSlim inFlight, string suffix, int count, double rate, TextWriter output, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var now = TimeProvider.System.GetUtcNow();
+        var publishes = new List<Task>(count);
+        for (var n = 0; n < count && !cancellationToken.IsCancellationRequested; n++)
+        {
+            var due = TimeSpan.FromSeconds(n / rate);
+            if (due > watch.Elapsed)
+            {
+                await Task.Delay(due - watch.Elapsed, cancellationToken);
+            }
+
+            publishes.Add(PublishAsync(bus, inFlight, Violation(suffix, n, now + watch.Elapsed), cancellationToken));
+        }
+
+        await Task.WhenAll(publishes);
+        await output.WriteLineAsync($"warm-up: {count} violations at {rate:F0}/s, not measured");
     }
 
     private static async Task PublishAsync(IBus bus, SemaphoreSlim inFlight, ViolationDetected detected, CancellationToken cancellationToken)

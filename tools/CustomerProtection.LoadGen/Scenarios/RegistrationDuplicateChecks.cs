@@ -48,7 +48,7 @@ public sealed class RegistrationDuplicateChecks : IScenario
                 _ => new CheckDuplicateRequest { InvoiceTitle = c.Title.Insert(2, "市") },
             };
             await load.Customers.CheckDuplicateAsync(request, asker, cancellationToken: cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, context.Warmup);
         await context.Output.WriteLineAsync(result.ToString());
 
         var exact = await LoadRunner.RunAsync("check-duplicate-taxpayer-id-only", context.Concurrency, context.Duration, async (_, n) =>
