@@ -2,10 +2,7 @@ using CustomerProtection.Policy;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Registration.Security;
 using CustomerProtection.Registration.Workers;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.IdentityModel.Tokens;
 
 namespace CustomerProtection.Registration;
 
@@ -46,14 +43,6 @@ public static class RegistrationServices
         builder.Services.AddSingleton<ImportCustomers>();
         builder.Services.AddSingleton<ExportCustomers>();
         builder.Services.AddSingleton<ProcessDue>();
-
-        // Every call carries a bearer token; validate each distinct token once (Security/ValidatedTokenCache).
-        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-        {
-            var handlers = options.TokenHandlers.Select(handler => (TokenHandler)new ValidatedTokenCache(handler, TimeProvider.System)).ToList();
-            options.TokenHandlers.Clear();
-            handlers.ForEach(options.TokenHandlers.Add);
-        });
 
         // First: the storage layout is current before anything reads or writes customers.
         builder.Services.AddHostedService<StorageMigration>();

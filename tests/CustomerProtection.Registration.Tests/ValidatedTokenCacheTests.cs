@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using CustomerProtection.Registration.Security;
 using CustomerProtection.ServiceDefaults;
 using CustomerProtection.ServiceDefaults.Security;
 using Microsoft.Extensions.Time.Testing;

@@ -53,6 +53,15 @@ public static class AuthenticationExtensions
             options.TokenValidationParameters.IssuerSigningKey = DevTokens.SigningKey(signingKey);
         });
 
+        // Every call carries a bearer token, and a client calls many times with one: validate each
+        // distinct token once while it lives (ValidatedTokenCache), whatever validates it (key or OIDC).
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+        {
+            var handlers = options.TokenHandlers.Select(handler => (TokenHandler)new ValidatedTokenCache(handler, TimeProvider.System)).ToList();
+            options.TokenHandlers.Clear();
+            handlers.ForEach(options.TokenHandlers.Add);
+        });
+
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return builder;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.IdentityModel.Tokens;
 
-namespace CustomerProtection.Registration.Security;
+namespace CustomerProtection.ServiceDefaults.Security;
 
 /// <summary>
 /// Remembers the bearer tokens this replica has validated until they expire, so that a client calling
@@ -10,7 +10,7 @@ namespace CustomerProtection.Registration.Security;
 /// token string that passed validation hits; expiry is checked against the machine clock, as the
 /// validation itself does (token lifetimes are not business time, docs/design.md: never the service's
 /// controllable TimeProvider); each hit gets its own copy of the identity, so no request can change
-/// another's. A token without an expiry is never remembered. Nothing in it is specific to Registration: it can move to ServiceDefaults.
+/// another's. A token without an expiry is never remembered. Every service uses it (AuthenticationExtensions).
 /// </summary>
 public sealed class ValidatedTokenCache(TokenHandler inner, TimeProvider machineClock) : TokenHandler
 {
