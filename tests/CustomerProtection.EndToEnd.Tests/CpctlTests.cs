@@ -50,24 +50,35 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
 
     private string Branch => Id("B-SH");
 
-    /// <summary>hq imports a branch with a manager, a secretary and two salespeople through <c>cpctl org import</c>.</summary>
-    private async Task ImportOrganisationAsync()
+    private string OtherBranch => Id("B-BJ");
+
+    /// <summary>
+    /// hq imports a branch with a manager, a secretary and two salespeople through <c>cpctl org import</c>; with
+    /// <paramref name="otherBranch"/> also a second branch of the region with one salesperson, <c>X1</c>.
+    /// </summary>
+    private async Task ImportOrganisationAsync(bool otherBranch = false)
     {
         var file = Path.Combine(_folder, "org.json");
+        var other = otherBranch
+            ? $$""",{"id":"{{OtherBranch}}","region_id":"{{Id("R-EAST")}}","name":"北京分公司","kind":"branch"}"""
+            : "";
+        var otherStaff = otherBranch
+            ? $$""",{"id":"{{Id("X1")}}","name":"钱七","role":"salesperson","branch_id":"{{OtherBranch}}"}"""
+            : "";
         await File.WriteAllTextAsync(file, $$"""
             {"regions":[{"id":"{{Id("R-EAST")}}","name":"华东大区"}],
-             "branches":[{"id":"{{Branch}}","region_id":"{{Id("R-EAST")}}","name":"上海分公司","kind":"branch","manager_id":"{{Id("M")}}"}],
+             "branches":[{"id":"{{Branch}}","region_id":"{{Id("R-EAST")}}","name":"上海分公司","kind":"branch","manager_id":"{{Id("M")}}"}{{other}}],
              "employees":[{"id":"{{Id("M")}}","name":"李经理","role":"branch_manager","branch_id":"{{Branch}}"},
                           {"id":"{{Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{Branch}}","manager_id":"{{Id("M")}}"},
                           {"id":"{{Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{Branch}}","manager_id":"{{Id("M")}}"},
-                          {"id":"{{Id("SEC")}}","name":"赵秘书","role":"branch_secretary","branch_id":"{{Branch}}"}]}
+                          {"id":"{{Id("SEC")}}","name":"赵秘书","role":"branch_secretary","branch_id":"{{Branch}}"}{{otherStaff}}]}
             """);
         var imported = await CpctlAsync("org", "import", "--file", file, "--json");
         Assert.True(imported.Exit == 0, imported.ToString());
-        Assert.Equal(4, imported.Json.GetProperty("employees").GetProperty("created").GetInt32());
+        Assert.Equal(otherBranch ? 5 : 4, imported.Json.GetProperty("employees").GetProperty("created").GetInt32());
 
         // Registration copies the organisation from Territory's events: ready when its replica answers.
-        foreach (var employee in new[] { "S1", "S2", "SEC", "M" })
+        foreach (var employee in otherBranch ? new[] { "S1", "S2", "SEC", "M", "X1" } : ["S1", "S2", "SEC", "M"])
         {
             await Eventually.GetAsync(async () =>
             {
@@ -83,11 +94,12 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         }, "the branch in Registration");
     }
 
-    /// <summary>A customer filed by <paramref name="salesperson"/> (role, branch and region looked up in the directory) and approved.</summary>
-    private async Task<string> FileAndApproveAsync(string salesperson, string title)
+    /// <summary>A customer filed by <paramref name="salesperson"/> (role, branch and region looked up in the directory) and approved;
+    /// <paramref name="options"/> are more options of <c>customer file</c> (a contact).</summary>
+    private async Task<string> FileAndApproveAsync(string salesperson, string title, params string[] options)
     {
-        var filed = await CpctlAsync("customer", "file", "--as", Id(salesperson), "--title", title, "--class", "potential",
-            "--evidence-kind", "visit", "--evidence", "拜访纪要", "--json");
+        var filed = await CpctlAsync(["customer", "file", "--as", Id(salesperson), "--title", title, "--class", "potential",
+            "--evidence-kind", "visit", "--evidence", "拜访纪要", "--json", .. options]);
         Assert.True(filed.Exit == 0, filed.ToString());
         var customerId = filed.Json.GetProperty("customer_id").GetString()!;
         if (filed.Json.GetProperty("status").GetString() == "pending_approval")
@@ -238,6 +250,177 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.True(exported.Exit == 0, exported.ToString());
         var lines = await File.ReadAllLinesAsync(export);
         Assert.Equal(295, lines.Count(l => l.Contains(_s, StringComparison.Ordinal)));
+    }
+
+    /// <summary>A phone number unique to this test (contacts are confidential: C-1).</summary>
+    private string Phone(int n) => $"13{n}" + string.Concat(_s.Take(8).Select(c => (char)('0' + c % 10)));
+
+    /// <summary>The value of a "field  value" line of a record printed as text.</summary>
+    private static string? Field(string text, string field) =>
+        text.Split('\n').Select(l => l.Trim().Split(' ', 2, StringSplitOptions.RemoveEmptyEntries))
+            .FirstOrDefault(parts => parts.Length == 2 && parts[0] == field)?[1].Trim();
+
+    [Fact]
+    public async Task C3_access_a_salesperson_of_another_branch_asks_the_branch_manager_approves_and_revokes_and_a_refusal_needs_a_reason()
+    {
+        await ImportOrganisationAsync(otherBranch: true);
+        var phone = Phone(9);
+        var customerId = await FileAndApproveAsync("S1", $"授权客户{_s}有限公司", "--contact-name", "孙联系", "--contact-phone", phone);
+
+        var requested = await CpctlAsync("access", "request", customerId, "--as", Id("X1"), "--purpose", "sales_development", "--reason", "协助投标 / helping with a bid",
+            "--days", "3", "--json");
+        Assert.True(requested.Exit == 0, requested.ToString());
+        var grantId = requested.Json.GetProperty("grant_id").GetString()!;
+        Assert.Equal(("pending", customerId, Branch, 3), (requested.Json.GetProperty("status").GetString(), requested.Json.GetProperty("customer_id").GetString(),
+            requested.Json.GetProperty("branch_id").GetString(), requested.Json.GetProperty("days").GetInt32()));
+        var beforeGrant = await CpctlAsync("customer", "show", customerId, "--as", Id("X1"));
+        var refusedWithoutReason = await CpctlAsync("access", "decide", grantId, "--refuse", "--as", Id("M"));
+        var neither = await CpctlAsync("access", "decide", grantId, "--as", Id("M"));
+        var approved = await CpctlAsync("access", "decide", grantId, "--approve", "--as", Id("M"), "--json");
+        var shown = await CpctlAsync("access", "show", grantId, "--as", Id("X1"));
+        var listed = await CpctlAsync("access", "list", "--branch", Branch, "--as", Id("M"));
+        var read = await CpctlAsync("customer", "show", customerId, "--as", Id("X1"), "--json");
+        var revoked = await CpctlAsync("access", "revoke", grantId, "--as", Id("M"), "--reason", "投标结束 / the bid is over", "--json");
+        var afterRevoke = await CpctlAsync("access", "show", grantId, "--as", Id("X1"), "--json");
+        var readAfter = await CpctlAsync("customer", "show", customerId, "--as", Id("X1"));
+
+        Assert.True(beforeGrant.Exit == ExitCodes.PermissionDenied, beforeGrant.ToString());
+        Assert.True(refusedWithoutReason.Exit == ExitCodes.InvalidArgument, refusedWithoutReason.ToString());
+        Assert.Contains("  reason: ", refusedWithoutReason.Err, StringComparison.Ordinal);
+        Assert.True(neither.Exit == ExitCodes.InvalidArgument, neither.ToString());
+        Assert.True(approved.Exit == 0, approved.ToString());
+        Assert.Equal(("active", Id("M")), (approved.Json.GetProperty("status").GetString(), approved.Json.GetProperty("decided_by").GetString()));
+        Assert.True(shown.Exit == 0, shown.ToString());
+        Assert.Equal("active", Field(shown.Out, "status"));
+        var row = listed.Out.Split('\n').Single(l => l.Contains(grantId, StringComparison.Ordinal));
+        Assert.Contains(Id("X1"), row, StringComparison.Ordinal);
+        Assert.Contains("active", row, StringComparison.Ordinal);
+        Assert.True(read.Exit == 0, read.ToString());
+        Assert.Equal(phone, read.Json.GetProperty("contact").GetProperty("phone").GetString());
+        Assert.True(revoked.Exit == 0, revoked.ToString());
+        Assert.Equal("revoked", revoked.Json.GetProperty("status").GetString());
+        Assert.Equal(("revoked", Id("M")), (afterRevoke.Json.GetProperty("status").GetString(), afterRevoke.Json.GetProperty("ended_by").GetString()));
+        Assert.True(readAfter.Exit == ExitCodes.PermissionDenied, readAfter.ToString());
+    }
+
+    [Fact]
+    public async Task C5_audit_the_owners_clear_read_is_in_the_log_by_customer_and_period_and_the_chain_verifies_intact()
+    {
+        await ImportOrganisationAsync();
+        var customerId = await FileAndApproveAsync("S1", $"审计客户{_s}有限公司", "--contact-phone", Phone(8));
+        var read = await CpctlAsync("customer", "show", customerId, "--as", Id("S1"), "--json");
+        Assert.True(read.Exit == 0, read.ToString());
+        Assert.False(read.Json.GetProperty("contact_masked").GetBoolean());
+        var today = (await CpctlAsync("clock", "now", "--json")).Json.GetProperty("today").GetString()!;
+
+        // Entries reach the chain a moment after the read (the chain worker); the query shows chained entries.
+        var page = await Eventually.GetAsync(async () =>
+        {
+            var query = await CpctlAsync("audit", "query", "--customer", customerId, "--json");
+            Assert.True(query.Exit == 0, query.ToString());
+            return query.Json.GetProperty("entries").EnumerateArray().Any(IsTheRead) ? query : null;
+        }, "the owner's read in the audit log");
+        var entry = page.Json.GetProperty("entries").EnumerateArray().First(IsTheRead);
+        var table = await CpctlAsync("audit", "query", "--customer", customerId, "--employee", Id("S1"));
+        var sinceToday = await CpctlAsync("audit", "query", "--customer", customerId, "--from", today, "--json");
+        var beforeToday = await CpctlAsync("audit", "query", "--customer", customerId, "--to", today, "--json");
+        var byManager = await CpctlAsync("audit", "query", "--customer", customerId, "--as", Id("M"), "--json");
+        var bySalesperson = await CpctlAsync("audit", "query", "--customer", customerId, "--as", Id("S1"));
+        var verified = await CpctlAsync("audit", "verify", "--json");
+        var verifiedText = await CpctlAsync("audit", "verify");
+
+        Assert.Contains("contact_phone", entry.GetProperty("fields").EnumerateArray().Select(f => f.GetString()));
+        var row = table.Out.Split('\n').Single(l => l.Contains("Customers/GetCustomer", StringComparison.Ordinal));
+        Assert.Contains(Id("S1"), row, StringComparison.Ordinal);
+        Assert.Contains("sales_development", row, StringComparison.Ordinal);
+        Assert.Contains(sinceToday.Json.GetProperty("entries").EnumerateArray(), IsTheRead);
+        Assert.DoesNotContain(beforeToday.Json.GetProperty("entries").EnumerateArray(), IsTheRead);
+        Assert.True(byManager.Exit == 0, byManager.ToString());
+        Assert.Contains(byManager.Json.GetProperty("entries").EnumerateArray(), IsTheRead);
+        Assert.True(bySalesperson.Exit == ExitCodes.PermissionDenied, bySalesperson.ToString());
+        Assert.True(verified.Exit == 0, verified.ToString());
+        Assert.True(verified.Json.GetProperty("intact").GetBoolean());
+        // int64 is a string in the protobuf JSON mapping.
+        Assert.True(Int64(verified.Json, "entries_checked") >= Int64(entry, "sequence"), verified.Out);
+        Assert.Equal(64, verified.Json.GetProperty("head_hash").GetString()!.Length);
+        Assert.True(verifiedText.Exit == 0, verifiedText.ToString());
+        Assert.Equal("true", Field(verifiedText.Out, "intact"));
+
+        static long Int64(JsonElement e, string field) => long.Parse(e.GetProperty(field).GetString()!, CultureInfo.InvariantCulture);
+
+        bool IsTheRead(JsonElement e) => e.GetProperty("kind").GetString() == "read" && e.GetProperty("employee_id").GetString() == Id("S1")
+            && e.GetProperty("rpc").GetString() == "Customers/GetCustomer" && e.GetProperty("customer_id").GetString() == customerId;
+    }
+
+    [Fact]
+    public async Task C7_incident_freezes_the_named_account_at_once_lists_the_customers_it_read_and_unfreezes_and_closes()
+    {
+        await ImportOrganisationAsync();
+        var customerId = await FileAndApproveAsync("S1", $"泄露客户{_s}有限公司", "--contact-phone", Phone(7));
+        var read = await CpctlAsync("customer", "show", customerId, "--as", Id("S1"));
+        Assert.True(read.Exit == 0, read.ToString());
+
+        var recorded = await CpctlAsync("incident", "record", "--description", "疑似导出客户电话 / phone numbers exported", "--employee", Id("S1"), "--json");
+        Assert.True(recorded.Exit == 0, recorded.ToString());
+        var incidentId = recorded.Json.GetProperty("incident_id").GetString()!;
+        var frozen = await CpctlAsync("customer", "show", customerId, "--as", Id("S1"));
+        var affected = await CpctlAsync("incident", "affected", incidentId, "--json");
+        var affectedTable = await CpctlAsync("incident", "affected", incidentId);
+        var step = await CpctlAsync("incident", "step", incidentId, "--note", "已通知客户 / customers notified", "--json");
+        var unfrozen = await CpctlAsync("incident", "unfreeze", incidentId, "--employee", Id("S1"), "--reason", "排除嫌疑 / cleared", "--json");
+        var readAgain = await CpctlAsync("customer", "show", customerId, "--as", Id("S1"));
+        var closed = await CpctlAsync("incident", "close", incidentId, "--resolution", "误报 / a false alarm", "--json");
+        var shown = await CpctlAsync("incident", "show", incidentId);
+        var notHq = await CpctlAsync("incident", "show", incidentId, "--as", Id("M"));
+
+        Assert.Equal([Id("S1")], recorded.Json.GetProperty("frozen_employee_ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(recorded.Json.GetProperty("affected_customers").GetInt32() >= 1);
+        Assert.True(frozen.Exit == ExitCodes.PermissionDenied, frozen.ToString());
+        Assert.Contains("rule     C-7", frozen.Err, StringComparison.Ordinal);
+        Assert.Contains(incidentId, frozen.Err, StringComparison.Ordinal);
+        Assert.True(affected.Exit == 0, affected.ToString());
+        var customer = affected.Json.GetProperty("customers").EnumerateArray().Single(c => c.GetProperty("customer_id").GetString() == customerId);
+        Assert.Equal([Id("S1")], customer.GetProperty("employee_ids").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains(affectedTable.Out.Split('\n'), l => l.Contains(customerId, StringComparison.Ordinal) && l.Contains(Id("S1"), StringComparison.Ordinal));
+        Assert.Contains(step.Json.GetProperty("steps").EnumerateArray(), s => s.GetProperty("what").GetString() == "step");
+        Assert.True(unfrozen.Exit == 0, unfrozen.ToString());
+        Assert.Empty(unfrozen.Json.GetProperty("frozen_employee_ids").EnumerateArray());
+        Assert.True(readAgain.Exit == 0, readAgain.ToString());
+        Assert.Equal("closed", closed.Json.GetProperty("status").GetString());
+        Assert.Equal("closed", Field(shown.Out, "status"));
+        Assert.True(notHq.Exit == ExitCodes.PermissionDenied, notHq.ToString());
+    }
+
+    [Fact]
+    public async Task C6_data_sharing_with_a_third_party_needs_the_customers_consent_and_hq_sees_the_key_status()
+    {
+        await ImportOrganisationAsync();
+        var phone = Phone(6);
+        var consenting = await FileAndApproveAsync("S1", $"同意客户{_s}有限公司", "--contact-phone", phone);
+        var silent = await FileAndApproveAsync("S1", $"未同意客户{_s}有限公司", "--contact-phone", Phone(5));
+
+        var consent = await CpctlAsync("data", "consent", consenting, "--purpose", "third_party_sharing", "--purpose", "service",
+            "--evidence", $"DOC-{_s}", "--as", Id("S1"), "--json");
+        var shared = await CpctlAsync("data", "share", consenting, "--third-party", "物流伙伴 / a logistics partner", "--contract", $"DPA-{_s}", "--as", Id("M"), "--json");
+        var refused = await CpctlAsync("data", "share", silent, "--third-party", "物流伙伴 / a logistics partner", "--contract", $"DPA-{_s}", "--as", Id("M"));
+        var keys = await CpctlAsync("data", "keys");
+        var keysJson = await CpctlAsync("data", "keys", "--json");
+        var keysNotHq = await CpctlAsync("data", "keys", "--as", Id("M"));
+
+        Assert.True(consent.Exit == 0, consent.ToString());
+        Assert.Equal(["sales_development", "service", "third_party_sharing"],
+            consent.Json.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()!).Order(StringComparer.Ordinal));
+        Assert.True(shared.Exit == 0, shared.ToString());
+        Assert.Equal((phone, $"DPA-{_s}"), (shared.Json.GetProperty("contact").GetProperty("phone").GetString(), shared.Json.GetProperty("contract_reference").GetString()));
+        Assert.True(refused.Exit == ExitCodes.Refused, refused.ToString());
+        Assert.Contains("rule     C-6", refused.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain(Phone(5), refused.Out + refused.Err, StringComparison.Ordinal);
+        Assert.True(keys.Exit == 0, keys.ToString());
+        var active = keysJson.Json.GetProperty("active_key_id").GetString()!;
+        Assert.NotEmpty(active);
+        Assert.Contains(active, keysJson.Json.GetProperty("key_ids").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(active, Field(keys.Out, "active_key_id"));
+        Assert.True(keysNotHq.Exit == ExitCodes.PermissionDenied, keysNotHq.ToString());
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public static class CpctlApp
         var kit = new CommandKit(environment, globals);
         var root = new RootCommand("cpctl — 客户保护系统命令行 / the CustomerProtection command line. " +
             "退出码 / exit codes: 0 ok, 1 error, 2 invalid argument, 3 unavailable, 4 refused by policy, 5 already exists, " +
-            "6 not found, 7 permission denied, 8 not authenticated, 9 conflict, 10 demo check failed")
+            "6 not found, 7 permission denied, 8 not authenticated, 9 conflict, 10 demo check failed, 11 audit chain broken")
         {
             DemoCommand.Create(kit),
             CustomerCommands.Create(kit),
@@ -65,6 +65,10 @@ public static class CpctlApp
             OpportunityCommands.Create(kit),
             FineCommands.Create(kit),
             ViolationCommands.Create(kit),
+            AccessCommands.Create(kit),
+            DataCommands.Create(kit),
+            AuditCommands.Create(kit),
+            IncidentCommands.Create(kit),
             OrgCommands.Create(kit),
             ClockCommands.Create(kit),
             PolicyCommands.Create(kit),

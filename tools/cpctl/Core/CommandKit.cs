@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Grpc.Core;
+using NodaTime;
 
 namespace CustomerProtection.Cli.Core;
 
@@ -141,6 +142,34 @@ public sealed class CommandKit(CliEnvironment environment, GlobalOptions globals
         }
 
         throw new CliException(ExitCodes.InvalidArgument, $"{option}: '{text}' 不是时长 / is not a duration (30d, 24h, 90m, 45s)");
+    }
+
+    private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+
+    /// <summary>
+    /// An instant for an RPC that takes ISO instants (the audit period, an incident's suspicion): a day
+    /// <c>yyyy-MM-dd</c> is its start in Asia/Shanghai, as every other date cpctl takes; an ISO instant passes as written.
+    /// Empty stays empty (the RPC's "from the start" / "until now").
+    /// </summary>
+    public static string Instant(string? text, string option)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return "";
+        }
+
+        text = text.Trim();
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return LocalDate.FromDateOnly(day).AtStartOfDayInZone(Shanghai).ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+        {
+            return text;
+        }
+
+        throw new CliException(ExitCodes.InvalidArgument, $"{option}: '{text}' 不是日期或时间 / is neither a day yyyy-MM-dd nor an ISO instant (2026-11-27T09:00:00+08:00)");
     }
 
     /// <summary>Today in the business clock (Asia/Shanghai), as the services count it: the default for dates.</summary>

@@ -28,6 +28,8 @@ public static class ExitCodes
     public const int Conflict = 9;
     /// <summary><c>cpctl demo</c>: a step's outcome was not what the policy says.</summary>
     public const int DemoFailed = 10;
+    /// <summary><c>cpctl audit verify</c>: the audit chain has a broken link (C-5); the verification is printed as usual.</summary>
+    public const int AuditChainBroken = 11;
 
     public static int For(StatusCode code) => code switch
     {

@@ -56,6 +56,10 @@ public sealed class Session : IDisposable
 
     public Customers.CustomersClient Customers => new(Channel(ResourceNames.Registration));
     public Ownership.OwnershipClient Ownership => new(Channel(ResourceNames.Registration));
+    public AccessGrants.AccessGrantsClient AccessGrants => new(Channel(ResourceNames.Registration));
+    public CustomerData.CustomerDataClient CustomerData => new(Channel(ResourceNames.Registration));
+    public Audit.AuditClient Audit => new(Channel(ResourceNames.Registration));
+    public Incidents.IncidentsClient Incidents => new(Channel(ResourceNames.Registration));
     public OrganizationReplica.OrganizationReplicaClient Replica => new(Channel(ResourceNames.Registration));
     public OrganizationDirectory.OrganizationDirectoryClient Directory => new(Channel(ResourceNames.Territory));
     public CrossRegionFilings.CrossRegionFilingsClient CrossRegion => new(Channel(ResourceNames.Territory));
