@@ -70,7 +70,7 @@ internal static class LocalRabbitMq
         var envFile = Path.Combine(dataDirectory, "rabbitmq-env.conf");
         File.WriteAllText(envFile, "# Intentionally empty: the AppHost sets the environment.\n");
 
-        var ports = LocalPorts.TakeFree(2);
+        var ports = LocalPorts.TakeFree(3);
         var epmdPort = ports[0].ToString(CultureInfo.InvariantCulture);
         var distPort = ports[1].ToString(CultureInfo.InvariantCulture);
 
@@ -116,7 +116,8 @@ internal static class LocalRabbitMq
             name: healthCheckKey);
 
         var resource = builder.AddResource(rabbit)
-            .WithEndpoint(name: LocalRabbitMqResource.PrimaryEndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT")
+            // Reached directly, not through DCP's proxy (every message would cross one more process).
+            .WithEndpoint(name: LocalRabbitMqResource.PrimaryEndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT", port: ports[2], targetPort: ports[2], isProxied: false)
             .WithEnvironment(context =>
             {
                 var env = context.EnvironmentVariables;

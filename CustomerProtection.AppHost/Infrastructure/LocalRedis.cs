@@ -41,6 +41,7 @@ internal static class LocalRedis
     {
         Directory.CreateDirectory(dataDirectory);
         var redis = new LocalRedisResource(name, redisServer, dataDirectory);
+        var port = LocalPorts.TakeFree(1)[0];
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>
@@ -55,7 +56,8 @@ internal static class LocalRedis
             name: healthCheckKey);
 
         return builder.AddResource(redis)
-            .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp")
+            // Reached directly, not through DCP's proxy: every command of every service would cross one more process.
+            .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp", port: port, targetPort: port, isProxied: false)
             .WithArgs(context =>
             {
                 context.Args.Add("--port");

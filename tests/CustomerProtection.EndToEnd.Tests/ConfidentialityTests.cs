@@ -31,28 +31,12 @@ public sealed class ConfidentialityTests(SystemFixture system)
         public string OwnerId => "S1-" + S;
     }
 
+    /// <summary>The shared test organisation, with its branch manager and a regional manager of its region (a token only).</summary>
     private async Task<Org> ImportOrganisationAsync()
     {
-        var s = Guid.NewGuid().ToString("N")[..8];
-        var json = $$"""
-            {"regions":[{"id":"R-C-{{s}}","name":"保密大区"}],
-             "branches":[{"id":"B-C-{{s}}","region_id":"R-C-{{s}}","name":"保密分公司","kind":"branch","manager_id":"M-{{s}}"}],
-             "employees":[{"id":"M-{{s}}","name":"李经理","role":"branch_manager","branch_id":"B-C-{{s}}","hire_date":"2019-04-01"},
-                          {"id":"S1-{{s}}","name":"张三","role":"salesperson","branch_id":"B-C-{{s}}","manager_id":"M-{{s}}","hire_date":"2020-01-02"},
-                          {"id":"SEC-{{s}}","name":"赵秘书","role":"branch_secretary","branch_id":"B-C-{{s}}","hire_date":"2020-01-02"}]}
-            """;
-        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
-        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
-        foreach (var id in new[] { "M-", "S1-", "SEC-" })
-        {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id + s }, Hq), $"{id}{s} in Registration");
-        }
-
-        await Eventually.GetAsync(async () => await replica.GetBranchAsync(new GetReplicaRequest { Id = "B-C-" + s }, Hq), "the branch in Registration");
-        Metadata As(string id, string role) => system.As($"{id}-{s}", role, "B-C-" + s, "R-C-" + s);
-        return new Org(s, As("S1", Roles.Salesperson), As("SEC", Roles.BranchSecretary), As("M", Roles.BranchManager),
-            system.As("RM-" + s, Roles.RegionalManager, null, "R-C-" + s));
+        var org = await TestOrganisation.ImportAsync(system);
+        return new Org(org.S, org.Salesperson1, org.Secretary, org.As("BM", Roles.BranchManager),
+            system.As("RM-" + org.S, Roles.RegionalManager, null, org.Region));
     }
 
     private static Contact PlantedContact(string tag) => new()

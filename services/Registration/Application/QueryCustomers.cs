@@ -106,20 +106,20 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     /// <summary>What Territory and Arbitration ask (Ownership.GetOwnership): internal-level facts only.</summary>
     public async Task<(Versioned<Customer> Customer, ProtectionState State)?> OwnershipAsync(string? customerId, string? taxpayerId, string? invoiceTitle)
     {
-        var violations = new List<FieldViolation>();
-        string? id;
+        Versioned<Customer>? customer;
         if (!string.IsNullOrWhiteSpace(customerId))
         {
             Lookup.RequireId(customerId);
-            id = customerId;
+            customer = await store.GetAsync(customerId);
         }
         else
         {
+            var violations = new List<FieldViolation>();
             var key = FilingRules.Identity(violations, "", taxpayerId, invoiceTitle, manualReview: true) ?? throw new RequestValidationException(violations);
-            id = await store.IdentityAsync(key);
+            // The identity and the customer it names in one round trip (Territory asks this before every sale).
+            customer = await store.ByIdentityAsync(key);
         }
 
-        var customer = id is null ? null : await store.GetAsync(id);
         return customer is null ? null : (customer, clock.Evaluate(customer.Value));
     }
 

@@ -25,11 +25,13 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
     private const string CustomerPrefix = RegistrationKeys.CustomerPrefix;
     private const string EmployeePrefix = "cp:registration:org:" + OrganizationReplicaStore.Employee + ":{";
 
-    private const string MoveIdentity =
+    // A string key into a field of a hash: an identity into its bucket, an envelope into its customer.
+    // The field wins when both exist (it was written by the current version).
+    private const string MoveIntoField =
         """
-        local id = redis.call('GET', KEYS[1])
-        if not id then return 0 end
-        redis.call('HSETNX', KEYS[2], ARGV[1], id)
+        local value = redis.call('GET', KEYS[1])
+        if not value then return 0 end
+        redis.call('HSETNX', KEYS[2], ARGV[1], value)
         redis.call('DEL', KEYS[1])
         return 1
         """;
@@ -53,16 +55,6 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
         for _, c in ipairs(cases) do redis.call('HSETNX', KEYS[2], 'a:' .. c, ARGV[1]) end
         redis.call('DEL', KEYS[1])
         return #cases
-        """;
-
-    // The envelope in the hash wins when both exist (it was written by the current version).
-    private const string MoveEnvelope =
-        """
-        local value = redis.call('GET', KEYS[1])
-        if not value then return 0 end
-        redis.call('HSETNX', KEYS[2], ARGV[1], value)
-        redis.call('DEL', KEYS[1])
-        return 1
         """;
 
     /// <summary>
@@ -98,7 +90,7 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
             {
                 var name = (string)key!;
                 var identityKey = name[IdentityPrefix.Length..^1];
-                moved += (int)await db.ScriptEvaluateAsync(MoveIdentity, [key, RegistrationKeys.Identities(identityKey)], [identityKey]);
+                moved += (int)await db.ScriptEvaluateAsync(MoveIntoField, [key, RegistrationKeys.Identities(identityKey)], [identityKey]);
             }
 
             await foreach (var key in server.KeysAsync(db.Database, CustomerPrefix + "*}:*", pageSize: 1000))
@@ -111,7 +103,7 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
                     "history" => await db.ScriptEvaluateAsync(MoveList, [key, customer], [RegistrationKeys.HistoryPrefix.ToString()]),
                     "progress" => await db.ScriptEvaluateAsync(MoveList, [key, customer], [RegistrationKeys.ProgressPrefix.ToString()]),
                     "awards" => await db.ScriptEvaluateAsync(MoveAwards, [key, customer], [UnknownDecision.ToString(CultureInfo.InvariantCulture)]),
-                    "pii" => await db.ScriptEvaluateAsync(MoveEnvelope, [key, customer], [ConfidentialityKeys.EnvelopeField]),
+                    "pii" => await db.ScriptEvaluateAsync(MoveIntoField, [key, customer], [ConfidentialityKeys.EnvelopeField]),
                     _ => null, // clear contact hashes and grant slots stay where they are (the key pass encrypts the former)
                 };
                 moved += moves is null ? 0 : 1;
