@@ -4,6 +4,8 @@
 #   SCENARIOS="registration-filings registration-lapse" tools/measure.sh
 # Scenarios: registration-filings, registration-duplicate-checks, registration-memory, registration-lapse,
 # territory-sale-authorization, penalty-violations, directory-reads (tools/CustomerProtection.LoadGen).
+# name@R paces a closed-loop scenario at R calls/s (the latencies of sustaining R/s), e.g.
+#   SCENARIOS="registration-filings@2000 registration-duplicate-checks@8000 territory-sale-authorization@5000"
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 D="${MEASURE_DATA:-${TMPDIR:-/tmp}/cp-measure}"
@@ -23,17 +25,24 @@ pen=$(python3 -c "import json;print(json.load(open('$D/services.json'))['penalty
 rpid=$(cat $D/redis/redis.pid); rport=$(ss -ltnpH | awk -v p="pid=$rpid," 'index($0,p){n=split($4,a,":");print a[n];exit}')
 LG="dotnet run --no-build -c Release --project tools/CustomerProtection.LoadGen -- --key-file $D/dev-signing.key --target registration=$reg --target territory=$ter --target penalty=$pen"
 export ConnectionStrings__redis=127.0.0.1:$rport
+# Redis's own record of its stalls (events of 10 ms or more), printed after each scenario.
+redis-cli -p $rport CONFIG SET latency-monitor-threshold 10 >/dev/null
 bpid=$(pgrep -f "beam.smp.*$D" | head -1)
 aport=$(tr '\0' '\n' < /proc/$bpid/environ | grep '^RABBITMQ_NODE_PORT=' | cut -d= -f2)
 export ConnectionStrings__messaging="amqp://customerprotection:$(cat $D/rabbitmq/default_pass)@127.0.0.1:$aport"
-for s in ${SCENARIOS:-registration-filings registration-duplicate-checks territory-sale-authorization penalty-violations registration-memory registration-lapse}; do
-  echo "=== $s $(uptime)"
+for run in ${SCENARIOS:-registration-filings registration-duplicate-checks territory-sale-authorization penalty-violations registration-memory registration-lapse}; do
+  echo "=== $run $(uptime)"
+  s=${run%@*}
+  [ "$s" != "$run" ] && LG_RUN="$LG --rate ${run#*@}" || LG_RUN="$LG"
   case $s in
-    registration-duplicate-checks) $LG --scenario $s --count 20000 --seconds 20 ;;
-    registration-memory) $LG --scenario $s --count 10000 ;;
-    registration-lapse) $LG --scenario $s --count 100000 --seconds 120 ;;
-    penalty-violations) $LG --scenario $s --count 10000 --seconds 20 ;;
-    *) $LG --scenario $s --concurrency 64 --seconds 20 ;;
+    registration-duplicate-checks) $LG_RUN --scenario $s --count 20000 --seconds 20 ;;
+    registration-memory) $LG_RUN --scenario $s --count 10000 ;;
+    registration-lapse) $LG_RUN --scenario $s --count 100000 --seconds 120 ;;
+    penalty-violations) $LG_RUN --scenario $s --count 10000 --seconds 20 ;;
+    *) $LG_RUN --scenario $s --concurrency 64 --seconds 20 ;;
   esac 2>&1 | tail -25
+  echo "redis: $(redis-cli -p $rport INFO persistence | grep -E '^(aof_rewrites|aof_last_bgrewrite_status|latest_fork_usec)' | tr -d '\r' | tr '\n' ' ')"
+  redis-cli -p $rport LATENCY LATEST | paste -sd' ' | sed 's/^/redis stalls (event, last at, last ms, max ms): /'
+  redis-cli -p $rport LATENCY RESET >/dev/null
 done
 kill $APP; wait $APP 2>/dev/null

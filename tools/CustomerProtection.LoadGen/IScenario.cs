@@ -24,7 +24,8 @@ public sealed record ScenarioContext(
     TimeSpan Duration,
     int Count,
     TextWriter Output,
-    TimeSpan Warmup)
+    TimeSpan Warmup,
+    double Rate)
 {
     public GrpcChannel Channel(string service) => Channels.TryGetValue(service, out var channel)
         ? channel

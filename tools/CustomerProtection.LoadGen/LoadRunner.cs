@@ -8,10 +8,18 @@ namespace CustomerProtection.LoadGen;
 /// A warm-up at the same load comes first and is not recorded: the services' JIT (tiered
 /// compilation, dynamic PGO) is still recompiling hot code for the first tens of seconds after a
 /// start, which is not the steady state the targets are about.
+/// <para>
+/// Without a rate every caller calls again as soon as it has its answer: the throughput is the most
+/// the system gives, and the latencies are those of a saturated system. With a rate (calls per
+/// second), call n is due at n / rate and the next free caller makes it then: the latencies are those
+/// of the system sustaining that rate. Each latency counts from the call's due time, not from when a
+/// caller got to it, so a system that falls behind is charged for the wait (no coordinated omission).
+/// </para>
 /// </summary>
 public static class LoadRunner
 {
-    public static async Task<LoadResult> RunAsync(string name, int concurrency, TimeSpan duration, Func<int, long, Task> operation, CancellationToken cancellationToken, TimeSpan warmup = default)
+    public static async Task<LoadResult> RunAsync(string name, int concurrency, TimeSpan duration, Func<int, long, Task> operation, CancellationToken cancellationToken,
+        TimeSpan warmup = default, double rate = 0)
     {
         var latencies = new List<double>[concurrency];
         var failures = new long[concurrency];
@@ -21,17 +29,27 @@ public static class LoadRunner
         var callers = Enumerable.Range(0, concurrency).Select(caller => Task.Run(async () =>
         {
             var mine = latencies[caller] = new List<double>(100_000);
-            while (watch.Elapsed < end && !cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested)
             {
                 var n = Interlocked.Increment(ref sequence);
-                var measured = watch.Elapsed >= warmup;
-                var start = Stopwatch.GetTimestamp();
+                var due = rate > 0 ? TimeSpan.FromSeconds((n - 1) / rate) : watch.Elapsed;
+                if (due >= end)
+                {
+                    break;
+                }
+
+                if (due > watch.Elapsed)
+                {
+                    await Task.Delay(due - watch.Elapsed, cancellationToken);
+                }
+
+                var measured = due >= warmup;
                 try
                 {
                     await operation(caller, n);
                     if (measured)
                     {
-                        mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                        mine.Add((watch.Elapsed - due).TotalMilliseconds);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -44,19 +62,19 @@ public static class LoadRunner
             }
         }, cancellationToken)).ToArray();
         await Task.WhenAll(callers);
-        var elapsed = watch.Elapsed - warmup;
+        var elapsed = (rate > 0 ? end : watch.Elapsed) - warmup;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(name, concurrency, all.Length, failures.Sum(), elapsed, all);
+        return new LoadResult(name, concurrency, all.Length, failures.Sum(), elapsed, all, rate);
     }
 }
 
-public sealed record LoadResult(string Name, int Concurrency, long Succeeded, long Failed, TimeSpan Elapsed, double[] SortedLatenciesMs)
+public sealed record LoadResult(string Name, int Concurrency, long Succeeded, long Failed, TimeSpan Elapsed, double[] SortedLatenciesMs, double Rate = 0)
 {
     public double PerSecond => Succeeded / Elapsed.TotalSeconds;
 
     public double Percentile(double p) => SortedLatenciesMs.Length == 0 ? double.NaN : SortedLatenciesMs[Math.Min(SortedLatenciesMs.Length - 1, (int)Math.Ceiling(p / 100 * SortedLatenciesMs.Length) - 1)];
 
     public override string ToString() =>
-        $"{Name}: {Succeeded} ok, {Failed} failed in {Elapsed.TotalSeconds:F1} s = {PerSecond:F0}/s at {Concurrency} callers; " +
+        $"{Name}: {Succeeded} ok, {Failed} failed in {Elapsed.TotalSeconds:F1} s = {PerSecond:F0}/s at {Concurrency} callers{(Rate > 0 ? $" (paced at {Rate:F0}/s)" : "")}; " +
         $"p50 {Percentile(50):F2} ms, p95 {Percentile(95):F2} ms, p99 {Percentile(99):F2} ms, max {(SortedLatenciesMs.Length == 0 ? double.NaN : SortedLatenciesMs[^1]):F2} ms";
 }

@@ -18,9 +18,10 @@ var keyFile = new Option<FileInfo>("--key-file") { Description = "development si
 var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 64 };
 var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 20 };
 var warmup = new Option<int>("--warmup") { Description = "seconds of the same load before measuring (not recorded)", DefaultValueFactory = _ => 15 };
+var rate = new Option<double>("--rate") { Description = "calls per second for the closed-loop scenarios (0: as fast as the system answers)", DefaultValueFactory = _ => 0 };
 var count = new Option<int>("--count") { Description = "data size for scenarios that prepare data", DefaultValueFactory = _ => 10_000 };
 
-var root = new RootCommand("CustomerProtection load generator (loopback only)") { scenario, targets, keyFile, concurrency, seconds, warmup, count };
+var root = new RootCommand("CustomerProtection load generator (loopback only)") { scenario, targets, keyFile, concurrency, seconds, warmup, rate, count };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var chosen = scenarios.SingleOrDefault(s => s.Name == parse.GetValue(scenario));
@@ -51,7 +52,7 @@ root.SetAction(async (parse, cancellationToken) =>
         DevTokens.Mint(key, employee, role, branch, region, TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(2));
 
     await chosen.RunAsync(new ScenarioContext(channels, Token, parse.GetValue(concurrency), TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(count), Console.Out,
-        TimeSpan.FromSeconds(parse.GetValue(warmup))), cancellationToken);
+        TimeSpan.FromSeconds(parse.GetValue(warmup)), parse.GetValue(rate)), cancellationToken);
     return 0;
 });
 

@@ -53,7 +53,7 @@ public sealed class RegistrationDuplicateChecks : IScenario
 
         var exact = await LoadRunner.RunAsync("check-duplicate-taxpayer-id-only", context.Concurrency, context.Duration, async (_, n) =>
             await load.Customers.CheckDuplicateAsync(new CheckDuplicateRequest { TaxpayerId = customers[(int)(n * 7919 % customers.Count)].Id }, asker, cancellationToken: cancellationToken),
-            cancellationToken);
+            cancellationToken, rate: context.Rate);
         await context.Output.WriteLineAsync(exact.ToString());
     }
 }

@@ -48,7 +48,7 @@ public sealed class RegistrationFilings : IScenario
                 Evidence = "拜访纪要",
             }, tokens[who], cancellationToken: cancellationToken);
             filed.Enqueue((view.CustomerId, who % Branches));
-        }, cancellationToken, context.Warmup);
+        }, cancellationToken, context.Warmup, context.Rate);
         await context.Output.WriteLineAsync(filing.ToString());
 
         var approval = await RegistrationLoad.RunAllAsync("approve-filing", [.. filed], context.Concurrency, async next =>

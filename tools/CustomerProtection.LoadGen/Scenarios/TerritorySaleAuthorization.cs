@@ -72,7 +72,7 @@ public sealed class TerritorySaleAuthorization : IScenario
                 RegionId = n % 4 == 0 ? west : east,
             }, seller[who], cancellationToken: cancellationToken);
             Interlocked.Increment(ref decisions[(int)answer.Decision]);
-        }, cancellationToken, context.Warmup);
+        }, cancellationToken, context.Warmup, context.Rate);
         await context.Output.WriteLineAsync(result.ToString());
         await context.Output.WriteLineAsync($"decisions: allowed {decisions[1]}, needs approval {decisions[2]}, forbidden {decisions[3]}");
     }
