@@ -1,12 +1,10 @@
 using System.Globalization;
-using System.Text;
 using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.V1;
-using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using NodaTime;
@@ -34,28 +32,11 @@ public sealed class ArbitrationTests(SystemFixture system)
         public string Id(string name) => $"{name}-{S}";
     }
 
+    /// <summary>The shared test organisation: S1 owns, S2 objects, S3 is a third salesperson; BM manages the branch.</summary>
     private async Task<Org> ImportAsync()
     {
-        var s = Guid.NewGuid().ToString("N")[..8];
-        var json = $$"""
-            {"regions":[{"id":"R-EAST-{{s}}","name":"华东大区"}],
-             "branches":[{"id":"B-SH-{{s}}","region_id":"R-EAST-{{s}}","name":"上海分公司","kind":"branch","manager_id":"M-{{s}}"}],
-             "employees":[{"id":"M-{{s}}","name":"李经理","role":"branch_manager","branch_id":"B-SH-{{s}}"},
-                          {"id":"S1-{{s}}","name":"张三","role":"salesperson","branch_id":"B-SH-{{s}}","manager_id":"M-{{s}}"},
-                          {"id":"S2-{{s}}","name":"王五","role":"salesperson","branch_id":"B-SH-{{s}}","manager_id":"M-{{s}}"},
-                          {"id":"S3-{{s}}","name":"赵六","role":"salesperson","branch_id":"B-SH-{{s}}","manager_id":"M-{{s}}"},
-                          {"id":"SEC-{{s}}","name":"秘书","role":"branch_secretary","branch_id":"B-SH-{{s}}"}]}
-            """;
-        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
-        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
-        foreach (var id in new[] { "S1-" + s, "S2-" + s, "S3-" + s, "SEC-" + s })
-        {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, Hq), $"{id} in Registration");
-        }
-
-        Metadata As(string id, string role) => system.As($"{id}-{s}", role, "B-SH-" + s, "R-EAST-" + s);
-        return new Org(s, As("S1", Roles.Salesperson), As("S2", Roles.Salesperson), As("S3", Roles.Salesperson), As("SEC", Roles.BranchSecretary), As("M", Roles.BranchManager));
+        var org = await TestOrganisation.ImportAsync(system);
+        return new Org(org.S, org.Salesperson1, org.As("S2", Roles.Salesperson), org.As("S3", Roles.Salesperson), org.Secretary, org.As("BM", Roles.BranchManager));
     }
 
     private async Task<LocalDate> TodayAsync() =>

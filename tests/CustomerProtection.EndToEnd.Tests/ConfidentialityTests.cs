@@ -3,8 +3,6 @@ using Aspire.Hosting.Testing;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.Territory.V1;
-using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using StackExchange.Redis;

@@ -32,29 +32,12 @@ public sealed class RegistrationTests(SystemFixture system)
         public string Branch => "B-SH-" + S;
     }
 
+    /// <summary>The shared test organisation, with a regional manager of its region (a token only).</summary>
     private async Task<Org> ImportOrganisationAsync()
     {
-        var s = Guid.NewGuid().ToString("N")[..8];
-        var json = $$"""
-            {"regions":[{"id":"R-EAST-{{s}}","name":"华东大区"}],
-             "branches":[{"id":"B-SH-{{s}}","region_id":"R-EAST-{{s}}","name":"上海分公司","kind":"branch","manager_id":"M-{{s}}"}],
-             "employees":[{"id":"M-{{s}}","name":"李经理","role":"branch_manager","branch_id":"B-SH-{{s}}","hire_date":"2019-04-01"},
-                          {"id":"S1-{{s}}","name":"张三","role":"salesperson","branch_id":"B-SH-{{s}}","manager_id":"M-{{s}}","hire_date":"2020-01-02"},
-                          {"id":"S2-{{s}}","name":"王五","role":"salesperson","branch_id":"B-SH-{{s}}","manager_id":"M-{{s}}","hire_date":"2020-01-02"},
-                          {"id":"SEC-{{s}}","name":"赵秘书","role":"branch_secretary","branch_id":"B-SH-{{s}}","hire_date":"2020-01-02"}]}
-            """;
-        await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
-        var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
-        foreach (var id in new[] { "M-", "S1-", "S2-", "SEC-" })
-        {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id + s }, Hq), $"{id}{s} in Registration");
-        }
-
-        await Eventually.GetAsync(async () => await replica.GetBranchAsync(new GetReplicaRequest { Id = "B-SH-" + s }, Hq), "the branch in Registration");
-        Metadata As(string id, string role) => system.As($"{id}-{s}", role, "B-SH-" + s, "R-EAST-" + s);
-        return new Org(s, As("S1", Roles.Salesperson), As("S2", Roles.Salesperson), As("SEC", Roles.BranchSecretary), As("M", Roles.BranchManager),
-            system.As("RM-" + s, Roles.RegionalManager, null, "R-EAST-" + s));
+        var org = await TestOrganisation.ImportAsync(system);
+        return new Org(org.S, org.Salesperson1, org.As("S2", Roles.Salesperson), org.Secretary, org.As("BM", Roles.BranchManager),
+            system.As("RM-" + org.S, Roles.RegionalManager, null, org.Region));
     }
 
     private async Task<GetTimeResponse> TimeAsync() => await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq);
@@ -218,7 +201,7 @@ public sealed class RegistrationTests(SystemFixture system)
         var counted = await Ownership.CountHoldingsAsync(new CountHoldingsRequest { BranchId = org.Branch }, org.Manager);
 
         Assert.Equal((org.Branch, CustomerProtection.Policy.PolicyParameters.Defaults.HoldingCap, false), (counted.BranchId, counted.HoldingCap, counted.FormalCustomersCount));
-        Assert.Equal([(org.Id("S1"), 2, 2, false), (org.Id("S2"), 0, 0, false)],
+        Assert.Equal([(org.Id("S1"), 2, 2, false), (org.Id("S2"), 0, 0, false), (org.Id("S3"), 0, 0, false)],
             counted.Holdings.Select(h => (h.EmployeeId, h.Held, h.PendingOrProtected, h.AtCap)));
         var denied = await Assert.ThrowsAsync<RpcException>(() => Ownership.CountHoldingsAsync(new CountHoldingsRequest { BranchId = org.Branch }, org.S1).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
