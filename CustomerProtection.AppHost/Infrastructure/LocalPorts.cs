@@ -55,7 +55,7 @@ internal static class LocalPorts
         }
     }
 
-    /// <summary>A range under the first ephemeral port (Linux: ip_local_port_range; elsewhere the IANA range starts at 49152).</summary>
+    /// <summary>A range under the first ephemeral port (Linux: ip_local_port_range; elsewhere the IANA range starts at 49152) and above the fixed ports.</summary>
     private static (int Low, int High) BelowEphemeralRange()
     {
         const string RangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
@@ -66,6 +66,7 @@ internal static class LocalPorts
             first = start;
         }
 
-        return first > 12_000 ? (10_000, first) : (1_024, first);
+        // From 20000: under it are the dashboard's fixed ports of the launch profiles (15100, 19100, …).
+        return first > 22_000 ? (20_000, first) : (1_024, first);
     }
 }
