@@ -32,7 +32,7 @@ internal static class LocalRedis
     public static string PidFile(string dataDirectory) => Path.Combine(dataDirectory, "redis.pid");
 
     /// <summary>
-    /// Adds redis-server on a free loopback port (DCP picks it; it reaches the server as <c>--port</c>), with AOF on
+    /// Adds redis-server on a free loopback port (LocalPorts picks it; it reaches the server as <c>--port</c>), with AOF on
     /// and <c>appendfsync always</c> as the only durability (architecture.md: Redis is the system of record), and the
     /// standard Redis health check so <c>WaitFor</c> waits until it answers.
     /// </summary>

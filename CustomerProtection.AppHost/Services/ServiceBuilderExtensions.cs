@@ -67,7 +67,7 @@ internal static class ServiceBuilderExtensions
         var endpoint = builder.GetEndpoint(endpointName);
         return builder.WithEnvironment(context =>
         {
-            // Locally DCP's proxy forwards to localhost; in a container the server must listen on every interface.
+            // Locally callers connect to localhost; in a container the server must listen on every interface.
             var host = context.ExecutionContext.IsRunMode ? "localhost" : "*";
             context.EnvironmentVariables[$"Kestrel__Endpoints__{endpointName}__Url"] =
                 ReferenceExpression.Create($"{scheme}://{host}:{endpoint.Property(EndpointProperty.TargetPort)}");

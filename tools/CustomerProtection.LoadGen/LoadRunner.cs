@@ -46,11 +46,7 @@ public static class LoadRunner
                     break;
                 }
 
-                if (due > watch.Elapsed)
-                {
-                    await Task.Delay(due - watch.Elapsed, cancellationToken);
-                }
-
+                await UntilAsync(watch, due, cancellationToken);
                 var measured = due >= warmup;
                 try
                 {
@@ -73,6 +69,15 @@ public static class LoadRunner
         var elapsed = (rate > 0 ? end : watch.Elapsed) - warmup;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new LoadResult(name, concurrency, all.Length, failures.Sum(), elapsed, all, rate);
+    }
+
+    /// <summary>Waits until <paramref name="watch"/> reaches <paramref name="due"/> (open-loop and paced sends).</summary>
+    public static async Task UntilAsync(Stopwatch watch, TimeSpan due, CancellationToken cancellationToken)
+    {
+        if (due > watch.Elapsed)
+        {
+            await Task.Delay(due - watch.Elapsed, cancellationToken);
+        }
     }
 }
 

@@ -91,11 +91,7 @@ public sealed class PenaltyViolations : IScenario
             for (var n = 0; n < total && !cancellationToken.IsCancellationRequested; n++)
             {
                 // Open loop: the n-th violation leaves at n / rate seconds, whatever the system does.
-                var due = TimeSpan.FromSeconds(n / rate);
-                if (due > watch.Elapsed)
-                {
-                    await Task.Delay(due - watch.Elapsed, cancellationToken);
-                }
+                await LoadRunner.UntilAsync(watch, TimeSpan.FromSeconds(n / rate), cancellationToken);
 
                 var detected = Violation(suffix, n, now + watch.Elapsed);
                 var violationId = detected.ViolationId;
@@ -159,11 +155,7 @@ public sealed class PenaltyViolations : IScenario
         var publishes = new List<Task>(count);
         for (var n = 0; n < count && !cancellationToken.IsCancellationRequested; n++)
         {
-            var due = TimeSpan.FromSeconds(n / rate);
-            if (due > watch.Elapsed)
-            {
-                await Task.Delay(due - watch.Elapsed, cancellationToken);
-            }
+            await LoadRunner.UntilAsync(watch, TimeSpan.FromSeconds(n / rate), cancellationToken);
 
             publishes.Add(PublishAsync(bus, inFlight, Violation(suffix, n, now + watch.Elapsed), cancellationToken));
         }
