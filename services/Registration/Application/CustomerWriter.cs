@@ -25,7 +25,7 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
         var version = (old?.Version ?? 0) + 1;
         var change = new CustomerChange()
             .RequireVersion(key, old?.Version ?? 0)
-            .Put(key, version, CustomerStore.Encode(next));
+            .Put(key, version, StorageFormat.Encode(next));
         if (old is null)
         {
             // The reservation (P-2.5, P-9.1): the identity goes to this customer only if nobody holds it.
@@ -48,12 +48,12 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
         var index = 0;
         foreach (var entry in history)
         {
-            change.SetField(key, RegistrationKeys.HistoryField(version, index++), CustomerStore.Encode(entry));
+            change.SetField(key, RegistrationKeys.HistoryField(version, index++), StorageFormat.Encode(entry));
         }
 
         if (progress is not null)
         {
-            change.SetField(key, RegistrationKeys.ProgressField(version, 0), CustomerStore.Encode(progress));
+            change.SetField(key, RegistrationKeys.ProgressField(version, 0), StorageFormat.Encode(progress));
         }
 
         foreach (var message in events)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.ServiceDefaults.Messaging;
 using StackExchange.Redis;
@@ -10,9 +9,6 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
 {
     /// <summary>The largest near-duplicate candidate set the search reads (X-4); larger ones are too common to tell anything.</summary>
     public const int LargestCandidateSet = 5000;
-
-    /// <summary>The storage JSON (<see cref="StorageJson"/>).</summary>
-    public static readonly JsonSerializerOptions Json = StorageJson.Options;
 
     private static readonly RedisValue[] Fields = ["v", "d"];
 
@@ -45,8 +41,8 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     }
 
     /// <summary>
-    /// Just the invoice titles of some customers (X-4 near-duplicate scoring): the JSON is scanned up
-    /// to its title property (the third) instead of being deserialised whole.
+    /// Just the invoice titles of some customers (X-4 near-duplicate scoring): each value is scanned up
+    /// to its title (<see cref="StorageFormat.TitleOf"/>) instead of being decoded whole.
     /// </summary>
     public async Task<IReadOnlyList<(string Id, string Title)>> TitlesAsync(IReadOnlyList<string> ids)
     {
@@ -57,28 +53,13 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         var titles = new List<(string, string)>(ids.Count);
         for (var i = 0; i < ids.Count; i++)
         {
-            if (!values[i].IsNull && TitleOf((byte[])values[i]!) is { } title)
+            if (!values[i].IsNull && StorageFormat.TitleOf((ReadOnlyMemory<byte>)values[i]) is { } title)
             {
                 titles.Add((ids[i], title));
             }
         }
 
         return titles;
-    }
-
-    private static string? TitleOf(ReadOnlySpan<byte> json)
-    {
-        var reader = new Utf8JsonReader(json);
-        while (reader.Read())
-        {
-            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("t"u8))
-            {
-                reader.Read();
-                return reader.GetString();
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The customer that holds (or last held) this identity, if any.</summary>
@@ -91,16 +72,18 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     }
 
     /// <summary>X-6: the ownership history, oldest first (the entry fields of the customer's hash).</summary>
-    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string id) => Entries<HistoryEntry>(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.HistoryPrefix);
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string id) =>
+        Entries(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.HistoryPrefix, v => StorageFormat.DecodeHistory(v.Span));
 
     /// <summary>M-2: the progress records, oldest first.</summary>
-    public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(string id) => Entries<ProgressEntry>(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.ProgressPrefix);
+    public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(string id) =>
+        Entries(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.ProgressPrefix, v => StorageFormat.DecodeProgress(v.Span));
 
-    private static List<T> Entries<T>(HashEntry[] fields, char prefix) =>
+    private static List<T> Entries<T>(HashEntry[] fields, char prefix, Func<ReadOnlyMemory<byte>, T> decode) =>
         fields.Select(f => (Order: RegistrationKeys.EntryOrder(prefix, f.Name!), f.Value))
             .Where(f => f.Order is not null)
             .OrderBy(f => f.Order)
-            .Select(f => JsonSerializer.Deserialize<T>((byte[])f.Value!, Json)!)
+            .Select(f => decode(f.Value))
             .ToList();
 
     /// <summary>Members of an index in id order after <paramref name="afterId"/> (score-0 indexes).</summary>
@@ -188,9 +171,6 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return chosen
         """;
 
-    /// <summary>UTF-8 JSON, as stored (no detour through a .NET string).</summary>
-    public static byte[] Encode<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Json);
-
     private static Versioned<Customer>? Decode(RedisValue[] values) =>
-        values[0].IsNull ? null : new Versioned<Customer>(JsonSerializer.Deserialize<Customer>(((ReadOnlyMemory<byte>)values[1]).Span, Json)!, (long)values[0]);
+        values[0].IsNull ? null : new Versioned<Customer>(StorageFormat.DecodeCustomer(((ReadOnlyMemory<byte>)values[1]).Span), (long)values[0]);
 }

@@ -5,9 +5,9 @@ using CustomerProtection.Registration.Domain;
 namespace CustomerProtection.Registration.Persistence;
 
 /// <summary>
-/// Source-generated System.Text.Json metadata for what Registration stores: no reflection to build
-/// it at start, less work per call. <see cref="StorageJson"/> adds its naming legend and converters
-/// on top (runtime options apply to generated metadata).
+/// Source-generated System.Text.Json metadata for the JSON Registration stored customers and entries
+/// in before protobuf (<see cref="StorageJson"/> reads it, adding its naming legend and converter on
+/// top: runtime options apply to generated metadata).
 /// </summary>
 [JsonSerializable(typeof(Customer))]
 [JsonSerializable(typeof(HistoryEntry))]

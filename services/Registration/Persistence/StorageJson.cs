@@ -1,20 +1,21 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CustomerProtection.Registration.Domain;
 
 namespace CustomerProtection.Registration.Persistence;
 
 /// <summary>
-/// How customers, history and progress entries are written to Redis: memory per customer is a
-/// requirement (docs/registration.md: under 2 KB with five progress records), so the stored JSON is
-/// compact — short property names from the one legend below (the C# names stay readable), absent
-/// values left out, Chinese as UTF-8 (3 bytes a character, not 6 as \uXXXX: this is storage, never
-/// HTML), and instants as Unix seconds. Events are not affected: they use the outbox's own JSON.
+/// The JSON that customers, history and progress entries were stored in before
+/// <see cref="StorageFormat"/>'s protobuf, read only: Redis data written by earlier versions is read as
+/// it is, never migrated in a pass (a customer is rewritten in the new format when next written). The
+/// shapes it reads: the customer as an object with the short names of the legend below, instants as
+/// Unix seconds or ISO text, dates as "yyyy-MM-dd"; entries as rows (a JSON array in the record's
+/// constructor order, trailing nulls left out) or, older still, as objects with the legend's names.
 /// </summary>
 public static class StorageJson
 {
-    /// <summary>C# property → stored name. A property not listed keeps its camelCase name.</summary>
+    /// <summary>C# property → stored name. A property not listed had its camelCase name.</summary>
     private static readonly Dictionary<string, string> Legend = new(StringComparer.Ordinal)
     {
         // Customer
@@ -27,38 +28,80 @@ public static class StorageJson
         ["FlaggedMonth"] = "fm", ["CaseClaimantId"] = "cc",
         // PendingExtension
         ["Days"] = "d", ["RequestedOn"] = "ro", ["RequestedBy"] = "rb", ["Reason"] = "re",
-        // HistoryEntry and ProgressEntry as objects (written before they were stored as rows; still read)
+        // HistoryEntry and ProgressEntry as objects (written before they were stored as rows)
         ["At"] = "a", ["Change"] = "c", ["From"] = "f", ["To"] = "to", ["By"] = "by", ["CaseId"] = "ca",
         ["Kind"] = "k", ["On"] = "d", ["Note"] = "n", ["RecordedBy"] = "by", ["RecordedAt"] = "a",
     };
 
-    // Without the row converters: how entries written as objects are read.
-    private static readonly JsonSerializerOptions ObjectOptions = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = new LegendNamingPolicy(),
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new SecondsConverter() },
-    };
-
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         TypeInfoResolver = StorageJsonContext.Default,
         PropertyNamingPolicy = new LegendNamingPolicy(),
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new SecondsConverter(), new HistoryRow(), new ProgressRow() },
+        Converters = { new SecondsConverter() },
     };
+
+    public static Customer ReadCustomer(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<Customer>(json, Options)!;
+
+    /// <summary>[at, change, status, from, to, reason, by, caseId], or an object.</summary>
+    public static HistoryEntry ReadHistory(ReadOnlySpan<byte> json)
+    {
+        if (IsObject(json))
+        {
+            return JsonSerializer.Deserialize<HistoryEntry>(json, Options)!;
+        }
+
+        var row = Row(json);
+        return new(Instant(row, 0), Text(row, 1)!, Text(row, 2)!, Text(row, 3), Text(row, 4), Text(row, 5), Text(row, 6)!, Text(row, 7));
+    }
+
+    /// <summary>[kind, on, note, evidence, recordedBy, recordedAt], or an object.</summary>
+    public static ProgressEntry ReadProgress(ReadOnlySpan<byte> json)
+    {
+        if (IsObject(json))
+        {
+            return JsonSerializer.Deserialize<ProgressEntry>(json, Options)!;
+        }
+
+        var row = Row(json);
+        return new(Text(row, 0)!, Date(row, 1), Text(row, 2), Text(row, 3), Text(row, 4)!, Instant(row, 5));
+    }
+
+    /// <summary>A customer's title without deserialising the rest: the JSON is scanned up to its title property.</summary>
+    public static string? TitleOf(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("t"u8))
+            {
+                reader.Read();
+                return reader.GetString();
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsObject(ReadOnlySpan<byte> json) => json.TrimStart(" \t\r\n"u8) is [(byte)'{', ..];
+
+    private static JsonElement[] Row(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        return JsonElement.ParseValue(ref reader).EnumerateArray().ToArray();
+    }
+
+    private static string? Text(JsonElement[] row, int i) => i < row.Length && row[i].ValueKind == JsonValueKind.String ? row[i].GetString() : null;
+
+    private static DateOnly Date(JsonElement[] row, int i) => DateOnly.ParseExact(row[i].GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Instant(JsonElement[] row, int i) => DateTimeOffset.FromUnixTimeSeconds(row[i].GetInt64());
 
     private sealed class LegendNamingPolicy : JsonNamingPolicy
     {
         public override string ConvertName(string name) => Legend.TryGetValue(name, out var stored) ? stored : CamelCase.ConvertName(name);
     }
 
-    /// <summary>
-    /// Instants as Unix seconds (a number: 10 bytes where the ISO text takes 22); nothing in the policy
-    /// needs less than a second. Reads the ISO text of data written before, too.
-    /// </summary>
+    /// <summary>Instants as Unix seconds (what the last JSON version wrote) or ISO text (the first).</summary>
     private sealed class SecondsConverter : JsonConverter<DateTimeOffset>
     {
         public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
@@ -66,79 +109,8 @@ public static class StorageJson
                 ? DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64())
                 : DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
+        // This JSON is only read: StorageFormat writes protobuf. A writer here would be code nobody runs.
         public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            writer.WriteNumberValue(value.ToUnixTimeSeconds());
-    }
-
-    /// <summary>
-    /// History and progress entries are immutable and many per customer, so each is stored as a row —
-    /// a JSON array in the record's constructor order, trailing nulls left out — instead of an object
-    /// repeating its property names (a fifth of a progress record). A new property goes at the end.
-    /// </summary>
-    private abstract class RowConverter<T> : JsonConverter<T>
-    {
-        protected abstract object?[] Row(T value);
-
-        protected abstract T FromRow(JsonElement[] row);
-
-        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            if (reader.TokenType == JsonTokenType.StartObject)
-            {
-                return JsonSerializer.Deserialize<T>(ref reader, ObjectOptions)!;
-            }
-
-            var row = JsonElement.ParseValue(ref reader).EnumerateArray().ToArray();
-            return FromRow(row);
-        }
-
-        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
-        {
-            var row = Row(value);
-            var length = row.Length;
-            while (length > 0 && row[length - 1] is null)
-            {
-                length--;
-            }
-
-            writer.WriteStartArray();
-            foreach (var cell in row.AsSpan(0, length))
-            {
-                switch (cell)
-                {
-                    case null: writer.WriteNullValue(); break;
-                    case string text: writer.WriteStringValue(text); break;
-                    case DateOnly date: writer.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
-                    case DateTimeOffset instant: writer.WriteNumberValue(instant.ToUnixTimeSeconds()); break;
-                    default: throw new NotSupportedException(cell.GetType().Name);
-                }
-            }
-
-            writer.WriteEndArray();
-        }
-
-        protected static string? Text(JsonElement[] row, int i) => i < row.Length && row[i].ValueKind == JsonValueKind.String ? row[i].GetString() : null;
-
-        protected static DateOnly Date(JsonElement[] row, int i) => DateOnly.ParseExact(row[i].GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-        protected static DateTimeOffset Instant(JsonElement[] row, int i) => DateTimeOffset.FromUnixTimeSeconds(row[i].GetInt64());
-    }
-
-    /// <summary>[at, change, status, from, to, reason, by, caseId]</summary>
-    private sealed class HistoryRow : RowConverter<Domain.HistoryEntry>
-    {
-        protected override object?[] Row(Domain.HistoryEntry e) => [e.At, e.Change, e.Status, e.From, e.To, e.Reason, e.By, e.CaseId];
-
-        protected override Domain.HistoryEntry FromRow(JsonElement[] row) =>
-            new(Instant(row, 0), Text(row, 1)!, Text(row, 2)!, Text(row, 3), Text(row, 4), Text(row, 5), Text(row, 6)!, Text(row, 7));
-    }
-
-    /// <summary>[kind, on, note, evidence, recordedBy, recordedAt]</summary>
-    private sealed class ProgressRow : RowConverter<Domain.ProgressEntry>
-    {
-        protected override object?[] Row(Domain.ProgressEntry e) => [e.Kind, e.On, e.Note, e.Evidence, e.RecordedBy, e.RecordedAt];
-
-        protected override Domain.ProgressEntry FromRow(JsonElement[] row) =>
-            new(Text(row, 0)!, Date(row, 1), Text(row, 2), Text(row, 3), Text(row, 4)!, Instant(row, 5));
+            throw new NotSupportedException("legacy storage JSON is read only / 旧存储格式只读");
     }
 }
