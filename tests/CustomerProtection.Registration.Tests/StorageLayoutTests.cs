@@ -70,10 +70,13 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
         Assert.Equal([Changes.Filed, Changes.Approved, Changes.Disputed], history.Select(e => e.Change));
         Assert.Equal(new DateTimeOffset(2026, 3, 9, 1, 0, 0, TimeSpan.Zero), history[0].At);
         Assert.Equal("S1", (await _h.CustomerAsync(id)).OwnerId);
-        // Written back in the same compact form: legend names, instants as Unix seconds.
-        var stored = (string)(await _h.Db.HashGetAsync(RegistrationKeys.Customer(id), "d"))!;
-        Assert.StartsWith("""{"id":"77","ik":"uscc:91310000MA1FL8LQ3X","t":"上海旧版精工有限公司",""", stored, StringComparison.Ordinal);
-        Assert.Contains("\"fa\":1773018000,", stored, StringComparison.Ordinal);
+        // Written back in the current format (protobuf behind its marker byte) the first time it changed; the old entries stay JSON and still read.
+        var stored = (byte[])(await _h.Db.HashGetAsync(RegistrationKeys.Customer(id), "d"))!;
+        Assert.Equal(StorageFormat.ProtobufV1, stored[0]);
+        var rewritten = StorageFormat.DecodeCustomer(stored);
+        Assert.Equal(("77", "uscc:91310000MA1FL8LQ3X", "上海旧版精工有限公司", new DateTimeOffset(2026, 3, 9, 1, 0, 0, TimeSpan.Zero)),
+            (rewritten.Id, rewritten.IdentityKey, rewritten.Title, rewritten.FiledAt));
+        Assert.Equal((byte)'{', ((byte[])(await _h.Db.HashGetAsync(RegistrationKeys.Customer(id), "h0"))!)[0]);
 
         Assert.Contains("S9", (await _h.Organization.SalespeopleAsync("B-SH")).Select(p => p.Id));
 

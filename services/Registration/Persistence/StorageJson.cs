@@ -40,7 +40,13 @@ public static class StorageJson
         Converters = { new SecondsConverter() },
     };
 
-    public static Customer ReadCustomer(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<Customer>(json, Options)!;
+    public static Customer ReadCustomer(ReadOnlySpan<byte> json)
+    {
+        var customer = JsonSerializer.Deserialize<Customer>(json, Options)!;
+        // The source-generated reader sets an absent init-only property to null, past its initializer:
+        // the first layout's customers have no stage, which meant the default (a prospect).
+        return customer.Stage is null ? customer with { Stage = Stages.Prospect } : customer;
+    }
 
     /// <summary>[at, change, status, from, to, reason, by, caseId], or an object.</summary>
     public static HistoryEntry ReadHistory(ReadOnlySpan<byte> json)
