@@ -49,7 +49,7 @@ public static class StorageFormat
         }
 
         var segment = MemoryMarshal.TryGetArray(value, out var array) ? array : new ArraySegment<byte>(value.ToArray());
-        var input = new CodedInputStream(segment.Array!, segment.Offset + 1, segment.Count - 1);
+        using var input = new CodedInputStream(segment.Array!, segment.Offset + 1, segment.Count - 1);
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
