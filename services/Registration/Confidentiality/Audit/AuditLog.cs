@@ -135,11 +135,11 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>
-    /// Hash: the customer index of a block of <see cref="CustomerBlockSize"/> customer ids (consecutive
-    /// integers — ids are, CustomerIdAllocator — or any other id by a stable hash), field = customer id,
-    /// value = its entries as "&lt;sequence&gt;:&lt;log id&gt;" tokens separated by spaces, in sequence order, or
-    /// <see cref="SpilledMarker"/>. Most customers have one or a few entries: a field in a shared listpack
-    /// costs ~35 bytes where a sorted set of its own costs ~120 (docs/confidentiality.md, cost).
+    /// Hash: the customer index of a block of <see cref="CustomerBlockSize"/> consecutive customer ids
+    /// (ids are integers, CustomerIdAllocator; any other id goes to a block by a stable hash), field =
+    /// customer id, value = its entries as "&lt;sequence&gt;:&lt;log id&gt;" tokens separated by spaces, in
+    /// sequence order, or <see cref="SpilledMarker"/>. Most customers have one or a few entries: a field
+    /// in a shared listpack costs ~29 bytes where a sorted set of its own cost ~120 (docs/confidentiality.md).
     /// </summary>
     public static RedisKey CustomerBlock(string customerId) =>
         $"{Prefix}customers:{{{(long.TryParse(customerId, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
