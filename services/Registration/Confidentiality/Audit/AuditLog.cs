@@ -49,27 +49,84 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// The customer index (<see cref="CustomerBlock"/>): a field of a hash shared by a block of this many
+    /// customer ids. Fixed: changing it would need every field moved to its new block.
+    /// </summary>
+    public const int CustomerBlockSize = 128;
+
+    /// <summary>
+    /// A customer's field in its block holds at most this many bytes of tokens; the entry that would
+    /// make it longer spills them all to the customer's sorted set. Below hash-max-listpack-value (1024
+    /// on the AppHost's Redis) with room for one more token, so a block hash stays one listpack.
+    /// </summary>
+    public const int SpillBytes = 900;
+
+    /// <summary>The field's value once the customer's entries live in its sorted set.</summary>
+    public const string SpilledMarker = "*";
+
     // KEYS: head, log, pending, index keys. ARGV: expected head, new head, count, then per entry the
-    // pending id, log id, the positions of its customer and employee index keys (0: none) and the 11
-    // stored fields. The head check comes first and nothing is written when it fails.
-    private const string ChainScript =
-        """
+    // pending id, log id, the positions of its customer block, customer sorted set and employee index
+    // keys (0: none) and the 11 stored fields (the 6th is the customer id, its field in the block).
+    // The head check comes first and nothing is written when it fails.
+    private static readonly string ChainScript =
+        $$"""
         if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] then return 0 end
+        local function index_customer(block, set, customer, n, sid)
+          local token = n .. ':' .. sid
+          local tokens = redis.call('HGET', block, customer)
+          if tokens == '{{SpilledMarker}}' then
+            redis.call('ZADD', set, n, sid)
+          elseif not tokens then
+            -- A customer indexed by a version before the blocks has only its sorted set: it stays there.
+            if redis.call('EXISTS', set) == 1 then redis.call('ZADD', set, n, sid) else redis.call('HSET', block, customer, token) end
+          elseif #tokens + 1 + #token <= {{SpillBytes}} then
+            redis.call('HSET', block, customer, tokens .. ' ' .. token)
+          else
+            for s, id in string.gmatch(tokens, '(%d+):(%S+)') do redis.call('ZADD', set, s, id) end
+            redis.call('ZADD', set, n, sid)
+            redis.call('HSET', block, customer, '{{SpilledMarker}}')
+          end
+        end
         local a = 4
         for i = 1, tonumber(ARGV[3]) do
           local sid = ARGV[a + 1]
-          local ci = tonumber(ARGV[a + 2])
-          local ei = tonumber(ARGV[a + 3])
-          local n = ARGV[a + 4]
-          redis.call('XADD', KEYS[2], sid, 'n', n, 'h', ARGV[a + 5], 'a', ARGV[a + 6], 'w', ARGV[a + 7], 'r', ARGV[a + 8],
-            'c', ARGV[a + 9], 'k', ARGV[a + 10], 'f', ARGV[a + 11], 'p', ARGV[a + 12], 'm', ARGV[a + 13], 'd', ARGV[a + 14])
-          if ci > 0 then redis.call('ZADD', KEYS[ci], n, sid) end
+          local bi = tonumber(ARGV[a + 2])
+          local si = tonumber(ARGV[a + 3])
+          local ei = tonumber(ARGV[a + 4])
+          local n = ARGV[a + 5]
+          redis.call('XADD', KEYS[2], sid, 'n', n, 'h', ARGV[a + 6], 'a', ARGV[a + 7], 'w', ARGV[a + 8], 'r', ARGV[a + 9],
+            'c', ARGV[a + 10], 'k', ARGV[a + 11], 'f', ARGV[a + 12], 'p', ARGV[a + 13], 'm', ARGV[a + 14], 'd', ARGV[a + 15])
+          if bi > 0 then index_customer(KEYS[bi], KEYS[si], ARGV[a + 10], n, sid) end
           if ei > 0 then redis.call('ZADD', KEYS[ei], n, sid) end
           redis.call('XDEL', KEYS[3], ARGV[a])
-          a = a + 15
+          a = a + 16
         end
         redis.call('SET', KEYS[1], ARGV[2])
         return 1
+        """;
+
+    // KEYS: the customer's block, its sorted set. ARGV: customer id, first sequence number, the one
+    // beyond the range, at most how many. Returns the log ids, in sequence order. A missing field is
+    // also a customer indexed by a version before the blocks (only a sorted set): read as it was
+    // written, so that data needs no migration.
+    private const string CustomerEntriesScript =
+        $$"""
+        local tokens = redis.call('HGET', KEYS[1], ARGV[1])
+        if not tokens or tokens == '{{SpilledMarker}}' then
+          return redis.call('ZRANGE', KEYS[2], ARGV[2], '(' .. ARGV[3], 'BYSCORE', 'LIMIT', 0, ARGV[4])
+        end
+        local start, beyond, size = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+        local ids = {}
+        for s, id in string.gmatch(tokens, '(%d+):(%S+)') do
+          local n = tonumber(s)
+          if n >= beyond then break end
+          if n >= start then
+            ids[#ids + 1] = id
+            if #ids == size then break end
+          end
+        end
+        return ids
         """;
 
     /// <summary>Wakes the chainer right after an append instead of at its next poll.</summary>
@@ -77,7 +134,23 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
 
     private IDatabase Db => redis.GetDatabase();
 
-    public static RedisKey CustomerIndex(string customerId) => $"{Prefix}customer:{{{customerId}}}";
+    /// <summary>
+    /// Hash: the customer index of a block of <see cref="CustomerBlockSize"/> consecutive customer ids
+    /// (ids are integers, CustomerIdAllocator; any other id goes to a block by a stable hash), field =
+    /// customer id, value = its entries as "&lt;sequence&gt;:&lt;log id&gt;" tokens separated by spaces, in
+    /// sequence order, or <see cref="SpilledMarker"/>. Most customers have one or a few entries: a field
+    /// in a shared listpack costs ~29 bytes where a sorted set of its own cost ~120 (docs/confidentiality.md).
+    /// </summary>
+    public static RedisKey CustomerBlock(string customerId) =>
+        $"{Prefix}customers:{{{(long.TryParse(customerId, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? (n / CustomerBlockSize).ToString(CultureInfo.InvariantCulture)
+            : "x" + RegistrationKeys.IdentityBucket(customerId).ToString(CultureInfo.InvariantCulture))}}}";
+
+    /// <summary>
+    /// Sorted set (member = log id, score = sequence number): the entries of a customer whose tokens
+    /// outgrew its field (<see cref="SpillBytes"/>), and of a customer indexed before the blocks existed.
+    /// </summary>
+    public static RedisKey CustomerSortedSet(string customerId) => $"{Prefix}customer:{{{customerId}}}";
 
     public static RedisKey EmployeeIndex(string employeeId) => $"{Prefix}employee:{{{employeeId}}}";
 
@@ -140,7 +213,7 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
         }
 
         // The head exactly as read (nothing before the first entry): the script compares it byte for byte.
-        var args = new List<RedisValue>(3 + pending.Length * 15) { stored.IsNull ? "" : stored, RedisValue.Null, pending.Length };
+        var args = new List<RedisValue>(3 + pending.Length * 16) { stored.IsNull ? "" : stored, RedisValue.Null, pending.Length };
         var current = head;
         foreach (var item in pending)
         {
@@ -148,10 +221,12 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
             var sequence = current.Sequence + 1;
             var id = current.NextId(record.At.ToUnixTimeMilliseconds());
             var hash = AuditChainHash.Next(current.Hash, sequence, record);
+            var customer = record.CustomerId is { Length: > 0 } c ? c : null;
             args.AddRange(
             [
                 item.Id, id.ToString(),
-                record.CustomerId is { Length: > 0 } customer ? Key(CustomerIndex(customer)) : 0,
+                customer is null ? 0 : Key(CustomerBlock(customer)),
+                customer is null ? 0 : Key(CustomerSortedSet(customer)),
                 Key(EmployeeIndex(record.EmployeeId)),
                 sequence, hash, record.At.ToUnixTimeMilliseconds(), record.EmployeeId, record.Role, record.CustomerId ?? "",
                 record.Kind, FieldCodec.Encode(record.Fields), record.Purpose ?? "", record.Rpc, record.Detail ?? "",
@@ -213,13 +288,22 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
 
         var (lowest, beyond) = await SequenceRangeAsync(from, to);
         var start = Math.Max(lowest, (after?.Sequence ?? 0) + 1);
-        var index = customerId is not null ? CustomerIndex(customerId) : EmployeeIndex(employeeId!);
-        var ids = await db.SortedSetRangeByScoreAsync(index, start, beyond, Exclude.Stop, Order.Ascending, 0, size);
-        var read = await ReadAsync(ids.Select(v => (string)v!).ToList());
+        var ids = customerId is not null
+            ? await CustomerEntryIdsAsync(customerId, start, beyond, size)
+            : (await db.SortedSetRangeByScoreAsync(EmployeeIndex(employeeId!), start, beyond, Exclude.Stop, Order.Ascending, 0, size)).Select(v => (string)v!).ToList();
+        var read = await ReadAsync(ids);
         var page = read.Where(e => employeeId is null || e.Record.EmployeeId == employeeId).ToList();
 
         // The last entry read (even when filtered out) is where the next page starts.
-        return new AuditPage(page, ids.Length == size && read.Count > 0 ? PageToken.Of(read[^1]) : null);
+        return new AuditPage(page, ids.Count == size && read.Count > 0 ? PageToken.Of(read[^1]) : null);
+    }
+
+    /// <summary>The log ids of a customer's entries with sequence numbers in [start, beyond), at most <paramref name="size"/>, oldest first: one round trip.</summary>
+    private async Task<IReadOnlyList<string>> CustomerEntryIdsAsync(string customerId, long start, long beyond, int size)
+    {
+        var ids = (RedisResult[])(await Db.ScriptEvaluateAsync(CustomerEntriesScript, [CustomerBlock(customerId), CustomerSortedSet(customerId)],
+            [customerId, start, beyond, size]))!;
+        return ids.Select(id => (string)id!).ToList();
     }
 
     /// <summary>C-7: the customers an employee read, changed or shared since <paramref name="from"/>, from their index in the log.</summary>
