@@ -278,7 +278,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
 
         Assert.Equal(["customer_class", "declared_annual_sales", "evidence_date", "evidence_kind", "invoice_title"],
             error.Violations.Select(v => v.Field).Distinct().Order(StringComparer.Ordinal));
-        Assert.Equal(0, await _h.Db.SortedSetLengthAsync(RegistrationKeys.BranchCustomers("B-SH")));
+        Assert.Empty(await _h.Store.BranchCustomerIdsAsync("B-SH", null, 10));
     }
 
     [Fact]

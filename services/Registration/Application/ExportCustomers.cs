@@ -47,7 +47,7 @@ public sealed class ExportCustomers(CustomerStore store, Organization organizati
         string? after = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var ids = await store.IdsByValueAsync(RegistrationKeys.BranchCustomers(branchId), after, PageSize);
+            var ids = await store.BranchCustomerIdsAsync(branchId, after, PageSize);
             if (ids.Count == 0)
             {
                 yield break;

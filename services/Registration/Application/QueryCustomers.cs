@@ -139,7 +139,7 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     {
         var branch = await RequireBranchAsync(caller, branchId, pool: false);
         var size = PageSize(pageSize);
-        var ids = await store.IdsByValueAsync(RegistrationKeys.BranchCustomers(branch), NullIfEmpty(pageToken), size);
+        var ids = await store.BranchCustomerIdsAsync(branch, NullIfEmpty(pageToken), size);
         return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? ids[^1] : null);
     }
 

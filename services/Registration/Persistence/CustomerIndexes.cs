@@ -1,3 +1,4 @@
+using System.Globalization;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
 using NodaTime;
@@ -5,8 +6,13 @@ using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;
 
-/// <summary>One index membership: a sorted-set member with its score, or a set member (no score); <paramref name="Due"/>: the due-queue's entry (two levels, <see cref="RegistrationKeys.Due"/>).</summary>
-public sealed record IndexEntry(RedisKey Key, string Member, double? Score, bool Due = false);
+/// <summary>
+/// One index membership: a sorted-set member with its score, or a set member (no score); <paramref name="Due"/>: the
+/// due-queue's entry (two levels, <see cref="RegistrationKeys.Due"/>); <paramref name="AddOnly"/>: an entry the
+/// customer shares with others (a block in the branch's directory of blocks), added with the customer's state
+/// and never removed when the customer's state no longer has it.
+/// </summary>
+public sealed record IndexEntry(RedisKey Key, string Member, double? Score, bool Due = false, bool AddOnly = false);
 
 /// <summary>
 /// Which indexes a customer belongs to, as a function of its state: every write adds the new
@@ -18,7 +24,7 @@ public static class CustomerIndexes
     public static IReadOnlyList<IndexEntry> Of(Customer customer, ProtectionState state, DueActions due, Instant now)
     {
         var id = customer.Id;
-        var entries = new List<IndexEntry> { new(RegistrationKeys.BranchCustomers(customer.BranchId), id, 0) };
+        var entries = BranchCustomers(customer.BranchId, id);
         switch (customer.Status)
         {
             case CustomerStatus.Pending when customer.OwnerId is { } filer:
@@ -71,11 +77,23 @@ public static class CustomerIndexes
         return entries;
     }
 
-    /// <summary>Adds the new memberships and removes the old ones that no longer hold.</summary>
+    /// <summary>
+    /// The branch's index of all its customers: the customer in its block, and the block in the branch's
+    /// directory (add-only: other customers share the block; readers skip a block left empty).
+    /// </summary>
+    private static List<IndexEntry> BranchCustomers(string branchId, string id)
+    {
+        var block = RegistrationKeys.CustomerBlock(id);
+        return block == RegistrationKeys.OtherIdsBlock
+            ? [new(RegistrationKeys.BranchCustomers(branchId, block), id, 0), new(RegistrationKeys.BranchCustomerBlocks(branchId), block, double.PositiveInfinity, AddOnly: true)]
+            : [new(RegistrationKeys.BranchCustomers(branchId, block), id, null), new(RegistrationKeys.BranchCustomerBlocks(branchId), block, double.Parse(block, CultureInfo.InvariantCulture), AddOnly: true)];
+    }
+
+    /// <summary>Adds the new memberships and removes the old ones that no longer hold (but never an add-only one).</summary>
     public static void Apply(CustomerChange change, IReadOnlyList<IndexEntry> before, IReadOnlyList<IndexEntry> after)
     {
         var kept = after.Select(e => (e.Key.ToString(), e.Member)).ToHashSet();
-        foreach (var old in before.Where(e => !kept.Contains((e.Key.ToString(), e.Member))))
+        foreach (var old in before.Where(e => !e.AddOnly && !kept.Contains((e.Key.ToString(), e.Member))))
         {
             if (old.Due)
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.ServiceDefaults.Messaging;
 using StackExchange.Redis;
@@ -86,10 +87,60 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
             .Select(f => decode(f.Value))
             .ToList();
 
-    /// <summary>Members of an index in id order after <paramref name="afterId"/> (score-0 indexes).</summary>
-    public async Task<IReadOnlyList<string>> IdsByValueAsync(RedisKey index, string? afterId, int count) =>
-        (await Db.SortedSetRangeByValueAsync(index, afterId is null ? default : (RedisValue)afterId, default,
-            afterId is null ? Exclude.None : Exclude.Start, Order.Ascending, 0, count)).Select(v => (string)v!).ToList();
+    /// <summary>
+    /// Up to <paramref name="count"/> of the branch's customers after <paramref name="afterId"/> (the last
+    /// id of the previous page), in numeric id order, then those whose id is not an integer in ordinal
+    /// order: the blocks (<see cref="RegistrationKeys.BranchCustomers(string, string)"/>) walked in the
+    /// directory's order by one script, so a page spanning blocks is still one round trip.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> BranchCustomerIdsAsync(string branchId, string? afterId, int count)
+    {
+        var integer = afterId is null ? null : RegistrationKeys.IntegerId(afterId);
+        RedisValue[] args = afterId is null ? ["", "", "-inf"]
+            : integer is { } n ? ["n", afterId, (n / RegistrationKeys.CustomerBlockSize).ToString(CultureInfo.InvariantCulture)]
+            : [RegistrationKeys.OtherIdsBlock, afterId, "-inf"];
+        var ids = (RedisValue[])(await Db.ScriptEvaluateAsync(BranchCustomersScript, [RegistrationKeys.BranchCustomerBlocks(branchId)],
+            [RegistrationKeys.BranchCustomersPrefix(branchId), count, RegistrationKeys.OtherIdsBlock, .. args]))!;
+        return ids.Select(v => (string)v!).ToList();
+    }
+
+    // KEYS[1]: the branch's directory of blocks. ARGV: block key prefix, count, the other ids' block,
+    // what the last id was ('' none, 'n' an integer, else not an integer), the last id, the first block
+    // to read. An integer block's set is read whole (at most 1,024 ids), the ids after the last one
+    // kept and sorted as numbers — an integer set is already in order, so that costs a pass; a block
+    // gone (its last customer left) reads as empty. The other ids' block is a sorted set of score 0,
+    // read in ordinal (byte) order.
+    private const string BranchCustomersScript =
+        """
+        local prefix, count, other = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+        local kind, after = ARGV[4], ARGV[5]
+        local out = {}
+        local function others(from)
+          for _, id in ipairs(redis.call('ZRANGEBYLEX', prefix .. other, from, '+', 'LIMIT', 0, count - #out)) do out[#out + 1] = id end
+          return out
+        end
+        if kind == other then return others('(' .. after) end
+        local floor = -1
+        if kind == 'n' then floor = tonumber(after) end
+        for _, block in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[6], '+inf')) do
+          if block == other then return others('-') end
+          local ids, sorted, last = {}, true, -1
+          for _, member in ipairs(redis.call('SMEMBERS', prefix .. block)) do
+            local n = tonumber(member)
+            if n > floor then
+              ids[#ids + 1] = n
+              sorted = sorted and n > last
+              last = n
+            end
+          end
+          if not sorted then table.sort(ids) end
+          for _, n in ipairs(ids) do
+            out[#out + 1] = string.format('%d', n)
+            if #out == count then return out end
+          end
+        end
+        return out
+        """;
 
     /// <summary>Members of a time-scored index with a score above <paramref name="minScore"/>, oldest first, from an offset.</summary>
     public async Task<IReadOnlyList<string>> IdsByScoreAsync(RedisKey index, double minScore, long offset, int count) =>

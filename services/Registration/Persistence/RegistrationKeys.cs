@@ -100,8 +100,67 @@ public static class RegistrationKeys
     /// <summary>Set: customers the employee co-develops (P-3.6; cleared when they leave, C-9).</summary>
     public static RedisKey CoDeveloperOf(string employeeId) => $"{Prefix}codev:{{{employeeId}}}";
 
-    /// <summary>Sorted set (score 0, id order): every customer of the branch (P-13, X-7 export).</summary>
-    public static RedisKey BranchCustomers(string branchId) => $"{Prefix}branch:{{{branchId}}}:customers";
+    /// <summary>
+    /// Every customer of the branch (P-13, X-7 export), in blocks of <see cref="CustomerBlockSize"/>
+    /// consecutive ids (<see cref="CustomerBlock"/>): a block is a set of integers, which Redis keeps as
+    /// a compact integer set (2–4 bytes a member up to <c>set-max-intset-entries</c>, 5,001 on the
+    /// AppHost's Redis) where one sorted set of thousands of members is a skiplist (~100 bytes a member).
+    /// The block of ids that are not integers (<see cref="OtherIdsBlock"/>, written by hand or by tests)
+    /// is a sorted set of score 0 instead, read in ordinal order. A block is deleted by Redis when its
+    /// last customer leaves.
+    /// </summary>
+    public static RedisKey BranchCustomers(string branchId, string block) => BranchCustomersPrefix(branchId) + block;
+
+    /// <summary>The branch's block keys up to the block (scripts that walk <see cref="BranchCustomerBlocks"/> build them).</summary>
+    public static string BranchCustomersPrefix(string branchId) => $"{Prefix}branch:{{{branchId}}}:customers:";
+
+    /// <summary>
+    /// Sorted set, member and score the block number (<see cref="OtherIdsBlock"/> at +∞, so it comes
+    /// last): the blocks of <see cref="BranchCustomers(string, string)"/> the branch has had, so readers walk
+    /// them in id order. Never removed by a customer's change (others may share the block): readers skip
+    /// blocks that are empty.
+    /// </summary>
+    public static RedisKey BranchCustomerBlocks(string branchId) => $"{Prefix}branch:{{{branchId}}}:customer-blocks";
+
+    /// <summary>Layout 3 and before: one sorted set (score 0, lexical order) of all the branch's customers (moved by <see cref="StorageMigration"/>).</summary>
+    public static RedisKey LegacyBranchCustomers(string branchId) => $"{Prefix}branch:{{{branchId}}}:customers";
+
+    /// <summary>Ids per block: 1,024 members at most, well under <c>set-max-intset-entries</c> (5,001), so a full block stays an integer set.</summary>
+    public const int CustomerBlockSize = 1024;
+
+    /// <summary>The block of the ids that are not integers (<see cref="IntegerId"/>).</summary>
+    public const string OtherIdsBlock = "x";
+
+    /// <summary>
+    /// The customer's block in the branch index: its integer id / <see cref="CustomerBlockSize"/>, or
+    /// <see cref="OtherIdsBlock"/> for any other id.
+    /// </summary>
+    public static string CustomerBlock(string customerId) =>
+        IntegerId(customerId) is { } n ? (n / CustomerBlockSize).ToString(CultureInfo.InvariantCulture) : OtherIdsBlock;
+
+    /// <summary>
+    /// The id as an integer when it is one in canonical form — "0" or up to 15 digits without a leading
+    /// zero — else null. Canonical, because Redis stores only those as integers in an integer set (and
+    /// gives them back as written); at most 15 digits, because the scripts compare ids as Lua numbers
+    /// (doubles, exact below 2^53). StorageMigration's script applies the same rule.
+    /// </summary>
+    public static long? IntegerId(string id)
+    {
+        if (id.Length is 0 or > 15 || (id[0] == '0' && id.Length > 1))
+        {
+            return null;
+        }
+
+        foreach (var c in id)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return null;
+            }
+        }
+
+        return long.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Sorted set by filing time: the secretary's queue (P-2.1).</summary>
     public static RedisKey BranchPending(string branchId) => $"{Prefix}branch:{{{branchId}}}:pending";

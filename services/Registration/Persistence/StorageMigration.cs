@@ -12,18 +12,48 @@ namespace CustomerProtection.Registration.Persistence;
 /// progress lists → entry fields of the customer's hash (oldest first, before any later entry); the
 /// set of applied awards → award fields; the confidential envelope's own key → its field of the
 /// customer's hash (C-4: moved as it is, still sealed); and the organisation copy's salespeople listed per branch
-/// (X-1 holdings of a branch). Each key moves in one script (read, write, delete), so a second
-/// replica doing the same, or a crash half way, is harmless; a marker says it is done, so later
-/// starts cost one GET.
+/// (X-1 holdings of a branch); a branch's sorted set of all its customers → its blocks of ids (layout 4,
+/// <see cref="RegistrationKeys.BranchCustomers(string, string)"/>). Each key moves in one script (read,
+/// write, delete), a branch's customers in chunks of one script each (moved members leave the sorted set
+/// in the chunk that adds them to their blocks), so a second replica doing the same, or a crash half
+/// way, is harmless; a marker says it is done, so later starts cost one GET.
 /// </summary>
 public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationReplicaStore replica, ILogger<StorageMigration> logger) : IHostedService
 {
-    public const string CurrentLayout = "3";
+    public const string CurrentLayout = "4";
     public static readonly RedisKey Marker = "cp:registration:layout";
 
     private const string IdentityPrefix = "cp:registration:identity:{";
     private const string CustomerPrefix = RegistrationKeys.CustomerPrefix;
     private const string EmployeePrefix = "cp:registration:org:" + OrganizationReplicaStore.Employee + ":{";
+    private const string BranchPrefix = "cp:registration:branch:{";
+    private const string LegacyBranchCustomersSuffix = "}:customers";
+
+    /// <summary>Members per chunk of <see cref="MoveBranchCustomers"/>: one script stays short (Redis serves nobody else meanwhile).</summary>
+    public const int BranchChunk = 1000;
+
+    // KEYS[1]: the branch's layout-3 sorted set, KEYS[2]: its directory of blocks. ARGV: block key prefix,
+    // chunk size, block size, the other ids' block. The first members of the chunk go to their blocks and
+    // leave the sorted set (deleted by Redis with its last member); returns how many are left. An id's
+    // block follows RegistrationKeys.CustomerBlock: an integer in canonical form of at most 15 digits
+    // divided by the block size, else the other ids' block (a sorted set of score 0, listed last).
+    private const string MoveBranchCustomers =
+        """
+        local prefix, size, other = ARGV[1], tonumber(ARGV[3]), ARGV[4]
+        local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+        for _, id in ipairs(ids) do
+          if #id <= 15 and (id == '0' or string.match(id, '^[1-9]%d*$')) then
+            local block = string.format('%d', math.floor(tonumber(id) / size))
+            redis.call('SADD', prefix .. block, id)
+            redis.call('ZADD', KEYS[2], block, block)
+          else
+            redis.call('ZADD', prefix .. other, 0, id)
+            redis.call('ZADD', KEYS[2], '+inf', other)
+          end
+        end
+        if #ids > 0 then redis.call('ZREM', KEYS[1], unpack(ids)) end
+        return redis.call('ZCARD', KEYS[1])
+        """;
 
     // A string key into a field of a hash: an identity into its bucket, an envelope into its customer.
     // The field wins when both exist (it was written by the current version).
@@ -119,9 +149,34 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
                     moved++;
                 }
             }
+
+            await foreach (var key in server.KeysAsync(db.Database, BranchPrefix + "*" + LegacyBranchCustomersSuffix, pageSize: 1000))
+            {
+                var name = (string)key!;
+                await MoveBranchCustomersAsync(name[BranchPrefix.Length..^LegacyBranchCustomersSuffix.Length], int.MaxValue);
+                moved++;
+            }
         }
 
         await db.StringSetAsync(Marker, CurrentLayout);
         return moved;
+    }
+
+    /// <summary>
+    /// Moves up to <paramref name="chunks"/> chunks of the branch's layout-3 sorted set into its blocks
+    /// (fewer when it empties first); returns how many members are left in it.
+    /// </summary>
+    public async Task<long> MoveBranchCustomersAsync(string branchId, int chunks)
+    {
+        var db = redis.GetDatabase();
+        var left = 1L;
+        for (var i = 0; i < chunks && left > 0; i++)
+        {
+            left = (long)await db.ScriptEvaluateAsync(MoveBranchCustomers,
+                [RegistrationKeys.LegacyBranchCustomers(branchId), RegistrationKeys.BranchCustomerBlocks(branchId)],
+                [RegistrationKeys.BranchCustomersPrefix(branchId), BranchChunk, RegistrationKeys.CustomerBlockSize, RegistrationKeys.OtherIdsBlock]);
+        }
+
+        return left;
     }
 }
