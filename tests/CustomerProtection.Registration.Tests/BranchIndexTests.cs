@@ -25,10 +25,6 @@ public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisSer
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        // The AppHost's Redis settings (CustomerProtection.AppHost/Infrastructure/LocalRedis.cs), which the encodings depend on.
-        var server = redis.Connection.GetServer(redis.ConnectionString);
-        await server.ConfigSetAsync("set-max-intset-entries", "5001");
-        await server.ConfigSetAsync("hash-max-listpack-value", "1024");
         await _h.SeedBranchAsync("B-SH", autoApprove: false, "S1", "S2");
         await _h.SeedBranchAsync("B-BJ", autoApprove: false, "BJ1");
     }

@@ -27,10 +27,6 @@ public sealed class StorageMemoryTests(RedisServer redis, ITestOutputHelper outp
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        // As CustomerProtection.AppHost/Infrastructure/LocalRedis.cs starts Redis: a hash with 1 KB values stays a listpack.
-        var server = redis.Connection.GetServer(redis.ConnectionString);
-        await server.ConfigSetAsync("hash-max-listpack-value", 1024);
-        await server.ConfigSetAsync("set-max-intset-entries", 5001);
         // The example's ids and names, as the load generator's organisation has them.
         await _h.Replica.ApplyAsync(OrganizationReplicaStore.Branch, Branch, 1, new BranchSnapshot(Branch, Region, "分公司0", "branch", true, "LM0-" + Region, false));
         await EmployeeCopy.ApplyAsync(_h.Replica, new EmployeeSnapshot(Secretary, "秘书0", Roles.BranchSecretary, Branch, Region, "LM0-" + Region, "active", new DateOnly(2020, 1, 2), null), 1);

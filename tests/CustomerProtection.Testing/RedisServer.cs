@@ -40,7 +40,10 @@ public sealed class RedisServer : IAsyncLifetime
     {
         Directory.CreateDirectory(_directory);
         var start = new ProcessStartInfo("redis-server",
-            ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--appendonly", "yes", "--appendfsync", "always", "--save", ""])
+            ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
+                // The encodings the system's Redis runs with (CustomerProtection.AppHost/Infrastructure/LocalRedis.cs):
+                // the memory tests measure what the AppHost runs.
+                "--hash-max-listpack-value", "1024", "--set-max-intset-entries", "5001"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -23,11 +23,6 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-
-        // As CustomerProtection.AppHost/Infrastructure/LocalRedis.cs configures the system's Redis.
-        var server = redis.Connection.GetServer(redis.ConnectionString);
-        await server.ConfigSetAsync("hash-max-listpack-value", "1024");
-        await server.ConfigSetAsync("set-max-intset-entries", "5001");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
