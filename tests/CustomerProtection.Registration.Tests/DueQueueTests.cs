@@ -75,6 +75,19 @@ public sealed class DueQueueTests(RedisServer redis) : IClassFixture<RedisServer
         Assert.Single(await _h.EventsAsync<OwnershipChanged>(), e => e.Reason == Changes.Lapsed);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 0x01, 0x0A, 0xFF })] // the protobuf marker, then a string field whose length runs past the end
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'i' })] // JSON cut short
+    public async Task X3_a_customer_this_build_cannot_read_leaves_the_due_queue_instead_of_failing_forever(byte[] stored)
+    {
+        await _h.Db.HashSetAsync(RegistrationKeys.Customer("77"), [new StackExchange.Redis.HashEntry("v", 1), new StackExchange.Redis.HashEntry("d", stored)]);
+        await _h.Store.CommitAsync(new CustomerChange().DueAdd("77", 0));
+
+        await _h.Due.HandleAsync("77");
+
+        Assert.Null(await _h.Db.SortedSetScoreAsync(RegistrationKeys.DueEntries(RegistrationKeys.DueBucket("77")), "77"));
+    }
+
     [Fact]
     public async Task Replicas_taking_due_entries_get_disjoint_leases()
     {

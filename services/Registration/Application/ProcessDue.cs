@@ -45,9 +45,9 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
         {
             await store.CommitAsync(new CustomerChange().DueRemove(customerId));
         }
-        catch (System.Text.Json.JsonException ex)
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or Google.Protobuf.InvalidProtocolBufferException)
         {
-            // A record this build cannot read (written by an older storage format): retrying cannot help.
+            // A record this build cannot read (legacy JSON or protobuf it cannot parse): retrying cannot help.
             logger.LogError(ex, "Customer {CustomerId} cannot be read; removed from the due-queue", customerId);
             await store.CommitAsync(new CustomerChange().DueRemove(customerId));
         }

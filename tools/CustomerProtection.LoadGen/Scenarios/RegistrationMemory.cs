@@ -75,7 +75,7 @@ public sealed partial class RegistrationMemory : IScenario
             announcements += (long)await db.ExecuteAsync("MEMORY", "USAGE", $"cp:registration:branch:{{{load.Branch(b)}}}:announcements");
         }
 
-        await context.Output.WriteLineAsync($"  of which {announcements / (double)owned.Count:F0} bytes per customer are the open announcements (P-2.2), gone when their objection windows close");
+        await context.Output.WriteLineAsync($"  of which {announcements / (double)owned.Count:F0} bytes per customer are the open announcements (P-2.2): lists skip them once the objection window has closed, and the customer's next change removes them");
 
         await WriteBreakdownAsync(db, owned.Count, context.Output);
     }
