@@ -19,7 +19,6 @@ namespace CustomerProtection.Registration.Tests;
 /// </summary>
 public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
 {
-    private static readonly Caller RegionalManager = new("RM-1", Roles.RegionalManager, null, "R-EAST");
     private readonly Harness _h = new(redis);
 
     public async Task InitializeAsync()
@@ -212,7 +211,7 @@ public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisSer
     private async Task<List<string>> ExportIdsAsync(string branch)
     {
         var text = new StringBuilder();
-        await foreach (var chunk in _h.Export.ExecuteAsync(RegionalManager, branch, CancellationToken.None))
+        await foreach (var chunk in _h.Export.ExecuteAsync(Harness.RegionalManager, branch, CancellationToken.None))
         {
             text.Append(Encoding.UTF8.GetString(chunk));
         }

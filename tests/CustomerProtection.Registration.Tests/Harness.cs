@@ -90,6 +90,9 @@ public sealed class Harness
 
     public static readonly Caller Hq = new("HQ-1", Roles.Hq, null, null);
 
+    /// <summary>The regional manager of R-EAST, where the seeded branches are.</summary>
+    public static readonly Caller RegionalManager = new("RM-1", Roles.RegionalManager, null, "R-EAST");
+
     public static Caller Salesperson(string id, string branch = "B-SH") => new(id, Roles.Salesperson, branch, "R-EAST");
 
     public static Caller Secretary(string branch = "B-SH") => new("SEC-" + branch, Roles.BranchSecretary, branch, "R-EAST");

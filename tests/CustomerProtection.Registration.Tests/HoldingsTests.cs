@@ -10,7 +10,6 @@ namespace CustomerProtection.Registration.Tests;
 /// <summary>X-1 holdings of a branch's salespeople (Ownership.CountHoldings, for P-11's round robin) on a real redis-server.</summary>
 public sealed class HoldingsTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
 {
-    private static readonly Caller RegionalManager = new("RM-1", Roles.RegionalManager, null, "R-EAST");
     private readonly Harness _h = new(redis);
 
     public async Task InitializeAsync()
@@ -71,7 +70,7 @@ public sealed class HoldingsTests(RedisServer redis) : IClassFixture<RedisServer
         await _h.EmployeeAsync("S3", "销售S3", Roles.Salesperson, "B-SH", "M-B-SH", status: "left", version: 2);
         await _h.EmployeeAsync("S2", "销售S2", Roles.Salesperson, "B-BJ", "M-B-BJ", version: 2);
 
-        var shanghai = await Counter(_h).ExecuteAsync(RegionalManager, "B-SH", []);
+        var shanghai = await Counter(_h).ExecuteAsync(Harness.RegionalManager, "B-SH", []);
         var beijing = await Counter(_h).ExecuteAsync(Harness.Manager("B-BJ"), "B-BJ", []);
 
         Assert.Equal(["S1"], shanghai.Holdings.Select(x => x.EmployeeId));

@@ -11,7 +11,6 @@ namespace CustomerProtection.Registration.Tests;
 /// <summary>X-7 bulk import and export, and C-2 masking of contacts, on a real redis-server.</summary>
 public sealed class ImportExportTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
 {
-    private static readonly Caller RegionalManager = new("RM-1", Roles.RegionalManager, null, "R-EAST");
     private readonly Harness _h = new(redis);
 
     public async Task InitializeAsync()
@@ -80,7 +79,7 @@ public sealed class ImportExportTests(RedisServer redis) : IClassFixture<RedisSe
         await _h.FileAndApproveAsync("S1", "导出客户有限公司");
 
         var clear = await ExportAsync(Harness.Manager());
-        var masked = await ExportAsync(RegionalManager);
+        var masked = await ExportAsync(Harness.RegionalManager);
 
         Assert.Equal(2, clear.Length);
         Assert.StartsWith("customer_id,taxpayer_id,invoice_title,owner_id", clear[0], StringComparison.Ordinal);
@@ -112,7 +111,7 @@ public sealed class ImportExportTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.Equal("13812345678", (await _h.Query.GetAsync(Harness.Salesperson("S1"), customer.Value.Id)).Contact!.Phone);
         Assert.Equal("13812345678", (await _h.Query.GetAsync(Harness.Secretary(), customer.Value.Id)).Contact!.Phone);
         Assert.Equal("13812345678", (await _h.Query.GetAsync(Harness.Hq, customer.Value.Id)).Contact!.Phone);
-        var regional = await _h.Query.GetAsync(RegionalManager, customer.Value.Id);
+        var regional = await _h.Query.GetAsync(Harness.RegionalManager, customer.Value.Id);
         Assert.True(regional.ContactMasked);
         Assert.Equal(("王**", "138****5678", "上海市****"), (regional.Contact!.Name, regional.Contact.Phone, regional.Contact.Address));
         await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Query.GetAsync(Harness.Salesperson("S2"), customer.Value.Id));
