@@ -199,9 +199,16 @@ public static class RegistrationKeys
     /// <summary>At most this many ids share a bucket: Redis keeps a sorted set of up to 128 entries as a listpack.</summary>
     public const int DueBucketSize = 128;
 
-    /// <summary>The bucket of a customer: consecutive integer ids together (ids are integers, CustomerIdAllocator); any other id by hash.</summary>
-    public static string DueBucket(string customerId) =>
+    /// <summary>The due-queue bucket of a customer (<see cref="IdBucket"/>).</summary>
+    public static string DueBucket(string customerId) => IdBucket(customerId, DueBucketSize);
+
+    /// <summary>
+    /// The bucket of a customer in a structure shared by <paramref name="size"/> consecutive ids (the
+    /// due-queue, C-5's customer index): ids are integers (CustomerIdAllocator), so neighbours share a
+    /// small, compact key; any other id goes to one of <see cref="IdentityBuckets"/> by a stable hash.
+    /// </summary>
+    public static string IdBucket(string customerId, int size) =>
         long.TryParse(customerId, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-            ? (n / DueBucketSize).ToString(CultureInfo.InvariantCulture)
-            : "x" + (Fnv1a(customerId) % IdentityBuckets).ToString(CultureInfo.InvariantCulture);
+            ? (n / size).ToString(CultureInfo.InvariantCulture)
+            : "x" + IdentityBucket(customerId).ToString(CultureInfo.InvariantCulture);
 }

@@ -142,9 +142,7 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
     /// in a shared listpack costs ~29 bytes where a sorted set of its own cost ~120 (docs/confidentiality.md).
     /// </summary>
     public static RedisKey CustomerBlock(string customerId) =>
-        $"{Prefix}customers:{{{(long.TryParse(customerId, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
-            ? (n / CustomerBlockSize).ToString(CultureInfo.InvariantCulture)
-            : "x" + RegistrationKeys.IdentityBucket(customerId).ToString(CultureInfo.InvariantCulture))}}}";
+        $"{Prefix}customers:{{{RegistrationKeys.IdBucket(customerId, CustomerBlockSize)}}}";
 
     /// <summary>
     /// Sorted set (member = log id, score = sequence number): the entries of a customer whose tokens
