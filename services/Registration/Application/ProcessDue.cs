@@ -45,9 +45,9 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
         {
             await store.CommitAsync(new CustomerChange().DueRemove(customerId));
         }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or Google.Protobuf.InvalidProtocolBufferException)
+        catch (InvalidDataException ex)
         {
-            // A record this build cannot read (legacy JSON or protobuf it cannot parse): retrying cannot help.
+            // A record this build cannot read (StorageFormat): retrying cannot help.
             logger.LogError(ex, "Customer {CustomerId} cannot be read; removed from the due-queue", customerId);
             await store.CommitAsync(new CustomerChange().DueRemove(customerId));
         }

@@ -28,14 +28,46 @@ public static class StorageFormat
 
     public static byte[] Encode(ProgressEntry entry) => Frame(StorageMapping.ToMessage(entry));
 
+    /// <exception cref="InvalidDataException">The value is in neither format (damaged, or cut short).</exception>
     public static Customer DecodeCustomer(ReadOnlySpan<byte> value) =>
-        IsProtobuf(value) ? StorageMapping.FromMessage(StoredCustomer.Parser.ParseFrom(value[1..])) : StorageJson.ReadCustomer(value);
+        IsProtobuf(value) ? Read(StoredCustomer.Parser, value, StorageMapping.FromMessage) : Read(value, StorageJson.ReadCustomer);
 
+    /// <exception cref="InvalidDataException">The value is in neither format.</exception>
     public static HistoryEntry DecodeHistory(ReadOnlySpan<byte> value) =>
-        IsProtobuf(value) ? StorageMapping.FromMessage(StoredHistoryEntry.Parser.ParseFrom(value[1..])) : StorageJson.ReadHistory(value);
+        IsProtobuf(value) ? Read(StoredHistoryEntry.Parser, value, StorageMapping.FromMessage) : Read(value, StorageJson.ReadHistory);
 
+    /// <exception cref="InvalidDataException">The value is in neither format.</exception>
     public static ProgressEntry DecodeProgress(ReadOnlySpan<byte> value) =>
-        IsProtobuf(value) ? StorageMapping.FromMessage(StoredProgressEntry.Parser.ParseFrom(value[1..])) : StorageJson.ReadProgress(value);
+        IsProtobuf(value) ? Read(StoredProgressEntry.Parser, value, StorageMapping.FromMessage) : Read(value, StorageJson.ReadProgress);
+
+    // Either parser's failure as one exception: callers decide what an unreadable record means without
+    // knowing the two formats.
+    private static T Read<TMessage, T>(MessageParser<TMessage> parser, ReadOnlySpan<byte> value, Func<TMessage, T> map)
+        where TMessage : IMessage<TMessage>
+    {
+        try
+        {
+            return map(parser.ParseFrom(value[1..]));
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw new InvalidDataException("A stored protobuf value cannot be parsed.", ex);
+        }
+    }
+
+    private delegate T JsonReader<out T>(ReadOnlySpan<byte> value);
+
+    private static T Read<T>(ReadOnlySpan<byte> value, JsonReader<T> read)
+    {
+        try
+        {
+            return read(value);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidDataException("A stored JSON value cannot be parsed.", ex);
+        }
+    }
 
     /// <summary>
     /// Just a customer's invoice title (X-4 near-duplicate scoring reads up to 30 candidates a check):
