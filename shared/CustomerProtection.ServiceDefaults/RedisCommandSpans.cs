@@ -15,8 +15,9 @@ namespace CustomerProtection.ServiceDefaults;
 /// not, and ASP.NET Core gives every request an Activity for its log scopes: at 1 % sampling it still
 /// timed and drained every command of every call. Measured on the 2-core machine, sale authorisation at
 /// 64 callers went from 3,810–4,639/s (p99 38–53 ms) to 5,785–7,163/s (p99 20–30 ms) without it, and to
-/// 5,141–6,072/s (p99 25–29 ms) with this class in its place (docs/territory.md). Here a command is profiled only while the current Activity is recorded; its
-/// commands become child spans when that Activity ends (a command still running then is not shown).
+/// 5,141–6,072/s (p99 25–29 ms) with this class in its place (docs/territory.md). Here a command is
+/// profiled only while the current Activity is recorded; its commands become child spans when that
+/// Activity ends (a command still running then is not shown).
 /// </summary>
 public sealed class RedisCommandSpans : BaseProcessor<Activity>
 {
