@@ -30,6 +30,7 @@ public static class LoadRunner
         }
 
         var latencies = new List<double>[concurrency];
+        var dues = new List<double>[concurrency];
         var failures = new long[concurrency];
         var watch = Stopwatch.StartNew();
         var end = warmup + duration;
@@ -37,6 +38,7 @@ public static class LoadRunner
         var callers = Enumerable.Range(0, concurrency).Select(caller => Task.Run(async () =>
         {
             var mine = latencies[caller] = new List<double>(100_000);
+            var myDues = dues[caller] = new List<double>(100_000);
             while (!cancellationToken.IsCancellationRequested)
             {
                 var n = Interlocked.Increment(ref sequence);
@@ -54,6 +56,7 @@ public static class LoadRunner
                     if (measured)
                     {
                         mine.Add((watch.Elapsed - due).TotalMilliseconds);
+                        myDues.Add((due - warmup).TotalMilliseconds);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -68,7 +71,31 @@ public static class LoadRunner
         await Task.WhenAll(callers);
         var elapsed = (rate > 0 ? end : watch.Elapsed) - warmup;
         var all = latencies.SelectMany(l => l).Order().ToArray();
+        if (TimelineDirectory is { } directory)
+        {
+            await WriteTimelineAsync(Path.Combine(directory, name + ".timeline.txt"), DateTimeOffset.UtcNow - watch.Elapsed + warmup,
+                dues.SelectMany(d => d).Zip(latencies.SelectMany(l => l)), cancellationToken);
+        }
+
         return new LoadResult(name, concurrency, all.Length, failures.Sum(), elapsed, all, rate);
+    }
+
+    /// <summary>
+    /// When set (<c>--timeline DIR</c>), each measured run also writes its latencies per 100 ms of due time
+    /// (wall clock, calls, p50, p99, max) to <c>DIR/name.timeline.txt</c>: when a tail comes in bursts,
+    /// their times line up with what the other processes logged (an AOF rewrite, a GC).
+    /// </summary>
+    public static string? TimelineDirectory { get; set; }
+
+    private static async Task WriteTimelineAsync(string path, DateTimeOffset start, IEnumerable<(double DueMs, double LatencyMs)> calls, CancellationToken cancellationToken)
+    {
+        var lines = calls.GroupBy(c => (long)(c.DueMs / 100)).OrderBy(g => g.Key).Select(g =>
+        {
+            var window = new LoadResult("", 0, 0, 0, TimeSpan.Zero, [.. g.Select(c => c.LatencyMs).Order()]);
+            return FormattableString.Invariant(
+                $"{start.AddMilliseconds(g.Key * 100):HH:mm:ss.f} calls {window.SortedLatenciesMs.Length} p50 {window.Percentile(50):F1} p99 {window.Percentile(99):F1} max {window.SortedLatenciesMs[^1]:F1}");
+        });
+        await File.WriteAllLinesAsync(path, lines, cancellationToken);
     }
 
     /// <summary>Waits until <paramref name="watch"/> reaches <paramref name="due"/> (open-loop and paced sends).</summary>

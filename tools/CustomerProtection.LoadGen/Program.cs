@@ -19,9 +19,10 @@ var concurrency = new Option<int>("--concurrency") { DefaultValueFactory = _ => 
 var seconds = new Option<int>("--seconds") { DefaultValueFactory = _ => 20 };
 var warmup = new Option<int>("--warmup") { Description = "seconds of the same load before measuring (not recorded)", DefaultValueFactory = _ => 15 };
 var rate = new Option<double>("--rate") { Description = "calls per second for the closed-loop scenarios (0: as fast as the system answers)", DefaultValueFactory = _ => 0 };
+var timeline = new Option<DirectoryInfo?>("--timeline") { Description = "also write each measured run's latencies per 100 ms (wall clock, calls, p50, p99, max) to DIR/<run>.timeline.txt" };
 var count = new Option<int>("--count") { Description = "data size for scenarios that prepare data", DefaultValueFactory = _ => 10_000 };
 
-var root = new RootCommand("CustomerProtection load generator (loopback only)") { scenario, targets, keyFile, concurrency, seconds, warmup, rate, count };
+var root = new RootCommand("CustomerProtection load generator (loopback only)") { scenario, targets, keyFile, concurrency, seconds, warmup, rate, count, timeline };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var chosen = scenarios.SingleOrDefault(s => s.Name == parse.GetValue(scenario));
@@ -29,6 +30,12 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         Console.Error.WriteLine("unknown scenario; one of: " + string.Join(", ", scenarios.Select(s => $"{s.Name} ({s.Description})")));
         return 2;
+    }
+
+    if (parse.GetValue(timeline) is { } directory)
+    {
+        directory.Create();
+        LoadRunner.TimelineDirectory = directory.FullName;
     }
 
     var channels = new Dictionary<string, GrpcChannel>();
