@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using CustomerProtection.ServiceDefaults.Messaging;
 using StackExchange.Redis;
@@ -154,11 +155,16 @@ public sealed class CustomerChange
 
     private readonly List<RedisKey> _keys = [];
     private readonly Dictionary<string, int> _keyIndex = new(StringComparer.Ordinal);
-    private readonly List<RedisValue> _checks = [];
-    private readonly List<RedisValue> _writes = [];
+
+    // ARGV is gathered in buffers from the shared pool and copied once, at commit, into the array the
+    // command sends. A filing's step has about a hundred values; growing lists for them and copying them
+    // twice more was a fifth of everything Registration allocated per filing (dotnet-trace, allocation ticks).
+    private ArgumentBuffer _checks = new(16);
+    private ArgumentBuffer _writes = new(128);
     private readonly List<OutboxEntry> _entries = [];
     private int _checkCount;
     private int _writeCount;
+    private bool _committed;
 
     public bool HasEvents => _entries.Count > 0;
 
@@ -194,14 +200,15 @@ public sealed class CustomerChange
     /// <summary>Replaces the whole hash with these fields (none: deletes it).</summary>
     public CustomerChange ReplaceHash(RedisKey key, IReadOnlyList<KeyValuePair<string, string>> fields)
     {
-        var args = new List<RedisValue> { fields.Count };
-        foreach (var (field, value) in fields)
+        var args = new RedisValue[1 + 2 * fields.Count];
+        args[0] = fields.Count;
+        for (var i = 0; i < fields.Count; i++)
         {
-            args.Add(field);
-            args.Add(value);
+            args[1 + 2 * i] = fields[i].Key;
+            args[2 + 2 * i] = fields[i].Value;
         }
 
-        return Write("hash", key, [.. args]);
+        return Write("hash", key, args);
     }
 
     /// <summary>Sets one field of a hash (beside the customer's <c>v</c> and <c>d</c>).</summary>
@@ -247,21 +254,34 @@ public sealed class CustomerChange
 
     public async Task<ChangeResult> CommitAsync(IDatabaseAsync db, RedisOutbox outbox)
     {
-        var writes = new List<RedisValue>(_writes);
-        var writeCount = _writeCount;
-        var stream = Key(outbox.StreamKey);
-        foreach (var entry in _entries)
+        // Once: the buffers go back to the pool below.
+        if (_committed)
         {
-            writes.AddRange(["xadd", stream, entry.MessageId, entry.Type, entry.Body, entry.TraceParent]);
-            writeCount++;
+            throw new InvalidOperationException("A customer change is committed once; build a new one to try again.");
         }
 
-        var args = new List<RedisValue>(_checks.Count + writes.Count + 2) { _checkCount };
-        args.AddRange(_checks);
-        args.Add(writeCount);
-        args.AddRange(writes);
+        _committed = true;
+        var stream = Key(outbox.StreamKey);
+        var args = new RedisValue[2 + _checks.Length + _writes.Length + 6 * _entries.Count];
+        args[0] = _checkCount;
+        _checks.Written.CopyTo(args.AsSpan(1));
+        var at = 1 + _checks.Length;
+        args[at++] = _writeCount + _entries.Count;
+        _writes.Written.CopyTo(args.AsSpan(at));
+        at += _writes.Length;
+        foreach (var entry in _entries)
+        {
+            args[at++] = "xadd";
+            args[at++] = stream;
+            args[at++] = entry.MessageId;
+            args[at++] = entry.Type;
+            args[at++] = entry.Body;
+            args[at++] = entry.TraceParent;
+        }
 
-        var result = (RedisResult[])(await db.ScriptEvaluateAsync(Script, [.. _keys], [.. args]))!;
+        _checks.Return();
+        _writes.Return();
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(Script, [.. _keys], args))!;
         if ((int)result[0] == 1)
         {
             if (_entries.Count > 0)
@@ -283,22 +303,52 @@ public sealed class CustomerChange
         return new ChangeResult(failure, (string?)result[2]);
     }
 
-    private CustomerChange Check(string op, RedisKey key, params RedisValue[] args)
+    private CustomerChange Check(string op, RedisKey key, params ReadOnlySpan<RedisValue> args)
     {
-        _checks.Add(op);
-        _checks.Add(Key(key));
-        _checks.AddRange(args);
+        _checks.Add(op, Key(key), args);
         _checkCount++;
         return this;
     }
 
-    private CustomerChange Write(string op, RedisKey key, params RedisValue[] args)
+    private CustomerChange Write(string op, RedisKey key, params ReadOnlySpan<RedisValue> args)
     {
-        _writes.Add(op);
-        _writes.Add(Key(key));
-        _writes.AddRange(args);
+        _writes.Add(op, Key(key), args);
         _writeCount++;
         return this;
+    }
+
+    /// <summary>A growing run of values in an array rented from <see cref="ArrayPool{T}.Shared"/>.</summary>
+    private struct ArgumentBuffer(int capacity)
+    {
+        private RedisValue[] _values = ArrayPool<RedisValue>.Shared.Rent(capacity);
+
+        public int Length { get; private set; }
+
+        public readonly ReadOnlySpan<RedisValue> Written => _values.AsSpan(0, Length);
+
+        public void Add(string op, int key, ReadOnlySpan<RedisValue> args)
+        {
+            if (Length + 2 + args.Length > _values.Length)
+            {
+                var larger = ArrayPool<RedisValue>.Shared.Rent(Math.Max(2 * _values.Length, Length + 2 + args.Length));
+                Written.CopyTo(larger);
+                ArrayPool<RedisValue>.Shared.Return(_values, clearArray: true);
+                _values = larger;
+            }
+
+            _values[Length] = op;
+            _values[Length + 1] = key;
+            args.CopyTo(_values.AsSpan(Length + 2));
+            Length += 2 + args.Length;
+        }
+
+        /// <summary>Cleared on return: the values hold the customer's encoded data.</summary>
+        public void Return()
+        {
+            ArrayPool<RedisValue>.Shared.Return(_values, clearArray: true);
+            _values = [];
+            Length = 0;
+        }
     }
 
     private int Key(RedisKey key)
