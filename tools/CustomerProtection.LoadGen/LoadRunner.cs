@@ -73,7 +73,7 @@ public static class LoadRunner
         var all = latencies.SelectMany(l => l).Order().ToArray();
         if (TimelineDirectory is { } directory)
         {
-            await WriteTimelineAsync(Path.Combine(directory, name + ".timeline.txt"), DateTimeOffset.UtcNow - watch.Elapsed + warmup,
+            await WriteTimelineAsync(Path.Combine(directory, name + ".timeline.txt"), TimeProvider.System.GetUtcNow() - watch.Elapsed + warmup,
                 dues.SelectMany(d => d).Zip(latencies.SelectMany(l => l)), cancellationToken);
         }
 
