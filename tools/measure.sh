@@ -7,6 +7,8 @@
 # name@R paces a closed-loop scenario at R calls/s (the latencies of sustaining R/s), e.g.
 #   SCENARIOS="registration-filings@2000 registration-duplicate-checks@8000 territory-sale-authorization@5000"
 # TIMELINE=DIR also writes each run's latencies per 100 ms to DIR (to line bursts up with Redis's rewrites or a GC).
+# WARMUP=S runs each scenario's load unrecorded for S seconds first (the load generator's default is 15; the
+# services' JIT is still tiering up for ~20-25 s of load after a start: docs/registration.md, Speed, session 7).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 D="${MEASURE_DATA:-${TMPDIR:-/tmp}/cp-measure}"
@@ -24,7 +26,7 @@ reg=$(python3 -c "import json;print(json.load(open('$D/services.json'))['registr
 ter=$(python3 -c "import json;print(json.load(open('$D/services.json'))['territory'])")
 pen=$(python3 -c "import json;print(json.load(open('$D/services.json'))['penalty'])")
 rpid=$(cat $D/redis/redis.pid); rport=$(ss -ltnpH | awk -v p="pid=$rpid," 'index($0,p){n=split($4,a,":");print a[n];exit}')
-LG="dotnet run --no-build -c Release --project tools/CustomerProtection.LoadGen -- --key-file $D/dev-signing.key --target registration=$reg --target territory=$ter --target penalty=$pen${TIMELINE:+ --timeline $TIMELINE}"
+LG="dotnet run --no-build -c Release --project tools/CustomerProtection.LoadGen -- --key-file $D/dev-signing.key --target registration=$reg --target territory=$ter --target penalty=$pen${TIMELINE:+ --timeline $TIMELINE}${WARMUP:+ --warmup $WARMUP}"
 export ConnectionStrings__redis=127.0.0.1:$rport
 # REDIS_STALLS=1: Redis's own record of its stalls (events of 10 ms or more), printed after each scenario.
 # Off by default, so that the measured system is the one that runs.
