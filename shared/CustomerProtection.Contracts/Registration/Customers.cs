@@ -26,3 +26,19 @@ public sealed record ProtectionReminderDue(string CustomerId, string RecipientId
 
 /// <summary>Owner or status changed: filing, transfer, pool, claim, reallocation, award.</summary>
 public sealed record OwnershipChanged(string CustomerId, string? FromOwnerId, string? ToOwnerId, string Status, string Reason, string? ByEmployeeId, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// An award (OwnershipAwarded) that Registration's ownership gate refused to apply: the winner left
+/// (C-9, P-12), is at the holding cap, or another record of the same customer is held (P-2.5).
+/// The customer is unchanged; Arbitration records the refusal on the case, whose decider must
+/// decide again. <see cref="RuleId"/> and <see cref="Details"/> are the refusal's ErrorInfo.
+/// </summary>
+public sealed record OwnershipAwardRefused(
+    string CaseId,
+    string CustomerId,
+    string OwnerId,
+    string RuleId,
+    string Reason,
+    IReadOnlyDictionary<string, string> Details,
+    DateTimeOffset DecidedAt,
+    DateTimeOffset RefusedAt);
