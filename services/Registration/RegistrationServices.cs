@@ -28,6 +28,7 @@ public static class RegistrationServices
         builder.Services.AddSingleton<PolicyClock>();
         builder.Services.AddSingleton<CustomerWriter>();
         builder.Services.AddSingleton<NearDuplicates>();
+        builder.Services.AddSingleton<OwnershipGate>();
 
         builder.Services.AddSingleton<QueryCustomers>();
         builder.Services.AddSingleton<CountHoldings>();

@@ -162,19 +162,26 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
     }
 
     [Fact]
-    public async Task X1_a_salesperson_at_the_holding_cap_is_refused_with_the_numbers_and_formal_customers_do_not_count()
+    public async Task X1_the_cap_counts_protected_customers_only_a_filing_or_approval_at_the_cap_is_refused_with_the_numbers_and_formal_customers_do_not_count()
     {
         var book = new PolicyBook([new PolicyVersion(PolicyBook.PolicyStart, PolicyParameters.Defaults with { HoldingCap = 3 })]);
         var h = new Harness(redis, book);
         var a = await h.FileAndApproveAsync("S1", "甲一有限公司");
         await h.FileAndApproveAsync("S1", "乙二有限公司");
-        await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("丙三有限公司")); // pending counts too
+
+        // X-1 caps protected customers: pending filings are not protected and do not count.
+        var pendingOne = (await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("丙三有限公司"))).Customer;
+        var pendingTwo = (await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("戊五有限公司"))).Customer;
+        await h.Decide.ApproveAsync(Harness.Secretary(), pendingOne.Value.Id);
 
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("丁四有限公司")));
         Assert.Equal("X-1", refusal.RuleId);
         Assert.Equal("3", refusal.Metadata["held"]);
         Assert.Equal("3", refusal.Metadata["cap"]);
         Assert.Null(await h.Store.IdentityAsync(CustomerProtection.Policy.Identity.CustomerIdentity.Key(null, "丁四有限公司")));
+        var approval = await Assert.ThrowsAsync<PolicyRefusalException>(() => h.Decide.ApproveAsync(Harness.Secretary(), pendingTwo.Value.Id));
+        Assert.Equal(("X-1", "3"), (approval.RuleId, approval.Metadata["held"]));
+        Assert.Equal(CustomerStatus.Pending, (await h.CustomerAsync(pendingTwo.Value.Id)).Status);
 
         // A formal customer leaves the count (HoldingCapCountsFormalCustomers = false).
         await h.Shipments.ByHqAsync(Harness.Hq, a.Value.Id, null, null, "2026-03-10", "SALE-1");

@@ -43,17 +43,19 @@ public sealed class Harness
         Writer = new CustomerWriter(Store, Clock, new ConfidentialWriter(Confidential, Rpc));
         var ids = new CustomerIdAllocator(redis.Connection);
         var near = new NearDuplicates(Store, Clock);
-        Query = new QueryCustomers(Store, near, Organization, Clock, Access);
-        File = new FileCustomer(Store, ids, Writer, Organization, near, Clock);
-        Decide = new DecideFiling(Writer, Organization, Clock);
+        var poolOptions = Options.Create(pool ?? new PoolOptions());
+        Gate = new OwnershipGate(Store, Clock, poolOptions);
+        Query = new QueryCustomers(Store, near, Organization, Gate, Clock, Access);
+        File = new FileCustomer(Store, ids, Writer, Organization, near, Gate, Clock);
+        Decide = new DecideFiling(Writer, Organization, Gate, Clock);
         Shipments = new RecordShipment(Store, Writer, Clock);
         Extensions = new Extensions(Writer, Clock);
         Progress = new RecordProgress(Writer, Clock);
-        Pool = new Pool(Store, Writer, Organization, Clock, Options.Create(pool ?? new PoolOptions()));
+        Pool = new Pool(Store, Writer, Organization, Gate, Clock);
         CoDevelopers = new CoDevelopers(Writer, Organization, Clock);
         Leavers = new ReleaseLeaverCustomers(Store, Writer, Clock);
-        Cases = new ApplyCaseDecisions(Store, Writer, Organization, Clock);
-        Import = new ImportCustomers(Store, ids, Writer, Organization, Clock);
+        Cases = new ApplyCaseDecisions(Store, Writer, Organization, Gate, Clock);
+        Import = new ImportCustomers(ids, Writer, Organization, Gate, Clock);
         Export = new ExportCustomers(Store, Organization, Clock, Access);
         Due = new ProcessDue(Store, Writer, Organization, Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ProcessDue>.Instance);
     }
@@ -72,6 +74,7 @@ public sealed class Harness
     public PolicyClock Clock { get; }
     public Organization Organization { get; }
     public CustomerWriter Writer { get; }
+    public OwnershipGate Gate { get; }
     public QueryCustomers Query { get; }
     public FileCustomer File { get; }
     public DecideFiling Decide { get; }

@@ -23,7 +23,7 @@ public sealed class HoldingsTests(RedisServer redis) : IClassFixture<RedisServer
 
     private static CountHoldings Counter(Harness h) => new(h.Store, h.Organization, h.Clock);
 
-    /// <summary>S1: two protected (one of them formal) and one pending; S2: one that lapses by itself; S3: none.</summary>
+    /// <summary>S1: two protected (one of them formal) and one pending (not counted: X-1 caps protected customers); S2: one that lapses by itself; S3: none.</summary>
     private static async Task<string> HoldingsAsync(Harness h)
     {
         var formal = await h.FileAndApproveAsync("S1", "上海保有一号有限公司");
@@ -34,7 +34,7 @@ public sealed class HoldingsTests(RedisServer redis) : IClassFixture<RedisServer
     }
 
     [Fact]
-    public async Task X1_each_salesperson_of_the_branch_holds_pending_and_protected_customers_formal_ones_apart_and_a_lapsed_one_stops_counting()
+    public async Task X1_each_salesperson_holds_their_protected_customers_pending_filings_and_formal_ones_apart_and_a_lapsed_one_stops_counting()
     {
         await HoldingsAsync(_h);
 
@@ -42,7 +42,7 @@ public sealed class HoldingsTests(RedisServer redis) : IClassFixture<RedisServer
 
         Assert.Equal(("B-SH", 200, false), (counted.BranchId, counted.HoldingCap, counted.FormalCustomersCount));
         Assert.Equal(
-            [new Holding("S1", 2, 3, 1, false), new Holding("S2", 1, 1, 0, false), new Holding("S3", 0, 0, 0, false)],
+            [new Holding("S1", 1, 3, 1, false), new Holding("S2", 1, 1, 0, false), new Holding("S3", 0, 0, 0, false)],
             counted.Holdings);
 
         // P-3.5: S2's prospect lapses at the end of its 30 days, with nothing run.
@@ -61,7 +61,12 @@ public sealed class HoldingsTests(RedisServer redis) : IClassFixture<RedisServer
         var counted = await Counter(h).ExecuteAsync(Harness.Hq, "B-SH", ["S2", "S1"]);
 
         Assert.Equal((3, true), (counted.HoldingCap, counted.FormalCustomersCount));
-        Assert.Equal([new Holding("S2", 1, 1, 0, false), new Holding("S1", 3, 3, 1, true)], counted.Holdings);
+        Assert.Equal([new Holding("S2", 1, 1, 0, false), new Holding("S1", 2, 3, 1, false)], counted.Holdings);
+
+        // The cap is reached by protected customers only: S1's pending filing approved makes three.
+        var pending = (await h.Store.IdsByScoreAsync(CustomerProtection.Registration.Persistence.RegistrationKeys.BranchPending("B-SH"), double.NegativeInfinity, 0, 10)).Single();
+        await h.Decide.ApproveAsync(Harness.Secretary(), pending);
+        Assert.Equal(new Holding("S1", 3, 3, 1, true), Assert.Single((await Counter(h).ExecuteAsync(Harness.Hq, "B-SH", ["S1"])).Holdings));
     }
 
     [Fact]

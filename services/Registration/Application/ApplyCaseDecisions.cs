@@ -1,8 +1,8 @@
 using CustomerProtection.Contracts.Arbitration;
+using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -15,8 +15,10 @@ namespace CustomerProtection.Registration.Application;
 /// development, adds co-developers (P-3.6). Every change is in the history. Each is idempotent:
 /// the marker is per case id, and an award is applied once per case and decision time, in decision
 /// order (a redelivered or overtaken award changes nothing, a later award of the same case does).
+/// An award that gives the customer a new owner goes through the ownership gate (docs/ownership.md);
+/// one it refuses is recorded and reported back (OwnershipAwardRefused), never applied.
 /// </summary>
-public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter writer, Organization organization, PolicyClock clock)
+public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter writer, Organization organization, OwnershipGate gate, PolicyClock clock)
 {
     public Task<bool> OpenedAsync(CaseOpened opened) => UpdateAsync(opened.CustomerId, current =>
     {
@@ -75,12 +77,25 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
             var from = state.OwnerOf(customer) ?? state.FreedOf(customer).PreviousOwnerId;
             var coDevelopers = award.CoDeveloperIds.Where(id => id != award.OwnerId).Distinct().ToList();
             var next = customer;
+            Admission? admission = null;
             if (from != award.OwnerId || !state.ProtectedNow)
             {
-                // The winner's protection counts from the decision (P-9: the case settled who develops it).
-                var owner = winner ?? new Person(award.OwnerId, award.OwnerId, Roles.Salesperson, customer.BranchId, customer.RegionId, null, "active", null);
-                next = writer.StartProtection(customer, owner, Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(award.DecidedAt)), now, award.DecidedBy, announce: false)
-                    with { PreviousOwnerId = from };
+                // The ownership gate holds for an award too: the winner must still be employed (C-9) and under
+                // the cap, and no other record of the same customer held (P-2.5).
+                try
+                {
+                    var owner = winner ?? throw new PolicyRefusalException("C-9",
+                        $"{award.OwnerId} 不在组织数据中，不能成为归属人 / {award.OwnerId} is not in the organisation and cannot own a customer",
+                        new Dictionary<string, string> { ["employeeId"] = award.OwnerId });
+                    admission = await gate.AdmitAsync(OwnerChangeKind.Award, current, owner, owner.BranchId, await gate.ReadAsync(customer));
+                    // The winner's protection counts from the decision (P-9: the case settled who develops it).
+                    next = writer.StartProtection(customer, owner, Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(award.DecidedAt)), now, award.DecidedBy, announce: false)
+                        with { PreviousOwnerId = from };
+                }
+                catch (PolicyRefusalException refusal)
+                {
+                    return Refused(current, award, refusal, now);
+                }
             }
 
             // The case stays open (and the customer disputed) until its CaseClosed: an auction's winner
@@ -96,11 +111,26 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
                 next = next with { CoDevelopers = null };
             }
 
-            return writer.Change(current, next, now,
+            var change = writer.Change(current, next, now,
                     [new(at, Changes.Awarded, next.Status, from, next.OwnerId, $"{award.Resolution}: {award.Reason}", award.DecidedBy, award.CaseId)],
                     [CustomerWriter.OwnerChange(from, next, $"{Changes.Awarded}:{award.Resolution}", award.DecidedBy, at)])
-                .SetField(RegistrationKeys.Customer(customer.Id), RegistrationKeys.AwardField(award.CaseId), decidedAt);
+                .SetField(RegistrationKeys.Customer(customer.Id), RegistrationKeys.AwardField(award.CaseId), award.DecidedAt.ToUnixTimeMilliseconds());
+            return admission is null ? change : admission.Guard(change);
         });
+    }
+
+    /// <summary>
+    /// The gate refused the award: the customer stays as it is, the refusal is in its history and
+    /// goes back to Arbitration (OwnershipAwardRefused), once per decision like an applied award.
+    /// </summary>
+    private CustomerChange Refused(Versioned<Customer> current, OwnershipAwarded award, PolicyRefusalException refusal, NodaTime.Instant now)
+    {
+        var at = now.ToDateTimeOffset();
+        var customer = current.Value;
+        return writer.Change(current, customer, now,
+                [new(at, Changes.AwardRefused, customer.Status, customer.OwnerId, customer.OwnerId, $"[{refusal.RuleId}] {award.OwnerId}: {refusal.Message}", "system", award.CaseId)],
+                [new OwnershipAwardRefused(award.CaseId, customer.Id, award.OwnerId, refusal.RuleId, refusal.Message, refusal.Metadata, award.DecidedAt, at)])
+            .SetField(RegistrationKeys.Customer(customer.Id), RegistrationKeys.AwardField(award.CaseId), award.DecidedAt.ToUnixTimeMilliseconds());
     }
 
     /// <returns>False when the customer is unknown or nothing had to change (a redelivery).</returns>

@@ -51,7 +51,7 @@ public sealed class CountHoldings(CustomerStore store, Organization organization
         var parameters = clock.On(clock.Today);
         var counts = await store.HoldingsAsync([.. people.Select(p => p.Id)], now.ToUnixTimeMilliseconds());
         return new BranchHoldings(branch.BranchId, parameters.HoldingCap, parameters.HoldingCapCountsFormalCustomers,
-            [.. people.Zip(counts, (person, count) => HoldingRules.Of(person.Id, count.PendingOrProtected, count.Formal, parameters))]);
+            [.. people.Zip(counts, (person, count) => HoldingRules.Of(person.Id, count.PendingOrProtected, count.Protected, count.Formal, parameters))]);
     }
 
     /// <summary>The employees asked for, each of the branch (a branch's holdings are its own people's).</summary>

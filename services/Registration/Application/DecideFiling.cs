@@ -7,27 +7,30 @@ namespace CustomerProtection.Registration.Application;
 /// <summary>
 /// P-2.1/P-2.2: the branch secretary approves a pending filing — protection starts that day, the
 /// filing is announced (FilingApproved, the branch's announcement list) and the objection window
-/// opens — or rejects it, which frees the identity.
+/// opens — or rejects it, which frees the identity. Approval goes through the ownership gate
+/// (docs/ownership.md): the filer must still be an active salesperson or dealer of the branch (C-9,
+/// P-13), no other record of the same customer may be held (P-2.5), and the approval makes a protected
+/// customer, so the holding cap is counted in the step.
 /// </summary>
-public sealed class DecideFiling(CustomerWriter writer, Organization organization, PolicyClock clock)
+public sealed class DecideFiling(CustomerWriter writer, Organization organization, OwnershipGate gate, PolicyClock clock)
 {
     public Task<Versioned<Customer>> ApproveAsync(Caller caller, string customerId) =>
         writer.UpdateAsync(customerId, async current =>
         {
             var customer = Pending(caller, current.Value);
-            var owner = await organization.EmployeeAsync(customer.OwnerId!) ?? await organization.DealerAsync(customer.OwnerId!);
-            if (owner is not { IsActive: true })
-            {
-                throw new PolicyRefusalException("P-12", $"备案人 {customer.OwnerId} 已不在职，请驳回 / the filer {customer.OwnerId} is no longer active; reject the filing",
-                    new Dictionary<string, string> { ["filerId"] = customer.OwnerId! });
-            }
+            var ownerRead = organization.EmployeeAsync(customer.OwnerId!);
+            var identityRead = gate.ReadAsync(customer);
+            var owner = await ownerRead ?? await organization.DealerAsync(customer.OwnerId!)
+                ?? throw new PolicyRefusalException("C-9", $"备案人 {customer.OwnerId} 不在组织数据中，请驳回 / the filer {customer.OwnerId} is not in the organisation; reject the filing",
+                    new Dictionary<string, string> { ["employeeId"] = customer.OwnerId! });
+            var admission = await gate.AdmitAsync(OwnerChangeKind.Approve, current, owner, customer.BranchId, await identityRead);
 
             var now = clock.Now;
             var at = now.ToDateTimeOffset();
             var next = writer.StartProtection(customer, owner, clock.Today, now, caller.EmployeeId, announce: true);
-            var change = writer.Change(current, next, now,
+            var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Approved, CustomerStatus.Protected, customer.PreviousOwnerId, owner.Id, null, caller.EmployeeId)],
-                [writer.Announcement(next, at), CustomerWriter.OwnerChange(customer.PreviousOwnerId, next, Changes.Approved, caller.EmployeeId, at)]);
+                [writer.Announcement(next, at), CustomerWriter.OwnerChange(customer.PreviousOwnerId, next, Changes.Approved, caller.EmployeeId, at)]));
             return (change, new Versioned<Customer>(next, current.Version + 1));
         });
 

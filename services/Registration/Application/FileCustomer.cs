@@ -11,10 +11,12 @@ namespace CustomerProtection.Registration.Application;
 
 /// <summary>
 /// P-2.1: a salesperson or dealer files a customer after a visit, a phone appointment or a referral.
-/// The identity (P-2.5) is reserved in the same atomic step that writes the customer, its contact,
-/// indexes, history and events: of concurrent filings of one identity exactly one wins, the others
-/// are ALREADY_EXISTS naming the holder (P-9.1). Dealers may not file dealers (P-6), a salesperson
-/// at the holding cap is refused, a previous owner waits out the cool-down, a lapsed
+/// The ownership gate (docs/ownership.md) decides and guards it: every record of the same customer
+/// (P-2.5) must be free (else ALREADY_EXISTS naming the holder and the rule that matched, P-9.1), a
+/// leaver's pool customer is taken by filing only as by a claim (P-12, X-2), the previous owner waits
+/// out the cool-down, a salesperson at the holding cap is refused. The identity is reserved
+/// in the same atomic step that writes the customer, its contact, indexes, history and events: of
+/// concurrent filings of one customer exactly one wins. Dealers may not file dealers (P-6); a lapsed
 /// customer is filed again as usual (P-2.3). Branches may auto-approve filings without conflict.
 /// </summary>
 public sealed class FileCustomer(
@@ -23,6 +25,7 @@ public sealed class FileCustomer(
     CustomerWriter writer,
     Organization organization,
     NearDuplicates nearDuplicates,
+    OwnershipGate gate,
     PolicyClock clock)
 {
     private const int Attempts = 8;
@@ -40,12 +43,12 @@ public sealed class FileCustomer(
         var filing = FilingRules.Validate(violations, "", input, today) ?? throw new RequestValidationException(violations);
 
         // Every read the decision needs, sent together (one round trip): the filer, their branch as the
-        // token names it, the identity's customer, and for a dealer whether the identity is a dealer's.
+        // token names it, every record of the same customer, and for a dealer whether the identity is a dealer's.
         var filerRead = organization.FilerAsync(caller);
         var branchRead = caller.BranchId is { } tokenBranch ? organization.BranchAsync(tokenBranch) : Task.FromResult<BranchSnapshot?>(null);
-        var existingRead = store.ByIdentityAsync(filing.IdentityKey);
+        var identityRead = gate.ReadAsync(filing.IdentityKey, filing.Title);
         var dealerRead = caller.Role == Roles.Dealer ? organization.DealerWithIdentityAsync(filing.IdentityKey) : Task.FromResult<string?>(null);
-        await Task.WhenAll(filerRead, branchRead, existingRead, dealerRead);
+        await Task.WhenAll(filerRead, branchRead, identityRead, dealerRead);
         var filer = filerRead.Result;
         if (filer.Role == Roles.Dealer && dealerRead.Result is { } dealerId)
         {
@@ -56,21 +59,22 @@ public sealed class FileCustomer(
         var branch = filer.BranchId == caller.BranchId ? branchRead.Result : await organization.BranchAsync(filer.BranchId);
         var autoApproval = branch?.AutoApproveFilings == true || parameters.AutoApproval;
 
-        var existing = existingRead.Result;
+        var identity = identityRead.Result;
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
-            var now = clock.Now;
             if (attempt > 1)
             {
-                existing = await store.ByIdentityAsync(filing.IdentityKey);
+                identity = await gate.ReadAsync(filing.IdentityKey, filing.Title);
             }
 
-            string? previousOwner = null;
-            if (existing is not null)
-            {
-                previousOwner = CheckFree(existing.Value, filer, now, today, parameters);
-            }
+            var existing = identity.Primary;
+            var admission = await gate.AdmitAsync(OwnerChangeKind.File, existing, filer, filer.BranchId, identity);
+            var now = clock.Now;
 
+            // P-2.3: the previous owner of the customer (on this record, or another record of it) may object.
+            var previousOwner = (existing is null ? admission.Others : admission.Others.Prepend(existing))
+                .Select(r => clock.Evaluate(r.Value, now).FreedOf(r.Value).PreviousOwnerId)
+                .FirstOrDefault(o => o is not null);
             var filed = Filed(existing?.Value ?? NewCustomer(await ids.NextAsync(), filing, filer), filing, filer, now, previousOwner);
 
             // P-2.1: auto-approval only for a filing without conflict: no identity review asked for,
@@ -87,15 +91,8 @@ public sealed class FileCustomer(
                 events.Add(CustomerWriter.OwnerChange(previousOwner, next, Changes.Approved, filer.Id, at));
             }
 
-            var change = writer.Change(existing, next, now, history, events,
-                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(filer.Id, at), Purposes.SalesDevelopment));
-            if (filer.Role == Roles.Salesperson)
-            {
-                // X-1, inside the step: two concurrent filings at cap − 1 cannot both pass.
-                change.RequireBelowCap(RegistrationKeys.OwnerCustomers(filer.Id), RegistrationKeys.OwnerFormal(filer.Id),
-                    now.ToUnixTimeMilliseconds(), parameters.HoldingCap, parameters.HoldingCapCountsFormalCustomers);
-            }
-
+            var change = admission.Guard(writer.Change(existing, next, now, history, events,
+                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(filer.Id, at), Purposes.SalesDevelopment)));
             var outcome = await writer.CommitAsync(change);
             if (outcome.Succeeded)
             {
@@ -104,7 +101,7 @@ public sealed class FileCustomer(
 
             if (outcome.Failure is not (ChangeFailure.IdentityTaken or ChangeFailure.VersionMoved))
             {
-                throw CustomerWriter.Refusal(outcome, parameters, today);
+                throw CustomerWriter.Refusal(outcome, admission.Parameters, today);
             }
 
             // Someone else reserved or changed it first: look again, and name them if they hold it now.
@@ -112,34 +109,6 @@ public sealed class FileCustomer(
 
         throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
     }
-
-    /// <summary>The identity is known: it must be free (P-3.5 lapsed, P-12 pool, or rejected), undisputed, and not within the filer's X-2 cool-down.</summary>
-    private string? CheckFree(Customer existing, Person filer, Instant now, LocalDate today, Policy.PolicyParameters parameters)
-    {
-        var state = clock.Evaluate(existing, now);
-        if (!CustomerStatus.IsFree(state.Status))
-        {
-            throw HolderInfo.Of(existing, state).Taken();
-        }
-
-        if (existing.OpenCaseId is { } caseId)
-        {
-            throw Disputed(existing.Id, caseId);
-        }
-
-        var (previousOwner, freedAt) = state.FreedOf(existing);
-        if (PoolRules.CheckCooldown(filer.Id, previousOwner, freedAt, parameters, today) is { } cooldown)
-        {
-            throw cooldown;
-        }
-
-        return previousOwner;
-    }
-
-    public static PolicyRefusalException Disputed(string customerId, string caseId) => new(
-        "P-9",
-        $"客户处于归属争议中（案件 {caseId}），待裁决 / the customer is in an open ownership case ({caseId}) until it is decided",
-        new Dictionary<string, string> { ["customerId"] = customerId, ["caseId"] = caseId });
 
     private static Customer NewCustomer(string id, ValidFiling filing, Person filer) => new()
     {

@@ -31,7 +31,7 @@ public sealed record ImportReport(int Rows, IReadOnlyList<ImportRowOutcome> Resu
 /// X-1, P-13). Rows are independent (one bad row never blocks the others), a file's own repeated
 /// identities are duplicates of their first row, and rows run in bounded parallel.
 /// </summary>
-public sealed class ImportCustomers(CustomerStore store, CustomerIdAllocator ids, CustomerWriter writer, Organization organization, PolicyClock clock)
+public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writer, Organization organization, OwnershipGate gate, PolicyClock clock)
 {
     public const int MaxBytes = 64 * 1024 * 1024;
     public const int MaxRows = 100_000;
@@ -104,7 +104,7 @@ public sealed class ImportCustomers(CustomerStore store, CustomerIdAllocator ids
     private async Task<ImportRowOutcome> ImportRowAsync(Caller caller, string branchId, ImportRow row, ValidFiling filing, LocalDate approvedOn, DateOnly? lastShipment, string stage)
     {
         var owner = await organization.EmployeeAsync(row.OwnerId!) ?? await organization.DealerAsync(row.OwnerId!);
-        if (owner is null || !owner.IsActive || owner.BranchId != branchId || owner.Role is not (Roles.Salesperson or Roles.Dealer))
+        if (owner is null)
         {
             return Refused(row, "P-13", $"{row.OwnerId} 不是 {branchId} 在职的销售员或经销商 / {row.OwnerId} is not an active salesperson or dealer of {branchId}");
         }
@@ -114,30 +114,31 @@ public sealed class ImportCustomers(CustomerStore store, CustomerIdAllocator ids
             return Refused(row, "P-6", $"经销商不能拥有经销商 {dealerId} / a dealer cannot hold dealer {dealerId}");
         }
 
-        var parameters = clock.On(clock.Today);
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
-            var now = clock.Now;
-            var at = now.ToDateTimeOffset();
-            var existing = await store.ByIdentityAsync(filing.IdentityKey);
-            string? previousOwner = null;
-            if (existing is not null)
+            var identity = await gate.ReadAsync(filing.IdentityKey, filing.Title);
+            var existing = identity.Primary;
+
+            // The ownership gate, as for a filing: every record of the same customer free (P-2.5), a
+            // leaver's pool customer only within its branch's rules and the previous owner's cool-down
+            // (P-12, X-2), the owner active and of the branch (C-9, P-13), the holding cap (X-1).
+            var (admission, held, refusal) = await gate.DecideAsync(OwnerChangeKind.Import, existing, owner, branchId, identity);
+            if (held is not null)
             {
-                var state = clock.Evaluate(existing.Value, now);
-                if (!CustomerStatus.IsFree(state.Status))
-                {
-                    var holder = HolderInfo.Of(existing.Value, state);
-                    return new(row.Row, ImportOutcomes.Duplicate, holder.CustomerId, holder, "P-9.1", $"已被 {holder.OwnerName} 持有 / held by {holder.OwnerName}");
-                }
-
-                if (existing.Value.OpenCaseId is { } caseId)
-                {
-                    return Refused(row, "P-9", $"归属争议中（{caseId}）/ in an open case ({caseId})");
-                }
-
-                previousOwner = state.FreedOf(existing.Value).PreviousOwnerId;
+                var holder = HolderInfo.Of(held.Record, held.State);
+                return new(row.Row, ImportOutcomes.Duplicate, holder.CustomerId, holder, "P-9.1",
+                    $"已被 {holder.OwnerName} 持有（按{(held.MatchedBy == MatchedBy.TaxpayerId ? "纳税人识别号" : "开票抬头")}匹配）/ held by {holder.OwnerName} (matched by {held.MatchedBy})");
             }
 
+            if (admission is null)
+            {
+                var (ruleId, reason) = refusal is PolicyRefusalException policy ? (policy.RuleId, policy.Message) : ("conflict", refusal!.Message);
+                return Refused(row, ruleId, reason);
+            }
+
+            var now = clock.Now;
+            var at = now.ToDateTimeOffset();
+            var previousOwner = existing is null ? null : clock.Evaluate(existing.Value, now).FreedOf(existing.Value).PreviousOwnerId;
             var basis = existing?.Value ?? new Customer
             {
                 Id = await ids.NextAsync(),
@@ -167,26 +168,20 @@ public sealed class ImportCustomers(CustomerStore store, CustomerIdAllocator ids
                 next = next with { PeriodStart = shipped };
             }
 
-            var change = writer.Change(existing, next, now,
+            var change = admission.Guard(writer.Change(existing, next, now,
                 [new(at, Changes.Imported, CustomerStatus.Protected, previousOwner, owner.Id, $"X-7 import row {row.Row}", caller.EmployeeId)],
                 [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Imported, caller.EmployeeId, at)],
-                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(caller.EmployeeId, at), Purposes.Administration));
-            if (owner.Role == Roles.Salesperson)
-            {
-                change.RequireBelowCap(RegistrationKeys.OwnerCustomers(owner.Id), RegistrationKeys.OwnerFormal(owner.Id), now.ToUnixTimeMilliseconds(),
-                    parameters.HoldingCap, parameters.HoldingCapCountsFormalCustomers);
-            }
-
+                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(caller.EmployeeId, at), Purposes.Administration)));
             var outcome = await writer.CommitAsync(change);
             if (outcome.Succeeded)
             {
                 return new(row.Row, ImportOutcomes.Filed, next.Id, null, null, null);
             }
 
-            if (outcome.Failure == ChangeFailure.HoldingCap)
+            if (outcome.Failure is ChangeFailure.HoldingCap or ChangeFailure.Quota)
             {
-                var refusal = PoolRules.HoldingCapReached(outcome.Count, parameters);
-                return Refused(row, refusal.RuleId, refusal.Message);
+                var counted = (PolicyRefusalException)CustomerWriter.Refusal(outcome, admission.Parameters, clock.Today);
+                return Refused(row, counted.RuleId, counted.Message);
             }
         }
 

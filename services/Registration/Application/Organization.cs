@@ -6,9 +6,14 @@ using CustomerProtection.ServiceDefaults.Security;
 namespace CustomerProtection.Registration.Application;
 
 /// <summary>An employee or dealer as Registration's copy of the organisation knows them.</summary>
-public sealed record Person(string Id, string Name, string Role, string BranchId, string? RegionId, string? ManagerId, string Status, DateOnly? HireDate)
+/// <param name="Version">The copy's version (Territory's): the ownership gate guards it, so a departure recorded meanwhile fails the step (C-9).</param>
+public sealed record Person(string Id, string Name, string Role, string BranchId, string? RegionId, string? ManagerId, string Status, DateOnly? HireDate, long Version = 0)
 {
     public bool IsActive => Status == "active";
+
+    /// <summary>The key of this person's copy in the organisation replica.</summary>
+    public StackExchange.Redis.RedisKey ReplicaKey =>
+        OrganizationReplicaStore.Key(Role == Roles.Dealer ? OrganizationReplicaStore.Dealer : OrganizationReplicaStore.Employee, Id);
 }
 
 /// <summary>
@@ -19,11 +24,11 @@ public sealed record Person(string Id, string Name, string Role, string BranchId
 public sealed class Organization(OrganizationReplicaStore replica)
 {
     public async Task<Person?> EmployeeAsync(string id) =>
-        await replica.GetAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, id) is { Value: var e } ? ToPerson(e) : null;
+        await replica.GetAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, id) is { } copy ? ToPerson(copy.Value, copy.Version) : null;
 
     /// <summary>Several employees in one round trip, in order (null where the copy has none).</summary>
     public async Task<IReadOnlyList<Person?>> EmployeesAsync(IReadOnlyList<string> ids) =>
-        (await replica.GetManyAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, ids)).Select(r => r is { Value: var e } ? ToPerson(e) : null).ToList();
+        (await replica.GetManyAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, ids)).Select(r => r is null ? null : ToPerson(r.Value, r.Version)).ToList();
 
     /// <summary>X-1: the branch's salespeople who have not left, by id (the branch's list, checked against each copy).</summary>
     public async Task<IReadOnlyList<Person>> SalespeopleAsync(string branchId)
@@ -31,22 +36,22 @@ public sealed class Organization(OrganizationReplicaStore replica)
         var listed = (await replica.LookupFieldsAsync(OrganizationReplicaStore.BranchSalespeople(branchId))).Order(StringComparer.Ordinal).ToList();
         return (await replica.GetManyAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, listed))
             .Where(r => r is not null && r.Value.BranchId == branchId && Domain.HoldingRules.IsCapped(r.Value.Role, r.Value.Status))
-            .Select(r => ToPerson(r!.Value)!)
+            .Select(r => ToPerson(r!.Value, r.Version)!)
             .ToList();
     }
 
-    private static Person? ToPerson(EmployeeSnapshot e) =>
-        e.BranchId is null ? null : new Person(e.EmployeeId, e.Name, e.Role, e.BranchId, e.RegionId, e.ManagerId, e.Status, e.HireDate);
+    private static Person? ToPerson(EmployeeSnapshot e, long version) =>
+        e.BranchId is null ? null : new Person(e.EmployeeId, e.Name, e.Role, e.BranchId, e.RegionId, e.ManagerId, e.Status, e.HireDate, version);
 
     public async Task<Person?> DealerAsync(string id)
     {
-        if (await replica.GetAsync<DealerSnapshot>(OrganizationReplicaStore.Dealer, id) is not { Value: var d })
+        if (await replica.GetAsync<DealerSnapshot>(OrganizationReplicaStore.Dealer, id) is not { Value: var d } copy)
         {
             return null;
         }
 
         var branch = await BranchAsync(d.BranchId);
-        return new Person(d.DealerId, d.Name, Roles.Dealer, d.BranchId, d.RegionId, branch?.ManagerId, d.Status, d.AppointedOn);
+        return new Person(d.DealerId, d.Name, Roles.Dealer, d.BranchId, d.RegionId, branch?.ManagerId, d.Status, d.AppointedOn, copy.Version);
     }
 
     public async Task<BranchSnapshot?> BranchAsync(string id) =>

@@ -2,18 +2,19 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Security;
-using Microsoft.Extensions.Options;
 
 namespace CustomerProtection.Registration.Application;
 
 /// <summary>
 /// The branch's public pool (P-12, X-2, P-13): lapsed customers and those a leaver left behind.
-/// A salesperson of the branch claims one — within the daily quota, after the cool-down if it was
-/// theirs, after the priority window if a leaver's — and gets a new period at once, announced like
-/// a filing so that the previous owner may object (P-2.3). The branch manager reallocates any
-/// undisputed customer of the branch (the final say: no quota, cool-down or cap).
+/// A salesperson of the branch claims one and gets a new period at once, announced like a filing so
+/// that the previous owner may object (P-2.3). The branch manager reallocates any undisputed customer of
+/// the branch to one of its salespeople: the final say, so no priority window, quota or cool-down, and no
+/// objection window (P-13). Both go through the ownership gate (docs/ownership.md): every record of the
+/// same customer must be free (P-2.5), the new owner active and of the branch (C-9), the priority window,
+/// quota and cool-down hold for a claim (P-12, X-2), the holding cap for both.
 /// </summary>
-public sealed class Pool(CustomerStore store, CustomerWriter writer, Organization organization, PolicyClock clock, IOptions<PoolOptions> options)
+public sealed class Pool(CustomerStore store, CustomerWriter writer, Organization organization, OwnershipGate gate, PolicyClock clock)
 {
     public async Task<Versioned<Customer>> ClaimAsync(Caller caller, string customerId)
     {
@@ -24,8 +25,7 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
         }
 
         var claimant = await organization.FilerAsync(caller);
-        var behindTarget = await store.IsBehindTargetAsync(claimant.BranchId, claimant.Id);
-        return await writer.UpdateAsync(customerId, current =>
+        return await writer.UpdateAsync(customerId, async current =>
         {
             var customer = current.Value;
             if (customer.BranchId != claimant.BranchId)
@@ -34,7 +34,6 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
             }
 
             var now = clock.Now;
-            var today = clock.Today;
             var state = clock.Evaluate(customer, now);
             if (state.Status is not (CustomerStatus.Lapsed or CustomerStatus.Pool))
             {
@@ -43,40 +42,24 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
                     : new PolicyRefusalException("P-12", "客户不在公海 / the customer is not in the pool", new Dictionary<string, string> { ["status"] = state.Status });
             }
 
-            if (customer.OpenCaseId is { } caseId)
-            {
-                throw FileCustomer.Disputed(customer.Id, caseId);
-            }
-
-            var parameters = clock.On(today);
-            var (previousOwner, freedAt) = state.FreedOf(customer);
-            var refusal = PoolRules.CheckCooldown(claimant.Id, previousOwner, freedAt, parameters, today)
-                ?? PoolRules.CheckPriority(customer, freedAt, new Claimant(claimant.Id, claimant.HireDate, behindTarget), today, options.Value);
-            if (refusal is not null)
-            {
-                throw refusal;
-            }
-
+            var admission = await gate.AdmitAsync(OwnerChangeKind.Claim, current, claimant, customer.BranchId, await gate.ReadAsync(customer));
+            var today = clock.Today;
+            var previousOwner = state.FreedOf(customer).PreviousOwnerId;
             var at = now.ToDateTimeOffset();
             var next = writer.StartProtection(customer, claimant, today, now, claimant.Id, announce: true) with { PreviousOwnerId = previousOwner, CoDevelopers = null };
-            var counter = RegistrationKeys.Claims(claimant.Id, Protection.Date(today));
-            var change = writer.Change(current, next, now,
-                    [new(at, Changes.Claimed, CustomerStatus.Protected, previousOwner, claimant.Id, null, claimant.Id)],
-                    [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Claimed, claimant.Id, at)])
-                .RequireBelowQuota(counter, parameters.PoolClaimsPerDay)
-                .Increment(counter, TimeSpan.FromDays(2))
-                .RequireBelowCap(RegistrationKeys.OwnerCustomers(claimant.Id), RegistrationKeys.OwnerFormal(claimant.Id), now.ToUnixTimeMilliseconds(),
-                    parameters.HoldingCap, parameters.HoldingCapCountsFormalCustomers);
-            return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
+            var change = admission.Guard(writer.Change(current, next, now,
+                [new(at, Changes.Claimed, CustomerStatus.Protected, previousOwner, claimant.Id, null, claimant.Id)],
+                [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Claimed, claimant.Id, at)]));
+            return ((CustomerChange?)change, new Versioned<Customer>(next, current.Version + 1));
         });
     }
 
     public async Task<Versioned<Customer>> ReallocateAsync(Caller caller, string customerId, string? toEmployeeId, string? reason)
     {
         Lookup.RequireId(customerId);
-        if (string.IsNullOrWhiteSpace(toEmployeeId))
+        if (string.IsNullOrWhiteSpace(toEmployeeId) || toEmployeeId.Length > 64)
         {
-            throw new RequestValidationException(new FieldViolation("to_employee_id", "必填 / required"));
+            throw new RequestValidationException(new FieldViolation("to_employee_id", "必填，最长 64 / required, at most 64 characters"));
         }
 
         if (reason?.Length > FilingRules.MaxTextLength)
@@ -85,7 +68,7 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
         }
 
         var to = await organization.EmployeeAsync(toEmployeeId);
-        return await writer.UpdateAsync(customerId, current =>
+        return await writer.UpdateAsync(customerId, async current =>
         {
             var customer = current.Value;
             if (!RegistrationScopes.CanReallocate(caller, customer.BranchId))
@@ -93,7 +76,7 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
                 throw new ScopeDeniedException($"只有 {customer.BranchId} 的经理可以重新分配 / only the manager of {customer.BranchId} reallocates its customers");
             }
 
-            if (to is not { IsActive: true, Role: Roles.Salesperson } || to.BranchId != customer.BranchId)
+            if (to is null)
             {
                 throw new PolicyRefusalException("P-13", $"{toEmployeeId} 不是 {customer.BranchId} 在职的销售员 / {toEmployeeId} is not an active salesperson of {customer.BranchId}",
                     new Dictionary<string, string> { ["toEmployeeId"] = toEmployeeId, ["branchId"] = customer.BranchId });
@@ -104,20 +87,16 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
                 throw new PolicyRefusalException("P-2.1", "备案待审批，请先审批 / the filing is pending; decide it first", new Dictionary<string, string> { ["status"] = customer.Status });
             }
 
-            if (customer.OpenCaseId is { } caseId)
-            {
-                throw FileCustomer.Disputed(customer.Id, caseId);
-            }
-
+            var admission = await gate.AdmitAsync(OwnerChangeKind.Reallocate, current, to, customer.BranchId, await gate.ReadAsync(customer));
             var now = clock.Now;
             var state = clock.Evaluate(customer, now);
             var from = state.OwnerOf(customer) ?? state.FreedOf(customer).PreviousOwnerId;
             var at = now.ToDateTimeOffset();
             var next = writer.StartProtection(customer, to, clock.Today, now, caller.EmployeeId, announce: false) with { PreviousOwnerId = from, CoDevelopers = null };
-            var change = writer.Change(current, next, now,
+            var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Reallocated, CustomerStatus.Protected, from, to.Id, reason?.Trim(), caller.EmployeeId)],
-                [CustomerWriter.OwnerChange(from, next, Changes.Reallocated, caller.EmployeeId, at)]);
-            return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
+                [CustomerWriter.OwnerChange(from, next, Changes.Reallocated, caller.EmployeeId, at)]));
+            return ((CustomerChange?)change, new Versioned<Customer>(next, current.Version + 1));
         });
     }
 

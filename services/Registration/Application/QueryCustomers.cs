@@ -19,7 +19,7 @@ public sealed record CustomerDetails(Versioned<Customer> Customer, ProtectionSta
 public sealed record CustomerPage(IReadOnlyList<CustomerDetails> Items, string? NextPageToken);
 
 /// <summary>X-4: the answer to a duplicate check.</summary>
-public sealed record DuplicateCheck(string IdentityKey, string Verdict, HolderInfo? Holder, IReadOnlyList<NearDuplicateMatch> NearDuplicates);
+public sealed record DuplicateCheck(string IdentityKey, string Verdict, HolderInfo? Holder, IReadOnlyList<NearDuplicateMatch> NearDuplicates, string? MatchedBy);
 
 public static class Verdicts
 {
@@ -29,32 +29,35 @@ public static class Verdicts
 }
 
 /// <summary>Reads: details, lists, history, progress, ownership and the duplicate check. Status is computed at the time of the answer.</summary>
-public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDuplicates, Organization organization, PolicyClock clock, ConfidentialAccess confidential)
+public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDuplicates, Organization organization, OwnershipGate gate, PolicyClock clock, ConfidentialAccess confidential)
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1000;
 
-    /// <summary>X-4: anyone authenticated; names and dates only (C-1).</summary>
+    /// <summary>
+    /// anyone authenticated; names and dates only (C-1). The answer is the ownership gate's (P-2.5):
+    /// the record that holds the customer, whichever rule matched it, so the check never says "free"
+    /// where a filing would be refused.
+    /// </summary>
     public async Task<DuplicateCheck> CheckDuplicateAsync(string? taxpayerId, string? invoiceTitle, bool manualReview)
     {
         var violations = new List<FieldViolation>();
         var key = FilingRules.Identity(violations, "", taxpayerId, invoiceTitle, manualReview) ?? throw new RequestValidationException(violations);
 
-        // The exact look-up and the near-duplicate candidates in one round trip.
-        var existingRead = store.ByIdentityAsync(key);
+        // The records of the customer and the near-duplicate candidates, side by side.
+        var existingRead = gate.ResolveAsync(key, invoiceTitle);
         var candidatesRead = string.IsNullOrWhiteSpace(invoiceTitle) ? null : nearDuplicates.CandidatesAsync(invoiceTitle);
         var existing = await existingRead;
         HolderInfo? holder = null;
         var verdict = Verdicts.Free;
-        if (existing is not null)
+        if (existing is var (record, state, _))
         {
-            var state = clock.Evaluate(existing.Value);
-            holder = HolderInfo.Of(existing.Value, state);
-            verdict = !CustomerStatus.IsFree(state.Status) ? Verdicts.Taken : existing.Value.OpenCaseId is not null ? Verdicts.InCase : Verdicts.Free;
+            holder = HolderInfo.Of(record.Value, state);
+            verdict = !CustomerStatus.IsFree(state.Status) ? Verdicts.Taken : record.Value.OpenCaseId is not null ? Verdicts.InCase : Verdicts.Free;
         }
 
-        var near = candidatesRead is null ? [] : await nearDuplicates.ScoreAsync(invoiceTitle!, await candidatesRead, existing?.Value.Id);
-        return new DuplicateCheck(key, verdict, holder, near);
+        var near = candidatesRead is null ? [] : await nearDuplicates.ScoreAsync(invoiceTitle!, await candidatesRead, existing?.Record.Value.Id);
+        return new DuplicateCheck(key, verdict, holder, near, existing?.MatchedBy);
     }
 
     /// <summary>
@@ -103,24 +106,33 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     /// <summary>A customer just changed, without its contact (the answer to a change RPC: no clear read, no audit entry).</summary>
     public CustomerDetails Changed(Versioned<Customer> customer) => new(customer, clock.Evaluate(customer.Value), null, false);
 
-    /// <summary>What Territory and Arbitration ask (Ownership.GetOwnership): internal-level facts only.</summary>
-    public async Task<(Versioned<Customer> Customer, ProtectionState State)?> OwnershipAsync(string? customerId, string? taxpayerId, string? invoiceTitle)
+    /// <summary>
+    /// What Territory and Arbitration ask (Ownership.GetOwnership): internal-level facts only. Resolved like
+    /// the ownership gate resolves identity (P-2.5): the record that holds the customer, whichever rule
+    /// matched, so a sale to a title-only customer named with its taxpayer id finds the holder. Asked by
+    /// id, the record itself unless another record of the same customer holds it.
+    /// </summary>
+    public async Task<(Versioned<Customer> Customer, ProtectionState State, string MatchedBy)?> OwnershipAsync(string? customerId, string? taxpayerId, string? invoiceTitle)
     {
-        Versioned<Customer>? customer;
         if (!string.IsNullOrWhiteSpace(customerId))
         {
             Lookup.RequireId(customerId);
-            customer = await store.GetAsync(customerId);
-        }
-        else
-        {
-            var violations = new List<FieldViolation>();
-            var key = FilingRules.Identity(violations, "", taxpayerId, invoiceTitle, manualReview: true) ?? throw new RequestValidationException(violations);
-            // The identity and the customer it names in one round trip (Territory asks this before every sale).
-            customer = await store.ByIdentityAsync(key);
+            if (await store.GetAsync(customerId) is not { } customer)
+            {
+                return null;
+            }
+
+            var state = clock.Evaluate(customer.Value);
+            return state.Status is CustomerStatus.Pending or CustomerStatus.Protected
+                || await gate.ResolveAsync(customer.Value.IdentityKey, customer.Value.Title) is not { } holder
+                || holder.State.Status is not (CustomerStatus.Pending or CustomerStatus.Protected)
+                ? (customer, state, "customer_id")
+                : holder;
         }
 
-        return customer is null ? null : (customer, clock.Evaluate(customer.Value));
+        var violations = new List<FieldViolation>();
+        var key = FilingRules.Identity(violations, "", taxpayerId, invoiceTitle, manualReview: true) ?? throw new RequestValidationException(violations);
+        return await gate.ResolveAsync(key, invoiceTitle);
     }
 
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Caller caller, string customerId)

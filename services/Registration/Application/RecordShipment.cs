@@ -34,10 +34,13 @@ public sealed class RecordShipment(CustomerStore store, CustomerWriter writer, P
         return await ApplyAsync(id, date.Value, saleId, caller.EmployeeId) ?? throw new EntityNotFoundException("customer", id);
     }
 
-    /// <summary>The sales ledger's fact: matched by identity key (else the customer id it names); an unknown customer is not ours to track.</summary>
+    /// <summary>
+    /// The sales ledger's fact: the customer Territory found through Registration's owner lookup (the record
+    /// that holds the customer, P-2.5), else the record of its identity key; an unknown customer is not ours to track.
+    /// </summary>
     public async Task<Versioned<Customer>?> FromSaleAsync(SaleRecorded sale)
     {
-        var id = await store.IdentityAsync(sale.CustomerIdentityKey) ?? sale.CustomerId;
+        var id = sale.CustomerId ?? await store.IdentityAsync(sale.CustomerIdentityKey);
         return id is null ? null : await ApplyAsync(id, sale.ShippedOn, sale.SaleId, sale.SellerId);
     }
 

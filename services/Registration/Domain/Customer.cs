@@ -160,6 +160,9 @@ public static class Changes
     public const string Claimed = "claimed";
     public const string Reallocated = "reallocated";
     public const string Awarded = "awarded";
+
+    /// <summary>An award the ownership gate refused to apply (the customer did not change).</summary>
+    public const string AwardRefused = "award_refused";
     public const string Formal = "formal";
     public const string CoDevelopers = "co_developers";
     public const string Disputed = "disputed";

@@ -25,7 +25,7 @@ public sealed class CustomersService(
     {
         Caller.From(context);
         var check = await query.CheckDuplicateAsync(request.TaxpayerId, request.InvoiceTitle, request.ManualReview);
-        var response = new CheckDuplicateResponse { IdentityKey = check.IdentityKey, Verdict = check.Verdict };
+        var response = new CheckDuplicateResponse { IdentityKey = check.IdentityKey, Verdict = check.Verdict, MatchedBy = check.MatchedBy ?? "" };
         if (check.Holder is { } holder)
         {
             response.Holder = ToProto(holder);

@@ -13,7 +13,7 @@ public sealed class OwnershipService(QueryCustomers query, CountHoldings holding
     public override async Task<OwnershipInfo> GetOwnership(GetOwnershipRequest request, ServerCallContext context)
     {
         Caller.From(context);
-        if (await query.OwnershipAsync(request.CustomerId, request.TaxpayerId, request.InvoiceTitle) is not var (versioned, state))
+        if (await query.OwnershipAsync(request.CustomerId, request.TaxpayerId, request.InvoiceTitle) is not var (versioned, state, matchedBy))
         {
             return new OwnershipInfo { Found = false };
         }
@@ -40,6 +40,7 @@ public sealed class OwnershipService(QueryCustomers query, CountHoldings holding
             PreviousOwnerId = previousOwner ?? "",
             LapsedOn = freedAt is { } at ? Iso(Protection.Date(Policy.PolicyTime.DateOf(at))) : "",
             Provisional = state.End?.Provisional ?? false,
+            MatchedBy = matchedBy,
         };
         info.CoDeveloperIds.Add(c.CoDevelopers ?? []);
         return info;

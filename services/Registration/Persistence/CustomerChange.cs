@@ -83,8 +83,9 @@ public sealed class CustomerChange
             local now = take()
             local cap = tonumber(take())
             local countFormal = take()
-            local held = redis.call('ZCOUNT', k, '(' .. now, '+inf')
-            if countFormal == '0' then held = held - redis.call('ZCOUNT', formal, '(' .. now, '+inf') end
+            -- Protected now: scored after now; a pending filing is scored +inf and is not protected (X-1).
+            local held = redis.call('ZCOUNT', k, '(' .. now, '(+inf')
+            if countFormal == '0' then held = held - redis.call('ZCOUNT', formal, '(' .. now, '(+inf') end
             if held >= cap then return {0, op, tostring(held)} end
           elseif op == 'quota' then
             local limit = tonumber(take())
@@ -114,6 +115,11 @@ public sealed class CustomerChange
           elseif op == 'hset' then
             local field = take()
             redis.call('HSET', k, field, take())
+          elseif op == 'happend' then
+            local field = take()
+            local member = take()
+            local current = redis.call('HGET', k, field)
+            if current then redis.call('HSET', k, field, current .. ' ' .. member) else redis.call('HSET', k, field, member) end
           elseif op == 'sadd' then
             redis.call('SADD', k, take())
           elseif op == 'saddcap' then
@@ -183,7 +189,7 @@ public sealed class CustomerChange
     /// <summary>The hash's <c>v</c> must equal <paramref name="version"/> (0: the hash must not exist).</summary>
     public CustomerChange RequireVersion(RedisKey key, long version) => Check("ver", key, version);
 
-    /// <summary>X-1: fewer than <paramref name="cap"/> members scored after <paramref name="nowMs"/> (protected now or pending).</summary>
+    /// <summary>X-1: fewer than <paramref name="cap"/> members scored after <paramref name="nowMs"/> and below +∞ (protected now; a pending filing is scored +∞).</summary>
     public CustomerChange RequireBelowCap(RedisKey held, RedisKey formal, long nowMs, int cap, bool countFormal) =>
         Check("cap", held, Key(formal), nowMs, cap, countFormal ? "1" : "0");
 
@@ -213,6 +219,9 @@ public sealed class CustomerChange
 
     /// <summary>Sets one field of a hash (beside the customer's <c>v</c> and <c>d</c>).</summary>
     public CustomerChange SetField(RedisKey key, string field, RedisValue value) => Write("hset", key, field, value);
+
+    /// <summary>Appends <paramref name="member"/> to a hash field holding a space-separated list (a title's group, P-2.5).</summary>
+    public CustomerChange FieldAppend(RedisKey key, string field, string member) => Write("happend", key, field, member);
 
     public CustomerChange SetAdd(RedisKey key, string member) => Write("sadd", key, member);
 

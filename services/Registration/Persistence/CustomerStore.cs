@@ -5,6 +5,22 @@ using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;
 
+/// <summary>
+/// The records one identity meets (P-2.5), as read: <paramref name="Primary"/> the record of the identity
+/// key itself, <paramref name="Others"/> the other records of the same customer (for a taxpayer id the
+/// title-only record of its title; for a title every record of that title), and the two identity fields
+/// the read depended on ("" when absent): the title-only record's id and the title group.
+/// </summary>
+public sealed record IdentityRecords(
+    string IdentityKey,
+    string TitleKey,
+    string GroupField,
+    bool ByTaxpayerId,
+    Versioned<Customer>? Primary,
+    IReadOnlyList<Versioned<Customer>> Others,
+    string TitleOnlyId,
+    string Group);
+
 /// <summary>Reads customers and their lists; writes go through <see cref="CustomerChange"/> built by the use cases.</summary>
 public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
@@ -18,14 +34,29 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     public RedisOutbox Outbox => outbox;
 
     // The commonest read (X-4, every filing and duplicate check) in one round trip: the identity's
-    // customer id, then that customer. (The customer's key is built here: Redis is not a cluster.)
-    private static readonly LuaScript ByIdentityScript = LuaScript.Prepare(
+    // record, the title-only record of its title, the ids of the records with a taxpayer id and that
+    // title, and those records (P-2.5: every record a filing of this identity can meet). KEYS: the
+    // identity's bucket, the title's bucket; ARGV: identity key, title key, title group field, customer
+    // key prefix, '1' when the identity is a taxpayer id (it meets the title-only record) else '0' (a
+    // title meets the records of the group). (The customer keys are built here: Redis is not a cluster.)
+    private const string SameCustomerScript =
         """
-        local id = redis.call('HGET', @identities, @identityKey)
-        if not id then return false end
-        local values = redis.call('HMGET', @customerPrefix .. id .. '}', 'v', 'd')
-        return {values[1], values[2]}
-        """);
+        local primary = redis.call('HGET', KEYS[1], ARGV[1])
+        local titleOnly = redis.call('HGET', KEYS[2], ARGV[2])
+        local group = redis.call('HGET', KEYS[2], ARGV[3])
+        local out = {primary or '', titleOnly or '', group or ''}
+        local function add(id)
+          local values = redis.call('HMGET', ARGV[4] .. id .. '}', 'v', 'd')
+          if values[1] then out[#out + 1] = id; out[#out + 1] = values[1]; out[#out + 1] = values[2] end
+        end
+        if primary then add(primary) end
+        if ARGV[5] == '1' then
+          if titleOnly and titleOnly ~= primary then add(titleOnly) end
+        elseif group then
+          for id in string.gmatch(group, '%S+') do if id ~= primary then add(id) end end
+        end
+        return out
+        """;
 
     public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Fields));
 
@@ -66,10 +97,36 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// <summary>The customer that holds (or last held) this identity, if any.</summary>
     public async Task<string?> IdentityAsync(string identityKey) => await Db.HashGetAsync(RegistrationKeys.Identities(identityKey), identityKey);
 
-    public async Task<Versioned<Customer>?> ByIdentityAsync(string identityKey)
+    /// <summary>
+    /// The records of one customer (P-2.5) for an identity key and the normalised title of the record:
+    /// the identity's own record, and the others it meets (<see cref="RegistrationKeys.TitleGroupField"/>),
+    /// with the identity fields as read (the ownership gate guards them).
+    /// </summary>
+    public async Task<IdentityRecords> SameCustomerAsync(string identityKey, string normalizedTitle)
     {
-        var result = await Db.ScriptEvaluateAsync(ByIdentityScript, new { identities = RegistrationKeys.Identities(identityKey), identityKey, customerPrefix = RegistrationKeys.CustomerPrefix });
-        return result.IsNull ? null : Decode((RedisValue[])result!);
+        var titleKey = Policy.Identity.CustomerIdentity.TitlePrefix + normalizedTitle;
+        var groupField = RegistrationKeys.TitleGroupField(normalizedTitle);
+        var byTaxpayerId = !identityKey.StartsWith(Policy.Identity.CustomerIdentity.TitlePrefix, StringComparison.Ordinal);
+        var result = (RedisValue[])(await Db.ScriptEvaluateAsync(SameCustomerScript,
+            [RegistrationKeys.Identities(identityKey), RegistrationKeys.Identities(titleKey)],
+            [identityKey, titleKey, groupField, RegistrationKeys.CustomerPrefix, byTaxpayerId ? "1" : "0"]))!;
+        var primaryId = (string)result[0]!;
+        Versioned<Customer>? primary = null;
+        var others = new List<Versioned<Customer>>();
+        for (var i = 3; i + 2 < result.Length; i += 3)
+        {
+            var record = Decode([result[i + 1], result[i + 2]])!;
+            if ((string)result[i]! == primaryId)
+            {
+                primary = record;
+            }
+            else
+            {
+                others.Add(record);
+            }
+        }
+
+        return new IdentityRecords(identityKey, titleKey, groupField, byTaxpayerId, primary, others, (string)result[1]!, (string)result[2]!);
     }
 
     /// <summary>X-6: the ownership history, oldest first (the entry fields of the customer's hash).</summary>
@@ -149,19 +206,21 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
 
     /// <summary>
     /// X-1 per owner, in one round trip: their pending and protected-now customers (the owner's index
-    /// scored by the end of protection, counted above <paramref name="nowMs"/>) and the formal ones among them.
+    /// scored by the end of protection, counted above <paramref name="nowMs"/>), the protected ones, and the formal protected ones.
     /// </summary>
-    public async Task<IReadOnlyList<(long PendingOrProtected, long Formal)>> HoldingsAsync(IReadOnlyList<string> ownerIds, long nowMs)
+    public async Task<IReadOnlyList<(long PendingOrProtected, long Protected, long Formal)>> HoldingsAsync(IReadOnlyList<string> ownerIds, long nowMs)
     {
+        // Pending filings are scored +inf: "after now" counts them, "after now and below +inf" does not (X-1 caps protected customers).
         var batch = Db.CreateBatch();
         var counts = ownerIds.Select(id => (
             All: batch.SortedSetLengthAsync(RegistrationKeys.OwnerCustomers(id), nowMs, double.PositiveInfinity, Exclude.Start),
-            Formal: batch.SortedSetLengthAsync(RegistrationKeys.OwnerFormal(id), nowMs, double.PositiveInfinity, Exclude.Start))).ToList();
+            Protected: batch.SortedSetLengthAsync(RegistrationKeys.OwnerCustomers(id), nowMs, double.PositiveInfinity, Exclude.Both),
+            Formal: batch.SortedSetLengthAsync(RegistrationKeys.OwnerFormal(id), nowMs, double.PositiveInfinity, Exclude.Both))).ToList();
         batch.Execute();
-        var result = new List<(long, long)>(counts.Count);
-        foreach (var (all, formal) in counts)
+        var result = new List<(long, long, long)>(counts.Count);
+        foreach (var (all, protectedNow, formal) in counts)
         {
-            result.Add((await all, await formal));
+            result.Add((await all, await protectedNow, await formal));
         }
 
         return result;

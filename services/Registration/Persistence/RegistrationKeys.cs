@@ -67,6 +67,13 @@ public static class RegistrationKeys
     /// </summary>
     public static RedisKey Identities(string identityKey) => $"{Prefix}identities:{{{IdentityBucket(identityKey)}}}";
 
+    /// <summary>
+    /// Field beside <c>title:&lt;T&gt;</c> in its identities hash: the ids (space separated) of the records
+    /// with a taxpayer id whose normalised invoice title is T. A title-only filing meets each of them
+    /// (P-2.5), so one read of that hash gives every record a filing of title T can meet.
+    /// </summary>
+    public static string TitleGroupField(string normalizedTitle) => "t:" + normalizedTitle;
+
     /// <summary>Fixed: changing it would need every identity moved to its new bucket.</summary>
     public const int IdentityBuckets = 1024;
 

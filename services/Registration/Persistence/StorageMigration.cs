@@ -13,14 +13,17 @@ namespace CustomerProtection.Registration.Persistence;
 /// set of applied awards → award fields; the confidential envelope's own key → its field of the
 /// customer's hash (C-4: moved as it is, still sealed); and the organisation copy's salespeople listed per branch
 /// (X-1 holdings of a branch); a branch's sorted set of all its customers → its blocks of ids (layout 4,
-/// <see cref="RegistrationKeys.BranchCustomers(string, string)"/>). Each key moves in one script (read,
+/// <see cref="RegistrationKeys.BranchCustomers(string, string)"/>); every record with a taxpayer id listed in its
+/// title's group (layout 5, <see cref="RegistrationKeys.TitleGroupField"/>: P-2.5 as written, a title-only filing
+/// meets it). Records that are now the same customer are not merged: hq reads them in the identity
+/// conflicts report and settles them through an ownership case. Each key moves in one script (read,
 /// write, delete), a branch's customers in chunks of one script each (moved members leave the sorted set
 /// in the chunk that adds them to their blocks), so a second replica doing the same, or a crash half
 /// way, is harmless; a marker says it is done, so later starts cost one GET.
 /// </summary>
 public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationReplicaStore replica, ILogger<StorageMigration> logger) : IHostedService
 {
-    public const string CurrentLayout = "4";
+    public const string CurrentLayout = "5";
     public static readonly RedisKey Marker = "cp:registration:layout";
 
     private const string IdentityPrefix = "cp:registration:identity:{";
@@ -53,6 +56,17 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
         end
         if #ids > 0 then redis.call('ZREM', KEYS[1], unpack(ids)) end
         return redis.call('ZCARD', KEYS[1])
+        """;
+
+    // KEYS[1]: the customer, KEYS[2]: its title's identity bucket. ARGV: the group field, the id. The id
+    // joins the group unless it is there already (a second replica or a restart adds nothing).
+    private const string JoinTitleGroup =
+        """
+        local group = redis.call('HGET', KEYS[2], ARGV[1])
+        if not group then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]); return 1 end
+        for id in string.gmatch(group, '%S+') do if id == ARGV[2] then return 0 end end
+        redis.call('HSET', KEYS[2], ARGV[1], group .. ' ' .. ARGV[2])
+        return 1
         """;
 
     // A string key into a field of a hash: an identity into its bucket, an envelope into its customer.
@@ -150,6 +164,11 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
                 }
             }
 
+            await foreach (var key in server.KeysAsync(db.Database, CustomerPrefix + "*}", pageSize: 1000))
+            {
+                moved += await JoinTitleGroupAsync(db, key);
+            }
+
             await foreach (var key in server.KeysAsync(db.Database, BranchPrefix + "*" + LegacyBranchCustomersSuffix, pageSize: 1000))
             {
                 var name = (string)key!;
@@ -160,6 +179,36 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
 
         await db.StringSetAsync(Marker, CurrentLayout);
         return moved;
+    }
+
+    /// <summary>Layout 5: a record with a taxpayer id joins its title's group (P-2.5); 1 when it was not listed yet.</summary>
+    private static async Task<int> JoinTitleGroupAsync(IDatabase db, RedisKey key)
+    {
+        var data = await db.HashGetAsync(key, "d");
+        if (data.IsNull)
+        {
+            return 0;
+        }
+
+        Customer customer;
+        try
+        {
+            customer = StorageFormat.DecodeCustomer(((ReadOnlyMemory<byte>)data).Span);
+        }
+        catch (InvalidDataException)
+        {
+            return 0; // A record this build cannot read is left as it is (the due-queue logs it too).
+        }
+
+        if (customer.TaxpayerId is null)
+        {
+            return 0;
+        }
+
+        var title = Policy.Identity.InvoiceTitle.Normalize(customer.Title);
+        return (int)await db.ScriptEvaluateAsync(JoinTitleGroup,
+            [key, RegistrationKeys.Identities(Policy.Identity.CustomerIdentity.TitlePrefix + title)],
+            [RegistrationKeys.TitleGroupField(title), customer.Id]);
     }
 
     /// <summary>
