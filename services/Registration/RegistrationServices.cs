@@ -32,6 +32,7 @@ public static class RegistrationServices
 
         builder.Services.AddSingleton<QueryCustomers>();
         builder.Services.AddSingleton<CountHoldings>();
+        builder.Services.AddSingleton<ListIdentityConflicts>();
         builder.Services.AddSingleton<FileCustomer>();
         builder.Services.AddSingleton<DecideFiling>();
         builder.Services.AddSingleton<RecordShipment>();

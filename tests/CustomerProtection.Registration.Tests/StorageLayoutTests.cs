@@ -50,7 +50,10 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
         await _h.Replica.ApplyAsync(OrganizationReplicaStore.Employee, "S9", 1, new Contracts.Organization.EmployeeSnapshot("S9", "销售S9", "salesperson", "B-SH", "R-EAST", "M-B-SH", "active", null, null));
         var migration = new StorageMigration(redis.Connection, _h.Replica, NullLogger<StorageMigration>.Instance);
 
-        Assert.Equal(6, await migration.MigrateAsync());
+        // Six keys moved, and the record with a taxpayer id listed in its title's group (layout 5, P-2.5).
+        Assert.Equal(7, await migration.MigrateAsync());
+        var title = CustomerProtection.Policy.Identity.InvoiceTitle.Normalize("上海旧版精工有限公司");
+        Assert.Equal("77", await _h.Db.HashGetAsync(RegistrationKeys.Identities("title:" + title), RegistrationKeys.TitleGroupField(title)));
 
         Assert.Equal(0, await _h.Db.KeyExistsAsync([(RedisKey)("cp:registration:identity:{" + identity + "}"), "cp:registration:customer:{77}:history",
             "cp:registration:customer:{77}:progress", "cp:registration:customer:{77}:awards", ConfidentialityKeys.LegacyEnvelope(id)]));

@@ -61,62 +61,68 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
 
         var decidedAt = award.DecidedAt.ToUnixTimeMilliseconds();
         var winner = await organization.EmployeeAsync(award.OwnerId) ?? await organization.DealerAsync(award.OwnerId);
-        return await UpdateAsync(award.CustomerId, async current =>
+        try
         {
-            // Read after the customer: an award applied in between moved its version, so this step fails and decides again.
-            if (await store.AppliedAwardAsync(award.CustomerId, award.CaseId) is { } applied && applied >= decidedAt)
-            {
-                // This decision (a redelivery) or a later one of the case (this one overtaken) is applied already.
-                return null;
-            }
+            return await UpdateAsync(award.CustomerId, async current =>
+                await AppliedAsync(award, decidedAt) ? null : (CustomerChange?)await ApplyAsync(current, award, winner));
+        }
+        catch (PolicyRefusalException refusal)
+        {
+            // The ownership gate refused it (before the step, or the X-1 count inside it): recorded, never applied.
+            return await UpdateAsync(award.CustomerId, async current =>
+                await AppliedAsync(award, decidedAt) ? null : (CustomerChange?)Refused(current, award, refusal, clock.Now));
+        }
+    }
 
-            var customer = current.Value;
-            var now = clock.Now;
-            var at = now.ToDateTimeOffset();
-            var state = clock.Evaluate(customer, now);
-            var from = state.OwnerOf(customer) ?? state.FreedOf(customer).PreviousOwnerId;
-            var coDevelopers = award.CoDeveloperIds.Where(id => id != award.OwnerId).Distinct().ToList();
-            var next = customer;
-            Admission? admission = null;
-            if (from != award.OwnerId || !state.ProtectedNow)
-            {
-                // The ownership gate holds for an award too: the winner must still be employed (C-9) and under
-                // the cap, and no other record of the same customer held (P-2.5).
-                try
-                {
-                    var owner = winner ?? throw new PolicyRefusalException("C-9",
-                        $"{award.OwnerId} 不在组织数据中，不能成为归属人 / {award.OwnerId} is not in the organisation and cannot own a customer",
-                        new Dictionary<string, string> { ["employeeId"] = award.OwnerId });
-                    admission = await gate.AdmitAsync(OwnerChangeKind.Award, current, owner, owner.BranchId, await gate.ReadAsync(customer));
-                    // The winner's protection counts from the decision (P-9: the case settled who develops it).
-                    next = writer.StartProtection(customer, owner, Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(award.DecidedAt)), now, award.DecidedBy, announce: false)
-                        with { PreviousOwnerId = from };
-                }
-                catch (PolicyRefusalException refusal)
-                {
-                    return Refused(current, award, refusal, now);
-                }
-            }
+    /// <summary>
+    /// This decision (a redelivery) or a later one of the case (this one overtaken) is applied already. Read
+    /// after the customer: an award applied in between moved its version, so the step fails and decides again.
+    /// </summary>
+    private async Task<bool> AppliedAsync(OwnershipAwarded award, long decidedAt) =>
+        await store.AppliedAwardAsync(award.CustomerId, award.CaseId) is { } applied && applied >= decidedAt;
 
-            // The case stays open (and the customer disputed) until its CaseClosed: an auction's winner
-            // may still miss the commitment and lose the customer to the next bidder.
-            next = next with
-            {
-                CoDevelopers = award.Resolution == Resolutions.JointDevelopment
-                    ? [.. (next.CoDevelopers ?? []).Concat(coDevelopers).Distinct()]
-                    : coDevelopers.Count > 0 ? coDevelopers : null,
-            };
-            if (next.CoDevelopers is { Count: 0 })
-            {
-                next = next with { CoDevelopers = null };
-            }
+    private async Task<CustomerChange> ApplyAsync(Versioned<Customer> current, OwnershipAwarded award, Person? winner)
+    {
+        var customer = current.Value;
+        var now = clock.Now;
+        var at = now.ToDateTimeOffset();
+        var state = clock.Evaluate(customer, now);
+        var from = state.OwnerOf(customer) ?? state.FreedOf(customer).PreviousOwnerId;
+        var coDevelopers = award.CoDeveloperIds.Where(id => id != award.OwnerId).Distinct().ToList();
+        var next = customer;
+        Admission? admission = null;
+        if (from != award.OwnerId || !state.ProtectedNow)
+        {
+            // The ownership gate holds for an award too: the winner must still be employed (C-9) and under
+            // the cap, and no other record of the same customer held (P-2.5).
+            var owner = winner ?? throw new PolicyRefusalException("C-9",
+                $"{award.OwnerId} 不在组织数据中，不能成为归属人 / {award.OwnerId} is not in the organisation and cannot own a customer",
+                new Dictionary<string, string> { ["employeeId"] = award.OwnerId });
+            admission = await gate.AdmitAsync(OwnerChangeKind.Award, current, owner, owner.BranchId, await gate.ReadAsync(customer));
 
-            var change = writer.Change(current, next, now,
-                    [new(at, Changes.Awarded, next.Status, from, next.OwnerId, $"{award.Resolution}: {award.Reason}", award.DecidedBy, award.CaseId)],
-                    [CustomerWriter.OwnerChange(from, next, $"{Changes.Awarded}:{award.Resolution}", award.DecidedBy, at)])
-                .SetField(RegistrationKeys.Customer(customer.Id), RegistrationKeys.AwardField(award.CaseId), award.DecidedAt.ToUnixTimeMilliseconds());
-            return admission is null ? change : admission.Guard(change);
-        });
+            // The winner's protection counts from the decision (P-9: the case settled who develops it).
+            next = writer.StartProtection(customer, owner, Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(award.DecidedAt)), now, award.DecidedBy, announce: false)
+                with { PreviousOwnerId = from };
+        }
+
+        // The case stays open (and the customer disputed) until its CaseClosed: an auction's winner
+        // may still miss the commitment and lose the customer to the next bidder.
+        next = next with
+        {
+            CoDevelopers = award.Resolution == Resolutions.JointDevelopment
+                ? [.. (next.CoDevelopers ?? []).Concat(coDevelopers).Distinct()]
+                : coDevelopers.Count > 0 ? coDevelopers : null,
+        };
+        if (next.CoDevelopers is { Count: 0 })
+        {
+            next = next with { CoDevelopers = null };
+        }
+
+        var change = writer.Change(current, next, now,
+                [new(at, Changes.Awarded, next.Status, from, next.OwnerId, $"{award.Resolution}: {award.Reason}", award.DecidedBy, award.CaseId)],
+                [CustomerWriter.OwnerChange(from, next, $"{Changes.Awarded}:{award.Resolution}", award.DecidedBy, at)])
+            .SetField(RegistrationKeys.Customer(customer.Id), RegistrationKeys.AwardField(award.CaseId), award.DecidedAt.ToUnixTimeMilliseconds());
+        return admission is null ? change : admission.Guard(change);
     }
 
     /// <summary>

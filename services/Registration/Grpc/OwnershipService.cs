@@ -7,17 +7,31 @@ using static CustomerProtection.Registration.Grpc.CustomerMapping;
 
 namespace CustomerProtection.Registration.Grpc;
 
-/// <summary>Who owns a customer now (Territory before a sale, Arbitration when a case opens) and how much each salesperson holds; internal-level facts only (C-1).</summary>
-public sealed class OwnershipService(QueryCustomers query, CountHoldings holdings) : Ownership.OwnershipBase
+/// <summary>Who owns a customer now (Territory before a sale, Arbitration when a case opens), how much each salesperson holds, and hq's report of records that are one customer and both held (P-2.5); internal-level facts only (C-1).</summary>
+public sealed class OwnershipService(QueryCustomers query, CountHoldings holdings, ListIdentityConflicts conflicts) : Ownership.OwnershipBase
 {
     public override async Task<OwnershipInfo> GetOwnership(GetOwnershipRequest request, ServerCallContext context)
     {
         Caller.From(context);
-        if (await query.OwnershipAsync(request.CustomerId, request.TaxpayerId, request.InvoiceTitle) is not var (versioned, state, matchedBy))
-        {
-            return new OwnershipInfo { Found = false };
-        }
+        return await query.OwnershipAsync(request.CustomerId, request.TaxpayerId, request.InvoiceTitle) is var (versioned, state, matchedBy)
+            ? Info(versioned, state, matchedBy)
+            : new OwnershipInfo { Found = false };
+    }
 
+    public override async Task<ListIdentityConflictsResponse> ListIdentityConflicts(ListIdentityConflictsRequest request, ServerCallContext context)
+    {
+        var response = new ListIdentityConflictsResponse();
+        response.Conflicts.Add((await conflicts.ExecuteAsync(Caller.From(context))).Select(c => new V1.IdentityConflict
+        {
+            NormalizedTitle = c.NormalizedTitle,
+            TitleOnly = Info(c.TitleOnly, c.TitleOnlyState, MatchedBy.InvoiceTitle),
+            WithTaxpayerId = Info(c.WithTaxpayerId, c.WithTaxpayerIdState, MatchedBy.InvoiceTitle),
+        }));
+        return response;
+    }
+
+    private static OwnershipInfo Info(Versioned<Customer> versioned, ProtectionState state, string matchedBy)
+    {
         var c = versioned.Value;
         var (previousOwner, freedAt) = state.FreedOf(c);
         var info = new OwnershipInfo

@@ -129,6 +129,27 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return new IdentityRecords(identityKey, titleKey, groupField, byTaxpayerId, primary, others, (string)result[1]!, (string)result[2]!);
     }
 
+    /// <summary>
+    /// The title groups of one identity bucket that have a title-only record beside them (P-2.5): the
+    /// normalised title, the title-only record's id and the ids of the records with a taxpayer id.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Title, string TitleOnlyId, IReadOnlyList<string> GroupIds)>> TitleGroupsAsync(int bucket)
+    {
+        var key = RegistrationKeys.IdentityBucketKey(bucket);
+        var groups = new List<(string, string, IReadOnlyList<string>)>();
+        await foreach (var entry in Db.HashScanAsync(key, RegistrationKeys.TitleGroupField("*"), pageSize: 1000))
+        {
+            var title = ((string)entry.Name!)[RegistrationKeys.TitleGroupField("").Length..];
+            var titleKey = Policy.Identity.CustomerIdentity.TitlePrefix + title;
+            if (RegistrationKeys.IdentityBucket(titleKey) == bucket && await Db.HashGetAsync(key, titleKey) is { IsNull: false } titleOnly)
+            {
+                groups.Add((title, (string)titleOnly!, ((string)entry.Value!).Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+            }
+        }
+
+        return groups;
+    }
+
     /// <summary>X-6: the ownership history, oldest first (the entry fields of the customer's hash).</summary>
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string id) =>
         Entries(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.HistoryPrefix, v => StorageFormat.DecodeHistory(v.Span));

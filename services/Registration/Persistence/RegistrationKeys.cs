@@ -65,7 +65,10 @@ public static class RegistrationKeys
     /// identities are spread over <see cref="IdentityBuckets"/> hashes by a stable hash of the key:
     /// a field in a shared hash costs a fraction of a key of its own (docs/registration.md, memory).
     /// </summary>
-    public static RedisKey Identities(string identityKey) => $"{Prefix}identities:{{{IdentityBucket(identityKey)}}}";
+    public static RedisKey Identities(string identityKey) => IdentityBucketKey(IdentityBucket(identityKey));
+
+    /// <summary>The identities hash of one bucket (0 ≤ bucket &lt; <see cref="IdentityBuckets"/>).</summary>
+    public static RedisKey IdentityBucketKey(int bucket) => $"{Prefix}identities:{{{bucket}}}";
 
     /// <summary>
     /// Field beside <c>title:&lt;T&gt;</c> in its identities hash: the ids (space separated) of the records

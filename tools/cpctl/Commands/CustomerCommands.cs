@@ -12,7 +12,7 @@ internal static class CustomerCommands
     private const string CustomerId = "customer-id";
 
     public static Command Create(CommandKit kit) => Group("customer", "客户：备案、审批、保护期、延期、进展、导入导出 / customers: filing, approval, protection, extensions, progress, import and export",
-        Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), Show(kit), List(kit), Owner(kit),
+        Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), Show(kit), List(kit), Owner(kit), Conflicts(kit),
         Ship(kit), SpecialPeriod(kit), Extend(kit), DecideExtension(kit, approve: true), DecideExtension(kit, approve: false),
         Group("progress", "跟进记录 / progress records (M-2, P-3.4)", RecordProgress(kit), ListProgress(kit)),
         Group("co-developer", "共同开发人 / co-developers (P-3.6)", CoDeveloper(kit, add: true), CoDeveloper(kit, add: false)),
@@ -137,6 +137,14 @@ internal static class CustomerCommands
                 s.Headers, cancellationToken: ct));
         }, identity.All);
     }
+
+    private static Command Conflicts(CommandKit kit) =>
+        kit.Command("conflicts", "身份冲突：同一客户的两条备案都在保护中（总公司，交归属案件处理）/ P-2.5 (hq): records of one customer both held, to settle through an ownership case", async (s, p, ct) =>
+        {
+            var answer = await s.Ownership.ListIdentityConflictsAsync(new ListIdentityConflictsRequest(), s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.Conflicts, "normalized_title", "title_only.customer_id", "title_only.owner_id", "with_taxpayer_id.customer_id",
+                "with_taxpayer_id.identity_key", "with_taxpayer_id.owner_id");
+        });
 
     private static Command Ship(CommandKit kit)
     {
