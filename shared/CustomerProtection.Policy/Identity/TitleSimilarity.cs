@@ -39,9 +39,9 @@ public sealed record TitleComparison(
 /// still matches 华光电子（上海）有限公司. The last condition makes <see cref="CandidateKeys"/> an exact blocking
 /// scheme: every near-duplicate of a title is found among the titles sharing one of its keys.</para>
 /// <para>A title that cannot be normalised (P-2.5: a lone or reversed surrogate, a noncharacter such
-/// as U+FFFE) compares as the empty title: no keys, score 0, never a near-duplicate. Such titles are
-/// refused at filing, but a customer filed with a taxpayer id before that was refused may still
-/// carry one, and it must not make a duplicate check fail.</para>
+/// as U+FFFE) compares as the empty title: no keys, score 0, never a near-duplicate. Requests are
+/// refused such titles before they get here; this keeps the comparison total, so that no title,
+/// stored or asked about, can make a duplicate check fail.</para>
 /// </remarks>
 public static class TitleSimilarity
 {
