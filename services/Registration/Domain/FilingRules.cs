@@ -43,8 +43,8 @@ public static class FilingRules
     public const decimal MaxSales = 1_000_000_000_000m;
 
     /// <summary>
-    /// The identity key of a look-up or filing; null with a violation when the taxpayer id is
-    /// malformed. A check-character failure is refused unless <paramref name="manualReview"/> is
+    /// The identity key of a look-up or filing; null with a violation when the taxpayer id or the
+    /// title cannot be used. A check-character failure is refused unless <paramref name="manualReview"/> is
     /// asked for (P-2.5: a few real codes fail the checksum). Text that cannot be normalised (a lone
     /// or reversed surrogate, U+FFFE ...) is refused on its own field, both when both are bad
     /// (P-2.5). Never throws.
