@@ -43,9 +43,11 @@ public static class FilingRules
     public const decimal MaxSales = 1_000_000_000_000m;
 
     /// <summary>
-    /// The identity key of a look-up or filing; null with a violation when the taxpayer id is
-    /// malformed. A check-character failure is refused unless <paramref name="manualReview"/> is
-    /// asked for (P-2.5: a few real codes fail the checksum).
+    /// The identity key of a look-up or filing; null with a violation when the taxpayer id or the
+    /// title cannot be used. A check-character failure is refused unless <paramref name="manualReview"/> is
+    /// asked for (P-2.5: a few real codes fail the checksum). Text that cannot be normalised (a lone
+    /// or reversed surrogate, U+FFFE ...) is refused on its own field, both when both are bad
+    /// (P-2.5). Never throws.
     /// </summary>
     public static string? Identity(ICollection<FieldViolation> violations, string prefix, string? taxpayerId, string? invoiceTitle, bool manualReview)
     {
@@ -61,9 +63,21 @@ public static class FilingRules
             return null;
         }
 
+        var taxpayer = NullIfBlank(taxpayerId);
+        // With a taxpayer id the title takes no part in the key, but it is stored and normalised
+        // all the same (X-4's near-duplicate keys), so it must be normalisable too. Without one,
+        // CustomerIdentity.Key normalises it and says so.
+        var titleRefused = false;
+        if (taxpayer is not null && invoiceTitle is not null && !InvoiceTitle.TryNormalize(invoiceTitle, out _, out var titleError))
+        {
+            violations.Add(new(prefix + "invoice_title", $"[P-2.5] {titleError}"));
+            titleRefused = true;
+        }
+
         try
         {
-            return CustomerIdentity.Key(NullIfBlank(taxpayerId), invoiceTitle ?? "", manualReview);
+            var key = CustomerIdentity.Key(taxpayer, invoiceTitle ?? "", manualReview);
+            return titleRefused ? null : key;
         }
         catch (InvalidTaxpayerIdException ex)
         {
@@ -71,6 +85,11 @@ public static class FilingRules
                 ? "；如确为真实代码，请申请人工核验 (manual_review) / if the code is real, ask for a manual identity review (manual_review)"
                 : "";
             violations.Add(new(prefix + "taxpayer_id", $"[P-2.5] {ex.Validation?.Message ?? ex.Message}{hint}"));
+            return null;
+        }
+        catch (InvalidInvoiceTitleException ex)
+        {
+            violations.Add(new(prefix + "invoice_title", $"[P-2.5] {ex.Message}"));
             return null;
         }
         catch (ArgumentException)

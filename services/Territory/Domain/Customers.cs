@@ -13,7 +13,10 @@ public static class Customers
 {
     public const int MaxTitleLength = 200;
 
-    /// <summary>P-2.5: the identity key from the taxpayer id (checksum validated), else the invoice title.</summary>
+    /// <summary>
+    /// P-2.5: the identity key from the taxpayer id (checksum validated), else the invoice title; a
+    /// taxpayer id or title that cannot be used is a violation on its own field. Never throws.
+    /// </summary>
     public static ResolvedCustomer Resolve(ICollection<FieldViolation> violations, string prefix, CustomerRef? customer, bool required = true)
     {
         var id = NullIfEmpty(customer?.CustomerId);
@@ -46,18 +49,39 @@ public static class Customers
         }
 
         string? normalised = null;
+        var refused = false;
         if (taxpayerId is not null)
         {
-            if (!SocialCreditCode.TryParse(taxpayerId, out var code, out var error))
+            if (SocialCreditCode.TryParse(taxpayerId, out var code, out var error))
+            {
+                normalised = code.Value;
+            }
+            else
             {
                 violations.Add(new(prefix + "customer.taxpayer_id", error));
-                return new ResolvedCustomer(id, taxpayerId, title, null);
+                refused = true;
             }
-
-            normalised = code.Value;
         }
 
-        return new ResolvedCustomer(id, normalised, title, CustomerIdentity.Key(normalised, title ?? ""));
+        // P-2.5: the title travels on with the sale or filing (and Registration refuses it on its own
+        // field), and is the identity when no taxpayer id is given: text that cannot be normalised is
+        // refused on invoice_title whatever the taxpayer id, and reported beside a bad taxpayer id.
+        var normalisedTitle = "";
+        if (title is not null && !InvoiceTitle.TryNormalize(title, out normalisedTitle, out var titleError))
+        {
+            violations.Add(new(prefix + "customer.invoice_title", titleError));
+            refused = true;
+        }
+        else if (taxpayerId is null && normalisedTitle.Length == 0)
+        {
+            // Invisible characters only (zero-width spaces): no identity.
+            violations.Add(new(prefix + "customer.invoice_title", "开票抬头为空 / the invoice title is empty"));
+            refused = true;
+        }
+
+        return refused
+            ? new ResolvedCustomer(id, taxpayerId, title, null)
+            : new ResolvedCustomer(id, normalised, title, CustomerIdentity.Key(normalised, title ?? ""));
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

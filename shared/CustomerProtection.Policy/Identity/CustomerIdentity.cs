@@ -39,15 +39,18 @@ public static class CustomerIdentity
     /// <c>uscc:&lt;code&gt;</c> when a taxpayer id is given (the invoice title then does not take part),
     /// else <c>title:&lt;normalised invoice title&gt;</c>.
     /// </summary>
-    /// <exception cref="InvalidTaxpayerIdException">The taxpayer id is present but not a valid code.</exception>
+    /// <exception cref="InvalidTaxpayerIdException">The taxpayer id is present but not a valid code (including
+    /// one that cannot be normalised, <see cref="SocialCreditCodeError.Unnormalizable"/>).</exception>
+    /// <exception cref="InvalidInvoiceTitleException">No taxpayer id and the title cannot be normalised.</exception>
     /// <exception cref="ArgumentException">No taxpayer id and the title is empty after normalisation.</exception>
     public static string Key(string? taxpayerId, string invoiceTitle) => Key(taxpayerId, invoiceTitle, manualReview: false);
 
     /// <summary>
     /// As <see cref="Key(string?, string)"/>; with <paramref name="manualReview"/> (P-2.5: the filer
     /// asked for a manual identity review, and the filing goes to the secretary's queue) a code that
-    /// fails only its check character is accepted as it is. Wrong length and invalid characters are
-    /// refused either way: no real code has them.
+    /// fails only its check character is accepted as it is. Wrong length, invalid characters and text
+    /// that cannot be normalised are refused either way: no real code has them. Throws as
+    /// <see cref="Key(string?, string)"/>.
     /// </summary>
     public static string Key(string? taxpayerId, string invoiceTitle, bool manualReview)
     {

@@ -21,17 +21,25 @@ public enum SocialCreditCodeError
 
     /// <summary>The 18th character is not the GB 32100-2015 check character of the first 17.</summary>
     BadCheckCharacter = 4,
+
+    /// <summary>
+    /// Text that cannot be normalised (P-2.5): a lone or reversed surrogate, or a Unicode
+    /// noncharacter such as U+FFFE.
+    /// </summary>
+    Unnormalizable = 5,
 }
 
 /// <summary>
 /// The outcome of validating a taxpayer id (P-2.5). <see cref="Normalized"/> is filled whenever the
-/// input was not empty, so that a code that fails only its check character can still be keyed
-/// after a manual identity review (P-2.5: a few real codes fail the checksum).
+/// input was not empty and could be normalised, so that a code that fails only its check character
+/// can still be keyed after a manual identity review (P-2.5: a few real codes fail the checksum).
 /// </summary>
-/// <param name="Normalized">The input after normalisation (full-width → ASCII, whitespace removed, upper case).</param>
+/// <param name="Normalized">The input after normalisation (full-width → ASCII, whitespace removed, upper case);
+/// empty when the input is empty or cannot be normalised.</param>
 /// <param name="Error">What is wrong, or <see cref="SocialCreditCodeError.None"/>.</param>
-/// <param name="Position">1-based position of the offending character (invalid character or check character), else 0.</param>
-/// <param name="Character">The offending character, if any.</param>
+/// <param name="Position">1-based position of the offending character (invalid character or check character,
+/// in the normalised code; for text that cannot be normalised, of the first offending UTF-16 unit of the input), else 0.</param>
+/// <param name="Character">The offending character (for text that cannot be normalised, the UTF-16 unit), if any.</param>
 /// <param name="ExpectedCheckCharacter">For a bad check character: the one the first 17 characters call for.</param>
 public sealed record SocialCreditCodeValidation(
     string Normalized,
@@ -63,6 +71,10 @@ public sealed record SocialCreditCodeValidation(
         SocialCreditCodeError.BadCheckCharacter => string.Create(
             CultureInfo.InvariantCulture,
             $"统一社会信用代码校验位错误：应为“{ExpectedCheckCharacter}”，实际为“{Character}”；如确认无误，请申请人工身份审核 / Bad check character: expected '{ExpectedCheckCharacter}', got '{Character}'; ask for a manual identity review if the code is right"),
+        // The position only: the unit itself (a lone surrogate) would make the message ill-formed text too.
+        SocialCreditCodeError.Unnormalizable => string.Create(
+            CultureInfo.InvariantCulture,
+            $"统一社会信用代码含有无法规范化的字符（第{Position}位） / The unified social credit code contains a character that cannot be normalised (position {Position})"),
         _ => Error.ToString(),
     };
 }
@@ -73,7 +85,8 @@ public sealed record SocialCreditCodeValidation(
 /// 3^(i−1) mod 31 and check value 31 − (Σ value·weight mod 31), where 31 is written as 0.
 /// P-2.5: the character set and the check character are validated, the registering-authority
 /// prefix is not (new prefixes keep being added). Input in full-width characters, lower case or
-/// with spaces is normalised first.
+/// with spaces is normalised first; input that cannot be normalised is invalid
+/// (<see cref="SocialCreditCodeError.Unnormalizable"/>).
 /// </summary>
 public readonly record struct SocialCreditCode
 {
@@ -92,10 +105,14 @@ public readonly record struct SocialCreditCode
     /// <summary>The 18 normalised characters.</summary>
     public string Value => value ?? string.Empty;
 
-    /// <summary>Validates <paramref name="input"/> and says exactly what is wrong.</summary>
+    /// <summary>Validates <paramref name="input"/> and says exactly what is wrong. Never throws.</summary>
     public static SocialCreditCodeValidation Validate(string? input)
     {
-        var normalized = Normalize(input);
+        if (!TryNormalize(input, out var normalized, out var invalidAt))
+        {
+            return Unnormalizable(input!, invalidAt);
+        }
+
         if (normalized.Length == 0)
         {
             return new SocialCreditCodeValidation(normalized, SocialCreditCodeError.Empty, 0, null, null);
@@ -137,7 +154,7 @@ public readonly record struct SocialCreditCode
         return validation.IsValid;
     }
 
-    /// <summary>The code, or <see cref="FormatException"/> with the reason.</summary>
+    /// <summary>The code, or <see cref="FormatException"/> with the reason (also for text that cannot be normalised).</summary>
     public static SocialCreditCode Parse(string input)
     {
         var validation = Validate(input);
@@ -174,15 +191,38 @@ public readonly record struct SocialCreditCode
     /// Full-width forms to ASCII (NFKC), all whitespace (including the ideographic space U+3000)
     /// removed, ASCII letters upper-cased. Never null.
     /// </summary>
-    public static string Normalize(string? input)
+    /// <exception cref="InvalidTaxpayerIdException">The input cannot be normalised (<see cref="SocialCreditCodeError.Unnormalizable"/>).</exception>
+    public static string Normalize(string? input) =>
+        TryNormalize(input, out var normalized, out var invalidAt) ? normalized : throw new InvalidTaxpayerIdException(Unnormalizable(input!, invalidAt));
+
+    public override string ToString() => Value;
+
+    internal static SocialCreditCode FromValidated(string normalized) => new(normalized);
+
+    // False, with the index of the first UTF-16 unit NFKC cannot take, instead of NFKC's ArgumentException.
+    private static bool TryNormalize(string? input, out string normalized, out int invalidAt)
     {
+        invalidAt = -1;
+        normalized = string.Empty;
         if (string.IsNullOrEmpty(input))
         {
-            return string.Empty;
+            return true;
         }
 
-        var text = IsPlainAscii(input) ? input : input.Normalize(NormalizationForm.FormKC);
-        return string.Create(CountKept(text), text, static (span, source) =>
+        // Plain ASCII (the usual code) is always normalisable and NFKC leaves it as it is: no scan, no copy.
+        var text = input;
+        if (!IsPlainAscii(input))
+        {
+            invalidAt = UnicodeText.IndexOfUnnormalizable(input);
+            if (invalidAt >= 0)
+            {
+                return false;
+            }
+
+            text = input.Normalize(NormalizationForm.FormKC);
+        }
+
+        normalized = string.Create(CountKept(text), text, static (span, source) =>
         {
             var j = 0;
             foreach (var c in source)
@@ -193,11 +233,11 @@ public readonly record struct SocialCreditCode
                 }
             }
         });
+        return true;
     }
 
-    public override string ToString() => Value;
-
-    internal static SocialCreditCode FromValidated(string normalized) => new(normalized);
+    private static SocialCreditCodeValidation Unnormalizable(string input, int invalidAt) =>
+        new(string.Empty, SocialCreditCodeError.Unnormalizable, invalidAt + 1, input[invalidAt], null);
 
     // Value 0..30 of a code character, or -1.
     private static int ValueOf(char c) => c switch

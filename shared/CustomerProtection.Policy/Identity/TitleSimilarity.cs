@@ -1,7 +1,7 @@
 namespace CustomerProtection.Policy.Identity;
 
 /// <summary>How two invoice titles compare for the X-4 near-duplicate list.</summary>
-/// <param name="NormalizedA">The first title, normalised (P-2.5).</param>
+/// <param name="NormalizedA">The first title, normalised (P-2.5); empty when it cannot be normalised.</param>
 /// <param name="NormalizedB">The second title, normalised.</param>
 /// <param name="Score">Weighted bigram Dice similarity, 0..1 (1 for equal titles).</param>
 /// <param name="QualifiersConflict">One title carries a bracketed qualifier that the other does not
@@ -38,6 +38,10 @@ public sealed record TitleComparison(
 /// P-4.4's business), while 华光电子上海有限公司 — the same qualifier typed without brackets —
 /// still matches 华光电子（上海）有限公司. The last condition makes <see cref="CandidateKeys"/> an exact blocking
 /// scheme: every near-duplicate of a title is found among the titles sharing one of its keys.</para>
+/// <para>A title that cannot be normalised (P-2.5: a lone or reversed surrogate, a noncharacter such
+/// as U+FFFE) compares as the empty title: no keys, score 0, never a near-duplicate. Requests are
+/// refused such titles before they get here; this keeps the comparison total, so that no title,
+/// stored or asked about, can make a duplicate check fail.</para>
 /// </remarks>
 public static class TitleSimilarity
 {
@@ -74,8 +78,8 @@ public static class TitleSimilarity
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        var left = TitleProfile.Of(InvoiceTitle.Normalize(a));
-        var right = TitleProfile.Of(InvoiceTitle.Normalize(b));
+        var left = TitleProfile.Of(NormalizedOrEmpty(a));
+        var right = TitleProfile.Of(NormalizedOrEmpty(b));
 
         var score = left.Normalized.Length > 0 && left.Normalized == right.Normalized ? 1.0 : WeightedDice(left, right);
         var conflict = left.HasQualifierMissingFrom(right) || right.HasQualifierMissingFrom(left);
@@ -101,8 +105,11 @@ public static class TitleSimilarity
     public static IReadOnlySet<string> CandidateKeys(string title)
     {
         ArgumentNullException.ThrowIfNull(title);
-        return TitleProfile.Of(InvoiceTitle.Normalize(title)).Keys;
+        return TitleProfile.Of(NormalizedOrEmpty(title)).Keys;
     }
+
+    // See the remarks: a title that cannot be normalised is compared as the empty title.
+    private static string NormalizedOrEmpty(string title) => InvoiceTitle.TryNormalize(title, out var normalized) ? normalized : string.Empty;
 
     private static double WeightedDice(TitleProfile left, TitleProfile right)
     {
