@@ -32,10 +32,9 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
             var identities = RegistrationKeys.Identities(next.IdentityKey);
             change.RequireFree(identities, next.IdentityKey, next.Id)
                 .SetField(identities, next.IdentityKey, next.Id);
-            if (next.TaxpayerId is not null)
+            if (next.TaxpayerId is not null && InvoiceTitle.TryNormalize(next.Title, out var title))
             {
                 // P-2.5: a title-only filing of this title meets this record too.
-                var title = InvoiceTitle.Normalize(next.Title);
                 change.FieldAppend(RegistrationKeys.Identities(CustomerIdentity.TitlePrefix + title), RegistrationKeys.TitleGroupField(title), next.Id);
             }
 

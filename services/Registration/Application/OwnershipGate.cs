@@ -16,9 +16,13 @@ namespace CustomerProtection.Registration.Application;
 /// </summary>
 public sealed class OwnershipGate(CustomerStore store, PolicyClock clock, IOptions<PoolOptions> pool)
 {
-    /// <summary>The records a filing of this identity meets (the taxpayer id's or title's own record, and the others of the same customer).</summary>
+    /// <summary>
+    /// The records a filing of this identity meets (the taxpayer id's or title's own record, and the others of
+    /// the same customer). Requests' titles are validated (FilingRules); a stored title that cannot be normalised
+    /// (kept from before titles beside a taxpayer id were checked) is matched as written.
+    /// </summary>
     public Task<IdentityRecords> ReadAsync(string identityKey, string title) =>
-        store.SameCustomerAsync(identityKey, InvoiceTitle.Normalize(title));
+        store.SameCustomerAsync(identityKey, InvoiceTitle.TryNormalize(title, out var normalized) ? normalized : title);
 
     /// <summary>The other records of the same customer as <paramref name="target"/>.</summary>
     public Task<IdentityRecords> ReadAsync(Customer target) => ReadAsync(target.IdentityKey, target.Title);

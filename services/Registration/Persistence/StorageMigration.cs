@@ -200,12 +200,11 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
             return 0; // A record this build cannot read is left as it is (the due-queue logs it too).
         }
 
-        if (customer.TaxpayerId is null)
+        if (customer.TaxpayerId is null || !Policy.Identity.InvoiceTitle.TryNormalize(customer.Title, out var title))
         {
-            return 0;
+            return 0; // A title that cannot be normalised meets no title-only filing (those are refused).
         }
 
-        var title = Policy.Identity.InvoiceTitle.Normalize(customer.Title);
         return (int)await db.ScriptEvaluateAsync(JoinTitleGroup,
             [key, RegistrationKeys.Identities(Policy.Identity.CustomerIdentity.TitlePrefix + title)],
             [RegistrationKeys.TitleGroupField(title), customer.Id]);
