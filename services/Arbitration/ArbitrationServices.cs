@@ -46,6 +46,7 @@ public static class ArbitrationServices
         builder.Services.AddSingleton<MilestoneReader>();
         builder.Services.AddSingleton<SettleDueWork>();
         builder.Services.AddSingleton<RecordDeal>();
+        builder.Services.AddSingleton<RecordAwardRefusal>();
         builder.Services.AddHostedService<DueWorker>();
 
         builder.AddServiceClients();

@@ -8,7 +8,11 @@ using MassTransit;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ResourceNames.Arbitration);
-builder.AddMessaging(ResourceNames.Arbitration, bus => bus.AddConsumer<SaleRecordedConsumer>());
+builder.AddMessaging(ResourceNames.Arbitration, bus =>
+{
+    bus.AddConsumer<SaleRecordedConsumer>();
+    bus.AddConsumer<OwnershipAwardRefusedConsumer>();
+});
 builder.AddArbitrationServices();
 
 var app = builder.Build();

@@ -87,7 +87,7 @@ public sealed class CaseRulesTests
     {
         var pending = CaseRules.SurpassingClaim(OpenCase(), Manager, Milestones.Trial, D("2026-04-10"), "x", PolicyParameters.Defaults, Today, Start).Next;
 
-        var t = CaseRules.SettleClaim(pending, D("2026-04-02"), At("2026-04-11", 0))!;
+        var t = CaseRules.SettleClaim(pending, D("2026-04-02"), AllActive, At("2026-04-11", 0))!;
 
         var award = Assert.Single(t.Awards);
         Assert.Equal((Objector, Owner, Resolutions.SurpassingClaim), (award.OwnerId, award.PreviousOwnerId, award.Resolution));
@@ -101,7 +101,7 @@ public sealed class CaseRulesTests
     {
         var pending = CaseRules.SurpassingClaim(OpenCase(), Manager, Milestones.Deal, D("2026-04-10"), "x", PolicyParameters.Defaults, Today, Start).Next;
 
-        var t = CaseRules.SettleClaim(pending, null, At("2026-04-11", 3))!;
+        var t = CaseRules.SettleClaim(pending, null, AllActive, At("2026-04-11", 3))!;
 
         Assert.Empty(t.Awards);
         Assert.Equal(LedgerStatuses.Forfeited, Assert.Single(t.Settled).Status);
@@ -114,9 +114,9 @@ public sealed class CaseRulesTests
     {
         var pending = CaseRules.SurpassingClaim(OpenCase(), Manager, Milestones.Deal, D("2026-04-10"), "x", PolicyParameters.Defaults, Today, Start).Next;
 
-        Assert.Null(CaseRules.SettleClaim(pending, D("2026-04-10"), At("2026-04-10", 23).AddMinutes(59)));
-        var settled = CaseRules.SettleClaim(pending, null, At("2026-04-11"))!.Next;
-        Assert.Null(CaseRules.SettleClaim(settled, null, At("2026-04-12")));
+        Assert.Null(CaseRules.SettleClaim(pending, D("2026-04-10"), AllActive, At("2026-04-10", 23).AddMinutes(59)));
+        var settled = CaseRules.SettleClaim(pending, null, AllActive, At("2026-04-11"))!.Next;
+        Assert.Null(CaseRules.SettleClaim(settled, null, AllActive, At("2026-04-12")));
     }
 
     // ---- (c) auction ---------------------------------------------------------------------------------------
@@ -142,8 +142,8 @@ public sealed class CaseRulesTests
             (Objector, 9_000m, Milestones.Deal, Start.AddHours(3)),
             (Third, 9_000m, Milestones.Trial, Start.AddHours(2)));
 
-        Assert.Null(CaseRules.CloseAuction(@case, Arithmetic, At("2026-03-20", 23)));
-        var t = CaseRules.CloseAuction(@case, Arithmetic, At("2026-03-21", 0))!;
+        Assert.Null(CaseRules.CloseAuction(@case, AllActive, Arithmetic, At("2026-03-20", 23)));
+        var t = CaseRules.CloseAuction(@case, AllActive, Arithmetic, At("2026-03-21", 0))!;
 
         Assert.Equal(Third, Assert.Single(t.Awards).OwnerId);
         Assert.Equal(CaseStatuses.AuctionCommitment, t.Next.Status);
@@ -157,9 +157,9 @@ public sealed class CaseRulesTests
     [Fact]
     public void P2_4c_a_winner_who_meets_the_commitment_keeps_the_customer_and_every_bid_is_refunded()
     {
-        var closed = CaseRules.CloseAuction(Auctioned((Owner, 5_000m, Milestones.Trial, Start), (Objector, 9_000m, Milestones.Deal, Start.AddHours(1))), Arithmetic, At("2026-03-21"))!.Next;
+        var closed = CaseRules.CloseAuction(Auctioned((Owner, 5_000m, Milestones.Trial, Start), (Objector, 9_000m, Milestones.Deal, Start.AddHours(1))), AllActive, Arithmetic, At("2026-03-21"))!.Next;
 
-        var t = CaseRules.SettleCommitment(closed, D("2026-04-01"), Arithmetic, At("2026-04-21"))!;
+        var t = CaseRules.SettleCommitment(closed, D("2026-04-01"), AllActive, Arithmetic, At("2026-04-21"))!;
 
         Assert.Empty(t.Awards);
         Assert.Equal(2, t.Settled.Count);
@@ -174,9 +174,9 @@ public sealed class CaseRulesTests
         var closed = CaseRules.CloseAuction(Auctioned(
             (Owner, 5_000m, Milestones.Trial, Start),
             (Objector, 9_000m, Milestones.Deal, Start.AddHours(1)),
-            (Third, 7_000m, Milestones.Trial, Start.AddHours(2))), Arithmetic, At("2026-03-21"))!.Next;
+            (Third, 7_000m, Milestones.Trial, Start.AddHours(2))), AllActive, Arithmetic, At("2026-03-21"))!.Next;
 
-        var t = CaseRules.SettleCommitment(closed, null, Arithmetic, At("2026-04-21", 1))!;
+        var t = CaseRules.SettleCommitment(closed, null, AllActive, Arithmetic, At("2026-04-21", 1))!;
 
         var award = Assert.Single(t.Awards);
         Assert.Equal((Third, Objector), (award.OwnerId, award.PreviousOwnerId));
@@ -191,22 +191,22 @@ public sealed class CaseRulesTests
     [Fact]
     public void P2_4c_when_every_bidder_missed_the_case_goes_back_to_the_branch()
     {
-        var closed = CaseRules.CloseAuction(Auctioned((Objector, 9_000m, Milestones.Deal, Start)), Arithmetic, At("2026-03-21"))!.Next;
+        var closed = CaseRules.CloseAuction(Auctioned((Objector, 9_000m, Milestones.Deal, Start)), AllActive, Arithmetic, At("2026-03-21"))!.Next;
 
-        var t = CaseRules.SettleCommitment(closed, null, Arithmetic, At("2026-04-21"))!;
+        var t = CaseRules.SettleCommitment(closed, null, AllActive, Arithmetic, At("2026-04-21"))!;
 
         Assert.Empty(t.Awards);
         Assert.Equal(CaseStatuses.Open, t.Next.Status);
         Assert.Null(t.Next.NextDeadline);
         Assert.Equal([Objector], t.Next.Auction!.FailedBidderIds);
         // The branch decides (P-9.3, P-13): a decision is possible now.
-        Assert.True(CaseRules.Decide(t.Next, Manager, new CaseRules.Decision(Owner, null, null, "归还原归属人", []), At("2026-04-22")).Closed);
+        Assert.True(CaseRules.Decide(t.Next, Manager, new CaseRules.Decision(Owner, null, null, "归还原归属人", []), AllActive, At("2026-04-22")).Closed);
     }
 
     [Fact]
     public void P2_4c_an_auction_without_bids_goes_back_to_the_branch()
     {
-        var t = CaseRules.CloseAuction(Auctioned(), Arithmetic, At("2026-03-21"))!;
+        var t = CaseRules.CloseAuction(Auctioned(), AllActive, Arithmetic, At("2026-03-21"))!;
 
         Assert.Equal(CaseStatuses.Open, t.Next.Status);
         Assert.Empty(t.Awards);
@@ -217,7 +217,7 @@ public sealed class CaseRulesTests
     [Fact]
     public void P9_3_the_branch_manager_decides_an_objection_for_the_claimant_and_the_award_names_the_previous_owner()
     {
-        var t = CaseRules.Decide(OpenCase(), Manager, new CaseRules.Decision(Objector, null, null, "异议成立", []), Start);
+        var t = CaseRules.Decide(OpenCase(), Manager, new CaseRules.Decision(Objector, null, null, "异议成立", []), AllActive, Start);
 
         var award = Assert.Single(t.Awards);
         Assert.Equal((Objector, Owner, Resolutions.Decision), (award.OwnerId, award.PreviousOwnerId, award.Resolution));
@@ -227,7 +227,7 @@ public sealed class CaseRulesTests
     [Fact]
     public void P9_3_a_decision_that_keeps_the_owner_awards_nothing_but_closes_the_case()
     {
-        var t = CaseRules.Decide(OpenCase(), Manager, new CaseRules.Decision(Owner, null, null, "维持", []), Start);
+        var t = CaseRules.Decide(OpenCase(), Manager, new CaseRules.Decision(Owner, null, null, "维持", []), AllActive, Start);
 
         Assert.Empty(t.Awards);
         Assert.True(t.Closed);
@@ -238,8 +238,8 @@ public sealed class CaseRulesTests
     {
         var @case = OpenCase(kind: CaseKinds.Encroachment);
 
-        Assert.Throws<ScopeDeniedException>(() => CaseRules.Decide(@case, Manager, new CaseRules.Decision(null, null, null, "x", []), Start));
-        var t = CaseRules.Decide(@case, Hq, new CaseRules.Decision(null, null, null, "侵占成立", ["arb:case-1:S-OWNER:P-4.5"]), Start);
+        Assert.Throws<ScopeDeniedException>(() => CaseRules.Decide(@case, Manager, new CaseRules.Decision(null, null, null, "x", []), AllActive, Start));
+        var t = CaseRules.Decide(@case, Hq, new CaseRules.Decision(null, null, null, "侵占成立", ["arb:case-1:S-OWNER:P-4.5"]), AllActive, Start);
         Assert.Equal(["arb:case-1:S-OWNER:P-4.5"], t.Next.ViolationIds);
     }
 
@@ -248,7 +248,7 @@ public sealed class CaseRulesTests
     {
         var @case = OpenCase(kind: CaseKinds.CoDevelopment) with { CoDeveloperIds = ["S-CO"] };
 
-        var t = CaseRules.Decide(@case, Manager, new CaseRules.Decision(null, [Objector], null, "同意加入", []), Start);
+        var t = CaseRules.Decide(@case, Manager, new CaseRules.Decision(null, [Objector], null, "同意加入", []), AllActive, Start);
 
         var award = Assert.Single(t.Awards);
         Assert.Equal((Owner, Owner), (award.OwnerId, award.PreviousOwnerId));
@@ -260,9 +260,9 @@ public sealed class CaseRulesTests
     {
         var performance = OpenCase(kind: CaseKinds.Performance) with { SaleId = "SALE-1" };
 
-        Assert.Throws<RequestValidationException>(() => CaseRules.Decide(performance, Hq, new CaseRules.Decision(null, null, Third, "x", []), Start));
-        Assert.Throws<RequestValidationException>(() => CaseRules.Decide(OpenCase(), Hq, new CaseRules.Decision(null, null, Objector, "x", []), Start));
-        Assert.Equal(Objector, CaseRules.Decide(performance, Hq, new CaseRules.Decision(null, null, Objector, "业绩归开发人", []), Start).Next.CreditTo);
+        Assert.Throws<RequestValidationException>(() => CaseRules.Decide(performance, Hq, new CaseRules.Decision(null, null, Third, "x", []), AllActive, Start));
+        Assert.Throws<RequestValidationException>(() => CaseRules.Decide(OpenCase(), Hq, new CaseRules.Decision(null, null, Objector, "x", []), AllActive, Start));
+        Assert.Equal(Objector, CaseRules.Decide(performance, Hq, new CaseRules.Decision(null, null, Objector, "业绩归开发人", []), AllActive, Start).Next.CreditTo);
     }
 
     [Fact]
@@ -270,7 +270,7 @@ public sealed class CaseRulesTests
     {
         var pending = CaseRules.SurpassingClaim(OpenCase(), Manager, Milestones.Deal, D("2026-04-10"), "x", PolicyParameters.Defaults, Today, Start).Next;
 
-        var refusal = Assert.Throws<PolicyRefusalException>(() => CaseRules.Decide(pending, Hq, new CaseRules.Decision(Owner, null, null, "x", []), Start));
+        var refusal = Assert.Throws<PolicyRefusalException>(() => CaseRules.Decide(pending, Hq, new CaseRules.Decision(Owner, null, null, "x", []), AllActive, Start));
         Assert.Equal("claim_pending", refusal.Metadata["status"]);
     }
 

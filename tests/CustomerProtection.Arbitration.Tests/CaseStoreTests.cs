@@ -38,7 +38,11 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
     public Task InitializeAsync()
     {
         _registration.Customers["cust1"] = Customer();
-        _directory.Employees[Owner] = new EmployeeFacts(Owner, "salesperson", Branch, "R-EAST", null);
+        foreach (var person in new[] { Owner, Objector, Third })
+        {
+            _directory.Employees[person] = Employee(person);
+        }
+
         _directory.BranchManagers[Branch] = Manager.EmployeeId;
         return redis.FlushAsync();
     }
@@ -119,7 +123,6 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
     public async Task P4_5_a_confirmed_encroachment_publishes_ViolationConfirmed_with_the_party_the_shipments_and_a_stable_id()
     {
         await new RecordDeal(Store).ApplyAsync(Sale("SALE-1", Third, D("2026-01-05"), 600_000m));
-        _directory.Employees[Third] = new EmployeeFacts(Third, "salesperson", Branch, "R-EAST", null);
         var opened = await Open.FileEncroachmentAsync(Salesperson(Owner), new EncroachmentInput("cust1", Third, "2026-03-09", "抢单 / took my customer"), CancellationToken.None);
         Assert.Equal(Owner, opened.Value.Recommendation!.RecommendedId);
 

@@ -33,8 +33,38 @@ public static class TestData
     public static PolicyClock PolicyClock(TimeProvider time) =>
         new(PolicyBook.Default, new CalendarProvider(WorkingDayCalendar.DefaultDirectory), ResponseTimeBook.Default, time);
 
-    public static CustomerFacts Customer(string id = "cust1", string? owner = Owner, DateOnly? approvedOn = null, string status = "protected", string? previousOwner = null, params string[] coDevelopers) =>
-        new(id, "uscc:" + id, "客户" + id, Branch, "R-EAST", owner, status, status == "protected", approvedOn ?? D("2026-03-10"), coDevelopers, previousOwner);
+    /// <param name="announced">
+    /// Whether the ownership came by an announced filing or a pool claim (Registration then says when the
+    /// objection window ends); false for a reallocation, an award or an import (P-13: no window).
+    /// </param>
+    public static CustomerFacts Customer(string id = "cust1", string? owner = Owner, DateOnly? approvedOn = null, string status = "protected", string? previousOwner = null, bool announced = true, params string[] coDevelopers)
+    {
+        var approved = approvedOn ?? D("2026-03-10");
+        DateOnly? windowEnds = announced && status == "protected" ? Dates.ToDateOnly(CaseWindows.Objection(PolicyBook.Default, Calendar, approved, approved).Deadline) : null;
+        return new(id, "uscc:" + id, "客户" + id, Branch, "R-EAST", owner, status, status == "protected", approved, coDevelopers, previousOwner, windowEnds);
+    }
+
+    /// <summary>An employee of the branch as Territory's directory has them (C-9, P-12: <paramref name="status"/>).</summary>
+    public static EmployeeFacts Employee(string id, string status = PersonStatuses.Active, string role = Roles.Salesperson) => new(id, role, Branch, "R-EAST", null, status);
+
+    /// <summary>Everyone the tests make an owner, active.</summary>
+    public static readonly HolderStatuses AllActive = new(new Dictionary<string, string>
+    {
+        [Owner] = PersonStatuses.Active,
+        [Objector] = PersonStatuses.Active,
+        [Third] = PersonStatuses.Active,
+    });
+
+    public static HolderStatuses ActiveBut(params (string Id, string Status)[] exceptions)
+    {
+        var statuses = AllActive.ByPerson.ToDictionary();
+        foreach (var (id, status) in exceptions)
+        {
+            statuses[id] = status;
+        }
+
+        return new HolderStatuses(statuses);
+    }
 
     /// <summary>An open ownership case (an objection by <see cref="Objector"/> against <see cref="Owner"/>).</summary>
     public static Case OpenCase(string id = "case-1", string kind = CaseKinds.Objection) => new()
@@ -76,7 +106,11 @@ public sealed class InMemoryRegistration : IRegistrationReader
 public sealed class InMemoryDirectory : IDirectoryReader
 {
     public Dictionary<string, EmployeeFacts> Employees { get; } = [];
+    public Dictionary<string, EmployeeFacts> Dealers { get; } = [];
     public Dictionary<string, string> BranchManagers { get; } = [];
+
+    public Task<EmployeeFacts?> GetDealerAsync(string dealerId, CancellationToken cancellationToken) =>
+        Task.FromResult(Dealers.GetValueOrDefault(dealerId));
 
     public Task<EmployeeFacts?> GetEmployeeAsync(string employeeId, CancellationToken cancellationToken) =>
         Task.FromResult(Employees.GetValueOrDefault(employeeId));

@@ -51,7 +51,9 @@ public static class CaseChanges
     /// A step of a case: its new state, the due-queue entry moved to the next deadline (or removed),
     /// the ledger's per-person index, OwnershipAwarded per award, DepositSettled per settled amount,
     /// any further events of the step (violations, credit), and, when the case closes, CaseClosed with
-    /// the customer's dispute marker lifted.
+    /// the customer's dispute marker lifted — or, when a closed case is reopened (Registration refused
+    /// its award), the marker taken again guarded by the version read and CaseOpened published again:
+    /// Registration lifted its dispute marker on the CaseClosed and sets it again on this one.
     /// </summary>
     public static AtomicChange Apply(Versioned<Case> current, Transition transition, Versioned<CustomerMarker>? marker, IEnumerable<object>? events = null)
     {
@@ -91,6 +93,15 @@ public static class CaseChanges
         foreach (var e in events ?? [])
         {
             change.Publish(e);
+        }
+
+        if (transition.ReopenedAt is { } reopenedAt && CaseKinds.DisputesCustomer(next.Kind))
+        {
+            var markerKey = ArbitrationKeys.Customer(next.CustomerId);
+            var version = marker?.Version ?? 0;
+            change.Expect(markerKey, version)
+                .Put(markerKey, version + 1, ArbitrationStore.Encode(new CustomerMarker(next.CustomerId, next.Id)))
+                .Publish(new CaseOpened(next.Id, next.Kind, next.CustomerId, next.ClaimantId, next.RespondentId, reopenedAt));
         }
 
         if (transition.Closed && CaseKinds.DisputesCustomer(next.Kind))

@@ -35,6 +35,9 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
         var customer = await CustomerAsync(customerId, cancellationToken);
         var kind = CaseRules.ObjectionKind(caller, customer);
         var today = clock.Today;
+        // The window is Arbitration's own computation from the announcement (the ownership's start day,
+        // with the number of working days in force that day, P-14), so the refusal names its deadline;
+        // Registration's objection_window_ends only says that there was an announcement at all.
         CaseWindows.EnsureObjectionInTime(clock.Book, clock.Calendar, customer.ApprovedOn!.Value, today);
         var window = CaseWindows.Objection(clock.Book, clock.Calendar, customer.ApprovedOn.Value, today);
 

@@ -21,6 +21,7 @@ public sealed record DecisionInput(
 /// Resolving a case (issue 6, item 3): P-2.4 (a) joint development, (b) the surpassing-progress
 /// claim, (c) the auction and its bids, chosen by the branch manager of the customer's branch or hq
 /// (P-13); the decision (P-9.3, P-4.5, P-8.2) with the violations found; the claimant's withdrawal.
+/// A decision that gives the customer to someone not active now (C-9, P-12) is refused, nothing written.
 /// Each is decided by <see cref="CaseRules"/> and written in one atomic step with its events.
 /// </summary>
 public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader registration, IDirectoryReader directory, PolicyClock clock)
@@ -120,6 +121,8 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         var current = await store.GetCaseAsync(id) ?? throw new EntityNotFoundException("case", id);
         CaseScopes.EnsureMayDecide(caller, current.Value);
         var parties = await PartiesAsync(input.Violations, cancellationToken);
+        // C-9, P-12: whether the one the decision names may be given the customer, as the directory has them now.
+        var holders = awardTo is null ? HolderStatuses.None : await directory.HolderStatusesAsync([awardTo], cancellationToken);
         var now = clock.UtcNow;
         var today = clock.Today;
         var annual = input.Violations.Count == 0 || current.Value.IdentityKey is null
@@ -131,7 +134,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
             var confirmed = input.Violations.Select(f => new ViolationConfirmed(
                 ViolationRuleIds.For(@case.Id, f.ViolatorId, f.RuleId), f.RuleId, f.Kind, parties[f.ViolatorId], @case.Id, f.ManagerFinding,
                 annual, reason, caller.EmployeeId, now)).ToList();
-            var transition = CaseRules.Decide(@case, caller, new CaseRules.Decision(awardTo, coDevelopers, creditTo, reason, [.. confirmed.Select(v => v.ViolationId)]), now);
+            var transition = CaseRules.Decide(@case, caller, new CaseRules.Decision(awardTo, coDevelopers, creditTo, reason, [.. confirmed.Select(v => v.ViolationId)]), holders, now);
             var events = new List<object>(confirmed);
             if (creditTo is not null)
             {

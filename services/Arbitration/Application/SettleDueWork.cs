@@ -12,7 +12,8 @@ namespace CustomerProtection.Arbitration.Application;
 /// replica handles it), its aggregate re-read and the deadline re-checked against the clock by the
 /// pure rules, and the step is guarded by the aggregate's version and moves or removes the due entry
 /// in the same atomic step — so a late, early or repeated tick, or two replicas at once, act on a
-/// deadline exactly once. A milestone that needs Registration waits for it: the item stays due.
+/// deadline exactly once. A milestone that needs Registration, or a bidder's or claimant's status that
+/// needs Territory (C-9, P-12: only someone active is given the customer), waits for it: the item stays due.
 /// </summary>
 public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milestones, IDirectoryReader directory, PolicyClock clock, ILogger<SettleDueWork> logger)
 {
@@ -81,13 +82,33 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
             return false;
         }
 
-        var transition = @case.Status switch
+        Transition? transition;
+        switch (@case.Status)
         {
-            CaseStatuses.ClaimPending => CaseRules.SettleClaim(@case, await milestones.ReachedOnAsync(@case, @case.Claim!.Milestone, @case.Claim.ClaimantId, @case.Claim.StartsOn, @case.Claim.DueOn, cancellationToken), now),
-            CaseStatuses.AuctionBidding => CaseRules.CloseAuction(@case, clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.ClosesAt)), now),
-            CaseStatuses.AuctionCommitment => CaseRules.SettleCommitment(@case, await HolderReachedAsync(@case, cancellationToken), clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.CommitmentDueAt!.Value)), now),
-            _ => null,
-        };
+            case CaseStatuses.ClaimPending:
+            {
+                var claim = @case.Claim!;
+                var reached = await milestones.ReachedOnAsync(@case, claim.Milestone, claim.ClaimantId, claim.StartsOn, claim.DueOn, cancellationToken);
+                transition = CaseRules.SettleClaim(@case, reached, reached is null ? HolderStatuses.None : await HoldersAsync([claim.ClaimantId], cancellationToken), now);
+                break;
+            }
+
+            case CaseStatuses.AuctionBidding:
+                transition = CaseRules.CloseAuction(@case, await HoldersAsync(InLine(@case), cancellationToken), clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.ClosesAt)), now);
+                break;
+            case CaseStatuses.AuctionCommitment:
+            {
+                var reached = await HolderReachedAsync(@case, cancellationToken);
+                var holders = reached is null ? await HoldersAsync(InLine(@case), cancellationToken) : HolderStatuses.None;
+                transition = CaseRules.SettleCommitment(@case, reached, holders, clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.CommitmentDueAt!.Value)), now);
+                break;
+            }
+
+            default:
+                transition = null;
+                break;
+        }
+
         if (transition is null)
         {
             return false;
@@ -128,6 +149,14 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
             .Publish(new CustomerComplaintEscalated(next.Id, next.CustomerId, next.BranchId, next.EscalatedTo, next.AboutEmployeeId, next.ResponseDueOn, next.ReceivedAt, now));
         return (await store.CommitAsync(change)).Succeeded;
     }
+
+    /// <summary>C-9, P-12: the directory's status of those a deadline may make the owner (Territory not answering leaves the item due).</summary>
+    private Task<HolderStatuses> HoldersAsync(IEnumerable<string> personIds, CancellationToken cancellationToken) =>
+        directory.HolderStatusesAsync(personIds, cancellationToken);
+
+    /// <summary>P-2.4(c): the bidders whose bids are still held (the ones who may be next in line).</summary>
+    public static IEnumerable<string> InLine(Case @case) =>
+        @case.Ledger.Where(e => e.Kind == LedgerKinds.Bid && e.Status == LedgerStatuses.Held && e.PersonId != @case.Auction?.HolderId).Select(e => e.PersonId);
 
     private async Task<DateOnly?> HolderReachedAsync(Case @case, CancellationToken cancellationToken)
     {

@@ -41,7 +41,8 @@ public sealed class RegistrationReader(Customers.CustomersClient client) : IRegi
         view.ProtectedNow,
         Dates.FromWire(view.ApprovedOn),
         [.. view.CoDeveloperIds],
-        NullIfEmpty(view.PreviousOwnerId));
+        NullIfEmpty(view.PreviousOwnerId),
+        Dates.FromWire(view.ObjectionWindowEnds));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -6,7 +6,7 @@ using Grpc.Core;
 
 namespace CustomerProtection.Arbitration.Clients;
 
-/// <summary>Territory's <c>OrganizationDirectory/GetEmployee</c> and <c>GetBranch</c>, under the service's own identity.</summary>
+/// <summary>Territory's <c>OrganizationDirectory/GetEmployee</c>, <c>GetDealer</c> and <c>GetBranch</c>, under the service's own identity.</summary>
 public sealed class TerritoryDirectoryReader(OrganizationDirectory.OrganizationDirectoryClient client) : IDirectoryReader
 {
     public async Task<EmployeeFacts?> GetEmployeeAsync(string employeeId, CancellationToken cancellationToken)
@@ -14,7 +14,20 @@ public sealed class TerritoryDirectoryReader(OrganizationDirectory.OrganizationD
         try
         {
             var e = await client.GetEmployeeAsync(new GetByIdRequest { Id = employeeId }, cancellationToken: cancellationToken);
-            return new EmployeeFacts(e.Id, RoleName(e.Role), NullIfEmpty(e.BranchId), NullIfEmpty(e.RegionId), NullIfEmpty(e.ManagerId));
+            return new EmployeeFacts(e.Id, RoleName(e.Role), NullIfEmpty(e.BranchId), NullIfEmpty(e.RegionId), NullIfEmpty(e.ManagerId), StatusName(e.Status));
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task<EmployeeFacts?> GetDealerAsync(string dealerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var d = await client.GetDealerAsync(new GetByIdRequest { Id = dealerId }, cancellationToken: cancellationToken);
+            return new EmployeeFacts(d.Id, Roles.Dealer, NullIfEmpty(d.BranchId), NullIfEmpty(d.RegionId), null, StatusName(d.Status));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -45,6 +58,22 @@ public sealed class TerritoryDirectoryReader(OrganizationDirectory.OrganizationD
         Role.RegionalManager => Roles.RegionalManager,
         Role.Hq => Roles.Hq,
         _ => "unknown",
+    };
+
+    /// <summary>The directory's status in its own vocabulary (docs/design.md); an unspecified one is not active.</summary>
+    public static string StatusName(EmployeeStatus status) => status switch
+    {
+        EmployeeStatus.Active => PersonStatuses.Active,
+        EmployeeStatus.OnLeave => "on_leave",
+        EmployeeStatus.Left => "left",
+        _ => "unspecified",
+    };
+
+    public static string StatusName(DealerStatus status) => status switch
+    {
+        DealerStatus.Active => PersonStatuses.Active,
+        DealerStatus.Terminated => "terminated",
+        _ => "unspecified",
     };
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

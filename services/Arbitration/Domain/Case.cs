@@ -55,6 +55,9 @@ public sealed record Case
     public IReadOnlyList<LedgerEntry> Ledger { get; init; } = [];
 
     public IReadOnlyList<Award> Awards { get; init; } = [];
+
+    /// <summary>Awards that Registration's ownership gate refused to apply (OwnershipAwardRefused), and what the case did about each.</summary>
+    public IReadOnlyList<AwardRefusal> AwardRefusals { get; init; } = [];
     public IReadOnlyList<string> ViolationIds { get; init; } = [];
     public string? CreditTo { get; init; }
 
@@ -170,7 +173,8 @@ public sealed record Auction(
     DateOnly? CommitmentStartsOn = null,
     DateOnly? CommitmentLastDay = null,
     DateTimeOffset? CommitmentDueAt = null,
-    IReadOnlyList<string>? FailedBidderIds = null);
+    IReadOnlyList<string>? FailedBidderIds = null,
+    IReadOnlyList<string>? SkippedBidderIds = null);
 
 /// <summary>One amount in the ledger: a deposit or a bid, held until refunded or forfeited.</summary>
 public sealed record LedgerEntry(
@@ -187,7 +191,11 @@ public sealed record LedgerEntry(
     DateTimeOffset? SettledAt = null,
     string? Settlement = null);
 
-/// <summary>A decision on who owns the customer (OwnershipAwarded).</summary>
+/// <summary>
+/// A decision on who owns the customer (OwnershipAwarded). <see cref="PreviousCoDeveloperIds"/> are the
+/// co-developers the case knew before it, so that an award Registration refuses can be undone on the
+/// case (null on awards stored before it was kept).
+/// </summary>
 public sealed record Award(
     string OwnerId,
     string? PreviousOwnerId,
@@ -195,7 +203,50 @@ public sealed record Award(
     string Resolution,
     string Reason,
     string DecidedBy,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    IReadOnlyList<string>? PreviousCoDeveloperIds = null);
+
+/// <summary>
+/// An award that Registration's ownership gate refused to apply (OwnershipAwardRefused: the winner left,
+/// C-9, P-12; is at the holding cap, X-1; or another record of the same customer is held, P-2.5): the
+/// refusal's ErrorInfo (rule id, reason, details), the award it refuses (owner and decision time), when
+/// Registration refused it, when the case recorded it and what the case did (<see cref="AwardRefusalEffects"/>).
+/// </summary>
+public sealed record AwardRefusal(
+    string OwnerId,
+    string RuleId,
+    string Reason,
+    IReadOnlyDictionary<string, string> Details,
+    DateTimeOffset DecidedAt,
+    DateTimeOffset RefusedAt,
+    DateTimeOffset RecordedAt,
+    string Effect = "")
+{
+    /// <summary>Whether this refusal is of <paramref name="award"/> (the decision time to the millisecond: the events carry it through JSON).</summary>
+    public bool Refuses(Award award) =>
+        award.OwnerId == OwnerId && award.DecidedAt.ToUnixTimeMilliseconds() == DecidedAt.ToUnixTimeMilliseconds();
+
+    public bool SameAs(AwardRefusal other) =>
+        other.OwnerId == OwnerId && other.DecidedAt.ToUnixTimeMilliseconds() == DecidedAt.ToUnixTimeMilliseconds();
+}
+
+public static class AwardRefusalEffects
+{
+    /// <summary>The decided (closed) case is open again: its decider decides again (CaseOpened again).</summary>
+    public const string Reopened = "reopened";
+
+    /// <summary>P-2.4(c): the refused holder is passed over; the next bidder in line is awarded the customer.</summary>
+    public const string NextBidder = "next_bidder";
+
+    /// <summary>P-2.4(c): nobody left in line (or the customer itself was refused, P-2.5): back to the branch (P-9.3, P-13).</summary>
+    public const string ReturnedToBranch = "returned_to_branch";
+
+    /// <summary>
+    /// Only recorded: the award is not the case's latest any more (a later step replaced it), or the
+    /// customer is disputed in another case meanwhile, which decides.
+    /// </summary>
+    public const string RecordedOnly = "recorded_only";
+}
 
 /// <summary>A stored aggregate and its optimistic-concurrency version.</summary>
 public sealed record Versioned<T>(T Value, long Version);

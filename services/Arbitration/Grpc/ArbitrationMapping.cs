@@ -41,6 +41,7 @@ public static class ArbitrationMapping
             NextDeadline = Dates.Iso(c.NextDeadline),
             Provisional = c.Provisional,
             Version = versioned.Version,
+            AwardRefusals = { c.AwardRefusals.Select(ToProto) },
         };
         if (c.Recommendation is { } r)
         {
@@ -87,6 +88,7 @@ public static class ArbitrationMapping
                 CommitmentStartsOn = Dates.Iso(a.CommitmentStartsOn),
                 CommitmentLastDay = Dates.Iso(a.CommitmentLastDay),
                 FailedBidderIds = { a.FailedBidderIds ?? [] },
+                SkippedBidderIds = { a.SkippedBidderIds ?? [] },
             };
         }
 
@@ -102,6 +104,18 @@ public static class ArbitrationMapping
         Reason = a.Reason,
         DecidedBy = a.DecidedBy,
         DecidedAt = Dates.Iso(a.DecidedAt),
+    };
+
+    public static V1.AwardRefusal ToProto(AwardRefusal r) => new()
+    {
+        OwnerId = r.OwnerId,
+        DecidedAt = Dates.Iso(r.DecidedAt),
+        RuleId = r.RuleId,
+        Reason = r.Reason,
+        Details = { r.Details.ToDictionary() },
+        RefusedAt = Dates.Iso(r.RefusedAt),
+        RecordedAt = Dates.Iso(r.RecordedAt),
+        Effect = r.Effect,
     };
 
     public static V1.Ledger ToProto(LedgerView ledger) => new()
