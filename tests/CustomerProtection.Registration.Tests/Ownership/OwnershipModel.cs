@@ -192,8 +192,11 @@ public sealed record CloseCaseOp(string Key) : Op
     public override string Kind => "close-case";
 }
 
-/// <summary>The clock moves by whole days to the given hour (lapses happen, P-3.5), then the due-queue drains.</summary>
-public sealed record AdvanceOp(int Days, int Hour) : Op
+/// <summary>
+/// The clock moves by whole days to the given hour (lapses happen by themselves, P-3.5), then the
+/// due-queue drains — or not yet (<paramref name="Drain"/> false: the worker's timer has not run).
+/// </summary>
+public sealed record AdvanceOp(int Days, int Hour, bool Drain = true) : Op
 {
     public override string Kind => "advance";
 }

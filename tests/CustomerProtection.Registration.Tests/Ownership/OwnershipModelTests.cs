@@ -62,6 +62,7 @@ public sealed class OwnershipModelTests(RedisServer redis, ITestOutputHelper out
             {
                 exercised[k] = exercised.GetValueOrDefault(k) + v;
             }
+
             if (failure is not null)
             {
                 failures.Add(failure);
@@ -182,6 +183,23 @@ public sealed class OwnershipModelTests(RedisServer redis, ITestOutputHelper out
         // The next day the quota is S3's again.
         await w.ExpectAsync(new AdvanceOp(1, 9), accepted: true);
         await w.ExpectAsync(new ClaimOp("S3", w.Model.KeyOf(0, true)), accepted: true);
+        w.AssertClean();
+    }
+
+    [Fact]
+    public async Task P3_5_a_customer_that_lapsed_before_its_owner_left_is_not_a_leavers_pool_customer_even_before_the_due_queue_runs()
+    {
+        var w = await World.CreateAsync(redis);
+        await w.ExpectAsync(new FileOp("S1", 0, WithTaxpayerId: true, 0), accepted: true);
+        await w.ExpectAsync(new ApproveOp(w.Model.KeyOf(0, true)), accepted: true);
+
+        // 30 days from 03-10: the last protected day is 04-09; on 04-15 it has lapsed by itself (P-3.5), the worker has not run yet.
+        await w.ExpectAsync(new AdvanceOp(36, 10, Drain: false), accepted: true);
+        await w.ExpectAsync(new LeaveOp("S1"), accepted: true);
+        Assert.Equal(RecordStatus.Lapsed, w.Model.Records[w.Model.KeyOf(0, true)].Status);
+
+        // Given up, not left behind: anyone may file it (P-2.3), another branch included.
+        await w.ExpectAsync(new FileOp("B1", 0, WithTaxpayerId: true, 1), accepted: true);
         w.AssertClean();
     }
 
@@ -685,7 +703,11 @@ internal sealed class World
                     {
                         var today = H.Time.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).Date;
                         H.AdvanceTo(new DateTimeOffset(today.AddDays(a.Days).AddHours(a.Hour), TimeSpan.FromHours(8)));
-                        await H.DrainDueAsync();
+                        if (a.Drain)
+                        {
+                            await H.DrainDueAsync();
+                        }
+
                         return Outcome.Accept();
                     }
 
@@ -1108,7 +1130,7 @@ internal static class Generator
                 {
                     var room = Period.Between(m.Today, World.LastDay, PeriodUnits.Days).Days;
                     var days = Math.Min(room, rnd.Next(100) < (profile == Profile.Pool ? 70 : 35) ? rnd.Next(1, 5) : rnd.Next(5, 41));
-                    return days <= 0 ? null : new AdvanceOp(days, rnd.Next(8, 20));
+                    return days <= 0 ? null : new AdvanceOp(days, rnd.Next(8, 20), Drain: rnd.Next(100) < 75);
                 }
 
             case "leave":
