@@ -396,8 +396,11 @@ internal sealed class World
 
     private int _cases;
 
-    private World(Harness h, OwnershipModel model)
+    private readonly RedisServer _redis;
+
+    private World(RedisServer redis, Harness h, OwnershipModel model)
     {
+        _redis = redis;
         H = h;
         Model = model;
     }
@@ -431,7 +434,7 @@ internal sealed class World
         Assert.Equal(4, TitleKeys.Distinct().Count());
 
         await redis.FlushAsync();
-        var h = new Harness(redis, Book, PoolOptions);
+        var h = new Harness(redis, book: Book, pool: PoolOptions);
         foreach (var branch in new[] { "B-SH", "B-BJ" })
         {
             await h.SeedBranchAsync(branch, autoApprove: false);
@@ -451,7 +454,7 @@ internal sealed class World
             day => Calendar.NextWorkingDayOnOrAfter(day).Value);
         var people = Staff.Select(s => new ModelPerson { Id = s.Id, Branch = s.Branch, Hired = LocalDate.FromDateOnly(s.Hired), BehindTarget = s.Behind });
         var model = new OwnershipModel(parameters, Companies, TitleKeys, people, Instant.FromDateTimeOffset(h.Time.GetUtcNow()));
-        return new World(h, model);
+        return new World(redis, h, model);
     }
 
     public Instant Now => Instant.FromDateTimeOffset(H.Time.GetUtcNow());
@@ -779,7 +782,7 @@ internal sealed class World
 
     public async Task<List<RealRecord>> ReadRealAsync()
     {
-        var server = H.Redis.Connection.GetServer(H.Redis.ConnectionString);
+        var server = _redis.Connection.GetServer(_redis.ConnectionString);
         var ids = new List<string>();
         await foreach (var key in server.KeysAsync(pattern: RegistrationKeys.CustomerPrefix + "*}"))
         {
