@@ -204,6 +204,23 @@ public sealed class OwnershipModelTests(RedisServer redis, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task X2_the_previous_owners_cool_down_holds_on_every_record_of_the_customer_and_on_import()
+    {
+        var w = await World.CreateAsync(redis);
+        await w.ExpectAsync(new FileOp("S2", 4, WithTaxpayerId: false, 0), accepted: true);
+        await w.ExpectAsync(new ApproveOp(w.Model.KeyOf(4, false)), accepted: true);
+
+        // Lapsed from S2 at the end of 04-09 (P-3.5); on 04-15 S2 is within X-2's 30 days.
+        await w.ExpectAsync(new AdvanceOp(36, 10), accepted: true);
+
+        // The taxpayer-id record of the same company is the same customer (P-2.5): a new record does not lift the cool-down.
+        await w.ExpectAsync(new FileOp("S2", 4, WithTaxpayerId: true, 1), accepted: false, "X-2");
+        // Nor does an import row naming S2 (docs/ownership.md: claim, filing, import).
+        await w.ExpectAsync(new ImportOp("S2", 4, WithTaxpayerId: false, 2), accepted: false, "X-2");
+        w.AssertClean();
+    }
+
+    [Fact]
     public async Task C9_award_to_a_leaver_is_not_applied()
     {
         var w = await World.CreateAsync(redis);
