@@ -263,4 +263,30 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         _h.AdvanceTo(Harness.Start.AddDays(40));
         Assert.Empty(await new ListIdentityConflicts(_h.Store, _h.Clock).ExecuteAsync(Harness.Hq));
     }
+
+    [Fact]
+    public async Task P9_a_case_reopened_after_a_refused_award_stays_disputed_whatever_order_its_events_arrive_in()
+    {
+        var customer = await _h.FileAndApproveAsync("S1", Title);
+        var id = customer.Value.Id;
+        var t = _h.Time.GetUtcNow();
+
+        // Opened, closed after an award the gate refused, reopened by Arbitration: the reopening overtakes the close.
+        Assert.True(await _h.Cases.OpenedAsync(new CaseOpened("CASE-R", "objection", id, "S2", "S1", t)));
+        Assert.True(await _h.Cases.OpenedAsync(new CaseOpened("CASE-R", "objection", id, "S2", "S1", t.AddSeconds(2))));
+        Assert.False(await _h.Cases.ClosedAsync(new CaseClosed("CASE-R", id, "decided", t.AddSeconds(1))) && (await _h.CustomerAsync(id)).OpenCaseId is null);
+        Assert.Equal("CASE-R", (await _h.CustomerAsync(id)).OpenCaseId);
+        await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Pool.ReallocateAsync(Harness.Manager(), id, "S2", null));
+
+        // The reopened case's own close lifts the marker; a late redelivery of an opening marks nothing again.
+        Assert.True(await _h.Cases.ClosedAsync(new CaseClosed("CASE-R", id, "decided", t.AddSeconds(3))));
+        Assert.False(await _h.Cases.OpenedAsync(new CaseOpened("CASE-R", "objection", id, "S2", "S1", t.AddSeconds(2))));
+        Assert.False(await _h.Cases.OpenedAsync(new CaseOpened("CASE-R", "objection", id, "S2", "S1", t)));
+        Assert.Null((await _h.CustomerAsync(id)).OpenCaseId);
+
+        // A close that overtakes its own opening is remembered: the opening that arrives after it marks nothing.
+        Assert.True(await _h.Cases.ClosedAsync(new CaseClosed("CASE-Q", id, "withdrawn", t.AddSeconds(5))));
+        Assert.False(await _h.Cases.OpenedAsync(new CaseOpened("CASE-Q", "objection", id, "S2", "S1", t.AddSeconds(4))));
+        Assert.Null((await _h.CustomerAsync(id)).OpenCaseId);
+    }
 }

@@ -20,36 +20,50 @@ namespace CustomerProtection.Registration.Application;
 /// </summary>
 public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter writer, Organization organization, OwnershipGate gate, PolicyClock clock)
 {
-    public Task<bool> OpenedAsync(CaseOpened opened) => UpdateAsync(opened.CustomerId, current =>
+    public Task<bool> OpenedAsync(CaseOpened opened) => UpdateAsync(opened.CustomerId, async current =>
     {
+        // Read after the customer: a close applied in between moved its version, so the step decides again.
         var customer = current.Value;
-        if (customer.OpenCaseId == opened.CaseId)
+        if ((customer.OpenCaseId == opened.CaseId && customer.CaseOpenedAt >= opened.OpenedAt)
+            || await store.CaseClosedAtAsync(customer.Id, opened.CaseId) >= opened.OpenedAt.ToUnixTimeMilliseconds())
         {
-            return Task.FromResult<CustomerChange?>(null);
+            // Applied already, or an opening the case's close has overtaken (Arbitration reopens a case later).
+            return null;
         }
 
         var now = clock.Now;
         var next = customer with
         {
             OpenCaseId = opened.CaseId,
+            CaseOpenedAt = opened.OpenedAt,
             CaseClaimantId = CaseKinds.IsOwnershipCase(opened.Kind) ? opened.ClaimantId : null,
         };
-        return Task.FromResult<CustomerChange?>(writer.Change(current, next, now,
-            [new(now.ToDateTimeOffset(), Changes.Disputed, customer.Status, customer.OwnerId, customer.OwnerId, opened.Kind, "arbitration", opened.CaseId)], []));
+        return writer.Change(current, next, now,
+            [new(now.ToDateTimeOffset(), Changes.Disputed, customer.Status, customer.OwnerId, customer.OwnerId, opened.Kind, "arbitration", opened.CaseId)], []);
     });
 
-    public Task<bool> ClosedAsync(CaseClosed closed) => UpdateAsync(closed.CustomerId, current =>
+    public Task<bool> ClosedAsync(CaseClosed closed) => UpdateAsync(closed.CustomerId, async current =>
     {
         var customer = current.Value;
-        if (customer.OpenCaseId != closed.CaseId)
+        var key = RegistrationKeys.Customer(customer.Id);
+        var closedAt = closed.ClosedAt.ToUnixTimeMilliseconds();
+        if (await store.CaseClosedAtAsync(customer.Id, closed.CaseId) >= closedAt)
         {
-            return Task.FromResult<CustomerChange?>(null);
+            return null; // A redelivery.
+        }
+
+        if (customer.OpenCaseId != closed.CaseId || closed.ClosedAt < customer.CaseOpenedAt)
+        {
+            // Another case is open, or this close overtook its own opening, or ended an earlier opening of this
+            // case (Arbitration reopens a case whose award the gate refused): remembered, so that opening marks nothing.
+            return new CustomerChange().RequireVersion(key, current.Version).SetField(key, RegistrationKeys.CaseClosedField(closed.CaseId), closedAt);
         }
 
         var now = clock.Now;
-        var next = customer with { OpenCaseId = null, CaseClaimantId = null };
-        return Task.FromResult<CustomerChange?>(writer.Change(current, next, now,
-            [new(now.ToDateTimeOffset(), Changes.CaseClosed, customer.Status, customer.OwnerId, customer.OwnerId, closed.Outcome, "arbitration", closed.CaseId)], []));
+        var next = customer with { OpenCaseId = null, CaseClaimantId = null, CaseOpenedAt = null };
+        return writer.Change(current, next, now,
+                [new(now.ToDateTimeOffset(), Changes.CaseClosed, customer.Status, customer.OwnerId, customer.OwnerId, closed.Outcome, "arbitration", closed.CaseId)], [])
+            .SetField(key, RegistrationKeys.CaseClosedField(closed.CaseId), closedAt);
     });
 
     public async Task<bool> AwardedAsync(OwnershipAwarded award)

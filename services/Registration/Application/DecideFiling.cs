@@ -45,9 +45,9 @@ public sealed class DecideFiling(CustomerWriter writer, Organization organizatio
         {
             var customer = Pending(caller, current.Value);
             var now = clock.Now;
-            var next = customer with { Status = CustomerStatus.Rejected, OwnerId = null, OwnerName = null };
+            var next = OwnershipRules.Rejected(customer);
             var change = writer.Change(current, next, now,
-                [new(now.ToDateTimeOffset(), Changes.Rejected, CustomerStatus.Rejected, customer.OwnerId, null, reason.Trim(), caller.EmployeeId)], []);
+                [new(now.ToDateTimeOffset(), Changes.Rejected, next.Status, customer.OwnerId, null, reason.Trim(), caller.EmployeeId)], []);
             return Task.FromResult<(CustomerProtection.Registration.Persistence.CustomerChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
         });
     }

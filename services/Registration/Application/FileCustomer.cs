@@ -75,7 +75,7 @@ public sealed class FileCustomer(
             var previousOwner = (existing is null ? admission.Others : admission.Others.Prepend(existing))
                 .Select(r => clock.Evaluate(r.Value, now).FreedOf(r.Value).PreviousOwnerId)
                 .FirstOrDefault(o => o is not null);
-            var filed = Filed(existing?.Value ?? NewCustomer(await ids.NextAsync(), filing, filer), filing, filer, now, previousOwner);
+            var filed = Filed(existing is null ? NewCustomer(await ids.NextAsync(), filing, filer) : AsFreed(existing.Value, now), filing, filer, now, previousOwner);
 
             // P-2.1: auto-approval only for a filing without conflict: no identity review asked for,
             // no near-duplicate title for the secretary to look at.
@@ -122,6 +122,22 @@ public sealed class FileCustomer(
     };
 
     /// <summary>The pending filing: of a new customer, or a new filing of a free one (same id: X-6 history continues).</summary>
+    /// <summary>
+    /// A protection that ended before the due-queue lapsed it is lapsed all the same (P-3.5): the record says so
+    /// before the new filing, so that a rejection gives back a lapsed customer with its cool-down.
+    /// </summary>
+    private Customer AsFreed(Customer record, Instant now)
+    {
+        var state = clock.Evaluate(record, now);
+        if (record.Status != CustomerStatus.Protected || state.Status != CustomerStatus.Lapsed)
+        {
+            return record;
+        }
+
+        var (previousOwner, freedAt) = state.FreedOf(record);
+        return record with { PreviousOwnerId = previousOwner, FreedAt = freedAt?.ToDateTimeOffset(), FreedReason = Changes.Lapsed, CoDevelopers = null, PendingExtension = null };
+    }
+
     private static Customer Filed(Customer basis, ValidFiling filing, Person filer, Instant now, string? previousOwner) =>
         basis with
         {

@@ -57,11 +57,13 @@ public sealed class ReleaseLeaverCustomers(CustomerStore store, CustomerWriter w
                 var events = new List<object>();
                 if (customer.OwnerId == employeeId && customer.Status == CustomerStatus.Pending)
                 {
-                    next = customer with { Status = CustomerStatus.Rejected, OwnerId = null, OwnerName = null };
-                    history.Add(new(at, Changes.Rejected, CustomerStatus.Rejected, employeeId, null, why, "system"));
+                    next = OwnershipRules.Rejected(customer);
+                    history.Add(new(at, Changes.Rejected, next.Status, employeeId, null, why, "system"));
                 }
-                else if (customer.OwnerId == employeeId && customer.Status == CustomerStatus.Protected)
+                else if (customer.OwnerId == employeeId && customer.Status == CustomerStatus.Protected
+                    && clock.Evaluate(customer, now).Status == CustomerStatus.Protected)
                 {
+                    // A protection already ended was given up (P-3.5), not left behind: the due-queue lapses it.
                     next = customer with
                     {
                         Status = CustomerStatus.Pool,

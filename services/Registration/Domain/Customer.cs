@@ -74,6 +74,12 @@ public sealed record Customer
     /// </summary>
     public string? CaseClaimantId { get; init; }
 
+    /// <summary>
+    /// When the open case was opened (CaseOpened.OpenedAt): Arbitration reopens a case whose award the
+    /// ownership gate refused, under the same id, so a CaseClosed older than this closed the earlier opening.
+    /// </summary>
+    public DateTimeOffset? CaseOpenedAt { get; init; }
+
     // When the customer was given up (lapse, P-3.5) or left behind (P-12): the previous owner's
     // cool-down and the pool's priority window count from FreedAt.
     public string? PreviousOwnerId { get; init; }

@@ -106,8 +106,9 @@ public static class OwnershipRules
                     return Refused(poolRefusal);
                 }
 
-                // P-12: taking a leaver's customer by filing it is a claim (X-2's quota counts it).
-                poolTaking |= record.State.Status == CustomerStatus.Pool;
+                // P-12: taking a leaver's customer by filing it is a claim (X-2's quota counts it). An import is the
+                // branch staff's act, not the owner's own taking: its branch, window and cool-down hold, not the quota.
+                poolTaking |= change.Kind == OwnerChangeKind.File && record.State.Status == CustomerStatus.Pool;
             }
         }
 
@@ -175,6 +176,24 @@ public static class OwnershipRules
     private static bool IsCapped(OwnerChange change) =>
         change.Owner.Role == Roles.Salesperson
         && !(change.Target?.OwnerId == change.Owner.Id && change.TargetState?.Status == CustomerStatus.Protected);
+
+    /// <summary>
+    /// A pending filing rejected (by the secretary, or because the filer left): the record is given back as it
+    /// was before the filing. A customer that was freed stays freed — a leaver's pool customer with its branch,
+    /// priority window and previous owner (P-12), a lapsed one with the previous owner's cool-down — so a
+    /// rejected filing is never a way round the pool's rules; a record that was never held is rejected.
+    /// </summary>
+    public static Customer Rejected(Customer pending) => pending with
+    {
+        Status = pending.FreedReason switch
+        {
+            Changes.Pool => CustomerStatus.Pool,
+            Changes.Lapsed => CustomerStatus.Lapsed,
+            _ => CustomerStatus.Rejected,
+        },
+        OwnerId = null,
+        OwnerName = null,
+    };
 
     /// <summary>The rule by which a record's own identity key matches (its taxpayer id, or its title when it has none).</summary>
     public static string MatchOf(Customer record) => record.TaxpayerId is null ? MatchedBy.InvoiceTitle : MatchedBy.TaxpayerId;

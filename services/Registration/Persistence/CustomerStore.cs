@@ -64,6 +64,10 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     public async Task<long?> AppliedAwardAsync(string id, string caseId) =>
         (long?)await Db.HashGetAsync(RegistrationKeys.Customer(id), RegistrationKeys.AwardField(caseId));
 
+    /// <summary>When <paramref name="caseId"/> was last closed on the customer (Unix ms), if ever.</summary>
+    public async Task<long?> CaseClosedAtAsync(string id, string caseId) =>
+        (long?)await Db.HashGetAsync(RegistrationKeys.Customer(id), RegistrationKeys.CaseClosedField(caseId));
+
     public async Task<IReadOnlyList<Versioned<Customer>>> GetManyAsync(IEnumerable<string> ids)
     {
         var batch = Db.CreateBatch();

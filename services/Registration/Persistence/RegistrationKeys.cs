@@ -61,6 +61,12 @@ public static class RegistrationKeys
     public static string AwardField(string caseId) => "a:" + caseId;
 
     /// <summary>
+    /// Field of the customer's hash: when the case was last closed (Unix ms). A CaseOpened of that case that is
+    /// not later (a redelivery, or one overtaken by its close) marks nothing; a reopening is later.
+    /// </summary>
+    public static string CaseClosedField(string caseId) => "x:" + caseId;
+
+    /// <summary>
     /// Hash, field identity key (P-2.5) → customer id, set once by the filing that reserved it. The
     /// identities are spread over <see cref="IdentityBuckets"/> hashes by a stable hash of the key:
     /// a field in a shared hash costs a fraction of a key of its own (docs/registration.md, memory).

@@ -15,7 +15,7 @@ namespace CustomerProtection.Registration.Persistence;
 public static class StorageMapping
 {
     /// <summary>How many stored (settable) properties <see cref="Customer"/> has that this mapping knows.</summary>
-    public const int CustomerProperties = 35;
+    public const int CustomerProperties = 36;
 
     internal static StoredCustomer ToMessage(Customer c)
     {
@@ -57,6 +57,7 @@ public static class StorageMapping
         if (c.CoDevelopers is { } coDevelopers) m.CoDevelopers.AddRange(coDevelopers);
         if (c.OpenCaseId is { } openCaseId) m.OpenCaseId = openCaseId;
         if (c.CaseClaimantId is { } caseClaimantId) m.CaseClaimantId = caseClaimantId;
+        if (c.CaseOpenedAt is { } caseOpenedAt) m.CaseOpenedAt = caseOpenedAt.ToUnixTimeMilliseconds();
         if (c.PreviousOwnerId is { } previousOwnerId) m.PreviousOwnerId = previousOwnerId;
         if (c.FreedAt is { } freedAt) m.FreedAt = freedAt.ToUnixTimeSeconds();
         if (c.FreedReason is { } freedReason) m.FreedReason = freedReason;
@@ -97,6 +98,7 @@ public static class StorageMapping
         CoDevelopers = m.CoDevelopers.Count > 0 ? [.. m.CoDevelopers] : null,
         OpenCaseId = m.HasOpenCaseId ? m.OpenCaseId : null,
         CaseClaimantId = m.HasCaseClaimantId ? m.CaseClaimantId : null,
+        CaseOpenedAt = m.HasCaseOpenedAt ? DateTimeOffset.FromUnixTimeMilliseconds(m.CaseOpenedAt) : null,
         PreviousOwnerId = m.HasPreviousOwnerId ? m.PreviousOwnerId : null,
         FreedAt = m.HasFreedAt ? DateTimeOffset.FromUnixTimeSeconds(m.FreedAt) : null,
         FreedReason = m.HasFreedReason ? m.FreedReason : null,

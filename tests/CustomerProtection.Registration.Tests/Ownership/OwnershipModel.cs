@@ -821,7 +821,7 @@ public sealed class OwnershipModel
         r.FreedAt = null;
     }
 
-    /// <summary>A rejected (or released) pending filing: the record is free again as it was before the filing.</summary>
+    /// <summary>A rejected (or released) pending filing: the record is free again as it was before the filing, with its status.</summary>
     private static void Unfile(ModelRecord r)
     {
         var filerBranch = r.Branch;
@@ -834,8 +834,19 @@ public sealed class OwnershipModel
             r.Freed = FreedKind.Never;
         }
 
-        r.AltBranch = r.Branch != filerBranch ? filerBranch : r.AltBranch;
-        r.Status = RecordStatus.Rejected;
+        // docs/ownership.md: the record stays in the branch of the filing (a lapsed customer may be filed from any
+        // branch; a leaver's is filed from its own branch only, so nothing moves).
+        r.Branch = filerBranch;
+        r.AltBranch = null;
+
+        // docs/ownership.md: a rejected filing gives the record back as it was — a leaver's customer is in its
+        // branch's pool again (P-12), a lapsed one lapsed with its cool-down; only a record never held is "rejected".
+        r.Status = r.Freed switch
+        {
+            FreedKind.LeaversPool => RecordStatus.Pool,
+            FreedKind.Lapsed => RecordStatus.Lapsed,
+            _ => RecordStatus.Rejected,
+        };
         r.Owner = null;
         r.Prior = null;
     }
