@@ -66,15 +66,16 @@ public static class OwnershipRules
 {
     public static OwnershipVerdict Check(OwnerChange change, LocalDate today, Policy.PolicyParameters parameters, PoolOptions pool)
     {
-        // P-9: while a case is open nobody else may transfer the customer; an award is that case's own decision.
-        if (change.Kind != OwnerChangeKind.Award && change.Target?.OpenCaseId is { } caseId)
+        // P-9: while a case is open nobody else may transfer the customer; an award is that case's own decision,
+        // and an approval finishes a filing that already holds the customer (the pending filer is its holder).
+        if (change.Kind is not (OwnerChangeKind.Award or OwnerChangeKind.Approve) && change.Target?.OpenCaseId is { } caseId)
         {
             return Refused(Disputed(change.Target.Id, caseId));
         }
 
         foreach (var other in change.Others)
         {
-            if (other.Record.OpenCaseId is { } otherCase)
+            if (change.Kind != OwnerChangeKind.Approve && other.Record.OpenCaseId is { } otherCase)
             {
                 return Refused(Disputed(other.Record.Id, otherCase));
             }
