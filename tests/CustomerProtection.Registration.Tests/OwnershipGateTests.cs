@@ -223,7 +223,8 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         var filed = (await _h.File.ExecuteAsync(Sales("S1"), Harness.Filing(Title))).Customer;
         var owner = (await _h.Organization.EmployeeAsync("S1"))!;
         var admission = await _h.Gate.AdmitAsync(OwnerChangeKind.Approve, filed, owner, "B-SH", await _h.Gate.ReadAsync(filed.Value));
-        var change = admission.Guard(_h.Writer.Change(filed, filed.Value with { Status = CustomerStatus.Protected }, _h.Clock.Now, [], []));
+        var approved = filed.Value with { Status = CustomerStatus.Protected };
+        var change = admission.Guard(_h.Writer.Change(filed, approved, _h.Clock.Now, [], []), approved);
 
         // The departure is recorded between the decision and its step.
         await _h.EmployeeAsync("S1", "销售S1", Roles.Salesperson, "B-SH", "M-B-SH", status: "left", version: 2);

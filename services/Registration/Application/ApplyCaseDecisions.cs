@@ -136,7 +136,7 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
                 [new(at, Changes.Awarded, next.Status, from, next.OwnerId, $"{award.Resolution}: {award.Reason}", award.DecidedBy, award.CaseId)],
                 [CustomerWriter.OwnerChange(from, next, $"{Changes.Awarded}:{award.Resolution}", award.DecidedBy, at)])
             .SetField(RegistrationKeys.Customer(customer.Id), RegistrationKeys.AwardField(award.CaseId), award.DecidedAt.ToUnixTimeMilliseconds());
-        return admission is null ? change : admission.Guard(change);
+        return admission is null ? change : admission.Guard(change, next);
     }
 
     /// <summary>

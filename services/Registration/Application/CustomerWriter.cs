@@ -32,11 +32,6 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
             var identities = RegistrationKeys.Identities(next.IdentityKey);
             change.RequireFree(identities, next.IdentityKey, next.Id)
                 .SetField(identities, next.IdentityKey, next.Id);
-            if (next.TaxpayerId is not null && InvoiceTitle.TryNormalize(next.Title, out var title))
-            {
-                // P-2.5: a title-only filing of this title meets this record too.
-                change.FieldAppend(RegistrationKeys.Identities(CustomerIdentity.TitlePrefix + title), RegistrationKeys.TitleGroupField(title), next.Id);
-            }
 
             foreach (var candidateKey in TitleSimilarity.CandidateKeys(next.Title))
             {

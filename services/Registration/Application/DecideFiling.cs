@@ -30,7 +30,7 @@ public sealed class DecideFiling(CustomerWriter writer, Organization organizatio
             var next = writer.StartProtection(customer, owner, clock.Today, now, caller.EmployeeId, announce: true);
             var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Approved, CustomerStatus.Protected, customer.PreviousOwnerId, owner.Id, null, caller.EmployeeId)],
-                [writer.Announcement(next, at), CustomerWriter.OwnerChange(customer.PreviousOwnerId, next, Changes.Approved, caller.EmployeeId, at)]));
+                [writer.Announcement(next, at), CustomerWriter.OwnerChange(customer.PreviousOwnerId, next, Changes.Approved, caller.EmployeeId, at)]), next);
             return (change, new Versioned<Customer>(next, current.Version + 1));
         });
 

@@ -92,7 +92,7 @@ public sealed class FileCustomer(
             }
 
             var change = admission.Guard(writer.Change(existing, next, now, history, events,
-                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(filer.Id, at), Purposes.SalesDevelopment)));
+                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(filer.Id, at), Purposes.SalesDevelopment)), next);
             var outcome = await writer.CommitAsync(change);
             if (outcome.Succeeded)
             {
@@ -129,13 +129,7 @@ public sealed class FileCustomer(
     private Customer AsFreed(Customer record, Instant now)
     {
         var state = clock.Evaluate(record, now);
-        if (record.Status != CustomerStatus.Protected || state.Status != CustomerStatus.Lapsed)
-        {
-            return record;
-        }
-
-        var (previousOwner, freedAt) = state.FreedOf(record);
-        return record with { PreviousOwnerId = previousOwner, FreedAt = freedAt?.ToDateTimeOffset(), FreedReason = Changes.Lapsed, CoDevelopers = null, PendingExtension = null };
+        return record.Status == CustomerStatus.Protected && state.Status == CustomerStatus.Lapsed ? OwnershipRules.Lapsed(record, state) : record;
     }
 
     private static Customer Filed(Customer basis, ValidFiling filing, Person filer, Instant now, string? previousOwner) =>

@@ -171,7 +171,7 @@ public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writ
             var change = admission.Guard(writer.Change(existing, next, now,
                 [new(at, Changes.Imported, CustomerStatus.Protected, previousOwner, owner.Id, $"X-7 import row {row.Row}", caller.EmployeeId)],
                 [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Imported, caller.EmployeeId, at)],
-                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(caller.EmployeeId, at), Purposes.Administration)));
+                new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(caller.EmployeeId, at), Purposes.Administration)), next);
             var outcome = await writer.CommitAsync(change);
             if (outcome.Succeeded)
             {

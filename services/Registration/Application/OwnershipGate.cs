@@ -70,20 +70,27 @@ public sealed class OwnershipGate(CustomerStore store, PolicyClock clock, IOptio
     /// </summary>
     public async Task<(Versioned<Customer> Record, ProtectionState State, string MatchedBy)?> ResolveAsync(string identityKey, string? title)
     {
+        var now = clock.Now;
         var primaryTitle = title;
         if (string.IsNullOrWhiteSpace(primaryTitle))
         {
-            // A taxpayer id alone: the record's own title says which title-only record it meets.
-            var own = await store.SameCustomerAsync(identityKey, "");
-            primaryTitle = own.Primary?.Value.Title;
-            if (primaryTitle is null)
+            // A taxpayer id alone: the record's own title says which title-only record it meets — unless the
+            // record holds the customer itself, when by P-2.5's invariant no other record of it can.
+            if ((await store.SameCustomerAsync(identityKey, "")).Primary is not { } own)
             {
                 return null;
             }
+
+            var ownState = clock.Evaluate(own.Value, now);
+            if (ownState.Status is CustomerStatus.Pending or CustomerStatus.Protected)
+            {
+                return (own, ownState, MatchedBy.TaxpayerId);
+            }
+
+            primaryTitle = own.Value.Title;
         }
 
         var identity = await ReadAsync(identityKey, primaryTitle);
-        var now = clock.Now;
         var records = (identity.Primary is { } p ? identity.Others.Prepend(p) : identity.Others)
             .Select(r => (Record: r, State: clock.Evaluate(r.Value, now), MatchedBy: MatchOf(r.Value, identity)))
             .ToList();
@@ -115,11 +122,13 @@ public sealed class Admission(IdentityRecords identity, Person owner, OwnershipV
     public IReadOnlyList<Versioned<Customer>> Others => others;
 
     /// <summary>
-    /// Adds to <paramref name="change"/> the guards of everything the decision read, and the counters:
+    /// Adds to <paramref name="change"/> the guards of everything the decision read, the title group of a new
+    /// record, and the counters:
     /// X-1 counted inside the step (two concurrent approvals at cap − 1 cannot both pass), X-2 counted and
     /// incremented inside it.
     /// </summary>
-    public CustomerChange Guard(CustomerChange change)
+    /// <param name="next">The record as the change leaves it: a new record with a taxpayer id joins its title's group here (P-2.5).</param>
+    public CustomerChange Guard(CustomerChange change, Customer next)
     {
         foreach (var other in others)
         {
@@ -132,6 +141,11 @@ public sealed class Admission(IdentityRecords identity, Person owner, OwnershipV
         if (identity.ByTaxpayerId)
         {
             change.RequireFieldUnchanged(titleBucket, identity.TitleKey, identity.TitleOnlyId);
+            if (identity.Primary is null)
+            {
+                // The new record: a title-only filing of its title meets it from now on.
+                change.FieldAppend(titleBucket, identity.GroupField, next.Id);
+            }
         }
         else
         {

@@ -49,7 +49,7 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
             var next = writer.StartProtection(customer, claimant, today, now, claimant.Id, announce: true) with { PreviousOwnerId = previousOwner, CoDevelopers = null };
             var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Claimed, CustomerStatus.Protected, previousOwner, claimant.Id, null, claimant.Id)],
-                [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Claimed, claimant.Id, at)]));
+                [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Claimed, claimant.Id, at)]), next);
             return ((CustomerChange?)change, new Versioned<Customer>(next, current.Version + 1));
         });
     }
@@ -95,7 +95,7 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
             var next = writer.StartProtection(customer, to, clock.Today, now, caller.EmployeeId, announce: false) with { PreviousOwnerId = from, CoDevelopers = null };
             var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Reallocated, CustomerStatus.Protected, from, to.Id, reason?.Trim(), caller.EmployeeId)],
-                [CustomerWriter.OwnerChange(from, next, Changes.Reallocated, caller.EmployeeId, at)]));
+                [CustomerWriter.OwnerChange(from, next, Changes.Reallocated, caller.EmployeeId, at)]), next);
             return ((CustomerChange?)change, new Versioned<Customer>(next, current.Version + 1));
         });
     }

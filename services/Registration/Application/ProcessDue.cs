@@ -59,17 +59,7 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
         var customer = current.Value;
         var end = state.End!;
         var at = now.ToDateTimeOffset();
-        var next = customer with
-        {
-            Status = CustomerStatus.Lapsed,
-            OwnerId = null,
-            OwnerName = null,
-            PreviousOwnerId = customer.OwnerId,
-            FreedAt = end.EndsAt.ToDateTimeOffset(),
-            FreedReason = Changes.Lapsed,
-            CoDevelopers = null,
-            PendingExtension = null,
-        };
+        var next = OwnershipRules.Lapsed(customer, state);
         var why = state.Progress is { Lapsed: true } && end.LastDay < state.PeriodEnd!.LastDay
             ? $"P-3.4 连续 {state.Progress.MonthsMissing} 个月无进度 / {state.Progress.MonthsMissing} months without progress"
             : $"P-3.5 保护期于 {end.LastDay:yyyy-MM-dd} 结束 / protection ended on {end.LastDay:yyyy-MM-dd}";

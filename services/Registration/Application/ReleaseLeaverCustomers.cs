@@ -64,17 +64,7 @@ public sealed class ReleaseLeaverCustomers(CustomerStore store, CustomerWriter w
                     && clock.Evaluate(customer, now).Status == CustomerStatus.Protected)
                 {
                     // A protection already ended was given up (P-3.5), not left behind: the due-queue lapses it.
-                    next = customer with
-                    {
-                        Status = CustomerStatus.Pool,
-                        OwnerId = null,
-                        OwnerName = null,
-                        PreviousOwnerId = employeeId,
-                        FreedAt = at,
-                        FreedReason = Changes.Pool,
-                        CoDevelopers = null,
-                        PendingExtension = null,
-                    };
+                    next = OwnershipRules.LeftBehind(customer, at);
                     history.Add(new(at, Changes.Pool, CustomerStatus.Pool, employeeId, null, why, "system"));
                     events.Add(CustomerWriter.OwnerChange(employeeId, next, Changes.Pool, null, at));
                 }

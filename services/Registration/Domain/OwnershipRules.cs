@@ -179,6 +179,38 @@ public static class OwnershipRules
         && !(change.Target?.OwnerId == change.Owner.Id && change.TargetState?.Status == CustomerStatus.Protected);
 
     /// <summary>
+    /// P-3.5 (and P-3.4's sanction): the protection ended, so the owner gave the customer up. It is free, the
+    /// previous owner's cool-down counting from the end; co-developments and a waiting extension end with it.
+    /// </summary>
+    public static Customer Lapsed(Customer customer, ProtectionState state) => customer with
+    {
+        Status = CustomerStatus.Lapsed,
+        OwnerId = null,
+        OwnerName = null,
+        PreviousOwnerId = customer.OwnerId,
+        FreedAt = state.End!.EndsAt.ToDateTimeOffset(),
+        FreedReason = Changes.Lapsed,
+        CoDevelopers = null,
+        PendingExtension = null,
+    };
+
+    /// <summary>
+    /// P-12, C-9: the owner left while protecting the customer: it goes to its branch's pool now, reserved for
+    /// the branch's priority claimants for the window that starts here.
+    /// </summary>
+    public static Customer LeftBehind(Customer customer, DateTimeOffset at) => customer with
+    {
+        Status = CustomerStatus.Pool,
+        OwnerId = null,
+        OwnerName = null,
+        PreviousOwnerId = customer.OwnerId,
+        FreedAt = at,
+        FreedReason = Changes.Pool,
+        CoDevelopers = null,
+        PendingExtension = null,
+    };
+
+    /// <summary>
     /// A pending filing rejected (by the secretary, or because the filer left): the record is given back as it
     /// was before the filing. A customer that was freed stays freed — a leaver's pool customer with its branch,
     /// priority window and previous owner (P-12), a lapsed one with the previous owner's cool-down — so a

@@ -91,8 +91,11 @@ public static class RegistrationKeys
 
     private static uint Fnv1a(string text)
     {
+        // On every filing's path several times: the UTF-8 bytes on the stack, not a new array each time.
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        var bytes = length <= 1024 ? stackalloc byte[length] : new byte[length];
         var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
+        foreach (var b in bytes[..Encoding.UTF8.GetBytes(text, bytes)])
         {
             hash = (hash ^ b) * 16777619u;
         }
