@@ -152,7 +152,9 @@ public sealed class Admission(IdentityRecords identity, Person owner, OwnershipV
             change.RequireFieldUnchanged(titleBucket, identity.GroupField, identity.Group);
         }
 
-        if (owner.Version > 0)
+        // C-9: a departure recorded meanwhile fails the step. Not needed for a filing left pending: approval
+        // checks the filer again in its own step, and the leaver's release rejects what it finds pending.
+        if (owner.Version > 0 && next.Status != CustomerStatus.Pending)
         {
             change.RequireFieldUnchanged(owner.ReplicaKey, "v", owner.Version);
         }

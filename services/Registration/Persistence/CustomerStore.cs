@@ -35,15 +35,16 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
 
     // The commonest read (X-4, every filing and duplicate check) in one round trip: the identity's
     // record, the title-only record of its title, the ids of the records with a taxpayer id and that
-    // title, and those records (P-2.5: every record a filing of this identity can meet). KEYS: the
+    // title, and those records (P-2.5: every record a filing of this identity can meet) — for a taxpayer id
+    // its record and the title-only one, for a title its record and the group: two HGETs. KEYS: the
     // identity's bucket, the title's bucket; ARGV: identity key, title key, title group field, customer
     // key prefix, '1' when the identity is a taxpayer id (it meets the title-only record) else '0' (a
     // title meets the records of the group). (The customer keys are built here: Redis is not a cluster.)
     private const string SameCustomerScript =
         """
         local primary = redis.call('HGET', KEYS[1], ARGV[1])
-        local titleOnly = redis.call('HGET', KEYS[2], ARGV[2])
-        local group = redis.call('HGET', KEYS[2], ARGV[3])
+        local titleOnly, group
+        if ARGV[5] == '1' then titleOnly = redis.call('HGET', KEYS[2], ARGV[2]) else titleOnly = primary; group = redis.call('HGET', KEYS[2], ARGV[3]) end
         local out = {primary or '', titleOnly or '', group or ''}
         local function add(id)
           local values = redis.call('HMGET', ARGV[4] .. id .. '}', 'v', 'd')
