@@ -1,6 +1,5 @@
 using CustomerProtection.Arbitration.Application;
-using Grpc.Core;
-using StackExchange.Redis;
+using CustomerProtection.ServiceDefaults.Hosting;
 
 namespace CustomerProtection.Arbitration.Workers;
 
@@ -9,29 +8,21 @@ namespace CustomerProtection.Arbitration.Workers;
 /// late a deadline is acted on; whether it has passed is always decided against the clock
 /// (TimeProvider), so moving the shared clock forward acts at the next poll.
 /// </summary>
-public sealed class DueWorker(SettleDueWork work, IConfiguration configuration, ILogger<DueWorker> logger) : BackgroundService
+public sealed class DueWorker(SettleDueWork work, IConfiguration configuration, LoopHealth health, ILogger<DueWorker> logger)
+    : SupervisedLoop(health, logger)
 {
     public const string PollIntervalKey = "Arbitration:DuePollInterval";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = configuration.GetValue(PollIntervalKey, TimeSpan.FromSeconds(1));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await work.RunOnceAsync(stoppingToken) is > 0 and var count)
-                {
-                    logger.LogInformation("Arbitration due-queue: acted on {Count} deadlines", count);
-                }
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException or RpcException or HttpRequestException)
-            {
-                // Redis, Registration or Territory not reachable: the items stay due and are tried again.
-                logger.LogWarning(ex, "Arbitration due-queue: a dependency is not reachable, retrying");
-            }
+    protected override string Name => "due-queue";
 
-            await Task.Delay(interval, stoppingToken);
+    /// <summary>Redis, Registration or Territory unreachable fails the pass: the items stay due and are tried again.</summary>
+    protected override async Task PassAsync(CancellationToken stoppingToken)
+    {
+        if (await work.RunOnceAsync(stoppingToken) is > 0 and var count)
+        {
+            logger.LogInformation("Arbitration due-queue: acted on {Count} deadlines", count);
         }
+
+        await Task.Delay(configuration.GetValue(PollIntervalKey, TimeSpan.FromSeconds(1)), stoppingToken);
     }
 }

@@ -1,5 +1,6 @@
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.ServiceDefaults.Hosting;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Workers;
@@ -11,7 +12,8 @@ namespace CustomerProtection.Registration.Workers;
 /// with a version guard; a crash leaves the entry to be taken again when the lease runs out.
 /// "Now" is the shared business clock, so moving the clock in a test makes deadlines due at once.
 /// </summary>
-public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, PolicyClock clock, ILogger<DueQueueWorker> logger) : BackgroundService
+public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, PolicyClock clock, LoopHealth health, ILogger<DueQueueWorker> logger)
+    : SupervisedLoop(health, logger)
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
@@ -39,47 +41,31 @@ public sealed class DueQueueWorker(CustomerStore store, ProcessDue handler, Poli
         return taken
         """);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var backoff = TimeSpan.FromMilliseconds(200);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var taken = await TakeAsync();
-                if (taken.Count > 0)
-                {
-                    await Parallel.ForEachAsync(taken, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
-                        async (id, _) =>
-                        {
-                            try
-                            {
-                                await handler.HandleAsync(id);
-                            }
-                            catch (Exception ex) when (ex is not OperationCanceledException)
-                            {
-                                // One customer's failure must not stop the queue (nor the host).
-                                logger.LogWarning(ex, "Due work for customer {CustomerId} failed; it is retried when its lease ends", id);
-                            }
-                        });
-                }
+    protected override string Name => "due-queue";
 
-                backoff = TimeSpan.FromMilliseconds(200);
-                if (taken.Count < BatchSize)
+    protected override async Task PassAsync(CancellationToken stoppingToken)
+    {
+        var taken = await TakeAsync();
+        if (taken.Count > 0)
+        {
+            await Parallel.ForEachAsync(taken, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = stoppingToken },
+                async (id, _) =>
                 {
-                    await Task.Delay(IdlePoll, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                logger.LogWarning(ex, "Due-queue not reachable; retrying in {Backoff}", backoff);
-                await Task.Delay(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
-            }
+                    try
+                    {
+                        await handler.HandleAsync(id);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // One customer's failure must not stop the queue: it is taken again when its lease ends.
+                        logger.LogWarning(ex, "Due work for customer {CustomerId} failed; it is retried when its lease ends", id);
+                    }
+                });
+        }
+
+        if (taken.Count < BatchSize)
+        {
+            await Task.Delay(IdlePoll, stoppingToken);
         }
     }
 

@@ -1,5 +1,5 @@
 using CustomerProtection.Territory.Application;
-using StackExchange.Redis;
+using CustomerProtection.ServiceDefaults.Hosting;
 
 namespace CustomerProtection.Territory.Workers;
 
@@ -8,26 +8,18 @@ namespace CustomerProtection.Territory.Workers;
 /// whether a filing is overdue is always decided against the clock (TimeProvider), so moving the
 /// shared clock forward escalates at the next poll.
 /// </summary>
-public sealed class CrossRegionEscalationWorker(EscalateOverdueFilings escalate, IConfiguration configuration, ILogger<CrossRegionEscalationWorker> logger) : BackgroundService
+public sealed class CrossRegionEscalationWorker(EscalateOverdueFilings escalate, IConfiguration configuration, LoopHealth health, ILogger<CrossRegionEscalationWorker> logger)
+    : SupervisedLoop(health, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var interval = configuration.GetValue("Territory:EscalationPollInterval", TimeSpan.FromSeconds(1));
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await escalate.RunOnceAsync() is > 0 and var count)
-                {
-                    logger.LogInformation("P-10: escalated {Count} cross-region filings", count);
-                }
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                logger.LogWarning(ex, "P-10 escalation: Redis not reachable, retrying");
-            }
+    protected override string Name => "P-10 escalation";
 
-            await Task.Delay(interval, stoppingToken);
+    protected override async Task PassAsync(CancellationToken stoppingToken)
+    {
+        if (await escalate.RunOnceAsync() is > 0 and var count)
+        {
+            logger.LogInformation("P-10: escalated {Count} cross-region filings", count);
         }
+
+        await Task.Delay(configuration.GetValue("Territory:EscalationPollInterval", TimeSpan.FromSeconds(1)), stoppingToken);
     }
 }

@@ -72,6 +72,13 @@ public sealed class DomainErrorInterceptor : Interceptor
         ScopeDeniedException s => new Google.Rpc.Status { Code = (int)Code.PermissionDenied, Message = s.Message }.ToRpcException(),
         EntityNotFoundException n => new Google.Rpc.Status { Code = (int)Code.NotFound, Message = n.Message }.ToRpcException(),
         ConcurrencyConflictException c => new Google.Rpc.Status { Code = (int)Code.Aborted, Message = c.Message }.ToRpcException(),
+        // Redis not reachable or not answering in time: nothing was applied that the caller was told of, and
+        // a retry is safe (every change is one atomic step), which is what UNAVAILABLE says — not UNKNOWN.
+        StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => new Google.Rpc.Status
+        {
+            Code = (int)Code.Unavailable,
+            Message = "存储暂时不可用，请稍后重试 / storage is unavailable for the moment; retry later",
+        }.ToRpcException(),
         _ => null,
     };
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CustomerProtection.Contracts;
+using CustomerProtection.ServiceDefaults.Hosting;
 using CustomerProtection.ServiceDefaults.Storage;
 using MassTransit;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -15,39 +15,29 @@ namespace CustomerProtection.ServiceDefaults.Messaging;
 /// published by two replicas at once. A crash between confirm and delete republishes the entry with
 /// the same message id: consumers are idempotent, nothing is applied twice.
 /// </summary>
-internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer redis, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
+internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer redis, IBus bus, LoopHealth health, ILogger<OutboxRelay> logger)
+    : SupervisedLoop(health, logger)
 {
     private const int BatchSize = 256;
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A publish the broker has not confirmed by then is abandoned: the entry stays and goes again, under the
+    /// same message id, with the next batch. Without it one lost confirm held the relay (and its lease) for good.
+    /// </summary>
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
 
     private readonly RedisLease _lease = new(redis, outbox.LeaseKey, LeaseTime);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "outbox relay";
+
+    protected override async Task PassAsync(CancellationToken stoppingToken)
     {
-        var backoff = TimeSpan.FromMilliseconds(100);
-        while (!stoppingToken.IsCancellationRequested)
+        var published = await _lease.HoldAsync() ? await RelayBatchAsync(stoppingToken) : 0;
+        if (published < BatchSize)
         {
-            try
-            {
-                var published = await _lease.HoldAsync() ? await RelayBatchAsync(stoppingToken) : 0;
-                backoff = TimeSpan.FromMilliseconds(100);
-                if (published < BatchSize)
-                {
-                    await outbox.Signal.WaitAsync(IdlePoll, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or MassTransitException or TimeoutException or OperationCanceledException or InvalidOperationException)
-            {
-                logger.LogWarning(ex, "Outbox relay could not publish; retrying in {Backoff}", backoff);
-                await Task.Delay(backoff, stoppingToken);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            }
+            await outbox.Signal.WaitAsync(IdlePoll, stoppingToken);
         }
     }
 
@@ -96,6 +86,8 @@ internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer red
         ActivityContext.TryParse((string?)entry["traceparent"], null, out var parent);
         using var activity = Telemetry.Source.StartActivity($"outbox publish {type.Name}", ActivityKind.Internal, parent);
 
-        await bus.Publish(message, type, context => context.MessageId = messageId, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PublishTimeout);
+        await bus.Publish(message, type, context => context.MessageId = messageId, timeout.Token);
     }
 }

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Hosting;
+using CustomerProtection.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CustomerProtection.ServiceDefaults.Time;
@@ -7,38 +7,23 @@ namespace CustomerProtection.ServiceDefaults.Time;
 /// Keeps this process's <see cref="SharedClock"/> on the shared offset: pub/sub for the moment it
 /// moves, and a slow poll in case a message was missed while Redis reconnected.
 /// </summary>
-internal sealed class SharedClockSync(SharedClock clock, SharedClockStore store, ILogger<SharedClockSync> logger) : BackgroundService
+internal sealed class SharedClockSync(SharedClock clock, SharedClockStore store, LoopHealth health, ILogger<SharedClockSync> logger)
+    : SupervisedLoop(health, logger)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+    private bool _subscribed;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "shared clock sync";
+
+    protected override async Task PassAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        if (!_subscribed)
         {
-            try
-            {
-                await store.SubscribeAsync(clock.Observe);
-                break;
-            }
-            catch (StackExchange.Redis.RedisConnectionException ex)
-            {
-                logger.LogWarning(ex, "Shared clock: Redis not reachable yet, retrying");
-                await Task.Delay(PollInterval, stoppingToken);
-            }
+            await store.SubscribeAsync(clock.Observe);
+            _subscribed = true;
         }
 
-        using var timer = new PeriodicTimer(PollInterval);
-        do
-        {
-            try
-            {
-                clock.Observe(await store.ReadAsync());
-            }
-            catch (StackExchange.Redis.RedisException ex)
-            {
-                logger.LogWarning(ex, "Shared clock: could not read the offset");
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        clock.Observe(await store.ReadAsync());
+        await Task.Delay(PollInterval, stoppingToken);
     }
 }

@@ -1,4 +1,5 @@
 using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.ServiceDefaults.Hosting;
 using CustomerProtection.ServiceDefaults.Storage;
 using StackExchange.Redis;
 
@@ -10,49 +11,37 @@ namespace CustomerProtection.Registration.Confidentiality.Workers;
 /// a second one harmless, the lease makes it rare). The chain's head is logged now and then, so a
 /// copy of it lives outside Redis: a wholesale rewrite of the log would not match it.
 /// </summary>
-public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redis, TimeProvider time, ILogger<AuditChainWorker> logger) : BackgroundService
+public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redis, TimeProvider time, LoopHealth health, ILogger<AuditChainWorker> logger)
+    : SupervisedLoop(health, logger)
 {
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan AnchorEvery = TimeSpan.FromMinutes(5);
 
     private readonly RedisLease _lease = new(redis, AuditLog.LeaseKey, LeaseTime);
+    private DateTimeOffset _anchored = DateTimeOffset.MinValue;
+    private RedisValue _lastHead;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override string Name => "C-5 audit chain";
+
+    protected override async Task PassAsync(CancellationToken stoppingToken)
     {
-        var anchored = DateTimeOffset.MinValue;
-        RedisValue lastHead = default;
-        while (!stoppingToken.IsCancellationRequested)
+        var chained = await _lease.HoldAsync() ? await audit.ChainPendingAsync() : 0;
+        if (time.GetUtcNow() - _anchored > AnchorEvery)
         {
-            try
+            var head = await redis.GetDatabase().StringGetAsync(AuditLog.HeadKey);
+            if (head != _lastHead)
             {
-                var chained = await _lease.HoldAsync() ? await audit.ChainPendingAsync() : 0;
-                if (time.GetUtcNow() - anchored > AnchorEvery)
-                {
-                    var head = await redis.GetDatabase().StringGetAsync(AuditLog.HeadKey);
-                    if (head != lastHead)
-                    {
-                        logger.LogInformation("C-5 audit chain head (sequence|hash|id): {Head}", (string?)head);
-                        lastHead = head;
-                    }
+                logger.LogInformation("C-5 audit chain head (sequence|hash|id): {Head}", (string?)head);
+                _lastHead = head;
+            }
 
-                    anchored = time.GetUtcNow();
-                }
+            _anchored = time.GetUtcNow();
+        }
 
-                if (chained == 0)
-                {
-                    await audit.Signal.WaitAsync(Poll, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (RedisException ex)
-            {
-                logger.LogWarning(ex, "Audit chain: Redis unavailable, retrying");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
+        if (chained == 0)
+        {
+            await audit.Signal.WaitAsync(Poll, stoppingToken);
         }
     }
 }

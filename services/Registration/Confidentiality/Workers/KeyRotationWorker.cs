@@ -1,4 +1,4 @@
-using StackExchange.Redis;
+using CustomerProtection.ServiceDefaults.Hosting;
 
 namespace CustomerProtection.Registration.Confidentiality.Workers;
 
@@ -7,32 +7,19 @@ namespace CustomerProtection.Registration.Confidentiality.Workers;
 /// the active key — after a new key was activated, or a pass was interrupted — checking at start and
 /// then every few minutes. Serving never waits for it.
 /// </summary>
-public sealed class KeyRotationWorker(KeyRotation rotation, ILogger<KeyRotationWorker> logger) : BackgroundService
+public sealed class KeyRotationWorker(KeyRotation rotation, LoopHealth health, ILogger<KeyRotationWorker> logger) : SupervisedLoop(health, logger)
 {
     private static readonly TimeSpan Check = TimeSpan.FromMinutes(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (await rotation.IsDueAsync())
-                {
-                    await rotation.RunPassAsync(stoppingToken);
-                }
+    protected override string Name => "C-4 key pass";
 
-                await Task.Delay(Check, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (RedisException ex)
-            {
-                logger.LogWarning(ex, "C-4 key pass: Redis unavailable, trying again later");
-                await Task.Delay(Check, stoppingToken);
-            }
+    protected override async Task PassAsync(CancellationToken stoppingToken)
+    {
+        if (await rotation.IsDueAsync())
+        {
+            await rotation.RunPassAsync(stoppingToken);
         }
+
+        await Task.Delay(Check, stoppingToken);
     }
 }
