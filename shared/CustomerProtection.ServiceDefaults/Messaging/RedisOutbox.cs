@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using CustomerProtection.Contracts;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 namespace CustomerProtection.ServiceDefaults.Messaging;
@@ -44,6 +45,7 @@ public static class RedisOutboxExtensions
     public static IServiceCollection AddRedisOutbox(this IServiceCollection services, string serviceName)
     {
         services.AddSingleton(new RedisOutbox(serviceName));
+        services.TryAddSingleton<Hosting.LoopHealth>();
         services.AddHostedService<OutboxRelay>();
         return services;
     }

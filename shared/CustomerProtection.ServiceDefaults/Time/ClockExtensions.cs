@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace CustomerProtection.ServiceDefaults.Time;
@@ -23,6 +24,7 @@ public static class ClockExtensions
         builder.Services.AddSingleton(new SharedClock(TimeProvider.System));
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<SharedClock>());
         builder.Services.AddSingleton<SharedClockStore>();
+        builder.Services.TryAddSingleton<Hosting.LoopHealth>();
         builder.Services.AddHostedService<SharedClockSync>();
         return builder;
     }
