@@ -21,36 +21,24 @@ namespace CustomerProtection.Arbitration.Tests;
 /// step; races; the due-queue acting on each deadline exactly once. Registration and Territory are
 /// known answers (their gRPC clients are not under test here).
 /// </summary>
-public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
+public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), IClassFixture<RedisServer>, IAsyncLifetime
 {
-    private readonly RedisOutbox _outbox = new("arbitration");
-    private readonly FakeTimeProvider _time = Clock();
-    private readonly InMemoryRegistration _registration = new();
-    private readonly InMemoryDirectory _directory = new();
-
-    private ArbitrationStore Store => new(redis.Connection, _outbox);
-    private PolicyClock Policy => PolicyClock(_time);
-    private OpenCases Open => new(Store, _registration, Policy);
-    private ResolveCases Resolve => new(Store, _registration, _directory, Policy);
-    private SettleDueWork Due => new(Store, new MilestoneReader(Store, _registration, Policy), _directory, Policy, NullLogger<SettleDueWork>.Instance);
-    private IDatabase Db => redis.Connection.GetDatabase();
-
     public Task InitializeAsync()
     {
-        _registration.Customers["cust1"] = Customer();
+        Registration.Customers["cust1"] = Customer();
         foreach (var person in new[] { Owner, Objector, Third })
         {
-            _directory.Employees[person] = Employee(person);
+            Directory.Employees[person] = Employee(person);
         }
 
-        _directory.BranchManagers[Branch] = Manager.EmployeeId;
-        return redis.FlushAsync();
+        Directory.BranchManagers[Branch] = Manager.EmployeeId;
+        return Redis.FlushAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<List<(string Type, JsonElement Body)>> EventsAsync() =>
-        [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Select(e => ((string)e["type"]!, JsonDocument.Parse((string)e["body"]!).RootElement))];
+        [.. (await Db.StreamRangeAsync(Outbox.StreamKey)).Select(e => ((string)e["type"]!, JsonDocument.Parse((string)e["body"]!).RootElement))];
 
     private async Task<List<string>> TypesAsync() => [.. (await EventsAsync()).Select(e => e.Type.Split('.')[^1])];
 
@@ -60,7 +48,7 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
     [Fact]
     public async Task P2_2_an_objection_in_the_window_writes_the_case_the_marker_and_CaseOpened_in_one_step()
     {
-        _time.SetUtcNow(D("2026-03-13").ToDateTime(new TimeOnly(10, 0)) - TimeSpan.FromHours(8));
+        Time.SetUtcNow(D("2026-03-13").ToDateTime(new TimeOnly(10, 0)) - TimeSpan.FromHours(8));
 
         var opened = await ObjectAsync();
 
@@ -76,13 +64,13 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
     [Fact]
     public async Task P2_2_a_late_objection_is_refused_and_nothing_is_written()
     {
-        _time.SetUtcNow(new DateTimeOffset(2026, 3, 16, 9, 0, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 3, 16, 9, 0, 0, TimeSpan.FromHours(8)));
 
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => ObjectAsync());
 
         Assert.Equal("2026-03-13", refusal.Metadata["deadline"]);
         Assert.Null(await Store.GetMarkerAsync("cust1"));
-        Assert.Equal(0, await Db.StreamLengthAsync(_outbox.StreamKey));
+        Assert.Equal(0, await Db.StreamLengthAsync(Outbox.StreamKey));
     }
 
     [Fact]
@@ -149,10 +137,10 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
         await new RecordDeal(Store).ApplyAsync(Sale("SALE-9", Objector, D("2026-04-01"), 20_000m));
 
         // Before 24:00 of the date nothing happens, however often the workers look.
-        _time.SetUtcNow(new DateTimeOffset(2026, 4, 10, 23, 59, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 4, 10, 23, 59, 0, TimeSpan.FromHours(8)));
         Assert.Equal(0, await Due.RunOnceAsync(CancellationToken.None));
 
-        _time.SetUtcNow(new DateTimeOffset(2026, 4, 11, 0, 0, 1, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 4, 11, 0, 0, 1, TimeSpan.FromHours(8)));
         var acted = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Due.RunOnceAsync(CancellationToken.None))));
         Assert.Equal(0, await Due.RunOnceAsync(CancellationToken.None));
 
@@ -169,15 +157,15 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
     {
         var opened = await ObjectAsync();
         await Resolve.SurpassingClaimAsync(Manager, opened.Value.Id, Milestones.Trial, "2026-04-10", "超越进度");
-        _registration.Progress.Add(new ProgressFact("cust1", "trial", D("2026-04-02"), null, Objector));   // no evidence: does not count
-        var readsBefore = _registration.ProgressReads;
+        Registration.Progress.Add(new ProgressFact("cust1", "trial", D("2026-04-02"), null, Objector));   // no evidence: does not count
+        var readsBefore = Registration.ProgressReads;
 
-        _time.SetUtcNow(new DateTimeOffset(2026, 4, 12, 9, 0, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 4, 12, 9, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Due.RunOnceAsync(CancellationToken.None));
 
         var settled = (await Store.GetCaseAsync(opened.Value.Id))!.Value;
         Assert.Equal((Outcomes.ClaimMissed, Owner), (settled.Outcome, settled.OwnerId));
-        Assert.Equal(readsBefore + 1, _registration.ProgressReads);
+        Assert.Equal(readsBefore + 1, Registration.ProgressReads);
         var deposit = (await EventsAsync()).Single(e => e.Type.EndsWith(nameof(DepositSettled), StringComparison.Ordinal)).Body;
         Assert.Equal((LedgerStatuses.Forfeited, 5_000m), (deposit.GetProperty("outcome").GetString(), deposit.GetProperty("amount").GetDecimal()));
     }
@@ -191,11 +179,11 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
         await Resolve.PlaceBidAsync(Salesperson(Objector), opened.Value.Id, "12000.50", Milestones.Deal);
         await Resolve.PlaceBidAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
 
-        _time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Due.RunOnceAsync(CancellationToken.None));
         Assert.Equal(Objector, (await Store.GetCaseAsync(opened.Value.Id))!.Value.OwnerId);
 
-        _time.SetUtcNow(new DateTimeOffset(2026, 4, 21, 0, 0, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 4, 21, 0, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Due.RunOnceAsync(CancellationToken.None));
 
         var afterMiss = (await Store.GetCaseAsync(opened.Value.Id))!.Value;
@@ -222,13 +210,13 @@ public sealed class CaseStoreTests(RedisServer redis) : IClassFixture<RedisServe
     [Fact]
     public async Task M3_an_unanswered_complaint_escalates_to_the_branch_manager_once_and_an_answered_one_leaves_the_queue()
     {
-        var complaints = new ManageCustomerComplaints(Store, _registration, Policy);
+        var complaints = new ManageCustomerComplaints(Store, Registration, Policy);
         var late = await complaints.RecordAsync(Salesperson(Owner), new ComplaintInput("cust1", Owner, "phone", null, "送货延误"), CancellationToken.None);
         var answered = await complaints.RecordAsync(Secretary, new ComplaintInput("cust1", null, "email", null, "发票错误"), CancellationToken.None);
         await complaints.AnswerAsync(Secretary, answered.Value.Id, "已重开发票");
         Assert.Equal(D("2026-03-12"), late.Value.ResponseDueOn);
 
-        _time.SetUtcNow(new DateTimeOffset(2026, 3, 13, 0, 0, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 3, 13, 0, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Due.RunOnceAsync(CancellationToken.None));
         Assert.Equal(0, await Due.RunOnceAsync(CancellationToken.None));
 

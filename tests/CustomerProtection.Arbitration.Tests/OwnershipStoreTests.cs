@@ -19,37 +19,26 @@ namespace CustomerProtection.Arbitration.Tests;
 /// Issue 18 against a real redis-server: objections only to announced filings (P-2.2, P-13), awards
 /// only to active people (C-9, P-12), and Registration's refusal of an award recorded on the case once.
 /// </summary>
-public sealed class OwnershipStoreTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
+public sealed class OwnershipStoreTests(RedisServer redis) : ArbitrationRig(redis), IClassFixture<RedisServer>, IAsyncLifetime
 {
-    private readonly RedisOutbox _outbox = new("arbitration");
-    private readonly FakeTimeProvider _time = Clock();
-    private readonly InMemoryRegistration _registration = new();
-    private readonly InMemoryDirectory _directory = new();
-
-    private ArbitrationStore Store => new(redis.Connection, _outbox);
-    private PolicyClock Policy => PolicyClock(_time);
-    private OpenCases Open => new(Store, _registration, Policy);
-    private ResolveCases Resolve => new(Store, _registration, _directory, Policy);
-    private SettleDueWork Due => new(Store, new MilestoneReader(Store, _registration, Policy), _directory, Policy, NullLogger<SettleDueWork>.Instance);
-    private RecordAwardRefusal Refusals => new(Store, _directory, Policy);
-    private IDatabase Db => redis.Connection.GetDatabase();
+    private RecordAwardRefusal Refusals => new(Store, Directory, Policy);
 
     public Task InitializeAsync()
     {
-        _registration.Customers["cust1"] = Customer();
+        Registration.Customers["cust1"] = Customer();
         foreach (var person in new[] { Owner, Objector, Third })
         {
-            _directory.Employees[person] = Employee(person);
+            Directory.Employees[person] = Employee(person);
         }
 
-        _directory.BranchManagers[Branch] = Manager.EmployeeId;
-        return redis.FlushAsync();
+        Directory.BranchManagers[Branch] = Manager.EmployeeId;
+        return Redis.FlushAsync();
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<List<(string Type, JsonElement Body)>> EventsAsync() =>
-        [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Select(e => (((string)e["type"]!).Split('.')[^1], JsonDocument.Parse((string)e["body"]!).RootElement))];
+        [.. (await Db.StreamRangeAsync(Outbox.StreamKey)).Select(e => (((string)e["type"]!).Split('.')[^1], JsonDocument.Parse((string)e["body"]!).RootElement))];
 
     private async Task<List<string>> TypesAsync() => [.. (await EventsAsync()).Select(e => e.Type)];
 
@@ -69,21 +58,21 @@ public sealed class OwnershipStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task P13_an_objection_to_a_reallocated_customer_is_refused()
     {
         // Reallocated by the branch manager today (P-13): protected, approved today, no window announced.
-        _registration.Customers["cust1"] = Customer(approvedOn: D("2026-03-10"), announced: false);
+        Registration.Customers["cust1"] = Customer(approvedOn: D("2026-03-10"), announced: false);
 
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => ObjectAsync());
 
         Assert.Equal("P-13", refusal.RuleId);
         Assert.Equal(("cust1", "protected"), (refusal.Metadata["customer_id"], refusal.Metadata["status"]));
         Assert.Null(await Store.GetMarkerAsync("cust1"));
-        Assert.Equal(0, await Db.StreamLengthAsync(_outbox.StreamKey));
+        Assert.Equal(0, await Db.StreamLengthAsync(Outbox.StreamKey));
     }
 
     [Fact]
     public async Task P2_2_an_objection_within_the_window_of_an_approved_filing_is_taken()
     {
         // Approved (announced) on Tuesday 2026-03-10; Friday 03-13 is the 3rd working day after it.
-        _time.SetUtcNow(new DateTimeOffset(2026, 3, 13, 17, 0, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 3, 13, 17, 0, 0, TimeSpan.FromHours(8)));
 
         var opened = await ObjectAsync();
 
@@ -98,7 +87,7 @@ public sealed class OwnershipStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task C9_a_decision_awarding_a_leaver_is_refused()
     {
         var opened = await ObjectAsync();
-        _directory.Employees[Objector] = Employee(Objector, "left");
+        Directory.Employees[Objector] = Employee(Objector, "left");
 
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => DecideAsync(opened.Value.Id, Objector));
 
@@ -115,12 +104,12 @@ public sealed class OwnershipStoreTests(RedisServer redis) : IClassFixture<Redis
     {
         const string dealer = "D-1";
         var opened = await ObjectAsync(dealer, Roles.Dealer);
-        _directory.Dealers[dealer] = new EmployeeFacts(dealer, Roles.Dealer, Branch, "R-EAST", null, "terminated");
+        Directory.Dealers[dealer] = new EmployeeFacts(dealer, Roles.Dealer, Branch, "R-EAST", null, "terminated");
 
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => DecideAsync(opened.Value.Id, dealer));
         Assert.Equal(("C-9", "terminated"), (refusal.RuleId, refusal.Metadata["status"]));
 
-        _directory.Dealers[dealer] = _directory.Dealers[dealer] with { Status = PersonStatuses.Active };
+        Directory.Dealers[dealer] = Directory.Dealers[dealer] with { Status = PersonStatuses.Active };
         Assert.Equal(dealer, (await DecideAsync(opened.Value.Id, dealer)).Value.OwnerId);
     }
 
@@ -132,12 +121,12 @@ public sealed class OwnershipStoreTests(RedisServer redis) : IClassFixture<Redis
         await Resolve.PlaceBidAsync(Salesperson(Owner), opened.Value.Id, "5000", Milestones.Trial);
         await Resolve.PlaceBidAsync(Salesperson(Objector), opened.Value.Id, "12000", Milestones.Deal);
         await Resolve.PlaceBidAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
-        _time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Due.RunOnceAsync(CancellationToken.None));
 
         // Third, the runner-up, leaves during Objector's commitment; Objector misses it.
-        _directory.Employees[Third] = Employee(Third, "left");
-        _time.SetUtcNow(new DateTimeOffset(2026, 4, 21, 0, 0, 0, TimeSpan.FromHours(8)));
+        Directory.Employees[Third] = Employee(Third, "left");
+        Time.SetUtcNow(new DateTimeOffset(2026, 4, 21, 0, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Due.RunOnceAsync(CancellationToken.None));
 
         var after = (await Store.GetCaseAsync(opened.Value.Id))!.Value;
@@ -158,7 +147,7 @@ public sealed class OwnershipStoreTests(RedisServer redis) : IClassFixture<Redis
         var decided = await DecideAsync(opened.Value.Id, Objector);
         Assert.Null((await Store.GetMarkerAsync("cust1"))!.Value.OpenCaseId);
         var message = Refused(decided.Value);
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Time.Advance(TimeSpan.FromSeconds(5));
 
         // Delivered, then redelivered twice (two of the three at once).
         Assert.True(await Refusals.ApplyAsync(message, CancellationToken.None));
@@ -185,7 +174,7 @@ public sealed class OwnershipStoreTests(RedisServer redis) : IClassFixture<Redis
         var opened = await ObjectAsync();
         var decided = await DecideAsync(opened.Value.Id, Objector);
         await Refusals.ApplyAsync(Refused(decided.Value), CancellationToken.None);
-        _time.Advance(TimeSpan.FromMinutes(1));
+        Time.Advance(TimeSpan.FromMinutes(1));
 
         // The objector cannot take it (at the cap): the manager keeps the owner this time.
         var second = await DecideAsync(opened.Value.Id, Owner);
@@ -203,10 +192,10 @@ public sealed class OwnershipStoreTests(RedisServer redis) : IClassFixture<Redis
         await Resolve.AuctionAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
         await Resolve.PlaceBidAsync(Salesperson(Objector), opened.Value.Id, "12000", Milestones.Deal);
         await Resolve.PlaceBidAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
-        _time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
         await Due.RunOnceAsync(CancellationToken.None);
         var awarded = (await Store.GetCaseAsync(opened.Value.Id))!.Value;
-        _time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 2, TimeSpan.FromHours(8)));
+        Time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 2, TimeSpan.FromHours(8)));
 
         Assert.True(await Refusals.ApplyAsync(Refused(awarded), CancellationToken.None));
 

@@ -36,12 +36,12 @@ public sealed record HolderInfo(
 
     /// <summary>
     /// P-9.1: the earlier valid filing wins; a later filing of a held identity is ALREADY_EXISTS and
-    /// its ErrorInfo names the holder (owner, branch, since, protected until, stage).
+    /// its ErrorInfo names the holder (owner, branch, since, protected until, stage) and, when the ownership
+    /// gate found it, which P-2.5 rule matched (<paramref name="matchedBy"/>).
     /// </summary>
-    public PolicyRefusalException Taken() => new(
-        "P-9.1",
-        $"客户已被 {OwnerName}（{BranchId}）{(Status == CustomerStatus.Pending ? "备案待审" : "保护")}，自 {Iso(Since)} 起至 {Iso(LastProtectedDay)} / already {(Status == CustomerStatus.Pending ? "filed (pending approval)" : "protected")} by {OwnerName} ({BranchId}) since {Iso(Since)} until {Iso(LastProtectedDay)}",
-        new Dictionary<string, string>
+    public PolicyRefusalException Taken(string? matchedBy = null)
+    {
+        var details = new Dictionary<string, string>
         {
             ["customerId"] = CustomerId,
             ["ownerId"] = OwnerId ?? "",
@@ -51,8 +51,19 @@ public sealed record HolderInfo(
             ["protectedUntil"] = Iso(LastProtectedDay),
             ["stage"] = Stage,
             ["status"] = Status,
-        },
-        StatusCode.AlreadyExists);
+        };
+        if (matchedBy is not null)
+        {
+            details["matchedBy"] = matchedBy;
+        }
+
+        return new(
+            "P-9.1",
+            $"客户已被 {OwnerName}（{BranchId}）{(Status == CustomerStatus.Pending ? "备案待审" : "保护")}，自 {Iso(Since)} 起至 {Iso(LastProtectedDay)} / already {(Status == CustomerStatus.Pending ? "filed (pending approval)" : "protected")} by {OwnerName} ({BranchId}) since {Iso(Since)} until {Iso(LastProtectedDay)}",
+            details,
+            StatusCode.AlreadyExists);
+    }
 
     public static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }
+

@@ -132,8 +132,7 @@ public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writ
 
             if (admission is null)
             {
-                var (ruleId, reason) = refusal is PolicyRefusalException policy ? (policy.RuleId, policy.Message) : ("conflict", refusal!.Message);
-                return Refused(row, ruleId, reason);
+                return Refused(row, refusal!.RuleId, refusal.Message);
             }
 
             var now = clock.Now;

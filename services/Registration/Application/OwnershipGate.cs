@@ -35,17 +35,17 @@ public sealed class OwnershipGate(CustomerStore store, PolicyClock clock, IOptio
     public async Task<Admission> AdmitAsync(OwnerChangeKind kind, Versioned<Customer>? target, Person owner, string holdingBranchId, IdentityRecords identity)
     {
         var (admission, held, refusal) = await DecideAsync(kind, target, owner, holdingBranchId, identity);
-        return admission ?? throw (held is not null ? Taken(held) : refusal!);
+        return admission ?? throw (held is not null ? HolderInfo.Of(held.Record, held.State).Taken(held.MatchedBy) : refusal!);
     }
 
     /// <summary>As <see cref="AdmitAsync"/>, without throwing: the admission, or the record that holds the customer, or the refusal (X-7 reports each row).</summary>
-    public async Task<(Admission? Admission, SameCustomer? Held, Exception? Refusal)> DecideAsync(
+    public async Task<(Admission? Admission, SameCustomer? Held, ServiceDefaults.Errors.PolicyRefusalException? Refusal)> DecideAsync(
         OwnerChangeKind kind, Versioned<Customer>? target, Person owner, string holdingBranchId, IdentityRecords identity)
     {
         var now = clock.Now;
         var today = clock.Today;
         var targetState = target is null ? null : clock.Evaluate(target.Value, now);
-        var others = identity.Others.Concat(identity.Primary is { } p && p.Value.Id != target?.Value.Id ? [p] : [])
+        var others = (identity.Primary is { } p ? identity.Others.Prepend(p) : identity.Others)
             .Where(o => o.Value.Id != target?.Value.Id)
             .Select(o => (Versioned: o, Same: new SameCustomer(o.Value, clock.Evaluate(o.Value, now), MatchOf(o.Value, identity))))
             .ToList();
@@ -99,13 +99,6 @@ public sealed class OwnershipGate(CustomerStore store, PolicyClock clock, IOptio
             : records.FirstOrDefault(r => r.State.Status is CustomerStatus.Pending or CustomerStatus.Protected) is { Record: not null } held ? held : records[0];
     }
 
-    /// <summary>P-9.1: the customer is held; the refusal names the holder and which P-2.5 rule matched.</summary>
-    public static Exception Taken(SameCustomer held)
-    {
-        var taken = HolderInfo.Of(held.Record, held.State).Taken();
-        var details = new Dictionary<string, string>(taken.Metadata) { ["matchedBy"] = held.MatchedBy };
-        return new ServiceDefaults.Errors.PolicyRefusalException(taken.RuleId, taken.Message, details, taken.Code);
-    }
 
     /// <summary>A record matches by taxpayer id when both it and the identity have one (equal, as the read found it); by title otherwise.</summary>
     private static string MatchOf(Customer record, IdentityRecords identity) =>

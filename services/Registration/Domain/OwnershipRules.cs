@@ -64,6 +64,10 @@ public sealed record OwnershipVerdict(SameCustomer? Held, PolicyRefusalException
 /// </summary>
 public static class OwnershipRules
 {
+    // P-13 reallocates to salespeople; a filing, claim, import or award may make a dealer the owner of an end customer (P-6).
+    private static readonly string[] SalespeopleOnly = [Roles.Salesperson];
+    private static readonly string[] Filers = [Roles.Salesperson, Roles.Dealer];
+
     public static OwnershipVerdict Check(OwnerChange change, LocalDate today, Policy.PolicyParameters parameters, PoolOptions pool)
     {
         // P-9: while a case is open nobody else may transfer the customer; an award is that case's own decision,
@@ -128,7 +132,7 @@ public static class OwnershipRules
                 new Dictionary<string, string> { ["employeeId"] = owner.Id, ["status"] = owner.Status });
         }
 
-        var roles = change.Kind == OwnerChangeKind.Reallocate ? [Roles.Salesperson] : new[] { Roles.Salesperson, Roles.Dealer };
+        var roles = change.Kind == OwnerChangeKind.Reallocate ? SalespeopleOnly : Filers;
         if (!roles.Contains(owner.Role) || owner.BranchId != change.HoldingBranchId)
         {
             return new PolicyRefusalException(
