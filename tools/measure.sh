@@ -8,7 +8,7 @@
 #   SCENARIOS="registration-filings@2000 registration-duplicate-checks@8000 territory-sale-authorization@5000"
 # TIMELINE=DIR also writes each run's latencies per 100 ms to DIR (to line bursts up with Redis's rewrites or a GC).
 # WARMUP=S runs each scenario's load unrecorded for S seconds first (the load generator's default is 15; the
-# services' JIT is still tiering up for ~20-25 s of load after a start: docs/registration.md, Speed, session 7).
+# services' JIT is still tiering up for ~20-25 s of load after a start: docs/registration.md, Speed).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 D="${MEASURE_DATA:-${TMPDIR:-/tmp}/cp-measure}"
