@@ -1,3 +1,4 @@
+using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Clients;
 using CustomerProtection.Arbitration.Domain;
@@ -5,7 +6,7 @@ using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Arbitration.Workers;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -2,12 +2,14 @@ using CustomerProtection;
 using CustomerProtection.Arbitration;
 using CustomerProtection.Arbitration.Consumers;
 using CustomerProtection.Arbitration.Grpc;
-using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Time;
+using CustomerProtection.Messaging;
 using MassTransit;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ResourceNames.Arbitration);
+builder.AddPolicyInForce();
 builder.AddMessaging(ResourceNames.Arbitration, bus =>
 {
     bus.AddConsumer<SaleRecordedConsumer>();
@@ -18,6 +20,7 @@ builder.AddArbitrationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapPolicyInForce();
 app.MapGrpcService<CasesService>();
 app.MapGrpcService<CustomerComplaintsService>();
 

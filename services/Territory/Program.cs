@@ -1,5 +1,6 @@
 using CustomerProtection;
-using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Time;
+using CustomerProtection.Messaging;
 using CustomerProtection.Territory;
 using CustomerProtection.Territory.Consumers;
 using CustomerProtection.Territory.Grpc;
@@ -7,12 +8,14 @@ using CustomerProtection.Territory.Grpc;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ResourceNames.Territory);
+builder.AddPolicyInForce();
 builder.AddMessaging(ResourceNames.Territory, bus => bus.AddConsumer<PerformanceCreditDecidedConsumer>());
 builder.AddTerritoryServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapPolicyInForce();
 app.MapGrpcService<OrganizationDirectoryService>();
 app.MapGrpcService<SalesLedgerService>();
 app.MapGrpcService<CrossRegionFilingsService>();

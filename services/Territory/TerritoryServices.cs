@@ -1,3 +1,4 @@
+using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Clients;

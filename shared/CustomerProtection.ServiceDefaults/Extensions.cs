@@ -1,9 +1,7 @@
 using CustomerProtection.ServiceDefaults;
 using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Policy;
 using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.ServiceDefaults.Time;
+using CustomerProtection.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
@@ -20,8 +18,10 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every CustomerProtection service shares (the eShop ServiceDefaults shape): telemetry,
-/// health, service discovery, resilience, authentication, the clock, Redis and gRPC plumbing.
-/// A service's Program.cs calls <see cref="AddServiceDefaults"/> and <see cref="MapDefaultEndpoints"/>.
+/// health, service discovery, resilience, authentication, the Redis connection and gRPC plumbing.
+/// A service's Program.cs calls <see cref="AddServiceDefaults"/> and <see cref="MapDefaultEndpoints"/>, and beside
+/// them what it uses of the shared parts: the policy in force (CustomerProtection.Time), messaging
+/// (CustomerProtection.Messaging), storage (CustomerProtection.Storage).
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -53,8 +53,6 @@ public static class ServiceDefaultsExtensions
             options.SocketManager = StackExchange.Redis.SocketManager.ThreadPool;
         });
         builder.Services.AddHostedService<RedisCommandSpans.Registration>();
-        builder.AddSharedClock();
-        builder.AddPolicyCore();
         builder.AddCustomerProtectionAuthentication();
 
         builder.Services.AddGrpc(options =>
@@ -113,16 +111,16 @@ public static class ServiceDefaultsExtensions
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.TryAddSingleton<CustomerProtection.ServiceDefaults.Hosting.LoopHealth>();
+        builder.Services.TryAddSingleton<LoopHealth>();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"])
-            .AddCheck<CustomerProtection.ServiceDefaults.Hosting.LoopHealth>("background-loops");
+            .AddCheck<LoopHealth>("background-loops");
         return builder;
     }
 
     /// <summary>
     /// Health (/health: everything the service needs; /alive: the process answers), gRPC health and
-    /// reflection (anonymous: they reveal nothing about customers), and the shared clock's RPC.
+    /// reflection (anonymous: they reveal nothing about customers).
     /// Mapped in every environment: Aspire sets no ASPNETCORE_ENVIRONMENT on projects, and a probe
     /// that exists only in Development would leave the service "unhealthy" forever.
     /// </summary>
@@ -136,8 +134,6 @@ public static class ServiceDefaultsExtensions
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
         app.MapGrpcHealthChecksService().AllowAnonymous();
         app.MapGrpcReflectionService().AllowAnonymous();
-        app.MapGrpcService<ClockGrpcService>();
-        app.MapGrpcService<PolicyAdminGrpcService>();
         return app;
     }
 }

@@ -1,6 +1,6 @@
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Persistence;
-using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

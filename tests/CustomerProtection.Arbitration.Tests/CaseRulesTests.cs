@@ -1,8 +1,8 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using static CustomerProtection.Arbitration.Tests.TestData;
 
 namespace CustomerProtection.Arbitration.Tests;
@@ -127,7 +127,7 @@ public sealed class CaseRulesTests
         var @case = Auctioned((Objector, 3_000m, Milestones.Trial, Start.AddHours(1)));
 
         var again = Assert.Throws<PolicyRefusalException>(() => CaseRules.PlaceBid(@case, Salesperson(Objector), 4_000m, Milestones.Deal, Start.AddHours(2)));
-        Assert.Equal(global::Grpc.Core.StatusCode.AlreadyExists, again.Code);
+        Assert.Equal(RefusalCode.AlreadyExists, again.Code);
         var late = Assert.Throws<PolicyRefusalException>(() => CaseRules.PlaceBid(@case, Salesperson(Third), 4_000m, Milestones.Deal, At("2026-03-21")));
         Assert.Equal("P-2.4", late.RuleId);
         Assert.Throws<ScopeDeniedException>(() => CaseRules.PlaceBid(@case, Salesperson("S-BJ", "B-BJ"), 4_000m, Milestones.Deal, Start.AddHours(2)));

@@ -5,8 +5,8 @@ using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Contracts.Violations;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -82,7 +82,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
             {
                 return (await ObjectAsync("S-" + i)).Value.Id;
             }
-            catch (PolicyRefusalException ex) when (ex.Code == StatusCode.AlreadyExists)
+            catch (PolicyRefusalException ex) when (ex.Code == RefusalCode.AlreadyExists)
             {
                 return "refused:" + ex.Metadata["open_case_id"];
             }

@@ -1,6 +1,6 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using static CustomerProtection.Arbitration.Tests.TestData;
 
 namespace CustomerProtection.Arbitration.Tests;

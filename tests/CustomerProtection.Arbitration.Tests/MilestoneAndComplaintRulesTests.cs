@@ -1,6 +1,6 @@
 using CustomerProtection.Arbitration.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using static CustomerProtection.Arbitration.Tests.TestData;
 
 namespace CustomerProtection.Arbitration.Tests;

@@ -3,7 +3,7 @@ using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Grpc;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using static CustomerProtection.Arbitration.Tests.TestData;
 
 namespace CustomerProtection.Arbitration.Tests;
@@ -48,7 +48,7 @@ public sealed class OwnershipRulesTests
         var refusal = Assert.Throws<PolicyRefusalException>(() => CaseRules.ObjectionKind(Salesperson(Objector), Customer(announced: false)));
 
         Assert.Equal("P-13", refusal.RuleId);
-        Assert.Equal(global::Grpc.Core.StatusCode.FailedPrecondition, refusal.Code);
+        Assert.Equal(RefusalCode.FailedPrecondition, refusal.Code);
         Assert.Equal(("cust1", "protected"), (refusal.Metadata["customer_id"], refusal.Metadata["status"]));
         // The previous owner's P-2.3 objection is no different: a reallocation is final.
         Assert.Equal("P-13", Assert.Throws<PolicyRefusalException>(() => CaseRules.ObjectionKind(Salesperson(Objector), Customer(previousOwner: Objector, announced: false))).RuleId);

@@ -1,7 +1,7 @@
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CustomerProtection.Arbitration.Tests;

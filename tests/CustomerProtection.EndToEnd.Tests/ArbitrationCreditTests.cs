@@ -1,6 +1,6 @@
 using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;
 

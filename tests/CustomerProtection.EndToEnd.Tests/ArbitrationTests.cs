@@ -3,7 +3,7 @@ using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Rpc;
 using Grpc.Core;

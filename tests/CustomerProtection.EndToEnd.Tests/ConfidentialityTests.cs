@@ -2,7 +2,7 @@ using System.Text;
 using Aspire.Hosting.Testing;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Google.Rpc;
 using Grpc.Core;
 using StackExchange.Redis;

@@ -1,8 +1,9 @@
+using CustomerProtection.Messaging;
 using System.Collections.Concurrent;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,7 +1,8 @@
+using CustomerProtection.Tokens;
 using System.Diagnostics;
 using System.Text;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Google.Rpc;

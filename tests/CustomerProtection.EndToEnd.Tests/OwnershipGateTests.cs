@@ -1,7 +1,7 @@
 using CustomerProtection.Penalty.V1;
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Rpc;
 using Grpc.Core;

@@ -4,7 +4,7 @@ using Aspire.Hosting.Testing;
 using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Platform.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using MassTransit;
 
 namespace CustomerProtection.EndToEnd.Tests;

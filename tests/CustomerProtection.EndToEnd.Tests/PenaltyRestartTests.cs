@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CustomerProtection.Penalty.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerProtection.EndToEnd.Tests;

@@ -1,6 +1,6 @@
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Google.Rpc;
 using Grpc.Core;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using CustomerProtection.Platform.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 
 namespace CustomerProtection.EndToEnd.Tests;

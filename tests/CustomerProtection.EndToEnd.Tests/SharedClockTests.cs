@@ -1,5 +1,5 @@
 using CustomerProtection.Platform.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 

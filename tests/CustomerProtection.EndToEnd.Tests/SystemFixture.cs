@@ -1,9 +1,10 @@
+using CustomerProtection.Tokens;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;

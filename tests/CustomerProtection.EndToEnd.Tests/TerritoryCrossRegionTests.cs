@@ -1,6 +1,6 @@
 using System.Text;
 using CustomerProtection.Platform.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;

@@ -2,7 +2,7 @@ using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Penalty.V1;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

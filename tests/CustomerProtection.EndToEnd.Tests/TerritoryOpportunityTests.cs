@@ -1,5 +1,5 @@
 using System.Text;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Grpc.Core;

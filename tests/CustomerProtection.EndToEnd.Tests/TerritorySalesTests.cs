@@ -1,7 +1,7 @@
 using System.Text;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Grpc.Core;

@@ -6,7 +6,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;
 using Grpc.Net.Client;

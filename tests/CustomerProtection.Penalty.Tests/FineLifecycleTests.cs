@@ -1,5 +1,5 @@
 using CustomerProtection.Penalty.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Penalty.Tests;
 

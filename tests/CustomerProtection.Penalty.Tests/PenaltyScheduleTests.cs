@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using NodaTime;
 
 namespace CustomerProtection.Penalty.Tests;

@@ -33,7 +33,7 @@ public sealed class ViolationRulesTests
     }
 
     private static ViolationReport HqFinding(string violationId, string finding) => ViolationReports.FromHq(
-        new ServiceDefaults.Security.Caller("HQ-1", ServiceDefaults.Security.Roles.Hq, null, null), violationId, finding, "inactive on complaints", null, Monday.AddDays(3));
+        new CustomerProtection.Policy.Actors.Caller("HQ-1", CustomerProtection.Policy.Actors.Roles.Hq, null, null), violationId, finding, "inactive on complaints", null, Monday.AddDays(3));
 
     [Fact]
     public void P8_1_a_detected_violation_fines_the_violator_and_not_yet_the_manager()

@@ -3,7 +3,7 @@ using System.Text;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;

@@ -1,7 +1,7 @@
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Tests;

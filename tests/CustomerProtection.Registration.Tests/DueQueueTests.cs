@@ -96,8 +96,8 @@ public sealed class DueQueueTests(RedisServer redis) : IClassFixture<RedisServer
             await _h.Store.CommitAsync(new CustomerChange().DueAdd(i % 2 == 0 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"c{i}", 0));
         }
 
-        var a = new DueQueueWorker(_h.Store, _h.Due, _h.Clock, new CustomerProtection.ServiceDefaults.Hosting.LoopHealth(), NullLogger<DueQueueWorker>.Instance);
-        var b = new DueQueueWorker(_h.Store, _h.Due, _h.Clock, new CustomerProtection.ServiceDefaults.Hosting.LoopHealth(), NullLogger<DueQueueWorker>.Instance);
+        var a = new DueQueueWorker(_h.Store, _h.Due, _h.Clock, new CustomerProtection.Storage.LoopHealth(), NullLogger<DueQueueWorker>.Instance);
+        var b = new DueQueueWorker(_h.Store, _h.Due, _h.Clock, new CustomerProtection.Storage.LoopHealth(), NullLogger<DueQueueWorker>.Instance);
         var taken = await Task.WhenAll(a.TakeAsync(), b.TakeAsync(), a.TakeAsync(), b.TakeAsync());
 
         var all = taken.SelectMany(t => t).ToList();

@@ -1,6 +1,6 @@
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Testing;
 using Grpc.Core;
 
@@ -54,7 +54,7 @@ public sealed class FilingRaceTests(RedisServer redis) : IClassFixture<RedisServ
             Assert.Equal(Filers - 1, losers.Count);
             Assert.All(losers, l =>
             {
-                Assert.Equal(StatusCode.AlreadyExists, l.Lost!.Code);
+                Assert.Equal(RefusalCode.AlreadyExists, l.Lost!.Code);
                 Assert.Equal("P-9.1", l.Lost.RuleId);
                 Assert.Equal(winner.s, l.Lost.Metadata["ownerId"]);
                 Assert.Equal(winner.Won!.Id, l.Lost.Metadata["customerId"]);

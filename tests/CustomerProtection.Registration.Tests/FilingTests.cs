@@ -3,7 +3,7 @@ using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Testing;
 using Grpc.Core;
 
@@ -71,7 +71,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() =>
             _h.File.ExecuteAsync(Harness.Salesperson("S2"), Harness.Filing("华光电子（上海）有限公司", taxpayerId.ToLowerInvariant())));
 
-        Assert.Equal(StatusCode.AlreadyExists, refusal.Code);
+        Assert.Equal(RefusalCode.AlreadyExists, refusal.Code);
         Assert.Equal("P-9.1", refusal.RuleId);
         Assert.Equal("S1", refusal.Metadata["ownerId"]);
         Assert.Equal("销售S1", refusal.Metadata["ownerName"]);
@@ -139,7 +139,7 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         var again = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.File.ExecuteAsync(Harness.Dealer("D1"), Harness.Filing("上海乙贸易有限公司", dealerTaxpayerId)));
 
         Assert.Equal("P-6", first.RuleId);
-        Assert.Equal(StatusCode.FailedPrecondition, first.Code);
+        Assert.Equal(RefusalCode.FailedPrecondition, first.Code);
         Assert.Equal("D2", first.Metadata["dealerId"]);
         Assert.Equal(first.Metadata["violationId"], again.Metadata["violationId"]);
         var violation = Assert.Single(await _h.EventsAsync<ViolationDetected>());

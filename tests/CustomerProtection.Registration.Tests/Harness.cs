@@ -11,8 +11,8 @@ using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Consumers;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Storage;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -160,7 +160,7 @@ public sealed class Harness
     /// <summary>Runs the due-queue until nothing is due (as the worker does, without its timer).</summary>
     public async Task<int> DrainDueAsync()
     {
-        var worker = new Workers.DueQueueWorker(Store, Due, Clock, new CustomerProtection.ServiceDefaults.Hosting.LoopHealth(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Workers.DueQueueWorker>.Instance);
+        var worker = new Workers.DueQueueWorker(Store, Due, Clock, new CustomerProtection.Storage.LoopHealth(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Workers.DueQueueWorker>.Instance);
         var handled = 0;
         while (await worker.TakeAsync() is { Count: > 0 } due)
         {

@@ -1,8 +1,8 @@
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests;

@@ -1,6 +1,6 @@
 using System.Text;
 using CustomerProtection.Registration.Application;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests;

@@ -2,8 +2,8 @@ using System.Text;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests;

@@ -5,8 +5,8 @@ using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -41,7 +41,7 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         // Another branch, a differently written title (full-width brackets, spaces): the same customer.
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.File.ExecuteAsync(Sales("S9"), Harness.Filing(" 无锡探针科技有限公司 ")));
 
-        Assert.Equal((StatusCode.AlreadyExists, "P-9.1"), (refusal.Code, refusal.RuleId));
+        Assert.Equal((RefusalCode.AlreadyExists, "P-9.1"), (refusal.Code, refusal.RuleId));
         Assert.Equal((held.Value.Id, "S1", MatchedBy.InvoiceTitle), (refusal.Metadata["customerId"], refusal.Metadata["ownerId"], refusal.Metadata["matchedBy"]));
         Assert.Null(await _h.Store.IdentityAsync(CustomerIdentity.Key(null, Title)));
 

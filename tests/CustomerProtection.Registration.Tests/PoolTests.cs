@@ -3,7 +3,7 @@ using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests;

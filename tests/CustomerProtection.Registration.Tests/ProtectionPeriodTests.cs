@@ -1,7 +1,7 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests;

@@ -3,7 +3,7 @@ using CustomerProtection.Registration.Consumers;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 using Xunit.Abstractions;
 

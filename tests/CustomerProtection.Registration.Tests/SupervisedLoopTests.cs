@@ -1,4 +1,4 @@
-using CustomerProtection.ServiceDefaults.Hosting;
+using CustomerProtection.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;

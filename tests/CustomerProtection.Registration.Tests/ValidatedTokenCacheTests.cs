@@ -1,6 +1,8 @@
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Tokens;
 using System.Security.Cryptography;
 using CustomerProtection.ServiceDefaults;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;

@@ -1,4 +1,4 @@
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 
 namespace CustomerProtection.Territory.Tests;

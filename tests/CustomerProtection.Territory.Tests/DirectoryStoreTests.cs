@@ -1,8 +1,8 @@
 using System.Text;
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
@@ -75,7 +75,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
                 await employees.CreateAsync(Hq, new EmployeeInput("E1", "张三" + i, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
                 return true;
             }
-            catch (PolicyRefusalException ex) when (ex.Code == StatusCode.AlreadyExists)
+            catch (PolicyRefusalException ex) when (ex.Code == RefusalCode.AlreadyExists)
             {
                 return false;
             }

@@ -1,8 +1,8 @@
 using System.Text;
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;

@@ -2,9 +2,9 @@ using System.Text.Json;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Contracts.Violations;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
@@ -132,7 +132,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
 
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => Recorder.ExecuteAsync(Hq, Shipment("ERP-1", price: "99.00"), default));
 
-        Assert.Equal(StatusCode.AlreadyExists, refusal.Code);
+        Assert.Equal(RefusalCode.AlreadyExists, refusal.Code);
         Assert.Equal(before, await OutboxAsync());
         Assert.Equal(100m, (await Store.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!.Value.UnitPrice);
     }

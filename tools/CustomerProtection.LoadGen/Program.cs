@@ -1,7 +1,8 @@
+using CustomerProtection.Tokens;
 using System.CommandLine;
 using System.Net;
 using CustomerProtection.LoadGen;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Grpc.Net.Client;
 
 // Load generator against a running system (./run.sh): targets are the services' grpc endpoints

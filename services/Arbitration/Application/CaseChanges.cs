@@ -1,7 +1,7 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Arbitration.Application;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Arbitration.Application;
 

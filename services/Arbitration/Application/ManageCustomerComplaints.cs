@@ -1,9 +1,9 @@
 using System.Globalization;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Arbitration.Application;
 

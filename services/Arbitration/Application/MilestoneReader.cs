@@ -1,7 +1,7 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Application;
 

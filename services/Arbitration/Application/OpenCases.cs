@@ -1,8 +1,7 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
-using Grpc.Core;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Application;
 
@@ -203,7 +202,7 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
                 {
                     throw new PolicyRefusalException("CASE_OPEN",
                         $"客户 {@case.CustomerId} 已有进行中的案件 {open}（可在该案件中出价或举报）/ customer {@case.CustomerId} is already disputed in case {open}",
-                        new Dictionary<string, string> { ["customer_id"] = @case.CustomerId, ["open_case_id"] = open }, StatusCode.AlreadyExists);
+                        new Dictionary<string, string> { ["customer_id"] = @case.CustomerId, ["open_case_id"] = open }, RefusalCode.AlreadyExists);
                 }
             }
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Arbitration.Application;

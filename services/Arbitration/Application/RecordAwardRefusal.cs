@@ -1,8 +1,8 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Registration;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Arbitration.Application;
 

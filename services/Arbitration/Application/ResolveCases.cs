@@ -2,8 +2,8 @@ using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Violations;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Application;
 

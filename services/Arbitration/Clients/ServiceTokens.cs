@@ -1,6 +1,7 @@
+using CustomerProtection.Tokens;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Clients;
 

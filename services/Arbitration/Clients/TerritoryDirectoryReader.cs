@@ -1,6 +1,6 @@
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Domain;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;
 

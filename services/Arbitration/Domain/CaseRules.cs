@@ -1,9 +1,8 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
-using Grpc.Core;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Domain;
 
@@ -219,7 +218,7 @@ public static class CaseRules
         if (@case.Ledger.Any(e => e.Kind == LedgerKinds.Bid && e.PersonId == caller.EmployeeId))
         {
             throw new PolicyRefusalException("P-2.4", $"{caller.EmployeeId} 已出价 / {caller.EmployeeId} has already bid",
-                new Dictionary<string, string> { ["case_id"] = @case.Id, ["bidder_id"] = caller.EmployeeId }, StatusCode.AlreadyExists);
+                new Dictionary<string, string> { ["case_id"] = @case.Id, ["bidder_id"] = caller.EmployeeId }, RefusalCode.AlreadyExists);
         }
 
         var seq = NextSequence(@case);

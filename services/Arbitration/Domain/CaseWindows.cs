@@ -1,5 +1,5 @@
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Arbitration.Domain;
 

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CustomerProtection.Arbitration.Domain;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Arbitration.Persistence;

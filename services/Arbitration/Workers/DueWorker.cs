@@ -1,5 +1,5 @@
 using CustomerProtection.Arbitration.Application;
-using CustomerProtection.ServiceDefaults.Hosting;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Arbitration.Workers;
 

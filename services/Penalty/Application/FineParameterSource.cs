@@ -1,6 +1,6 @@
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using NodaTime;
 
 namespace CustomerProtection.Penalty.Application;

@@ -2,8 +2,8 @@ using System.Diagnostics.Metrics;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
 using CustomerProtection.ServiceDefaults;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Penalty.Application;
 

@@ -1,7 +1,7 @@
 using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Penalty.Application;
 

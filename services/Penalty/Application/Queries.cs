@@ -3,8 +3,8 @@ using System.Text;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using NodaTime;
 using StackExchange.Redis;
 

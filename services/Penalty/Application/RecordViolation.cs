@@ -3,8 +3,8 @@ using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
 using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Penalty.Application;

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Penalty.Application;
 

@@ -1,8 +1,9 @@
+using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.V1;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using static CustomerProtection.Penalty.Grpc.PenaltyMapping;
 

@@ -1,7 +1,7 @@
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using Google.Protobuf.WellKnownTypes;
 
 namespace CustomerProtection.Penalty.Grpc;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CustomerProtection.Penalty.Domain;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Penalty.Persistence;

@@ -3,7 +3,7 @@ using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;

@@ -3,8 +3,8 @@ using System.Text;
 using CustomerProtection.Registration.Application.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Application;
 

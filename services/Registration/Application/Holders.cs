@@ -1,7 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
-using Grpc.Core;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -61,7 +60,7 @@ public sealed record HolderInfo(
             "P-9.1",
             $"客户已被 {OwnerName}（{BranchId}）{(Status == CustomerStatus.Pending ? "备案待审" : "保护")}，自 {Iso(Since)} 起至 {Iso(LastProtectedDay)} / already {(Status == CustomerStatus.Pending ? "filed (pending approval)" : "protected")} by {OwnerName} ({BranchId}) since {Iso(Since)} until {Iso(LastProtectedDay)}",
             details,
-            StatusCode.AlreadyExists);
+            RefusalCode.AlreadyExists);
     }
 
     public static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;

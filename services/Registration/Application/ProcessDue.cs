@@ -2,7 +2,7 @@ using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Application;
 

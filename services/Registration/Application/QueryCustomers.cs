@@ -2,8 +2,8 @@ using System.Globalization;
 using CustomerProtection.Registration.Application.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Application;

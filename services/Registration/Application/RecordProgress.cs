@@ -1,8 +1,8 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;

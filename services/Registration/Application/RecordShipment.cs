@@ -2,8 +2,8 @@ using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Application;
 

@@ -1,7 +1,7 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Application;
 

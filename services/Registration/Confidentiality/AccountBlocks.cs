@@ -1,6 +1,5 @@
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
-using Grpc.Core;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality;
@@ -26,12 +25,12 @@ public sealed class AccountBlocks(IConnectionMultiplexer redis)
             throw new PolicyRefusalException("C-9",
                 $"{caller.EmployeeId} 已离职，不能再访问客户数据 / {caller.EmployeeId} has left: no more access to customer data",
                 new Dictionary<string, string> { ["employeeId"] = caller.EmployeeId },
-                StatusCode.PermissionDenied);
+                RefusalCode.PermissionDenied);
         }
 
         throw new PolicyRefusalException("C-7",
             $"账号 {caller.EmployeeId} 因泄露事件 {string.Join(", ", incidents)} 被冻结 / account {caller.EmployeeId} is frozen by incident {string.Join(", ", incidents)}",
             new Dictionary<string, string> { ["employeeId"] = caller.EmployeeId, ["incidentIds"] = string.Join(",", incidents) },
-            StatusCode.PermissionDenied);
+            RefusalCode.PermissionDenied);
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality;

@@ -1,4 +1,4 @@
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Domain;
 

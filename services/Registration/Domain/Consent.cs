@@ -1,4 +1,4 @@
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Domain;
 

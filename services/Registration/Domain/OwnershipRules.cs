@@ -1,5 +1,5 @@
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Domain;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Domain;

@@ -1,8 +1,9 @@
+using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Application.Confidentiality;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using static CustomerProtection.Registration.Grpc.ConfidentialityMapping;
 
@@ -61,7 +62,7 @@ public sealed class CustomerDataService(CustomerDataCare care, KeyRotation rotat
     {
         if (!Caller.From(context).IsHq)
         {
-            throw new ServiceDefaults.Errors.ScopeDeniedException("只有总公司可以查看密钥状态 / only hq sees the key status");
+            throw new CustomerProtection.Policy.Errors.ScopeDeniedException("只有总公司可以查看密钥状态 / only hq sees the key status");
         }
 
         return ToProto(rotation.Ring, await rotation.LastPassAsync());

@@ -1,5 +1,6 @@
-using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Registration.Confidentiality;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 

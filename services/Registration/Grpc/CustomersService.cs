@@ -1,8 +1,9 @@
+using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using static CustomerProtection.Registration.Grpc.CustomerMapping;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;

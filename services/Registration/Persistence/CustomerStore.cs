@@ -1,6 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;

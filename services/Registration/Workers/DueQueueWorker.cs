@@ -1,6 +1,6 @@
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Hosting;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Workers;

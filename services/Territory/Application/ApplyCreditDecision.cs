@@ -1,6 +1,6 @@
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

@@ -1,5 +1,5 @@
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

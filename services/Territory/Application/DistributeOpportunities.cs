@@ -1,12 +1,11 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using Grpc.Core;
 
 namespace CustomerProtection.Territory.Application;
 
@@ -50,7 +49,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
                 return existing.Value.PoolId == poolId && existing.Value.Title == input.Title.Trim()
                     ? (CommitResult.Committed, existing.Value)
                     : throw new PolicyRefusalException("ALREADY_EXISTS", $"商机 {input.Id} 已存在 / opportunity {input.Id} already exists",
-                        new Dictionary<string, string> { ["id"] = input.Id }, StatusCode.AlreadyExists);
+                        new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);
             }
 
             var pool = await PoolAsync(input.BranchId, input.RegionId);

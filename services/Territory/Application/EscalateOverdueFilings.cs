@@ -1,6 +1,6 @@
 using CustomerProtection.Contracts.Territory;
-using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Territory.Application;
 

@@ -1,8 +1,8 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 
@@ -184,7 +184,7 @@ public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
     private async Task<ImportCounts> ApplyAsync<T>(
         List<T> items,
         Func<string, Task<Versioned<T>?>> load,
-        Func<Versioned<T>?, T, Task<ServiceDefaults.Storage.AtomicChange>> change,
+        Func<Versioned<T>?, T, Task<CustomerProtection.Storage.AtomicChange>> change,
         Func<T, string> id)
     {
         int created = 0, updated = 0, unchanged = 0;
@@ -195,7 +195,7 @@ public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
                 var old = await load(id(item));
                 if (old is not null && EqualityComparer<T>.Default.Equals(old.Value, item))
                 {
-                    return (ServiceDefaults.Storage.CommitResult.Committed, 0);
+                    return (CustomerProtection.Storage.CommitResult.Committed, 0);
                 }
 
                 return (await store.CommitAsync(await change(old, item)), old is null ? 1 : 2);

@@ -1,12 +1,11 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using Grpc.Core;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Territory.Application;
@@ -89,7 +88,7 @@ public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, 
         if (e.RequesterId != filing.RequesterId || e.TargetRegionId != filing.TargetRegionId || e.IdentityKey != filing.IdentityKey || e.GroupParentIdentityKey != filing.GroupParentIdentityKey)
         {
             throw new PolicyRefusalException("ALREADY_EXISTS", $"备案 {input.Id} 已存在 / filing {input.Id} already exists",
-                new Dictionary<string, string> { ["id"] = input.Id }, StatusCode.AlreadyExists);
+                new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);
         }
 
         return existing;

@@ -1,8 +1,8 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 
@@ -65,7 +65,7 @@ public sealed class ManageDealers(DirectoryStore store, TimeProvider time)
 
             if (old.Value.Status == DealerStatuses.Terminated)
             {
-                return (ServiceDefaults.Storage.CommitResult.Committed, old);
+                return (CustomerProtection.Storage.CommitResult.Committed, old);
             }
 
             var next = old.Value with { Status = DealerStatuses.Terminated };

@@ -1,7 +1,7 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 
@@ -102,7 +102,7 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
             };
             if (next == old.Value)
             {
-                return (ServiceDefaults.Storage.CommitResult.Committed, old);
+                return (CustomerProtection.Storage.CommitResult.Committed, old);
             }
 
             var at = time.GetUtcNow();
@@ -129,7 +129,7 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
             if (old.Value.Status == EmployeeStatuses.Left)
             {
                 // Recording a departure twice changes nothing and publishes nothing.
-                return (ServiceDefaults.Storage.CommitResult.Committed, old);
+                return (CustomerProtection.Storage.CommitResult.Committed, old);
             }
 
             var next = old.Value with { Status = EmployeeStatuses.Left, LeftOn = leftDate ?? ToDateOnly(PolicyTime.Today(time)) };

@@ -1,11 +1,10 @@
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using Grpc.Core;
 
 namespace CustomerProtection.Territory.Application;
 
@@ -88,7 +87,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
             return existing.Value.SellerId == caller.EmployeeId && existing.Value.ProductCode == input.ProductCode
                 ? existing
                 : throw new PolicyRefusalException("ALREADY_EXISTS", $"申请 {input.Id} 已存在 / request {input.Id} already exists",
-                    new Dictionary<string, string> { ["id"] = input.Id }, StatusCode.AlreadyExists);
+                    new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);
         }
 
         // The same rules as the authorisation tell which floor the price is under (and validate the input).

@@ -1,8 +1,7 @@
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using Grpc.Core;
 
 namespace CustomerProtection.Territory.Application;
 
@@ -55,5 +54,5 @@ public sealed class ManageRegions(DirectoryStore store, TimeProvider time)
     }
 
     internal static PolicyRefusalException AlreadyExists(string kind, string id) =>
-        new("ALREADY_EXISTS", $"{kind} {id} 已存在 / {kind} {id} already exists", new Dictionary<string, string> { ["id"] = id }, StatusCode.AlreadyExists);
+        new("ALREADY_EXISTS", $"{kind} {id} 已存在 / {kind} {id} already exists", new Dictionary<string, string> { ["id"] = id }, RefusalCode.AlreadyExists);
 }

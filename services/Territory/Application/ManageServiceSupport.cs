@@ -1,10 +1,9 @@
 using CustomerProtection.Contracts.Territory;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using CustomerProtection.ServiceDefaults.Storage;
-using Grpc.Core;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Territory.Application;
 
@@ -77,7 +76,7 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
             if (existing with { RecordedAt = agreement.RecordedAt, RecordedBy = agreement.RecordedBy } != agreement)
             {
                 throw new PolicyRefusalException("ALREADY_EXISTS", $"协议 {input.Id} 已存在 / agreement {input.Id} already exists",
-                    new Dictionary<string, string> { ["id"] = input.Id }, StatusCode.AlreadyExists);
+                    new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);
             }
 
             return existing;

@@ -1,5 +1,5 @@
 using System.Text;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using StackExchange.Redis;

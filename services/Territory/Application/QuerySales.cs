@@ -1,7 +1,7 @@
 using System.Globalization;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using StackExchange.Redis;

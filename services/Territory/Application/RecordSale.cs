@@ -1,6 +1,6 @@
 using System.Globalization;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using Grpc.Core;
@@ -129,7 +129,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         {
             throw new PolicyRefusalException("ALREADY_EXISTS",
                 $"出货单号 {s.Id} 已用于另一笔出货 / shipment id {s.Id} was already recorded with different content",
-                new Dictionary<string, string> { ["sale_id"] = s.Id, ["recorded_at"] = s.RecordedAt.ToString("O", CultureInfo.InvariantCulture) }, StatusCode.AlreadyExists);
+                new Dictionary<string, string> { ["sale_id"] = s.Id, ["recorded_at"] = s.RecordedAt.ToString("O", CultureInfo.InvariantCulture) }, RefusalCode.AlreadyExists);
         }
 
         var violations = await store.GetManyAsync<Violation>(SalesKeys.Violation, s.ViolationIds);

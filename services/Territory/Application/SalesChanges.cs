@@ -1,7 +1,7 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Contracts.Violations;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

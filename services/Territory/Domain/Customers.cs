@@ -1,5 +1,5 @@
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Territory.Domain;
 

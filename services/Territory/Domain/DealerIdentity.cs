@@ -1,6 +1,6 @@
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Territory.Domain;
 

@@ -1,5 +1,6 @@
-using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using V1 = CustomerProtection.Territory.V1;
 

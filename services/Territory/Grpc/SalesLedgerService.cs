@@ -1,4 +1,5 @@
 using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.V1;

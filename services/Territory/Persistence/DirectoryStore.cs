@@ -1,6 +1,5 @@
 using System.Text.Json;
-using CustomerProtection.ServiceDefaults.Messaging;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using StackExchange.Redis;
 

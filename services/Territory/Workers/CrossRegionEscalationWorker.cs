@@ -1,5 +1,5 @@
 using CustomerProtection.Territory.Application;
-using CustomerProtection.ServiceDefaults.Hosting;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Territory.Workers;
 

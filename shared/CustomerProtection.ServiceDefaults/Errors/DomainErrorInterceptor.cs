@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using CustomerProtection.Policy.Errors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 

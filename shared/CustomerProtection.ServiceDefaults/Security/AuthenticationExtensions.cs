@@ -1,3 +1,5 @@
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Tokens;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;

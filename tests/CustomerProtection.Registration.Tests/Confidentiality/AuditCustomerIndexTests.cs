@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 using StackExchange.Redis;
 

@@ -1,8 +1,8 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests.Confidentiality;

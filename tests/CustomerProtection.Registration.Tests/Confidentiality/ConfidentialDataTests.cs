@@ -5,8 +5,8 @@ using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -295,7 +295,7 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         var incident = await _k.Incidents.RecordAsync(Harness.Hq, "疑似导出客户电话", ["S1"], null);
 
         var frozen = await Assert.ThrowsAsync<PolicyRefusalException>(() => _k.Blocks.RequireAllowedAsync(S1));
-        Assert.Equal(("C-7", StatusCode.PermissionDenied, incident.Value.Id), (frozen.RuleId, frozen.Code, frozen.Metadata["incidentIds"]));
+        Assert.Equal(("C-7", RefusalCode.PermissionDenied, incident.Value.Id), (frozen.RuleId, frozen.Code, frozen.Metadata["incidentIds"]));
         await _k.Blocks.RequireAllowedAsync(Harness.Salesperson("S2"));
         Assert.Equal(1, incident.Value.AffectedCustomers);
         Assert.Equal(["S1"], incident.Value.Frozen);

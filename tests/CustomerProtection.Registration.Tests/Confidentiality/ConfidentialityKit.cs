@@ -3,7 +3,7 @@ using CustomerProtection.Registration.Application.Confidentiality;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Microsoft.Extensions.Options;
 
 namespace CustomerProtection.Registration.Tests.Confidentiality;

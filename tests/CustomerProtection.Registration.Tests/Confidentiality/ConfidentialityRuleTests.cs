@@ -3,8 +3,8 @@ using System.Text;
 using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Tests.Confidentiality;
 

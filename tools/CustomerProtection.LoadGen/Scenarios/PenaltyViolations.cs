@@ -4,7 +4,7 @@ using System.Net;
 using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using MassTransit;
 

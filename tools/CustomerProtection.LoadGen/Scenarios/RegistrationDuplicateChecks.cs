@@ -37,7 +37,7 @@ public sealed class RegistrationDuplicateChecks : IScenario
 
         await context.Output.WriteLineAsync($"imported {filed} of {customers.Count} customers in {watch.Elapsed.TotalSeconds:F1} s ({filed / watch.Elapsed.TotalSeconds:F0} rows/s)");
 
-        var asker = load.As(load.Salesperson(0, 0), CustomerProtection.ServiceDefaults.Security.Roles.Salesperson, 0);
+        var asker = load.As(load.Salesperson(0, 0), CustomerProtection.Policy.Actors.Roles.Salesperson, 0);
         var result = await LoadRunner.RunAsync("check-duplicate", context.Concurrency, context.Duration, async (_, n) =>
         {
             var c = customers[(int)(n * 7919 % customers.Count)];

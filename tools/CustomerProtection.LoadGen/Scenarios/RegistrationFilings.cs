@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 
 namespace CustomerProtection.LoadGen.Scenarios;

@@ -4,7 +4,7 @@ using System.Net;
 using System.Text;
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Grpc.Core;

@@ -1,6 +1,6 @@
 using CustomerProtection.Registration.V1;
 using System.Text.RegularExpressions;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using StackExchange.Redis;
 
 namespace CustomerProtection.LoadGen.Scenarios;

@@ -1,6 +1,7 @@
+using CustomerProtection.Tokens;
 using System.CommandLine;
 using CustomerProtection.Cli.Core;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Cli.Commands;
 

@@ -1,4 +1,5 @@
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Tokens;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;
 

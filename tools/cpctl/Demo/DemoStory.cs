@@ -6,7 +6,7 @@ using CustomerProtection.Cli.Core;
 using CustomerProtection.Penalty.V1;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Google.Rpc;

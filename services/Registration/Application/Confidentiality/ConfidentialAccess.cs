@@ -2,7 +2,7 @@ using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Application.Confidentiality;
 

@@ -3,8 +3,8 @@ using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Application.Confidentiality;

@@ -498,7 +498,7 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
             var slash = token.IndexOf('/', StringComparison.Ordinal);
             if (slash <= 0 || !long.TryParse(token.AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence))
             {
-                throw new ServiceDefaults.Errors.RequestValidationException(new ServiceDefaults.Errors.FieldViolation("page_token", "无效 / invalid"));
+                throw new CustomerProtection.Policy.Errors.RequestValidationException(new CustomerProtection.Policy.Errors.FieldViolation("page_token", "无效 / invalid"));
             }
 
             return new PageToken(sequence, token[(slash + 1)..]);

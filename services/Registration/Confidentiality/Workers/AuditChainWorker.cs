@@ -1,6 +1,5 @@
 using CustomerProtection.Registration.Confidentiality.Audit;
-using CustomerProtection.ServiceDefaults.Hosting;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality.Workers;

@@ -1,4 +1,4 @@
-using CustomerProtection.ServiceDefaults.Hosting;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Confidentiality.Workers;
 

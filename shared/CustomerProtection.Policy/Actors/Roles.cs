@@ -1,4 +1,4 @@
-namespace CustomerProtection.ServiceDefaults.Security;
+namespace CustomerProtection.Policy.Actors;
 
 /// <summary>The roles of the policy's actors, as they appear in the token's <c>role</c> claim.</summary>
 public static class Roles

@@ -1,14 +1,15 @@
+using CustomerProtection.ServiceDefaults;
 using System.Globalization;
 using System.Text.Json;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Policy;
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using NodaTime.Text;
 
-namespace CustomerProtection.ServiceDefaults.Policy;
+namespace CustomerProtection.Time;
 
 /// <summary>The policy in force (P-14) and the calendar, readable by anyone; the calendar reloadable by hq.</summary>
 internal sealed class PolicyAdminGrpcService(PolicyBook book, CalendarProvider calendar, TimeProvider time, ServiceIdentity service) : PolicyAdmin.PolicyAdminBase

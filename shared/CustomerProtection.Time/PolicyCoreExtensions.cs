@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace CustomerProtection.ServiceDefaults.Policy;
+namespace CustomerProtection.Time;
 
 public static class PolicyCoreExtensions
 {

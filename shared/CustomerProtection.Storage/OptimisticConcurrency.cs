@@ -1,6 +1,6 @@
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 
-namespace CustomerProtection.ServiceDefaults.Storage;
+namespace CustomerProtection.Storage;
 
 /// <summary>
 /// Optimistic concurrency: a use case reads, decides and commits guarded by the versions it read.

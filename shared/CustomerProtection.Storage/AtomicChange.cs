@@ -1,7 +1,7 @@
-using CustomerProtection.ServiceDefaults.Messaging;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
-namespace CustomerProtection.ServiceDefaults.Storage;
+namespace CustomerProtection.Storage;
 
 /// <summary>
 /// One atomic Redis step (architecture.md): version checks on aggregates, their new states, the

@@ -1,10 +1,12 @@
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
+using CustomerProtection.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace CustomerProtection.ServiceDefaults.Messaging;
+namespace CustomerProtection.Messaging;
 
 public static class MessagingExtensions
 {
@@ -47,5 +49,16 @@ public static class MessagingExtensions
 
         builder.Services.AddRedisOutbox(serviceName);
         return builder;
+    }
+}
+
+public static class RedisOutboxExtensions
+{
+    public static IServiceCollection AddRedisOutbox(this IServiceCollection services, string serviceName)
+    {
+        services.AddSingleton(new RedisOutbox(serviceName));
+        services.TryAddSingleton<LoopHealth>();
+        services.AddHostedService<OutboxRelay>();
+        return services;
     }
 }

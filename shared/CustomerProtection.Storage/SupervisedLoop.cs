@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace CustomerProtection.ServiceDefaults.Hosting;
+namespace CustomerProtection.Storage;
 
 /// <summary>
 /// The one supervision of every background loop (the outbox relay, the due-queues, the audit chain, the key

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CustomerProtection.Contracts;
-using CustomerProtection.ServiceDefaults.Hosting;
-using CustomerProtection.ServiceDefaults.Storage;
+using CustomerProtection.Storage;
+using CustomerProtection.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace CustomerProtection.ServiceDefaults.Messaging;
+namespace CustomerProtection.Messaging;
 
 /// <summary>
 /// Publishes outbox entries and deletes each only after the broker confirmed it, so a broker outage
@@ -37,7 +37,7 @@ internal sealed class OutboxRelay(RedisOutbox outbox, IConnectionMultiplexer red
         var published = await _lease.HoldAsync() ? await RelayBatchAsync(stoppingToken) : 0;
         if (published < BatchSize)
         {
-            await outbox.Signal.WaitAsync(IdlePoll, stoppingToken);
+            await outbox.WaitForCommitAsync(IdlePoll, stoppingToken);
         }
     }
 

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace CustomerProtection.ServiceDefaults.Storage;
+namespace CustomerProtection.Storage;
 
 /// <summary>
 /// "One replica at a time" for a background loop (the outbox relay, the audit chain): whoever holds the

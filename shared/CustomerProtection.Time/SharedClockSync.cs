@@ -1,7 +1,7 @@
-using CustomerProtection.ServiceDefaults.Hosting;
+using CustomerProtection.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace CustomerProtection.ServiceDefaults.Time;
+namespace CustomerProtection.Time;
 
 /// <summary>
 /// Keeps this process's <see cref="SharedClock"/> on the shared offset: pub/sub for the moment it

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace CustomerProtection.ServiceDefaults.Time;
+namespace CustomerProtection.Time;
 
 /// <summary>
 /// Where the shared clock's offset lives: one Redis key for the whole system (not a service's

@@ -1,4 +1,4 @@
-namespace CustomerProtection.ServiceDefaults.Time;
+namespace CustomerProtection.Time;
 
 /// <summary>
 /// The controllable clock (tests and demos only, switched on by <c>Clock:Controllable</c>): the

@@ -1,6 +1,4 @@
-using Grpc.Core;
-
-namespace CustomerProtection.ServiceDefaults.Errors;
+namespace CustomerProtection.Policy.Errors;
 
 /// <summary>One malformed field: its path in the request (e.g. <c>employees[3].branch_id</c>) and what is wrong.</summary>
 public sealed record FieldViolation(string Field, string Description);
@@ -26,6 +24,17 @@ public sealed class RequestValidationException(IReadOnlyList<FieldViolation> vio
 }
 
 /// <summary>
+/// How a refusal reaches the caller. The values are gRPC's status codes, so the edge maps them by value; the
+/// domain names them without depending on gRPC.
+/// </summary>
+public enum RefusalCode
+{
+    PermissionDenied = 7,
+    FailedPrecondition = 9,
+    AlreadyExists = 6,
+}
+
+/// <summary>
 /// A policy refusal: becomes FailedPrecondition (or the given code, e.g. AlreadyExists) with
 /// google.rpc.ErrorInfo whose reason is the rule id and whose metadata carries the numbers.
 /// </summary>
@@ -33,11 +42,11 @@ public sealed class PolicyRefusalException(
     string ruleId,
     string message,
     IReadOnlyDictionary<string, string>? metadata = null,
-    StatusCode code = StatusCode.FailedPrecondition) : Exception(message)
+    RefusalCode code = RefusalCode.FailedPrecondition) : Exception(message)
 {
     public string RuleId { get; } = ruleId;
     public IReadOnlyDictionary<string, string> Metadata { get; } = metadata ?? new Dictionary<string, string>();
-    public StatusCode Code { get; } = code;
+    public RefusalCode Code { get; } = code;
 }
 
 /// <summary>The caller's role or scope does not allow this: PermissionDenied.</summary>

@@ -1,9 +1,10 @@
+using CustomerProtection.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace CustomerProtection.ServiceDefaults.Time;
+namespace CustomerProtection.Time;
 
 public static class ClockExtensions
 {
@@ -24,7 +25,7 @@ public static class ClockExtensions
         builder.Services.AddSingleton(new SharedClock(TimeProvider.System));
         builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<SharedClock>());
         builder.Services.AddSingleton<SharedClockStore>();
-        builder.Services.TryAddSingleton<Hosting.LoopHealth>();
+        builder.Services.TryAddSingleton<LoopHealth>();
         builder.Services.AddHostedService<SharedClockSync>();
         return builder;
     }

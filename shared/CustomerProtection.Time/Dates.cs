@@ -1,8 +1,8 @@
 using System.Globalization;
-using CustomerProtection.ServiceDefaults.Errors;
+using CustomerProtection.Policy.Errors;
 using NodaTime;
 
-namespace CustomerProtection.ServiceDefaults.Time;
+namespace CustomerProtection.Time;
 
 /// <summary>ISO dates (Asia/Shanghai) between the wire, the stored records and events (<see cref="DateOnly"/>) and NodaTime.</summary>
 public static class Dates

@@ -1,5 +1,6 @@
-using CustomerProtection.ServiceDefaults.Errors;
-using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.ServiceDefaults;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Platform.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -7,7 +8,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
-namespace CustomerProtection.ServiceDefaults.Time;
+namespace CustomerProtection.Time;
 
 /// <summary>Every service answers what time it is; where the clock is controllable, hq can move it.</summary>
 internal sealed class ClockGrpcService(TimeProvider time, ClockMode mode, ServiceIdentity service, IServiceProvider services) : Clock.ClockBase

@@ -1,11 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CustomerProtection.Contracts;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
-namespace CustomerProtection.ServiceDefaults.Messaging;
+namespace CustomerProtection.Storage;
 
 /// <summary>
 /// A service's outbox: a Redis stream written in the same atomic step as the state change
@@ -20,7 +18,7 @@ public sealed class RedisOutbox(string serviceName)
     public RedisKey LeaseKey { get; } = $"cp:{serviceName}:outbox:lease";
 
     /// <summary>Wakes the relay right after a commit instead of at its next poll.</summary>
-    internal SemaphoreSlim Signal { get; } = new(0, int.MaxValue);
+    private SemaphoreSlim Signal { get; } = new(0, int.MaxValue);
 
     public void NotifyCommitted()
     {
@@ -29,6 +27,9 @@ public sealed class RedisOutbox(string serviceName)
             Signal.Release();
         }
     }
+
+    /// <summary>Waits for the next commit with outbox entries, or for <paramref name="timeout"/> (the relay's idle poll).</summary>
+    public Task<bool> WaitForCommitAsync(TimeSpan timeout, CancellationToken cancellationToken) => Signal.WaitAsync(timeout, cancellationToken);
 
     /// <summary>The fields of one outbox entry for an event.</summary>
     public static OutboxEntry Entry(object message) => new(
@@ -39,14 +40,3 @@ public sealed class RedisOutbox(string serviceName)
 }
 
 public sealed record OutboxEntry(string MessageId, string Type, string Body, string TraceParent);
-
-public static class RedisOutboxExtensions
-{
-    public static IServiceCollection AddRedisOutbox(this IServiceCollection services, string serviceName)
-    {
-        services.AddSingleton(new RedisOutbox(serviceName));
-        services.TryAddSingleton<Hosting.LoopHealth>();
-        services.AddHostedService<OutboxRelay>();
-        return services;
-    }
-}

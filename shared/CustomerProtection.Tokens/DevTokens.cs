@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
+using CustomerProtection.Policy.Actors;
 using Microsoft.IdentityModel.Tokens;
 
-namespace CustomerProtection.ServiceDefaults.Security;
+namespace CustomerProtection.Tokens;
 
 /// <summary>
 /// Development tokens, signed with the key the AppHost generated (HMAC-SHA256). Production uses
