@@ -2,6 +2,7 @@ using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Violations;
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 
@@ -72,7 +73,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     {
         var violations = new List<FieldViolation>();
         var id = Inputs.Id(violations, "case_id", caseId)!;
-        var value = Money.Parse(violations, "amount", amount);
+        var value = Money.Parse(violations, "amount", amount, CaseRules.MaxAmount);
         var chosen = Inputs.OneOf(violations, "milestone", milestone, Milestones.All)!;
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case => Task.FromResult((CaseRules.PlaceBid(@case, caller, value!.Value, chosen, clock.UtcNow), Array.Empty<object>())));

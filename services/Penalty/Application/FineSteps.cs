@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
+using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
@@ -27,7 +28,7 @@ public sealed class FineSteps(PenaltyStore store, TimeProvider time)
         return StepAsync(caller, fineId, expectedVersion, HqOnly,
             violations =>
             {
-                parsed = Money.Parse(violations, "amount", amount);
+                parsed = Money.Parse(violations, "amount", amount, ViolationReports.MaxShipments, allowZero: true) ?? 0;
                 CheckReason(violations, reason, required: true);
             },
             (fine, actor) => FineLifecycle.Adjust(fine, actor, parsed, reason!));

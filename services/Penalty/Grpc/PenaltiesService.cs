@@ -1,3 +1,4 @@
+using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
@@ -21,7 +22,7 @@ public sealed class PenaltiesService(RecordViolation record, FineSteps steps, Qu
         }
 
         var violations = new List<FieldViolation>();
-        var shipments = Money.ParseOptional(violations, "customer_annual_shipments", request.CustomerAnnualShipments);
+        var shipments = Money.Parse(violations, "customer_annual_shipments", request.CustomerAnnualShipments, ViolationReports.MaxShipments, allowZero: true, required: false);
         ViolationReports.CheckText(violations, "reason", request.Reason, ViolationReports.MaxTextLength, required: true);
         RequestValidationException.ThrowIfAny(violations);
         await record.ApplyAsync(ViolationReports.FromHq(caller, request.ViolationId, ManagerFinding(request.ManagerFinding), request.Reason, shipments, time.GetUtcNow()));

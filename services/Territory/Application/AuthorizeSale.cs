@@ -24,7 +24,7 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
         DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         DirectoryRules.CheckId(violations, "seller_id", input.SellerId, required: false);
-        var price = Money.Parse(violations, "unit_price", input.UnitPrice, Money.PriceScale);
+        var price = Money.Parse(violations, "unit_price", input.UnitPrice);
         RequestValidationException.ThrowIfAny(violations);
         if (!LedgerScopes.MayAskToSell(caller))
         {

@@ -27,7 +27,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
-        var price = Money.Parse(violations, "price", input.Price, Money.PriceScale);
+        var price = Money.Parse(violations, "price", input.Price);
         var today = Dates.ToDateOnly(PolicyTime.Today(time));
         var from = Dates.Parse(violations, "effective_from", input.EffectiveFrom) ?? today;
         if (from < today)
@@ -113,7 +113,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", input.Id);
-        var final = Money.Parse(violations, "final_price", input.FinalPrice, Money.PriceScale, required: input.Approve);
+        var final = Money.Parse(violations, "final_price", input.FinalPrice, required: input.Approve);
         var today = Dates.ToDateOnly(PolicyTime.Today(time));
         var until = Dates.Parse(violations, "valid_until", input.ValidUntil);
         if (until < today)

@@ -1,4 +1,5 @@
 using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
@@ -30,7 +31,7 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
             violations.Add(new("customer", "请给出开票资料（taxpayer_id 或 invoice_title）/ give the invoice identity (taxpayer_id or invoice_title)"));
         }
 
-        var fee = Money.Parse(violations, "fee", input.Fee, Money.PriceScale);
+        var fee = Money.Parse(violations, "fee", input.Fee);
         var from = Dates.Parse(violations, "valid_from", input.ValidFrom, required: true);
         var until = Dates.Parse(violations, "valid_until", input.ValidUntil);
         if (from is { } f && until is { } u && u < f)

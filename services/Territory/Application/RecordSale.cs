@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
@@ -31,6 +32,9 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
 {
     public const int MaxAgentNameLength = 100;
 
+    /// <summary>Fraction digits of a quantity (docs/territory.md): finer than money, so a metered quantity is kept as measured.</summary>
+    public const int QuantityScale = 4;
+
     public async Task<RecordedSale> ExecuteAsync(Caller caller, SaleInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
@@ -39,8 +43,8 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         var customer = Customers.Resolve(violations, "", input.Customer);
-        var unitPrice = Money.Parse(violations, "unit_price", input.UnitPrice, Money.PriceScale);
-        var quantity = Money.Parse(violations, "quantity", input.Quantity, Money.QuantityScale);
+        var unitPrice = Money.Parse(violations, "unit_price", input.UnitPrice);
+        var quantity = DecimalField.Parse(violations, "quantity", input.Quantity, QuantityScale, Money.Max);
         var shippedOn = Dates.Parse(violations, "shipped_on", input.ShippedOn, required: true);
         if (input.AgentName?.Length > MaxAgentNameLength)
         {

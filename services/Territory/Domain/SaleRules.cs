@@ -1,3 +1,4 @@
+using CustomerProtection.Policy;
 namespace CustomerProtection.Territory.Domain;
 
 /// <summary>A sale as asked about (authorisation) or as shipped (the ledger).</summary>

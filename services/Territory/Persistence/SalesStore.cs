@@ -1,3 +1,4 @@
+using CustomerProtection.Policy;
 using CustomerProtection.Territory.Domain;
 using StackExchange.Redis;
 
