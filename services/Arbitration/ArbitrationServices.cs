@@ -8,7 +8,6 @@ using CustomerProtection.Policy;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CustomerProtection.Arbitration;
 
@@ -31,13 +30,8 @@ public static class ArbitrationServices
     /// <summary>Arbitration's own parts: the policy, the store, the use cases, the due-queue worker and the clients of Registration and Territory.</summary>
     public static IHostApplicationBuilder AddArbitrationServices(this IHostApplicationBuilder builder)
     {
-        // P-14: the policy's numbers versioned by effective date, and the working-day calendar.
-        // (TryAdd: the service defaults may register the shared ones already.)
-        var policy = builder.Configuration.GetSection(PolicySettings.SectionName).Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true) ?? new PolicySettings();
-        builder.Services.TryAddSingleton(PolicyBook.FromSettings(policy));
-        builder.Services.TryAddSingleton(_ => CalendarProvider.Create(policy.CalendarDirectory));
+        // M-3's response times beside the clock (AddPolicyInForce: now, the policy book and the calendar).
         builder.Services.AddSingleton(ResponseTimes(builder.Configuration));
-        builder.Services.AddSingleton<PolicyClock>();
 
         builder.Services.AddSingleton<ArbitrationStore>();
         builder.Services.AddSingleton<OpenCases>();

@@ -50,7 +50,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case =>
         {
-            var today = clock.Today;
+            var today = clock.TodayDate;
             return Task.FromResult((CaseRules.SurpassingClaim(@case, caller, chosen, due!.Value, why, clock.On(today), today, clock.UtcNow), Array.Empty<object>()));
         });
     }
@@ -64,7 +64,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case =>
         {
-            var today = clock.Today;
+            var today = clock.TodayDate;
             return Task.FromResult((CaseRules.Auction(@case, caller, closes!.Value, why, clock.On(today), today, clock.UtcNow), Array.Empty<object>()));
         });
     }
@@ -125,7 +125,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         // C-9, P-12: whether the one the decision names may be given the customer, as the directory has them now.
         var holders = awardTo is null ? HolderStatuses.None : await directory.HolderStatusesAsync([awardTo], cancellationToken);
         var now = clock.UtcNow;
-        var today = clock.Today;
+        var today = clock.TodayDate;
         var annual = input.Violations.Count == 0 || current.Value.IdentityKey is null
             ? 0m
             : MilestoneRules.AnnualShipments(await store.DealsAsync(current.Value.IdentityKey, today.AddDays(-364), today), today);

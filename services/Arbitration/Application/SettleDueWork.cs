@@ -90,13 +90,13 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
             }
 
             case CaseStatuses.AuctionBidding:
-                transition = CaseRules.CloseAuction(@case, await HoldersAsync(InLine(@case), cancellationToken), clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.ClosesAt)), now);
+                transition = CaseRules.CloseAuction(@case, await HoldersAsync(InLine(@case), cancellationToken), clock.Arithmetic(Dates.DateOf(@case.Auction!.ClosesAt)), now);
                 break;
             case CaseStatuses.AuctionCommitment:
             {
                 var reached = await HolderReachedAsync(@case, cancellationToken);
                 var holders = reached is null ? await HoldersAsync(InLine(@case), cancellationToken) : HolderStatuses.None;
-                transition = CaseRules.SettleCommitment(@case, reached, holders, clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.CommitmentDueAt!.Value)), now);
+                transition = CaseRules.SettleCommitment(@case, reached, holders, clock.Arithmetic(Dates.DateOf(@case.Auction!.CommitmentDueAt!.Value)), now);
                 break;
             }
 

@@ -15,7 +15,7 @@ public sealed record Authorization(SaleVerdict Verdict, string IdentityKey, Owne
 /// allowed, needs approval or forbidden, with the rule ids and numbers. Asks Registration who owns the
 /// customer; writes nothing.
 /// </summary>
-public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, TimeProvider time)
+public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, PolicyClock clock)
 {
     public async Task<Authorization> ExecuteAsync(Caller caller, AuthorizationInput input, CancellationToken cancellationToken)
     {
@@ -40,8 +40,8 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
         }
 
         var question = new SaleQuestion(sellerId, sellerRegion, identityKey, input.ProductCode, price!.Value, input.RegionId, input.ThroughAgent,
-            Dates.ToDateOnly(PolicyTime.Today(time)));
-        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, time.GetUtcNow()));
+            clock.TodayDate);
+        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, clock.UtcNow));
         return new Authorization(verdict, identityKey, facts);
     }
 

@@ -13,7 +13,7 @@ namespace CustomerProtection.Territory.Application;
 /// escalation is guarded by the filing's version, so a late, early or repeated tick — or two
 /// replicas at once — escalate a filing exactly once.
 /// </summary>
-public sealed class EscalateOverdueFilings(SalesStore store, TimeProvider time)
+public sealed class EscalateOverdueFilings(SalesStore store, PolicyClock clock)
 {
     public const int BatchSize = 100;
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
@@ -22,7 +22,7 @@ public sealed class EscalateOverdueFilings(SalesStore store, TimeProvider time)
     public async Task<int> RunOnceAsync()
     {
         var escalated = 0;
-        foreach (var claim in await store.FilingsDue.ClaimAsync(time.GetUtcNow(), BatchSize, LeaseTime))
+        foreach (var claim in await store.FilingsDue.ClaimAsync(clock.UtcNow, BatchSize, LeaseTime))
         {
             try
             {
@@ -48,7 +48,7 @@ public sealed class EscalateOverdueFilings(SalesStore store, TimeProvider time)
             return false;
         }
 
-        var now = time.GetUtcNow();
+        var now = clock.UtcNow;
         if (CrossRegionRules.Escalate(filing.Value, now) is not { } next)
         {
             return false;

@@ -15,7 +15,7 @@ public sealed record ServiceSupportInput(string Id, CustomerRef Customer, string
 /// that serves the customer is paid for service support under a recorded agreement (hq, or the
 /// manager of the supporting branch's region or of the branch itself).
 /// </summary>
-public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
+public sealed class ManageServiceSupport(SalesStore store, PolicyClock clock)
 {
     public const int MaxTermsLength = 1000;
 
@@ -62,7 +62,7 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
         }
 
         var agreement = new ServiceSupportAgreement(input.Id, customer.IdentityKey!, input.DeveloperId, branch.Value.Id, fee!.Value, from!.Value, until,
-            string.IsNullOrWhiteSpace(input.Terms) ? null : input.Terms.Trim(), caller.EmployeeId, time.GetUtcNow());
+            string.IsNullOrWhiteSpace(input.Terms) ? null : input.Terms.Trim(), caller.EmployeeId, clock.UtcNow);
         var key = DirectoryKeys.Entity(SalesKeys.Support, agreement.Id);
         var change = new AtomicChange()
             .Expect(key, 0)

@@ -28,7 +28,7 @@ public sealed record RecordedSale(Versioned<Sale> Sale, IReadOnlyList<Violation>
 /// ViolationDetected (P-3.7, P-4.1, P-4.2, P-5) published with SaleRecorded in one atomic step.
 /// The sale id is the idempotency key: a second recording of it changes and publishes nothing.
 /// </summary>
-public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, TimeProvider time)
+public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, PolicyClock clock)
 {
     public const int MaxAgentNameLength = 100;
 
@@ -76,7 +76,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
             throw new RequestValidationException(new FieldViolation("customer.customer_id", "登记服务不认识该客户 / Registration does not know this customer"));
         }
 
-        var now = time.GetUtcNow();
+        var now = clock.UtcNow;
         var question = new SaleQuestion(seller.Value.Id, seller.Value.RegionId, identityKey, input.ProductCode, unitPrice!.Value, input.RegionId, input.ThroughAgent, shippedOn!.Value);
         var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, now, input.Id));
         var amount = Money.Amount(unitPrice.Value, quantity!.Value);
