@@ -8,7 +8,6 @@ using CustomerProtection.Policy;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CustomerProtection.Arbitration;
 
@@ -31,13 +30,8 @@ public static class ArbitrationServices
     /// <summary>Arbitration's own parts: the policy, the store, the use cases, the due-queue worker and the clients of Registration and Territory.</summary>
     public static IHostApplicationBuilder AddArbitrationServices(this IHostApplicationBuilder builder)
     {
-        // P-14: the policy's numbers versioned by effective date, and the working-day calendar.
-        // (TryAdd: the service defaults may register the shared ones already.)
-        var policy = builder.Configuration.GetSection(PolicySettings.SectionName).Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true) ?? new PolicySettings();
-        builder.Services.TryAddSingleton(PolicyBook.FromSettings(policy));
-        builder.Services.TryAddSingleton(_ => CalendarProvider.Create(policy.CalendarDirectory));
+        // M-3's response times beside the clock (AddPolicyInForce: now, the policy book and the calendar).
         builder.Services.AddSingleton(ResponseTimes(builder.Configuration));
-        builder.Services.AddSingleton<PolicyClock>();
 
         builder.Services.AddSingleton<ArbitrationStore>();
         builder.Services.AddSingleton<OpenCases>();
@@ -78,39 +72,12 @@ public static class ArbitrationServices
     private static void AddServiceClients(this IHostApplicationBuilder builder)
     {
         var config = builder.Configuration;
-        var account = config.GetSection(ServiceAccountKey);
-        var authority = config[SharedConfigKeys.AuthAuthority];
-        if (!string.IsNullOrWhiteSpace(authority))
-        {
-            builder.Services.AddHttpClient(nameof(ClientCredentialsToken));
-            builder.Services.AddSingleton<IServiceToken>(sp => new ClientCredentialsToken(
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ClientCredentialsToken)),
-                authority,
-                account["ClientId"] ?? throw new InvalidOperationException($"{ServiceAccountKey}:ClientId is required with {SharedConfigKeys.AuthAuthority}"),
-                account["ClientSecret"] ?? throw new InvalidOperationException($"{ServiceAccountKey}:ClientSecret is required with {SharedConfigKeys.AuthAuthority}"),
-                account["Scope"]));
-        }
-        else
-        {
-            var key = config[SharedConfigKeys.AuthSigningKey]
-                ?? throw new InvalidOperationException($"Set {SharedConfigKeys.AuthAuthority} (production) or {SharedConfigKeys.AuthSigningKey} (development).");
-            builder.Services.AddSingleton<IServiceToken>(new DevServiceToken(key,
-                config[SharedConfigKeys.AuthIssuer] ?? SharedConfigKeys.DefaultIssuer,
-                config[SharedConfigKeys.AuthAudience] ?? SharedConfigKeys.DefaultAudience,
-                account["EmployeeId"] ?? "svc-arbitration"));
-        }
-
+        builder.AddServiceAccount(ServiceAccountKey, "svc-arbitration");
         var registration = config[RegistrationAddressKey] is { Length: > 0 } r ? new Uri(r) : TransportSecurity.GrpcAddress(config, ResourceNames.Registration);
         var territory = config[TerritoryAddressKey] is { Length: > 0 } t ? new Uri(t) : TransportSecurity.GrpcAddress(config, ResourceNames.Territory);
-        builder.Services.AddGrpcClient<Customers.CustomersClient>(o => o.Address = registration).WithServiceToken();
-        builder.Services.AddGrpcClient<OrganizationDirectory.OrganizationDirectoryClient>(o => o.Address = territory).WithServiceToken();
+        builder.Services.AddGrpcClient<Customers.CustomersClient>(o => o.Address = registration).ActAsTheService();
+        builder.Services.AddGrpcClient<OrganizationDirectory.OrganizationDirectoryClient>(o => o.Address = territory).ActAsTheService();
         builder.Services.AddSingleton<IRegistrationReader, RegistrationReader>();
         builder.Services.AddSingleton<IDirectoryReader, TerritoryDirectoryReader>();
     }
-
-    private static IHttpClientBuilder WithServiceToken(this IHttpClientBuilder client) =>
-        client.AddCallCredentials(async (context, metadata, services) =>
-                metadata.Add("Authorization", "Bearer " + await services.GetRequiredService<IServiceToken>().GetAsync(context.CancellationToken)))
-            // Call credentials are sent over h2c too: development runs the endpoints without TLS.
-            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
 }

@@ -9,23 +9,18 @@ namespace CustomerProtection.Registration;
 public static class RegistrationServices
 {
     /// <summary>
-    /// Registration's own parts: the policy (versioned parameters P-14 from the <c>Policy</c> section,
-    /// the working-day calendar), the organisation copy, the customer store (brought to the current layout
-    /// at start), the use cases and the due-queue worker.
+    /// Registration's own parts: the organisation copy, the customer store (brought to the current layout
+    /// at start), the use cases and the due-queue worker. The policy in force (versioned parameters P-14,
+    /// the working-day calendar) and the clock come from <c>AddPolicyInForce</c>.
     /// </summary>
     public static IHostApplicationBuilder AddRegistrationServices(this IHostApplicationBuilder builder)
     {
-        // A misspelt parameter fails at start-up instead of silently keeping its default.
-        var policy = builder.Configuration.GetSection(PolicySettings.SectionName).Get<PolicySettings>(o => o.ErrorOnUnknownConfiguration = true);
-        builder.Services.AddSingleton(PolicyBook.FromSettings(policy));
-        builder.Services.AddSingleton(CalendarProvider.Create(policy?.CalendarDirectory));
         builder.Services.AddOptions<PoolOptions>().BindConfiguration(PoolOptions.SectionName, o => o.ErrorOnUnknownConfiguration = true);
 
         builder.Services.AddSingleton<OrganizationReplicaStore>();
         builder.Services.AddSingleton<Organization>();
         builder.Services.AddSingleton<CustomerStore>();
         builder.Services.AddSingleton<CustomerIdAllocator>();
-        builder.Services.AddSingleton<PolicyClock>();
         builder.Services.AddSingleton<CustomerWriter>();
         builder.Services.AddSingleton<NearDuplicates>();
         builder.Services.AddSingleton<OwnershipGate>();

@@ -46,7 +46,6 @@ public static class TerritoryServices
     /// </summary>
     private static void AddRegistrationClients(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddHttpContextAccessor();
         var address = builder.Configuration[RegistrationAddressKey] is { Length: > 0 } configured
             ? new Uri(configured)
             : CustomerProtection.ServiceDefaults.Security.TransportSecurity.GrpcAddress(builder.Configuration, CustomerProtection.ResourceNames.Registration);
@@ -74,18 +73,4 @@ public static class TerritoryServices
     private static IHttpClientBuilder Lean(this IHttpClientBuilder client) =>
         client.RemoveAllResilienceHandlers().RemoveAllLoggers();
 #pragma warning restore EXTEXP0001
-
-    private static IHttpClientBuilder ActForTheCaller(this IHttpClientBuilder client) =>
-        client.AddCallCredentials((_, metadata, services) =>
-            {
-                var authorization = services.GetRequiredService<IHttpContextAccessor>().HttpContext?.Request.Headers.Authorization.ToString();
-                if (!string.IsNullOrEmpty(authorization))
-                {
-                    metadata.Add("Authorization", authorization);
-                }
-
-                return Task.CompletedTask;
-            })
-            // Call credentials are sent over h2c too: development runs the endpoints without TLS.
-            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
 }

@@ -17,6 +17,9 @@ public static class Dates
 
     public static LocalDate ToLocalDate(DateOnly date) => new(date.Year, date.Month, date.Day);
 
+    /// <summary>The Asia/Shanghai day of an instant.</summary>
+    public static DateOnly DateOf(DateTimeOffset instant) => ToDateOnly(Policy.PolicyTime.DateOf(Instant.FromDateTimeOffset(instant)));
+
     public static DateOnly? Parse(ICollection<FieldViolation> violations, string field, string? text, bool required = false)
     {
         if (string.IsNullOrEmpty(text))

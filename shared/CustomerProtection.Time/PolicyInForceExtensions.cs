@@ -1,16 +1,18 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace CustomerProtection.Time;
 
 public static class PolicyInForceExtensions
 {
-    /// <summary>Now (the one <see cref="TimeProvider"/>) and the policy in force (the book and the calendar).</summary>
+    /// <summary>Now (the one <see cref="TimeProvider"/>), the policy in force (the book and the calendar) and the seam over both, <see cref="PolicyClock"/>.</summary>
     public static IHostApplicationBuilder AddPolicyInForce(this IHostApplicationBuilder builder)
     {
         builder.AddSharedClock();
         builder.AddPolicyCore();
+        builder.Services.AddSingleton<PolicyClock>();
         return builder;
     }
 

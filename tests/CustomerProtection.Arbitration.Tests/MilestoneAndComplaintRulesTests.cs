@@ -59,7 +59,7 @@ public sealed class MilestoneAndComplaintRulesTests
         };
     }
 
-    private static DateOnly PolicyClockDate(DateTimeOffset at) => Application.PolicyClock.DateOf(at);
+    private static DateOnly PolicyClockDate(DateTimeOffset at) => Dates.DateOf(at);
 
     [Fact]
     public void M3_the_answer_is_due_by_the_end_of_the_second_working_day_after_receipt()

@@ -31,7 +31,7 @@ public static class TestData
     public static FakeTimeProvider Clock(DateTimeOffset? at = null) => new(at ?? Start);
 
     public static PolicyClock PolicyClock(TimeProvider time) =>
-        new(PolicyBook.Default, new CalendarProvider(WorkingDayCalendar.DefaultDirectory), ResponseTimeBook.Default, time);
+        new(PolicyBook.Default, new CalendarProvider(WorkingDayCalendar.DefaultDirectory), time);
 
     /// <param name="announced">
     /// Whether the ownership came by an announced filing or a pool claim (Registration then says when the

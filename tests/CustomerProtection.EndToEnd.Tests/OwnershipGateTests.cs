@@ -180,6 +180,6 @@ public sealed class OwnershipGateTests(SystemFixture system)
         Assert.Equal(("P-5", org.Id("S2"), org.Id("S1")), (received.RuleId, received.Violator.EmployeeId, received.InjuredEmployeeId));
         var fine = await Eventually.GetAsync(async () =>
             await Penalty.GetFineAsync(new GetFineRequest { FineId = violation.ViolationId + ".violator" }, Hq), "the seller's fine");
-        Assert.Equal((org.Id("S2"), Liability.Violator, "5000"), (fine.EmployeeId, fine.Liability, fine.Amount));
+        Assert.Equal((org.Id("S2"), Liability.Violator, "5000.00"), (fine.EmployeeId, fine.Liability, fine.Amount));
     }
 }

@@ -95,6 +95,6 @@ public sealed class PenaltyRestartTests(SystemFixture system)
         // One fine, one event each: a relay may publish an entry again after a crash, but always with its one message id.
         Assert.All(bus.Imposed.Values, events => Assert.Single(events));
         var totals = await penalty.GetFineTotalsAsync(new GetFineTotalsRequest { Filter = new FineFilter { BranchId = branch } }, hq);
-        Assert.Equal(((long)Violations, (Violations * 5_000).ToString(System.Globalization.CultureInfo.InvariantCulture)), (totals.Count, totals.Amount));
+        Assert.Equal(((long)Violations, (Violations * 5_000).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)), (totals.Count, totals.Amount));
     }
 }

@@ -52,7 +52,7 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
         var fine = await FineAsync(violation + ".violator");
         await DrainAsync(now);
 
-        Assert.Equal(("S1-" + _suffix, "5000", FineStatus.Proposed, Liability.Violator), (fine.EmployeeId, fine.Amount, fine.Status, fine.Liability));
+        Assert.Equal(("S1-" + _suffix, "5000.00", FineStatus.Proposed, Liability.Violator), (fine.EmployeeId, fine.Amount, fine.Status, fine.Liability));
         var listed = await Penalty.ListFinesAsync(new ListFinesRequest { Filter = new FineFilter { EmployeeId = "S1-" + _suffix } }, Hq);
         Assert.Single(listed.Fines);
         Assert.Single(_bus.Imposed[violation + ".violator"]);
@@ -86,7 +86,7 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
         await DrainAsync(now);
 
         var managerFine = Assert.Single(found.Fines, f => f.Liability == Liability.Manager);
-        Assert.Equal((violation + ".manager", manager, "10000", "HQ-1"), (managerFine.Id, managerFine.EmployeeId, managerFine.Amount, managerFine.History[0].By));
+        Assert.Equal((violation + ".manager", manager, "10000.00", "HQ-1"), (managerFine.Id, managerFine.EmployeeId, managerFine.Amount, managerFine.History[0].By));
         Assert.Equal(2, again.Fines.Count);
         var stored = await Penalty.GetViolationAsync(new GetViolationRequest { ViolationId = violation }, Hq);
         Assert.Equal(2, stored.Fines.Count);
@@ -111,7 +111,7 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
             return v.Detection is null ? null : v;
         }, "the detection merged into the violation");
 
-        Assert.Equal(("35000", "20000", "50000"), (managerFine.Amount, managerFine.MinAmount, managerFine.MaxAmount));
+        Assert.Equal(("35000.00", "20000.00", "50000.00"), (managerFine.Amount, managerFine.MinAmount, managerFine.MaxAmount));
         Assert.Equal([violation + ".manager", violation + ".violator"], detected.Fines.Select(f => f.Id).Order(StringComparer.Ordinal));
         Assert.Equal(ResourceNames.Territory, detected.Detection.Source);
     }
@@ -130,7 +130,7 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
             await Penalty.AdjustFineAsync(new AdjustFineRequest { FineId = fineId, Amount = "4000", Reason = "first offence" }, Hq));
         Assert.Equal(StatusCode.FailedPrecondition, tooLow.StatusCode);
         var info = tooLow.GetRpcStatus()!.GetDetail<ErrorInfo>();
-        Assert.Equal(("P-8.1", "5000"), (info.Reason, info.Metadata["min_amount"]));
+        Assert.Equal(("P-8.1", "5000.00"), (info.Reason, info.Metadata["min_amount"]));
 
         var notHq = await Assert.ThrowsAsync<RpcException>(async () =>
             await Penalty.ConfirmFineAsync(new ConfirmFineRequest { FineId = fineId }, system.As("M-" + _suffix, Roles.BranchManager, Branch, "R-E2E")));
@@ -146,7 +146,7 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
             system.As(seller, Roles.Salesperson, Branch, "R-E2E"));
         var overturned = await Penalty.DecideAppealAsync(new DecideAppealRequest { FineId = fineId, Outcome = AppealOutcome.Overturned, Reason = "the filing had lapsed" }, Hq);
 
-        Assert.Equal(("6000", FineStatus.Adjusted), (adjusted.Amount, adjusted.Status));
+        Assert.Equal(("6000.00", FineStatus.Adjusted), (adjusted.Amount, adjusted.Status));
         Assert.Equal(FineStatus.Appealed, appealed.Status);
         Assert.Equal([FineStatus.Proposed, FineStatus.Adjusted, FineStatus.Appealed, FineStatus.Overturned], overturned.History.Select(s => s.Status));
         Assert.Equal((seller, Roles.Salesperson), (overturned.History[2].By, overturned.History[2].Role));
@@ -154,7 +154,7 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(("overturned", 0m), (settled.Outcome, settled.Amount));
 
         var totals = await Penalty.GetFineTotalsAsync(new GetFineTotalsRequest { Filter = new FineFilter { BranchId = Branch } }, Hq);
-        Assert.Equal((1L, "0"), (totals.Count, totals.Amount));
+        Assert.Equal((1L, "0.00"), (totals.Count, totals.Amount));
     }
 
     [Fact]

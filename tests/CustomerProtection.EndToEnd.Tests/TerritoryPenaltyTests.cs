@@ -81,7 +81,7 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
         await _bus.PublishAsync(published);
         await DrainAsync();
 
-        Assert.Equal((Id("S2"), Liability.Violator, "5000", FineStatus.Proposed), (violatorFine.EmployeeId, violatorFine.Liability, violatorFine.Amount, violatorFine.Status));
+        Assert.Equal((Id("S2"), Liability.Violator, "5000.00", FineStatus.Proposed), (violatorFine.EmployeeId, violatorFine.Liability, violatorFine.Amount, violatorFine.Status));
         Assert.Equal(("P-5", Id("B-SH"), Id("R-EAST")), (violatorFine.RuleId, violatorFine.BranchId, violatorFine.RegionId));
         Assert.Equal(Id("BM"), published.Violator.ManagerId);
         var sellerFines = await Penalty.ListFinesAsync(new ListFinesRequest { Filter = new FineFilter { EmployeeId = Id("S2") } }, Hq);
@@ -89,7 +89,7 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
         Assert.Single(_bus.Imposed[violationId + ".violator"]);
         Assert.False(_bus.Imposed.ContainsKey(violationId + ".manager"));
         var violation = await Penalty.GetViolationAsync(new GetViolationRequest { ViolationId = violationId }, Hq);
-        Assert.Equal(("territory:sale:" + Id("ERP"), "500"), (violation.Detection.Source, violation.CustomerAnnualShipments));
+        Assert.Equal(("territory:sale:" + Id("ERP"), "500.00"), (violation.Detection.Source, violation.CustomerAnnualShipments));
 
         // hq finds the manager negligent, and records it twice: one manager's fine.
         var finding = new RecordManagerFindingRequest
@@ -103,7 +103,7 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
         await DrainAsync();
 
         var managerFine = Assert.Single(found.Fines, f => f.Liability == Liability.Manager);
-        Assert.Equal((violationId + ".manager", Id("BM"), "10000"), (managerFine.Id, managerFine.EmployeeId, managerFine.Amount));
+        Assert.Equal((violationId + ".manager", Id("BM"), "10000.00"), (managerFine.Id, managerFine.EmployeeId, managerFine.Amount));
         Assert.Equal([violationId + ".manager", violationId + ".violator"], again.Fines.Select(f => f.Id).Order(StringComparer.Ordinal));
         var managerFines = await Penalty.ListFinesAsync(new ListFinesRequest { Filter = new FineFilter { EmployeeId = Id("BM") } }, Hq);
         Assert.Equal([violationId + ".manager"], managerFines.Fines.Select(f => f.Id));
@@ -111,6 +111,6 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
         Assert.Single(_bus.Imposed[violationId + ".violator"]);
         // The branch: S2's and S3's violator fines and the manager's.
         var branchTotals = await Penalty.GetFineTotalsAsync(new GetFineTotalsRequest { Filter = new FineFilter { BranchId = Id("B-SH") } }, Hq);
-        Assert.Equal((3L, "20000"), (branchTotals.Count, branchTotals.Amount));
+        Assert.Equal((3L, "20000.00"), (branchTotals.Count, branchTotals.Amount));
     }
 }

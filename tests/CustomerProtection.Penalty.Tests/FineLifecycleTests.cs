@@ -40,8 +40,8 @@ public sealed class FineLifecycleTests
         var refusal = Assert.Throws<PolicyRefusalException>(() => FineLifecycle.Adjust(Proposed(), Hq, 4_999.99m, "too harsh"));
 
         Assert.Equal("P-8.1", refusal.RuleId);
-        Assert.Equal("5000", refusal.Metadata["min_amount"]);
-        Assert.Equal("50000", refusal.Metadata["max_amount"]);
+        Assert.Equal("5000.00", refusal.Metadata["min_amount"]);
+        Assert.Equal("50000.00", refusal.Metadata["max_amount"]);
         Assert.Equal("4999.99", refusal.Metadata["amount"]);
     }
 

@@ -9,6 +9,7 @@ using CustomerProtection.Policy.Errors;
 using CustomerProtection.Storage;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
+using CustomerProtection.Time;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
@@ -31,9 +32,13 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
 
     private RecordViolation Record(PenaltySchedule? schedule = null) => new(Store,
         new FineParameterSource(PolicyBook.Default, schedule is null ? PenaltyScheduleBook.Default : new PenaltyScheduleBook([(PolicyBook.PolicyStart, schedule)])),
-        _time, NullLogger<RecordViolation>.Instance);
+        Clock, NullLogger<RecordViolation>.Instance);
 
-    private FineSteps Steps => new(Store, _time);
+    private PolicyClock? _clock;
+
+    private PolicyClock Clock => _clock ??= new(PolicyBook.Default, CalendarProvider.Create(), _time);
+
+    private FineSteps Steps => new(Store, Clock);
     private QueryPenalties Query => new(Store);
 
     public Task InitializeAsync() => redis.FlushAsync();

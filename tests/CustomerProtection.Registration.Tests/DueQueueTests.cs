@@ -1,4 +1,5 @@
 using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Registration.Workers;

@@ -1,6 +1,7 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Policy;
+using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;

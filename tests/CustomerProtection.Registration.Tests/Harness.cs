@@ -14,6 +14,7 @@ using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Storage;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
+using CustomerProtection.Time;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;

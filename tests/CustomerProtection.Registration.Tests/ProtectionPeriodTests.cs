@@ -1,5 +1,6 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Testing;

@@ -25,15 +25,15 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
 
     private DirectoryStore Directory => new(redis.Connection, _outbox);
     private SalesStore Store => new(redis.Connection, Directory);
-    private ManageCrossRegionFilings Filings => new(Store, PolicyBook.Default, _time);
+    private ManageCrossRegionFilings Filings => new(Store, Clocks.Policy(_time));
     private IDatabase Db => redis.Connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-        await new ManageEmployees(Directory, _time).CreateAsync(Hq, new EmployeeInput("RM-W", "西部经理", Roles.RegionalManager, null, "R-WEST", null, "2020-01-01"));
+        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
+        await new ManageEmployees(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new EmployeeInput("RM-W", "西部经理", Roles.RegionalManager, null, "R-WEST", null, "2020-01-01"));
         await Db.KeyDeleteAsync(_outbox.StreamKey);
     }
 
@@ -47,7 +47,7 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Where(e => (string)e["type"]! == typeof(T).FullName)
             .Select(e => JsonSerializer.Deserialize<T>((string)e["body"]!, RedisOutbox.Json)!)];
 
-    private EscalateOverdueFilings Worker() => new(Store, _time);
+    private EscalateOverdueFilings Worker() => new(Store, Clocks.Policy(_time));
 
     [Fact]
     public async Task P10_a_submission_waits_in_the_target_secretarys_queue_with_its_deadline_and_is_announced()

@@ -34,14 +34,14 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
 
     private async Task SeedEastAsync()
     {
-        await new ManageRegions(Store, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new ManageBranches(Store, _time).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
+        await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageBranches(Store, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
     }
 
     [Fact]
     public async Task A_change_writes_its_state_and_its_outbox_entry_in_one_step()
     {
-        await new ManageRegions(Store, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
 
         var stored = await Store.GetRegionAsync("R-EAST");
         Assert.Equal(1, stored!.Version);
@@ -51,7 +51,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     [Fact]
     public async Task A_change_whose_version_guard_fails_writes_neither_state_nor_event()
     {
-        await new ManageRegions(Store, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
         var before = await OutboxLengthAsync();
 
         // A stale writer (it read version 0) tries to create the same region.
@@ -67,7 +67,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task Concurrent_creations_of_one_employee_yield_exactly_one_and_one_event()
     {
         await SeedEastAsync();
-        var employees = new ManageEmployees(Store, _time);
+        var employees = new ManageEmployees(Store, Clocks.Policy(_time));
         var attempts = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
         {
             try
@@ -93,7 +93,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
         await SeedEastAsync();
         var before = await OutboxLengthAsync();
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => new ManageDealers(Store, _time).AppointAsync(Hq,
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => new ManageDealers(Store, Clocks.Policy(_time)).AppointAsync(Hq,
             new DealerInput("D1", "华东经销", "B-SH", null, DealerKinds.PointToArea, null, "无锡华光电子有限公司")));
 
         Assert.Equal("P-7", refusal.RuleId);
@@ -109,16 +109,16 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
         for (var round = 0; round < 20; round++)
         {
             await redis.FlushAsync();
-            await new ManageRegions(Store, _time).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-            await new ManageRegions(Store, _time).CreateAsync(Hq, new RegionInput("R-HOME", "总部大区"));
-            await new ManageBranches(Store, _time).CreateAsync(Hq, new BranchInput("B-HOME", "R-HOME", "总部", BranchKinds.Branch, true, null, false));
+            await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
+            await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-HOME", "总部大区"));
+            await new ManageBranches(Store, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-HOME", "R-HOME", "总部", BranchKinds.Branch, true, null, false));
 
-            var branch = Task.Run(() => new ManageBranches(Store, _time).CreateAsync(Hq, new BranchInput("B-CD", "R-WEST", "成都分公司", BranchKinds.Branch, true, null, false)));
+            var branch = Task.Run(() => new ManageBranches(Store, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-CD", "R-WEST", "成都分公司", BranchKinds.Branch, true, null, false)));
             var dealer = Task.Run(async () =>
             {
                 try
                 {
-                    await new ManageDealers(Store, _time).AppointAsync(Hq, new DealerInput("D1", "西部经销", "B-HOME", "R-WEST", DealerKinds.PointToArea, null, "成都某某贸易有限公司"));
+                    await new ManageDealers(Store, Clocks.Policy(_time)).AppointAsync(Hq, new DealerInput("D1", "西部经销", "B-HOME", "R-WEST", DealerKinds.PointToArea, null, "成都某某贸易有限公司"));
                     return true;
                 }
                 catch (PolicyRefusalException)
@@ -150,7 +150,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
             """;
 
         var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            new ImportOrganization(Store, _time).ExecuteAsync(Hq, ImportDocument.ParseJson(Encoding.UTF8.GetBytes(json))));
+            new ImportOrganization(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, ImportDocument.ParseJson(Encoding.UTF8.GetBytes(json))));
 
         Assert.Contains(error.Violations, v => v.Field == "employees[1].branch_id");
         Assert.Empty(await redis.Connection.GetServer(redis.ConnectionString).KeysAsync(pattern: "cp:territory:*").ToListAsync());
@@ -167,7 +167,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
             employee,E1,张三,,B-SH,salesperson,E2,,2024-01-02,,,,
             dealer,D1,上海经销,,B-SH,,,,,point_to_point,,,上海某某贸易有限公司
             """;
-        var import = new ImportOrganization(Store, _time);
+        var import = new ImportOrganization(Store, Clocks.Policy(_time));
 
         var first = await import.ExecuteAsync(Hq, ImportDocument.ParseCsv(Encoding.UTF8.GetBytes(csv)));
         var afterFirst = await OutboxLengthAsync();
@@ -191,7 +191,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
             """;
 
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() =>
-            new ImportOrganization(Store, _time).ExecuteAsync(Hq, ImportDocument.ParseJson(Encoding.UTF8.GetBytes(json))));
+            new ImportOrganization(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, ImportDocument.ParseJson(Encoding.UTF8.GetBytes(json))));
 
         Assert.Equal("P-7", refusal.RuleId);
         Assert.Equal(0, await OutboxLengthAsync());
@@ -201,7 +201,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task Recording_a_departure_publishes_EmployeeLeft_once()
     {
         await SeedEastAsync();
-        var employees = new ManageEmployees(Store, _time);
+        var employees = new ManageEmployees(Store, Clocks.Policy(_time));
         await employees.CreateAsync(Hq, new EmployeeInput("E1", "张三", Roles.Salesperson, "B-SH", null, null, null));
 
         var left = await employees.RecordLeftAsync(Hq, "E1", null, "辞职");
@@ -216,10 +216,10 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task A_branch_manager_cannot_hire_into_another_branch()
     {
         await SeedEastAsync();
-        await new ManageBranches(Store, _time).CreateAsync(Hq, new BranchInput("B-HZ", "R-EAST", "杭州分公司", BranchKinds.Branch, true, null, false));
+        await new ManageBranches(Store, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-HZ", "R-EAST", "杭州分公司", BranchKinds.Branch, true, null, false));
         var manager = new Caller("BM1", Roles.BranchManager, "B-SH", "R-EAST");
 
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new ManageEmployees(Store, _time)
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new ManageEmployees(Store, Clocks.Policy(_time))
             .CreateAsync(manager, new EmployeeInput("E5", "王五", Roles.Salesperson, "B-HZ", null, null, null)));
         Assert.Null(await Store.GetEmployeeAsync("E5"));
     }
@@ -228,7 +228,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task Lists_page_in_id_order_and_filter_by_role()
     {
         await SeedEastAsync();
-        var employees = new ManageEmployees(Store, _time);
+        var employees = new ManageEmployees(Store, Clocks.Policy(_time));
         for (var i = 1; i <= 7; i++)
         {
             var role = i % 2 == 0 ? Roles.BranchSecretary : Roles.Salesperson;

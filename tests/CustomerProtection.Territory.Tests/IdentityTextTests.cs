@@ -132,7 +132,7 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
     [MemberData(nameof(Bad))]
     public async Task P2_5_appointing_a_dealer_whose_identity_cannot_be_normalised_is_InvalidArgument_and_nothing_is_written(string bad)
     {
-        var dealers = new ManageDealers(Directory, _time);
+        var dealers = new ManageDealers(Directory, Clocks.Policy(_time));
 
         var badId = await Assert.ThrowsAsync<RequestValidationException>(() =>
             dealers.AppointAsync(Hq, new DealerInput("D1", "华东经销", "B-SH", null, DealerKinds.PointToPoint, Spoilt(Code, bad), Title)));
@@ -157,7 +157,7 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
             """;
 
         var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            new ImportOrganization(Directory, _time).ExecuteAsync(Hq, ImportDocument.ParseJson(Encoding.UTF8.GetBytes(json))));
+            new ImportOrganization(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, ImportDocument.ParseJson(Encoding.UTF8.GetBytes(json))));
 
         AssertRefusedOn(error.Violations, "dealers[0].invoice_title", "dealers[1].taxpayer_id", "dealers[2].invoice_title");
         await AssertNothingWrittenAsync();
@@ -169,8 +169,8 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
     {
         var ownership = new InMemoryOwnership();
         var store = new SalesStore(redis.Connection, Directory);
-        var authorize = new AuthorizeSale(store, ownership, new SaleFactsReader(store), _time);
-        var record = new RecordSale(store, ownership, new SaleFactsReader(store), _time);
+        var authorize = new AuthorizeSale(store, ownership, new SaleFactsReader(store), Clocks.Policy(_time));
+        var record = new RecordSale(store, ownership, new SaleFactsReader(store), Clocks.Policy(_time));
 
         var asked = await Assert.ThrowsAsync<RequestValidationException>(() => authorize.ExecuteAsync(Hq,
             new AuthorizationInput(new CustomerRef(null, Code, Spoilt(Title, bad)), "P1", "100.00", "R-EAST", false, null), default));

@@ -21,7 +21,7 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
     private readonly KnownHoldings _holdings = new();
 
     private DirectoryStore Directory => new(redis.Connection, _outbox);
-    private DistributeOpportunities Distribute => new(new SalesStore(redis.Connection, Directory), _holdings, PolicyBook.Default, _time);
+    private DistributeOpportunities Distribute => new(new SalesStore(redis.Connection, Directory), _holdings, Clocks.Policy(_time));
 
     private sealed class KnownHoldings : IHoldingCounts
     {
@@ -34,9 +34,9 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new ManageBranches(Directory, _time).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
-        var employees = new ManageEmployees(Directory, _time);
+        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageBranches(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
+        var employees = new ManageEmployees(Directory, Clocks.Policy(_time));
         foreach (var id in new[] { "S1", "S2", "S3", "S4" })
         {
             await employees.CreateAsync(Hq, new EmployeeInput(id, "销售" + id, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));

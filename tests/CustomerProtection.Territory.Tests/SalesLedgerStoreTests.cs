@@ -29,17 +29,17 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
 
     private DirectoryStore Directory => new(redis.Connection, _outbox);
     private SalesStore Store => new(redis.Connection, Directory);
-    private RecordSale Recorder => new(Store, _ownership, new SaleFactsReader(Store), _time);
-    private AuthorizeSale Authorizer => new(Store, _ownership, new SaleFactsReader(Store), _time);
+    private RecordSale Recorder => new(Store, _ownership, new SaleFactsReader(Store), Clocks.Policy(_time));
+    private AuthorizeSale Authorizer => new(Store, _ownership, new SaleFactsReader(Store), Clocks.Policy(_time));
     private IDatabase Db => redis.Connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new ManageRegions(Directory, _time).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-        await new ManageBranches(Directory, _time).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
-        var employees = new ManageEmployees(Directory, _time);
+        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
+        await new ManageBranches(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
+        var employees = new ManageEmployees(Directory, Clocks.Policy(_time));
         await employees.CreateAsync(Hq, new EmployeeInput("M1", "李经理", Roles.BranchManager, "B-SH", null, null, "2020-01-01"));
         await employees.CreateAsync(Hq, new EmployeeInput("S1", "张三", Roles.Salesperson, "B-SH", null, "M1", "2024-01-02"));
         await employees.CreateAsync(Hq, new EmployeeInput("S2", "王五", Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
@@ -86,7 +86,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P8_1_the_violators_manager_is_their_own_manager_else_their_branchs_manager()
     {
-        await new ManageBranches(Directory, _time).UpdateAsync(Hq, new BranchUpdate("B-SH", null, "M1", null, 0));
+        await new ManageBranches(Directory, Clocks.Policy(_time)).UpdateAsync(Hq, new BranchUpdate("B-SH", null, "M1", null, 0));
         _ownership.Set(ProtectedBy("S2"));
 
         var byBranch = await Recorder.ExecuteAsync(Hq, Shipment("ERP-2", seller: "S1"), default);
@@ -189,7 +189,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         _ownership.Set(ProtectedBy("S1"));
         await Recorder.ExecuteAsync(Erp, Shipment("ERP-1"), default);
         await Recorder.ExecuteAsync(Hq, Shipment("HQ-KEYED", quantity: "1"), default);
-        var query = new QuerySales(Store, _time);
+        var query = new QuerySales(Store, Clocks.Policy(_time));
 
         var own = await query.GetSaleAsync(Erp, "ERP-1");
         var notPosted = await Assert.ThrowsAsync<ScopeDeniedException>(() => query.GetSaleAsync(Erp, "HQ-KEYED"));
@@ -235,7 +235,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_1_P4_2_a_cross_region_sale_without_a_filing_below_the_asking_price_is_two_violations()
     {
-        await new ManagePricing(Store, Authorizer, _time).SetAskingPriceAsync(RegionalManagerWest, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        await new ManagePricing(Store, Authorizer, Clocks.Policy(_time)).SetAskingPriceAsync(RegionalManagerWest, new AskingPriceInput("R-WEST", "P1", "120.00", null));
 
         var recorded = await Recorder.ExecuteAsync(Hq, Shipment("X-1", price: "119.99", region: "R-WEST"), default);
 
@@ -246,7 +246,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_2_asking_prices_are_versioned_and_a_shipment_meets_the_version_in_force_on_its_day()
     {
-        var pricing = new ManagePricing(Store, Authorizer, _time);
+        var pricing = new ManagePricing(Store, Authorizer, Clocks.Policy(_time));
         await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "100.00", null));
         await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "130.00", "2026-03-20"));
 
@@ -262,7 +262,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P3_7_P4_2_hq_sets_the_final_price_and_the_authorisation_then_allows_that_price_and_not_a_fen_below()
     {
-        var pricing = new ManagePricing(Store, Authorizer, _time);
+        var pricing = new ManagePricing(Store, Authorizer, Clocks.Policy(_time));
         var seller = new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST");
         await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
         var customer = new CustomerRef(null, Taxpayer, null);
@@ -294,7 +294,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         await Recorder.ExecuteAsync(Hq, Shipment("C-1", price: "10.00", quantity: "3"), default);
         await Recorder.ExecuteAsync(Hq, Shipment("C-2", price: "20.00", quantity: "1.5"), default);
 
-        var report = await new QuerySales(Store, _time).CreditsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, null, null);
+        var report = await new QuerySales(Store, Clocks.Policy(_time)).CreditsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, null, null);
 
         Assert.Equal(["C-1", "C-2"], report.Credits.Select(c => c.SaleId).Order());
         Assert.Equal(60m, report.Total);
@@ -303,7 +303,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_3_the_local_branchs_service_support_is_a_recorded_paid_agreement_within_the_branch_managers_scope()
     {
-        var support = new ManageServiceSupport(Store, _time);
+        var support = new ManageServiceSupport(Store, Clocks.Policy(_time));
         var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
         var input = new ServiceSupportInput("SUP-1", new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", "2026-03-10", "2026-12-31", "上门维护");
 
@@ -327,7 +327,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         _ownership.Set(ProtectedBy("S1"));
         await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
         var apply = new ApplyCreditDecision(Store);
-        var query = new QuerySales(Store, _time);
+        var query = new QuerySales(Store, Clocks.Policy(_time));
         var decision = new PerformanceCreditDecided("CASE-1", "ERP-1", "C1", "S2", "S2 found and closed the deal", "HQ1", _time.GetUtcNow());
 
         var changed = await apply.ExecuteAsync(decision);
@@ -387,7 +387,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     {
         _ownership.Set(ProtectedBy("S1"));
         await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
-        var query = new QuerySales(Store, _time);
+        var query = new QuerySales(Store, Clocks.Policy(_time));
 
         Assert.Single((await query.ListViolationsAsync(Hq, null, 0, null)).Items);
         Assert.Single((await query.ListViolationsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, 0, null)).Items);

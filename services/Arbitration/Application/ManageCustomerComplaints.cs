@@ -14,7 +14,7 @@ public sealed record ComplaintInput(string CustomerId, string? AboutEmployeeId, 
 /// answered, resolved with an internal follow-up; an unanswered one past its deadline escalates to
 /// the branch manager (<see cref="SettleDueWork"/>).
 /// </summary>
-public sealed class ManageCustomerComplaints(ArbitrationStore store, IRegistrationReader registration, PolicyClock clock)
+public sealed class ManageCustomerComplaints(ArbitrationStore store, IRegistrationReader registration, PolicyClock clock, ResponseTimeBook responseTimes)
 {
     public async Task<Versioned<CustomerComplaint>> RecordAsync(Caller caller, ComplaintInput input, CancellationToken cancellationToken)
     {
@@ -45,8 +45,8 @@ public sealed class ManageCustomerComplaints(ArbitrationStore store, IRegistrati
             throw new ScopeDeniedException($"由客户所属分公司 {customer.BranchId} 的员工记录 / recorded by the staff of the customer's branch {customer.BranchId}");
         }
 
-        var receivedOn = PolicyClock.DateOf(received);
-        var (dueOn, dueAt, provisional) = ComplaintRules.ResponseDue(clock.Calendar, receivedOn, clock.ResponseTimes.For(receivedOn));
+        var receivedOn = Dates.DateOf(received);
+        var (dueOn, dueAt, provisional) = ComplaintRules.ResponseDue(clock.Calendar, receivedOn, responseTimes.For(receivedOn));
         var complaint = new CustomerComplaint
         {
             Id = "cc-" + Guid.NewGuid().ToString("N")[..20],

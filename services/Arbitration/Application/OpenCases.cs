@@ -33,7 +33,7 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
 
         var customer = await CustomerAsync(customerId, cancellationToken);
         var kind = CaseRules.ObjectionKind(caller, customer);
-        var today = clock.Today;
+        var today = clock.TodayDate;
         // The window is Arbitration's own computation from the announcement (the ownership's start day,
         // with the number of working days in force that day, P-14), so the refusal names its deadline;
         // Registration's objection_window_ends only says that there was an announcement at all.
@@ -81,7 +81,7 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
         var accused = Inputs.Id(violations, "accused_id", input.AccusedId)!;
         var discovered = Dates.Parse(violations, "discovered_on", input.DiscoveredOn, required: true);
         var description = Inputs.Text(violations, "description", input.Description, required: true)!;
-        var today = clock.Today;
+        var today = clock.TodayDate;
         if (discovered > today)
         {
             violations.Add(new("discovered_on", "不能晚于今天 / cannot be in the future"));

@@ -44,7 +44,7 @@ public sealed class RecordAwardRefusal(ArbitrationStore store, IDirectoryReader 
             var holders = @case.Status == CaseStatuses.AuctionCommitment
                 ? await directory.HolderStatusesAsync(SettleDueWork.InLine(@case), cancellationToken)
                 : HolderStatuses.None;
-            var today = clock.Today;
+            var today = clock.TodayDate;
             var transition = CaseRules.AwardRefused(@case, refusal, customerFree, holders, clock.Arithmetic(today), today, now);
             if (transition is null)
             {

@@ -2,6 +2,7 @@ using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Violations;
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 
@@ -49,7 +50,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case =>
         {
-            var today = clock.Today;
+            var today = clock.TodayDate;
             return Task.FromResult((CaseRules.SurpassingClaim(@case, caller, chosen, due!.Value, why, clock.On(today), today, clock.UtcNow), Array.Empty<object>()));
         });
     }
@@ -63,7 +64,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case =>
         {
-            var today = clock.Today;
+            var today = clock.TodayDate;
             return Task.FromResult((CaseRules.Auction(@case, caller, closes!.Value, why, clock.On(today), today, clock.UtcNow), Array.Empty<object>()));
         });
     }
@@ -72,7 +73,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     {
         var violations = new List<FieldViolation>();
         var id = Inputs.Id(violations, "case_id", caseId)!;
-        var value = Money.Parse(violations, "amount", amount);
+        var value = Money.Parse(violations, "amount", amount, CaseRules.MaxAmount);
         var chosen = Inputs.OneOf(violations, "milestone", milestone, Milestones.All)!;
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case => Task.FromResult((CaseRules.PlaceBid(@case, caller, value!.Value, chosen, clock.UtcNow), Array.Empty<object>())));
@@ -124,7 +125,7 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         // C-9, P-12: whether the one the decision names may be given the customer, as the directory has them now.
         var holders = awardTo is null ? HolderStatuses.None : await directory.HolderStatusesAsync([awardTo], cancellationToken);
         var now = clock.UtcNow;
-        var today = clock.Today;
+        var today = clock.TodayDate;
         var annual = input.Violations.Count == 0 || current.Value.IdentityKey is null
             ? 0m
             : MilestoneRules.AnnualShipments(await store.DealsAsync(current.Value.IdentityKey, today.AddDays(-364), today), today);

@@ -8,7 +8,7 @@ namespace CustomerProtection.Arbitration.Application;
 
 /// <summary>
 /// The due-queue (issue 6, item 5): a claim's date (P-2.4(b)), an auction's close and each
-/// commitment's end (P-2.4(c)), a complaint's response time (M-3). Each due item is leased (one
+/// commitment's end (P-2.4(c)), a complaint's response time (M-3). Each due item is leased (<see cref="DueQueue"/>: one
 /// replica handles it), its aggregate re-read and the deadline re-checked against the clock by the
 /// pure rules, and the step is guarded by the aggregate's version and moves or removes the due entry
 /// in the same atomic step — so a late, early or repeated tick, or two replicas at once, act on a
@@ -19,7 +19,6 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
 {
     public const int BatchSize = 100;
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
-    private readonly string _instance = Guid.NewGuid().ToString("N");
 
     /// <summary>Items of a batch are independent (each has its own lease and version guard): handled side by side.</summary>
     public const int Parallelism = 16;
@@ -29,9 +28,9 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
     {
         var acted = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(await store.DueAsync(clock.UtcNow, BatchSize), options, async (member, token) =>
+        await Parallel.ForEachAsync(await store.Due.ClaimAsync(clock.UtcNow, BatchSize, LeaseTime), options, async (claim, token) =>
         {
-            if (await HandleAsync(member, token))
+            if (await HandleAsync(claim, token))
             {
                 Interlocked.Increment(ref acted);
             }
@@ -39,13 +38,9 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
         return acted;
     }
 
-    private async Task<bool> HandleAsync(string member, CancellationToken cancellationToken)
+    private async Task<bool> HandleAsync(DueClaim claim, CancellationToken cancellationToken)
     {
-        if (!await store.TryLeaseAsync(member, _instance, LeaseTime))
-        {
-            return false;
-        }
-
+        var member = claim.Member;
         try
         {
             return member.StartsWith("case:", StringComparison.Ordinal)
@@ -60,7 +55,8 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
         }
         finally
         {
-            await store.ReleaseLeaseAsync(member, _instance);
+            // Acted on: the step removed or moved the entry and this does nothing; not yet: due again at the next poll.
+            await store.Due.ReleaseAsync(claim);
         }
     }
 
@@ -71,7 +67,7 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
         if (current?.Value.NextDeadline is not { } deadline)
         {
             // Settled, decided or withdrawn meanwhile: nothing is due any more.
-            await store.RemoveDueAsync(member);
+            await store.Due.RemoveAsync(member);
             return false;
         }
 
@@ -94,13 +90,13 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
             }
 
             case CaseStatuses.AuctionBidding:
-                transition = CaseRules.CloseAuction(@case, await HoldersAsync(InLine(@case), cancellationToken), clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.ClosesAt)), now);
+                transition = CaseRules.CloseAuction(@case, await HoldersAsync(InLine(@case), cancellationToken), clock.Arithmetic(Dates.DateOf(@case.Auction!.ClosesAt)), now);
                 break;
             case CaseStatuses.AuctionCommitment:
             {
                 var reached = await HolderReachedAsync(@case, cancellationToken);
                 var holders = reached is null ? await HoldersAsync(InLine(@case), cancellationToken) : HolderStatuses.None;
-                transition = CaseRules.SettleCommitment(@case, reached, holders, clock.Arithmetic(PolicyClock.DateOf(@case.Auction!.CommitmentDueAt!.Value)), now);
+                transition = CaseRules.SettleCommitment(@case, reached, holders, clock.Arithmetic(Dates.DateOf(@case.Auction!.CommitmentDueAt!.Value)), now);
                 break;
             }
 
@@ -125,7 +121,7 @@ public sealed class SettleDueWork(ArbitrationStore store, MilestoneReader milest
         var current = await store.GetComplaintAsync(complaintId);
         if (current is null || current.Value.Status != ComplaintStatuses.Open || current.Value.EscalatedAt is not null)
         {
-            await store.RemoveDueAsync(member);
+            await store.Due.RemoveAsync(member);
             return false;
         }
 

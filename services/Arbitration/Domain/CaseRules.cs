@@ -26,6 +26,9 @@ public static class CaseRules
 {
     public const int MaxTextLength = 2000;
 
+    /// <summary>The largest deposit or bid (P-2.4) accepted: far above any real one, so a typo is refused rather than held.</summary>
+    public const decimal MaxAmount = 1_000_000_000m;
+
     // ---- Opening --------------------------------------------------------------------------------
 
     /// <summary>

@@ -8,25 +8,25 @@ using static CustomerProtection.Arbitration.Grpc.ArbitrationMapping;
 namespace CustomerProtection.Arbitration.Grpc;
 
 /// <summary>Thin gRPC surface of M-3 customer complaints.</summary>
-public sealed class CustomerComplaintsService(ManageCustomerComplaints complaints, TimeProvider time) : CustomerComplaints.CustomerComplaintsBase
+public sealed class CustomerComplaintsService(ManageCustomerComplaints complaints, PolicyClock clock) : CustomerComplaints.CustomerComplaintsBase
 {
     public override async Task<CustomerComplaint> RecordComplaint(RecordComplaintRequest request, ServerCallContext context) =>
         ToProto(await complaints.RecordAsync(Caller.From(context), new ComplaintInput(request.CustomerId, NullIfEmpty(request.AboutEmployeeId), request.Channel,
-            NullIfEmpty(request.ReceivedAt), request.Description), context.CancellationToken), time.GetUtcNow());
+            NullIfEmpty(request.ReceivedAt), request.Description), context.CancellationToken), clock.UtcNow);
 
     public override async Task<CustomerComplaint> AnswerComplaint(AnswerComplaintRequest request, ServerCallContext context) =>
-        ToProto(await complaints.AnswerAsync(Caller.From(context), request.ComplaintId, request.Answer), time.GetUtcNow());
+        ToProto(await complaints.AnswerAsync(Caller.From(context), request.ComplaintId, request.Answer), clock.UtcNow);
 
     public override async Task<CustomerComplaint> ResolveComplaint(ResolveComplaintRequest request, ServerCallContext context) =>
-        ToProto(await complaints.ResolveAsync(Caller.From(context), request.ComplaintId, request.Resolution, request.FollowUp), time.GetUtcNow());
+        ToProto(await complaints.ResolveAsync(Caller.From(context), request.ComplaintId, request.Resolution, request.FollowUp), clock.UtcNow);
 
     public override async Task<CustomerComplaint> GetComplaint(GetComplaintRequest request, ServerCallContext context) =>
-        ToProto(await complaints.GetAsync(Caller.From(context), request.ComplaintId), time.GetUtcNow());
+        ToProto(await complaints.GetAsync(Caller.From(context), request.ComplaintId), clock.UtcNow);
 
     public override async Task<ListComplaintsResponse> ListComplaints(ListComplaintsRequest request, ServerCallContext context)
     {
         var (items, next) = await complaints.ListAsync(Caller.From(context), request.BranchId, request.OverdueOnly, request.PageSize, request.PageToken);
-        var now = time.GetUtcNow();
+        var now = clock.UtcNow;
         return new ListComplaintsResponse { Complaints = { items.Select(c => ToProto(c, now)) }, NextPageToken = next ?? "" };
     }
 }

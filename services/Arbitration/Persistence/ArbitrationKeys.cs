@@ -43,9 +43,6 @@ public static class ArbitrationKeys
     /// <summary>The due-queue: members <c>case:&lt;id&gt;</c> and <c>complaint:&lt;id&gt;</c>, score the instant they fall due (unix ms).</summary>
     public static RedisKey Due => $"{Prefix}due";
 
-    /// <summary>The lease one replica holds while it handles a due item.</summary>
-    public static RedisKey Lease(string dueMember) => $"{Prefix}lease:{{{dueMember}}}";
-
     public static string DueCase(string caseId) => "case:" + caseId;
 
     public static string DueComplaint(string complaintId) => "complaint:" + complaintId;

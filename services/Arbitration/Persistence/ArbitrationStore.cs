@@ -62,20 +62,10 @@ public sealed class ArbitrationStore(IConnectionMultiplexer redis, RedisOutbox o
 
     // ---- Due-queue --------------------------------------------------------------------------------
 
-    /// <summary>Due members whose instant is at or before <paramref name="now"/>, earliest first.</summary>
-    public async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, int take) =>
-        (await Db.SortedSetRangeByScoreAsync(ArbitrationKeys.Due, double.NegativeInfinity, ArbitrationKeys.Score(now), Exclude.None, Order.Ascending, 0, take))
-            .Select(v => (string)v!).ToList();
+    /// <summary>The due-queue (<see cref="ArbitrationKeys.Due"/>).</summary>
+    public DueQueue Due { get; } = DueQueue.Flat(redis, ArbitrationKeys.Due);
 
-    public Task<double?> DueAtAsync(string member) => Db.SortedSetScoreAsync(ArbitrationKeys.Due, member);
-
-    public Task<bool> RemoveDueAsync(string member) => Db.SortedSetRemoveAsync(ArbitrationKeys.Due, member);
-
-    /// <summary>A lease so that one replica handles a due item at a time; it expires by itself.</summary>
-    public Task<bool> TryLeaseAsync(string member, string holder, TimeSpan ttl) => Db.StringSetAsync(ArbitrationKeys.Lease(member), holder, ttl, When.NotExists);
-
-    public Task ReleaseLeaseAsync(string member, string holder) =>
-        Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", [ArbitrationKeys.Lease(member)], [holder]);
+    public async Task<double?> DueAtAsync(string member) => await Due.DueAtAsync(member);
 
     public Task<CommitResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
+using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
@@ -13,7 +14,7 @@ namespace CustomerProtection.Penalty.Application;
 /// (input, role, status) before anything is written, then written with its PenaltySettled event
 /// where it ends the fine, in one atomic step guarded by the fine's version.
 /// </summary>
-public sealed class FineSteps(PenaltyStore store, TimeProvider time)
+public sealed class FineSteps(PenaltyStore store, PolicyClock clock)
 {
     private static readonly Counter<long> FinesSettled = Telemetry.Meter.CreateCounter<long>("cp.penalty.fines.settled", description: "Fines paid or overturned, by outcome");
 
@@ -27,7 +28,7 @@ public sealed class FineSteps(PenaltyStore store, TimeProvider time)
         return StepAsync(caller, fineId, expectedVersion, HqOnly,
             violations =>
             {
-                parsed = Money.Parse(violations, "amount", amount);
+                parsed = Money.Parse(violations, "amount", amount, ViolationReports.MaxShipments, allowZero: true) ?? 0;
                 CheckReason(violations, reason, required: true);
             },
             (fine, actor) => FineLifecycle.Adjust(fine, actor, parsed, reason!));
@@ -80,7 +81,7 @@ public sealed class FineSteps(PenaltyStore store, TimeProvider time)
             var current = await store.GetFineAsync(fineId) ?? throw new EntityNotFoundException("fine", fineId);
             authorize(caller, current.Value);
             OptimisticConcurrency.ExpectVersion(expectedVersion, current.Version, $"fine {fineId}");
-            var now = time.GetUtcNow();
+            var now = clock.UtcNow;
             var next = step(current.Value, new Actor(caller.EmployeeId, caller.Role, now));
             var result = await store.CommitAsync(PenaltyChanges.FineStep(current, next, now));
             return (result, new Versioned<Fine>(next, current.Version + 1));

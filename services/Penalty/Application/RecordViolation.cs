@@ -16,7 +16,7 @@ namespace CustomerProtection.Penalty.Application;
 /// ids are fixed by violation and liability and each is created only where none exists, so a
 /// redelivered, repeated or reordered report creates nothing twice and publishes nothing new.
 /// </summary>
-public sealed class RecordViolation(PenaltyStore store, FineParameterSource parameters, TimeProvider time, ILogger<RecordViolation> logger)
+public sealed class RecordViolation(PenaltyStore store, FineParameterSource parameters, PolicyClock clock, ILogger<RecordViolation> logger)
 {
     private static readonly Counter<long> FinesProposed = Telemetry.Meter.CreateCounter<long>("cp.penalty.fines.proposed", description: "Fines proposed (P-8.1), by liability");
     private static readonly Histogram<double> ReportToFine = Telemetry.Meter.CreateHistogram<double>("cp.penalty.report_to_fine", "s", "From the report's fact time to its fines being recorded");
@@ -26,7 +26,7 @@ public sealed class RecordViolation(PenaltyStore store, FineParameterSource para
         ViolationReports.Validate(report);
         var (violation, fines) = await OptimisticConcurrency.RetryAsync(async () =>
         {
-            var now = time.GetUtcNow();
+            var now = clock.UtcNow;
             if (report.Violator is null)
             {
                 var known = await store.GetViolationAsync(report.ViolationId) ?? throw new EntityNotFoundException("violation", report.ViolationId);
@@ -50,7 +50,7 @@ public sealed class RecordViolation(PenaltyStore store, FineParameterSource para
         foreach (var fine in fines)
         {
             FinesProposed.Add(1, new KeyValuePair<string, object?>("liability", fine.Liability));
-            ReportToFine.Record((time.GetUtcNow() - report.OccurredAt).TotalSeconds);
+            ReportToFine.Record((clock.UtcNow - report.OccurredAt).TotalSeconds);
             logger.LogDebug("Fine {FineId} proposed: {Liability} {EmployeeId} {Amount} CNY for {RuleId} ({Kind}), serious {Serious}",
                 fine.Id, fine.Liability, fine.EmployeeId, fine.Amount, fine.RuleId, fine.Kind, fine.Serious);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Penalty.Domain;
@@ -34,9 +35,9 @@ public static class FineLifecycle
                 new Dictionary<string, string>
                 {
                     ["fine_id"] = fine.Id,
-                    ["amount"] = Invariant($"{amount}"),
-                    ["min_amount"] = Invariant($"{fine.MinAmount}"),
-                    ["max_amount"] = Invariant($"{fine.MaxAmount}"),
+                    ["amount"] = Money.Format(amount),
+                    ["min_amount"] = Money.Format(fine.MinAmount),
+                    ["max_amount"] = Money.Format(fine.MaxAmount),
                 });
         }
 

@@ -1,3 +1,4 @@
+using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
@@ -10,7 +11,7 @@ using static CustomerProtection.Penalty.Grpc.PenaltyMapping;
 namespace CustomerProtection.Penalty.Grpc;
 
 /// <summary>Thin gRPC surface of the Penalty service: map the request, call one use case, map the answer.</summary>
-public sealed class PenaltiesService(RecordViolation record, FineSteps steps, QueryPenalties query, TimeProvider time) : Penalties.PenaltiesBase
+public sealed class PenaltiesService(RecordViolation record, FineSteps steps, QueryPenalties query, PolicyClock clock) : Penalties.PenaltiesBase
 {
     public override async Task<V1.Violation> RecordManagerFinding(RecordManagerFindingRequest request, ServerCallContext context)
     {
@@ -21,10 +22,10 @@ public sealed class PenaltiesService(RecordViolation record, FineSteps steps, Qu
         }
 
         var violations = new List<FieldViolation>();
-        var shipments = Money.ParseOptional(violations, "customer_annual_shipments", request.CustomerAnnualShipments);
+        var shipments = Money.Parse(violations, "customer_annual_shipments", request.CustomerAnnualShipments, ViolationReports.MaxShipments, allowZero: true, required: false);
         ViolationReports.CheckText(violations, "reason", request.Reason, ViolationReports.MaxTextLength, required: true);
         RequestValidationException.ThrowIfAny(violations);
-        await record.ApplyAsync(ViolationReports.FromHq(caller, request.ViolationId, ManagerFinding(request.ManagerFinding), request.Reason, shipments, time.GetUtcNow()));
+        await record.ApplyAsync(ViolationReports.FromHq(caller, request.ViolationId, ManagerFinding(request.ManagerFinding), request.Reason, shipments, clock.UtcNow));
         var (violation, fines) = await query.GetViolationAsync(caller, request.ViolationId);
         return ToProto(violation, fines);
     }

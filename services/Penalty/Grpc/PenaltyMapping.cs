@@ -1,6 +1,7 @@
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using Google.Protobuf.WellKnownTypes;
 

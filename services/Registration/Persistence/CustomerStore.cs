@@ -33,6 +33,13 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
 
     public RedisOutbox Outbox => outbox;
 
+    /// <summary>
+    /// The due-queue (X-3, P-3.4, P-3.5) in buckets (<see cref="RegistrationKeys.Due"/>): claimed by
+    /// <see cref="Workers.DueQueueWorker"/>; an entry is added, moved and removed in the customer's own
+    /// step (<see cref="CustomerChange.DueAdd"/>, <see cref="CustomerChange.DueRemove"/>).
+    /// </summary>
+    public DueQueue Due { get; } = DueQueue.Bucketed(redis, RegistrationKeys.Due, RegistrationKeys.DueEntriesPrefix, RegistrationKeys.DueBucket);
+
     // The commonest read (X-4, every filing and duplicate check) in one round trip: the identity's
     // record, the title-only record of its title, the ids of the records with a taxpayer id and that
     // title, and those records (P-2.5: every record a filing of this identity can meet) — for a taxpayer id

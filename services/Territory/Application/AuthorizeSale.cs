@@ -15,7 +15,7 @@ public sealed record Authorization(SaleVerdict Verdict, string IdentityKey, Owne
 /// allowed, needs approval or forbidden, with the rule ids and numbers. Asks Registration who owns the
 /// customer; writes nothing.
 /// </summary>
-public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, TimeProvider time)
+public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, PolicyClock clock)
 {
     public async Task<Authorization> ExecuteAsync(Caller caller, AuthorizationInput input, CancellationToken cancellationToken)
     {
@@ -24,7 +24,7 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
         DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         DirectoryRules.CheckId(violations, "seller_id", input.SellerId, required: false);
-        var price = Money.Parse(violations, "unit_price", input.UnitPrice, Money.PriceScale);
+        var price = Money.Parse(violations, "unit_price", input.UnitPrice);
         RequestValidationException.ThrowIfAny(violations);
         if (!LedgerScopes.MayAskToSell(caller))
         {
@@ -40,8 +40,8 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
         }
 
         var question = new SaleQuestion(sellerId, sellerRegion, identityKey, input.ProductCode, price!.Value, input.RegionId, input.ThroughAgent,
-            Dates.ToDateOnly(PolicyTime.Today(time)));
-        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, time.GetUtcNow()));
+            clock.TodayDate);
+        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, clock.UtcNow));
         return new Authorization(verdict, identityKey, facts);
     }
 

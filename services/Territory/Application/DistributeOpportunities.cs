@@ -19,7 +19,7 @@ public sealed record RotationView(string PoolId, IReadOnlyList<string> Order, st
 /// opportunity, the rotation's new turn and OpportunityAssigned are one atomic step guarded by the
 /// rotation's version, so two opportunities published at once never go to the same turn.
 /// </summary>
-public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts holdings, PolicyBook book, TimeProvider time)
+public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts holdings, PolicyClock clock)
 {
     public const int MaxDescriptionLength = 2000;
 
@@ -41,7 +41,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
             throw new ScopeDeniedException("总公司发布到任何分公司或大区，分公司只发布到本分公司 / hq publishes to any pool, a branch to its own");
         }
 
-        var parameters = book.For(PolicyTime.Today(time));
+        var parameters = clock.On(clock.Today);
         return await OptimisticConcurrency.RetryAsync(async () =>
         {
             if (await store.GetAsync<Opportunity>(SalesKeys.Opportunity, input.Id) is { } existing)
@@ -60,7 +60,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
             var turn = RoundRobin.Next(order, rotation?.Value.LastAssigneeId, parameters.HoldingCap);
 
             var opportunity = new Opportunity(input.Id, input.Title.Trim(), string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim(), poolId,
-                caller.EmployeeId, time.GetUtcNow(), turn.AssigneeId, turn.Position, turn.Skipped);
+                caller.EmployeeId, clock.UtcNow, turn.AssigneeId, turn.Position, turn.Skipped);
             var next = new Rotation(poolId, turn.AssigneeId ?? rotation?.Value.LastAssigneeId, (rotation?.Value.Assignments ?? 0) + 1);
             var opportunityKey = DirectoryKeys.Entity(SalesKeys.Opportunity, opportunity.Id);
             var rotationKey = DirectoryKeys.Entity(SalesKeys.Rotation, poolId);

@@ -9,35 +9,29 @@ namespace CustomerProtection.Territory.Application;
 /// <summary>
 /// P-10: a filing the target region's secretary left unanswered for 24 hours escalates by itself to
 /// hq and the target regional manager: CrossRegionEscalated and their queues. Drained from the due
-/// queue; each item is leased (one replica handles it) and re-checked against the clock, and the
+/// queue (<see cref="DueQueue"/>); each item is leased (one replica handles it) and re-checked against the clock, and the
 /// escalation is guarded by the filing's version, so a late, early or repeated tick — or two
 /// replicas at once — escalate a filing exactly once.
 /// </summary>
-public sealed class EscalateOverdueFilings(SalesStore store, TimeProvider time)
+public sealed class EscalateOverdueFilings(SalesStore store, PolicyClock clock)
 {
     public const int BatchSize = 100;
     private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(30);
-    private readonly string _instance = Guid.NewGuid().ToString("N");
 
     /// <returns>How many filings this call escalated.</returns>
     public async Task<int> RunOnceAsync()
     {
         var escalated = 0;
-        foreach (var id in await store.FilingsDueAsync(time.GetUtcNow(), BatchSize))
+        foreach (var claim in await store.FilingsDue.ClaimAsync(clock.UtcNow, BatchSize, LeaseTime))
         {
-            var lease = SalesKeys.FilingEscalationLease(id);
-            if (!await store.TryLeaseAsync(lease, _instance, LeaseTime))
-            {
-                continue;
-            }
-
             try
             {
-                escalated += await EscalateAsync(id) ? 1 : 0;
+                escalated += await EscalateAsync(claim.Member) ? 1 : 0;
             }
             finally
             {
-                await store.ReleaseLeaseAsync(lease, _instance);
+                // Escalated or answered: the entry is gone and this does nothing; not yet: due again at the next poll.
+                await store.FilingsDue.ReleaseAsync(claim);
             }
         }
 
@@ -50,11 +44,11 @@ public sealed class EscalateOverdueFilings(SalesStore store, TimeProvider time)
         if (filing is null || filing.Value.Status != FilingStatuses.Pending)
         {
             // Answered or decided in time (or already escalated): nothing is due any more.
-            await store.RemoveDueAsync(id);
+            await store.FilingsDue.RemoveAsync(id);
             return false;
         }
 
-        var now = time.GetUtcNow();
+        var now = clock.UtcNow;
         if (CrossRegionRules.Escalate(filing.Value, now) is not { } next)
         {
             return false;

@@ -18,7 +18,7 @@ public sealed record ImportSummary(ImportCounts Regions, ImportCounts Branches, 
 /// changes. Then each entity is written in its own atomic step with its event; unchanged ones are
 /// skipped, so importing the same file twice publishes nothing the second time.
 /// </summary>
-public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
+public sealed class ImportOrganization(DirectoryStore store, PolicyClock clock)
 {
     public async Task<ImportSummary> ExecuteAsync(Caller caller, ImportDocument doc)
     {
@@ -32,10 +32,10 @@ public sealed class ImportOrganization(DirectoryStore store, TimeProvider time)
         var employees = (await store.GetAllAsync<Employee>(DirectoryKeys.Employee)).ToDictionary(e => e.Value.Id);
         var dealers = (await store.GetAllAsync<Dealer>(DirectoryKeys.Dealer)).ToDictionary(d => d.Value.Id);
 
-        var today = ManageEmployees.ToDateOnly(PolicyTime.Today(time));
+        var today = clock.TodayDate;
         var plan = Validate(doc, regions, branches, employees, dealers, today);
 
-        var at = time.GetUtcNow();
+        var at = clock.UtcNow;
         var regionCounts = await ApplyAsync(plan.Regions, id => store.GetRegionAsync(id), (old, next) => Task.FromResult(DirectoryChanges.Region(old, next, at)), r => r.Id);
         var branchCounts = await ApplyAsync(plan.Branches, id => store.GetBranchAsync(id), async (old, next) =>
             DirectoryChanges.Branch(old, next, (await store.GetRegionAsync(next.RegionId))!, at), b => b.Id);

@@ -6,7 +6,7 @@ using CustomerProtection.Territory.Persistence;
 namespace CustomerProtection.Territory.Application;
 
 /// <summary>Create and change branches and offices (hq, or the regional manager of their region).</summary>
-public sealed class ManageBranches(DirectoryStore store, TimeProvider time)
+public sealed class ManageBranches(DirectoryStore store, PolicyClock clock)
 {
     public async Task<Versioned<Branch>> CreateAsync(Caller caller, BranchInput input)
     {
@@ -30,7 +30,7 @@ public sealed class ManageBranches(DirectoryStore store, TimeProvider time)
             var region = await store.GetRegionAsync(input.RegionId)
                 ?? throw new RequestValidationException(new FieldViolation("region_id", $"大区 {input.RegionId} 不存在 / region {input.RegionId} does not exist"));
             await CheckManagerAsync(branch.ManagerId);
-            return (await store.CommitAsync(DirectoryChanges.Branch(null, branch, region, time.GetUtcNow())), new Versioned<Branch>(branch, 1));
+            return (await store.CommitAsync(DirectoryChanges.Branch(null, branch, region, clock.UtcNow)), new Versioned<Branch>(branch, 1));
         });
     }
 
@@ -59,7 +59,7 @@ public sealed class ManageBranches(DirectoryStore store, TimeProvider time)
             };
             await CheckManagerAsync(next.ManagerId);
             var region = (await store.GetRegionAsync(next.RegionId))!;
-            return (await store.CommitAsync(DirectoryChanges.Branch(old, next, region, time.GetUtcNow())), new Versioned<Branch>(next, old.Version + 1));
+            return (await store.CommitAsync(DirectoryChanges.Branch(old, next, region, clock.UtcNow)), new Versioned<Branch>(next, old.Version + 1));
         });
     }
 

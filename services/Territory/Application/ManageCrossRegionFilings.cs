@@ -24,7 +24,7 @@ public enum FilingQueue
 /// answers within the deadline, hq or (after escalation) the target regional manager decides. Each
 /// change moves the filing between the queues (indexes) and publishes its event in one atomic step.
 /// </summary>
-public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, TimeProvider time)
+public sealed class ManageCrossRegionFilings(SalesStore store, PolicyClock clock)
 {
     public const int MaxReasonLength = 500;
 
@@ -62,9 +62,9 @@ public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, 
             throw new RequestValidationException(new FieldViolation("target_region_id", $"大区 {input.TargetRegionId} 不存在 / region {input.TargetRegionId} does not exist"));
         }
 
-        var now = time.GetUtcNow();
+        var now = clock.UtcNow;
         var filing = new CrossRegionFiling(input.Id, caller.EmployeeId, caller.BranchId, caller.RegionId, input.TargetRegionId, customer.IdentityKey!,
-            customer.InvoiceTitle ?? "", customer.TaxpayerId, parent.IdentityKey, NullIfBlank(input.Reason), now, CrossRegionRules.Deadline(book, now),
+            customer.InvoiceTitle ?? "", customer.TaxpayerId, parent.IdentityKey, NullIfBlank(input.Reason), now, CrossRegionRules.Deadline(clock.Book, now),
             FilingStatuses.Pending, null, null, null, null, null);
         var key = DirectoryKeys.Entity(SalesKeys.Filing, filing.Id);
         var submitted = filing.SubmittedAt.ToUnixTimeMilliseconds();
@@ -96,11 +96,11 @@ public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, 
 
     /// <summary>P-10: the target region's secretary confirms or refuses before the deadline.</summary>
     public Task<Versioned<CrossRegionFiling>> AnswerAsync(Caller caller, string id, bool confirm, string? reason) =>
-        ChangeAsync(id, reason, filing => CrossRegionRules.Answer(filing, caller, confirm, NullIfBlank(reason), time.GetUtcNow()));
+        ChangeAsync(id, reason, filing => CrossRegionRules.Answer(filing, caller, confirm, NullIfBlank(reason), clock.UtcNow));
 
     /// <summary>P-4.1, P-10: hq at any time, the target regional manager once escalated.</summary>
     public Task<Versioned<CrossRegionFiling>> DecideAsync(Caller caller, string id, bool approve, string? reason) =>
-        ChangeAsync(id, reason, filing => CrossRegionRules.Decide(filing, caller, approve, NullIfBlank(reason), time.GetUtcNow()));
+        ChangeAsync(id, reason, filing => CrossRegionRules.Decide(filing, caller, approve, NullIfBlank(reason), clock.UtcNow));
 
     public async Task<Versioned<CrossRegionFiling>> GetAsync(Caller caller, string id)
     {
@@ -147,7 +147,7 @@ public sealed class ManageCrossRegionFilings(SalesStore store, PolicyBook book, 
         }
 
         var ids = await store.OldestAsync(index, skip, size + 1);
-        var now = time.GetUtcNow();
+        var now = clock.UtcNow;
         var items = (await store.GetManyAsync<CrossRegionFiling>(SalesKeys.Filing, ids.Take(size)))
             .Where(f => status is null || CrossRegionRules.StatusAt(f.Value, now) == status)
             .ToList();

@@ -9,7 +9,7 @@ using CustomerProtection.Territory.Persistence;
 namespace CustomerProtection.Territory.Application;
 
 /// <summary>Appoint (P-7) and terminate dealers, within the caller's scope.</summary>
-public sealed class ManageDealers(DirectoryStore store, TimeProvider time)
+public sealed class ManageDealers(DirectoryStore store, PolicyClock clock)
 {
     public async Task<Versioned<Dealer>> AppointAsync(Caller caller, DealerInput input)
     {
@@ -42,8 +42,8 @@ public sealed class ManageDealers(DirectoryStore store, TimeProvider time)
             }
 
             var dealer = new Dealer(input.Id, input.Name.Trim(), branch.Value.Id, regionId, input.Kind, taxpayerId, input.InvoiceTitle.Trim(),
-                DealerStatuses.Active, ManageEmployees.ToDateOnly(PolicyTime.Today(time)));
-            var at = time.GetUtcNow();
+                DealerStatuses.Active, clock.TodayDate);
+            var at = clock.UtcNow;
             var guard = input.Kind == DealerKinds.PointToArea ? region : null;
             return (await store.CommitAsync(DirectoryChanges.Dealer(null, dealer, identityKey, guard, (s, v) => new DealerAppointed(s, v, at))), new Versioned<Dealer>(dealer, 1));
         });
@@ -70,7 +70,7 @@ public sealed class ManageDealers(DirectoryStore store, TimeProvider time)
 
             var next = old.Value with { Status = DealerStatuses.Terminated };
             var identityKey = CustomerIdentity.Key(next.TaxpayerId, next.InvoiceTitle);
-            var at = time.GetUtcNow();
+            var at = clock.UtcNow;
             return (await store.CommitAsync(DirectoryChanges.Dealer(old, next, identityKey, null, (s, v) => new DealerTerminated(s, reason, v, at))), new Versioned<Dealer>(next, old.Version + 1));
         });
     }

@@ -11,7 +11,7 @@ namespace CustomerProtection.Territory.Application;
 /// Hire, change and record the departure of employees, each within the caller's scope
 /// (<see cref="DirectoryScopes"/>). A departure publishes EmployeeLeft (P-12, C-9).
 /// </summary>
-public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
+public sealed class ManageEmployees(DirectoryStore store, PolicyClock clock)
 {
     public async Task<Versioned<Employee>> CreateAsync(Caller caller, EmployeeInput input)
     {
@@ -40,8 +40,8 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
             }
 
             var employee = new Employee(input.Id, input.Name.Trim(), input.Role, NullIfEmpty(input.BranchId), region, NullIfEmpty(input.ManagerId),
-                EmployeeStatuses.Active, hireDate ?? ToDateOnly(PolicyTime.Today(time)), null);
-            var at = time.GetUtcNow();
+                EmployeeStatuses.Active, hireDate ?? clock.TodayDate, null);
+            var at = clock.UtcNow;
             return (await store.CommitAsync(DirectoryChanges.Employee(null, employee, (s, v) => new EmployeeJoined(s, v, at))), new Versioned<Employee>(employee, 1));
         });
     }
@@ -105,7 +105,7 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
                 return (CustomerProtection.Storage.CommitResult.Committed, old);
             }
 
-            var at = time.GetUtcNow();
+            var at = clock.UtcNow;
             return (await store.CommitAsync(DirectoryChanges.Employee(old, next, (s, v) => new EmployeeChanged(s, v, at))), new Versioned<Employee>(next, old.Version + 1));
         });
     }
@@ -132,8 +132,8 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
                 return (CustomerProtection.Storage.CommitResult.Committed, old);
             }
 
-            var next = old.Value with { Status = EmployeeStatuses.Left, LeftOn = leftDate ?? ToDateOnly(PolicyTime.Today(time)) };
-            var at = time.GetUtcNow();
+            var next = old.Value with { Status = EmployeeStatuses.Left, LeftOn = leftDate ?? clock.TodayDate };
+            var at = clock.UtcNow;
             return (await store.CommitAsync(DirectoryChanges.Employee(old, next, (s, v) => new EmployeeLeft(s, reason, v, at))), new Versioned<Employee>(next, old.Version + 1));
         });
     }
@@ -155,8 +155,6 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
             throw new ScopeDeniedException($"无权管理该员工（角色 {role}）/ not allowed to manage this employee (role {role})");
         }
     }
-
-    internal static DateOnly ToDateOnly(NodaTime.LocalDate date) => new(date.Year, date.Month, date.Day);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -18,7 +18,7 @@ public sealed record PriceDecisionInput(string Id, bool Approve, string? FinalPr
 /// P-4.2 asking prices (hq, or the regional manager of the region; versioned by effective date, never
 /// retroactive) and P-3.7/P-4.2 price-floor approvals (a salesperson requests, hq decides the final price).
 /// </summary>
-public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, TimeProvider time)
+public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, PolicyClock clock)
 {
     public const int MaxReasonLength = 500;
 
@@ -27,8 +27,8 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
-        var price = Money.Parse(violations, "price", input.Price, Money.PriceScale);
-        var today = Dates.ToDateOnly(PolicyTime.Today(time));
+        var price = Money.Parse(violations, "price", input.Price);
+        var today = clock.TodayDate;
         var from = Dates.Parse(violations, "effective_from", input.EffectiveFrom) ?? today;
         if (from < today)
         {
@@ -47,7 +47,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
             throw new RequestValidationException(new FieldViolation("region_id", $"大区 {input.RegionId} 不存在 / region {input.RegionId} does not exist"));
         }
 
-        var version = new AskingPriceVersion(from, price!.Value, caller.EmployeeId, time.GetUtcNow());
+        var version = new AskingPriceVersion(from, price!.Value, caller.EmployeeId, clock.UtcNow);
         var id = SalesKeys.PriceId(input.RegionId, input.ProductCode);
         var stored = await OptimisticConcurrency.RetryAsync(async () =>
         {
@@ -66,7 +66,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "region_id", regionId);
         DirectoryRules.CheckId(violations, "product_code", productCode);
-        var day = Dates.Parse(violations, "on", on) ?? Dates.ToDateOnly(PolicyTime.Today(time));
+        var day = Dates.Parse(violations, "on", on) ?? clock.TodayDate;
         RequestValidationException.ThrowIfAny(violations);
         return (await store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId(regionId, productCode)), day);
     }
@@ -95,7 +95,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
         var floorFinding = asked.Verdict.Findings.FirstOrDefault(f => f.Kind is ViolationKinds.BelowAskingPrice or ViolationKinds.BelowPreviousPrice);
         var approval = new PriceApproval(input.Id, caller.EmployeeId, asked.IdentityKey, input.ProductCode, input.RegionId,
             Money.ParseStored(input.RequestedPrice), asked.Verdict.Floor, floorFinding?.RuleId, string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim(),
-            ApprovalStatuses.Pending, null, null, null, time.GetUtcNow(), null, null, null);
+            ApprovalStatuses.Pending, null, null, null, clock.UtcNow, null, null, null);
         var key = DirectoryKeys.Entity(SalesKeys.PriceApproval, approval.Id);
         var change = new AtomicChange()
             .Expect(key, 0)
@@ -113,8 +113,8 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", input.Id);
-        var final = Money.Parse(violations, "final_price", input.FinalPrice, Money.PriceScale, required: input.Approve);
-        var today = Dates.ToDateOnly(PolicyTime.Today(time));
+        var final = Money.Parse(violations, "final_price", input.FinalPrice, required: input.Approve);
+        var today = clock.TodayDate;
         var until = Dates.Parse(violations, "valid_until", input.ValidUntil);
         if (until < today)
         {
@@ -147,7 +147,7 @@ public sealed class ManagePricing(SalesStore store, AuthorizeSale authorize, Tim
                 FinalPrice = input.Approve ? final : null,
                 ValidUntil = input.Approve ? until : null,
                 DecidedBy = caller.EmployeeId,
-                DecidedAt = time.GetUtcNow(),
+                DecidedAt = clock.UtcNow,
                 DecidedOn = today,
                 DecisionReason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim(),
             };

@@ -6,7 +6,7 @@ using CustomerProtection.Territory.Persistence;
 namespace CustomerProtection.Territory.Application;
 
 /// <summary>Create and rename regions (hq only).</summary>
-public sealed class ManageRegions(DirectoryStore store, TimeProvider time)
+public sealed class ManageRegions(DirectoryStore store, PolicyClock clock)
 {
     public async Task<Versioned<Region>> CreateAsync(Caller caller, RegionInput input)
     {
@@ -24,7 +24,7 @@ public sealed class ManageRegions(DirectoryStore store, TimeProvider time)
                 throw AlreadyExists("region", input.Id);
             }
 
-            return (await store.CommitAsync(DirectoryChanges.Region(null, region, time.GetUtcNow())), new Versioned<Region>(region, 1));
+            return (await store.CommitAsync(DirectoryChanges.Region(null, region, clock.UtcNow)), new Versioned<Region>(region, 1));
         });
     }
 
@@ -41,7 +41,7 @@ public sealed class ManageRegions(DirectoryStore store, TimeProvider time)
             var old = await store.GetRegionAsync(input.Id) ?? throw new EntityNotFoundException("region", input.Id);
             OptimisticConcurrency.ExpectVersion(expectedVersion, old.Version, $"region {input.Id}");
             var next = old.Value with { Name = input.Name.Trim() };
-            return (await store.CommitAsync(DirectoryChanges.Region(old, next, time.GetUtcNow())), new Versioned<Region>(next, old.Version + 1));
+            return (await store.CommitAsync(DirectoryChanges.Region(old, next, clock.UtcNow)), new Versioned<Region>(next, old.Version + 1));
         });
     }
 

@@ -1,4 +1,5 @@
 using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
@@ -14,7 +15,7 @@ public sealed record ServiceSupportInput(string Id, CustomerRef Customer, string
 /// that serves the customer is paid for service support under a recorded agreement (hq, or the
 /// manager of the supporting branch's region or of the branch itself).
 /// </summary>
-public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
+public sealed class ManageServiceSupport(SalesStore store, PolicyClock clock)
 {
     public const int MaxTermsLength = 1000;
 
@@ -30,7 +31,7 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
             violations.Add(new("customer", "请给出开票资料（taxpayer_id 或 invoice_title）/ give the invoice identity (taxpayer_id or invoice_title)"));
         }
 
-        var fee = Money.Parse(violations, "fee", input.Fee, Money.PriceScale);
+        var fee = Money.Parse(violations, "fee", input.Fee);
         var from = Dates.Parse(violations, "valid_from", input.ValidFrom, required: true);
         var until = Dates.Parse(violations, "valid_until", input.ValidUntil);
         if (from is { } f && until is { } u && u < f)
@@ -61,7 +62,7 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
         }
 
         var agreement = new ServiceSupportAgreement(input.Id, customer.IdentityKey!, input.DeveloperId, branch.Value.Id, fee!.Value, from!.Value, until,
-            string.IsNullOrWhiteSpace(input.Terms) ? null : input.Terms.Trim(), caller.EmployeeId, time.GetUtcNow());
+            string.IsNullOrWhiteSpace(input.Terms) ? null : input.Terms.Trim(), caller.EmployeeId, clock.UtcNow);
         var key = DirectoryKeys.Entity(SalesKeys.Support, agreement.Id);
         var change = new AtomicChange()
             .Expect(key, 0)

@@ -11,7 +11,7 @@ namespace CustomerProtection.Territory.Application;
 public sealed record CreditReport(string EmployeeId, IReadOnlyList<(string SaleId, DateOnly Day, decimal Amount, string SellerId)> Credits, decimal Total);
 
 /// <summary>Reads of the ledger: a sale, the violations found (within the caller's scope), performance credit.</summary>
-public sealed class QuerySales(SalesStore store, TimeProvider time)
+public sealed class QuerySales(SalesStore store, PolicyClock clock)
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 500;
@@ -66,7 +66,7 @@ public sealed class QuerySales(SalesStore store, TimeProvider time)
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "employee_id", employeeId, required: false);
-        var toDay = Dates.Parse(violations, "to", to) ?? Dates.ToDateOnly(PolicyTime.Today(time));
+        var toDay = Dates.Parse(violations, "to", to) ?? clock.TodayDate;
         var fromDay = Dates.Parse(violations, "from", from) ?? toDay.AddDays(-364);
         if (fromDay > toDay)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
@@ -27,9 +28,12 @@ public sealed record RecordedSale(Versioned<Sale> Sale, IReadOnlyList<Violation>
 /// ViolationDetected (P-3.7, P-4.1, P-4.2, P-5) published with SaleRecorded in one atomic step.
 /// The sale id is the idempotency key: a second recording of it changes and publishes nothing.
 /// </summary>
-public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, TimeProvider time)
+public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, SaleFactsReader reader, PolicyClock clock)
 {
     public const int MaxAgentNameLength = 100;
+
+    /// <summary>Fraction digits of a quantity (docs/territory.md): finer than money, so a metered quantity is kept as measured.</summary>
+    public const int QuantityScale = 4;
 
     public async Task<RecordedSale> ExecuteAsync(Caller caller, SaleInput input, CancellationToken cancellationToken)
     {
@@ -39,8 +43,8 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         var customer = Customers.Resolve(violations, "", input.Customer);
-        var unitPrice = Money.Parse(violations, "unit_price", input.UnitPrice, Money.PriceScale);
-        var quantity = Money.Parse(violations, "quantity", input.Quantity, Money.QuantityScale);
+        var unitPrice = Money.Parse(violations, "unit_price", input.UnitPrice);
+        var quantity = DecimalField.Parse(violations, "quantity", input.Quantity, QuantityScale, Money.Max);
         var shippedOn = Dates.Parse(violations, "shipped_on", input.ShippedOn, required: true);
         if (input.AgentName?.Length > MaxAgentNameLength)
         {
@@ -72,7 +76,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
             throw new RequestValidationException(new FieldViolation("customer.customer_id", "登记服务不认识该客户 / Registration does not know this customer"));
         }
 
-        var now = time.GetUtcNow();
+        var now = clock.UtcNow;
         var question = new SaleQuestion(seller.Value.Id, seller.Value.RegionId, identityKey, input.ProductCode, unitPrice!.Value, input.RegionId, input.ThroughAgent, shippedOn!.Value);
         var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, now, input.Id));
         var amount = Money.Amount(unitPrice.Value, quantity!.Value);

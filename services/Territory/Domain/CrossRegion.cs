@@ -145,7 +145,7 @@ public static class CrossRegionRules
 
     /// <summary>P-4.1: the filing lets its requester sell to its customer in its target region on <paramref name="day"/>.</summary>
     public static bool Covers(CrossRegionFiling filing, DateOnly day) =>
-        filing.IsApproved && filing.DecidedAt is { } at && Dates.ToDateOnly(PolicyTime.DateOf(Instant.FromDateTimeOffset(at))) <= day;
+        filing.IsApproved && filing.DecidedAt is { } at && Dates.DateOf(at) <= day;
 
     private static PolicyRefusalException AlreadyDecided(CrossRegionFiling filing, string status, DateTimeOffset now) =>
         new("P-10", $"备案 {filing.Id} 已是 {status} / filing {filing.Id} is already {status}", Numbers(filing, status, now));

@@ -1,3 +1,4 @@
+using CustomerProtection.Policy;
 namespace CustomerProtection.Territory.Domain;
 
 /// <summary>A sale as asked about (authorisation) or as shipped (the ledger).</summary>
@@ -61,7 +62,7 @@ public static class SaleRules
     {
         var findings = new List<RuleFinding>();
         var ownership = facts.Ownership;
-        var today = Dates.ToDateOnly(CustomerProtection.Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(facts.Now)));
+        var today = Dates.DateOf(facts.Now);
         var protector = ownership.ProtectorOn(sale.Day, today);
 
         // P-3.6: protection covers the whole customer, every product line; only the owner and the

@@ -9,20 +9,20 @@ using static CustomerProtection.Territory.Grpc.SalesMapping;
 namespace CustomerProtection.Territory.Grpc;
 
 /// <summary>Thin gRPC surface of cross-region filings (P-4.1, P-4.4, P-10).</summary>
-public sealed class CrossRegionFilingsService(ManageCrossRegionFilings filings, TimeProvider time) : CrossRegionFilings.CrossRegionFilingsBase
+public sealed class CrossRegionFilingsService(ManageCrossRegionFilings filings, PolicyClock clock) : CrossRegionFilings.CrossRegionFilingsBase
 {
     public override async Task<V1.CrossRegionFiling> SubmitFiling(SubmitFilingRequest request, ServerCallContext context) =>
         ToProto(await filings.SubmitAsync(Caller.From(context), new FilingInput(
-            request.Id, request.TargetRegionId, Customer(request.Customer), OptionalCustomer(request.GroupParent), request.Reason)), time.GetUtcNow());
+            request.Id, request.TargetRegionId, Customer(request.Customer), OptionalCustomer(request.GroupParent), request.Reason)), clock.UtcNow);
 
     public override async Task<V1.CrossRegionFiling> GetFiling(GetFilingRequest request, ServerCallContext context) =>
-        ToProto(await filings.GetAsync(Caller.From(context), request.Id), time.GetUtcNow());
+        ToProto(await filings.GetAsync(Caller.From(context), request.Id), clock.UtcNow);
 
     public override async Task<V1.CrossRegionFiling> AnswerFiling(AnswerFilingRequest request, ServerCallContext context) =>
-        ToProto(await filings.AnswerAsync(Caller.From(context), request.Id, request.Confirm, request.Reason), time.GetUtcNow());
+        ToProto(await filings.AnswerAsync(Caller.From(context), request.Id, request.Confirm, request.Reason), clock.UtcNow);
 
     public override async Task<V1.CrossRegionFiling> DecideFiling(DecideCrossRegionFilingRequest request, ServerCallContext context) =>
-        ToProto(await filings.DecideAsync(Caller.From(context), request.Id, request.Approve, request.Reason), time.GetUtcNow());
+        ToProto(await filings.DecideAsync(Caller.From(context), request.Id, request.Approve, request.Reason), clock.UtcNow);
 
     public override async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)
     {
@@ -34,7 +34,7 @@ public sealed class CrossRegionFilingsService(ManageCrossRegionFilings filings, 
             _ => throw new RequestValidationException(new FieldViolation("queue", "mine、to_confirm 或 escalated / mine, to_confirm or escalated")),
         };
         var (items, next) = await filings.ListAsync(Caller.From(context), queue, request.PageSize, request.PageToken);
-        var now = time.GetUtcNow();
+        var now = clock.UtcNow;
         return new ListFilingsResponse { Filings = { items.Select(f => ToProto(f, now)) }, NextPageToken = next ?? "" };
     }
 }

@@ -1,3 +1,4 @@
+using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;

@@ -48,8 +48,6 @@ public static class SalesKeys
     /// <summary>P-10 due-queue: pending filings by deadline (score: unix ms).</summary>
     public static RedisKey FilingsDue => "cp:territory:due:crossregion";
 
-    public static RedisKey FilingEscalationLease(string filingId) => $"cp:territory:lease:crossregion:{{{filingId}}}";
-
     public static RedisKey FilingsOfRequester(string requesterId) => $"cp:territory:idx:crossregion:requester:{requesterId}";
 
     /// <summary>The target region's secretary's queue (score: submitted, unix ms).</summary>

@@ -1,3 +1,4 @@
+using CustomerProtection.Policy;
 using CustomerProtection.Territory.Domain;
 using StackExchange.Redis;
 
@@ -82,18 +83,8 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
         }).ToList();
     }
 
-    /// <summary>P-10 due-queue: filing ids whose deadline is at or before <paramref name="now"/>.</summary>
-    public async Task<IReadOnlyList<string>> FilingsDueAsync(DateTimeOffset now, int take) =>
-        (await Db.SortedSetRangeByScoreAsync(SalesKeys.FilingsDue, double.NegativeInfinity, now.ToUnixTimeMilliseconds(), Exclude.None, Order.Ascending, 0, take))
-            .Select(v => (string)v!).ToList();
-
-    public Task<bool> RemoveDueAsync(string filingId) => Db.SortedSetRemoveAsync(SalesKeys.FilingsDue, filingId);
-
-    /// <summary>A lease so that one replica handles a due item at a time; it expires by itself.</summary>
-    public Task<bool> TryLeaseAsync(RedisKey key, string holder, TimeSpan ttl) => Db.StringSetAsync(key, holder, ttl, When.NotExists);
-
-    public Task ReleaseLeaseAsync(RedisKey key, string holder) =>
-        Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", [key], [holder]);
+    /// <summary>P-10 due-queue: pending filings at their deadline (<see cref="SalesKeys.FilingsDue"/>).</summary>
+    public DueQueue FilingsDue { get; } = DueQueue.Flat(redis, SalesKeys.FilingsDue);
 
     private static readonly RedisValue[] Fields = ["v", "d"];
 }

@@ -3,13 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using CustomerProtection.Policy.Actors;
 
-namespace CustomerProtection.Arbitration.Clients;
+namespace CustomerProtection.ServiceDefaults.Security;
 
 /// <summary>
-/// The bearer token Arbitration presents when it reads Registration and Territory for its own rules
-/// (docs/arbitration.md, "Calling other services"): the P-9 evidence of both parties and the
-/// milestones at a deadline are read by Arbitration, not by the caller, who may not see the other
-/// party's records (C-2), and a due-queue worker has no caller at all.
+/// The bearer token a service presents when it calls another as itself (<see cref="ServiceCalls.ActAsTheService"/>):
+/// Arbitration reads the P-9 evidence of both parties and the milestones at a deadline for its own
+/// rules, not for the caller, who may not see the other party's records (C-2), and a due-queue worker
+/// has no caller at all (docs/arbitration.md, "Calling other services").
 /// </summary>
 public interface IServiceToken
 {
