@@ -55,6 +55,19 @@ public sealed class CaseDecisionTests(RedisServer redis) : IClassFixture<RedisSe
     }
 
     [Fact]
+    public async Task X6_a_redelivered_case_opening_is_applied_once_whatever_the_precision_of_its_instant()
+    {
+        var customer = (await _h.FileAndApproveAsync("S1", "上海重投精工有限公司")).Value.Id;
+        // Arbitration's clock has 100 ns ticks; the customer keeps the opening to the millisecond.
+        var opened = new CaseOpened("CASE-R", "objection", customer, "S2", "S1", _h.Time.GetUtcNow().AddTicks(4_321));
+
+        Assert.True(await _h.Cases.OpenedAsync(opened));
+        Assert.False(await _h.Cases.OpenedAsync(opened));
+
+        Assert.Single(await _h.Store.HistoryAsync(customer), e => e.Change == Changes.Disputed);
+    }
+
+    [Fact]
     public async Task P2_4_the_customer_stays_disputed_through_the_awards_until_the_case_closes()
     {
         var customer = (await _h.FileAndApproveAsync("S1", "上海争议精工有限公司")).Value.Id;

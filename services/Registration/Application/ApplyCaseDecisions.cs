@@ -24,8 +24,9 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
     {
         // Read after the customer: a close applied in between moved its version, so the step decides again.
         var customer = current.Value;
-        if ((customer.OpenCaseId == opened.CaseId && customer.CaseOpenedAt >= opened.OpenedAt)
-            || await store.CaseClosedAtAsync(customer.Id, opened.CaseId) >= opened.OpenedAt.ToUnixTimeMilliseconds())
+        var openedAt = AsStored(opened.OpenedAt);
+        if ((customer.OpenCaseId == opened.CaseId && customer.CaseOpenedAt >= openedAt)
+            || await store.CaseClosedAtAsync(customer.Id, opened.CaseId) >= openedAt.ToUnixTimeMilliseconds())
         {
             // Applied already, or an opening the case's close has overtaken (Arbitration reopens a case later).
             return null;
@@ -35,7 +36,7 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
         var next = customer with
         {
             OpenCaseId = opened.CaseId,
-            CaseOpenedAt = opened.OpenedAt,
+            CaseOpenedAt = openedAt,
             CaseClaimantId = CaseKinds.IsOwnershipCase(opened.Kind) ? opened.ClaimantId : null,
         };
         return writer.Change(current, next, now,
@@ -52,7 +53,7 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
             return null; // A redelivery.
         }
 
-        if (customer.OpenCaseId != closed.CaseId || closed.ClosedAt < customer.CaseOpenedAt)
+        if (customer.OpenCaseId != closed.CaseId || AsStored(closed.ClosedAt) < customer.CaseOpenedAt)
         {
             // Another case is open, or this close overtook its own opening, or ended an earlier opening of this
             // case (Arbitration reopens a case whose award the gate refused): remembered, so that opening marks nothing.
@@ -174,4 +175,10 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
             return false;
         }
     }
+
+    /// <summary>
+    /// An instant at the precision the customer keeps it (milliseconds). Compared at the event's full precision,
+    /// a redelivered opening looked newer than the stored one and was applied twice (the fault tests found it).
+    /// </summary>
+    private static DateTimeOffset AsStored(DateTimeOffset instant) => DateTimeOffset.FromUnixTimeMilliseconds(instant.ToUnixTimeMilliseconds());
 }
