@@ -1,5 +1,6 @@
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Registration.Workers;

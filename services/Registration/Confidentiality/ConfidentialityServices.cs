@@ -1,11 +1,12 @@
-using CustomerProtection.Registration.Application.Confidentiality;
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Grpc;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Confidentiality.Workers;
 using CustomerProtection.Registration.Grpc;
 
-namespace CustomerProtection.Registration;
+namespace CustomerProtection.Registration.Confidentiality;
 
 public static class ConfidentialityServices
 {

@@ -1,6 +1,8 @@
 using System.Globalization;
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
@@ -8,7 +10,7 @@ using CustomerProtection.Policy.Actors;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace CustomerProtection.Registration.Application.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>C-3's numbers, which the rule book leaves open: configuration (<c>Confidentiality:Grants</c>).</summary>
 public sealed class GrantOptions

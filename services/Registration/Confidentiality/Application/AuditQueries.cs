@@ -1,10 +1,11 @@
 using System.Globalization;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 
-namespace CustomerProtection.Registration.Application.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>
 /// C-5: who read or changed which customer's confidential data, when and why — by customer, by

@@ -1,10 +1,12 @@
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Actors;
 
-namespace CustomerProtection.Registration.Application.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>A customer's confidential fields as one caller gets them.</summary>
 public sealed record Disclosed(CustomerContact? Contact, bool Masked, bool Destroyed, Consent? Consent);

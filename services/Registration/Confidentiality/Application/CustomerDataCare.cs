@@ -1,12 +1,14 @@
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 
-namespace CustomerProtection.Registration.Application.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>What was handed to a third party (C-6).</summary>
 public sealed record SharedData(string CustomerId, CustomerContact Contact, string ThirdParty, string ContractReference);

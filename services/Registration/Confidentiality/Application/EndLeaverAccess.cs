@@ -1,9 +1,10 @@
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
-using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Persistence;
 
-namespace CustomerProtection.Registration.Application.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>
 /// C-9 (with P-12, whose part is <see cref="ReleaseLeaverCustomers"/>): when an employee leaves, all

@@ -1,13 +1,15 @@
 using System.Globalization;
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 using StackExchange.Redis;
 
-namespace CustomerProtection.Registration.Application.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>A customer an incident lists for notification, and which of the accounts touched it.</summary>
 public sealed record AffectedCustomer(string CustomerId, IReadOnlyList<string> EmployeeIds);

@@ -1,4 +1,4 @@
-namespace CustomerProtection.Registration.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>
 /// Which RPC a use case runs under, for the audit log (C-5: "via which RPC"): the gRPC method of the

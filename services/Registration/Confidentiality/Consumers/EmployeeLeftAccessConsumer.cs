@@ -1,8 +1,8 @@
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.Registration.Application.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Application;
 using MassTransit;
 
-namespace CustomerProtection.Registration.Consumers;
+namespace CustomerProtection.Registration.Confidentiality.Consumers;
 
 /// <summary>C-9: a leaver's access to customer data ends at once (their customers go to the pool in <see cref="EmployeeLeftPoolConsumer"/>, P-12).</summary>
 public sealed class EmployeeLeftAccessConsumer(EndLeaverAccess endAccess, ILogger<EmployeeLeftAccessConsumer> logger) : IConsumer<EmployeeLeft>

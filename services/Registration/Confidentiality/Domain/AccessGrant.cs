@@ -1,6 +1,6 @@
 using CustomerProtection.Policy.Actors;
 
-namespace CustomerProtection.Registration.Domain;
+namespace CustomerProtection.Registration.Confidentiality.Domain;
 
 /// <summary>Grant statuses, computed at the time asked (a grant expires by itself, C-3).</summary>
 public static class GrantStatus

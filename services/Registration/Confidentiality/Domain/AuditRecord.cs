@@ -1,4 +1,4 @@
-namespace CustomerProtection.Registration.Confidentiality.Audit;
+namespace CustomerProtection.Registration.Confidentiality.Domain;
 
 /// <summary>The kinds of audit entries (C-5, and the steps C-3, C-6, C-7, C-9, C-10 log).</summary>
 public static class AuditKinds

@@ -1,6 +1,7 @@
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Registration.Domain;
 
-namespace CustomerProtection.Registration.Domain;
+namespace CustomerProtection.Registration.Confidentiality.Domain;
 
 /// <summary>
 /// C-2 need to know: confidential and secret fields are visible in clear only to the owner,

@@ -1,6 +1,6 @@
 using CustomerProtection.Policy.Errors;
 
-namespace CustomerProtection.Registration.Domain;
+namespace CustomerProtection.Registration.Confidentiality.Domain;
 
 /// <summary>C-6: what confidential data is used for. The words of the protos and the audit log.</summary>
 public static class Purposes

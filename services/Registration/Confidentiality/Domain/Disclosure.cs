@@ -1,7 +1,8 @@
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Registration.Domain;
 
-namespace CustomerProtection.Registration.Domain;
+namespace CustomerProtection.Registration.Confidentiality.Domain;
 
 /// <summary>Why a caller may see a customer's confidential data in clear (or not).</summary>
 public enum Clearance

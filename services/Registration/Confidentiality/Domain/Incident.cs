@@ -1,4 +1,4 @@
-namespace CustomerProtection.Registration.Domain;
+namespace CustomerProtection.Registration.Confidentiality.Domain;
 
 /// <summary>
 /// C-7: a suspected leak of customer data: the accounts involved (frozen at once), from when they are

@@ -1,13 +1,15 @@
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Application;
-using CustomerProtection.Registration.Application.Confidentiality;
-using CustomerProtection.Registration.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Application;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
+using CustomerProtection.Registration.Grpc;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Policy.Actors;
 using Grpc.Core;
-using static CustomerProtection.Registration.Grpc.ConfidentialityMapping;
+using static CustomerProtection.Registration.Confidentiality.Grpc.ConfidentialityMapping;
 
-namespace CustomerProtection.Registration.Grpc;
+namespace CustomerProtection.Registration.Confidentiality.Grpc;
 
 /// <summary>C-3 access requests and grants (thin: map, call the use case, map back).</summary>
 public sealed class AccessGrantsService(AccessRequests requests, PolicyClock clock) : AccessGrants.AccessGrantsBase

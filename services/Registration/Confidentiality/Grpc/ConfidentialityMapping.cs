@@ -1,17 +1,20 @@
 using System.Globalization;
-using CustomerProtection.Registration.Application.Confidentiality;
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Confidentiality.Application;
+using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
+using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
-using DomainGrant = CustomerProtection.Registration.Domain.AccessGrant;
-using DomainIncident = CustomerProtection.Registration.Domain.Incident;
+using ChainedEntry = CustomerProtection.Registration.Confidentiality.Domain.ChainedEntry;
+using DomainGrant = CustomerProtection.Registration.Confidentiality.Domain.AccessGrant;
+using DomainIncident = CustomerProtection.Registration.Confidentiality.Domain.Incident;
 
-namespace CustomerProtection.Registration.Grpc;
+namespace CustomerProtection.Registration.Confidentiality.Grpc;
 
 /// <summary>Confidentiality domain → proto. Instants as ISO strings, absent values as empty strings.</summary>
 public static class ConfidentialityMapping
 {
-    public static AccessGrant ToProto(Domain.Versioned<DomainGrant> versioned, DateTimeOffset now)
+    public static AccessGrant ToProto(Versioned<DomainGrant> versioned, DateTimeOffset now)
     {
         var g = versioned.Value;
         return new AccessGrant
@@ -81,7 +84,7 @@ public static class ConfidentialityMapping
         BrokenReason = verification.Broken?.Reason ?? "",
     };
 
-    public static Incident ToProto(Domain.Versioned<DomainIncident> versioned)
+    public static Incident ToProto(Versioned<DomainIncident> versioned)
     {
         var i = versioned.Value;
         var view = new Incident

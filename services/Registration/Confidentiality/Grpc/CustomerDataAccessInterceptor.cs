@@ -1,10 +1,10 @@
 using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.Registration.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace CustomerProtection.Registration.Grpc;
+namespace CustomerProtection.Registration.Confidentiality.Grpc;
 
 /// <summary>
 /// Every customer-data RPC first asks whether the caller's account is frozen (C-7) or left (C-9):

@@ -2,7 +2,7 @@ using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 using StackExchange.Redis;
 
-namespace CustomerProtection.Registration.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Persistence;
 
 /// <summary>
 /// C-7 and C-9 at the door: an account frozen by an incident, or of an employee who left, gets no

@@ -1,10 +1,11 @@
 using System.Globalization;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using StackExchange.Redis;
 
-namespace CustomerProtection.Registration.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Persistence;
 
 /// <summary>A customer's stored envelope (or none) and the caller's grant slot for it (or none), read together.</summary>
 public sealed record StoredConfidential(byte[]? Value, GrantSlot? Grant);

@@ -1,6 +1,7 @@
+using CustomerProtection.Registration.Persistence;
 using StackExchange.Redis;
 
-namespace CustomerProtection.Registration.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Persistence;
 
 /// <summary>
 /// The keys of confidential data and its controls. A customer's own keys share its hash tag with
@@ -11,14 +12,14 @@ public static class ConfidentialityKeys
     private const string Prefix = "cp:registration:";
 
     /// <summary>
-    /// The customer's hash (<see cref="Persistence.RegistrationKeys.Customer"/>) holds, in this field,
+    /// The customer's hash (<see cref="RegistrationKeys.Customer"/>) holds, in this field,
     /// its confidential and secret fields and consent as one envelope (C-4), or the destroyed mark
     /// (C-10). A field rather than a key of its own: no second key's overhead per customer (about
     /// 90 B), and the envelope is read in the same hash as the customer.
     /// </summary>
-    public const string EnvelopeField = "c";
+    public const string EnvelopeField = RegistrationKeys.EnvelopeField;
 
-    /// <summary>String: where the envelope was kept before it moved into the customer's hash (<see cref="Persistence.StorageMigration"/> moves it).</summary>
+    /// <summary>String: where the envelope was kept before it moved into the customer's hash (<see cref="StorageMigration"/> moves it).</summary>
     public static RedisKey LegacyEnvelope(string customerId) => $"{Prefix}customer:{{{customerId}}}:pii";
 
     /// <summary>Hash of clear contact fields written before encryption existed; the key pass encrypts them into <see cref="EnvelopeField"/> and deletes them.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using CustomerProtection.Registration.Domain;
 using StackExchange.Redis;
 
-namespace CustomerProtection.Registration.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Persistence;
 
 /// <summary>
 /// Access grants and incidents as the project stores aggregates: hashes {v: version, d: JSON}, written

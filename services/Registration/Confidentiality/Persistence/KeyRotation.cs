@@ -1,11 +1,12 @@
 using System.Globalization;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Storage;
 using StackExchange.Redis;
 
-namespace CustomerProtection.Registration.Confidentiality;
+namespace CustomerProtection.Registration.Confidentiality.Persistence;
 
 /// <summary>The last background pass over every envelope (C-4 rotation).</summary>
 public sealed record RotationPass(

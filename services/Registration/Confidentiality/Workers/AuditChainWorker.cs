@@ -1,4 +1,4 @@
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Storage;
 using StackExchange.Redis;
 

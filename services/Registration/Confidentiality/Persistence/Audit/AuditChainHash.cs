@@ -2,8 +2,9 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using CustomerProtection.Registration.Confidentiality.Domain;
 
-namespace CustomerProtection.Registration.Confidentiality.Audit;
+namespace CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 
 /// <summary>
 /// C-5 tamper evidence: entry n's hash is SHA-256(hash of entry n−1 ‖ canonical bytes of entry n),

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using StackExchange.Redis;
 
-namespace CustomerProtection.Registration.Confidentiality.Audit;
+namespace CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 
 /// <summary>The audit log's verdict on its own chain.</summary>
 public sealed record ChainVerification(long Checked, long HeadSequence, byte[] HeadHash, BrokenLink? Broken)
@@ -422,7 +424,7 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
             var mask = 0L;
             foreach (var name in fields)
             {
-                var field = Domain.CustomerClassification.Protected.FirstOrDefault(f => f.Name == name);
+                var field = CustomerClassification.Protected.FirstOrDefault(f => f.Name == name);
                 if (field is null)
                 {
                     return string.Join(',', fields);
@@ -447,7 +449,7 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
                 return ((string)value!).Split(',');
             }
 
-            return Domain.CustomerClassification.Protected.Where(f => (mask & (1L << f.Tag)) != 0).Select(f => f.Name).ToList();
+            return CustomerClassification.Protected.Where(f => (mask & (1L << f.Tag)) != 0).Select(f => f.Name).ToList();
         }
     }
 
