@@ -1,12 +1,12 @@
-using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Actors;
 
-namespace CustomerProtection.Registration.Confidentiality.Persistence;
+namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>A write of a customer's confidential and secret fields (a filing, an import row): by whom, for which purpose, under which consent.</summary>
 public sealed record ConfidentialWrite(Caller By, CustomerContact Contact, Consent Consent, string Purpose);
