@@ -10,15 +10,15 @@ namespace CustomerProtection.Territory.Application;
 public sealed record ServiceSupportInput(string Id, CustomerRef Customer, string DeveloperId, string SupportingBranchId, string Fee, string ValidFrom, string? ValidUntil, string? Terms);
 
 /// <summary>
-/// P-4.3: the sale's credit stays with the salesperson who developed the customer; the local branch
-/// that serves the customer is paid for service support under a recorded agreement (hq, or the
+/// P-4.3: records a service-support agreement — the sale's credit stays with the salesperson who
+/// developed the customer; the local branch that serves the customer is paid for support (hq, or the
 /// manager of the supporting branch's region or of the branch itself).
 /// </summary>
-public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
+public sealed class RecordServiceSupport(SalesStore store, TimeProvider time)
 {
     public const int MaxTermsLength = 1000;
 
-    public async Task<ServiceSupportAgreement> RecordAsync(Caller caller, ServiceSupportInput input)
+    public async Task<ServiceSupportAgreement> ExecuteAsync(Caller caller, ServiceSupportInput input)
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", input.Id);
@@ -83,27 +83,5 @@ public sealed class ManageServiceSupport(SalesStore store, TimeProvider time)
         }
 
         return agreement;
-    }
-
-    public async Task<IReadOnlyList<ServiceSupportAgreement>> ListAsync(Caller caller, string? branchId, string? developerId)
-    {
-        var violations = new List<FieldViolation>();
-        DirectoryRules.CheckId(violations, "supporting_branch_id", branchId, required: false);
-        DirectoryRules.CheckId(violations, "developer_id", developerId, required: false);
-        if (string.IsNullOrEmpty(branchId) == string.IsNullOrEmpty(developerId))
-        {
-            violations.Add(new("supporting_branch_id", "给出 supporting_branch_id 或 developer_id 之一 / give supporting_branch_id or developer_id"));
-        }
-
-        RequestValidationException.ThrowIfAny(violations);
-        var mine = developerId == caller.EmployeeId || (branchId is { Length: > 0 } && branchId == caller.BranchId);
-        if (!mine && caller.Role is not (Roles.Hq or Roles.RegionalManager or Roles.BranchManager))
-        {
-            throw new ScopeDeniedException("只能查看自己或本分公司的协议 / only one's own or one's branch's agreements");
-        }
-
-        var index = string.IsNullOrEmpty(branchId) ? SalesKeys.SupportOfDeveloper(developerId!) : SalesKeys.SupportOfBranch(branchId);
-        var ids = await store.OldestAsync(index, 0, QuerySales.MaxPageSize);
-        return [.. (await store.GetManyAsync<ServiceSupportAgreement>(SalesKeys.Support, ids)).Select(a => a.Value)];
     }
 }
