@@ -37,10 +37,15 @@ public static class RegistrationServices
         builder.Services.AddSingleton<FileCustomer>();
         builder.Services.AddSingleton<DecideFiling>();
         builder.Services.AddSingleton<RecordShipment>();
-        builder.Services.AddSingleton<Extensions>();
+        builder.Services.AddSingleton<RequestExtension>();
+        builder.Services.AddSingleton<DecideExtension>();
+        builder.Services.AddSingleton<SetSpecialPeriod>();
         builder.Services.AddSingleton<RecordProgress>();
-        builder.Services.AddSingleton<Pool>();
-        builder.Services.AddSingleton<CoDevelopers>();
+        builder.Services.AddSingleton<ClaimFromPool>();
+        builder.Services.AddSingleton<ReallocateCustomer>();
+        builder.Services.AddSingleton<MarkBehindTarget>();
+        builder.Services.AddSingleton<AddCoDeveloper>();
+        builder.Services.AddSingleton<RemoveCoDeveloper>();
         builder.Services.AddSingleton<ReleaseLeaverCustomers>();
         builder.Services.AddSingleton<ApplyCaseDecisions>();
         builder.Services.AddSingleton<ImportCustomers>();
