@@ -8,7 +8,7 @@ namespace CustomerProtection.Arbitration.Application;
 /// Checks of the request fields the use cases share (ids, free text, vocabularies); concurrency and
 /// the refusal itself are in ServiceDefaults (OptimisticConcurrency, RequestValidationException).
 /// </summary>
-public static partial class Inputs
+public static partial class RequestFields
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     private static partial Regex IdPattern();
