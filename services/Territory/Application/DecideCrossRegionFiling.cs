@@ -1,12 +1,7 @@
-using System.Globalization;
-using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using StackExchange.Redis;
 using static CustomerProtection.Territory.Application.CrossRegionFilingSteps;
 
 namespace CustomerProtection.Territory.Application;
@@ -14,7 +9,6 @@ namespace CustomerProtection.Territory.Application;
 /// <summary>P-4.1, P-10: hq at any time, or the target regional manager once escalated, approves or refuses a cross-region filing.</summary>
 public sealed class DecideCrossRegionFiling(SalesStore store, TimeProvider time)
 {
-    /// <summary>P-4.1, P-10: hq at any time, the target regional manager once escalated.</summary>
     public Task<Versioned<CrossRegionFiling>> ExecuteAsync(Caller caller, string id, bool approve, string? reason) =>
         ChangeAsync(store, id, reason, filing => CrossRegionRules.Decide(filing, caller, approve, NullIfBlank(reason), time.GetUtcNow()));
 }

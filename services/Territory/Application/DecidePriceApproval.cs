@@ -11,10 +11,9 @@ namespace CustomerProtection.Territory.Application;
 
 public sealed record PriceDecisionInput(string Id, bool Approve, string? FinalPrice, string? ValidUntil, string? Reason);
 
-/// <summary>P-3.7: hq decides a below-floor request, setting the final price.</summary>
+/// <summary>P-3.7: "the company sets the final price": hq approves a below-floor request with it, or refuses.</summary>
 public sealed class DecidePriceApproval(SalesStore store, TimeProvider time)
 {
-    /// <summary>P-3.7: "the company sets the final price": hq approves with it, or refuses.</summary>
     public async Task<Versioned<PriceApproval>> ExecuteAsync(Caller caller, PriceDecisionInput input)
     {
         var violations = new List<FieldViolation>();

@@ -1,12 +1,8 @@
-using System.Globalization;
-using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using StackExchange.Redis;
 
 namespace CustomerProtection.Territory.Application;
 

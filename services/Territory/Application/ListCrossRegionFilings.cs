@@ -1,9 +1,7 @@
 using System.Globalization;
-using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using StackExchange.Redis;
@@ -17,10 +15,9 @@ public enum FilingQueue
     Escalated,
 }
 
-/// <summary>A queue of cross-region filings, read against the clock.</summary>
+/// <summary>A queue of cross-region filings, read against the clock: a pending filing past its deadline is listed as escalated, not as waiting for the secretary.</summary>
 public sealed class ListCrossRegionFilings(SalesStore store, TimeProvider time)
 {
-    /// <summary>A queue, read against the clock: a pending filing past its deadline is listed as escalated, not as waiting for the secretary.</summary>
     public async Task<(IReadOnlyList<Versioned<CrossRegionFiling>> Items, string? NextPageToken)> ExecuteAsync(Caller caller, FilingQueue queue, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();

@@ -1,9 +1,7 @@
-using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Territory.Application;
 

@@ -11,10 +11,9 @@ namespace CustomerProtection.Territory.Application;
 
 public sealed record PriceApprovalInput(string Id, CustomerRef Customer, string ProductCode, string RegionId, string RequestedPrice, string? Reason);
 
-/// <summary>P-3.7, P-4.2: a salesperson asks to sell below a price floor.</summary>
+/// <summary>P-3.7, P-4.2: a salesperson asks to sell below a price floor; the floor at the time of asking is recorded with the request.</summary>
 public sealed class RequestPriceApproval(SalesStore store, AuthorizeSale authorize, TimeProvider time)
 {
-    /// <summary>A salesperson asks to sell below a floor; the floor at the time of asking is recorded with the request.</summary>
     public async Task<Versioned<PriceApproval>> ExecuteAsync(Caller caller, PriceApprovalInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
@@ -6,7 +5,6 @@ using CustomerProtection.Policy.Actors;
 using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using StackExchange.Redis;
 using static CustomerProtection.Territory.Application.CrossRegionFilingSteps;
 
 namespace CustomerProtection.Territory.Application;
