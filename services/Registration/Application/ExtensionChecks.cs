@@ -1,10 +1,6 @@
-using System.Globalization;
-using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Application;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;

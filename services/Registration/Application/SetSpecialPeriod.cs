@@ -1,4 +1,3 @@
-using System.Globalization;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
