@@ -15,7 +15,9 @@ public static class ConfidentialityKeys
     /// The customer's hash (<see cref="RegistrationKeys.Customer"/>) holds, in this field,
     /// its confidential and secret fields and consent as one envelope (C-4), or the destroyed mark
     /// (C-10). A field rather than a key of its own: no second key's overhead per customer (about
-    /// 90 B), and the envelope is read in the same hash as the customer.
+    /// 90 B), and the envelope is read in the same hash as the customer. Its name is
+    /// <see cref="RegistrationKeys.EnvelopeField"/>: storage moves the field (StorageMigration) and must
+    /// not depend on this module; here it is listed with the rest of confidential data's keys.
     /// </summary>
     public const string EnvelopeField = RegistrationKeys.EnvelopeField;
 
