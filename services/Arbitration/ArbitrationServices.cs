@@ -37,7 +37,11 @@ public static class ArbitrationServices
         builder.Services.AddSingleton<OpenCases>();
         builder.Services.AddSingleton<ResolveCases>();
         builder.Services.AddSingleton<QueryCases>();
-        builder.Services.AddSingleton<ManageCustomerComplaints>();
+        builder.Services.AddSingleton<RecordCustomerComplaint>();
+        builder.Services.AddSingleton<AnswerCustomerComplaint>();
+        builder.Services.AddSingleton<ResolveCustomerComplaint>();
+        builder.Services.AddSingleton<GetCustomerComplaint>();
+        builder.Services.AddSingleton<ListCustomerComplaints>();
         builder.Services.AddSingleton<MilestoneReader>();
         builder.Services.AddSingleton<SettleDueWork>();
         builder.Services.AddSingleton<RecordDeal>();

@@ -1,5 +1,6 @@
 using CustomerProtection;
 using CustomerProtection.Registration;
+using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Consumers;
 using CustomerProtection.Registration.Grpc;
 using CustomerProtection.Time;

@@ -1,5 +1,6 @@
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Registration.Workers;
@@ -31,10 +32,15 @@ public static class RegistrationServices
         builder.Services.AddSingleton<FileCustomer>();
         builder.Services.AddSingleton<DecideFiling>();
         builder.Services.AddSingleton<RecordShipment>();
-        builder.Services.AddSingleton<Extensions>();
+        builder.Services.AddSingleton<RequestExtension>();
+        builder.Services.AddSingleton<DecideExtension>();
+        builder.Services.AddSingleton<SetSpecialPeriod>();
         builder.Services.AddSingleton<RecordProgress>();
-        builder.Services.AddSingleton<Pool>();
-        builder.Services.AddSingleton<CoDevelopers>();
+        builder.Services.AddSingleton<ClaimFromPool>();
+        builder.Services.AddSingleton<ReallocateCustomer>();
+        builder.Services.AddSingleton<MarkBehindTarget>();
+        builder.Services.AddSingleton<AddCoDeveloper>();
+        builder.Services.AddSingleton<RemoveCoDeveloper>();
         builder.Services.AddSingleton<ReleaseLeaverCustomers>();
         builder.Services.AddSingleton<ApplyCaseDecisions>();
         builder.Services.AddSingleton<ImportCustomers>();

@@ -16,10 +16,15 @@ public static class TerritoryServices
     public static IHostApplicationBuilder AddTerritoryServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<DirectoryStore>();
-        builder.Services.AddSingleton<ManageRegions>();
-        builder.Services.AddSingleton<ManageBranches>();
-        builder.Services.AddSingleton<ManageEmployees>();
-        builder.Services.AddSingleton<ManageDealers>();
+        builder.Services.AddSingleton<CreateRegion>();
+        builder.Services.AddSingleton<RenameRegion>();
+        builder.Services.AddSingleton<CreateBranch>();
+        builder.Services.AddSingleton<ChangeBranch>();
+        builder.Services.AddSingleton<HireEmployee>();
+        builder.Services.AddSingleton<ChangeEmployee>();
+        builder.Services.AddSingleton<RecordEmployeeLeft>();
+        builder.Services.AddSingleton<AppointDealer>();
+        builder.Services.AddSingleton<EndDealerAppointment>();
         builder.Services.AddSingleton<ImportOrganization>();
         builder.Services.AddSingleton<QueryDirectory>();
 
@@ -29,10 +34,19 @@ public static class TerritoryServices
         builder.Services.AddSingleton<RecordSale>();
         builder.Services.AddSingleton<ApplyCreditDecision>();
         builder.Services.AddSingleton<QuerySales>();
-        builder.Services.AddSingleton<ManageServiceSupport>();
-        builder.Services.AddSingleton<ManageCrossRegionFilings>();
+        builder.Services.AddSingleton<RecordServiceSupport>();
+        builder.Services.AddSingleton<ListServiceSupport>();
+        builder.Services.AddSingleton<SubmitCrossRegionFiling>();
+        builder.Services.AddSingleton<AnswerCrossRegionFiling>();
+        builder.Services.AddSingleton<DecideCrossRegionFiling>();
+        builder.Services.AddSingleton<GetCrossRegionFiling>();
+        builder.Services.AddSingleton<ListCrossRegionFilings>();
         builder.Services.AddSingleton<EscalateOverdueFilings>();
-        builder.Services.AddSingleton<ManagePricing>();
+        builder.Services.AddSingleton<SetAskingPrice>();
+        builder.Services.AddSingleton<GetAskingPrice>();
+        builder.Services.AddSingleton<RequestPriceApproval>();
+        builder.Services.AddSingleton<DecidePriceApproval>();
+        builder.Services.AddSingleton<GetPriceApproval>();
         builder.Services.AddSingleton<DistributeOpportunities>();
         builder.Services.AddHostedService<CrossRegionEscalationWorker>();
 

@@ -210,10 +210,9 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     [Fact]
     public async Task M3_an_unanswered_complaint_escalates_to_the_branch_manager_once_and_an_answered_one_leaves_the_queue()
     {
-        var complaints = new ManageCustomerComplaints(Store, Registration, Policy, ResponseTimeBook.Default);
-        var late = await complaints.RecordAsync(Salesperson(Owner), new ComplaintInput("cust1", Owner, "phone", null, "送货延误"), CancellationToken.None);
-        var answered = await complaints.RecordAsync(Secretary, new ComplaintInput("cust1", null, "email", null, "发票错误"), CancellationToken.None);
-        await complaints.AnswerAsync(Secretary, answered.Value.Id, "已重开发票");
+        var late = await new RecordCustomerComplaint(Store, Registration, Policy, ResponseTimeBook.Default).ExecuteAsync(Salesperson(Owner), new ComplaintInput("cust1", Owner, "phone", null, "送货延误"), CancellationToken.None);
+        var answered = await new RecordCustomerComplaint(Store, Registration, Policy, ResponseTimeBook.Default).ExecuteAsync(Secretary, new ComplaintInput("cust1", null, "email", null, "发票错误"), CancellationToken.None);
+        await new AnswerCustomerComplaint(Store, Policy).ExecuteAsync(Secretary, answered.Value.Id, "已重开发票");
         Assert.Equal(D("2026-03-12"), late.Value.ResponseDueOn);
 
         Time.SetUtcNow(new DateTimeOffset(2026, 3, 13, 0, 0, 0, TimeSpan.FromHours(8)));

@@ -75,7 +75,7 @@ public sealed class CaseDecisionTests(RedisServer redis) : IClassFixture<RedisSe
         await _h.Cases.AwardedAsync(Award(customer, "CASE-B", "S2", "S1", _h.Time.GetUtcNow()));
 
         Assert.Equal("CASE-B", (await _h.CustomerAsync(customer)).OpenCaseId);
-        var blocked = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Pool.ReallocateAsync(Harness.Manager(), customer, "S3", null));
+        var blocked = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), customer, "S3", null));
         Assert.Equal(("P-9", "CASE-B"), (blocked.RuleId, blocked.Metadata["caseId"]));
 
         Assert.True(await _h.Cases.ClosedAsync(new CaseClosed("CASE-B", customer, "auction_won", _h.Time.GetUtcNow())));

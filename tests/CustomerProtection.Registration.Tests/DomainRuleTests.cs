@@ -1,4 +1,5 @@
 using CustomerProtection.Policy;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;

@@ -136,8 +136,8 @@ public sealed class DueQueueTests(RedisServer redis) : IClassFixture<RedisServer
     {
         var customer = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
         _h.AdvanceTo(new DateTimeOffset(2026, 3, 20, 10, 0, 0, Shanghai));
-        await _h.Extensions.RequestAsync(Harness.Salesperson("S1"), customer.Value.Id, 10, "试用延长");
-        await _h.Extensions.DecideAsync(Harness.Manager(), customer.Value.Id, approve: true, null);
+        await _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), customer.Value.Id, 10, "试用延长");
+        await _h.DecideExtension.ExecuteAsync(Harness.Manager(), customer.Value.Id, approve: true, null);
 
         // 03-10 + 40 days = 04-19, a Sunday: art. 203 rolls it to Monday 04-20. Its 30-day reminder is due on 03-21.
         _h.AdvanceTo(new DateTimeOffset(2026, 3, 21, 0, 0, 0, Shanghai));

@@ -4,10 +4,10 @@ using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.Application;
-using CustomerProtection.Registration.Application.Confidentiality;
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Consumers;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
@@ -50,10 +50,15 @@ public sealed class Harness
         File = new FileCustomer(Store, ids, Writer, Organization, near, Gate, Clock);
         Decide = new DecideFiling(Writer, Organization, Gate, Clock);
         Shipments = new RecordShipment(Store, Writer, Clock);
-        Extensions = new Extensions(Writer, Clock);
+        RequestExtension = new RequestExtension(Writer, Clock);
+        DecideExtension = new DecideExtension(Writer, Clock);
+        SetSpecialPeriod = new SetSpecialPeriod(Writer, Clock);
         Progress = new RecordProgress(Writer, Clock);
-        Pool = new Pool(Store, Writer, Organization, Gate, Clock);
-        CoDevelopers = new CoDevelopers(Writer, Organization, Clock);
+        ClaimFromPool = new ClaimFromPool(Writer, Organization, Gate, Clock);
+        ReallocateCustomer = new ReallocateCustomer(Writer, Organization, Gate, Clock);
+        MarkBehindTarget = new MarkBehindTarget(Store, Organization);
+        AddCoDeveloper = new AddCoDeveloper(Writer, Organization, Clock);
+        RemoveCoDeveloper = new RemoveCoDeveloper(Writer, Clock);
         Leavers = new ReleaseLeaverCustomers(Store, Writer, Clock);
         Cases = new ApplyCaseDecisions(Store, Writer, Organization, Gate, Clock);
         Import = new ImportCustomers(ids, Writer, Organization, Gate, Clock);
@@ -80,10 +85,15 @@ public sealed class Harness
     public FileCustomer File { get; }
     public DecideFiling Decide { get; }
     public RecordShipment Shipments { get; }
-    public Extensions Extensions { get; }
+    public RequestExtension RequestExtension { get; }
+    public DecideExtension DecideExtension { get; }
+    public SetSpecialPeriod SetSpecialPeriod { get; }
     public RecordProgress Progress { get; }
-    public Pool Pool { get; }
-    public CoDevelopers CoDevelopers { get; }
+    public ClaimFromPool ClaimFromPool { get; }
+    public ReallocateCustomer ReallocateCustomer { get; }
+    public MarkBehindTarget MarkBehindTarget { get; }
+    public AddCoDeveloper AddCoDeveloper { get; }
+    public RemoveCoDeveloper RemoveCoDeveloper { get; }
     public ReleaseLeaverCustomers Leavers { get; }
     public ApplyCaseDecisions Cases { get; }
     public ImportCustomers Import { get; }

@@ -124,7 +124,7 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         var taxpayerId = (await _h.CustomerAsync(customer.Value.Id)).TaxpayerId;
         var byTitle = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.File.ExecuteAsync(Sales("S9"), Harness.Filing(Title)));
         var byId = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.File.ExecuteAsync(Sales("S9"), Harness.Filing(Title, taxpayerId)));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Pool.ClaimAsync(Sales("S9"), customer.Value.Id));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.ClaimFromPool.ExecuteAsync(Sales("S9"), customer.Value.Id));
 
         Assert.Equal(("P-12", "B-SH"), (byTitle.RuleId, byTitle.Metadata["poolBranchId"]));
         Assert.Equal("P-12", byId.RuleId);
@@ -132,7 +132,7 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         Assert.Equal((CustomerStatus.Pool, "B-SH", (string?)null), (after.Status, after.BranchId, after.OwnerId));
 
         // The branch manager may reallocate it to anyone of the branch (P-13).
-        Assert.Equal("S2", (await _h.Pool.ReallocateAsync(Harness.Manager(), customer.Value.Id, "S2", "分配")).Value.OwnerId);
+        Assert.Equal("S2", (await _h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), customer.Value.Id, "S2", "分配")).Value.OwnerId);
     }
 
     [Fact]
@@ -148,10 +148,10 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         Assert.Equal(("P-12", "2026-03-13"), (early.RuleId, early.Metadata["openToAllFrom"]));
 
         // A priority claimant files it: that is their pool taking of the day.
-        await h.Pool.SetBehindTargetAsync(Harness.Manager(), "S3", true);
+        await h.MarkBehindTarget.ExecuteAsync(Harness.Manager(), "S3", true);
         var filed = (await h.File.ExecuteAsync(Sales("S3"), Harness.Filing(Title))).Customer;
         Assert.Equal((first.Value.Id, "S3"), (filed.Value.Id, filed.Value.OwnerId));
-        var quota = await Assert.ThrowsAsync<PolicyRefusalException>(() => h.Pool.ClaimAsync(Sales("S3"), second.Value.Id));
+        var quota = await Assert.ThrowsAsync<PolicyRefusalException>(() => h.ClaimFromPool.ExecuteAsync(Sales("S3"), second.Value.Id));
         Assert.Equal(("X-2", "1"), (quota.RuleId, quota.Metadata["claimsToday"]));
     }
 
@@ -196,7 +196,7 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         await h.FileAndApproveAsync("S2", "乙方已有客户有限公司");
         var customer = await h.FileAndApproveAsync("S1", Title);
 
-        var reallocation = await Assert.ThrowsAsync<PolicyRefusalException>(() => h.Pool.ReallocateAsync(Harness.Manager(), customer.Value.Id, "S2", null));
+        var reallocation = await Assert.ThrowsAsync<PolicyRefusalException>(() => h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), customer.Value.Id, "S2", null));
         Assert.Equal(("X-1", "1", "1"), (reallocation.RuleId, reallocation.Metadata["held"], reallocation.Metadata["cap"]));
 
         await h.Cases.OpenedAsync(new CaseOpened("CASE-2", "objection", customer.Value.Id, "S2", "S1", h.Time.GetUtcNow()));
@@ -211,7 +211,7 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         var customer = await _h.FileAndApproveAsync("S1", Title);
         Assert.NotNull(customer.Value.ObjectionWindowEnds);
 
-        var reallocated = await _h.Pool.ReallocateAsync(Harness.Manager(), customer.Value.Id, "S2", "调整");
+        var reallocated = await _h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), customer.Value.Id, "S2", "调整");
 
         Assert.Null(reallocated.Value.ObjectionWindowEnds);
         Assert.Null((await _h.CustomerAsync(customer.Value.Id)).ObjectionWindowEnds);
@@ -277,7 +277,7 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         Assert.True(await _h.Cases.OpenedAsync(new CaseOpened("CASE-R", "objection", id, "S2", "S1", t.AddSeconds(2))));
         Assert.False(await _h.Cases.ClosedAsync(new CaseClosed("CASE-R", id, "decided", t.AddSeconds(1))) && (await _h.CustomerAsync(id)).OpenCaseId is null);
         Assert.Equal("CASE-R", (await _h.CustomerAsync(id)).OpenCaseId);
-        await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Pool.ReallocateAsync(Harness.Manager(), id, "S2", null));
+        await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), id, "S2", null));
 
         // The reopened case's own close lifts the marker; a late redelivery of an opening marks nothing again.
         Assert.True(await _h.Cases.ClosedAsync(new CaseClosed("CASE-R", id, "decided", t.AddSeconds(3))));

@@ -35,7 +35,7 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
 
         var pending = (await h.File.ExecuteAsync(Harness.Salesperson("S1"), Harness.Filing("待审客户有限公司"))).Customer;
         var shared = await h.FileAndApproveAsync("S2", "合作客户有限公司");
-        await h.CoDevelopers.AddAsync(Harness.Salesperson("S2"), shared.Value.Id, "S1");
+        await h.AddCoDeveloper.ExecuteAsync(Harness.Salesperson("S2"), shared.Value.Id, "S1");
         var before = (await h.OutboxAsync()).Count;
 
         var moved = await h.Leavers.ExecuteAsync("S1", "辞职");
@@ -68,16 +68,16 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
         await _h.Leavers.ExecuteAsync("S1", null);
         await _h.EmployeeAsync("NEW", "新员工", "salesperson", "B-SH", "M-B-SH", hired: new DateOnly(2026, 2, 1));
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Pool.ClaimAsync(Harness.Salesperson("S2"), customer.Value.Id));
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("S2"), customer.Value.Id));
         Assert.Equal(("P-12", "2026-03-13"), (refusal.RuleId, refusal.Metadata["openToAllFrom"]));
 
-        var claimed = await _h.Pool.ClaimAsync(Harness.Salesperson("NEW"), customer.Value.Id);
+        var claimed = await _h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("NEW"), customer.Value.Id);
         Assert.Equal(("NEW", CustomerStatus.Protected, "S1"), (claimed.Value.OwnerId, claimed.Value.Status, claimed.Value.PreviousOwnerId));
         var announced = (await _h.EventsAsync<FilingApproved>()).Last();
         Assert.Equal(("NEW", "S1"), (announced.OwnerId, announced.PreviousOwnerId));
 
-        await _h.Pool.SetBehindTargetAsync(Harness.Manager(), "S3", true);
-        Assert.Equal("S3", (await _h.Pool.ClaimAsync(Harness.Salesperson("S3"), second.Value.Id)).Value.OwnerId);
+        await _h.MarkBehindTarget.ExecuteAsync(Harness.Manager(), "S3", true);
+        Assert.Equal("S3", (await _h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("S3"), second.Value.Id)).Value.OwnerId);
     }
 
     [Fact]
@@ -92,14 +92,14 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
         }
 
         h.AdvanceTo(new DateTimeOffset(2026, 4, 10, 9, 0, 0, Shanghai));
-        await h.Pool.ClaimAsync(Harness.Salesperson("S2"), ids[0]);
-        await h.Pool.ClaimAsync(Harness.Salesperson("S2"), ids[1]);
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => h.Pool.ClaimAsync(Harness.Salesperson("S2"), ids[2]));
+        await h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("S2"), ids[0]);
+        await h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("S2"), ids[1]);
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("S2"), ids[2]));
         Assert.Equal(("X-2", "2", "2"), (refusal.RuleId, refusal.Metadata["claimsToday"], refusal.Metadata["dailyLimit"]));
         Assert.Equal(CustomerStatus.Protected, (await h.CustomerAsync(ids[2])).Status); // untouched: still the lapsed (computed) protection
 
         h.AdvanceTo(new DateTimeOffset(2026, 4, 11, 9, 0, 0, Shanghai));
-        Assert.Equal("S2", (await h.Pool.ClaimAsync(Harness.Salesperson("S2"), ids[2])).Value.OwnerId);
+        Assert.Equal("S2", (await h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("S2"), ids[2])).Value.OwnerId);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
         var customer = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
         _h.AdvanceTo(new DateTimeOffset(2026, 4, 20, 9, 0, 0, Shanghai));
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Pool.ClaimAsync(Harness.Salesperson("S1"), customer.Value.Id));
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("S1"), customer.Value.Id));
 
         Assert.Equal(("X-2", "2026-05-10"), (refusal.RuleId, refusal.Metadata["allowedFrom"]));
     }
@@ -119,10 +119,10 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
         var customer = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
         await _h.SeedBranchAsync("B-BJ", false, "BJ1");
 
-        var taken = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Pool.ClaimAsync(Harness.Salesperson("S2"), customer.Value.Id));
+        var taken = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("S2"), customer.Value.Id));
         Assert.Equal("P-9.1", taken.RuleId);
         _h.AdvanceTo(new DateTimeOffset(2026, 4, 20, 9, 0, 0, Shanghai));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Pool.ClaimAsync(Harness.Salesperson("BJ1", "B-BJ"), customer.Value.Id));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.ClaimFromPool.ExecuteAsync(Harness.Salesperson("BJ1", "B-BJ"), customer.Value.Id));
     }
 
     [Fact]
@@ -131,8 +131,8 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
         var customer = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
         _h.AdvanceTo(new DateTimeOffset(2026, 3, 20, 9, 0, 0, Shanghai));
 
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Pool.ReallocateAsync(Harness.Secretary(), customer.Value.Id, "S2", null));
-        var moved = await _h.Pool.ReallocateAsync(Harness.Manager(), customer.Value.Id, "S2", "客户要求更换");
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.ReallocateCustomer.ExecuteAsync(Harness.Secretary(), customer.Value.Id, "S2", null));
+        var moved = await _h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), customer.Value.Id, "S2", "客户要求更换");
 
         Assert.Equal(("S2", "S1", new DateOnly(2026, 3, 20)), (moved.Value.OwnerId, moved.Value.PreviousOwnerId, moved.Value.PeriodStart));
         var change = (await _h.EventsAsync<OwnershipChanged>()).Last();
@@ -146,15 +146,15 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
     {
         var customer = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
 
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.CoDevelopers.AddAsync(Harness.Salesperson("S2"), customer.Value.Id, "S3"));
-        var added = await _h.CoDevelopers.AddAsync(Harness.Salesperson("S1"), customer.Value.Id, "S2");
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.AddCoDeveloper.ExecuteAsync(Harness.Salesperson("S2"), customer.Value.Id, "S3"));
+        var added = await _h.AddCoDeveloper.ExecuteAsync(Harness.Salesperson("S1"), customer.Value.Id, "S2");
         Assert.Equal(["S2"], added.Value.CoDevelopers!);
         Assert.Equal(["S2"], (await _h.EventsAsync<CoDevelopersChanged>()).Single().CoDeveloperIds);
         // A co-developer records progress and sees the contact in clear (C-2).
         await _h.Progress.ExecuteAsync(Harness.Salesperson("S2"), customer.Value.Id, "call", "2026-03-10", "电话", null);
         Assert.False((await _h.Query.GetAsync(Harness.Salesperson("S2"), customer.Value.Id)).ContactMasked);
 
-        var removed = await _h.CoDevelopers.RemoveAsync(Harness.Salesperson("S1"), customer.Value.Id, "S2");
+        var removed = await _h.RemoveCoDeveloper.ExecuteAsync(Harness.Salesperson("S1"), customer.Value.Id, "S2");
         Assert.Null(removed.Value.CoDevelopers);
         await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Query.GetAsync(Harness.Salesperson("S2"), customer.Value.Id));
     }
@@ -168,7 +168,7 @@ public sealed class PoolTests(RedisServer redis) : IClassFixture<RedisServer>, I
         Assert.True(await _h.Cases.OpenedAsync(opened));
         Assert.False(await _h.Cases.OpenedAsync(opened));
 
-        var blocked = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Pool.ReallocateAsync(Harness.Manager(), customer.Value.Id, "S2", null));
+        var blocked = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), customer.Value.Id, "S2", null));
         Assert.Equal(("P-9", "CASE-1"), (blocked.RuleId, blocked.Metadata["caseId"]));
         var check = await _h.Query.CheckDuplicateAsync(null, "上海华光电子有限公司", false);
         Assert.Equal("CASE-1", check.Holder!.OpenCaseId);

@@ -74,9 +74,9 @@ public sealed class ProtectionPeriodTests(RedisServer redis) : IClassFixture<Red
         var late = await FormalAsync("乙有限公司", "2026-03-10");
 
         _h.AdvanceTo(new DateTimeOffset(2026, 8, 8, 18, 0, 0, Shanghai));
-        await _h.Extensions.RequestAsync(Harness.Salesperson("S1"), early.Value.Id, 60, "订单周期");
+        await _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), early.Value.Id, 60, "订单周期");
         _h.AdvanceTo(new DateTimeOffset(2026, 8, 9, 9, 0, 0, Shanghai));
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Extensions.RequestAsync(Harness.Salesperson("S1"), late.Value.Id, 60, "订单周期"));
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), late.Value.Id, 60, "订单周期"));
 
         Assert.Equal("P-3.3", refusal.RuleId);
         Assert.Equal("TooLate", refusal.Metadata["reason"]);
@@ -88,7 +88,7 @@ public sealed class ProtectionPeriodTests(RedisServer redis) : IClassFixture<Red
         Assert.Null((await _h.CustomerAsync(late.Value.Id)).PendingExtension);
 
         // The written request was in time: the manager may approve it a day later (03-10 + 180 + 60 = 11-05).
-        var granted = await _h.Extensions.DecideAsync(Harness.Manager(), early.Value.Id, approve: true, null);
+        var granted = await _h.DecideExtension.ExecuteAsync(Harness.Manager(), early.Value.Id, approve: true, null);
         Assert.Equal(60, granted.Value.ExtensionDays);
         Assert.Equal(new NodaTime.LocalDate(2026, 11, 5), _h.Clock.Evaluate(granted.Value).End!.LastDay);
     }
@@ -100,7 +100,7 @@ public sealed class ProtectionPeriodTests(RedisServer redis) : IClassFixture<Red
         // Last day 2026-04-09; from 04-02 only 04-03, 04-07, 04-08, 04-09 are working days (清明 04-04..06).
         _h.AdvanceTo(new DateTimeOffset(2026, 4, 2, 9, 0, 0, Shanghai));
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Extensions.RequestAsync(Harness.Salesperson("S1"), prospect.Value.Id, 10, null));
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), prospect.Value.Id, 10, null));
 
         Assert.Equal("P-3.3", refusal.RuleId);
         Assert.Equal("workingDays", refusal.Metadata["leadTimeUnit"]);
@@ -115,12 +115,12 @@ public sealed class ProtectionPeriodTests(RedisServer redis) : IClassFixture<Red
         var prospect = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
         _h.AdvanceTo(new DateTimeOffset(2026, 3, 16, 9, 0, 0, Shanghai));
 
-        var tooMuch = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Extensions.RequestAsync(Harness.Salesperson("S1"), prospect.Value.Id, 31, null));
+        var tooMuch = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), prospect.Value.Id, 31, null));
         Assert.Equal(("CapExceeded", "30"), (tooMuch.Metadata["reason"], tooMuch.Metadata["capRemainingDays"]));
 
-        await _h.Extensions.RequestAsync(Harness.Salesperson("S1"), prospect.Value.Id, 20, null);
-        await _h.Extensions.DecideAsync(Harness.Secretary(), prospect.Value.Id, approve: true, null);
-        var again = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Extensions.RequestAsync(Harness.Salesperson("S1"), prospect.Value.Id, 11, null));
+        await _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), prospect.Value.Id, 20, null);
+        await _h.DecideExtension.ExecuteAsync(Harness.Secretary(), prospect.Value.Id, approve: true, null);
+        var again = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), prospect.Value.Id, 11, null));
         Assert.Equal(("CapExceeded", "10", "20"), (again.Metadata["reason"], again.Metadata["capRemainingDays"], again.Metadata["alreadyExtendedDays"]));
     }
 
@@ -129,11 +129,11 @@ public sealed class ProtectionPeriodTests(RedisServer redis) : IClassFixture<Red
     {
         var prospect = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
 
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Extensions.RequestAsync(Harness.Salesperson("S2"), prospect.Value.Id, 5, null));
-        await _h.Extensions.RequestAsync(Harness.Salesperson("S1"), prospect.Value.Id, 5, null);
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Extensions.DecideAsync(Harness.Salesperson("S2"), prospect.Value.Id, true, null));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Extensions.DecideAsync(Harness.Manager("B-BJ"), prospect.Value.Id, true, null));
-        var rejected = await _h.Extensions.DecideAsync(Harness.Manager(), prospect.Value.Id, false, "理由不足");
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S2"), prospect.Value.Id, 5, null));
+        await _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), prospect.Value.Id, 5, null);
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.DecideExtension.ExecuteAsync(Harness.Salesperson("S2"), prospect.Value.Id, true, null));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.DecideExtension.ExecuteAsync(Harness.Manager("B-BJ"), prospect.Value.Id, true, null));
+        var rejected = await _h.DecideExtension.ExecuteAsync(Harness.Manager(), prospect.Value.Id, false, "理由不足");
         Assert.Equal(0, rejected.Value.ExtensionDays);
         Assert.Null(rejected.Value.PendingExtension);
     }
@@ -142,10 +142,10 @@ public sealed class ProtectionPeriodTests(RedisServer redis) : IClassFixture<Red
     public async Task P3_5_a_lapsed_protection_cannot_be_extended()
     {
         var prospect = await _h.FileAndApproveAsync("S1", "上海华光电子有限公司");
-        await _h.Extensions.RequestAsync(Harness.Salesperson("S1"), prospect.Value.Id, 5, null);
+        await _h.RequestExtension.ExecuteAsync(Harness.Salesperson("S1"), prospect.Value.Id, 5, null);
         _h.AdvanceTo(new DateTimeOffset(2026, 4, 10, 8, 0, 0, Shanghai));
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.Extensions.DecideAsync(Harness.Manager(), prospect.Value.Id, true, null));
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.DecideExtension.ExecuteAsync(Harness.Manager(), prospect.Value.Id, true, null));
 
         Assert.Equal("P-3.5", refusal.RuleId);
     }
@@ -155,9 +155,9 @@ public sealed class ProtectionPeriodTests(RedisServer redis) : IClassFixture<Red
     {
         var formal = await FormalAsync("上海华光电子有限公司", "2026-03-10");
 
-        var special = await _h.Extensions.SetSpecialPeriodAsync(Harness.Hq, formal.Value.Id, 365, "订单周期一年");
+        var special = await _h.SetSpecialPeriod.ExecuteAsync(Harness.Hq, formal.Value.Id, 365, "订单周期一年");
 
         Assert.Equal(new NodaTime.LocalDate(2027, 3, 10), _h.Clock.Evaluate(special.Value).End!.LastDay);
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Extensions.SetSpecialPeriodAsync(Harness.Manager(), formal.Value.Id, 365, null));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.SetSpecialPeriod.ExecuteAsync(Harness.Manager(), formal.Value.Id, 365, null));
     }
 }

@@ -1,6 +1,7 @@
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Testing;

@@ -1,6 +1,6 @@
 using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Consumers;
-using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Actors;

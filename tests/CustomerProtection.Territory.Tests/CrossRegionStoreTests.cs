@@ -25,22 +25,26 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
 
     private DirectoryStore Directory => new(redis.Connection, _outbox);
     private SalesStore Store => new(redis.Connection, Directory);
-    private ManageCrossRegionFilings Filings => new(Store, Clocks.Policy(_time));
+    private SubmitCrossRegionFiling Submit => new(Store, Clocks.Policy(_time));
+    private AnswerCrossRegionFiling Answer => new(Store, Clocks.Policy(_time));
+    private DecideCrossRegionFiling Decide => new(Store, Clocks.Policy(_time));
+    private GetCrossRegionFiling Get => new(Store);
+    private ListCrossRegionFilings List => new(Store, Clocks.Policy(_time));
     private IDatabase Db => redis.Connection.GetDatabase();
 
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-        await new ManageEmployees(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new EmployeeInput("RM-W", "西部经理", Roles.RegionalManager, null, "R-WEST", null, "2020-01-01"));
+        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-WEST", "西部大区"));
+        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("RM-W", "西部经理", Roles.RegionalManager, null, "R-WEST", null, "2020-01-01"));
         await Db.KeyDeleteAsync(_outbox.StreamKey);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
     private Task<Versioned<CrossRegionFiling>> SubmitAsync(string id = "F1", string? parent = null) =>
-        Filings.SubmitAsync(Seller, new FilingInput(id, "R-WEST", new CustomerRef(null, "91350100M000100Y43", "成都某某有限公司"),
+        Submit.ExecuteAsync(Seller, new CrossRegionFilingInput(id, "R-WEST", new CustomerRef(null, "91350100M000100Y43", "成都某某有限公司"),
             parent is null ? null : new CustomerRef(null, parent, null), "客户在西部"));
 
     private async Task<List<T>> EventsAsync<T>() =>
@@ -55,7 +59,7 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         var filing = await SubmitAsync();
 
         Assert.Equal(_time.GetUtcNow().AddHours(24), filing.Value.Deadline);
-        var queue = await Filings.ListAsync(Secretary, FilingQueue.ToConfirm, 0, null);
+        var queue = await List.ExecuteAsync(Secretary, FilingQueue.ToConfirm, 0, null);
         Assert.Equal(["F1"], queue.Items.Select(f => f.Value.Id));
         var submitted = Assert.Single(await EventsAsync<CrossRegionFilingSubmitted>());
         Assert.Equal(filing.Value.Deadline, submitted.Deadline);
@@ -79,9 +83,9 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         var escalated = Assert.Single(await EventsAsync<CrossRegionEscalated>());
         Assert.Equal(["RM-W"], escalated.TargetRegionalManagerIds);
         Assert.Equal(escalated.Deadline, escalated.EscalatedAt);
-        Assert.Equal(["F1"], (await Filings.ListAsync(Hq, FilingQueue.Escalated, 0, null)).Items.Select(f => f.Value.Id));
-        Assert.Equal(["F1"], (await Filings.ListAsync(Manager, FilingQueue.Escalated, 0, null)).Items.Select(f => f.Value.Id));
-        Assert.Empty((await Filings.ListAsync(Secretary, FilingQueue.ToConfirm, 0, null)).Items);
+        Assert.Equal(["F1"], (await List.ExecuteAsync(Hq, FilingQueue.Escalated, 0, null)).Items.Select(f => f.Value.Id));
+        Assert.Equal(["F1"], (await List.ExecuteAsync(Manager, FilingQueue.Escalated, 0, null)).Items.Select(f => f.Value.Id));
+        Assert.Empty((await List.ExecuteAsync(Secretary, FilingQueue.ToConfirm, 0, null)).Items);
         Assert.Equal(0, await Db.SortedSetLengthAsync(SalesKeys.FilingsDue));
     }
 
@@ -108,10 +112,10 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         await SubmitAsync();
         _time.Advance(TimeSpan.FromHours(24));
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => Filings.AnswerAsync(Secretary, "F1", confirm: true, null));
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => Answer.ExecuteAsync(Secretary, "F1", confirm: true, null));
 
         Assert.Equal("P-10", refusal.RuleId);
-        Assert.Equal(FilingStatuses.Escalated, CrossRegionRules.StatusAt((await Filings.GetAsync(Hq, "F1")).Value, _time.GetUtcNow()));
+        Assert.Equal(FilingStatuses.Escalated, CrossRegionRules.StatusAt((await Get.ExecuteAsync(Hq, "F1")).Value, _time.GetUtcNow()));
         Assert.Empty(await EventsAsync<CrossRegionFilingDecided>());
     }
 
@@ -121,7 +125,7 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         await SubmitAsync();
         _time.Advance(TimeSpan.FromHours(23));
 
-        var confirmed = await Filings.AnswerAsync(Secretary, "F1", confirm: true, "同意");
+        var confirmed = await Answer.ExecuteAsync(Secretary, "F1", confirm: true, "同意");
         _time.Advance(TimeSpan.FromDays(3));
 
         Assert.Equal(FilingStatuses.Confirmed, confirmed.Value.Status);
@@ -138,11 +142,11 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         _time.Advance(TimeSpan.FromHours(24));
         await Worker().RunOnceAsync();
 
-        var approved = await Filings.DecideAsync(Manager, "F1", approve: true, "同意跨区");
+        var approved = await Decide.ExecuteAsync(Manager, "F1", approve: true, "同意跨区");
 
         Assert.Equal(FilingStatuses.Approved, approved.Value.Status);
-        Assert.Empty((await Filings.ListAsync(Hq, FilingQueue.Escalated, 0, null)).Items);
-        Assert.Empty((await Filings.ListAsync(Manager, FilingQueue.Escalated, 0, null)).Items);
+        Assert.Empty((await List.ExecuteAsync(Hq, FilingQueue.Escalated, 0, null)).Items);
+        Assert.Empty((await List.ExecuteAsync(Manager, FilingQueue.Escalated, 0, null)).Items);
         var covering = await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91350100M000100Y43");
         Assert.True(CrossRegionRules.Covers(Assert.Single(covering), Dates.ToDateOnly(PolicyTime.Today(_time))));
     }
@@ -151,7 +155,7 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
     public async Task P4_4_a_subsidiarys_filing_records_its_group_and_does_not_cover_the_group_itself()
     {
         var filing = await SubmitAsync(parent: "91110000600037341L");
-        await Filings.DecideAsync(Hq, "F1", approve: true, null);
+        await Decide.ExecuteAsync(Hq, "F1", approve: true, null);
 
         Assert.Equal("uscc:91110000600037341L", filing.Value.GroupParentIdentityKey);
         Assert.Empty(await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91110000600037341L"));
@@ -164,17 +168,17 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         await SubmitAsync();
 
         Assert.Single(await EventsAsync<CrossRegionFilingSubmitted>());
-        await Assert.ThrowsAsync<PolicyRefusalException>(() => Filings.SubmitAsync(Seller,
-            new FilingInput("F1", "R-WEST", new CustomerRef(null, null, "另一家公司"), null, null)));
+        await Assert.ThrowsAsync<PolicyRefusalException>(() => Submit.ExecuteAsync(Seller,
+            new CrossRegionFilingInput("F1", "R-WEST", new CustomerRef(null, null, "另一家公司"), null, null)));
     }
 
     [Fact]
     public async Task A_filing_into_ones_own_region_or_an_unknown_region_is_bad_input()
     {
-        var own = await Assert.ThrowsAsync<RequestValidationException>(() => Filings.SubmitAsync(Seller,
-            new FilingInput("F2", "R-EAST", new CustomerRef(null, null, "某公司"), null, null)));
-        var unknown = await Assert.ThrowsAsync<RequestValidationException>(() => Filings.SubmitAsync(Seller,
-            new FilingInput("F3", "R-NOPE", new CustomerRef(null, null, "某公司"), null, null)));
+        var own = await Assert.ThrowsAsync<RequestValidationException>(() => Submit.ExecuteAsync(Seller,
+            new CrossRegionFilingInput("F2", "R-EAST", new CustomerRef(null, null, "某公司"), null, null)));
+        var unknown = await Assert.ThrowsAsync<RequestValidationException>(() => Submit.ExecuteAsync(Seller,
+            new CrossRegionFilingInput("F3", "R-NOPE", new CustomerRef(null, null, "某公司"), null, null)));
 
         Assert.Equal("target_region_id", Assert.Single(own.Violations).Field);
         Assert.Equal("target_region_id", Assert.Single(unknown.Violations).Field);

@@ -34,14 +34,14 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
 
     private async Task SeedEastAsync()
     {
-        await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new ManageBranches(Store, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
+        await new CreateRegion(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new CreateBranch(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
     }
 
     [Fact]
     public async Task A_change_writes_its_state_and_its_outbox_entry_in_one_step()
     {
-        await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new CreateRegion(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
 
         var stored = await Store.GetRegionAsync("R-EAST");
         Assert.Equal(1, stored!.Version);
@@ -51,7 +51,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     [Fact]
     public async Task A_change_whose_version_guard_fails_writes_neither_state_nor_event()
     {
-        await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new CreateRegion(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
         var before = await OutboxLengthAsync();
 
         // A stale writer (it read version 0) tries to create the same region.
@@ -67,12 +67,11 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task Concurrent_creations_of_one_employee_yield_exactly_one_and_one_event()
     {
         await SeedEastAsync();
-        var employees = new ManageEmployees(Store, Clocks.Policy(_time));
         var attempts = Enumerable.Range(0, 32).Select(i => Task.Run(async () =>
         {
             try
             {
-                await employees.CreateAsync(Hq, new EmployeeInput("E1", "张三" + i, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
+                await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("E1", "张三" + i, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
                 return true;
             }
             catch (PolicyRefusalException ex) when (ex.Code == RefusalCode.AlreadyExists)
@@ -93,7 +92,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
         await SeedEastAsync();
         var before = await OutboxLengthAsync();
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => new ManageDealers(Store, Clocks.Policy(_time)).AppointAsync(Hq,
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => new AppointDealer(Store, Clocks.Policy(_time)).ExecuteAsync(Hq,
             new DealerInput("D1", "华东经销", "B-SH", null, DealerKinds.PointToArea, null, "无锡华光电子有限公司")));
 
         Assert.Equal("P-7", refusal.RuleId);
@@ -109,16 +108,16 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
         for (var round = 0; round < 20; round++)
         {
             await redis.FlushAsync();
-            await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-            await new ManageRegions(Store, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-HOME", "总部大区"));
-            await new ManageBranches(Store, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-HOME", "R-HOME", "总部", BranchKinds.Branch, true, null, false));
+            await new CreateRegion(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-WEST", "西部大区"));
+            await new CreateRegion(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-HOME", "总部大区"));
+            await new CreateBranch(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-HOME", "R-HOME", "总部", BranchKinds.Branch, true, null, false));
 
-            var branch = Task.Run(() => new ManageBranches(Store, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-CD", "R-WEST", "成都分公司", BranchKinds.Branch, true, null, false)));
+            var branch = Task.Run(() => new CreateBranch(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-CD", "R-WEST", "成都分公司", BranchKinds.Branch, true, null, false)));
             var dealer = Task.Run(async () =>
             {
                 try
                 {
-                    await new ManageDealers(Store, Clocks.Policy(_time)).AppointAsync(Hq, new DealerInput("D1", "西部经销", "B-HOME", "R-WEST", DealerKinds.PointToArea, null, "成都某某贸易有限公司"));
+                    await new AppointDealer(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new DealerInput("D1", "西部经销", "B-HOME", "R-WEST", DealerKinds.PointToArea, null, "成都某某贸易有限公司"));
                     return true;
                 }
                 catch (PolicyRefusalException)
@@ -201,11 +200,10 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task Recording_a_departure_publishes_EmployeeLeft_once()
     {
         await SeedEastAsync();
-        var employees = new ManageEmployees(Store, Clocks.Policy(_time));
-        await employees.CreateAsync(Hq, new EmployeeInput("E1", "张三", Roles.Salesperson, "B-SH", null, null, null));
+        await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("E1", "张三", Roles.Salesperson, "B-SH", null, null, null));
 
-        var left = await employees.RecordLeftAsync(Hq, "E1", null, "辞职");
-        await employees.RecordLeftAsync(Hq, "E1", null, "again");
+        var left = await new RecordEmployeeLeft(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, "E1", null, "辞职");
+        await new RecordEmployeeLeft(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, "E1", null, "again");
 
         Assert.Equal(EmployeeStatuses.Left, left.Value.Status);
         Assert.Equal(new DateOnly(2026, 3, 10), left.Value.LeftOn);
@@ -216,11 +214,11 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task A_branch_manager_cannot_hire_into_another_branch()
     {
         await SeedEastAsync();
-        await new ManageBranches(Store, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-HZ", "R-EAST", "杭州分公司", BranchKinds.Branch, true, null, false));
+        await new CreateBranch(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-HZ", "R-EAST", "杭州分公司", BranchKinds.Branch, true, null, false));
         var manager = new Caller("BM1", Roles.BranchManager, "B-SH", "R-EAST");
 
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new ManageEmployees(Store, Clocks.Policy(_time))
-            .CreateAsync(manager, new EmployeeInput("E5", "王五", Roles.Salesperson, "B-HZ", null, null, null)));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new HireEmployee(Store, Clocks.Policy(_time))
+            .ExecuteAsync(manager, new EmployeeInput("E5", "王五", Roles.Salesperson, "B-HZ", null, null, null)));
         Assert.Null(await Store.GetEmployeeAsync("E5"));
     }
 
@@ -228,11 +226,10 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task Lists_page_in_id_order_and_filter_by_role()
     {
         await SeedEastAsync();
-        var employees = new ManageEmployees(Store, Clocks.Policy(_time));
         for (var i = 1; i <= 7; i++)
         {
             var role = i % 2 == 0 ? Roles.BranchSecretary : Roles.Salesperson;
-            await employees.CreateAsync(Hq, new EmployeeInput($"E{i}", "员工" + i, role, "B-SH", null, null, null));
+            await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput($"E{i}", "员工" + i, role, "B-SH", null, null, null));
         }
 
         var query = new QueryDirectory(Store);

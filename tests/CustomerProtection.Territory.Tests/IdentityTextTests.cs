@@ -132,12 +132,11 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
     [MemberData(nameof(Bad))]
     public async Task P2_5_appointing_a_dealer_whose_identity_cannot_be_normalised_is_InvalidArgument_and_nothing_is_written(string bad)
     {
-        var dealers = new ManageDealers(Directory, Clocks.Policy(_time));
 
         var badId = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            dealers.AppointAsync(Hq, new DealerInput("D1", "华东经销", "B-SH", null, DealerKinds.PointToPoint, Spoilt(Code, bad), Title)));
+            new AppointDealer(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new DealerInput("D1", "华东经销", "B-SH", null, DealerKinds.PointToPoint, Spoilt(Code, bad), Title)));
         var badTitle = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            dealers.AppointAsync(Hq, new DealerInput("D1", "华东经销", "B-SH", null, DealerKinds.PointToPoint, Code, Spoilt(Title, bad))));
+            new AppointDealer(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new DealerInput("D1", "华东经销", "B-SH", null, DealerKinds.PointToPoint, Code, Spoilt(Title, bad))));
 
         AssertRefusedOn(badId.Violations, "taxpayer_id");
         AssertRefusedOn(badTitle.Violations, "invoice_title");

@@ -34,17 +34,16 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new ManageBranches(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
-        var employees = new ManageEmployees(Directory, Clocks.Policy(_time));
+        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new CreateBranch(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
         foreach (var id in new[] { "S1", "S2", "S3", "S4" })
         {
-            await employees.CreateAsync(Hq, new EmployeeInput(id, "销售" + id, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
+            await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput(id, "销售" + id, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
         }
 
-        await employees.CreateAsync(Hq, new EmployeeInput("SEC", "秘书", Roles.BranchSecretary, "B-SH", null, null, "2024-01-02"));
-        await employees.UpdateAsync(Hq, new EmployeeUpdate("S2", null, null, null, null, null, EmployeeStatuses.OnLeave, 0));
-        await employees.RecordLeftAsync(Hq, "S4", null, "辞职");
+        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("SEC", "秘书", Roles.BranchSecretary, "B-SH", null, null, "2024-01-02"));
+        await new ChangeEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeUpdate("S2", null, null, null, null, null, EmployeeStatuses.OnLeave, 0));
+        await new RecordEmployeeLeft(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, "S4", null, "辞职");
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -36,13 +36,12 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     public async Task InitializeAsync()
     {
         await redis.FlushAsync();
-        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new ManageRegions(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-        await new ManageBranches(Directory, Clocks.Policy(_time)).CreateAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
-        var employees = new ManageEmployees(Directory, Clocks.Policy(_time));
-        await employees.CreateAsync(Hq, new EmployeeInput("M1", "李经理", Roles.BranchManager, "B-SH", null, null, "2020-01-01"));
-        await employees.CreateAsync(Hq, new EmployeeInput("S1", "张三", Roles.Salesperson, "B-SH", null, "M1", "2024-01-02"));
-        await employees.CreateAsync(Hq, new EmployeeInput("S2", "王五", Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
+        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
+        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-WEST", "西部大区"));
+        await new CreateBranch(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
+        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("M1", "李经理", Roles.BranchManager, "B-SH", null, null, "2020-01-01"));
+        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("S1", "张三", Roles.Salesperson, "B-SH", null, "M1", "2024-01-02"));
+        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("S2", "王五", Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
         await Db.KeyDeleteAsync(_outbox.StreamKey);
     }
 
@@ -86,7 +85,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P8_1_the_violators_manager_is_their_own_manager_else_their_branchs_manager()
     {
-        await new ManageBranches(Directory, Clocks.Policy(_time)).UpdateAsync(Hq, new BranchUpdate("B-SH", null, "M1", null, 0));
+        await new ChangeBranch(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchUpdate("B-SH", null, "M1", null, 0));
         _ownership.Set(ProtectedBy("S2"));
 
         var byBranch = await Recorder.ExecuteAsync(Hq, Shipment("ERP-2", seller: "S1"), default);
@@ -235,7 +234,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_1_P4_2_a_cross_region_sale_without_a_filing_below_the_asking_price_is_two_violations()
     {
-        await new ManagePricing(Store, Authorizer, Clocks.Policy(_time)).SetAskingPriceAsync(RegionalManagerWest, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(RegionalManagerWest, new AskingPriceInput("R-WEST", "P1", "120.00", null));
 
         var recorded = await Recorder.ExecuteAsync(Hq, Shipment("X-1", price: "119.99", region: "R-WEST"), default);
 
@@ -246,31 +245,29 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_2_asking_prices_are_versioned_and_a_shipment_meets_the_version_in_force_on_its_day()
     {
-        var pricing = new ManagePricing(Store, Authorizer, Clocks.Policy(_time));
-        await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "100.00", null));
-        await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "130.00", "2026-03-20"));
+        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "100.00", null));
+        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "130.00", "2026-03-20"));
 
-        var (price, _) = await pricing.GetAskingPriceAsync("R-WEST", "P1", "2026-03-19");
+        var (price, _) = await new GetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync("R-WEST", "P1", "2026-03-19");
         Assert.Equal(100m, price!.Value.InForce(new DateOnly(2026, 3, 19))!.Price);
         Assert.Equal(130m, price.Value.InForce(new DateOnly(2026, 3, 20))!.Price);
 
-        var retroactive = await Assert.ThrowsAsync<RequestValidationException>(() => pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "1.00", "2026-03-09")));
+        var retroactive = await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "1.00", "2026-03-09")));
         Assert.Equal("effective_from", Assert.Single(retroactive.Violations).Field);
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => pricing.SetAskingPriceAsync(RegionalManagerWest with { RegionId = "R-EAST" }, new AskingPriceInput("R-WEST", "P1", "1.00", null)));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(RegionalManagerWest with { RegionId = "R-EAST" }, new AskingPriceInput("R-WEST", "P1", "1.00", null)));
     }
 
     [Fact]
     public async Task P3_7_P4_2_hq_sets_the_final_price_and_the_authorisation_then_allows_that_price_and_not_a_fen_below()
     {
-        var pricing = new ManagePricing(Store, Authorizer, Clocks.Policy(_time));
         var seller = new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST");
-        await pricing.SetAskingPriceAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
         var customer = new CustomerRef(null, Taxpayer, null);
 
-        var request = await pricing.RequestApprovalAsync(seller, new PriceApprovalInput("PA-1", customer, "P1", "R-WEST", "100.00", "大单"), default);
+        var request = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(_time)).ExecuteAsync(seller, new PriceApprovalInput("PA-1", customer, "P1", "R-WEST", "100.00", "大单"), default);
         Assert.Equal((120m, "P-4.2"), (request.Value.FloorPrice, request.Value.FloorRuleId));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => pricing.DecideApprovalAsync(seller, new PriceDecisionInput("PA-1", true, "100.00", null, null)));
-        await pricing.DecideApprovalAsync(Hq, new PriceDecisionInput("PA-1", true, "105.00", null, "公司定价"));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new DecidePriceApproval(Store, Clocks.Policy(_time)).ExecuteAsync(seller, new PriceDecisionInput("PA-1", true, "100.00", null, null)));
+        await new DecidePriceApproval(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new PriceDecisionInput("PA-1", true, "105.00", null, "公司定价"));
 
         var atFinal = await Authorizer.ExecuteAsync(seller, new AuthorizationInput(customer, "P1", "105.00", "R-WEST", false, null), default);
         var belowFinal = await Authorizer.ExecuteAsync(seller, new AuthorizationInput(customer, "P1", "104.99", "R-WEST", false, null), default);
@@ -303,21 +300,20 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_3_the_local_branchs_service_support_is_a_recorded_paid_agreement_within_the_branch_managers_scope()
     {
-        var support = new ManageServiceSupport(Store, Clocks.Policy(_time));
         var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
         var input = new ServiceSupportInput("SUP-1", new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", "2026-03-10", "2026-12-31", "上门维护");
 
-        var agreement = await support.RecordAsync(manager, input);
-        var again = await support.RecordAsync(manager, input);
+        var agreement = await new RecordServiceSupport(Store, Clocks.Policy(_time)).ExecuteAsync(manager, input);
+        var again = await new RecordServiceSupport(Store, Clocks.Policy(_time)).ExecuteAsync(manager, input);
 
         Assert.Equal((Key, 3000m, "M1"), (agreement.IdentityKey, agreement.Fee, agreement.RecordedBy));
         Assert.Equal(agreement, again);
         var agreed = Assert.Single(await EventsAsync<ServiceSupportAgreed>());
         Assert.Equal(("SUP-1", Key, "S1", "B-SH", 3000m), (agreed.AgreementId, agreed.CustomerIdentityKey, agreed.DeveloperId, agreed.SupportingBranchId, agreed.Fee));
-        Assert.Equal(["SUP-1"], (await support.ListAsync(Hq, "B-SH", null)).Select(a => a.Id));
-        Assert.Equal(["SUP-1"], (await support.ListAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => support.RecordAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
-        var late = await Assert.ThrowsAsync<RequestValidationException>(() => support.RecordAsync(manager, input with { Id = "SUP-3", ValidUntil = "2026-01-01" }));
+        Assert.Equal(["SUP-1"], (await new ListServiceSupport(Store).ExecuteAsync(Hq, "B-SH", null)).Select(a => a.Id));
+        Assert.Equal(["SUP-1"], (await new ListServiceSupport(Store).ExecuteAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new RecordServiceSupport(Store, Clocks.Policy(_time)).ExecuteAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
+        var late = await Assert.ThrowsAsync<RequestValidationException>(() => new RecordServiceSupport(Store, Clocks.Policy(_time)).ExecuteAsync(manager, input with { Id = "SUP-3", ValidUntil = "2026-01-01" }));
         Assert.Equal("valid_until", Assert.Single(late.Violations).Field);
     }
 

@@ -26,9 +26,9 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     public async Task<Versioned<Case>> FileObjectionAsync(Caller caller, ObjectionInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var customerId = Inputs.Id(violations, "customer_id", input.CustomerId)!;
-        var reason = Inputs.Text(violations, "reason", input.Reason, required: true)!;
-        var ownId = Inputs.Id(violations, "own_customer_id", input.OwnCustomerId, required: false);
+        var customerId = RequestFields.Id(violations, "customer_id", input.CustomerId)!;
+        var reason = RequestFields.Text(violations, "reason", input.Reason, required: true)!;
+        var ownId = RequestFields.Id(violations, "own_customer_id", input.OwnCustomerId, required: false);
         RequestValidationException.ThrowIfAny(violations);
 
         var customer = await CustomerAsync(customerId, cancellationToken);
@@ -77,10 +77,10 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     public async Task<Versioned<Case>> FileEncroachmentAsync(Caller caller, EncroachmentInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var customerId = Inputs.Id(violations, "customer_id", input.CustomerId)!;
-        var accused = Inputs.Id(violations, "accused_id", input.AccusedId)!;
+        var customerId = RequestFields.Id(violations, "customer_id", input.CustomerId)!;
+        var accused = RequestFields.Id(violations, "accused_id", input.AccusedId)!;
         var discovered = Dates.Parse(violations, "discovered_on", input.DiscoveredOn, required: true);
-        var description = Inputs.Text(violations, "description", input.Description, required: true)!;
+        var description = RequestFields.Text(violations, "description", input.Description, required: true)!;
         var today = clock.TodayDate;
         if (discovered > today)
         {
@@ -115,11 +115,11 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     public async Task<Versioned<Case>> OpenDisputeAsync(Caller caller, DisputeInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var kind = Inputs.OneOf(violations, "kind", input.Kind, CaseKinds.Disputes);
-        var customerId = Inputs.Id(violations, "customer_id", input.CustomerId)!;
-        var respondent = Inputs.Id(violations, "respondent_id", input.RespondentId)!;
-        var saleId = Inputs.Id(violations, "sale_id", input.SaleId, required: kind == CaseKinds.Performance);
-        var description = Inputs.Text(violations, "description", input.Description, required: true)!;
+        var kind = RequestFields.OneOf(violations, "kind", input.Kind, CaseKinds.Disputes);
+        var customerId = RequestFields.Id(violations, "customer_id", input.CustomerId)!;
+        var respondent = RequestFields.Id(violations, "respondent_id", input.RespondentId)!;
+        var saleId = RequestFields.Id(violations, "sale_id", input.SaleId, required: kind == CaseKinds.Performance);
+        var description = RequestFields.Text(violations, "description", input.Description, required: true)!;
         if (respondent == caller.EmployeeId)
         {
             violations.Add(new("respondent_id", "不能与自己争议 / one cannot dispute with oneself"));
@@ -148,9 +148,9 @@ public sealed class OpenCases(ArbitrationStore store, IRegistrationReader regist
     public async Task<Versioned<Case>> ReportRetaliationAsync(Caller caller, RetaliationInput input)
     {
         var violations = new List<FieldViolation>();
-        var parentId = Inputs.Id(violations, "case_id", input.CaseId)!;
-        var accused = Inputs.Id(violations, "accused_id", input.AccusedId)!;
-        var description = Inputs.Text(violations, "description", input.Description, required: true)!;
+        var parentId = RequestFields.Id(violations, "case_id", input.CaseId)!;
+        var accused = RequestFields.Id(violations, "accused_id", input.AccusedId)!;
+        var description = RequestFields.Text(violations, "description", input.Description, required: true)!;
         if (accused == caller.EmployeeId)
         {
             violations.Add(new("accused_id", "不能举报自己 / one cannot report oneself"));

@@ -22,7 +22,7 @@ public sealed class QueryCases(ArbitrationStore store)
     public async Task<Versioned<Case>> GetAsync(Caller caller, string caseId)
     {
         var violations = new List<FieldViolation>();
-        var id = Inputs.Id(violations, "case_id", caseId)!;
+        var id = RequestFields.Id(violations, "case_id", caseId)!;
         RequestValidationException.ThrowIfAny(violations);
         var found = await store.GetCaseAsync(id) ?? throw new EntityNotFoundException("case", id);
         if (!CaseScopes.MayRead(caller, found.Value))
@@ -37,7 +37,7 @@ public sealed class QueryCases(ArbitrationStore store)
     public async Task<(IReadOnlyList<Versioned<Case>> Items, string? NextPageToken)> ListAsync(Caller caller, string? branchId, bool hqQueue, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();
-        var branch = Inputs.Id(violations, "branch_id", branchId, required: false);
+        var branch = RequestFields.Id(violations, "branch_id", branchId, required: false);
         var (size, skip) = Paging(violations, pageSize, pageToken);
         RequestValidationException.ThrowIfAny(violations);
 
@@ -65,8 +65,8 @@ public sealed class QueryCases(ArbitrationStore store)
     public async Task<LedgerView> LedgerAsync(Caller caller, string? caseId, string? personId)
     {
         var violations = new List<FieldViolation>();
-        var id = Inputs.Id(violations, "case_id", caseId, required: false);
-        var person = Inputs.Id(violations, "person_id", personId, required: false);
+        var id = RequestFields.Id(violations, "case_id", caseId, required: false);
+        var person = RequestFields.Id(violations, "person_id", personId, required: false);
         if ((id is null) == (person is null) && violations.Count == 0)
         {
             violations.Add(new("case_id", "给出 case_id 或 person_id 之一 / give one of case_id, person_id"));

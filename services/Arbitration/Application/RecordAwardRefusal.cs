@@ -22,7 +22,7 @@ public sealed class RecordAwardRefusal(ArbitrationStore store, IDirectoryReader 
         // A malformed case id is refused at once (the _error queue, docs/design.md); an unknown case is
         // retried (EntityNotFoundException: the refusal cannot overtake the case, but an operator sees it).
         var violations = new List<FieldViolation>();
-        var caseId = Inputs.Id(violations, "case_id", refused.CaseId)!;
+        var caseId = RequestFields.Id(violations, "case_id", refused.CaseId)!;
         RequestValidationException.ThrowIfAny(violations);
 
         return await OptimisticConcurrency.RetryAsync(async () =>

@@ -43,10 +43,10 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     public async Task<Versioned<Case>> SurpassingClaimAsync(Caller caller, string caseId, string milestone, string dueOn, string? reason)
     {
         var violations = new List<FieldViolation>();
-        var id = Inputs.Id(violations, "case_id", caseId)!;
-        var chosen = Inputs.OneOf(violations, "milestone", milestone, Milestones.All)!;
+        var id = RequestFields.Id(violations, "case_id", caseId)!;
+        var chosen = RequestFields.OneOf(violations, "milestone", milestone, Milestones.All)!;
         var due = Dates.Parse(violations, "due_on", dueOn, required: true);
-        var why = Inputs.Text(violations, "reason", reason, required: false) ?? "P-2.4(b)";
+        var why = RequestFields.Text(violations, "reason", reason, required: false) ?? "P-2.4(b)";
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case =>
         {
@@ -58,9 +58,9 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     public async Task<Versioned<Case>> AuctionAsync(Caller caller, string caseId, string closesOn, string? reason)
     {
         var violations = new List<FieldViolation>();
-        var id = Inputs.Id(violations, "case_id", caseId)!;
+        var id = RequestFields.Id(violations, "case_id", caseId)!;
         var closes = Dates.Parse(violations, "closes_on", closesOn, required: true);
-        var why = Inputs.Text(violations, "reason", reason, required: false) ?? "P-2.4(c)";
+        var why = RequestFields.Text(violations, "reason", reason, required: false) ?? "P-2.4(c)";
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case =>
         {
@@ -72,9 +72,9 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     public async Task<Versioned<Case>> PlaceBidAsync(Caller caller, string caseId, string amount, string milestone)
     {
         var violations = new List<FieldViolation>();
-        var id = Inputs.Id(violations, "case_id", caseId)!;
-        var value = Money.Parse(violations, "amount", amount, CaseRules.MaxAmount);
-        var chosen = Inputs.OneOf(violations, "milestone", milestone, Milestones.All)!;
+        var id = RequestFields.Id(violations, "case_id", caseId)!;
+        var value = Money.Parse(violations, "amount", amount);
+        var chosen = RequestFields.OneOf(violations, "milestone", milestone, Milestones.All)!;
         RequestValidationException.ThrowIfAny(violations);
         return await StepAsync(id, @case => Task.FromResult((CaseRules.PlaceBid(@case, caller, value!.Value, chosen, clock.UtcNow), Array.Empty<object>())));
     }
@@ -94,11 +94,11 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     public async Task<Versioned<Case>> DecideAsync(Caller caller, DecisionInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var id = Inputs.Id(violations, "case_id", input.CaseId)!;
-        var awardTo = Inputs.Id(violations, "award_to", input.AwardTo, required: false);
-        var creditTo = Inputs.Id(violations, "credit_to", input.CreditTo, required: false);
-        var reason = Inputs.Text(violations, "reason", input.Reason, required: true)!;
-        var coDevelopers = input.CoDeveloperIds?.Select((c, i) => Inputs.Id(violations, $"co_developer_ids[{i}]", c)).OfType<string>().ToList();
+        var id = RequestFields.Id(violations, "case_id", input.CaseId)!;
+        var awardTo = RequestFields.Id(violations, "award_to", input.AwardTo, required: false);
+        var creditTo = RequestFields.Id(violations, "credit_to", input.CreditTo, required: false);
+        var reason = RequestFields.Text(violations, "reason", input.Reason, required: true)!;
+        var coDevelopers = input.CoDeveloperIds?.Select((c, i) => RequestFields.Id(violations, $"co_developer_ids[{i}]", c)).OfType<string>().ToList();
         if (input.Violations.Count > MaxFindings)
         {
             violations.Add(new("violations", $"最多 {MaxFindings} 项 / at most {MaxFindings}"));
@@ -107,14 +107,14 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
         for (var i = 0; i < Math.Min(input.Violations.Count, MaxFindings); i++)
         {
             var f = input.Violations[i];
-            Inputs.Id(violations, $"violations[{i}].violator_id", f.ViolatorId);
+            RequestFields.Id(violations, $"violations[{i}].violator_id", f.ViolatorId);
             if (!ViolationRuleIds.IsWellFormed(f.RuleId))
             {
                 violations.Add(new($"violations[{i}].rule_id", "规则编号如 P-4.5 / a rule id such as P-4.5"));
             }
 
-            Inputs.Text(violations, $"violations[{i}].kind", f.Kind, required: true, max: 64);
-            Inputs.OneOf(violations, $"violations[{i}].manager_finding", f.ManagerFinding, ManagerFindings.All);
+            RequestFields.Text(violations, $"violations[{i}].kind", f.Kind, required: true, max: 64);
+            RequestFields.OneOf(violations, $"violations[{i}].manager_finding", f.ManagerFinding, ManagerFindings.All);
         }
 
         RequestValidationException.ThrowIfAny(violations);
@@ -180,8 +180,8 @@ public sealed class ResolveCases(ArbitrationStore store, IRegistrationReader reg
     private static (string Id, string Reason) Check(string caseId, string? reason)
     {
         var violations = new List<FieldViolation>();
-        var id = Inputs.Id(violations, "case_id", caseId)!;
-        var why = Inputs.Text(violations, "reason", reason, required: true)!;
+        var id = RequestFields.Id(violations, "case_id", caseId)!;
+        var why = RequestFields.Text(violations, "reason", reason, required: true)!;
         RequestValidationException.ThrowIfAny(violations);
         return (id, why);
     }

@@ -1,6 +1,6 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.Registration.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;

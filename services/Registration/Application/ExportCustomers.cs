@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using CustomerProtection.Registration.Application.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;

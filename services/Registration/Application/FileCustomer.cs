@@ -1,6 +1,7 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Contracts.Violations;
-using CustomerProtection.Registration.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;

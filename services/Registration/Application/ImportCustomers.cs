@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using CustomerProtection.Registration.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;

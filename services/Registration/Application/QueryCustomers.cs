@@ -1,5 +1,6 @@
 using System.Globalization;
-using CustomerProtection.Registration.Application.Confidentiality;
+using CustomerProtection.Registration.Confidentiality.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;

@@ -1,3 +1,5 @@
+using CustomerProtection.Registration.Confidentiality.Domain;
+
 namespace CustomerProtection.Registration.Domain;
 
 /// <summary>C-1: the levels of customer data, lowest first.</summary>

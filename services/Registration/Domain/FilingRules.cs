@@ -2,6 +2,7 @@ using System.Globalization;
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Policy.Errors;
 using NodaTime;
+using CustomerProtection.Registration.Confidentiality.Domain;
 
 namespace CustomerProtection.Registration.Domain;
 

@@ -1,5 +1,6 @@
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Policy.Errors;
@@ -15,10 +16,15 @@ public sealed class CustomersService(
     FileCustomer file,
     DecideFiling decide,
     RecordShipment shipments,
-    Extensions extensions,
+    Application.RequestExtension requestExtension,
+    Application.DecideExtension decideExtension,
+    Application.SetSpecialPeriod setSpecialPeriod,
     RecordProgress progress,
-    Pool pool,
-    CoDevelopers coDevelopers,
+    Application.ClaimFromPool claimFromPool,
+    ReallocateCustomer reallocate,
+    MarkBehindTarget markBehindTarget,
+    Application.AddCoDeveloper addCoDeveloper,
+    Application.RemoveCoDeveloper removeCoDeveloper,
     ImportCustomers import,
     ExportCustomers export) : Customers.CustomersBase
 {
@@ -101,19 +107,19 @@ public sealed class CustomersService(
     public override async Task<CustomerView> SetSpecialPeriod(SetSpecialPeriodRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return Changed(await extensions.SetSpecialPeriodAsync(caller, request.CustomerId, request.PeriodDays, request.Reason));
+        return Changed(await setSpecialPeriod.ExecuteAsync(caller, request.CustomerId, request.PeriodDays, request.Reason));
     }
 
     public override async Task<CustomerView> RequestExtension(RequestExtensionRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return Changed(await extensions.RequestAsync(caller, request.CustomerId, request.Days, request.Reason));
+        return Changed(await requestExtension.ExecuteAsync(caller, request.CustomerId, request.Days, request.Reason));
     }
 
     public override async Task<CustomerView> DecideExtension(DecideExtensionRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return Changed(await extensions.DecideAsync(caller, request.CustomerId, request.Approve, request.Reason));
+        return Changed(await decideExtension.ExecuteAsync(caller, request.CustomerId, request.Approve, request.Reason));
     }
 
     public override async Task<ProgressRecord> RecordProgress(RecordProgressRequest request, ServerCallContext context)
@@ -135,31 +141,31 @@ public sealed class CustomersService(
     public override async Task<CustomerView> ClaimFromPool(ClaimFromPoolRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return Changed(await pool.ClaimAsync(caller, request.CustomerId));
+        return Changed(await claimFromPool.ExecuteAsync(caller, request.CustomerId));
     }
 
     public override async Task<CustomerView> Reallocate(ReallocateRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return Changed(await pool.ReallocateAsync(caller, request.CustomerId, request.ToEmployeeId, request.Reason));
+        return Changed(await reallocate.ExecuteAsync(caller, request.CustomerId, request.ToEmployeeId, request.Reason));
     }
 
     public override async Task<SetBehindTargetResponse> SetBehindTarget(SetBehindTargetRequest request, ServerCallContext context) => new()
     {
         EmployeeId = request.EmployeeId,
-        BehindTarget = await pool.SetBehindTargetAsync(Caller.From(context), request.EmployeeId, request.BehindTarget),
+        BehindTarget = await markBehindTarget.ExecuteAsync(Caller.From(context), request.EmployeeId, request.BehindTarget),
     };
 
     public override async Task<CustomerView> AddCoDeveloper(CoDeveloperRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return Changed(await coDevelopers.AddAsync(caller, request.CustomerId, request.EmployeeId));
+        return Changed(await addCoDeveloper.ExecuteAsync(caller, request.CustomerId, request.EmployeeId));
     }
 
     public override async Task<CustomerView> RemoveCoDeveloper(CoDeveloperRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return Changed(await coDevelopers.RemoveAsync(caller, request.CustomerId, request.EmployeeId));
+        return Changed(await removeCoDeveloper.ExecuteAsync(caller, request.CustomerId, request.EmployeeId));
     }
 
     public override async Task<OwnershipHistory> GetOwnershipHistory(GetCustomerRequest request, ServerCallContext context)

@@ -37,6 +37,13 @@ public static class RegistrationKeys
     public const char HistoryPrefix = 'h';
     public const char ProgressPrefix = 'p';
 
+    /// <summary>
+    /// Field of the customer's hash holding its confidential envelope (C-4) or the destroyed mark (C-10).
+    /// Named here with the hash's other fields because storage moves it (<see cref="StorageMigration"/>);
+    /// Confidentiality builds on storage, never the reverse.
+    /// </summary>
+    public const string EnvelopeField = "c";
+
     private static string EntryField(char prefix, long version, int index) =>
         index == 0 ? $"{prefix}{version}" : $"{prefix}{version}.{index}";
 

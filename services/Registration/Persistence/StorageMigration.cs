@@ -1,6 +1,5 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using StackExchange.Redis;
 
@@ -147,7 +146,7 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
                     "history" => await db.ScriptEvaluateAsync(MoveList, [key, customer], [RegistrationKeys.HistoryPrefix.ToString()]),
                     "progress" => await db.ScriptEvaluateAsync(MoveList, [key, customer], [RegistrationKeys.ProgressPrefix.ToString()]),
                     "awards" => await db.ScriptEvaluateAsync(MoveAwards, [key, customer], [UnknownDecision.ToString(CultureInfo.InvariantCulture)]),
-                    "pii" => await db.ScriptEvaluateAsync(MoveIntoField, [key, customer], [ConfidentialityKeys.EnvelopeField]),
+                    "pii" => await db.ScriptEvaluateAsync(MoveIntoField, [key, customer], [RegistrationKeys.EnvelopeField]),
                     _ => null, // clear contact hashes and grant slots stay where they are (the key pass encrypts the former)
                 };
                 moved += moves is null ? 0 : 1;

@@ -111,7 +111,7 @@ public sealed class ImportOrganization(DirectoryStore store, PolicyClock clock)
         var employees = new List<Employee>();
         foreach (var (label, input) in doc.Employees)
         {
-            ManageEmployees.CheckFormat(violations, label, input);
+            DirectoryChecks.CheckEmployeeFormat(violations, label, input);
             DirectoryRules.CheckDate(violations, label + "hire_date", input.HireDate, out var hireDate);
             var status = input.Status ?? EmployeeStatuses.Active;
             DirectoryRules.CheckOneOf(violations, label + "status", status, [EmployeeStatuses.Active, EmployeeStatuses.OnLeave, EmployeeStatuses.Left]);
@@ -145,7 +145,7 @@ public sealed class ImportOrganization(DirectoryStore store, PolicyClock clock)
         var refusals = new List<string>();
         foreach (var (label, input) in doc.Dealers)
         {
-            ManageDealers.CheckFormat(violations, label, input);
+            DirectoryChecks.CheckDealerFormat(violations, label, input);
             var (taxpayerId, _) = DealerIdentity.Resolve(violations, label, input.TaxpayerId, input.InvoiceTitle);
             var branch = allBranches.GetValueOrDefault(input.BranchId);
             if (branch is null)

@@ -9,20 +9,26 @@ using static CustomerProtection.Territory.Grpc.SalesMapping;
 namespace CustomerProtection.Territory.Grpc;
 
 /// <summary>Thin gRPC surface of cross-region filings (P-4.1, P-4.4, P-10).</summary>
-public sealed class CrossRegionFilingsService(ManageCrossRegionFilings filings, PolicyClock clock) : CrossRegionFilings.CrossRegionFilingsBase
+public sealed class CrossRegionFilingsService(
+    SubmitCrossRegionFiling submit,
+    GetCrossRegionFiling get,
+    AnswerCrossRegionFiling answer,
+    DecideCrossRegionFiling decide,
+    ListCrossRegionFilings list,
+    PolicyClock clock) : CrossRegionFilings.CrossRegionFilingsBase
 {
     public override async Task<V1.CrossRegionFiling> SubmitFiling(SubmitFilingRequest request, ServerCallContext context) =>
-        ToProto(await filings.SubmitAsync(Caller.From(context), new FilingInput(
+        ToProto(await submit.ExecuteAsync(Caller.From(context), new CrossRegionFilingInput(
             request.Id, request.TargetRegionId, Customer(request.Customer), OptionalCustomer(request.GroupParent), request.Reason)), clock.UtcNow);
 
     public override async Task<V1.CrossRegionFiling> GetFiling(GetFilingRequest request, ServerCallContext context) =>
-        ToProto(await filings.GetAsync(Caller.From(context), request.Id), clock.UtcNow);
+        ToProto(await get.ExecuteAsync(Caller.From(context), request.Id), clock.UtcNow);
 
     public override async Task<V1.CrossRegionFiling> AnswerFiling(AnswerFilingRequest request, ServerCallContext context) =>
-        ToProto(await filings.AnswerAsync(Caller.From(context), request.Id, request.Confirm, request.Reason), clock.UtcNow);
+        ToProto(await answer.ExecuteAsync(Caller.From(context), request.Id, request.Confirm, request.Reason), clock.UtcNow);
 
     public override async Task<V1.CrossRegionFiling> DecideFiling(DecideCrossRegionFilingRequest request, ServerCallContext context) =>
-        ToProto(await filings.DecideAsync(Caller.From(context), request.Id, request.Approve, request.Reason), clock.UtcNow);
+        ToProto(await decide.ExecuteAsync(Caller.From(context), request.Id, request.Approve, request.Reason), clock.UtcNow);
 
     public override async Task<ListFilingsResponse> ListFilings(ListFilingsRequest request, ServerCallContext context)
     {
@@ -33,7 +39,7 @@ public sealed class CrossRegionFilingsService(ManageCrossRegionFilings filings, 
             V1.FilingQueue.Escalated => Application.FilingQueue.Escalated,
             _ => throw new RequestValidationException(new FieldViolation("queue", "mine、to_confirm 或 escalated / mine, to_confirm or escalated")),
         };
-        var (items, next) = await filings.ListAsync(Caller.From(context), queue, request.PageSize, request.PageToken);
+        var (items, next) = await list.ExecuteAsync(Caller.From(context), queue, request.PageSize, request.PageToken);
         var now = clock.UtcNow;
         return new ListFilingsResponse { Filings = { items.Select(f => ToProto(f, now)) }, NextPageToken = next ?? "" };
     }

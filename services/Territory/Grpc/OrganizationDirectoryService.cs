@@ -12,18 +12,23 @@ namespace CustomerProtection.Territory.Grpc;
 
 /// <summary>Thin gRPC surface of the directory: map the request, call one use case, map the answer.</summary>
 public sealed class OrganizationDirectoryService(
-    ManageRegions regions,
-    ManageBranches branches,
-    ManageEmployees employees,
-    ManageDealers dealers,
+    Application.CreateRegion createRegion,
+    RenameRegion renameRegion,
+    Application.CreateBranch createBranch,
+    ChangeBranch changeBranch,
+    HireEmployee hireEmployee,
+    ChangeEmployee changeEmployee,
+    Application.RecordEmployeeLeft recordEmployeeLeft,
+    Application.AppointDealer appointDealer,
+    EndDealerAppointment endDealerAppointment,
     ImportOrganization import,
     QueryDirectory query) : OrganizationDirectory.OrganizationDirectoryBase
 {
     public override async Task<V1.Region> CreateRegion(CreateRegionRequest request, ServerCallContext context) =>
-        ToProto(await regions.CreateAsync(Caller.From(context), new RegionInput(request.Id, request.Name)));
+        ToProto(await createRegion.ExecuteAsync(Caller.From(context), new RegionInput(request.Id, request.Name)));
 
     public override async Task<V1.Region> UpdateRegion(UpdateRegionRequest request, ServerCallContext context) =>
-        ToProto(await regions.UpdateAsync(Caller.From(context), new RegionInput(request.Id, request.Name), request.ExpectedVersion));
+        ToProto(await renameRegion.ExecuteAsync(Caller.From(context), new RegionInput(request.Id, request.Name), request.ExpectedVersion));
 
     public override async Task<V1.Region> GetRegion(GetByIdRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync<Domain.Region>(DirectoryKeys.Region, request.Id));
@@ -35,11 +40,11 @@ public sealed class OrganizationDirectoryService(
     }
 
     public override async Task<V1.Branch> CreateBranch(CreateBranchRequest request, ServerCallContext context) =>
-        ToProto(await branches.CreateAsync(Caller.From(context), new BranchInput(
+        ToProto(await createBranch.ExecuteAsync(Caller.From(context), new BranchInput(
             request.Id, request.RegionId, request.Name, BranchKind(request.Kind), request.Direct, request.ManagerId, request.AutoApproveFilings)));
 
     public override async Task<V1.Branch> UpdateBranch(UpdateBranchRequest request, ServerCallContext context) =>
-        ToProto(await branches.UpdateAsync(Caller.From(context), new BranchUpdate(
+        ToProto(await changeBranch.ExecuteAsync(Caller.From(context), new BranchUpdate(
             request.Id,
             request.HasName ? request.Name : null,
             request.HasManagerId ? request.ManagerId : null,
@@ -56,7 +61,7 @@ public sealed class OrganizationDirectoryService(
     }
 
     public override async Task<V1.Employee> CreateEmployee(CreateEmployeeRequest request, ServerCallContext context) =>
-        ToProto(await employees.CreateAsync(Caller.From(context), new EmployeeInput(
+        ToProto(await hireEmployee.ExecuteAsync(Caller.From(context), new EmployeeInput(
             request.Id, request.Name, Role(request.Role), request.BranchId, request.RegionId, request.ManagerId, request.HireDate)));
 
     public override async Task<V1.Employee> UpdateEmployee(UpdateEmployeeRequest request, ServerCallContext context)
@@ -66,7 +71,7 @@ public sealed class OrganizationDirectoryService(
             throw new RequestValidationException(new FieldViolation("status", "离职请用 RecordEmployeeLeft / use RecordEmployeeLeft for a departure"));
         }
 
-        return ToProto(await employees.UpdateAsync(Caller.From(context), new EmployeeUpdate(
+        return ToProto(await changeEmployee.ExecuteAsync(Caller.From(context), new EmployeeUpdate(
             request.Id,
             request.HasName ? request.Name : null,
             RoleOrNull(request.Role),
@@ -78,7 +83,7 @@ public sealed class OrganizationDirectoryService(
     }
 
     public override async Task<V1.Employee> RecordEmployeeLeft(RecordEmployeeLeftRequest request, ServerCallContext context) =>
-        ToProto(await employees.RecordLeftAsync(Caller.From(context), request.Id, request.LeftOn, request.Reason));
+        ToProto(await recordEmployeeLeft.ExecuteAsync(Caller.From(context), request.Id, request.LeftOn, request.Reason));
 
     public override async Task<V1.Employee> GetEmployee(GetByIdRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync<Domain.Employee>(DirectoryKeys.Employee, request.Id));
@@ -90,11 +95,11 @@ public sealed class OrganizationDirectoryService(
     }
 
     public override async Task<V1.Dealer> AppointDealer(AppointDealerRequest request, ServerCallContext context) =>
-        ToProto(await dealers.AppointAsync(Caller.From(context), new DealerInput(
+        ToProto(await appointDealer.ExecuteAsync(Caller.From(context), new DealerInput(
             request.Id, request.Name, request.BranchId, request.RegionId, DealerKind(request.Kind), request.TaxpayerId, request.InvoiceTitle)));
 
     public override async Task<V1.Dealer> TerminateDealer(TerminateDealerRequest request, ServerCallContext context) =>
-        ToProto(await dealers.TerminateAsync(Caller.From(context), request.Id, request.Reason));
+        ToProto(await endDealerAppointment.ExecuteAsync(Caller.From(context), request.Id, request.Reason));
 
     public override async Task<V1.Dealer> GetDealer(GetByIdRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync<Domain.Dealer>(DirectoryKeys.Dealer, request.Id));

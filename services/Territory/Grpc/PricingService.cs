@@ -9,31 +9,36 @@ using static CustomerProtection.Territory.Grpc.SalesMapping;
 namespace CustomerProtection.Territory.Grpc;
 
 /// <summary>Thin gRPC surface of asking prices (P-4.2) and price-floor approvals (P-3.7, P-4.2).</summary>
-public sealed class PricingService(ManagePricing pricing) : Pricing.PricingBase
+public sealed class PricingService(
+    Application.SetAskingPrice setAskingPrice,
+    Application.GetAskingPrice getAskingPrice,
+    Application.RequestPriceApproval requestPriceApproval,
+    Application.DecidePriceApproval decidePriceApproval,
+    Application.GetPriceApproval getPriceApproval) : Pricing.PricingBase
 {
     public override async Task<V1.AskingPrice> SetAskingPrice(SetAskingPriceRequest request, ServerCallContext context)
     {
-        var (price, from) = await pricing.SetAskingPriceAsync(Caller.From(context), new AskingPriceInput(request.RegionId, request.ProductCode, request.Price, request.EffectiveFrom));
+        var (price, from) = await setAskingPrice.ExecuteAsync(Caller.From(context), new AskingPriceInput(request.RegionId, request.ProductCode, request.Price, request.EffectiveFrom));
         return Describe(price, from);
     }
 
     public override async Task<V1.AskingPrice> GetAskingPrice(GetAskingPriceRequest request, ServerCallContext context)
     {
-        var (price, on) = await pricing.GetAskingPriceAsync(request.RegionId, request.ProductCode, request.On);
+        var (price, on) = await getAskingPrice.ExecuteAsync(request.RegionId, request.ProductCode, request.On);
         return price is null
             ? new V1.AskingPrice { RegionId = request.RegionId, ProductCode = request.ProductCode, On = Dates.Iso(on) }
             : Describe(price, on);
     }
 
     public override async Task<V1.PriceApproval> RequestPriceApproval(RequestPriceApprovalRequest request, ServerCallContext context) =>
-        ToProto(await pricing.RequestApprovalAsync(Caller.From(context), new PriceApprovalInput(
+        ToProto(await requestPriceApproval.ExecuteAsync(Caller.From(context), new PriceApprovalInput(
             request.Id, Customer(request.Customer), request.ProductCode, request.RegionId, request.RequestedPrice, request.Reason), context.CancellationToken));
 
     public override async Task<V1.PriceApproval> DecidePriceApproval(DecidePriceApprovalRequest request, ServerCallContext context) =>
-        ToProto(await pricing.DecideApprovalAsync(Caller.From(context), new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, request.ValidUntil, request.Reason)));
+        ToProto(await decidePriceApproval.ExecuteAsync(Caller.From(context), new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, request.ValidUntil, request.Reason)));
 
     public override async Task<V1.PriceApproval> GetPriceApproval(GetPriceApprovalRequest request, ServerCallContext context) =>
-        ToProto(await pricing.GetApprovalAsync(Caller.From(context), request.Id));
+        ToProto(await getPriceApproval.ExecuteAsync(Caller.From(context), request.Id));
 
     private static V1.AskingPrice Describe(Versioned<Domain.AskingPrice> price, DateOnly on) => new()
     {

@@ -14,7 +14,8 @@ public sealed class SalesLedgerService(
     AuthorizeSale authorize,
     RecordSale record,
     QuerySales query,
-    ManageServiceSupport support) : SalesLedger.SalesLedgerBase
+    Application.RecordServiceSupport recordServiceSupport,
+    Application.ListServiceSupport listServiceSupport) : SalesLedger.SalesLedgerBase
 {
     public override async Task<SaleAuthorization> AuthorizeSale(AuthorizeSaleRequest request, ServerCallContext context)
     {
@@ -60,9 +61,9 @@ public sealed class SalesLedgerService(
     }
 
     public override async Task<V1.ServiceSupportAgreement> RecordServiceSupport(RecordServiceSupportRequest request, ServerCallContext context) =>
-        ToProto(await support.RecordAsync(Caller.From(context), new ServiceSupportInput(
+        ToProto(await recordServiceSupport.ExecuteAsync(Caller.From(context), new ServiceSupportInput(
             request.Id, Customer(request.Customer), request.DeveloperId, request.SupportingBranchId, request.Fee, request.ValidFrom, request.ValidUntil, request.Terms)));
 
     public override async Task<ListServiceSupportResponse> ListServiceSupport(ListServiceSupportRequest request, ServerCallContext context) =>
-        new() { Agreements = { (await support.ListAsync(Caller.From(context), request.SupportingBranchId, request.DeveloperId)).Select(ToProto) } };
+        new() { Agreements = { (await listServiceSupport.ExecuteAsync(Caller.From(context), request.SupportingBranchId, request.DeveloperId)).Select(ToProto) } };
 }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
@@ -54,20 +55,20 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
         return sequences;
     }
 
-    private async Task<string?> FieldAsync(string customer) => await Db.HashGetAsync(AuditLog.CustomerBlock(customer), customer);
+    private async Task<string?> FieldAsync(string customer) => await Db.HashGetAsync(AuditKeys.CustomerBlock(customer), customer);
 
     [Fact]
     public void C5_customer_blocks_group_consecutive_ids_and_hash_other_ids_stably()
     {
-        Assert.Equal((RedisKey)"cp:registration:audit:customers:{0}", AuditLog.CustomerBlock("127"));
-        Assert.Equal((RedisKey)"cp:registration:audit:customers:{1}", AuditLog.CustomerBlock("128"));
-        Assert.Equal((RedisKey)"cp:registration:audit:customers:{78}", AuditLog.CustomerBlock("10000"));
+        Assert.Equal((RedisKey)"cp:registration:audit:customers:{0}", AuditKeys.CustomerBlock("127"));
+        Assert.Equal((RedisKey)"cp:registration:audit:customers:{1}", AuditKeys.CustomerBlock("128"));
+        Assert.Equal((RedisKey)"cp:registration:audit:customers:{78}", AuditKeys.CustomerBlock("10000"));
 
         // Not integers: one of 1,024 blocks by FNV-1a, never an integer block's name.
-        var hashed = AuditLog.CustomerBlock("C-7").ToString();
+        var hashed = AuditKeys.CustomerBlock("C-7").ToString();
         Assert.Matches(@"^cp:registration:audit:customers:\{x\d{1,4}\}$", hashed);
-        Assert.Equal(hashed, AuditLog.CustomerBlock("C-7").ToString());
-        Assert.Equal((RedisKey)"cp:registration:audit:customer:{C-7}", AuditLog.CustomerSortedSet("C-7"));
+        Assert.Equal(hashed, AuditKeys.CustomerBlock("C-7").ToString());
+        Assert.Equal((RedisKey)"cp:registration:audit:customer:{C-7}", AuditKeys.CustomerSortedSet("C-7"));
     }
 
     [Fact]
@@ -86,8 +87,8 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
         Assert.Equal(string.Join(' ', new long[] { 3, 6, 9, 12 }.Select(Token)), await FieldAsync("7"));
         Assert.Equal(string.Join(' ', new long[] { 1, 4, 7, 10 }.Select(Token)), await FieldAsync("8"));
         Assert.Equal(string.Join(' ', new long[] { 2, 5, 8, 11 }.Select(Token)), await FieldAsync("C-7"));
-        Assert.False(await Db.KeyExistsAsync(AuditLog.CustomerSortedSet("7")));
-        Assert.False(await Db.KeyExistsAsync(AuditLog.CustomerSortedSet("C-7")));
+        Assert.False(await Db.KeyExistsAsync(AuditKeys.CustomerSortedSet("7")));
+        Assert.False(await Db.KeyExistsAsync(AuditKeys.CustomerSortedSet("C-7")));
 
         Assert.Equal([3L, 6, 9, 12], await AllPagesAsync("7", 1));
         Assert.Equal([3L, 6, 9, 12], await AllPagesAsync("7", 2));
@@ -121,26 +122,26 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
         {
             var field = await FieldAsync("300");
             Assert.NotNull(field);
-            if (field == AuditLog.SpilledMarker)
+            if (field == AuditKeys.SpilledMarker)
             {
                 spilledSeen = true;
             }
             else
             {
                 Assert.False(spilledSeen, "a spilled customer's entries stay in its sorted set");
-                Assert.InRange(field.Length, 1, AuditLog.SpillBytes);
+                Assert.InRange(field.Length, 1, AuditKeys.SpillBytes);
                 tokensSeen = true;
             }
         }
 
         Assert.True(tokensSeen && spilledSeen);
         Assert.Equal(0, await _log.PendingCountAsync());
-        var set = await Db.SortedSetRangeByRankWithScoresAsync(AuditLog.CustomerSortedSet("300"));
+        var set = await Db.SortedSetRangeByRankWithScoresAsync(AuditKeys.CustomerSortedSet("300"));
         Assert.Equal(customer300, set.Select(e => (long)e.Score));
         var entries = (await _log.QueryAsync(null, null, null, null, 1000, null)).Entries;
         Assert.Equal(customer300.Select(n => entries[(int)n - 1].EntryId), set.Select(e => (string)e.Element!));
         Assert.Equal(string.Join(' ', Enumerable.Range(1, 10).Select(k => $"{k * 10}:{entries[(k * 10) - 1].EntryId}")), await FieldAsync("301"));
-        Assert.Equal("listpack", (string?)await Db.ExecuteAsync("OBJECT", "ENCODING", AuditLog.CustomerBlock("300").ToString()));
+        Assert.Equal("listpack", (string?)await Db.ExecuteAsync("OBJECT", "ENCODING", AuditKeys.CustomerBlock("300").ToString()));
 
         Assert.Equal(customer300, await AllPagesAsync("300", 7));
         Assert.Equal(customer300.Where(n => n is >= 40 and < 60), await AllPagesAsync("300", 4, Start.AddMinutes(40), Start.AddMinutes(60)));
@@ -158,10 +159,10 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
         await _log.ChainAllAsync();
 
         // Customer 42 as the version before the blocks indexed it: a sorted set (log id scored by sequence number), no field.
-        var block = AuditLog.CustomerBlock("42");
+        var block = AuditKeys.CustomerBlock("42");
         var tokens = ((string?)await Db.HashGetAsync(block, "42"))!.Split(' ').Select(t => t.Split(':')).ToList();
         await Db.HashDeleteAsync(block, "42");
-        await Db.SortedSetAddAsync(AuditLog.CustomerSortedSet("42"), tokens.Select(t => new SortedSetEntry(t[1], long.Parse(t[0], System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+        await Db.SortedSetAddAsync(AuditKeys.CustomerSortedSet("42"), tokens.Select(t => new SortedSetEntry(t[1], long.Parse(t[0], System.Globalization.CultureInfo.InvariantCulture))).ToArray());
 
         Assert.Equal([2L, 4, 6, 8], await AllPagesAsync("42", 3));
         Assert.Equal([4L, 6], await AllPagesAsync("42", 1, Start.AddMinutes(3), Start.AddMinutes(7)));
@@ -170,10 +171,10 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
         await _log.ChainAllAsync();
 
         Assert.False(await Db.HashExistsAsync(block, "42"));
-        Assert.Equal(6, await Db.SortedSetLengthAsync(AuditLog.CustomerSortedSet("42")));
+        Assert.Equal(6, await Db.SortedSetLengthAsync(AuditKeys.CustomerSortedSet("42")));
         Assert.Equal([2L, 4, 6, 8, 9, 11], await AllPagesAsync("42", 4));
         Assert.Equal([1L, 3, 5, 7, 10], await AllPagesAsync("43", 4));
-        Assert.False(await Db.KeyExistsAsync(AuditLog.CustomerSortedSet("43")));
+        Assert.False(await Db.KeyExistsAsync(AuditKeys.CustomerSortedSet("43")));
     }
 
     [Fact]
@@ -214,7 +215,7 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
 
         var server = redis.Connection.GetServer(redis.ConnectionString);
         var blocks = await server.KeysAsync(pattern: "cp:registration:audit:customers:*").ToListAsync();
-        Assert.Equal((customers / AuditLog.CustomerBlockSize) + 1, blocks.Count);
+        Assert.Equal((customers / AuditKeys.CustomerBlockSize) + 1, blocks.Count);
         Assert.Empty(await server.KeysAsync(pattern: "cp:registration:audit:customer:*").ToListAsync());
         var bytes = 0L;
         foreach (var block in blocks)

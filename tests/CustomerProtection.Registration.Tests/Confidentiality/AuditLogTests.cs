@@ -1,4 +1,5 @@
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
@@ -71,14 +72,14 @@ public sealed class AuditLogTests(RedisServer redis) : IClassFixture<RedisServer
     public async Task C5_verification_names_an_altered_entry()
     {
         await AppendAndChainAsync(10);
-        var entries = await Db.StreamRangeAsync(AuditLog.LogKey);
+        var entries = await Db.StreamRangeAsync(AuditKeys.LogKey);
 
         // An attacker with write access rewrites the log with entry 4's purpose changed (same ids, same hashes).
-        await Db.KeyDeleteAsync(AuditLog.LogKey);
+        await Db.KeyDeleteAsync(AuditKeys.LogKey);
         foreach (var entry in entries)
         {
             var fields = entry.Values.Select(v => v.Name == "p" && (long)entry["n"] == 4 ? new NameValueEntry("p", Purposes.Marketing) : v).ToArray();
-            await Db.StreamAddAsync(AuditLog.LogKey, fields, entry.Id);
+            await Db.StreamAddAsync(AuditKeys.LogKey, fields, entry.Id);
         }
 
         var verification = await _log.VerifyAsync();
@@ -91,13 +92,13 @@ public sealed class AuditLogTests(RedisServer redis) : IClassFixture<RedisServer
     public async Task C5_verification_names_a_removed_entry_and_a_removed_tail()
     {
         await AppendAndChainAsync(10);
-        var entries = await Db.StreamRangeAsync(AuditLog.LogKey);
+        var entries = await Db.StreamRangeAsync(AuditKeys.LogKey);
         Assert.True((await _log.VerifyAsync()).Intact);
 
-        await Db.StreamDeleteAsync(AuditLog.LogKey, [entries[9].Id]);
+        await Db.StreamDeleteAsync(AuditKeys.LogKey, [entries[9].Id]);
         Assert.Equal(new BrokenLink(10, null, BrokenReasons.Truncated), (await _log.VerifyAsync()).Broken);
 
-        await Db.StreamDeleteAsync(AuditLog.LogKey, [entries[5].Id]);
+        await Db.StreamDeleteAsync(AuditKeys.LogKey, [entries[5].Id]);
         Assert.Equal(new BrokenLink(6, entries[6].Id!, BrokenReasons.Missing), (await _log.VerifyAsync()).Broken);
     }
 

@@ -1,4 +1,6 @@
 using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Registration.Confidentiality.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;

@@ -1,8 +1,7 @@
 using System.Text;
-using CustomerProtection.Registration.Application.Confidentiality;
-using CustomerProtection.Registration.Confidentiality;
-using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;

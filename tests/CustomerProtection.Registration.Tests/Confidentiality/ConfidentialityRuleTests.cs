@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.Registration.Confidentiality.Domain;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;

@@ -462,7 +462,7 @@ internal sealed class World
             await h.EmployeeAsync(id, "销售" + id, Roles.Salesperson, branch, "M-" + branch, hired);
             if (behind)
             {
-                await h.Pool.SetBehindTargetAsync(Harness.Manager(branch), id, true);
+                await h.MarkBehindTarget.ExecuteAsync(Harness.Manager(branch), id, true);
             }
         }
 
@@ -692,14 +692,14 @@ internal sealed class World
                 case ClaimOp c:
                     {
                         var r = Model.Records[c.Key];
-                        await H.Pool.ClaimAsync(Harness.Salesperson(c.Salesperson, BranchOf(c.Salesperson)), r.Id!);
+                        await H.ClaimFromPool.ExecuteAsync(Harness.Salesperson(c.Salesperson, BranchOf(c.Salesperson)), r.Id!);
                         return Outcome.Accept(r.Id);
                     }
 
                 case ReallocateOp m:
                     {
                         var r = Model.Records[m.Key];
-                        await H.Pool.ReallocateAsync(Harness.Manager(m.Branch ?? r.Branch), r.Id!, m.To, "经理重新分配 / manager's reallocation");
+                        await H.ReallocateCustomer.ExecuteAsync(Harness.Manager(m.Branch ?? r.Branch), r.Id!, m.To, "经理重新分配 / manager's reallocation");
                         return Outcome.Accept(r.Id);
                     }
 
@@ -740,7 +740,7 @@ internal sealed class World
                     }
 
                 case MarkBehindTargetOp m:
-                    await H.Pool.SetBehindTargetAsync(Harness.Manager(BranchOf(m.Salesperson)), m.Salesperson, m.BehindTarget);
+                    await H.MarkBehindTarget.ExecuteAsync(Harness.Manager(BranchOf(m.Salesperson)), m.Salesperson, m.BehindTarget);
                     return Outcome.Accept();
                 default:
                     throw new ArgumentOutOfRangeException(nameof(op));

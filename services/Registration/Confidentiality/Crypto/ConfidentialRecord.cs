@@ -1,4 +1,5 @@
 using System.Text;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 
 namespace CustomerProtection.Registration.Confidentiality.Crypto;

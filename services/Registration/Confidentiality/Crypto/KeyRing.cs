@@ -10,7 +10,7 @@ public sealed class KeyRingConfigurationException(string message) : Exception(me
 /// C-4: the key-encryption keys (KEKs) from configuration — <c>Confidentiality:Keys:&lt;id&gt;</c> (base64 of
 /// 32 bytes, AES-256) and <c>Confidentiality:ActiveKey</c> (the id new data keys are wrapped with). Older
 /// keys stay in the ring while data keys wrapped with them exist, so reads keep working during a
-/// rotation; the background pass (<see cref="KeyRotation"/>) re-wraps them under the active key.
+/// rotation; the background pass (<see cref="Persistence.KeyRotation"/>) re-wraps them under the active key.
 /// Development: the AppHost generates the ring (<c>.data/dev-data-keys.json</c>).
 /// </summary>
 public sealed partial class KeyRing

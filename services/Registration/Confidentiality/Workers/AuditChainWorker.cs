@@ -1,4 +1,4 @@
-using CustomerProtection.Registration.Confidentiality.Audit;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Storage;
 using StackExchange.Redis;
 
@@ -17,7 +17,7 @@ public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redi
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan AnchorEvery = TimeSpan.FromMinutes(5);
 
-    private readonly RedisLease _lease = new(redis, AuditLog.LeaseKey, LeaseTime);
+    private readonly RedisLease _lease = new(redis, AuditKeys.LeaseKey, LeaseTime);
     private DateTimeOffset _anchored = DateTimeOffset.MinValue;
     private RedisValue _lastHead;
 
@@ -28,7 +28,7 @@ public sealed class AuditChainWorker(AuditLog audit, IConnectionMultiplexer redi
         var chained = await _lease.HoldAsync() ? await audit.ChainPendingAsync() : 0;
         if (time.GetUtcNow() - _anchored > AnchorEvery)
         {
-            var head = await redis.GetDatabase().StringGetAsync(AuditLog.HeadKey);
+            var head = await redis.GetDatabase().StringGetAsync(AuditKeys.HeadKey);
             if (head != _lastHead)
             {
                 logger.LogInformation("C-5 audit chain head (sequence|hash|id): {Head}", (string?)head);

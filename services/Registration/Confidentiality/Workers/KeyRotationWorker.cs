@@ -1,4 +1,5 @@
 using CustomerProtection.Storage;
+using CustomerProtection.Registration.Confidentiality.Persistence;
 
 namespace CustomerProtection.Registration.Confidentiality.Workers;
 

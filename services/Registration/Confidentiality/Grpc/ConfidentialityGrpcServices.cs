@@ -1,0 +1,109 @@
+using CustomerProtection.ServiceDefaults.Security;
+using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality.Application;
+using CustomerProtection.Registration.Confidentiality.Persistence;
+using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
+using CustomerProtection.Registration.Grpc;
+using CustomerProtection.Registration.V1;
+using CustomerProtection.Policy.Actors;
+using Grpc.Core;
+using static CustomerProtection.Registration.Confidentiality.Grpc.ConfidentialityMapping;
+
+namespace CustomerProtection.Registration.Confidentiality.Grpc;
+
+/// <summary>C-3 access requests and grants (thin: map, call the use case, map back).</summary>
+public sealed class AccessGrantsService(AccessRequests requests, PolicyClock clock) : AccessGrants.AccessGrantsBase
+{
+    public override async Task<AccessGrant> RequestAccess(RequestAccessRequest request, ServerCallContext context) =>
+        ToProto(await requests.RequestAsync(Caller.From(context), request.CustomerId, request.Purpose, request.Reason, request.Days), clock.UtcNow);
+
+    public override async Task<AccessGrant> DecideAccess(DecideAccessRequest request, ServerCallContext context) =>
+        ToProto(await requests.DecideAsync(Caller.From(context), request.GrantId, request.Approve, request.Reason), clock.UtcNow);
+
+    public override async Task<AccessGrant> RevokeAccess(RevokeAccessRequest request, ServerCallContext context) =>
+        ToProto(await requests.RevokeAsync(Caller.From(context), request.GrantId, request.Reason), clock.UtcNow);
+
+    public override async Task<AccessGrant> GetAccessGrant(GetAccessGrantRequest request, ServerCallContext context) =>
+        ToProto(await requests.GetAsync(Caller.From(context), request.GrantId), clock.UtcNow);
+
+    public override async Task<AccessGrantList> ListAccessGrants(ListAccessGrantsRequest request, ServerCallContext context)
+    {
+        var page = await requests.ListAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
+        var now = clock.UtcNow;
+        var list = new AccessGrantList { NextPageToken = page.NextPageToken ?? "" };
+        list.Grants.Add(page.Items.Select(g => ToProto(g, now)));
+        return list;
+    }
+}
+
+/// <summary>C-6 consent and third-party sharing, C-10 destruction, C-4 key status.</summary>
+public sealed class CustomerDataService(CustomerDataCare care, KeyRotation rotation) : CustomerData.CustomerDataBase
+{
+    public override async Task<ConsentView> RecordConsent(RecordConsentRequest request, ServerCallContext context) =>
+        ToProto(request.CustomerId, await care.RecordConsentAsync(Caller.From(context), request.CustomerId, request.Purposes, request.Evidence));
+
+    public override async Task<SharedCustomerData> ShareWithThirdParty(ShareWithThirdPartyRequest request, ServerCallContext context)
+    {
+        var shared = await care.ShareAsync(Caller.From(context), request.CustomerId, request.ThirdParty, request.ContractReference);
+        return new SharedCustomerData
+        {
+            CustomerId = shared.CustomerId,
+            Contact = CustomerMapping.ToProto(shared.Contact),
+            ThirdParty = shared.ThirdParty,
+            ContractReference = shared.ContractReference,
+        };
+    }
+
+    public override async Task<DestroyPersonalDataResponse> DestroyPersonalData(DestroyPersonalDataRequest request, ServerCallContext context)
+    {
+        var at = await care.DestroyAsync(Caller.From(context), request.CustomerId, request.Reason);
+        return new DestroyPersonalDataResponse { CustomerId = request.CustomerId, Destroyed = true, DestroyedAt = Iso(at) };
+    }
+
+    public override async Task<KeyStatus> GetKeyStatus(GetKeyStatusRequest request, ServerCallContext context)
+    {
+        if (!Caller.From(context).IsHq)
+        {
+            throw new CustomerProtection.Policy.Errors.ScopeDeniedException("只有总公司可以查看密钥状态 / only hq sees the key status");
+        }
+
+        return ToProto(rotation.Ring, await rotation.LastPassAsync());
+    }
+}
+
+/// <summary>C-5: audit queries and chain verification.</summary>
+public sealed class AuditService(AuditQueries queries) : Audit.AuditBase
+{
+    public override async Task<V1.AuditPage> QueryAudit(QueryAuditRequest request, ServerCallContext context)
+    {
+        var page = await queries.QueryAsync(Caller.From(context), request.CustomerId, request.EmployeeId, request.From, request.To, request.PageSize, request.PageToken);
+        var view = new V1.AuditPage { NextPageToken = page.NextPageToken ?? "" };
+        view.Entries.Add(page.Entries.Select(ToProto));
+        return view;
+    }
+
+    public override async Task<AuditVerification> VerifyAudit(VerifyAuditRequest request, ServerCallContext context) =>
+        ToProto(await queries.VerifyAsync(Caller.From(context)));
+}
+
+/// <summary>C-7: leak incidents.</summary>
+public sealed class IncidentsService(LeakIncidents incidents) : V1.Incidents.IncidentsBase
+{
+    public override async Task<Incident> RecordIncident(RecordIncidentRequest request, ServerCallContext context) =>
+        ToProto(await incidents.RecordAsync(Caller.From(context), request.Description, request.EmployeeIds, request.SuspectedFrom));
+
+    public override async Task<Incident> GetIncident(GetIncidentRequest request, ServerCallContext context) =>
+        ToProto(await incidents.GetAsync(Caller.From(context), request.IncidentId));
+
+    public override async Task<AffectedCustomers> ListAffectedCustomers(ListAffectedCustomersRequest request, ServerCallContext context) =>
+        ToProto(await incidents.AffectedAsync(Caller.From(context), request.IncidentId, request.PageSize, request.PageToken));
+
+    public override async Task<Incident> AddIncidentStep(AddIncidentStepRequest request, ServerCallContext context) =>
+        ToProto(await incidents.AddStepAsync(Caller.From(context), request.IncidentId, request.Note));
+
+    public override async Task<Incident> UnfreezeAccount(UnfreezeAccountRequest request, ServerCallContext context) =>
+        ToProto(await incidents.UnfreezeAsync(Caller.From(context), request.IncidentId, request.EmployeeId, request.Reason));
+
+    public override async Task<Incident> CloseIncident(CloseIncidentRequest request, ServerCallContext context) =>
+        ToProto(await incidents.CloseAsync(Caller.From(context), request.IncidentId, request.Resolution));
+}

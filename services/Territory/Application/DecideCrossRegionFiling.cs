@@ -1,0 +1,14 @@
+using CustomerProtection.Policy;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Territory.Domain;
+using CustomerProtection.Territory.Persistence;
+using static CustomerProtection.Territory.Application.CrossRegionFilingSteps;
+
+namespace CustomerProtection.Territory.Application;
+
+/// <summary>P-4.1, P-10: hq at any time, or the target regional manager once escalated, approves or refuses a cross-region filing.</summary>
+public sealed class DecideCrossRegionFiling(SalesStore store, PolicyClock clock)
+{
+    public Task<Versioned<CrossRegionFiling>> ExecuteAsync(Caller caller, string id, bool approve, string? reason) =>
+        ChangeAsync(store, id, reason, filing => CrossRegionRules.Decide(filing, caller, approve, NullIfBlank(reason), clock.UtcNow));
+}
