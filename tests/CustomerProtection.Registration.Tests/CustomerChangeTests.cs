@@ -1,4 +1,5 @@
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests;
@@ -20,11 +21,11 @@ public sealed class CustomerChangeTests(RedisServer redis) : IClassFixture<Redis
     public async Task A_step_with_hundreds_of_values_applies_every_write_in_order()
     {
         // 300 writes of 3–5 values each: the write buffer (128 values at first) grows several times.
-        var change = new CustomerChange().RequireVersion("t:{c}", 0);
+        var change = new AtomicChange().Expect("t:{c}", 0);
         for (var i = 0; i < 100; i++)
         {
             change.SetAdd("t:{set}", $"m{i}")
-                .SortedAdd("t:{zset}", $"m{i}", i)
+                .IndexAdd("t:{zset}", $"m{i}", i)
                 .SetField("t:{c}", $"f{i}", $"v{i}");
         }
 
@@ -41,14 +42,14 @@ public sealed class CustomerChangeTests(RedisServer redis) : IClassFixture<Redis
     public async Task A_failed_check_after_many_writes_were_added_writes_nothing()
     {
         await _h.Db.HashSetAsync("t:{c}", "v", 4);
-        var change = new CustomerChange();
+        var change = new AtomicChange();
         for (var i = 0; i < 100; i++)
         {
             change.SetAdd("t:{set}", $"m{i}");
         }
 
         // The check comes last in the building but runs first in the script.
-        var outcome = await _h.Store.CommitAsync(change.RequireVersion("t:{c}", 3));
+        var outcome = await _h.Store.CommitAsync(change.Expect("t:{c}", 3));
 
         Assert.Equal(ChangeFailure.VersionMoved, outcome.Failure);
         Assert.Equal("4", outcome.Detail);
@@ -58,7 +59,7 @@ public sealed class CustomerChangeTests(RedisServer redis) : IClassFixture<Redis
     [Fact]
     public async Task A_step_is_committed_once()
     {
-        var change = new CustomerChange().SetAdd("t:{set}", "a");
+        var change = new AtomicChange().SetAdd("t:{set}", "a");
         await _h.Store.CommitAsync(change);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => _h.Store.CommitAsync(change));

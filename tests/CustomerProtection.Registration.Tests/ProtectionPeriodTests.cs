@@ -2,6 +2,7 @@ using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests;

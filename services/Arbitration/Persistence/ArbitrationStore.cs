@@ -77,7 +77,7 @@ public sealed class ArbitrationStore(IConnectionMultiplexer redis, RedisOutbox o
     public Task ReleaseLeaseAsync(string member, string holder) =>
         Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", [ArbitrationKeys.Lease(member)], [holder]);
 
-    public Task<CommitResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
     public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
 

@@ -91,7 +91,7 @@ public sealed class PenaltyStore(IConnectionMultiplexer redis, RedisOutbox outbo
         return result;
     }
 
-    public Task<CommitResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
     public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
 

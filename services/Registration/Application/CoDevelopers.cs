@@ -3,6 +3,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -29,7 +30,7 @@ public sealed class CoDevelopers(CustomerWriter writer, Organization organizatio
 
             if (coDeveloper.Id == customer.OwnerId || customer.IsCoDeveloper(coDeveloper.Id))
             {
-                return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((null, current));
+                return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((null, current));
             }
 
             if (!coDeveloper.IsActive || coDeveloper.Role != Roles.Salesperson)
@@ -65,11 +66,11 @@ public sealed class CoDevelopers(CustomerWriter writer, Organization organizatio
 
             return Task.FromResult(customer.IsCoDeveloper(employeeId)
                 ? Change(current, customer.CoDevelopers!.Where(c => c != employeeId).ToList(), caller.EmployeeId)
-                : ((CustomerChange?)null, current));
+                : ((AtomicChange?)null, current));
         });
     }
 
-    private (CustomerChange?, Versioned<Customer>) Change(Versioned<Customer> current, List<string> coDevelopers, string by)
+    private (AtomicChange?, Versioned<Customer>) Change(Versioned<Customer> current, List<string> coDevelopers, string by)
     {
         var now = clock.Now;
         var at = now.ToDateTimeOffset();

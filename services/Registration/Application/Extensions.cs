@@ -5,6 +5,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -42,7 +43,7 @@ public sealed class Extensions(CustomerWriter writer, PolicyClock clock)
             var now = clock.Now;
             Decide(customer, clock.Evaluate(customer, now), today, days);
             var next = customer with { PendingExtension = new PendingExtension(days, Protection.Date(today), caller.EmployeeId, reason?.Trim()) };
-            return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((writer.Change(current, next, now, [], []), new Versioned<Customer>(next, current.Version + 1)));
+            return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((writer.Change(current, next, now, [], []), new Versioned<Customer>(next, current.Version + 1)));
         });
     }
 
@@ -65,7 +66,7 @@ public sealed class Extensions(CustomerWriter writer, PolicyClock clock)
             if (!approve)
             {
                 var rejected = customer with { PendingExtension = null };
-                return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((writer.Change(current, rejected, now, [], []), new Versioned<Customer>(rejected, current.Version + 1)));
+                return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((writer.Change(current, rejected, now, [], []), new Versioned<Customer>(rejected, current.Version + 1)));
             }
 
             // The written request is what must be early enough; the period must still run now.
@@ -81,7 +82,7 @@ public sealed class Extensions(CustomerWriter writer, PolicyClock clock)
             var end = clock.Evaluate(next, now).End!;
             var change = writer.Change(current, next, now, [], [new ProtectionPeriodChanged(customer.Id, customer.IdentityKey, customer.OwnerId!,
                 customer.BranchId, customer.Stage, PeriodChangeCauses.Extension, next.PeriodStart!.Value, Protection.Date(end.LastDay), at)]);
-            return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
+            return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
         });
     }
 
@@ -120,7 +121,7 @@ public sealed class Extensions(CustomerWriter writer, PolicyClock clock)
                     PeriodChangeCauses.SpecialPeriod, next.PeriodStart!.Value, Protection.Date(end.LastDay), at));
             }
 
-            return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((writer.Change(current, next, now, [], events), new Versioned<Customer>(next, current.Version + 1)));
+            return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((writer.Change(current, next, now, [], events), new Versioned<Customer>(next, current.Version + 1)));
         });
     }
 

@@ -5,6 +5,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;
@@ -99,7 +100,7 @@ public sealed class FileCustomer(
                 return (new Versioned<Customer>(next, (existing?.Version ?? 0) + 1), filing.Contact);
             }
 
-            if (outcome.Failure is not (ChangeFailure.IdentityTaken or ChangeFailure.VersionMoved))
+            if (outcome.Failure is not (ChangeFailure.FieldTaken or ChangeFailure.VersionMoved))
             {
                 throw CustomerWriter.Refusal(outcome, admission.Parameters, today);
             }
@@ -177,8 +178,8 @@ public sealed class FileCustomer(
             Evidence: $"经销商 {filer.Id} 备案了经销商 {dealerId} 的开票资料「{filing.Title}」/ dealer {filer.Id} filed the invoice identity of dealer {dealerId}",
             Source: "registration",
             DetectedAt: clock.UtcNow);
-        await store.CommitAsync(new CustomerChange()
-            .RequireNotMember(RegistrationKeys.ReportedViolations, violationId)
+        await store.CommitAsync(new AtomicChange()
+            .ExpectNotMember(RegistrationKeys.ReportedViolations, violationId)
             .SetAdd(RegistrationKeys.ReportedViolations, violationId)
             .Publish(violation));
         return new PolicyRefusalException(

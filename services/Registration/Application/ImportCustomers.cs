@@ -4,6 +4,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;
@@ -177,7 +178,7 @@ public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writ
                 return new(row.Row, ImportOutcomes.Filed, next.Id, null, null, null);
             }
 
-            if (outcome.Failure is ChangeFailure.HoldingCap or ChangeFailure.Quota)
+            if (outcome.Failure is ChangeFailure.CapReached or ChangeFailure.QuotaUsed)
             {
                 var counted = (PolicyRefusalException)CustomerWriter.Refusal(outcome, admission.Parameters, clock.Today);
                 return Refused(row, counted.RuleId, counted.Message);

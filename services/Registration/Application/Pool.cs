@@ -2,6 +2,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -50,7 +51,7 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
             var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Claimed, CustomerStatus.Protected, previousOwner, claimant.Id, null, claimant.Id)],
                 [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Claimed, claimant.Id, at)]), next);
-            return ((CustomerChange?)change, new Versioned<Customer>(next, current.Version + 1));
+            return ((AtomicChange?)change, new Versioned<Customer>(next, current.Version + 1));
         });
     }
 
@@ -96,7 +97,7 @@ public sealed class Pool(CustomerStore store, CustomerWriter writer, Organizatio
             var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Reallocated, CustomerStatus.Protected, from, to.Id, reason?.Trim(), caller.EmployeeId)],
                 [CustomerWriter.OwnerChange(from, next, Changes.Reallocated, caller.EmployeeId, at)]), next);
-            return ((CustomerChange?)change, new Versioned<Customer>(next, current.Version + 1));
+            return ((AtomicChange?)change, new Versioned<Customer>(next, current.Version + 1));
         });
     }
 

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality;
 
 /// <summary>
 /// Access grants and incidents as the project stores aggregates: hashes {v: version, d: JSON}, written
-/// through <see cref="Persistence.CustomerChange"/> with a version guard (0: must not exist).
+/// through <see cref="AtomicChange"/> with a version guard (0: must not exist).
 /// </summary>
 public sealed class DocumentStore(IConnectionMultiplexer redis)
 {

@@ -3,6 +3,7 @@ using CustomerProtection.Registration.Application.Confidentiality;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Confidentiality.Audit;
 using CustomerProtection.Registration.V1;
+using CustomerProtection.Storage;
 using DomainGrant = CustomerProtection.Registration.Domain.AccessGrant;
 using DomainIncident = CustomerProtection.Registration.Domain.Incident;
 
@@ -11,7 +12,7 @@ namespace CustomerProtection.Registration.Grpc;
 /// <summary>Confidentiality domain → proto. Instants as ISO strings, absent values as empty strings.</summary>
 public static class ConfidentialityMapping
 {
-    public static AccessGrant ToProto(Domain.Versioned<DomainGrant> versioned, DateTimeOffset now)
+    public static AccessGrant ToProto(Versioned<DomainGrant> versioned, DateTimeOffset now)
     {
         var g = versioned.Value;
         return new AccessGrant
@@ -81,7 +82,7 @@ public static class ConfidentialityMapping
         BrokenReason = verification.Broken?.Reason ?? "",
     };
 
-    public static Incident ToProto(Domain.Versioned<DomainIncident> versioned)
+    public static Incident ToProto(Versioned<DomainIncident> versioned)
     {
         var i = versioned.Value;
         var view = new Incident

@@ -21,7 +21,7 @@ public sealed record IdentityRecords(
     string TitleOnlyId,
     string Group);
 
-/// <summary>Reads customers and their lists; writes go through <see cref="CustomerChange"/> built by the use cases.</summary>
+/// <summary>Reads customers and their lists; writes go through <see cref="AtomicChange"/> built by the use cases.</summary>
 public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
     /// <summary>The largest near-duplicate candidate set the search reads; larger ones are too common to tell anything.</summary>
@@ -255,7 +255,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     public async Task<bool> IsBehindTargetAsync(string branchId, string employeeId) =>
         await Db.SetContainsAsync(RegistrationKeys.BehindTarget(branchId), employeeId);
 
-    public Task<ChangeResult> CommitAsync(CustomerChange change) => change.CommitAsync(Db, outbox);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
     /// <summary>
     /// X-4 candidates for near-duplicates of a title: the customers indexed under its candidate keys

@@ -65,7 +65,7 @@ public sealed class ManageDealers(DirectoryStore store, TimeProvider time)
 
             if (old.Value.Status == DealerStatuses.Terminated)
             {
-                return (CustomerProtection.Storage.CommitResult.Committed, old);
+                return (ChangeResult.Applied, old);
             }
 
             var next = old.Value with { Status = DealerStatuses.Terminated };

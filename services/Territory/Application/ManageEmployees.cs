@@ -102,7 +102,7 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
             };
             if (next == old.Value)
             {
-                return (CustomerProtection.Storage.CommitResult.Committed, old);
+                return (ChangeResult.Applied, old);
             }
 
             var at = time.GetUtcNow();
@@ -129,7 +129,7 @@ public sealed class ManageEmployees(DirectoryStore store, TimeProvider time)
             if (old.Value.Status == EmployeeStatuses.Left)
             {
                 // Recording a departure twice changes nothing and publishes nothing.
-                return (CustomerProtection.Storage.CommitResult.Committed, old);
+                return (ChangeResult.Applied, old);
             }
 
             var next = old.Value with { Status = EmployeeStatuses.Left, LeftOn = leftDate ?? ToDateOnly(PolicyTime.Today(time)) };

@@ -64,7 +64,7 @@ public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox out
         return values.Select(Decode<T>).OfType<Versioned<T>>().ToList();
     }
 
-    public Task<CommitResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
     public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
 

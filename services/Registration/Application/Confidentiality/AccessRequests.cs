@@ -5,6 +5,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -105,11 +106,11 @@ public sealed class AccessRequests(
             Days = days == 0 ? limits.DefaultDays : days,
             RequestedAt = now,
         };
-        var change = new CustomerChange()
-            .RequireVersion(ConfidentialityKeys.Grant(grant.Id), 0)
+        var change = new AtomicChange()
+            .Expect(ConfidentialityKeys.Grant(grant.Id), 0)
             .Put(ConfidentialityKeys.Grant(grant.Id), 1, DocumentStore.Encode(grant))
-            .SortedAdd(ConfidentialityKeys.BranchGrants(grant.BranchId), grant.Id, now.ToUnixTimeMilliseconds())
-            .SortedAdd(ConfidentialityKeys.GranteeGrants(grant.EmployeeId), grant.Id, now.ToUnixTimeMilliseconds());
+            .IndexAdd(ConfidentialityKeys.BranchGrants(grant.BranchId), grant.Id, now.ToUnixTimeMilliseconds())
+            .IndexAdd(ConfidentialityKeys.GranteeGrants(grant.EmployeeId), grant.Id, now.ToUnixTimeMilliseconds());
         Audit(change, caller, grant, now, $"requested {grant.Id}: {grant.Days} days");
         await CommitAsync(change);
         return new Versioned<AccessGrant>(grant, 1);
@@ -248,7 +249,7 @@ public sealed class AccessRequests(
         return await documents.GetAsync<AccessGrant>(ConfidentialityKeys.Grant(grantId)) ?? throw new EntityNotFoundException("access grant", grantId);
     }
 
-    private async Task<Versioned<AccessGrant>> UpdateAsync(string? grantId, Func<Versioned<AccessGrant>, DateTimeOffset, Task<(CustomerChange? Change, AccessGrant Next)>> decide)
+    private async Task<Versioned<AccessGrant>> UpdateAsync(string? grantId, Func<Versioned<AccessGrant>, DateTimeOffset, Task<(AtomicChange? Change, AccessGrant Next)>> decide)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -272,12 +273,12 @@ public sealed class AccessRequests(
         }
     }
 
-    private static CustomerChange Write(Versioned<AccessGrant> current, AccessGrant next) => new CustomerChange()
-        .RequireVersion(ConfidentialityKeys.Grant(next.Id), current.Version)
+    private static AtomicChange Write(Versioned<AccessGrant> current, AccessGrant next) => new AtomicChange()
+        .Expect(ConfidentialityKeys.Grant(next.Id), current.Version)
         .Put(ConfidentialityKeys.Grant(next.Id), current.Version + 1, DocumentStore.Encode(next));
 
     /// <summary>Closes the read path's slot if it is this grant's (a later grant for the same pair keeps its own), guarded by the value read.</summary>
-    private async Task CloseSlotAsync(CustomerChange change, AccessGrant grant)
+    private async Task CloseSlotAsync(AtomicChange change, AccessGrant grant)
     {
         if (grant.Approved != true)
         {
@@ -288,15 +289,15 @@ public sealed class AccessRequests(
         var slot = await customers.Db.StringGetAsync(key);
         if (!slot.IsNullOrEmpty && ((string)slot!).StartsWith(grant.Id + "|", StringComparison.Ordinal))
         {
-            change.RequireUnchanged(key, slot).Set(key, "");
+            change.ExpectUnchanged(key, slot).Set(key, "");
         }
     }
 
-    private void Audit(CustomerChange change, Caller by, AccessGrant grant, DateTimeOffset at, string detail) =>
+    private void Audit(AtomicChange change, Caller by, AccessGrant grant, DateTimeOffset at, string detail) =>
         AuditLog.Pending(change, new AuditRecord(at, by.EmployeeId, by.Role, grant.CustomerId, AuditKinds.Grant, [], grant.Purpose, rpc.Current,
             $"{detail}; grantee {grant.EmployeeId}"));
 
-    private async Task CommitAsync(CustomerChange change)
+    private async Task CommitAsync(AtomicChange change)
     {
         if (!(await customers.CommitAsync(change)).Succeeded)
         {

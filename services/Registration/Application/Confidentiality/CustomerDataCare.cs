@@ -5,6 +5,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application.Confidentiality;
 
@@ -141,8 +142,8 @@ public sealed class CustomerDataCare(CustomerStore customers, ConfidentialStore 
             }
 
             var key = RegistrationKeys.Customer(customerId);
-            var change = new CustomerChange()
-                .RequireFieldUnchanged(key, ConfidentialityKeys.EnvelopeField, stored ?? Array.Empty<byte>())
+            var change = new AtomicChange()
+                .ExpectFieldUnchanged(key, ConfidentialityKeys.EnvelopeField, stored ?? Array.Empty<byte>())
                 .SetField(key, ConfidentialityKeys.EnvelopeField, value);
             if (destroying)
             {

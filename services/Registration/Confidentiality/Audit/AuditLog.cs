@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality.Audit;
@@ -153,7 +154,7 @@ public sealed class AuditLog(IConnectionMultiplexer redis)
     public static RedisKey EmployeeIndex(string employeeId) => $"{Prefix}employee:{{{employeeId}}}";
 
     /// <summary>The entry of a change, in the change's own atomic step: no change without its entry, no entry without its change.</summary>
-    public static void Pending(CustomerChange change, AuditRecord record) =>
+    public static void Pending(AtomicChange change, AuditRecord record) =>
         change.StreamAdd(PendingKey, Guid.NewGuid().ToString("N"), PendingType, JsonSerializer.Serialize(record, Json));
 
     /// <summary>Entries of reads (clear data is returned only after this returned).</summary>
