@@ -78,9 +78,11 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
     /// Read–decide–commit on one customer, again on fresh data when someone else changed it first.
     /// <paramref name="decide"/> returns the change to commit (null: nothing to do) and the answer.
     /// </summary>
+    /// <remarks>A loop around <see cref="ConflictRetry"/>, not a second delegate: every customer transition runs here.</remarks>
     public async Task<T> UpdateAsync<T>(string customerId, Func<Versioned<Customer>, Task<(AtomicChange? Change, T Result)>> decide)
     {
-        for (var attempt = 1; ; attempt++)
+        var retry = new ConflictRetry(Attempts);
+        while (true)
         {
             var current = await store.GetAsync(customerId) ?? throw new EntityNotFoundException("customer", customerId);
             var (change, result) = await decide(current);
@@ -90,17 +92,14 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
             }
 
             var outcome = await store.CommitAsync(change);
-            if (outcome.Succeeded)
+            if (retry.IsFinal(outcome, VersionMoved))
             {
-                return result;
-            }
-
-            if (outcome.Failure != ChangeFailure.VersionMoved || attempt == Attempts)
-            {
-                throw Refusal(outcome, clock.On(clock.Today), clock.Today);
+                return outcome.Succeeded ? result : throw Refusal(outcome, clock.On(clock.Today), clock.Today);
             }
         }
     }
+
+    private static bool VersionMoved(ChangeResult outcome) => outcome.Failure == ChangeFailure.VersionMoved;
 
     /// <summary>The refusal that a failed check stands for.</summary>
     public static Exception Refusal(ChangeResult outcome, Policy.PolicyParameters parameters, LocalDate today) => outcome.Failure switch

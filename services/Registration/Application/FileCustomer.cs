@@ -61,9 +61,10 @@ public sealed class FileCustomer(
         var autoApproval = branch?.AutoApproveFilings == true || parameters.AutoApproval;
 
         var identity = identityRead.Result;
-        for (var attempt = 1; attempt <= Attempts; attempt++)
+        var retry = new ConflictRetry(Attempts);
+        for (var first = true; ; first = false)
         {
-            if (attempt > 1)
+            if (!first)
             {
                 identity = await gate.ReadAsync(filing.IdentityKey, filing.Title);
             }
@@ -100,16 +101,17 @@ public sealed class FileCustomer(
                 return (new Versioned<Customer>(next, (existing?.Version ?? 0) + 1), filing.Contact);
             }
 
-            if (outcome.Failure is not (ChangeFailure.FieldTaken or ChangeFailure.VersionMoved))
-            {
-                throw CustomerWriter.Refusal(outcome, admission.Parameters, today);
-            }
-
             // Someone else reserved or changed it first: look again, and name them if they hold it now.
+            if (retry.IsFinal(outcome, Changed))
+            {
+                throw Changed(outcome)
+                    ? new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry")
+                    : CustomerWriter.Refusal(outcome, admission.Parameters, today);
+            }
         }
-
-        throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
     }
+
+    private static bool Changed(ChangeResult outcome) => outcome.Failure is ChangeFailure.FieldTaken or ChangeFailure.VersionMoved;
 
     private static Customer NewCustomer(string id, ValidFiling filing, Person filer) => new()
     {

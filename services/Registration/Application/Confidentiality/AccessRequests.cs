@@ -249,29 +249,15 @@ public sealed class AccessRequests(
         return await documents.GetAsync<AccessGrant>(ConfidentialityKeys.Grant(grantId)) ?? throw new EntityNotFoundException("access grant", grantId);
     }
 
-    private async Task<Versioned<AccessGrant>> UpdateAsync(string? grantId, Func<Versioned<AccessGrant>, DateTimeOffset, Task<(AtomicChange? Change, AccessGrant Next)>> decide)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<Versioned<AccessGrant>> UpdateAsync(string? grantId, Func<Versioned<AccessGrant>, DateTimeOffset, Task<(AtomicChange? Change, AccessGrant Next)>> decide) =>
+        OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await LoadAsync(grantId);
             var (change, next) = await decide(current, clock.UtcNow);
-            if (change is null)
-            {
-                return current;
-            }
-
-            var outcome = await customers.CommitAsync(change);
-            if (outcome.Succeeded)
-            {
-                return new Versioned<AccessGrant>(next, current.Version + 1);
-            }
-
-            if (attempt == Attempts)
-            {
-                throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
-            }
-        }
-    }
+            return change is null
+                ? (ChangeResult.Applied, current)
+                : (await customers.CommitAsync(change), new Versioned<AccessGrant>(next, current.Version + 1));
+        }, Attempts, refusal: OptimisticConcurrency.Conflict);
 
     private static AtomicChange Write(Versioned<AccessGrant> current, AccessGrant next) => new AtomicChange()
         .Expect(ConfidentialityKeys.Grant(next.Id), current.Version)

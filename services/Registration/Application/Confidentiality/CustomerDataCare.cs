@@ -122,9 +122,8 @@ public sealed class CustomerDataCare(CustomerStore customers, ConfidentialStore 
     /// Read the customer and its envelope, decide the new envelope, write it guarded by the value read
     /// (absent stays absent: the check op passes on a missing key and fails on any other value).
     /// </summary>
-    private async Task<T> RewriteAsync<T>(string customerId, Func<Customer, OpenedConfidential, DateTimeOffset, (byte[]? Value, AuditRecord? Entry, T Result)> decide, bool destroying = false)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<T> RewriteAsync<T>(string customerId, Func<Customer, OpenedConfidential, DateTimeOffset, (byte[]? Value, AuditRecord? Entry, T Result)> decide, bool destroying = false) =>
+        OptimisticConcurrency.RetryAsync(async () =>
         {
             var loading = confidential.LoadAsync(customerId, null);
             var customer = (await customers.GetAsync(customerId))?.Value ?? throw new EntityNotFoundException("customer", customerId);
@@ -138,7 +137,7 @@ public sealed class CustomerDataCare(CustomerStore customers, ConfidentialStore 
             var (value, entry, result) = decide(customer, opened, clock.UtcNow);
             if (value is null)
             {
-                return result;
+                return (ChangeResult.Applied, result);
             }
 
             var key = RegistrationKeys.Customer(customerId);
@@ -156,18 +155,14 @@ public sealed class CustomerDataCare(CustomerStore customers, ConfidentialStore 
                 AuditLog.Pending(change, entry);
             }
 
-            if ((await customers.CommitAsync(change)).Succeeded)
+            var outcome = await customers.CommitAsync(change);
+            if (outcome.Succeeded)
             {
                 audit.NotifyAppended();
-                return result;
             }
 
-            if (attempt == Attempts)
-            {
-                throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
-            }
-        }
-    }
+            return (outcome, result);
+        }, Attempts, refusal: OptimisticConcurrency.Conflict);
 
     private static void Require(List<FieldViolation> violations, string field, string? value)
     {

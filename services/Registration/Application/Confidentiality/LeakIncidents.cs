@@ -198,9 +198,8 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
         });
     }
 
-    private async Task<Versioned<Incident>> UpdateAsync(Caller caller, string? incidentId, Func<Incident, (Incident Next, IncidentStep Step, Action<AtomicChange>? More)> decide)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<Versioned<Incident>> UpdateAsync(Caller caller, string? incidentId, Func<Incident, (Incident Next, IncidentStep Step, Action<AtomicChange>? More)> decide) =>
+        OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await LoadAsync(incidentId);
             var (next, step, more) = decide(current.Value);
@@ -208,18 +207,14 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
             var change = new AtomicChange().Expect(key, current.Version).Put(key, current.Version + 1, DocumentStore.Encode(next));
             more?.Invoke(change);
             Log(change, caller, next, step);
-            if ((await customers.CommitAsync(change)).Succeeded)
+            var outcome = await customers.CommitAsync(change);
+            if (outcome.Succeeded)
             {
                 audit.NotifyAppended();
-                return new Versioned<Incident>(next, current.Version + 1);
             }
 
-            if (attempt == Attempts)
-            {
-                throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
-            }
-        }
-    }
+            return (outcome, new Versioned<Incident>(next, current.Version + 1));
+        }, Attempts, refusal: OptimisticConcurrency.Conflict);
 
     private async Task<Versioned<Incident>> LoadAsync(string? incidentId)
     {
