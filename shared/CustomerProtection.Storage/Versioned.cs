@@ -29,7 +29,12 @@ public static class JsonCodec
     public static JsonCodec<T> Web<T>() => WebCodec<T>.Instance;
 
     /// <summary>By <paramref name="options"/>' metadata for <typeparamref name="T"/> (made once per codec: keep the codec).</summary>
-    public static JsonCodec<T> For<T>(JsonSerializerOptions options) => new((JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+    public static JsonCodec<T> For<T>(JsonSerializerOptions options)
+    {
+        // Options without a resolver serialise by reflection; their metadata exists once they are locked so.
+        options.MakeReadOnly(populateMissingResolver: true);
+        return new((JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+    }
 
     private static class WebCodec<T>
     {

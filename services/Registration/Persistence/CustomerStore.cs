@@ -27,7 +27,6 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// <summary>The largest near-duplicate candidate set the search reads (X-4); larger ones are too common to tell anything.</summary>
     public const int LargestCandidateSet = 5000;
 
-    private static readonly RedisValue[] Fields = ["v", "d"];
 
     public IDatabase Db => redis.GetDatabase();
 
@@ -59,7 +58,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return out
         """;
 
-    public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Fields));
+    public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields));
 
     /// <summary>The decision time (Unix ms) of the last award of <paramref name="caseId"/> applied to the customer, if any.</summary>
     public async Task<long?> AppliedAwardAsync(string id, string caseId) =>
@@ -72,7 +71,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     public async Task<IReadOnlyList<Versioned<Customer>>> GetManyAsync(IEnumerable<string> ids)
     {
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Customer(id), Fields)).ToList();
+        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields)).ToList();
         batch.Execute();
         return (await Task.WhenAll(reads)).Select(Decode).OfType<Versioned<Customer>>().ToList();
     }
@@ -307,6 +306,5 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return chosen
         """;
 
-    private static Versioned<Customer>? Decode(RedisValue[] values) =>
-        values[0].IsNull ? null : new Versioned<Customer>(StorageFormat.DecodeCustomer(((ReadOnlyMemory<byte>)values[1]).Span), (long)values[0]);
+    private static Versioned<Customer>? Decode(RedisValue[] values) => Aggregates.Read(values, StorageFormat.Customers);
 }
