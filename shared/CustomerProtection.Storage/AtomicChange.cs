@@ -59,8 +59,6 @@ public sealed class AtomicChange
     private int _writeCount;
     private bool _committed;
 
-    public bool HasEvents => _entries.Count > 0;
-
     /// <summary>The hash's <c>v</c> must equal <paramref name="version"/> (0: the hash must not exist).</summary>
     public AtomicChange Expect(RedisKey key, long version) => Check("ver", key, version);
 

@@ -183,10 +183,7 @@ public sealed class AtomicChangeTests(RedisServer redis) : IClassFixture<RedisSe
     [Fact]
     public async Task StreamAdd_and_Publish_write_entries_with_the_outbox_fields()
     {
-        var change = new AtomicChange().StreamAdd("t:{log}", "id-1", "kind", "body").Publish(Event);
-        Assert.True(change.HasEvents);
-
-        await CommitAsync(change);
+        await CommitAsync(new AtomicChange().StreamAdd("t:{log}", "id-1", "kind", "body").Publish(Event));
 
         var logged = Assert.Single(await Db.StreamRangeAsync("t:{log}"));
         Assert.Equal(["id", "type", "body", "traceparent"], logged.Values.Select(v => (string)v.Name!));

@@ -101,7 +101,7 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
 
     private static bool VersionMoved(ChangeResult outcome) => outcome.Failure == ChangeFailure.VersionMoved;
 
-    /// <summary>The refusal that a failed check stands for.</summary>
+    /// <summary>The refusal that a failed check stands for: X-1's holding cap, X-2's daily quota, else a conflict.</summary>
     public static Exception Refusal(ChangeResult outcome, Policy.PolicyParameters parameters, LocalDate today) => outcome.Failure switch
     {
         ChangeFailure.CapReached => PoolRules.HoldingCapReached(outcome.Number, parameters),

@@ -161,6 +161,7 @@ public sealed class Admission(IdentityRecords identity, Person owner, OwnershipV
 
         if (verdict.PoolTaking)
         {
+            // the day's pool claims, counted and incremented in the same step, so two claims cannot share the last one.
             var counter = RegistrationKeys.Claims(owner.Id, Protection.Date(today));
             change.ExpectBelowQuota(counter, parameters.PoolClaimsPerDay).Increment(counter, TimeSpan.FromDays(2));
         }
