@@ -4,6 +4,7 @@ using CustomerProtection.Arbitration.Grpc;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 using static CustomerProtection.Arbitration.Tests.TestData;
 
 namespace CustomerProtection.Arbitration.Tests;

@@ -3,6 +3,7 @@ using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Registration.Workers;
+using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -82,7 +83,7 @@ public sealed class DueQueueTests(RedisServer redis) : IClassFixture<RedisServer
     public async Task X3_a_customer_this_build_cannot_read_leaves_the_due_queue_instead_of_failing_forever(byte[] stored)
     {
         await _h.Db.HashSetAsync(RegistrationKeys.Customer("77"), [new StackExchange.Redis.HashEntry("v", 1), new StackExchange.Redis.HashEntry("d", stored)]);
-        await _h.Store.CommitAsync(new CustomerChange().DueAdd("77", 0));
+        await _h.Store.CommitAsync(new AtomicChange().DueAdd("77", 0));
 
         await _h.Due.HandleAsync("77");
 
@@ -94,7 +95,7 @@ public sealed class DueQueueTests(RedisServer redis) : IClassFixture<RedisServer
     {
         for (var i = 0; i < 300; i++)
         {
-            await _h.Store.CommitAsync(new CustomerChange().DueAdd(i % 2 == 0 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"c{i}", 0));
+            await _h.Store.CommitAsync(new AtomicChange().DueAdd(i % 2 == 0 ? i.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"c{i}", 0));
         }
 
         var a = new DueQueueWorker(_h.Store, _h.Due, _h.Clock, new CustomerProtection.Storage.LoopHealth(), NullLogger<DueQueueWorker>.Instance);

@@ -3,6 +3,7 @@ using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests;

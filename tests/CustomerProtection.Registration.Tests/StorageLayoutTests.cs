@@ -4,6 +4,7 @@ using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -93,7 +94,7 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
         RedisKey key = RegistrationKeys.TitleKey("上海");
         for (var i = 0; i < 5; i++)
         {
-            await _h.Store.CommitAsync(new CustomerChange().SetAddCapped(key, i.ToString(System.Globalization.CultureInfo.InvariantCulture), 3));
+            await _h.Store.CommitAsync(new AtomicChange().SetAddCapped(key, i.ToString(System.Globalization.CultureInfo.InvariantCulture), 3));
         }
 
         Assert.Equal(3, await _h.Db.SetLengthAsync(key));
@@ -105,14 +106,14 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
     [Fact]
     public async Task The_due_queue_keeps_each_bucket_at_its_earliest_deadline_and_drops_it_when_empty()
     {
-        await _h.Store.CommitAsync(new CustomerChange().DueAdd("130", 5_000).DueAdd("200", 3_000).DueAdd("5", 9_000));
+        await _h.Store.CommitAsync(new AtomicChange().DueAdd("130", 5_000).DueAdd("200", 3_000).DueAdd("5", 9_000));
 
         var top = await _h.Db.SortedSetRangeByScoreWithScoresAsync(RegistrationKeys.Due);
         Assert.Equal([("1", 3_000d), ("0", 9_000d)], top.Select(e => ((string)e.Element!, e.Score)));
 
-        await _h.Store.CommitAsync(new CustomerChange().DueRemove("200"));
+        await _h.Store.CommitAsync(new AtomicChange().DueRemove("200"));
         Assert.Equal(5_000, await _h.Db.SortedSetScoreAsync(RegistrationKeys.Due, "1"));
-        await _h.Store.CommitAsync(new CustomerChange().DueRemove("130").DueRemove("5"));
+        await _h.Store.CommitAsync(new AtomicChange().DueRemove("130").DueRemove("5"));
         Assert.Equal(0, await _h.Db.SortedSetLengthAsync(RegistrationKeys.Due));
     }
 }

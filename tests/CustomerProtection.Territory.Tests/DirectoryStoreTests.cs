@@ -58,7 +58,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
         var result = await Store.CommitAsync(DirectoryChanges.Region(null, new Region("R-EAST", "覆盖"), _time.GetUtcNow()));
 
         Assert.False(result.Succeeded);
-        Assert.Equal(1, result.ConflictVersion);
+        Assert.Equal(1, result.Number);
         Assert.Equal("华东大区", (await Store.GetRegionAsync("R-EAST"))!.Value.Name);
         Assert.Equal(before, await OutboxLengthAsync());
     }

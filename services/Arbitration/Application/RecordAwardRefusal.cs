@@ -34,7 +34,7 @@ public sealed class RecordAwardRefusal(ArbitrationStore store, IDirectoryReader 
                 refused.DecidedAt, refused.RefusedAt, now);
             if (@case.AwardRefusals.Any(r => r.SameAs(refusal)))
             {
-                return (CommitResult.Committed, false);
+                return (ChangeResult.Applied, false);
             }
 
             // Reopening a closed case takes the customer's dispute marker again, guarded by its version.
@@ -48,7 +48,7 @@ public sealed class RecordAwardRefusal(ArbitrationStore store, IDirectoryReader 
             var transition = CaseRules.AwardRefused(@case, refusal, customerFree, holders, clock.Arithmetic(today), today, now);
             if (transition is null)
             {
-                return (CommitResult.Committed, false);
+                return (ChangeResult.Applied, false);
             }
 
             return (await store.CommitAsync(CaseChanges.Apply(current, transition, marker)), true);

@@ -247,6 +247,3 @@ public static class AwardRefusalEffects
     /// </summary>
     public const string RecordedOnly = "recorded_only";
 }
-
-/// <summary>A stored aggregate and its optimistic-concurrency version.</summary>
-public sealed record Versioned<T>(T Value, long Version);

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Storage;
 using StackExchange.Redis;
@@ -12,24 +11,21 @@ public sealed record CustomerMarker(string CustomerId, string? OpenCaseId);
 /// <summary>Reads Arbitration's keyspace; writes go through <see cref="AtomicChange"/> built by the use cases.</summary>
 public sealed class ArbitrationStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly RedisValue[] Fields = ["v", "d"];
-
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<Versioned<Case>?> GetCaseAsync(string caseId) => Decode<Case>(await Db.HashGetAsync(ArbitrationKeys.Case(caseId), Fields));
+    public async Task<Versioned<Case>?> GetCaseAsync(string caseId) => Decode<Case>(await Db.HashGetAsync(ArbitrationKeys.Case(caseId), Aggregates.Fields));
 
     public async Task<Versioned<CustomerComplaint>?> GetComplaintAsync(string complaintId) =>
-        Decode<CustomerComplaint>(await Db.HashGetAsync(ArbitrationKeys.Complaint(complaintId), Fields));
+        Decode<CustomerComplaint>(await Db.HashGetAsync(ArbitrationKeys.Complaint(complaintId), Aggregates.Fields));
 
     public async Task<Versioned<CustomerMarker>?> GetMarkerAsync(string customerId) =>
-        Decode<CustomerMarker>(await Db.HashGetAsync(ArbitrationKeys.Customer(customerId), Fields));
+        Decode<CustomerMarker>(await Db.HashGetAsync(ArbitrationKeys.Customer(customerId), Aggregates.Fields));
 
     /// <summary>Many aggregates in one round trip, in the order asked; missing ones are left out.</summary>
     public async Task<IReadOnlyList<Versioned<T>>> GetManyAsync<T>(Func<string, RedisKey> key, IEnumerable<string> ids)
     {
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(key(id), Fields)).ToList();
+        var reads = ids.Select(id => batch.HashGetAsync(key(id), Aggregates.Fields)).ToList();
         batch.Execute();
         var values = await Task.WhenAll(reads);
         return values.Select(Decode<T>).OfType<Versioned<T>>().ToList();
@@ -67,10 +63,10 @@ public sealed class ArbitrationStore(IConnectionMultiplexer redis, RedisOutbox o
 
     public async Task<double?> DueAtAsync(string member) => await Due.DueAtAsync(member);
 
-    public Task<CommitResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
-    public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
+    public static RedisValue Encode<T>(T value) => JsonCodec.Web<T>().Encode(value);
 
     private static Versioned<T>? Decode<T>(RedisValue[] values) =>
-        values[0].IsNull ? null : new Versioned<T>(JsonSerializer.Deserialize<T>((string)values[1]!, Json)!, (long)values[0]);
+        Aggregates.Read(values, JsonCodec.Web<T>());
 }

@@ -64,12 +64,12 @@ public sealed class RecordViolation(PenaltyStore store, FineParameterSource para
         return violation;
     }
 
-    private async Task<(CommitResult, (Versioned<Violation>, IReadOnlyList<Fine>))> MergeAsync(Versioned<Violation> current, ViolationReport report, DateTimeOffset now)
+    private async Task<(ChangeResult, (Versioned<Violation>, IReadOnlyList<Fine>))> MergeAsync(Versioned<Violation> current, ViolationReport report, DateTimeOffset now)
     {
         var outcome = ViolationRules.Merge(current.Value, report, parameters.For(current.Value.ViolationDate), now);
         if (!outcome.Changed)
         {
-            return (CommitResult.Committed, (current, []));
+            return (ChangeResult.Applied, (current, []));
         }
 
         var result = await store.CommitAsync(PenaltyChanges.Merge(current, outcome, now));

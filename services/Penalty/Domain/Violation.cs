@@ -1,8 +1,5 @@
 namespace CustomerProtection.Penalty.Domain;
 
-/// <summary>A stored aggregate and the version its next change must expect (optimistic concurrency).</summary>
-public sealed record Versioned<T>(T Value, long Version);
-
 /// <summary>One party of a violation, as the organisation stood when it was found (copied from the event).</summary>
 public sealed record Party(string EmployeeId, string Role, string? BranchId, string? RegionId, string? ManagerId);
 

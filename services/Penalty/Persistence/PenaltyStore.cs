@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Storage;
 using StackExchange.Redis;
@@ -14,16 +13,13 @@ public sealed record OpeningState(Versioned<Violation>? Violation, Versioned<Off
 /// <summary>Reads Penalty's keyspace; writes go through <see cref="AtomicChange"/> built by <see cref="PenaltyChanges"/>.</summary>
 public sealed class PenaltyStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly RedisValue[] Fields = ["v", "d"];
-
     private IDatabase Db => redis.GetDatabase();
 
     public async Task<Versioned<Violation>?> GetViolationAsync(string violationId) =>
-        Decode<Violation>(await Db.HashGetAsync(PenaltyKeys.Violation(violationId), Fields));
+        Decode<Violation>(await Db.HashGetAsync(PenaltyKeys.Violation(violationId), Aggregates.Fields));
 
     public async Task<Versioned<Fine>?> GetFineAsync(string fineId) =>
-        Decode<Fine>(await Db.HashGetAsync(PenaltyKeys.Fine(fineId), Fields));
+        Decode<Fine>(await Db.HashGetAsync(PenaltyKeys.Fine(fineId), Aggregates.Fields));
 
     /// <summary>
     /// The violation (if known), the violator's record, and how many of the violator's standing
@@ -32,8 +28,8 @@ public sealed class PenaltyStore(IConnectionMultiplexer redis, RedisOutbox outbo
     public async Task<OpeningState> GetOpeningStateAsync(string violationId, string violatorId, DateTimeOffset windowStart, DateTimeOffset windowEnd)
     {
         var batch = Db.CreateBatch();
-        var violation = batch.HashGetAsync(PenaltyKeys.Violation(violationId), Fields);
-        var offender = batch.HashGetAsync(PenaltyKeys.Offender(violatorId), Fields);
+        var violation = batch.HashGetAsync(PenaltyKeys.Violation(violationId), Aggregates.Fields);
+        var offender = batch.HashGetAsync(PenaltyKeys.Offender(violatorId), Aggregates.Fields);
         var count = batch.SortedSetLengthAsync(PenaltyKeys.OffenderViolations(violatorId), PenaltyKeys.Score(windowStart), PenaltyKeys.Score(windowEnd));
         batch.Execute();
         return new OpeningState(Decode<Violation>(await violation), Decode<Offender>(await offender), (int)await count);
@@ -91,18 +87,18 @@ public sealed class PenaltyStore(IConnectionMultiplexer redis, RedisOutbox outbo
         return result;
     }
 
-    public Task<CommitResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
-    public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
+    public static RedisValue Encode<T>(T value) => JsonCodec.Web<T>().Encode(value);
 
     private async Task<RedisValue[][]> GetManyAsync(IEnumerable<RedisKey> keys)
     {
         var batch = Db.CreateBatch();
-        var reads = keys.Select(key => batch.HashGetAsync(key, Fields)).ToList();
+        var reads = keys.Select(key => batch.HashGetAsync(key, Aggregates.Fields)).ToList();
         batch.Execute();
         return await Task.WhenAll(reads);
     }
 
     private static Versioned<T>? Decode<T>(RedisValue[] values) =>
-        values[0].IsNull ? null : new Versioned<T>(JsonSerializer.Deserialize<T>((string)values[1]!, Json)!, (long)values[0]);
+        Aggregates.Read(values, JsonCodec.Web<T>());
 }

@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
@@ -29,7 +30,7 @@ public sealed class AddCoDeveloper(CustomerWriter writer, Organization organizat
 
             if (coDeveloper.Id == customer.OwnerId || customer.IsCoDeveloper(coDeveloper.Id))
             {
-                return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((null, current));
+                return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((null, current));
             }
 
             if (!coDeveloper.IsActive || coDeveloper.Role != Roles.Salesperson)

@@ -3,6 +3,7 @@ using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -57,7 +58,7 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
         {
             // Another case is open, or this close overtook its own opening, or ended an earlier opening of this
             // case (Arbitration reopens a case whose award the gate refused): remembered, so that opening marks nothing.
-            return new CustomerChange().RequireVersion(key, current.Version).SetField(key, RegistrationKeys.CaseClosedField(closed.CaseId), closedAt);
+            return new AtomicChange().Expect(key, current.Version).SetField(key, RegistrationKeys.CaseClosedField(closed.CaseId), closedAt);
         }
 
         var now = clock.Now;
@@ -79,13 +80,13 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
         try
         {
             return await UpdateAsync(award.CustomerId, async current =>
-                await AppliedAsync(award, decidedAt) ? null : (CustomerChange?)await ApplyAsync(current, award, winner));
+                await AppliedAsync(award, decidedAt) ? null : (AtomicChange?)await ApplyAsync(current, award, winner));
         }
         catch (PolicyRefusalException refusal)
         {
             // The ownership gate refused it (before the step, or the X-1 count inside it): recorded, never applied.
             return await UpdateAsync(award.CustomerId, async current =>
-                await AppliedAsync(award, decidedAt) ? null : (CustomerChange?)Refused(current, award, refusal, clock.Now));
+                await AppliedAsync(award, decidedAt) ? null : (AtomicChange?)Refused(current, award, refusal, clock.Now));
         }
     }
 
@@ -96,7 +97,7 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
     private async Task<bool> AppliedAsync(OwnershipAwarded award, long decidedAt) =>
         await store.AppliedAwardAsync(award.CustomerId, award.CaseId) is { } applied && applied >= decidedAt;
 
-    private async Task<CustomerChange> ApplyAsync(Versioned<Customer> current, OwnershipAwarded award, Person? winner)
+    private async Task<AtomicChange> ApplyAsync(Versioned<Customer> current, OwnershipAwarded award, Person? winner)
     {
         var customer = current.Value;
         var now = clock.Now;
@@ -144,7 +145,7 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
     /// The gate refused the award: the customer stays as it is, the refusal is in its history and
     /// goes back to Arbitration (OwnershipAwardRefused), once per decision like an applied award.
     /// </summary>
-    private CustomerChange Refused(Versioned<Customer> current, OwnershipAwarded award, PolicyRefusalException refusal, NodaTime.Instant now)
+    private AtomicChange Refused(Versioned<Customer> current, OwnershipAwarded award, PolicyRefusalException refusal, NodaTime.Instant now)
     {
         var at = now.ToDateTimeOffset();
         var customer = current.Value;
@@ -155,7 +156,7 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
     }
 
     /// <returns>False when the customer is unknown or nothing had to change (a redelivery).</returns>
-    private async Task<bool> UpdateAsync(string customerId, Func<Versioned<Customer>, Task<CustomerChange?>> decide)
+    private async Task<bool> UpdateAsync(string customerId, Func<Versioned<Customer>, Task<AtomicChange?>> decide)
     {
         if (!CustomerIds.IsWellFormed(customerId))
         {

@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
@@ -48,7 +49,7 @@ public sealed class ClaimFromPool(CustomerWriter writer, Organization organizati
             var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Claimed, CustomerStatus.Protected, previousOwner, claimant.Id, null, claimant.Id)],
                 [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Claimed, claimant.Id, at)]), next);
-            return ((CustomerChange?)change, new Versioned<Customer>(next, current.Version + 1));
+            return ((AtomicChange?)change, new Versioned<Customer>(next, current.Version + 1));
         });
     }
 }

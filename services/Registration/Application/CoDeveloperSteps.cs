@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
@@ -7,7 +8,7 @@ namespace CustomerProtection.Registration.Application;
 /// <summary>What adding and removing co-developers share: the new list as one change, with its history entry and event.</summary>
 public static class CoDeveloperSteps
 {
-    public static (CustomerChange?, Versioned<Customer>) Change(CustomerWriter writer, PolicyClock clock, Versioned<Customer> current, List<string> coDevelopers, string by)
+    public static (AtomicChange?, Versioned<Customer>) Change(CustomerWriter writer, PolicyClock clock, Versioned<Customer> current, List<string> coDevelopers, string by)
     {
         var now = clock.Now;
         var at = now.ToDateTimeOffset();

@@ -4,6 +4,7 @@ using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;
@@ -18,19 +19,19 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
 {
     private const int Attempts = 8;
 
-    public CustomerChange Change(Versioned<Customer>? old, Customer next, Instant now, IEnumerable<HistoryEntry> history, IEnumerable<object> events,
+    public AtomicChange Change(Versioned<Customer>? old, Customer next, Instant now, IEnumerable<HistoryEntry> history, IEnumerable<object> events,
         ConfidentialWrite? confidential = null, ProgressEntry? progress = null)
     {
         var key = RegistrationKeys.Customer(next.Id);
         var version = (old?.Version ?? 0) + 1;
-        var change = new CustomerChange()
-            .RequireVersion(key, old?.Version ?? 0)
+        var change = new AtomicChange()
+            .Expect(key, old?.Version ?? 0)
             .Put(key, version, StorageFormat.Encode(next));
         if (old is null)
         {
             // The reservation (P-2.5, P-9.1): the identity goes to this customer only if nobody holds it.
             var identities = RegistrationKeys.Identities(next.IdentityKey);
-            change.RequireFree(identities, next.IdentityKey, next.Id)
+            change.ExpectFieldFree(identities, next.IdentityKey, next.Id)
                 .SetField(identities, next.IdentityKey, next.Id);
 
             foreach (var candidateKey in TitleSimilarity.CandidateKeys(next.Title))
@@ -71,15 +72,17 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
         return CustomerIndexes.Of(customer, state, DueWork.At(customer, state, now), now);
     }
 
-    public Task<ChangeResult> CommitAsync(CustomerChange change) => store.CommitAsync(change);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => store.CommitAsync(change);
 
     /// <summary>
     /// Read–decide–commit on one customer, again on fresh data when someone else changed it first.
     /// <paramref name="decide"/> returns the change to commit (null: nothing to do) and the answer.
     /// </summary>
-    public async Task<T> UpdateAsync<T>(string customerId, Func<Versioned<Customer>, Task<(CustomerChange? Change, T Result)>> decide)
+    /// <remarks>A loop around <see cref="ConflictRetry"/>, not a second delegate: every customer transition runs here.</remarks>
+    public async Task<T> UpdateAsync<T>(string customerId, Func<Versioned<Customer>, Task<(AtomicChange? Change, T Result)>> decide)
     {
-        for (var attempt = 1; ; attempt++)
+        var retry = new ConflictRetry(Attempts);
+        while (true)
         {
             var current = await store.GetAsync(customerId) ?? throw new EntityNotFoundException("customer", customerId);
             var (change, result) = await decide(current);
@@ -89,23 +92,20 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
             }
 
             var outcome = await store.CommitAsync(change);
-            if (outcome.Succeeded)
+            if (retry.IsFinal(outcome, VersionMoved))
             {
-                return result;
-            }
-
-            if (outcome.Failure != ChangeFailure.VersionMoved || attempt == Attempts)
-            {
-                throw Refusal(outcome, clock.On(clock.Today), clock.Today);
+                return outcome.Succeeded ? result : throw Refusal(outcome, clock.On(clock.Today), clock.Today);
             }
         }
     }
 
-    /// <summary>The refusal that a failed check stands for.</summary>
+    private static bool VersionMoved(ChangeResult outcome) => outcome.Failure == ChangeFailure.VersionMoved;
+
+    /// <summary>The refusal that a failed check stands for: X-1's holding cap, X-2's daily quota, else a conflict.</summary>
     public static Exception Refusal(ChangeResult outcome, Policy.PolicyParameters parameters, LocalDate today) => outcome.Failure switch
     {
-        ChangeFailure.HoldingCap => PoolRules.HoldingCapReached(outcome.Count, parameters),
-        ChangeFailure.Quota => PoolRules.QuotaExhausted((int)outcome.Count, parameters, today),
+        ChangeFailure.CapReached => PoolRules.HoldingCapReached(outcome.Number, parameters),
+        ChangeFailure.QuotaUsed => PoolRules.QuotaExhausted((int)outcome.Number, parameters, today),
         _ => new ConcurrencyConflictException($"并发修改冲突，请重试 / changed concurrently ({outcome.Failure}), please retry"),
     };
 

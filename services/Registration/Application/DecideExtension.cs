@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
@@ -33,7 +34,7 @@ public sealed class DecideExtension(CustomerWriter writer, PolicyClock clock)
             if (!approve)
             {
                 var rejected = customer with { PendingExtension = null };
-                return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((writer.Change(current, rejected, now, [], []), new Versioned<Customer>(rejected, current.Version + 1)));
+                return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((writer.Change(current, rejected, now, [], []), new Versioned<Customer>(rejected, current.Version + 1)));
             }
 
             // The written request is what must be early enough; the period must still run now.
@@ -49,7 +50,7 @@ public sealed class DecideExtension(CustomerWriter writer, PolicyClock clock)
             var end = clock.Evaluate(next, now).End!;
             var change = writer.Change(current, next, now, [], [new ProtectionPeriodChanged(customer.Id, customer.IdentityKey, customer.OwnerId!,
                 customer.BranchId, customer.Stage, PeriodChangeCauses.Extension, next.PeriodStart!.Value, Protection.Date(end.LastDay), at)]);
-            return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
+            return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
         });
     }
 }

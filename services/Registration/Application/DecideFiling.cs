@@ -1,6 +1,7 @@
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -48,7 +49,7 @@ public sealed class DecideFiling(CustomerWriter writer, Organization organizatio
             var next = OwnershipRules.Rejected(customer);
             var change = writer.Change(current, next, now,
                 [new(now.ToDateTimeOffset(), Changes.Rejected, next.Status, customer.OwnerId, null, reason.Trim(), caller.EmployeeId)], []);
-            return Task.FromResult<(CustomerProtection.Registration.Persistence.CustomerChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
+            return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
         });
     }
 

@@ -6,6 +6,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;
@@ -61,9 +62,10 @@ public sealed class FileCustomer(
         var autoApproval = branch?.AutoApproveFilings == true || parameters.AutoApproval;
 
         var identity = identityRead.Result;
-        for (var attempt = 1; attempt <= Attempts; attempt++)
+        var retry = new ConflictRetry(Attempts);
+        for (var first = true; ; first = false)
         {
-            if (attempt > 1)
+            if (!first)
             {
                 identity = await gate.ReadAsync(filing.IdentityKey, filing.Title);
             }
@@ -100,16 +102,17 @@ public sealed class FileCustomer(
                 return (new Versioned<Customer>(next, (existing?.Version ?? 0) + 1), filing.Contact);
             }
 
-            if (outcome.Failure is not (ChangeFailure.IdentityTaken or ChangeFailure.VersionMoved))
-            {
-                throw CustomerWriter.Refusal(outcome, admission.Parameters, today);
-            }
-
             // Someone else reserved or changed it first: look again, and name them if they hold it now.
+            if (retry.IsFinal(outcome, Changed))
+            {
+                throw Changed(outcome)
+                    ? new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry")
+                    : CustomerWriter.Refusal(outcome, admission.Parameters, today);
+            }
         }
-
-        throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
     }
+
+    private static bool Changed(ChangeResult outcome) => outcome.Failure is ChangeFailure.FieldTaken or ChangeFailure.VersionMoved;
 
     private static Customer NewCustomer(string id, ValidFiling filing, Person filer) => new()
     {
@@ -178,8 +181,8 @@ public sealed class FileCustomer(
             Evidence: $"经销商 {filer.Id} 备案了经销商 {dealerId} 的开票资料「{filing.Title}」/ dealer {filer.Id} filed the invoice identity of dealer {dealerId}",
             Source: "registration",
             DetectedAt: clock.UtcNow);
-        await store.CommitAsync(new CustomerChange()
-            .RequireNotMember(RegistrationKeys.ReportedViolations, violationId)
+        await store.CommitAsync(new AtomicChange()
+            .ExpectNotMember(RegistrationKeys.ReportedViolations, violationId)
             .SetAdd(RegistrationKeys.ReportedViolations, violationId)
             .Publish(violation));
         return new PolicyRefusalException(

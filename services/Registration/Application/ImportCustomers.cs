@@ -5,6 +5,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;
@@ -115,7 +116,9 @@ public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writ
             return Refused(row, "P-6", $"经销商不能拥有经销商 {dealerId} / a dealer cannot hold dealer {dealerId}");
         }
 
-        for (var attempt = 1; attempt <= Attempts; attempt++)
+        // Another writer first: decide the row again. X-1's cap or X-2's quota: refuse it, fresh data cannot lift them.
+        Policy.PolicyParameters? admitted = null;
+        var (outcome, imported) = await OptimisticConcurrency.TryAsync<ImportRowOutcome>(async () =>
         {
             var identity = await gate.ReadAsync(filing.IdentityKey, filing.Title);
             var existing = identity.Primary;
@@ -127,13 +130,13 @@ public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writ
             if (held is not null)
             {
                 var holder = HolderInfo.Of(held.Record, held.State);
-                return new(row.Row, ImportOutcomes.Duplicate, holder.CustomerId, holder, "P-9.1",
-                    $"已被 {holder.OwnerName} 持有（按{(held.MatchedBy == MatchedBy.TaxpayerId ? "纳税人识别号" : "开票抬头")}匹配）/ held by {holder.OwnerName} (matched by {held.MatchedBy})");
+                return (ChangeResult.Applied, new(row.Row, ImportOutcomes.Duplicate, holder.CustomerId, holder, "P-9.1",
+                    $"已被 {holder.OwnerName} 持有（按{(held.MatchedBy == MatchedBy.TaxpayerId ? "纳税人识别号" : "开票抬头")}匹配）/ held by {holder.OwnerName} (matched by {held.MatchedBy})"));
             }
 
             if (admission is null)
             {
-                return Refused(row, refusal!.RuleId, refusal.Message);
+                return (ChangeResult.Applied, Refused(row, refusal!.RuleId, refusal.Message));
             }
 
             var now = clock.Now;
@@ -172,17 +175,19 @@ public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writ
                 [new(at, Changes.Imported, CustomerStatus.Protected, previousOwner, owner.Id, $"X-7 import row {row.Row}", caller.EmployeeId)],
                 [writer.Announcement(next, at), CustomerWriter.OwnerChange(previousOwner, next, Changes.Imported, caller.EmployeeId, at)],
                 new ConfidentialWrite(caller, filing.Contact, filing.Consent.RecordedBy(caller.EmployeeId, at), Purposes.Administration)), next);
-            var outcome = await writer.CommitAsync(change);
-            if (outcome.Succeeded)
-            {
-                return new(row.Row, ImportOutcomes.Filed, next.Id, null, null, null);
-            }
+            admitted = admission.Parameters;
+            return (await writer.CommitAsync(change), new(row.Row, ImportOutcomes.Filed, next.Id, null, null, null));
+        }, Attempts, retryOn: r => r.Failure is not (ChangeFailure.CapReached or ChangeFailure.QuotaUsed));
 
-            if (outcome.Failure is ChangeFailure.HoldingCap or ChangeFailure.Quota)
-            {
-                var counted = (PolicyRefusalException)CustomerWriter.Refusal(outcome, admission.Parameters, clock.Today);
-                return Refused(row, counted.RuleId, counted.Message);
-            }
+        if (outcome.Succeeded)
+        {
+            return imported;
+        }
+
+        if (outcome.Failure is ChangeFailure.CapReached or ChangeFailure.QuotaUsed)
+        {
+            var counted = (PolicyRefusalException)CustomerWriter.Refusal(outcome, admitted!, clock.Today);
+            return Refused(row, counted.RuleId, counted.Message);
         }
 
         return Refused(row, "conflict", "并发修改冲突，请重试 / changed concurrently, please retry");

@@ -1,6 +1,7 @@
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Storage;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -121,11 +122,11 @@ public sealed class Admission(IdentityRecords identity, Person owner, OwnershipV
     /// incremented inside it.
     /// </summary>
     /// <param name="next">The record as the change leaves it: a new record with a taxpayer id joins its title's group here (P-2.5).</param>
-    public CustomerChange Guard(CustomerChange change, Customer next)
+    public AtomicChange Guard(AtomicChange change, Customer next)
     {
         foreach (var other in others)
         {
-            change.RequireVersion(RegistrationKeys.Customer(other.Value.Id), other.Version);
+            change.Expect(RegistrationKeys.Customer(other.Value.Id), other.Version);
         }
 
         // A new record of the same customer written meanwhile: for a taxpayer id the title-only record, for
@@ -133,7 +134,7 @@ public sealed class Admission(IdentityRecords identity, Person owner, OwnershipV
         var titleBucket = RegistrationKeys.Identities(identity.TitleKey);
         if (identity.ByTaxpayerId)
         {
-            change.RequireFieldUnchanged(titleBucket, identity.TitleKey, identity.TitleOnlyId);
+            change.ExpectFieldUnchanged(titleBucket, identity.TitleKey, identity.TitleOnlyId);
             if (identity.Primary is null)
             {
                 // The new record: a title-only filing of its title meets it from now on.
@@ -142,26 +143,27 @@ public sealed class Admission(IdentityRecords identity, Person owner, OwnershipV
         }
         else
         {
-            change.RequireFieldUnchanged(titleBucket, identity.GroupField, identity.Group);
+            change.ExpectFieldUnchanged(titleBucket, identity.GroupField, identity.Group);
         }
 
         // C-9: a departure recorded meanwhile fails the step. Not needed for a filing left pending: approval
         // checks the filer again in its own step, and the leaver's release rejects what it finds pending.
         if (owner.Version > 0 && next.Status != CustomerStatus.Pending)
         {
-            change.RequireFieldUnchanged(owner.ReplicaKey, "v", owner.Version);
+            change.ExpectFieldUnchanged(owner.ReplicaKey, "v", owner.Version);
         }
 
         if (verdict.Capped)
         {
-            change.RequireBelowCap(RegistrationKeys.OwnerCustomers(owner.Id), RegistrationKeys.OwnerFormal(owner.Id),
+            change.ExpectBelowHoldingCap(RegistrationKeys.OwnerCustomers(owner.Id), RegistrationKeys.OwnerFormal(owner.Id),
                 now.ToUnixTimeMilliseconds(), parameters.HoldingCap, parameters.HoldingCapCountsFormalCustomers);
         }
 
         if (verdict.PoolTaking)
         {
+            // the day's pool claims, counted and incremented in the same step, so two claims cannot share the last one.
             var counter = RegistrationKeys.Claims(owner.Id, Protection.Date(today));
-            change.RequireBelowQuota(counter, parameters.PoolClaimsPerDay).Increment(counter, TimeSpan.FromDays(2));
+            change.ExpectBelowQuota(counter, parameters.PoolClaimsPerDay).Increment(counter, TimeSpan.FromDays(2));
         }
 
         return change;

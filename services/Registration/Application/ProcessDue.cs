@@ -3,6 +3,7 @@ using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -28,13 +29,13 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
                 var key = RegistrationKeys.Customer(customer.Id);
                 if (customer.Status != CustomerStatus.Protected)
                 {
-                    return (new CustomerChange().RequireVersion(key, current.Version).DueRemove(customer.Id), true);
+                    return (new AtomicChange().Expect(key, current.Version).DueRemove(customer.Id), true);
                 }
 
                 if (due.IsEmpty)
                 {
                     // Early (or the period moved): put the entry back at the next deadline.
-                    return (new CustomerChange().RequireVersion(key, current.Version)
+                    return (new AtomicChange().Expect(key, current.Version)
                         .DueAdd(customer.Id, due.Next is { } next ? CustomerIndexes.Ms(next) : CustomerIndexes.Ms(now)), true);
                 }
 
@@ -43,18 +44,18 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
         }
         catch (EntityNotFoundException)
         {
-            await store.CommitAsync(new CustomerChange().DueRemove(customerId));
+            await store.CommitAsync(new AtomicChange().DueRemove(customerId));
         }
         catch (InvalidDataException ex)
         {
             // A record this build cannot read (StorageFormat): retrying cannot help.
             logger.LogError(ex, "Customer {CustomerId} cannot be read; removed from the due-queue", customerId);
-            await store.CommitAsync(new CustomerChange().DueRemove(customerId));
+            await store.CommitAsync(new AtomicChange().DueRemove(customerId));
         }
     }
 
     /// <summary>P-3.5: the owner has given the customer up; it is free, in the branch's pool.</summary>
-    private CustomerChange Lapse(Versioned<Customer> current, ProtectionState state, NodaTime.Instant now)
+    private AtomicChange Lapse(Versioned<Customer> current, ProtectionState state, NodaTime.Instant now)
     {
         var customer = current.Value;
         var end = state.End!;
@@ -71,7 +72,7 @@ public sealed class ProcessDue(CustomerStore store, CustomerWriter writer, Organ
             ]);
     }
 
-    private async Task<CustomerChange> RemindAsync(Versioned<Customer> current, ProtectionState state, DueActions due, NodaTime.Instant now)
+    private async Task<AtomicChange> RemindAsync(Versioned<Customer> current, ProtectionState state, DueActions due, NodaTime.Instant now)
     {
         var customer = current.Value;
         var end = state.End!;

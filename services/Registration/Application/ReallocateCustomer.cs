@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
@@ -55,7 +56,7 @@ public sealed class ReallocateCustomer(CustomerWriter writer, Organization organ
             var change = admission.Guard(writer.Change(current, next, now,
                 [new(at, Changes.Reallocated, CustomerStatus.Protected, from, to.Id, reason?.Trim(), caller.EmployeeId)],
                 [CustomerWriter.OwnerChange(from, next, Changes.Reallocated, caller.EmployeeId, at)]), next);
-            return ((CustomerChange?)change, new Versioned<Customer>(next, current.Version + 1));
+            return ((AtomicChange?)change, new Versioned<Customer>(next, current.Version + 1));
         });
     }
 }

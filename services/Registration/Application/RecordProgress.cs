@@ -3,6 +3,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;
@@ -58,7 +59,7 @@ public sealed class RecordProgress(CustomerWriter writer, PolicyClock clock)
                 ? customer with { ProgressDates = [.. (customer.ProgressDates ?? []).Append(date.Value).Distinct().Order()] }
                 : customer;
             var change = writer.Change(current, next, now, [], [new ProgressRecorded(customer.Id, customer.OwnerId, caller.EmployeeId, entry.Kind, entry.On, at)], progress: entry);
-            return Task.FromResult<(CustomerChange?, ProgressEntry)>((change, entry));
+            return Task.FromResult<(AtomicChange?, ProgressEntry)>((change, entry));
         });
     }
 }

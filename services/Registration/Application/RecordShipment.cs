@@ -4,6 +4,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -54,7 +55,7 @@ public sealed class RecordShipment(CustomerStore store, CustomerWriter writer, P
                 var becomesFormal = customer.Stage == Stages.Prospect;
                 if (!becomesFormal && customer.LastShipmentOn >= shippedOn)
                 {
-                    return Task.FromResult<(CustomerChange?, Versioned<Customer>?)>((null, current));
+                    return Task.FromResult<(AtomicChange?, Versioned<Customer>?)>((null, current));
                 }
 
                 var now = clock.Now;
@@ -88,7 +89,7 @@ public sealed class RecordShipment(CustomerStore store, CustomerWriter writer, P
                         PeriodChangeCauses.Shipment, shippedOn, Protection.Date(end.LastDay), at));
                 }
 
-                return Task.FromResult<(CustomerChange?, Versioned<Customer>?)>((writer.Change(current, next, now, history, events), new Versioned<Customer>(next, current.Version + 1)));
+                return Task.FromResult<(AtomicChange?, Versioned<Customer>?)>((writer.Change(current, next, now, history, events), new Versioned<Customer>(next, current.Version + 1)));
             });
         }
         catch (EntityNotFoundException)

@@ -2,6 +2,7 @@ using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -80,10 +81,10 @@ public sealed class ReleaseLeaverCustomers(CustomerStore store, CustomerWriter w
                 }
                 else
                 {
-                    return Task.FromResult<(CustomerChange?, bool)>((null, false));
+                    return Task.FromResult<(AtomicChange?, bool)>((null, false));
                 }
 
-                return Task.FromResult<(CustomerChange?, bool)>((writer.Change(current, next, now, history, events), true));
+                return Task.FromResult<(AtomicChange?, bool)>((writer.Change(current, next, now, history, events), true));
             });
         }
         catch (EntityNotFoundException)

@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
@@ -27,7 +28,7 @@ public sealed class RemoveCoDeveloper(CustomerWriter writer, PolicyClock clock)
 
             return Task.FromResult(customer.IsCoDeveloper(employeeId)
                 ? Change(writer, clock, current, customer.CoDevelopers!.Where(c => c != employeeId).ToList(), caller.EmployeeId)
-                : ((CustomerChange?)null, current));
+                : ((AtomicChange?)null, current));
         });
     }
 }

@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using System.Globalization;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
@@ -39,7 +40,7 @@ public sealed class RequestExtension(CustomerWriter writer, PolicyClock clock)
             var now = clock.Now;
             Decide(clock, customer, clock.Evaluate(customer, now), today, days);
             var next = customer with { PendingExtension = new PendingExtension(days, Protection.Date(today), caller.EmployeeId, reason?.Trim()) };
-            return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((writer.Change(current, next, now, [], []), new Versioned<Customer>(next, current.Version + 1)));
+            return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((writer.Change(current, next, now, [], []), new Versioned<Customer>(next, current.Version + 1)));
         });
     }
 }

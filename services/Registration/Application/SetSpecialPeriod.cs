@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
@@ -45,7 +46,7 @@ public sealed class SetSpecialPeriod(CustomerWriter writer, PolicyClock clock)
                     PeriodChangeCauses.SpecialPeriod, next.PeriodStart!.Value, Protection.Date(end.LastDay), at));
             }
 
-            return Task.FromResult<(CustomerChange?, Versioned<Customer>)>((writer.Change(current, next, now, [], events), new Versioned<Customer>(next, current.Version + 1)));
+            return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((writer.Change(current, next, now, [], events), new Versioned<Customer>(next, current.Version + 1)));
         });
     }
 }

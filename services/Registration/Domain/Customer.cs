@@ -104,9 +104,6 @@ public sealed record Customer
 /// <summary>P-3.3: an extension request waiting for the manager or secretary.</summary>
 public sealed record PendingExtension(int Days, DateOnly RequestedOn, string RequestedBy, string? Reason);
 
-/// <summary>A stored customer and its optimistic-concurrency version.</summary>
-public sealed record Versioned<T>(T Value, long Version);
-
 /// <summary>Stored statuses; the same words as the gRPC views and Ownership.</summary>
 public static class CustomerStatus
 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Storage;
 using NodaTime;
 using StackExchange.Redis;
 
@@ -90,7 +91,7 @@ public static class CustomerIndexes
     }
 
     /// <summary>Adds the new memberships and removes the old ones that no longer hold (but never an add-only one).</summary>
-    public static void Apply(CustomerChange change, IReadOnlyList<IndexEntry> before, IReadOnlyList<IndexEntry> after)
+    public static void Apply(AtomicChange change, IReadOnlyList<IndexEntry> before, IReadOnlyList<IndexEntry> after)
     {
         var kept = after.Select(e => (e.Key.ToString(), e.Member)).ToHashSet();
         foreach (var old in before.Where(e => !e.AddOnly && !kept.Contains((e.Key.ToString(), e.Member))))
@@ -105,7 +106,7 @@ public static class CustomerIndexes
             }
             else
             {
-                change.SortedRemove(old.Key, old.Member);
+                change.IndexRemove(old.Key, old.Member);
             }
         }
 
@@ -117,7 +118,7 @@ public static class CustomerIndexes
             }
             else if (entry.Score is { } score)
             {
-                change.SortedAdd(entry.Key, entry.Member, score);
+                change.IndexAdd(entry.Key, entry.Member, score);
             }
             else
             {

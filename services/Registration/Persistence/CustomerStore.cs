@@ -21,13 +21,12 @@ public sealed record IdentityRecords(
     string TitleOnlyId,
     string Group);
 
-/// <summary>Reads customers and their lists; writes go through <see cref="CustomerChange"/> built by the use cases.</summary>
+/// <summary>Reads customers and their lists; writes go through <see cref="AtomicChange"/> built by the use cases.</summary>
 public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
     /// <summary>The largest near-duplicate candidate set the search reads (X-4); larger ones are too common to tell anything.</summary>
     public const int LargestCandidateSet = 5000;
 
-    private static readonly RedisValue[] Fields = ["v", "d"];
 
     public IDatabase Db => redis.GetDatabase();
 
@@ -66,7 +65,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return out
         """;
 
-    public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Fields));
+    public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields));
 
     /// <summary>The decision time (Unix ms) of the last award of <paramref name="caseId"/> applied to the customer, if any.</summary>
     public async Task<long?> AppliedAwardAsync(string id, string caseId) =>
@@ -79,7 +78,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     public async Task<IReadOnlyList<Versioned<Customer>>> GetManyAsync(IEnumerable<string> ids)
     {
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Customer(id), Fields)).ToList();
+        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields)).ToList();
         batch.Execute();
         return (await Task.WhenAll(reads)).Select(Decode).OfType<Versioned<Customer>>().ToList();
     }
@@ -262,7 +261,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     public async Task<bool> IsBehindTargetAsync(string branchId, string employeeId) =>
         await Db.SetContainsAsync(RegistrationKeys.BehindTarget(branchId), employeeId);
 
-    public Task<ChangeResult> CommitAsync(CustomerChange change) => change.CommitAsync(Db, outbox);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
     /// <summary>
     /// X-4 candidates for near-duplicates of a title: the customers indexed under its candidate keys
@@ -314,6 +313,5 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         return chosen
         """;
 
-    private static Versioned<Customer>? Decode(RedisValue[] values) =>
-        values[0].IsNull ? null : new Versioned<Customer>(StorageFormat.DecodeCustomer(((ReadOnlyMemory<byte>)values[1]).Span), (long)values[0]);
+    private static Versioned<Customer>? Decode(RedisValue[] values) => Aggregates.Read(values, StorageFormat.Customers);
 }

@@ -7,7 +7,7 @@ namespace CustomerProtection.Registration.Persistence;
 /// <summary>
 /// Registration's customer keyspace (architecture.md: <c>cp:&lt;service&gt;:&lt;aggregate&gt;:{&lt;id&gt;}</c>).
 /// A customer's own keys share its hash tag; indexes are sets and sorted sets kept in the same
-/// atomic step as the customer (<see cref="CustomerChange"/>).
+/// atomic step as the customer (<see cref="AtomicChange"/>).
 /// </summary>
 public static class RegistrationKeys
 {

@@ -1,7 +1,9 @@
 using System.Runtime.InteropServices;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence.Storage;
+using CustomerProtection.Storage;
 using Google.Protobuf;
+using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;
 
@@ -21,6 +23,9 @@ public static class StorageFormat
 {
     /// <summary>The first byte of a value in Storage.proto's messages (version 1 of this format).</summary>
     public const byte ProtobufV1 = 0x01;
+
+    /// <summary>The customer aggregate's <c>d</c>: written in this format, read in either.</summary>
+    public static readonly IAggregateCodec<Customer> Customers = new CustomerCodec();
 
     public static byte[] Encode(Customer customer) => Frame(StorageMapping.ToMessage(customer));
 
@@ -94,6 +99,13 @@ public static class StorageFormat
         }
 
         return null;
+    }
+
+    private sealed class CustomerCodec : IAggregateCodec<Customer>
+    {
+        public RedisValue Encode(Customer value) => StorageFormat.Encode(value);
+
+        public Customer Decode(RedisValue data) => DecodeCustomer(((ReadOnlyMemory<byte>)data).Span);
     }
 
     private static bool IsProtobuf(ReadOnlySpan<byte> value) => value.Length > 0 && value[0] == ProtobufV1;

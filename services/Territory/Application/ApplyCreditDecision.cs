@@ -39,7 +39,7 @@ public sealed class ApplyCreditDecision(SalesStore store)
 
             var next = CreditRules.Decide(current.Value, decision.CaseId, decision.CreditToId, decision.Reason, decision.DecidedBy, decision.DecidedAt);
             return next is null
-                ? (CommitResult.Committed, false)
+                ? (ChangeResult.Applied, false)
                 : (await store.Directory.CommitAsync(SalesChanges.DecideCredit(current, next)), true);
         });
     }

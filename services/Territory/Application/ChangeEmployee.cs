@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
@@ -66,7 +67,7 @@ public sealed class ChangeEmployee(DirectoryStore store, PolicyClock clock)
             };
             if (next == old.Value)
             {
-                return (CustomerProtection.Storage.CommitResult.Committed, old);
+                return (ChangeResult.Applied, old);
             }
 
             var at = clock.UtcNow;

@@ -47,7 +47,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
             if (await store.GetAsync<Opportunity>(SalesKeys.Opportunity, input.Id) is { } existing)
             {
                 return existing.Value.PoolId == poolId && existing.Value.Title == input.Title.Trim()
-                    ? (CommitResult.Committed, existing.Value)
+                    ? (ChangeResult.Applied, existing.Value)
                     : throw new PolicyRefusalException("ALREADY_EXISTS", $"商机 {input.Id} 已存在 / opportunity {input.Id} already exists",
                         new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);
             }

@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Identity;
@@ -27,7 +28,7 @@ public sealed class EndDealerAppointment(DirectoryStore store, PolicyClock clock
 
             if (old.Value.Status == DealerStatuses.Terminated)
             {
-                return (CustomerProtection.Storage.CommitResult.Committed, old);
+                return (ChangeResult.Applied, old);
             }
 
             var next = old.Value with { Status = DealerStatuses.Terminated };

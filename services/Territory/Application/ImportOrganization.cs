@@ -195,7 +195,7 @@ public sealed class ImportOrganization(DirectoryStore store, PolicyClock clock)
                 var old = await load(id(item));
                 if (old is not null && EqualityComparer<T>.Default.Equals(old.Value, item))
                 {
-                    return (CustomerProtection.Storage.CommitResult.Committed, 0);
+                    return (ChangeResult.Applied, 0);
                 }
 
                 return (await store.CommitAsync(await change(old, item)), old is null ? 1 : 2);

@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
@@ -29,7 +30,7 @@ public sealed class RecordEmployeeLeft(DirectoryStore store, PolicyClock clock)
             if (old.Value.Status == EmployeeStatuses.Left)
             {
                 // Recording a departure twice changes nothing and publishes nothing.
-                return (CustomerProtection.Storage.CommitResult.Committed, old);
+                return (ChangeResult.Applied, old);
             }
 
             var next = old.Value with { Status = EmployeeStatuses.Left, LeftOn = leftDate ?? clock.TodayDate };

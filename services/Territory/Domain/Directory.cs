@@ -37,9 +37,6 @@ public sealed record Dealer(
     string Status,
     DateOnly AppointedOn);
 
-/// <summary>An aggregate as stored, with its optimistic-concurrency version.</summary>
-public sealed record Versioned<T>(T Value, long Version);
-
 public static class BranchKinds
 {
     public const string Branch = "branch";

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using StackExchange.Redis;
@@ -8,9 +7,6 @@ namespace CustomerProtection.Territory.Persistence;
 /// <summary>Reads the directory; writes go through <see cref="AtomicChange"/> built by the use cases.</summary>
 public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox outbox)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly RedisValue[] Fields = ["v", "d"];
-
     private IDatabase Db => redis.GetDatabase();
 
     public Task<Versioned<Region>?> GetRegionAsync(string id) => GetAsync<Region>(DirectoryKeys.Region, id);
@@ -23,7 +19,7 @@ public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox out
 
     public async Task<Versioned<T>?> GetAsync<T>(string kind, string id)
     {
-        var values = await Db.HashGetAsync(DirectoryKeys.Entity(kind, id), Fields);
+        var values = await Db.HashGetAsync(DirectoryKeys.Entity(kind, id), Aggregates.Fields);
         return Decode<T>(values);
     }
 
@@ -58,18 +54,18 @@ public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox out
             count);
 
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(DirectoryKeys.Entity(kind, id!), Fields)).ToList();
+        var reads = ids.Select(id => batch.HashGetAsync(DirectoryKeys.Entity(kind, id!), Aggregates.Fields)).ToList();
         batch.Execute();
         var values = await Task.WhenAll(reads);
         return values.Select(Decode<T>).OfType<Versioned<T>>().ToList();
     }
 
-    public Task<CommitResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
-    public static string Encode<T>(T value) => JsonSerializer.Serialize(value, Json);
+    public static RedisValue Encode<T>(T value) => JsonCodec.Web<T>().Encode(value);
 
     public static Versioned<T>? Decode<T>(RedisValue[] values) =>
-        values[0].IsNull ? null : new Versioned<T>(JsonSerializer.Deserialize<T>((string)values[1]!, Json)!, (long)values[0]);
+        Aggregates.Read(values, JsonCodec.Web<T>());
 
     public static string IdOf<T>(T value) => value switch
     {

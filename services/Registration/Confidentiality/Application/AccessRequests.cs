@@ -7,6 +7,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -107,11 +108,11 @@ public sealed class AccessRequests(
             Days = days == 0 ? limits.DefaultDays : days,
             RequestedAt = now,
         };
-        var change = new CustomerChange()
-            .RequireVersion(ConfidentialityKeys.Grant(grant.Id), 0)
+        var change = new AtomicChange()
+            .Expect(ConfidentialityKeys.Grant(grant.Id), 0)
             .Put(ConfidentialityKeys.Grant(grant.Id), 1, DocumentStore.Encode(grant))
-            .SortedAdd(ConfidentialityKeys.BranchGrants(grant.BranchId), grant.Id, now.ToUnixTimeMilliseconds())
-            .SortedAdd(ConfidentialityKeys.GranteeGrants(grant.EmployeeId), grant.Id, now.ToUnixTimeMilliseconds());
+            .IndexAdd(ConfidentialityKeys.BranchGrants(grant.BranchId), grant.Id, now.ToUnixTimeMilliseconds())
+            .IndexAdd(ConfidentialityKeys.GranteeGrants(grant.EmployeeId), grant.Id, now.ToUnixTimeMilliseconds());
         Audit(change, caller, grant, now, $"requested {grant.Id}: {grant.Days} days");
         await CommitAsync(change);
         return new Versioned<AccessGrant>(grant, 1);
@@ -250,36 +251,22 @@ public sealed class AccessRequests(
         return await documents.GetAsync<AccessGrant>(ConfidentialityKeys.Grant(grantId)) ?? throw new EntityNotFoundException("access grant", grantId);
     }
 
-    private async Task<Versioned<AccessGrant>> UpdateAsync(string? grantId, Func<Versioned<AccessGrant>, DateTimeOffset, Task<(CustomerChange? Change, AccessGrant Next)>> decide)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<Versioned<AccessGrant>> UpdateAsync(string? grantId, Func<Versioned<AccessGrant>, DateTimeOffset, Task<(AtomicChange? Change, AccessGrant Next)>> decide) =>
+        OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await LoadAsync(grantId);
             var (change, next) = await decide(current, clock.UtcNow);
-            if (change is null)
-            {
-                return current;
-            }
+            return change is null
+                ? (ChangeResult.Applied, current)
+                : (await customers.CommitAsync(change), new Versioned<AccessGrant>(next, current.Version + 1));
+        }, Attempts, refusal: OptimisticConcurrency.Conflict);
 
-            var outcome = await customers.CommitAsync(change);
-            if (outcome.Succeeded)
-            {
-                return new Versioned<AccessGrant>(next, current.Version + 1);
-            }
-
-            if (attempt == Attempts)
-            {
-                throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
-            }
-        }
-    }
-
-    private static CustomerChange Write(Versioned<AccessGrant> current, AccessGrant next) => new CustomerChange()
-        .RequireVersion(ConfidentialityKeys.Grant(next.Id), current.Version)
+    private static AtomicChange Write(Versioned<AccessGrant> current, AccessGrant next) => new AtomicChange()
+        .Expect(ConfidentialityKeys.Grant(next.Id), current.Version)
         .Put(ConfidentialityKeys.Grant(next.Id), current.Version + 1, DocumentStore.Encode(next));
 
     /// <summary>Closes the read path's slot if it is this grant's (a later grant for the same pair keeps its own), guarded by the value read.</summary>
-    private async Task CloseSlotAsync(CustomerChange change, AccessGrant grant)
+    private async Task CloseSlotAsync(AtomicChange change, AccessGrant grant)
     {
         if (grant.Approved != true)
         {
@@ -290,15 +277,15 @@ public sealed class AccessRequests(
         var slot = await customers.Db.StringGetAsync(key);
         if (!slot.IsNullOrEmpty && ((string)slot!).StartsWith(grant.Id + "|", StringComparison.Ordinal))
         {
-            change.RequireUnchanged(key, slot).Set(key, "");
+            change.ExpectUnchanged(key, slot).Set(key, "");
         }
     }
 
-    private void Audit(CustomerChange change, Caller by, AccessGrant grant, DateTimeOffset at, string detail) =>
+    private void Audit(AtomicChange change, Caller by, AccessGrant grant, DateTimeOffset at, string detail) =>
         AuditLog.Pending(change, new AuditRecord(at, by.EmployeeId, by.Role, grant.CustomerId, AuditKinds.Grant, [], grant.Purpose, rpc.Current,
             $"{detail}; grantee {grant.EmployeeId}"));
 
-    private async Task CommitAsync(CustomerChange change)
+    private async Task CommitAsync(AtomicChange change)
     {
         if (!(await customers.CommitAsync(change)).Succeeded)
         {

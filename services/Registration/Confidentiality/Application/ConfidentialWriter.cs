@@ -5,6 +5,7 @@ using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
 
@@ -18,7 +19,7 @@ public sealed record ConfidentialWrite(Caller By, CustomerContact Contact, Conse
 /// </summary>
 public sealed class ConfidentialWriter(ConfidentialStore store, RpcName rpc)
 {
-    public void Add(CustomerChange change, string customerId, ConfidentialWrite write, DateTimeOffset at)
+    public void Add(AtomicChange change, string customerId, ConfidentialWrite write, DateTimeOffset at)
     {
         change.SetField(RegistrationKeys.Customer(customerId), ConfidentialityKeys.EnvelopeField, store.Seal(customerId, new ConfidentialRecord(write.Contact, write.Consent)));
         AuditLog.Pending(change, new AuditRecord(

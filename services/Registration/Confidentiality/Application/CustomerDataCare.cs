@@ -7,6 +7,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
 
@@ -123,9 +124,8 @@ public sealed class CustomerDataCare(CustomerStore customers, ConfidentialStore 
     /// Read the customer and its envelope, decide the new envelope, write it guarded by the value read
     /// (absent stays absent: the check op passes on a missing key and fails on any other value).
     /// </summary>
-    private async Task<T> RewriteAsync<T>(string customerId, Func<Customer, OpenedConfidential, DateTimeOffset, (byte[]? Value, AuditRecord? Entry, T Result)> decide, bool destroying = false)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<T> RewriteAsync<T>(string customerId, Func<Customer, OpenedConfidential, DateTimeOffset, (byte[]? Value, AuditRecord? Entry, T Result)> decide, bool destroying = false) =>
+        OptimisticConcurrency.RetryAsync(async () =>
         {
             var loading = confidential.LoadAsync(customerId, null);
             var customer = (await customers.GetAsync(customerId))?.Value ?? throw new EntityNotFoundException("customer", customerId);
@@ -139,12 +139,12 @@ public sealed class CustomerDataCare(CustomerStore customers, ConfidentialStore 
             var (value, entry, result) = decide(customer, opened, clock.UtcNow);
             if (value is null)
             {
-                return result;
+                return (ChangeResult.Applied, result);
             }
 
             var key = RegistrationKeys.Customer(customerId);
-            var change = new CustomerChange()
-                .RequireFieldUnchanged(key, ConfidentialityKeys.EnvelopeField, stored ?? Array.Empty<byte>())
+            var change = new AtomicChange()
+                .ExpectFieldUnchanged(key, ConfidentialityKeys.EnvelopeField, stored ?? Array.Empty<byte>())
                 .SetField(key, ConfidentialityKeys.EnvelopeField, value);
             if (destroying)
             {
@@ -157,18 +157,14 @@ public sealed class CustomerDataCare(CustomerStore customers, ConfidentialStore 
                 AuditLog.Pending(change, entry);
             }
 
-            if ((await customers.CommitAsync(change)).Succeeded)
+            var outcome = await customers.CommitAsync(change);
+            if (outcome.Succeeded)
             {
                 audit.NotifyAppended();
-                return result;
             }
 
-            if (attempt == Attempts)
-            {
-                throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
-            }
-        }
-    }
+            return (outcome, result);
+        }, Attempts, refusal: OptimisticConcurrency.Conflict);
 
     private static void Require(List<FieldViolation> violations, string field, string? value)
     {

@@ -3,6 +3,7 @@ using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
 
@@ -18,8 +19,8 @@ public sealed class EndLeaverAccess(CustomerStore customers, AccessRequests gran
     {
         var why = $"C-9 {employeeId} 离职 / left" + (string.IsNullOrWhiteSpace(reason) ? "" : ": " + reason);
         var blocked = ConfidentialityKeys.Blocked(employeeId);
-        var change = new CustomerChange()
-            .RequireNotMember(blocked, ConfidentialityKeys.LeftMarker)
+        var change = new AtomicChange()
+            .ExpectNotMember(blocked, ConfidentialityKeys.LeftMarker)
             .SetAdd(blocked, ConfidentialityKeys.LeftMarker);
         AuditLog.Pending(change, new AuditRecord(clock.UtcNow, AccessRequests.SystemActor.EmployeeId, AccessRequests.SystemActor.Role, null,
             AuditKinds.Offboarding, [], Purposes.Administration, rpc.Current, $"{why}: account blocked from customer data; employee {employeeId}"));

@@ -7,6 +7,7 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
@@ -81,8 +82,8 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
         };
 
         // The record and the freezes together: from this commit on, the accounts get no customer data.
-        var change = new CustomerChange()
-            .RequireVersion(ConfidentialityKeys.Incident(id), 0)
+        var change = new AtomicChange()
+            .Expect(ConfidentialityKeys.Incident(id), 0)
             .Put(ConfidentialityKeys.Incident(id), 1, DocumentStore.Encode(incident));
         foreach (var step in steps)
         {
@@ -115,7 +116,7 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
             {
                 foreach (var (customer, by) in touched)
                 {
-                    change.SortedAdd(ConfidentialityKeys.IncidentAffected(id), $"{customer}|{string.Join(',', by)}", 0);
+                    change.IndexAdd(ConfidentialityKeys.IncidentAffected(id), $"{customer}|{string.Join(',', by)}", 0);
                 }
             });
         });
@@ -199,28 +200,23 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
         });
     }
 
-    private async Task<Versioned<Incident>> UpdateAsync(Caller caller, string? incidentId, Func<Incident, (Incident Next, IncidentStep Step, Action<CustomerChange>? More)> decide)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<Versioned<Incident>> UpdateAsync(Caller caller, string? incidentId, Func<Incident, (Incident Next, IncidentStep Step, Action<AtomicChange>? More)> decide) =>
+        OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await LoadAsync(incidentId);
             var (next, step, more) = decide(current.Value);
             var key = ConfidentialityKeys.Incident(next.Id);
-            var change = new CustomerChange().RequireVersion(key, current.Version).Put(key, current.Version + 1, DocumentStore.Encode(next));
+            var change = new AtomicChange().Expect(key, current.Version).Put(key, current.Version + 1, DocumentStore.Encode(next));
             more?.Invoke(change);
             Log(change, caller, next, step);
-            if ((await customers.CommitAsync(change)).Succeeded)
+            var outcome = await customers.CommitAsync(change);
+            if (outcome.Succeeded)
             {
                 audit.NotifyAppended();
-                return new Versioned<Incident>(next, current.Version + 1);
             }
 
-            if (attempt == Attempts)
-            {
-                throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
-            }
-        }
-    }
+            return (outcome, new Versioned<Incident>(next, current.Version + 1));
+        }, Attempts, refusal: OptimisticConcurrency.Conflict);
 
     private async Task<Versioned<Incident>> LoadAsync(string? incidentId)
     {
@@ -232,11 +228,11 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
         return await documents.GetAsync<Incident>(ConfidentialityKeys.Incident(incidentId)) ?? throw new EntityNotFoundException("incident", incidentId);
     }
 
-    private void Log(CustomerChange change, Caller caller, Incident incident, IncidentStep step) =>
+    private void Log(AtomicChange change, Caller caller, Incident incident, IncidentStep step) =>
         AuditLog.Pending(change, new AuditRecord(step.At, caller.EmployeeId, caller.Role, null, AuditKinds.Incident, [], Purposes.Administration, rpc.Current,
             $"{incident.Id} {step.What}" + (step.Note is null ? "" : ": " + step.Note)));
 
-    private async Task CommitAsync(CustomerChange change)
+    private async Task CommitAsync(AtomicChange change)
     {
         if (!(await customers.CommitAsync(change)).Succeeded)
         {

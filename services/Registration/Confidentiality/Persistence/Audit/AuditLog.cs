@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Persistence;
 using StackExchange.Redis;
@@ -39,7 +40,7 @@ public sealed partial class AuditLog(IConnectionMultiplexer redis)
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>The entry of a change, in the change's own atomic step: no change without its entry, no entry without its change.</summary>
-    public static void Pending(CustomerChange change, AuditRecord record) =>
+    public static void Pending(AtomicChange change, AuditRecord record) =>
         change.StreamAdd(AuditKeys.PendingKey, Guid.NewGuid().ToString("N"), AuditCodec.PendingType, AuditCodec.Body(record));
 
     /// <summary>Entries of reads (clear data is returned only after this returned).</summary>

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CustomerProtection.Testing;
+
+namespace CustomerProtection.Storage.Tests;
+
+/// <summary>The codec seam: an aggregate's <c>d</c> as JSON by the options or metadata given, read back with its version.</summary>
+public sealed class AggregateCodecTests(RedisServer redis) : IClassFixture<RedisServer>
+{
+    private sealed record Sample(string Id, string? Note, int Count);
+
+    [Fact]
+    public async Task An_aggregate_put_by_an_atomic_change_is_read_back_with_its_version_and_web_names()
+    {
+        var db = redis.Connection.GetDatabase();
+        await new AtomicChange().Put("t:{codec}", 3, JsonCodec.Web<Sample>().Encode(new Sample("s-1", null, 2))).CommitAsync(db, new RedisOutbox("storage-test"));
+
+        Assert.Equal("{\"id\":\"s-1\",\"note\":null,\"count\":2}", (string?)await db.HashGetAsync("t:{codec}", "d"));
+        Assert.Equal(new Versioned<Sample>(new Sample("s-1", null, 2), 3), Aggregates.Read(await db.HashGetAsync("t:{codec}", Aggregates.Fields), JsonCodec.Web<Sample>()));
+        Assert.Null(Aggregates.Read(await db.HashGetAsync("t:{absent}", Aggregates.Fields), JsonCodec.Web<Sample>()));
+    }
+
+    [Fact]
+    public void A_codec_follows_the_options_it_was_made_from()
+    {
+        var codec = JsonCodec.For<Sample>(new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
+
+        Assert.Equal("{\"id\":\"s-1\",\"count\":2}", (string?)codec.Encode(new Sample("s-1", null, 2)));
+        Assert.Equal(new Sample("s-1", null, 2), codec.Decode("{\"id\":\"s-1\",\"count\":2}"));
+    }
+}
