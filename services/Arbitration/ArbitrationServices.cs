@@ -4,9 +4,7 @@ using CustomerProtection.Arbitration.Clients;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Arbitration.Workers;
-using CustomerProtection.Policy;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 
 namespace CustomerProtection.Arbitration;

@@ -2,7 +2,6 @@ using CustomerProtection;
 using CustomerProtection.Arbitration;
 using CustomerProtection.Arbitration.Consumers;
 using CustomerProtection.Arbitration.Grpc;
-using CustomerProtection.Time;
 using CustomerProtection.Messaging;
 using MassTransit;
 

@@ -2,7 +2,6 @@ using CustomerProtection;
 using CustomerProtection.Penalty;
 using CustomerProtection.Penalty.Consumers;
 using CustomerProtection.Penalty.Grpc;
-using CustomerProtection.Time;
 using CustomerProtection.Messaging;
 using MassTransit;
 

@@ -3,7 +3,6 @@ using CustomerProtection.Registration;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Consumers;
 using CustomerProtection.Registration.Grpc;
-using CustomerProtection.Time;
 using CustomerProtection.Messaging;
 using MassTransit;
 

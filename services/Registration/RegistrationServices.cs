@@ -1,4 +1,3 @@
-using CustomerProtection.Policy;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;

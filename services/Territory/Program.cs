@@ -1,5 +1,4 @@
 using CustomerProtection;
-using CustomerProtection.Time;
 using CustomerProtection.Messaging;
 using CustomerProtection.Territory;
 using CustomerProtection.Territory.Consumers;

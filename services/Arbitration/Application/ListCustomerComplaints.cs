@@ -1,8 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Application;
 

@@ -1,8 +1,6 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Registration;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Arbitration.Application;
 

@@ -1,9 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Arbitration.Application;
 

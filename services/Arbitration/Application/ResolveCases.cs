@@ -2,9 +2,6 @@ using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Violations;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Application;
 

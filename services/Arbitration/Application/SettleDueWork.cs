@@ -1,7 +1,6 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.Storage;
 using Grpc.Core;
 
 namespace CustomerProtection.Arbitration.Application;

@@ -1,8 +1,5 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Domain;
 

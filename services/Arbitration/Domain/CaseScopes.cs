@@ -1,5 +1,3 @@
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Arbitration.Domain;
 

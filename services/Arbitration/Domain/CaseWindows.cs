@@ -1,5 +1,3 @@
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Arbitration.Domain;
 

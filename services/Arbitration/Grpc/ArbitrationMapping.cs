@@ -1,6 +1,5 @@
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Domain;
-using CustomerProtection.Policy;
 using V1 = CustomerProtection.Arbitration.V1;
 
 namespace CustomerProtection.Arbitration.Grpc;

@@ -1,7 +1,6 @@
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.V1;
-using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using static CustomerProtection.Arbitration.Grpc.ArbitrationMapping;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CustomerProtection.Arbitration.Domain;
-using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Arbitration.Persistence;

@@ -1,5 +1,4 @@
 using CustomerProtection.Arbitration.Application;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Arbitration.Workers;
 

@@ -1,6 +1,4 @@
 using CustomerProtection.Penalty.Domain;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
 using NodaTime;
 
 namespace CustomerProtection.Penalty.Application;

@@ -1,7 +1,6 @@
 using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Penalty.Application;
 

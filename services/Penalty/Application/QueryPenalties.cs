@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Text;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using NodaTime;
 using StackExchange.Redis;
 

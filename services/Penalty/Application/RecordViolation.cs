@@ -1,10 +1,7 @@
 using System.Diagnostics.Metrics;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
-using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Penalty.Application;

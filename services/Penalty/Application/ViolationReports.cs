@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.Domain;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Penalty.Application;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Penalty.Domain;
 

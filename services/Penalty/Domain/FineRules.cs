@@ -1,5 +1,4 @@
 using System.Globalization;
-using CustomerProtection.Policy;
 using NodaTime;
 
 namespace CustomerProtection.Penalty.Domain;

@@ -1,5 +1,4 @@
 using CustomerProtection.Contracts.Violations;
-using CustomerProtection.Policy;
 
 namespace CustomerProtection.Penalty.Domain;
 

@@ -1,10 +1,7 @@
-using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.V1;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using static CustomerProtection.Penalty.Grpc.PenaltyMapping;
 

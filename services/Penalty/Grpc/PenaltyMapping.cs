@@ -1,8 +1,6 @@
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
 using Google.Protobuf.WellKnownTypes;
 
 namespace CustomerProtection.Penalty.Grpc;

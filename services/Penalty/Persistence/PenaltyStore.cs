@@ -1,5 +1,4 @@
 using CustomerProtection.Penalty.Domain;
-using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Penalty.Persistence;

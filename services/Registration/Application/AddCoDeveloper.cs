@@ -1,8 +1,5 @@
-using CustomerProtection.Storage;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using static CustomerProtection.Registration.Application.CoDeveloperSteps;
 
 namespace CustomerProtection.Registration.Application;

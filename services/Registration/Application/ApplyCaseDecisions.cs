@@ -2,8 +2,6 @@ using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 

@@ -1,4 +1,3 @@
-using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;

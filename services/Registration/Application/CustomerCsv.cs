@@ -3,7 +3,6 @@ using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Application;
 

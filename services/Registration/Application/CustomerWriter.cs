@@ -3,8 +3,6 @@ using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;

@@ -1,10 +1,6 @@
-using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Registration;
-using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using static CustomerProtection.Registration.Application.ExtensionChecks;
 
 namespace CustomerProtection.Registration.Application;

@@ -1,7 +1,4 @@
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 

@@ -1,6 +1,4 @@
-using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Application;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Application;
 

@@ -1,9 +1,6 @@
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 

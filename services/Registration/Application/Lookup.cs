@@ -1,6 +1,5 @@
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Application;
 

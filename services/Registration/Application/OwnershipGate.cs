@@ -1,7 +1,6 @@
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Storage;
 using Microsoft.Extensions.Options;
 using NodaTime;
 

@@ -1,4 +1,3 @@
-using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
 using NodaTime;
 

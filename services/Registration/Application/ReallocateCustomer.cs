@@ -1,8 +1,5 @@
-using CustomerProtection.Storage;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Application;
 

@@ -1,9 +1,6 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Application;

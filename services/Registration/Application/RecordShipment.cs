@@ -2,9 +2,6 @@ using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 

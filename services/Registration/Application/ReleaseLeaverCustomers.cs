@@ -1,8 +1,6 @@
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Application;
 

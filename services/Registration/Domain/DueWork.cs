@@ -1,4 +1,3 @@
-using CustomerProtection.Policy;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Domain;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.Policy.Errors;
 using NodaTime;
 using CustomerProtection.Registration.Confidentiality.Domain;
 

@@ -1,4 +1,3 @@
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Domain;
 

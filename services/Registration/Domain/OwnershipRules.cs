@@ -1,5 +1,3 @@
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using NodaTime;
 
 namespace CustomerProtection.Registration.Domain;

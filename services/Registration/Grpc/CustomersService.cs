@@ -3,9 +3,6 @@ using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using Grpc.Core;
 using static CustomerProtection.Registration.Grpc.CustomerMapping;
 

@@ -1,7 +1,6 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.Policy.Errors;
 using Grpc.Core;
 
 namespace CustomerProtection.Registration.Grpc;

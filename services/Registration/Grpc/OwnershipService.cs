@@ -2,8 +2,6 @@ using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using Grpc.Core;
 using static CustomerProtection.Registration.Grpc.CustomerMapping;
 

@@ -1,4 +1,3 @@
-using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;

@@ -1,7 +1,5 @@
 using System.Globalization;
-using CustomerProtection.Policy;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Storage;
 using NodaTime;
 using StackExchange.Redis;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence.Storage;
-using CustomerProtection.Storage;
 using Google.Protobuf;
 using StackExchange.Redis;
 

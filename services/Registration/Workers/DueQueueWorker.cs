@@ -1,6 +1,5 @@
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Workers;
 

@@ -1,6 +1,4 @@
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

@@ -1,8 +1,5 @@
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.Policy;
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

@@ -1,8 +1,4 @@
-using CustomerProtection.Storage;
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

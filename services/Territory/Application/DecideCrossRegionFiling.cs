@@ -1,5 +1,3 @@
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using static CustomerProtection.Territory.Application.CrossRegionFilingSteps;

@@ -1,5 +1,4 @@
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

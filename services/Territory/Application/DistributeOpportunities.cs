@@ -1,9 +1,5 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Territory;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

@@ -1,6 +1,4 @@
 using CustomerProtection.Contracts.Territory;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

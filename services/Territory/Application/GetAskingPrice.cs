@@ -1,5 +1,3 @@
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CsvHelper;
 using CsvHelper.Configuration;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Territory.Application;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using CustomerProtection.Policy.Errors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using StackExchange.Redis;

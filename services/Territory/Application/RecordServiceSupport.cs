@@ -1,10 +1,6 @@
 using CustomerProtection.Contracts.Territory;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Territory.Application;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Contracts.Violations;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 

@@ -1,8 +1,4 @@
 using CustomerProtection.Contracts.Territory;
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using static CustomerProtection.Territory.Application.CrossRegionFilingSteps;

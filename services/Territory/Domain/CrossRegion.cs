@@ -1,6 +1,3 @@
-using CustomerProtection.Policy;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using NodaTime;
 
 namespace CustomerProtection.Territory.Domain;

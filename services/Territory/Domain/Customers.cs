@@ -1,5 +1,4 @@
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Territory.Domain;
 

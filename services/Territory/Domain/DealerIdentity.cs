@@ -1,6 +1,4 @@
-using CustomerProtection.Policy;
 using CustomerProtection.Policy.Identity;
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Territory.Domain;
 

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Territory.Domain;
 

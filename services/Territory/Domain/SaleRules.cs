@@ -1,4 +1,3 @@
-using CustomerProtection.Policy;
 namespace CustomerProtection.Territory.Domain;
 
 /// <summary>A sale as asked about (authorisation) or as shipped (the ledger).</summary>

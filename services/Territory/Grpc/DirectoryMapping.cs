@@ -1,5 +1,4 @@
 using System.Globalization;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Domain;
 using V1 = CustomerProtection.Territory.V1;
 

@@ -1,5 +1,4 @@
 using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;

@@ -1,6 +1,4 @@
 using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;

@@ -1,6 +1,4 @@
-using CustomerProtection.Policy;
 using CustomerProtection.ServiceDefaults.Security;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.V1;

@@ -1,4 +1,3 @@
-using CustomerProtection.Policy;
 using CustomerProtection.Territory.Domain;
 using Google.Protobuf.WellKnownTypes;
 using V1 = CustomerProtection.Territory.V1;

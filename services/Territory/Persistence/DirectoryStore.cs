@@ -1,4 +1,3 @@
-using CustomerProtection.Storage;
 using CustomerProtection.Territory.Domain;
 using StackExchange.Redis;
 

@@ -1,4 +1,3 @@
-using CustomerProtection.Policy;
 using CustomerProtection.Territory.Domain;
 using StackExchange.Redis;
 
@@ -20,7 +19,7 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
     public async Task<IReadOnlyList<Versioned<T>>> GetManyAsync<T>(string kind, IEnumerable<string> ids)
     {
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(DirectoryKeys.Entity(kind, id), Fields)).ToList();
+        var reads = ids.Select(id => batch.HashGetAsync(DirectoryKeys.Entity(kind, id), Aggregates.Fields)).ToList();
         batch.Execute();
         var values = await Task.WhenAll(reads);
         return values.Select(DirectoryStore.Decode<T>).OfType<Versioned<T>>().ToList();
@@ -85,6 +84,4 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
 
     /// <summary>P-10 due-queue: pending filings at their deadline (<see cref="SalesKeys.FilingsDue"/>).</summary>
     public DueQueue FilingsDue { get; } = DueQueue.Flat(redis, SalesKeys.FilingsDue);
-
-    private static readonly RedisValue[] Fields = ["v", "d"];
 }

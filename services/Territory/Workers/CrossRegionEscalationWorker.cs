@@ -1,5 +1,4 @@
 using CustomerProtection.Territory.Application;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Territory.Workers;
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
 

@@ -4,7 +4,6 @@ using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Policy.Actors;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
 

@@ -4,8 +4,6 @@ using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
 

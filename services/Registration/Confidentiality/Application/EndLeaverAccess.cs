@@ -3,7 +3,6 @@ using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Storage;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
 

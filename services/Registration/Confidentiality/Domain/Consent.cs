@@ -1,4 +1,3 @@
-using CustomerProtection.Policy.Errors;
 
 namespace CustomerProtection.Registration.Confidentiality.Domain;
 

@@ -1,5 +1,3 @@
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using CustomerProtection.Registration.Domain;
 
 namespace CustomerProtection.Registration.Confidentiality.Domain;

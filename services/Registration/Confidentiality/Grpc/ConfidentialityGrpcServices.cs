@@ -5,7 +5,6 @@ using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Grpc;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using static CustomerProtection.Registration.Confidentiality.Grpc.ConfidentialityMapping;
 

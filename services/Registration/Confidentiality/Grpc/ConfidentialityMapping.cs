@@ -5,7 +5,6 @@ using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
-using CustomerProtection.Storage;
 using ChainedEntry = CustomerProtection.Registration.Confidentiality.Domain.ChainedEntry;
 using DomainGrant = CustomerProtection.Registration.Confidentiality.Domain.AccessGrant;
 using DomainIncident = CustomerProtection.Registration.Confidentiality.Domain.Incident;

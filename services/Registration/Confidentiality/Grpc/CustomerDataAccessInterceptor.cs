@@ -1,6 +1,5 @@
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Confidentiality.Persistence;
-using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 

@@ -1,5 +1,3 @@
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality.Persistence;

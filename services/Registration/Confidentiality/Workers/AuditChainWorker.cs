@@ -1,5 +1,4 @@
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
-using CustomerProtection.Storage;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality.Workers;

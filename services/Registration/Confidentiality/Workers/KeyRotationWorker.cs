@@ -1,4 +1,3 @@
-using CustomerProtection.Storage;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 
 namespace CustomerProtection.Registration.Confidentiality.Workers;

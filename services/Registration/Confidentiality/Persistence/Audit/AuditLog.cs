@@ -1,4 +1,3 @@
-using CustomerProtection.Storage;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Persistence;
 using StackExchange.Redis;
