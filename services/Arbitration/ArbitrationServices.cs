@@ -32,8 +32,16 @@ public static class ArbitrationServices
         builder.Services.AddSingleton(ResponseTimes(builder.Configuration));
 
         builder.Services.AddSingleton<ArbitrationStore>();
-        builder.Services.AddSingleton<OpenCases>();
-        builder.Services.AddSingleton<ResolveCases>();
+        builder.Services.AddSingleton<FileObjection>();
+        builder.Services.AddSingleton<FileEncroachmentComplaint>();
+        builder.Services.AddSingleton<OpenDispute>();
+        builder.Services.AddSingleton<ReportRetaliation>();
+        builder.Services.AddSingleton<ResolveByJointDevelopment>();
+        builder.Services.AddSingleton<ResolveBySurpassingClaim>();
+        builder.Services.AddSingleton<ResolveByAuction>();
+        builder.Services.AddSingleton<PlaceBid>();
+        builder.Services.AddSingleton<DecideCase>();
+        builder.Services.AddSingleton<WithdrawCase>();
         builder.Services.AddSingleton<QueryCases>();
         builder.Services.AddSingleton<RecordCustomerComplaint>();
         builder.Services.AddSingleton<AnswerCustomerComplaint>();

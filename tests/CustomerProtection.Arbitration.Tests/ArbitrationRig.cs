@@ -24,8 +24,12 @@ public abstract class ArbitrationRig(RedisServer redis)
 
     protected ArbitrationStore Store => new(redis.Connection, Outbox);
     protected PolicyClock Policy => PolicyClock(Time);
-    protected OpenCases Open => new(Store, Registration, Policy);
-    protected ResolveCases Resolve => new(Store, Registration, Directory, Policy);
+    protected FileObjection FileObjection => new(Store, Registration, Policy);
+    protected FileEncroachmentComplaint FileEncroachmentComplaint => new(Store, Registration, Policy);
+    protected ResolveBySurpassingClaim ResolveBySurpassingClaim => new(Store, Policy);
+    protected ResolveByAuction ResolveByAuction => new(Store, Policy);
+    protected PlaceBid PlaceBid => new(Store, Policy);
+    protected DecideCase DecideCase => new(Store, Directory, Policy);
     protected SettleDueWork Due => new(Store, new MilestoneReader(Store, Registration, Policy), Directory, Policy, NullLogger<SettleDueWork>.Instance);
     protected IDatabase Db => redis.Connection.GetDatabase();
 }

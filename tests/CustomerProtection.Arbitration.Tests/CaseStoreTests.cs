@@ -43,7 +43,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     private async Task<List<string>> TypesAsync() => [.. (await EventsAsync()).Select(e => e.Type.Split('.')[^1])];
 
     private Task<Versioned<Case>> ObjectAsync(string objector = Objector) =>
-        Open.FileObjectionAsync(Salesperson(objector), new ObjectionInput("cust1", "我方先跟进 / we followed it first", null), CancellationToken.None);
+        FileObjection.ExecuteAsync(Salesperson(objector), new ObjectionInput("cust1", "我方先跟进 / we followed it first", null), CancellationToken.None);
 
     [Fact]
     public async Task P2_2_an_objection_in_the_window_writes_the_case_the_marker_and_CaseOpened_in_one_step()
@@ -100,7 +100,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     {
         var opened = await ObjectAsync();
 
-        await Resolve.DecideAsync(Manager, new DecisionInput(opened.Value.Id, Objector, null, null, "异议成立", []), CancellationToken.None);
+        await DecideCase.ExecuteAsync(Manager, new DecisionInput(opened.Value.Id, Objector, null, null, "异议成立", []), CancellationToken.None);
         var again = await ObjectAsync(Third);
 
         Assert.Equal([nameof(CaseOpened), nameof(OwnershipAwarded), nameof(CaseClosed), nameof(CaseOpened)], await TypesAsync());
@@ -111,10 +111,10 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     public async Task P4_5_a_confirmed_encroachment_publishes_ViolationConfirmed_with_the_party_the_shipments_and_a_stable_id()
     {
         await new RecordDeal(Store).ApplyAsync(Sale("SALE-1", Third, D("2026-01-05"), 600_000m));
-        var opened = await Open.FileEncroachmentAsync(Salesperson(Owner), new EncroachmentInput("cust1", Third, "2026-03-09", "抢单 / took my customer"), CancellationToken.None);
+        var opened = await FileEncroachmentComplaint.ExecuteAsync(Salesperson(Owner), new EncroachmentInput("cust1", Third, "2026-03-09", "抢单 / took my customer"), CancellationToken.None);
         Assert.Equal(Owner, opened.Value.Recommendation!.RecommendedId);
 
-        var decided = await Resolve.DecideAsync(TestData.Hq, new DecisionInput(opened.Value.Id, null, null, null, "侵占成立 / encroachment confirmed",
+        var decided = await DecideCase.ExecuteAsync(TestData.Hq, new DecisionInput(opened.Value.Id, null, null, null, "侵占成立 / encroachment confirmed",
             [new FindingInput(Third, "P-4.5", "encroachment", ManagerFindings.Negligent)]), CancellationToken.None);
 
         var violation = (await EventsAsync()).Single(e => e.Type.EndsWith(nameof(ViolationConfirmed), StringComparison.Ordinal)).Body;
@@ -124,7 +124,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
         Assert.Equal([violation.GetProperty("violationId").GetString()!], decided.Value.ViolationIds);
 
         // A second decision on the closed case is refused: the violation is confirmed once.
-        await Assert.ThrowsAsync<PolicyRefusalException>(() => Resolve.DecideAsync(TestData.Hq, new DecisionInput(opened.Value.Id, null, null, null, "again",
+        await Assert.ThrowsAsync<PolicyRefusalException>(() => DecideCase.ExecuteAsync(TestData.Hq, new DecisionInput(opened.Value.Id, null, null, null, "again",
             [new FindingInput(Third, "P-4.5", "encroachment", ManagerFindings.Negligent)]), CancellationToken.None));
         Assert.Single(await TypesAsync(), t => t == nameof(ViolationConfirmed));
     }
@@ -133,7 +133,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     public async Task P2_4b_a_met_claim_is_settled_by_the_due_queue_exactly_once_even_with_two_workers()
     {
         var opened = await ObjectAsync();
-        await Resolve.SurpassingClaimAsync(Manager, opened.Value.Id, Milestones.Deal, "2026-04-10", "超越进度");
+        await ResolveBySurpassingClaim.ExecuteAsync(Manager, opened.Value.Id, Milestones.Deal, "2026-04-10", "超越进度");
         await new RecordDeal(Store).ApplyAsync(Sale("SALE-9", Objector, D("2026-04-01"), 20_000m));
 
         // Before 24:00 of the date nothing happens, however often the workers look.
@@ -156,7 +156,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     public async Task P2_4b_a_trial_milestone_is_read_from_Registration_at_the_date_and_a_missing_one_forfeits()
     {
         var opened = await ObjectAsync();
-        await Resolve.SurpassingClaimAsync(Manager, opened.Value.Id, Milestones.Trial, "2026-04-10", "超越进度");
+        await ResolveBySurpassingClaim.ExecuteAsync(Manager, opened.Value.Id, Milestones.Trial, "2026-04-10", "超越进度");
         Registration.Progress.Add(new ProgressFact("cust1", "trial", D("2026-04-02"), null, Objector));   // no evidence: does not count
         var readsBefore = Registration.ProgressReads;
 
@@ -174,10 +174,10 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     public async Task P2_4c_three_bidders_the_highest_wins_misses_and_the_second_takes_over_with_the_ledger_per_person()
     {
         var opened = await ObjectAsync();
-        await Resolve.AuctionAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
-        await Resolve.PlaceBidAsync(Salesperson(Owner), opened.Value.Id, "5000", Milestones.Trial);
-        await Resolve.PlaceBidAsync(Salesperson(Objector), opened.Value.Id, "12000.50", Milestones.Deal);
-        await Resolve.PlaceBidAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
+        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
+        await PlaceBid.ExecuteAsync(Salesperson(Owner), opened.Value.Id, "5000", Milestones.Trial);
+        await PlaceBid.ExecuteAsync(Salesperson(Objector), opened.Value.Id, "12000.50", Milestones.Deal);
+        await PlaceBid.ExecuteAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
 
         Time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Due.RunOnceAsync(CancellationToken.None));

@@ -19,8 +19,12 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
     private readonly InMemoryRegistration _registration = new();
 
     private Persistence.ArbitrationStore Store => new(redis.Connection, _outbox);
-    private OpenCases Open => new(Store, _registration, PolicyClock(_time));
-    private ResolveCases Resolve => new(Store, _registration, new InMemoryDirectory(), PolicyClock(_time));
+    private FileObjection FileObjection => new(Store, _registration, PolicyClock(_time));
+    private OpenDispute OpenDispute => new(Store, _registration, PolicyClock(_time));
+    private ReportRetaliation ReportRetaliation => new(Store, PolicyClock(_time));
+    private ResolveByJointDevelopment ResolveByJointDevelopment => new(Store, _registration, PolicyClock(_time));
+    private WithdrawCase WithdrawCase => new(Store, PolicyClock(_time));
+    private DecideCase DecideCase => new(Store, new InMemoryDirectory(), PolicyClock(_time));
     private IDatabase Db => redis.Connection.GetDatabase();
 
     public Task InitializeAsync()
@@ -34,7 +38,7 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
     private async Task<List<string>> TypesAsync() => [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Select(e => ((string)e["type"]!).Split('.')[^1])];
 
     private Task<Versioned<Case>> ObjectAsync(string? own = null) =>
-        Open.FileObjectionAsync(Salesperson(Objector), new ObjectionInput("cust1", "先拜访 / visited first", own), CancellationToken.None);
+        FileObjection.ExecuteAsync(Salesperson(Objector), new ObjectionInput("cust1", "先拜访 / visited first", own), CancellationToken.None);
 
     [Fact]
     public async Task P9_1_an_objector_citing_an_earlier_filing_of_their_own_is_recommended()
@@ -64,7 +68,7 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
         var opened = await ObjectAsync();
         _registration.Customers["cust1"] = Customer(coDevelopers: ["S-CO", "S-CO2"]);
 
-        await Resolve.JointDevelopmentAsync(Manager, opened.Value.Id, "双方合作 / both develop it", CancellationToken.None);
+        await ResolveByJointDevelopment.ExecuteAsync(Manager, opened.Value.Id, "双方合作 / both develop it", CancellationToken.None);
 
         var award = JsonDocument.Parse((string)(await Db.StreamRangeAsync(_outbox.StreamKey))[1]["body"]!).RootElement;
         Assert.Equal(["S-CO", "S-CO2", Objector], award.GetProperty("coDeveloperIds").EnumerateArray().Select(e => e.GetString()));
@@ -76,21 +80,21 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
     {
         var parent = await ObjectAsync();
 
-        var report = await Open.ReportRetaliationAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "散布谣言 / spread rumours"));
+        var report = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "散布谣言 / spread rumours"));
 
         Assert.Equal((CaseKinds.Retaliation, parent.Value.Id, Owner), (report.Value.Kind, report.Value.ParentCaseId, report.Value.RespondentId));
         Assert.Equal([nameof(CaseOpened)], await TypesAsync());
         Assert.Contains(report.Value.Id, (await new QueryCases(Store).ListAsync(Hq, null, true, 0, null)).Items.Select(c => c.Value.Id));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => Open.ReportRetaliationAsync(Salesperson(Third), new RetaliationInput(parent.Value.Id, Owner, "x")));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Third), new RetaliationInput(parent.Value.Id, Owner, "x")));
     }
 
     [Fact]
     public async Task P4_5_retaliation_is_reported_during_a_case_not_after_it()
     {
         var parent = await ObjectAsync();
-        await Resolve.WithdrawAsync(Salesperson(Objector), parent.Value.Id, "和解 / settled");
+        await WithdrawCase.ExecuteAsync(Salesperson(Objector), parent.Value.Id, "和解 / settled");
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => Open.ReportRetaliationAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "x")));
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "x")));
 
         Assert.Equal("P-4.5", refusal.RuleId);
     }
@@ -98,9 +102,9 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
     [Fact]
     public async Task P3_6_a_co_development_dispute_disputes_the_customer_and_the_branch_manager_sets_the_co_developers()
     {
-        var opened = await Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.CoDevelopment, "cust1", "S-CO", null, "分工争议 / who does what"), CancellationToken.None);
+        var opened = await OpenDispute.ExecuteAsync(Salesperson(Objector), new DisputeInput(CaseKinds.CoDevelopment, "cust1", "S-CO", null, "分工争议 / who does what"), CancellationToken.None);
 
-        await Resolve.DecideAsync(Manager, new DecisionInput(opened.Value.Id, null, [Objector], null, "两人共同开发 / both co-develop", []), CancellationToken.None);
+        await DecideCase.ExecuteAsync(Manager, new DecisionInput(opened.Value.Id, null, [Objector], null, "两人共同开发 / both co-develop", []), CancellationToken.None);
 
         Assert.Equal([nameof(CaseOpened), nameof(OwnershipAwarded), nameof(CaseClosed)], await TypesAsync());
         Assert.Equal([Objector], (await Store.GetCaseAsync(opened.Value.Id))!.Value.CoDeveloperIds);
@@ -110,17 +114,17 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
     public async Task P8_2_a_performance_dispute_names_its_sale_is_hqs_and_does_not_dispute_the_customer()
     {
         var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, null, "业绩归属"), CancellationToken.None));
+            OpenDispute.ExecuteAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, null, "业绩归属"), CancellationToken.None));
         Assert.Equal("sale_id", error.Violations.Single().Field);
         var notTheirs = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属"), CancellationToken.None));
+            OpenDispute.ExecuteAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属"), CancellationToken.None));
         Assert.Equal("sale_id", notTheirs.Violations.Single().Field);
         Assert.Empty(await TypesAsync());
         await Store.AddDealAsync("uscc:cust1", new DealFact("SALE-1", Owner, D("2026-03-10"), 1000m));
 
-        var opened = await Open.OpenDisputeAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属"), CancellationToken.None);
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => Resolve.DecideAsync(Manager, new DecisionInput(opened.Value.Id, null, null, Objector, "x", []), CancellationToken.None));
-        await Resolve.DecideAsync(Hq, new DecisionInput(opened.Value.Id, null, null, Objector, "开发人应得 / the developer's credit", []), CancellationToken.None);
+        var opened = await OpenDispute.ExecuteAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属"), CancellationToken.None);
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => DecideCase.ExecuteAsync(Manager, new DecisionInput(opened.Value.Id, null, null, Objector, "x", []), CancellationToken.None));
+        await DecideCase.ExecuteAsync(Hq, new DecisionInput(opened.Value.Id, null, null, Objector, "开发人应得 / the developer's credit", []), CancellationToken.None);
 
         Assert.Equal([nameof(PerformanceCreditDecided)], await TypesAsync());
         Assert.Null(await Store.GetMarkerAsync("cust1"));

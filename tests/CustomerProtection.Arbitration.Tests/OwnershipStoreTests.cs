@@ -43,10 +43,10 @@ public sealed class OwnershipStoreTests(RedisServer redis) : ArbitrationRig(redi
     private async Task<List<string>> TypesAsync() => [.. (await EventsAsync()).Select(e => e.Type)];
 
     private Task<Versioned<Case>> ObjectAsync(string objector = Objector, string role = Roles.Salesperson) =>
-        Open.FileObjectionAsync(new Caller(objector, role, Branch, "R-EAST"), new ObjectionInput("cust1", "我方先跟进 / we followed it first", null), CancellationToken.None);
+        FileObjection.ExecuteAsync(new Caller(objector, role, Branch, "R-EAST"), new ObjectionInput("cust1", "我方先跟进 / we followed it first", null), CancellationToken.None);
 
     private Task<Versioned<Case>> DecideAsync(string caseId, string awardTo) =>
-        Resolve.DecideAsync(Manager, new DecisionInput(caseId, awardTo, null, null, "异议成立 / the objection stands", []), CancellationToken.None);
+        DecideCase.ExecuteAsync(Manager, new DecisionInput(caseId, awardTo, null, null, "异议成立 / the objection stands", []), CancellationToken.None);
 
     private static OwnershipAwardRefused Refused(Case @case, string ruleId = "X-1") => new(
         @case.Id, @case.CustomerId, @case.Awards[^1].OwnerId, ruleId, $"{@case.Awards[^1].OwnerId} 已达保有量上限 / is at the holding cap",
@@ -117,10 +117,10 @@ public sealed class OwnershipStoreTests(RedisServer redis) : ArbitrationRig(redi
     public async Task P2_4c_runner_up_who_left_is_skipped()
     {
         var opened = await ObjectAsync();
-        await Resolve.AuctionAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
-        await Resolve.PlaceBidAsync(Salesperson(Owner), opened.Value.Id, "5000", Milestones.Trial);
-        await Resolve.PlaceBidAsync(Salesperson(Objector), opened.Value.Id, "12000", Milestones.Deal);
-        await Resolve.PlaceBidAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
+        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
+        await PlaceBid.ExecuteAsync(Salesperson(Owner), opened.Value.Id, "5000", Milestones.Trial);
+        await PlaceBid.ExecuteAsync(Salesperson(Objector), opened.Value.Id, "12000", Milestones.Deal);
+        await PlaceBid.ExecuteAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
         Time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal(1, await Due.RunOnceAsync(CancellationToken.None));
 
@@ -189,9 +189,9 @@ public sealed class OwnershipStoreTests(RedisServer redis) : ArbitrationRig(redi
     public async Task X1_a_refused_auction_winner_is_followed_by_the_next_bidder_without_reopening_anything()
     {
         var opened = await ObjectAsync();
-        await Resolve.AuctionAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
-        await Resolve.PlaceBidAsync(Salesperson(Objector), opened.Value.Id, "12000", Milestones.Deal);
-        await Resolve.PlaceBidAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
+        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
+        await PlaceBid.ExecuteAsync(Salesperson(Objector), opened.Value.Id, "12000", Milestones.Deal);
+        await PlaceBid.ExecuteAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
         Time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));
         await Due.RunOnceAsync(CancellationToken.None);
         var awarded = (await Store.GetCaseAsync(opened.Value.Id))!.Value;

@@ -7,19 +7,31 @@ using static CustomerProtection.Arbitration.Grpc.ArbitrationMapping;
 namespace CustomerProtection.Arbitration.Grpc;
 
 /// <summary>Thin gRPC surface of cases: maps the request, calls one use case, maps the answer.</summary>
-public sealed class CasesService(OpenCases open, ResolveCases resolve, QueryCases query, MilestoneReader milestones) : Cases.CasesBase
+public sealed class CasesService(
+    FileObjection fileObjection,
+    FileEncroachmentComplaint fileEncroachmentComplaint,
+    OpenDispute openDispute,
+    ReportRetaliation reportRetaliation,
+    ResolveByJointDevelopment resolveByJointDevelopment,
+    ResolveBySurpassingClaim resolveBySurpassingClaim,
+    ResolveByAuction resolveByAuction,
+    PlaceBid placeBid,
+    DecideCase decideCase,
+    WithdrawCase withdrawCase,
+    QueryCases query,
+    MilestoneReader milestones) : Cases.CasesBase
 {
     public override async Task<Case> FileObjection(FileObjectionRequest request, ServerCallContext context) =>
-        ToProto(await open.FileObjectionAsync(Caller.From(context), new ObjectionInput(request.CustomerId, request.Reason, NullIfEmpty(request.OwnCustomerId)), context.CancellationToken));
+        ToProto(await fileObjection.ExecuteAsync(Caller.From(context), new ObjectionInput(request.CustomerId, request.Reason, NullIfEmpty(request.OwnCustomerId)), context.CancellationToken));
 
     public override async Task<Case> FileEncroachmentComplaint(FileEncroachmentComplaintRequest request, ServerCallContext context) =>
-        ToProto(await open.FileEncroachmentAsync(Caller.From(context), new EncroachmentInput(request.CustomerId, request.AccusedId, request.DiscoveredOn, request.Description), context.CancellationToken));
+        ToProto(await fileEncroachmentComplaint.ExecuteAsync(Caller.From(context), new EncroachmentInput(request.CustomerId, request.AccusedId, request.DiscoveredOn, request.Description), context.CancellationToken));
 
     public override async Task<Case> OpenDispute(OpenDisputeRequest request, ServerCallContext context) =>
-        ToProto(await open.OpenDisputeAsync(Caller.From(context), new DisputeInput(request.Kind, request.CustomerId, request.RespondentId, NullIfEmpty(request.SaleId), request.Description), context.CancellationToken));
+        ToProto(await openDispute.ExecuteAsync(Caller.From(context), new DisputeInput(request.Kind, request.CustomerId, request.RespondentId, NullIfEmpty(request.SaleId), request.Description), context.CancellationToken));
 
     public override async Task<Case> ReportRetaliation(ReportRetaliationRequest request, ServerCallContext context) =>
-        ToProto(await open.ReportRetaliationAsync(Caller.From(context), new RetaliationInput(request.CaseId, request.AccusedId, request.Description)));
+        ToProto(await reportRetaliation.ExecuteAsync(Caller.From(context), new RetaliationInput(request.CaseId, request.AccusedId, request.Description)));
 
     public override async Task<Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync(Caller.From(context), request.CaseId));
@@ -31,19 +43,19 @@ public sealed class CasesService(OpenCases open, ResolveCases resolve, QueryCase
     }
 
     public override async Task<Case> ResolveJointDevelopment(ResolveRequest request, ServerCallContext context) =>
-        ToProto(await resolve.JointDevelopmentAsync(Caller.From(context), request.CaseId, request.Reason, context.CancellationToken));
+        ToProto(await resolveByJointDevelopment.ExecuteAsync(Caller.From(context), request.CaseId, request.Reason, context.CancellationToken));
 
     public override async Task<Case> ResolveBySurpassingClaim(ResolveBySurpassingClaimRequest request, ServerCallContext context) =>
-        ToProto(await resolve.SurpassingClaimAsync(Caller.From(context), request.CaseId, request.Milestone, request.DueOn, request.Reason));
+        ToProto(await resolveBySurpassingClaim.ExecuteAsync(Caller.From(context), request.CaseId, request.Milestone, request.DueOn, request.Reason));
 
     public override async Task<Case> ResolveByAuction(ResolveByAuctionRequest request, ServerCallContext context) =>
-        ToProto(await resolve.AuctionAsync(Caller.From(context), request.CaseId, request.ClosesOn, request.Reason));
+        ToProto(await resolveByAuction.ExecuteAsync(Caller.From(context), request.CaseId, request.ClosesOn, request.Reason));
 
     public override async Task<Case> PlaceBid(PlaceBidRequest request, ServerCallContext context) =>
-        ToProto(await resolve.PlaceBidAsync(Caller.From(context), request.CaseId, request.Amount, request.Milestone));
+        ToProto(await placeBid.ExecuteAsync(Caller.From(context), request.CaseId, request.Amount, request.Milestone));
 
     public override async Task<Case> Decide(DecideRequest request, ServerCallContext context) =>
-        ToProto(await resolve.DecideAsync(Caller.From(context), new DecisionInput(
+        ToProto(await decideCase.ExecuteAsync(Caller.From(context), new DecisionInput(
             request.CaseId,
             NullIfEmpty(request.AwardTo),
             request.ChangeCoDevelopers ? [.. request.CoDeveloperIds] : null,
@@ -52,7 +64,7 @@ public sealed class CasesService(OpenCases open, ResolveCases resolve, QueryCase
             [.. request.Violations.Select(v => new FindingInput(v.ViolatorId, v.RuleId, v.Kind, v.ManagerFinding))]), context.CancellationToken));
 
     public override async Task<Case> Withdraw(WithdrawRequest request, ServerCallContext context) =>
-        ToProto(await resolve.WithdrawAsync(Caller.From(context), request.CaseId, request.Reason));
+        ToProto(await withdrawCase.ExecuteAsync(Caller.From(context), request.CaseId, request.Reason));
 
     public override async Task<MilestoneProgress> GetMilestoneProgress(GetCaseRequest request, ServerCallContext context)
     {

@@ -1,0 +1,70 @@
+using CustomerProtection.Arbitration.Domain;
+using CustomerProtection.Arbitration.Persistence;
+
+namespace CustomerProtection.Arbitration.Application;
+
+/// <summary>
+/// What the ways of opening a case share (issue 6, item 1): the customer and the progress records read
+/// from Registration, the new case, and its atomic opening. A case about who holds the customer takes the
+/// customer's dispute marker (one open at a time) and publishes CaseOpened, so Registration shows the
+/// customer as disputed and blocks transfers meanwhile.
+/// </summary>
+public static class CaseOpeningSteps
+{
+    /// <summary>Opens the case; one about who holds the customer first takes the customer's dispute marker, refused while another case holds it.</summary>
+    public static async Task<Versioned<Case>> CommitAsync(ArbitrationStore store, Case @case) =>
+        await OptimisticConcurrency.RetryAsync(async () =>
+        {
+            Versioned<CustomerMarker>? marker = null;
+            if (CaseKinds.DisputesCustomer(@case.Kind))
+            {
+                marker = await store.GetMarkerAsync(@case.CustomerId);
+                if (marker?.Value.OpenCaseId is { } open)
+                {
+                    throw new PolicyRefusalException("CASE_OPEN",
+                        $"客户 {@case.CustomerId} 已有进行中的案件 {open}（可在该案件中出价或举报）/ customer {@case.CustomerId} is already disputed in case {open}",
+                        new Dictionary<string, string> { ["customer_id"] = @case.CustomerId, ["open_case_id"] = open }, RefusalCode.AlreadyExists);
+                }
+            }
+
+            return (await store.CommitAsync(CaseChanges.Open(@case, marker)), new Versioned<Case>(@case, 1));
+        });
+
+    /// <summary>The customer as Registration has it now; a case about an unknown customer is NOT_FOUND.</summary>
+    public static async Task<CustomerFacts> CustomerAsync(IRegistrationReader registration, string customerId, CancellationToken cancellationToken) =>
+        await registration.GetCustomerAsync(customerId, cancellationToken) ?? throw new EntityNotFoundException("customer", customerId);
+
+    /// <summary>P-9 evidence: the progress records of the given customers (a null id, no such filing, skipped), as Registration has them now.</summary>
+    public static async Task<IReadOnlyList<ProgressFact>> ProgressAsync(IRegistrationReader registration, CancellationToken cancellationToken, params string?[] customerIds)
+    {
+        var all = new List<ProgressFact>();
+        foreach (var id in customerIds.OfType<string>())
+        {
+            all.AddRange(await registration.ListProgressAsync(id, cancellationToken));
+        }
+
+        return all;
+    }
+
+    /// <summary>An open case about the customer, its parties and organisation as Registration has them now.</summary>
+    public static Case NewCase(string kind, CustomerFacts customer, Caller caller, string? respondent, string description, DateTimeOffset now) => new()
+    {
+        Id = NewId(),
+        Kind = kind,
+        Status = CaseStatuses.Open,
+        CustomerId = customer.CustomerId,
+        IdentityKey = customer.IdentityKey,
+        BranchId = customer.BranchId,
+        RegionId = customer.RegionId,
+        ClaimantId = caller.EmployeeId,
+        RespondentId = respondent,
+        OwnerId = customer.OwnerId,
+        CoDeveloperIds = customer.CoDeveloperIds,
+        OpenedBy = caller.EmployeeId,
+        OpenedAt = now,
+        Description = description,
+    };
+
+    /// <summary>Case ids: "case-" and 20 hex digits of randomness (no coordination, never reused).</summary>
+    public static string NewId() => "case-" + Guid.NewGuid().ToString("N")[..20];
+}
