@@ -20,12 +20,27 @@ public static class MessagingExtensions
         var connectionString = builder.Configuration.GetConnectionString(CustomerProtection.ResourceNames.Messaging)
             ?? throw new InvalidOperationException($"Connection string '{CustomerProtection.ResourceNames.Messaging}' is missing (the AppHost provides it).");
 
+        // Quorum queues are replicated across a RabbitMQ cluster (classic queues are not). The broker
+        // places at most one replica per node, so 3 means one replica on a single node and a majority
+        // that survives the loss of one node on a cluster of three or more.
+        var replicas = builder.Configuration.GetValue("Messaging:QuorumReplicas", 3);
+        var queues = new MessagingQueues(new Uri(connectionString), replicas);
+        builder.Services.AddSingleton(queues);
+        // Runs before the bus declares its queues, i.e. before the first inequivalent declaration.
+        builder.Services.AddBusObserver<QuorumQueueMigration>();
+
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, includeNamespace: false));
             configure?.Invoke(bus);
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((_, queue, endpoint) =>
             {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbitEndpoint)
+                {
+                    rabbitEndpoint.SetQuorumQueue(replicas);
+                    queues.AddEndpoint(queue);
+                }
+
                 // A consumer that fails transiently (Redis failover, a restart) gets the message
                 // again; consumers are idempotent, so a retry is always safe. A message refused as
                 // malformed, against the rules or outside a scope is refused the same way every
@@ -43,6 +58,9 @@ public static class MessagingExtensions
             {
                 // User and password travel in the URI (aspire-without-containers.md).
                 rabbit.Host(new Uri(connectionString), host => host.PublisherConfirmation = true);
+                // The _error and _skipped queues hold the messages an operator must still look at.
+                rabbit.SendTopology.ConfigureErrorSettings = settings => settings.SetQuorumQueue(replicas);
+                rabbit.SendTopology.ConfigureDeadLetterSettings = settings => settings.SetQuorumQueue(replicas);
                 rabbit.ConfigureEndpoints(context);
             });
         });
