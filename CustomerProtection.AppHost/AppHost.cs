@@ -9,11 +9,14 @@ var builder = DistributedApplication.CreateBuilder(args);
 CustomerProtectionInfrastructure infrastructure;
 SharedServiceSettings settings;
 TransportSettings transport;
+ReplicaSettings replicas;
 try
 {
     infrastructure = builder.AddCustomerProtectionInfrastructure();
     settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
     transport = TransportSettings.FromConfiguration(builder.Configuration);
+    replicas = ReplicaSettings.FromConfiguration(builder.Configuration,
+        [ResourceNames.Registration, ResourceNames.Territory, ResourceNames.Arbitration, ResourceNames.Penalty]);
 }
 catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly)
 {
@@ -25,20 +28,20 @@ catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typ
 
 // Then the services; references give them connection strings and service discovery.
 var registration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Registration>(
-        ResourceNames.Registration, infrastructure, settings, transport)
+        ResourceNames.Registration, infrastructure, settings, transport, replicas)
     .WithDataKeys(settings); // the only service that holds confidential customer data (C-4)
 
 var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
-        ResourceNames.Territory, infrastructure, settings, transport)
+        ResourceNames.Territory, infrastructure, settings, transport, replicas)
     .WithReference(registration); // asks Registration who owns a customer before a sale
 
 var arbitration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Arbitration>(
-        ResourceNames.Arbitration, infrastructure, settings, transport)
+        ResourceNames.Arbitration, infrastructure, settings, transport, replicas)
     .WithReference(registration)
     .WithReference(territory);
 
 var penalty = builder.AddCustomerProtectionService<Projects.CustomerProtection_Penalty>(
-        ResourceNames.Penalty, infrastructure, settings, transport)
+        ResourceNames.Penalty, infrastructure, settings, transport, replicas)
     .WithReference(territory);
 
 // The services' gRPC addresses in <data>/services.json, where cpctl looks for a running system.

@@ -17,7 +17,8 @@ internal static class ServiceBuilderExtensions
         string name,
         CustomerProtectionInfrastructure infrastructure,
         SharedServiceSettings settings,
-        TransportSettings transport)
+        TransportSettings transport,
+        ReplicaSettings replicas)
         where TProject : IProjectMetadata, new()
     {
         // No launch profile and no Kestrel section from appsettings: the endpoints below are the whole truth.
@@ -27,10 +28,19 @@ internal static class ServiceBuilderExtensions
                 options.ExcludeKestrelEndpoints = true;
             });
         var (httpPort, grpcPort) = DirectPorts(builder);
-        service = service.WithHttpEndpoint(name: ResourceNames.HttpEndpoint, port: httpPort, targetPort: httpPort, isProxied: httpPort is null);
+        var count = replicas.Of(name);
+        if (count > 1)
+        {
+            // N processes cannot share one port: DCP's proxy listens on the service's port and spreads the
+            // connections over the replicas, each on a port DCP gives it (targetPort null).
+            service = service.WithReplicas(count);
+        }
+
+        var (httpTarget, grpcTarget, proxied) = count > 1 ? (null, null, true) : (httpPort, grpcPort, httpPort is null);
+        service = service.WithHttpEndpoint(name: ResourceNames.HttpEndpoint, port: httpPort, targetPort: httpTarget, isProxied: proxied);
         service = transport.Tls
-            ? service.WithHttpsEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort, targetPort: grpcPort, isProxied: grpcPort is null).WithTransportSecurity(transport)
-            : service.WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort, targetPort: grpcPort, isProxied: grpcPort is null);
+            ? service.WithHttpsEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort, targetPort: grpcTarget, isProxied: proxied).WithTransportSecurity(transport)
+            : service.WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort, targetPort: grpcTarget, isProxied: proxied);
         return service
             .WithEndpoint(ResourceNames.GrpcEndpoint, endpoint => endpoint.Transport = "http2")
             // Otherwise Aspire also sets ASPNETCORE_URLS for both, which Kestrel overrides with a warning.
