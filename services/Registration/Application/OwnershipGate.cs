@@ -39,7 +39,7 @@ public sealed class OwnershipGate(CustomerStore store, PolicyClock clock, IOptio
     }
 
     /// <summary>As <see cref="AdmitAsync"/>, without throwing: the admission, or the record that holds the customer, or the refusal (X-7 reports each row).</summary>
-    public async Task<(Admission? Admission, SameCustomer? Held, CustomerProtection.Policy.Errors.PolicyRefusalException? Refusal)> DecideAsync(
+    public async Task<(Admission? Admission, SameCustomer? Held, PolicyRefusalException? Refusal)> DecideAsync(
         OwnerChangeKind kind, Versioned<Customer>? target, Person owner, string holdingBranchId, IdentityRecords identity)
     {
         var now = clock.Now;

@@ -34,7 +34,7 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// <summary>
     /// The due-queue (X-3, P-3.4, P-3.5) in buckets (<see cref="RegistrationKeys.Due"/>): claimed by
     /// <see cref="Workers.DueQueueWorker"/>; an entry is added, moved and removed in the customer's own
-    /// step (<see cref="CustomerChange.DueAdd"/>, <see cref="CustomerChange.DueRemove"/>).
+    /// step (<see cref="CustomerSteps.DueAdd"/>, <see cref="CustomerSteps.DueRemove"/>).
     /// </summary>
     public DueQueue Due { get; } = DueQueue.Bucketed(redis, RegistrationKeys.Due, RegistrationKeys.DueEntriesPrefix, RegistrationKeys.DueBucket);
 

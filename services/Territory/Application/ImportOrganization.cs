@@ -181,7 +181,7 @@ public sealed class ImportOrganization(DirectoryStore store, PolicyClock clock)
     private async Task<ImportCounts> ApplyAsync<T>(
         List<T> items,
         Func<string, Task<Versioned<T>?>> load,
-        Func<Versioned<T>?, T, Task<CustomerProtection.Storage.AtomicChange>> change,
+        Func<Versioned<T>?, T, Task<AtomicChange>> change,
         Func<T, string> id)
     {
         int created = 0, updated = 0, unchanged = 0;

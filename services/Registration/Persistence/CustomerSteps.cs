@@ -6,7 +6,7 @@ namespace CustomerProtection.Registration.Persistence;
 /// The steps of an <see cref="AtomicChange"/> that need Registration's keys: the customers' due-queue
 /// (<see cref="RegistrationKeys.Due"/>) and the X-1 holding cap.
 /// </summary>
-public static class CustomerChange
+public static class CustomerSteps
 {
     /// <summary>The customer's due-queue entry at <paramref name="score"/> (Unix ms), in its bucket and the top level.</summary>
     public static AtomicChange DueAdd(this AtomicChange change, string customerId, double score)
