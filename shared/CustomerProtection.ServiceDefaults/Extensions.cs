@@ -52,6 +52,9 @@ public static class ServiceDefaultsExtensions
             // Safe because nothing here blocks a pool thread on Redis (every call is awaited).
             options.SocketManager = StackExchange.Redis.SocketManager.ThreadPool;
         });
+        // The first hosted service: keys of an earlier layout are moved under the service's hash tag before anything reads them.
+        builder.Services.AddHostedService(services => new KeySpaceMigration(
+            services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(), serviceName, services.GetRequiredService<ILogger<KeySpaceMigration>>()));
         builder.Services.AddHostedService<RedisCommandSpans.Registration>();
         builder.AddCustomerProtectionAuthentication();
 

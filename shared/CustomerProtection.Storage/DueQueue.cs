@@ -25,29 +25,29 @@ public readonly record struct DueClaim(string Member, long DueAt, long LeasedUnt
 public sealed class DueQueue
 {
     // Guarantees: an entry due now goes to one claimer until its lease ends; a bucket stays in the top
-    // level at its earliest score. Bucket keys are built in the script (Redis is not a cluster here).
-    private static readonly LuaScript LeaseDueEntries = LuaScript.Prepare(
+    // level at its earliest score. KEYS[1]: the queue (flat) or its top level; KEYS[2..]: the entry sets
+    // of the buckets found due (bucketed), ARGV[4..] their names. ARGV: now, count, lease end (Unix ms).
+    private const string LeaseDueEntries =
         """
+        local now, count, leaseUntil = ARGV[1], tonumber(ARGV[2]), ARGV[3]
         local claimed = {}
-        local buckets = {''}
-        if @prefix ~= '' then buckets = redis.call('ZRANGEBYSCORE', @queue, '-inf', @now, 'LIMIT', 0, @count) end
-        for _, bucket in ipairs(buckets) do
-          local entries = @queue
-          if @prefix ~= '' then entries = @prefix .. '{' .. bucket .. '}' end
-          local items = redis.call('ZRANGEBYSCORE', entries, '-inf', @now, 'WITHSCORES', 'LIMIT', 0, @count - #claimed / 2)
+        local function lease(entries)
+          local items = redis.call('ZRANGEBYSCORE', entries, '-inf', now, 'WITHSCORES', 'LIMIT', 0, count - #claimed / 2)
           for i = 1, #items, 2 do
-            redis.call('ZADD', entries, @leaseUntil, items[i])
+            redis.call('ZADD', entries, leaseUntil, items[i])
             claimed[#claimed + 1] = items[i]
             claimed[#claimed + 1] = items[i + 1]
           end
-          if @prefix ~= '' then
-            local first = redis.call('ZRANGE', entries, 0, 0, 'WITHSCORES')
-            if first[2] then redis.call('ZADD', @queue, first[2], bucket) else redis.call('ZREM', @queue, bucket) end
-          end
-          if #claimed / 2 >= tonumber(@count) then break end
+        end
+        if #KEYS == 1 then lease(KEYS[1]) return claimed end
+        for i = 2, #KEYS do
+          lease(KEYS[i])
+          local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+          if first[2] then redis.call('ZADD', KEYS[1], first[2], ARGV[i + 2]) else redis.call('ZREM', KEYS[1], ARGV[i + 2]) end
+          if #claimed / 2 >= count then break end
         end
         return claimed
-        """);
+        """;
 
     // Guarantees: a release undoes only its own lease — an entry settled (removed) or rescheduled since
     // the claim, or claimed again by another replica after the lease ended, is left as it is.
@@ -89,20 +89,32 @@ public sealed class DueQueue
     private IDatabase Db => _redis.GetDatabase();
 
     /// <summary>The sorted set that holds <paramref name="member"/>'s entry.</summary>
-    public RedisKey EntriesOf(string member) => _bucketOf is null ? _queue : (RedisKey)$"{_prefix}{{{_bucketOf(member)}}}";
+    public RedisKey EntriesOf(string member) => _bucketOf is null ? _queue : BucketKey(_bucketOf(member));
+
+    private RedisKey BucketKey(string bucket) => $"{_prefix}{{{bucket}}}";
 
     /// <summary>Up to <paramref name="count"/> entries due at <paramref name="now"/>, earliest bucket first, each leased to the caller for <paramref name="lease"/>.</summary>
     public async Task<IReadOnlyList<DueClaim>> ClaimAsync(DateTimeOffset now, int count, TimeSpan lease)
     {
+        var nowMs = now.ToUnixTimeMilliseconds();
         var leaseUntil = (now + lease).ToUnixTimeMilliseconds();
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(LeaseDueEntries, new
+        RedisKey[] keys = [_queue];
+        RedisValue[] args = [nowMs, count, leaseUntil];
+        if (_bucketOf is not null)
         {
-            queue = _queue,
-            prefix = _prefix,
-            now = now.ToUnixTimeMilliseconds(),
-            count,
-            leaseUntil,
-        }))!;
+            // The buckets due now, then their entries leased in one script with every key in KEYS (a cluster
+            // routes by them); a bucket that moved between the two is settled at its own earliest score.
+            var buckets = await Db.SortedSetRangeByScoreAsync(_queue, double.NegativeInfinity, nowMs, take: count);
+            if (buckets.Length == 0)
+            {
+                return [];
+            }
+
+            keys = [_queue, .. buckets.Select(b => BucketKey(b!))];
+            args = [.. args, .. buckets];
+        }
+
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(LeaseDueEntries, keys, args))!;
         var claims = new DueClaim[result.Length / 2];
         for (var i = 0; i < claims.Length; i++)
         {

@@ -14,8 +14,9 @@ public sealed class RedisOutbox(string serviceName)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public RedisKey StreamKey { get; } = $"cp:{serviceName}:outbox";
-    public RedisKey LeaseKey { get; } = $"cp:{serviceName}:outbox:lease";
+    // Under the service's hash tag: the stream is written in the same step as the state (KeySpace).
+    public RedisKey StreamKey { get; } = KeySpace.Of(serviceName) + "outbox";
+    public RedisKey LeaseKey { get; } = KeySpace.Of(serviceName) + "outbox:lease";
 
     /// <summary>Wakes the relay right after a commit instead of at its next poll.</summary>
     private SemaphoreSlim Signal { get; } = new(0, int.MaxValue);

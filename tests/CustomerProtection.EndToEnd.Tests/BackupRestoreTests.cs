@@ -44,7 +44,7 @@ public sealed class BackupRestoreTests(SystemFixture system)
         var endpoint = await system.App.GetConnectionStringAsync(ResourceNames.Redis) ?? throw new InvalidOperationException("no redis");
         var live = await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true");
         var before = await CustomerVersionsAsync(live);
-        Assert.All(filed, id => Assert.Contains($"cp:registration:customer:{{{id}}}", before.Keys));
+        Assert.All(filed, id => Assert.Contains($"cp:{{registration}}:customer:{{{id}}}", before.Keys));
 
         var work = Directory.CreateTempSubdirectory("cp-backup-test-").FullName;
         try
@@ -93,7 +93,7 @@ public sealed class BackupRestoreTests(SystemFixture system)
     {
         var db = redis.GetDatabase();
         var versions = new Dictionary<string, long>();
-        await foreach (var key in redis.GetServers()[0].KeysAsync(pattern: "cp:registration:customer:{*}", pageSize: 1000))
+        await foreach (var key in redis.GetServers()[0].KeysAsync(pattern: "cp:{registration}:customer:{*}", pageSize: 1000))
         {
             versions[key!] = (long)await db.HashGetAsync(key, "v");
         }

@@ -55,8 +55,8 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.Empty(await _h.OutboxAsync());
         Assert.Empty((await _h.Query.BranchAsync(Harness.Secretary(), "B-SH", 10, null)).Items);
         var server = redis.Connection.GetServer(redis.ConnectionString);
-        Assert.Empty(await server.KeysAsync(pattern: "cp:registration:identities:*").ToListAsync());
-        Assert.Empty(await server.KeysAsync(pattern: "cp:registration:titlekey:*").ToListAsync());
+        Assert.Empty(await server.KeysAsync(pattern: Persistence.RegistrationKeys.Prefix + "identities:*").ToListAsync());
+        Assert.Empty(await server.KeysAsync(pattern: Persistence.RegistrationKeys.Prefix + "titlekey:*").ToListAsync());
     }
 
     [Theory]

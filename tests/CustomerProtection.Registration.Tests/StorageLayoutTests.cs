@@ -47,18 +47,21 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
         await _h.Db.SetAddAsync("cp:registration:customer:{77}:awards", "CASE-OLD");
         // Layout 2: the sealed envelope (C-4) in a key of its own.
         var envelope = _h.Confidential.Seal(id, new ConfidentialRecord(new CustomerContact("老王", "13700001111", null, null), Consent.Implied(_h.Time.GetUtcNow(), "S1")));
-        await _h.Db.StringSetAsync(ConfidentialityKeys.LegacyEnvelope(id), envelope);
+        await _h.Db.StringSetAsync("cp:registration:customer:{77}:pii", envelope);
         // An employee copied before branches listed their salespeople.
         await _h.Replica.ApplyAsync(OrganizationReplicaStore.Employee, "S9", 1, new Contracts.Organization.EmployeeSnapshot("S9", "销售S9", "salesperson", "B-SH", "R-EAST", "M-B-SH", "active", null, null));
         var migration = new StorageMigration(redis.Connection, _h.Replica, NullLogger<StorageMigration>.Instance);
 
-        // Six keys moved, and the record with a taxpayer id listed in its title's group (layout 5, P-2.5).
+        // Those five keys were written before the service-wide hash tag: moved under it first (as at start-up), …
+        Assert.Equal(5, await new KeySpaceMigration(redis.Connection, ResourceNames.Registration, NullLogger<KeySpaceMigration>.Instance).MoveAsync());
+        // … then six keys moved, and the record with a taxpayer id listed in its title's group (layout 5, P-2.5).
         Assert.Equal(7, await migration.MigrateAsync());
         var title = CustomerProtection.Policy.Identity.InvoiceTitle.Normalize("上海旧版精工有限公司");
         Assert.Equal("77", await _h.Db.HashGetAsync(RegistrationKeys.Identities("title:" + title), RegistrationKeys.TitleGroupField(title)));
 
-        Assert.Equal(0, await _h.Db.KeyExistsAsync([(RedisKey)("cp:registration:identity:{" + identity + "}"), "cp:registration:customer:{77}:history",
-            "cp:registration:customer:{77}:progress", "cp:registration:customer:{77}:awards", ConfidentialityKeys.LegacyEnvelope(id)]));
+        string[] legacy = ["identity:{" + identity + "}", "customer:{77}:history", "customer:{77}:progress", "customer:{77}:awards", "customer:{77}:pii"];
+        Assert.Equal(0, await _h.Db.KeyExistsAsync([.. legacy.Select(k => (RedisKey)(KeySpace.LegacyOf(ResourceNames.Registration) + k)),
+            .. legacy.Select(k => (RedisKey)(RegistrationKeys.Prefix + k))]));
         var moved = (await _h.Confidential.LoadAsync(id, null)).Value;
         Assert.Equal(envelope, moved);
         Assert.Equal("13700001111", _h.Confidential.Open(id, moved).Record!.Contact.Phone);

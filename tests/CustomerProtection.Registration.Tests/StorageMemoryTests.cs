@@ -32,7 +32,7 @@ public sealed class StorageMemoryTests(RedisServer redis, ITestOutputHelper outp
         await EmployeeCopy.ApplyAsync(_h.Replica, new EmployeeSnapshot(Secretary, "秘书0", Roles.BranchSecretary, Branch, Region, "LM0-" + Region, "active", new DateOnly(2020, 1, 2), null), 1);
         await EmployeeCopy.ApplyAsync(_h.Replica, new EmployeeSnapshot(Owner, "销售0-62", Roles.Salesperson, Branch, Region, "LM0-" + Region, "active", new DateOnly(2020, 1, 2), null), 1);
         // Customer ids of the example's length (1324): the allocator's counter.
-        await _h.Db.StringSetAsync("cp:registration:customer-ids", 1323);
+        await _h.Db.StringSetAsync(RegistrationKeys.Prefix + "customer-ids", 1323);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -152,7 +152,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
             new ImportOrganization(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, ImportDocument.ParseJson(Encoding.UTF8.GetBytes(json))));
 
         Assert.Contains(error.Violations, v => v.Field == "employees[1].branch_id");
-        Assert.Empty(await redis.Connection.GetServer(redis.ConnectionString).KeysAsync(pattern: "cp:territory:*").ToListAsync());
+        Assert.Empty(await redis.Connection.GetServer(redis.ConnectionString).KeysAsync(pattern: DirectoryKeys.Prefix + "*").ToListAsync());
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
     }
 
     private async Task AssertNothingWrittenAsync() =>
-        Assert.Empty(await redis.Connection.GetServer(redis.ConnectionString).KeysAsync(pattern: "cp:territory:*").ToListAsync());
+        Assert.Empty(await redis.Connection.GetServer(redis.ConnectionString).KeysAsync(pattern: DirectoryKeys.Prefix + "*").ToListAsync());
 
     [Theory]
     [MemberData(nameof(Bad))]

@@ -3,12 +3,12 @@ using StackExchange.Redis;
 namespace CustomerProtection.Arbitration.Persistence;
 
 /// <summary>
-/// Arbitration's keyspace (architecture.md: <c>cp:&lt;service&gt;:&lt;aggregate&gt;:{&lt;id&gt;}</c>). Aggregates
+/// Arbitration's keyspace, every key under the service's hash tag (<see cref="KeySpace"/>). Aggregates
 /// are hashes {v, d}; indexes are sorted sets written in the same atomic step as the aggregate.
 /// </summary>
 public static class ArbitrationKeys
 {
-    private const string Prefix = "cp:arbitration:";
+    private static readonly string Prefix = KeySpace.Of(ResourceNames.Arbitration);
 
     /// <summary>A case: parties, recommendation, resolution, ledger, awards (one aggregate, one version).</summary>
     public static RedisKey Case(string caseId) => $"{Prefix}case:{{{caseId}}}";

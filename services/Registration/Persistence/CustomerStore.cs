@@ -38,32 +38,6 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// </summary>
     public DueQueue Due { get; } = DueQueue.Bucketed(redis, RegistrationKeys.Due, RegistrationKeys.DueEntriesPrefix, RegistrationKeys.DueBucket);
 
-    // The commonest read (X-4, every filing and duplicate check) in one round trip: the identity's
-    // record, the title-only record of its title, the ids of the records with a taxpayer id and that
-    // title, and those records (P-2.5: every record a filing of this identity can meet) — for a taxpayer id
-    // its record and the title-only one, for a title its record and the group: two HGETs. KEYS: the
-    // identity's bucket, the title's bucket; ARGV: identity key, title key, title group field, customer
-    // key prefix, '1' when the identity is a taxpayer id (it meets the title-only record) else '0' (a
-    // title meets the records of the group). (The customer keys are built here: Redis is not a cluster.)
-    private const string SameCustomerScript =
-        """
-        local primary = redis.call('HGET', KEYS[1], ARGV[1])
-        local titleOnly, group
-        if ARGV[5] == '1' then titleOnly = redis.call('HGET', KEYS[2], ARGV[2]) else titleOnly = primary; group = redis.call('HGET', KEYS[2], ARGV[3]) end
-        local out = {primary or '', titleOnly or '', group or ''}
-        local function add(id)
-          local values = redis.call('HMGET', ARGV[4] .. id .. '}', 'v', 'd')
-          if values[1] then out[#out + 1] = id; out[#out + 1] = values[1]; out[#out + 1] = values[2] end
-        end
-        if primary then add(primary) end
-        if ARGV[5] == '1' then
-          if titleOnly and titleOnly ~= primary then add(titleOnly) end
-        elseif group then
-          for id in string.gmatch(group, '%S+') do if id ~= primary then add(id) end end
-        end
-        return out
-        """;
-
     public async Task<Versioned<Customer>?> GetAsync(string id) => Decode(await Db.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields));
 
     /// <summary>The decision time (Unix ms) of the last award of <paramref name="caseId"/> applied to the customer, if any.</summary>
@@ -112,31 +86,61 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// the identity's own record, and the others it meets (<see cref="RegistrationKeys.TitleGroupField"/>),
     /// with the identity fields as read (the ownership gate guards them).
     /// </summary>
+    /// <remarks>
+    /// The commonest read (X-4, every filing and duplicate check), in two round trips: the identity's
+    /// fields — the identity's record, and for a taxpayer id the title-only record of its title, for a title
+    /// the ids of the records with a taxpayer id and that title — then those records. Not one script: a
+    /// script gets every key it touches in KEYS, and the records' keys are known only once the fields are
+    /// read. Nothing is lost by the gap: every decision guards what it read (the records' versions and
+    /// these fields) in its own atomic step (<see cref="Application.Admission.Guard"/>).
+    /// </remarks>
     public async Task<IdentityRecords> SameCustomerAsync(string identityKey, string normalizedTitle)
     {
         var titleKey = Policy.Identity.CustomerIdentity.TitlePrefix + normalizedTitle;
         var groupField = RegistrationKeys.TitleGroupField(normalizedTitle);
         var byTaxpayerId = !identityKey.StartsWith(Policy.Identity.CustomerIdentity.TitlePrefix, StringComparison.Ordinal);
-        var result = (RedisValue[])(await Db.ScriptEvaluateAsync(SameCustomerScript,
-            [RegistrationKeys.Identities(identityKey), RegistrationKeys.Identities(titleKey)],
-            [identityKey, titleKey, groupField, RegistrationKeys.CustomerPrefix, byTaxpayerId ? "1" : "0"]))!;
-        var primaryId = (string)result[0]!;
+        var fields = Db.CreateBatch();
+        var primaryRead = fields.HashGetAsync(RegistrationKeys.Identities(identityKey), identityKey);
+        var titleRead = fields.HashGetAsync(RegistrationKeys.Identities(titleKey), byTaxpayerId ? titleKey : groupField);
+        fields.Execute();
+        var primaryId = (string?)await primaryRead ?? "";
+        var titleField = (string?)await titleRead ?? "";
+        var (titleOnlyId, group) = byTaxpayerId ? (titleField, "") : (primaryId, titleField);
+
+        var ids = new List<string>();
+        if (primaryId.Length > 0)
+        {
+            ids.Add(primaryId);
+        }
+
+        ids.AddRange((byTaxpayerId ? [titleOnlyId] : group.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(id => id.Length > 0 && id != primaryId));
         Versioned<Customer>? primary = null;
         var others = new List<Versioned<Customer>>();
-        for (var i = 3; i + 2 < result.Length; i += 3)
+        if (ids.Count > 0)
         {
-            var record = Decode([result[i + 1], result[i + 2]])!;
-            if ((string)result[i]! == primaryId)
+            var records = Db.CreateBatch();
+            var reads = ids.Select(id => records.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields)).ToList();
+            records.Execute();
+            for (var i = 0; i < ids.Count; i++)
             {
-                primary = record;
-            }
-            else
-            {
-                others.Add(record);
+                if (Decode(await reads[i]) is not { } record)
+                {
+                    continue;
+                }
+
+                if (ids[i] == primaryId)
+                {
+                    primary = record;
+                }
+                else
+                {
+                    others.Add(record);
+                }
             }
         }
 
-        return new IdentityRecords(identityKey, titleKey, groupField, byTaxpayerId, primary, others, (string)result[1]!, (string)result[2]!);
+        return new IdentityRecords(identityKey, titleKey, groupField, byTaxpayerId, primary, others, titleOnlyId, group);
     }
 
     /// <summary>
@@ -178,57 +182,59 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// <summary>
     /// Up to <paramref name="count"/> of the branch's customers after <paramref name="afterId"/> (the last
     /// id of the previous page), in numeric id order, then those whose id is not an integer in ordinal
-    /// order: the blocks (<see cref="RegistrationKeys.BranchCustomers(string, string)"/>) walked in the
-    /// directory's order by one script, so a page spanning blocks is still one round trip.
+    /// order: the directory of blocks (<see cref="RegistrationKeys.BranchCustomerBlocks"/>) from the last
+    /// id's block, then the blocks (<see cref="RegistrationKeys.BranchCustomers(string, string)"/>) in its
+    /// order, a few per round trip, until the page is full. An integer block's set is read whole (at most
+    /// 1,024 ids), the ids after the last one kept and sorted as numbers; a block gone (its last customer
+    /// left) reads as empty. The other ids' block is a sorted set of score 0, read in ordinal (byte) order.
     /// </summary>
     public async Task<IReadOnlyList<string>> BranchCustomerIdsAsync(string branchId, string? afterId, int count)
     {
-        var integer = afterId is null ? null : RegistrationKeys.IntegerId(afterId);
-        RedisValue[] args = afterId is null ? ["", "", "-inf"]
-            : integer is { } n ? ["n", afterId, (n / RegistrationKeys.CustomerBlockSize).ToString(CultureInfo.InvariantCulture)]
-            : [RegistrationKeys.OtherIdsBlock, afterId, "-inf"];
-        var ids = (RedisValue[])(await Db.ScriptEvaluateAsync(BranchCustomersScript, [RegistrationKeys.BranchCustomerBlocks(branchId)],
-            [RegistrationKeys.BranchCustomersPrefix(branchId), count, RegistrationKeys.OtherIdsBlock, .. args]))!;
-        return ids.Select(v => (string)v!).ToList();
+        var ids = new List<string>(count);
+        var other = RegistrationKeys.OtherIdsBlock;
+        var afterInteger = afterId is null ? null : RegistrationKeys.IntegerId(afterId);
+        if (afterId is not null && afterInteger is null)
+        {
+            await AddOtherIdsAsync(branchId, afterId, count, ids);
+            return ids;
+        }
+
+        var firstBlock = afterInteger is { } n ? n / RegistrationKeys.CustomerBlockSize : double.NegativeInfinity;
+        var blocks = await Db.SortedSetRangeByScoreAsync(RegistrationKeys.BranchCustomerBlocks(branchId), firstBlock);
+        var floor = afterInteger ?? -1;
+        for (var at = 0; at < blocks.Length && ids.Count < count; at += BlocksPerRead)
+        {
+            var batch = Db.CreateBatch();
+            var reads = blocks.Skip(at).Take(BlocksPerRead).TakeWhile(b => b != other)
+                .Select(b => batch.SetMembersAsync(RegistrationKeys.BranchCustomers(branchId, (string)b!))).ToList();
+            batch.Execute();
+            foreach (var read in reads)
+            {
+                var block = (await read).Select(m => (long)m).Where(id => id > floor).Order().Take(count - ids.Count);
+                ids.AddRange(block.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+                if (ids.Count == count)
+                {
+                    return ids;
+                }
+            }
+
+            if (reads.Count < Math.Min(BlocksPerRead, blocks.Length - at))
+            {
+                await AddOtherIdsAsync(branchId, RedisValue.Null, count, ids); // the other ids' block comes last
+                return ids;
+            }
+        }
+
+        return ids;
     }
 
-    // KEYS[1]: the branch's directory of blocks. ARGV: block key prefix, count, the other ids' block,
-    // what the last id was ('' none, 'n' an integer, else not an integer), the last id, the first block
-    // to read. An integer block's set is read whole (at most 1,024 ids), the ids after the last one
-    // kept and sorted as numbers — an integer set is already in order, so that costs a pass; a block
-    // gone (its last customer left) reads as empty. The other ids' block is a sorted set of score 0,
-    // read in ordinal (byte) order.
-    private const string BranchCustomersScript =
-        """
-        local prefix, count, other = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-        local kind, after = ARGV[4], ARGV[5]
-        local out = {}
-        local function others(from)
-          for _, id in ipairs(redis.call('ZRANGEBYLEX', prefix .. other, from, '+', 'LIMIT', 0, count - #out)) do out[#out + 1] = id end
-          return out
-        end
-        if kind == other then return others('(' .. after) end
-        local floor = -1
-        if kind == 'n' then floor = tonumber(after) end
-        for _, block in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[6], '+inf')) do
-          if block == other then return others('-') end
-          local ids, sorted, last = {}, true, -1
-          for _, member in ipairs(redis.call('SMEMBERS', prefix .. block)) do
-            local n = tonumber(member)
-            if n > floor then
-              ids[#ids + 1] = n
-              sorted = sorted and n > last
-              last = n
-            end
-          end
-          if not sorted then table.sort(ids) end
-          for _, n in ipairs(ids) do
-            out[#out + 1] = string.format('%d', n)
-            if #out == count then return out end
-          end
-        end
-        return out
-        """;
+    /// <summary>Blocks read per round trip by <see cref="BranchCustomerIdsAsync"/>: a page of ids seldom spans more.</summary>
+    private const int BlocksPerRead = 4;
+
+    /// <summary>The other ids' block after <paramref name="after"/> (null: from its start), in ordinal order.</summary>
+    private async Task AddOtherIdsAsync(string branchId, RedisValue after, int count, List<string> ids) =>
+        ids.AddRange((await Db.SortedSetRangeByValueAsync(RegistrationKeys.BranchCustomers(branchId, RegistrationKeys.OtherIdsBlock),
+            after, RedisValue.Null, Exclude.Start, Order.Ascending, 0, count - ids.Count)).Select(v => (string)v!));
 
     /// <summary>Members of a time-scored index with a score above <paramref name="minScore"/>, oldest first, from an offset.</summary>
     public async Task<IReadOnlyList<string>> IdsByScoreAsync(RedisKey index, double minScore, long offset, int count) =>

@@ -38,10 +38,10 @@ public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
     public const string Region = "region";
     public const string Dealer = "dealer";
 
-    public static RedisKey Key(string kind, string id) => $"cp:registration:org:{kind}:{{{id}}}";
+    public static RedisKey Key(string kind, string id) => $"{RegistrationKeys.Prefix}org:{kind}:{{{id}}}";
 
     /// <summary>Identity key of every active dealer → dealer id (P-6: a dealer may not be filed as a customer).</summary>
-    public static readonly RedisKey DealerIdentities = "cp:registration:org:dealer-identities";
+    public static readonly RedisKey DealerIdentities = RegistrationKeys.Prefix + "org:dealer-identities";
 
     /// <summary>
     /// Hash per branch, field employee id → status: the branch's salespeople who have not left (X-1
@@ -49,7 +49,7 @@ public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
     /// that is checked against the copies when read (two changes of one employee applied side by side
     /// may leave a field behind in a former branch).
     /// </summary>
-    public static RedisKey BranchSalespeople(string branchId) => $"cp:registration:org:salespeople:{{{branchId}}}";
+    public static RedisKey BranchSalespeople(string branchId) => $"{RegistrationKeys.Prefix}org:salespeople:{{{branchId}}}";
 
     public async Task<string?> DealerWithIdentityAsync(string identityKey) =>
         await redis.GetDatabase().HashGetAsync(DealerIdentities, identityKey);

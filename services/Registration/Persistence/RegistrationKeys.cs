@@ -5,13 +5,14 @@ using StackExchange.Redis;
 namespace CustomerProtection.Registration.Persistence;
 
 /// <summary>
-/// Registration's customer keyspace (architecture.md: <c>cp:&lt;service&gt;:&lt;aggregate&gt;:{&lt;id&gt;}</c>).
-/// A customer's own keys share its hash tag; indexes are sets and sorted sets kept in the same
-/// atomic step as the customer (<see cref="AtomicChange"/>).
+/// Registration's customer keyspace: every key under the service's hash tag (<see cref="KeySpace"/>), so one
+/// atomic step (<see cref="AtomicChange"/>) may combine a customer, its identity, the other records of the same
+/// customer, the owner's cap and the indexes, on a single Redis or a cluster.
 /// </summary>
 public static class RegistrationKeys
 {
-    private const string Prefix = "cp:registration:";
+    /// <summary>Every key of Registration begins with this (<see cref="KeySpace"/>): confidential data and the audit log too.</summary>
+    public static readonly string Prefix = KeySpace.Of(ResourceNames.Registration);
 
     /// <summary>
     /// Hash: the customer — <c>v</c> its version, <c>d</c> its JSON — and, beside them in the same hash,
@@ -22,7 +23,7 @@ public static class RegistrationKeys
     public static RedisKey Customer(string id) => $"{CustomerPrefix}{id}}}";
 
     /// <summary>A customer's key up to its id (scripts that find the id first build the key from it).</summary>
-    public const string CustomerPrefix = Prefix + "customer:{";
+    public static readonly string CustomerPrefix = Prefix + "customer:{";
 
     /// <summary>
     /// Field of the customer's hash holding one history entry (X-6, never removed), named by the
@@ -220,7 +221,7 @@ public static class RegistrationKeys
     /// <summary>Sorted set: the due entries (customer id → deadline, Unix ms) of one bucket.</summary>
     public static RedisKey DueEntries(string bucket) => $"{Prefix}due:{{{bucket}}}";
 
-    public const string DueEntriesPrefix = Prefix + "due:";
+    public static readonly string DueEntriesPrefix = Prefix + "due:";
 
     /// <summary>At most this many ids share a bucket: Redis keeps a sorted set of up to 128 entries as a listpack.</summary>
     public const int DueBucketSize = 128;

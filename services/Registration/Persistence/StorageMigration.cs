@@ -23,37 +23,35 @@ namespace CustomerProtection.Registration.Persistence;
 public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationReplicaStore replica, ILogger<StorageMigration> logger) : IHostedService
 {
     public const string CurrentLayout = "5";
-    public static readonly RedisKey Marker = "cp:registration:layout";
+    public static readonly RedisKey Marker = RegistrationKeys.Prefix + "layout";
 
-    private const string IdentityPrefix = "cp:registration:identity:{";
-    private const string CustomerPrefix = RegistrationKeys.CustomerPrefix;
-    private const string EmployeePrefix = "cp:registration:org:" + OrganizationReplicaStore.Employee + ":{";
-    private const string BranchPrefix = "cp:registration:branch:{";
+    private static readonly string IdentityPrefix = RegistrationKeys.Prefix + "identity:{";
+    private static readonly string CustomerPrefix = RegistrationKeys.CustomerPrefix;
+    private static readonly string EmployeePrefix = RegistrationKeys.Prefix + "org:" + OrganizationReplicaStore.Employee + ":{";
+    private static readonly string BranchPrefix = RegistrationKeys.Prefix + "branch:{";
     private const string LegacyBranchCustomersSuffix = "}:customers";
 
     /// <summary>Members per chunk of <see cref="MoveBranchCustomers"/>: one script stays short (Redis serves nobody else meanwhile).</summary>
     public const int BranchChunk = 1000;
 
-    // KEYS[1]: the branch's layout-3 sorted set, KEYS[2]: its directory of blocks. ARGV: block key prefix,
-    // chunk size, block size, the other ids' block. The first members of the chunk go to their blocks and
-    // leave the sorted set (deleted by Redis with its last member); returns how many are left. An id's
-    // block follows RegistrationKeys.CustomerBlock: an integer in canonical form of at most 15 digits
-    // divided by the block size, else the other ids' block (a sorted set of score 0, listed last).
+    // KEYS[1]: the branch's layout-3 sorted set, KEYS[2]: its directory of blocks, KEYS[3..]: the blocks the
+    // chunk's ids go to (RegistrationKeys.CustomerBlock, worked out by the caller). ARGV: per block its name
+    // and how many ids, then the ids. The ids go to their blocks and leave the sorted set (deleted by Redis
+    // with its last member); returns how many are left. The other ids' block is a sorted set of score 0,
+    // listed last (+inf); an integer block is a set, listed at its number.
     private const string MoveBranchCustomers =
         """
-        local prefix, size, other = ARGV[1], tonumber(ARGV[3]), ARGV[4]
-        local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-        for _, id in ipairs(ids) do
-          if #id <= 15 and (id == '0' or string.match(id, '^[1-9]%d*$')) then
-            local block = string.format('%d', math.floor(tonumber(id) / size))
-            redis.call('SADD', prefix .. block, id)
-            redis.call('ZADD', KEYS[2], block, block)
-          else
-            redis.call('ZADD', prefix .. other, 0, id)
-            redis.call('ZADD', KEYS[2], '+inf', other)
+        local a = 1
+        for i = 3, #KEYS do
+          local block, n = ARGV[a], tonumber(ARGV[a + 1])
+          a = a + 2
+          for j = a, a + n - 1 do
+            if block == ARGV[#ARGV] then redis.call('ZADD', KEYS[i], 0, ARGV[j]) else redis.call('SADD', KEYS[i], ARGV[j]) end
+            redis.call('ZREM', KEYS[1], ARGV[j])
           end
+          if block == ARGV[#ARGV] then redis.call('ZADD', KEYS[2], '+inf', block) else redis.call('ZADD', KEYS[2], block, block) end
+          a = a + n
         end
-        if #ids > 0 then redis.call('ZREM', KEYS[1], unpack(ids)) end
         return redis.call('ZCARD', KEYS[1])
         """;
 
@@ -216,12 +214,18 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
     public async Task<long> MoveBranchCustomersAsync(string branchId, int chunks)
     {
         var db = redis.GetDatabase();
-        var left = 1L;
+        var legacy = RegistrationKeys.LegacyBranchCustomers(branchId);
+        var left = await db.SortedSetLengthAsync(legacy);
         for (var i = 0; i < chunks && left > 0; i++)
         {
-            left = (long)await db.ScriptEvaluateAsync(MoveBranchCustomers,
-                [RegistrationKeys.LegacyBranchCustomers(branchId), RegistrationKeys.BranchCustomerBlocks(branchId)],
-                [RegistrationKeys.BranchCustomersPrefix(branchId), BranchChunk, RegistrationKeys.CustomerBlockSize, RegistrationKeys.OtherIdsBlock]);
+            var blocks = (await db.SortedSetRangeByRankAsync(legacy, 0, BranchChunk - 1))
+                .Select(v => (string)v!)
+                .GroupBy(RegistrationKeys.CustomerBlock)
+                .ToList();
+            RedisKey[] keys = [legacy, RegistrationKeys.BranchCustomerBlocks(branchId), .. blocks.Select(b => RegistrationKeys.BranchCustomers(branchId, b.Key))];
+            RedisValue[] args = [.. blocks.SelectMany(b => b.Prepend(b.Count().ToString(CultureInfo.InvariantCulture)).Prepend(b.Key)).Select(v => (RedisValue)v),
+                RegistrationKeys.OtherIdsBlock];
+            left = (long)await db.ScriptEvaluateAsync(MoveBranchCustomers, keys, args);
         }
 
         return left;

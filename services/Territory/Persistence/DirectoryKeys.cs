@@ -3,21 +3,24 @@ using StackExchange.Redis;
 namespace CustomerProtection.Territory.Persistence;
 
 /// <summary>
-/// Territory's keyspace (architecture.md: <c>cp:&lt;service&gt;:&lt;aggregate&gt;:{&lt;id&gt;}</c>).
+/// Territory's keyspace, every key under the service's hash tag (<see cref="KeySpace"/>).
 /// Indexes are sorted sets with score 0, read in lexical order for stable id-ordered paging.
 /// </summary>
 public static class DirectoryKeys
 {
+    /// <summary>Every key of Territory begins with this.</summary>
+    public static readonly string Prefix = KeySpace.Of(ResourceNames.Territory);
+
     public const string Region = "region";
     public const string Branch = "branch";
     public const string Employee = "employee";
     public const string Dealer = "dealer";
 
-    public static RedisKey Entity(string kind, string id) => $"cp:territory:{kind}:{{{id}}}";
+    public static RedisKey Entity(string kind, string id) => $"{Prefix}{kind}:{{{id}}}";
 
-    public static RedisKey All(string kind) => $"cp:territory:idx:{kind}";
+    public static RedisKey All(string kind) => $"{Prefix}idx:{kind}";
 
-    public static RedisKey ByRegion(string kind, string regionId) => $"cp:territory:idx:{kind}:region:{regionId}";
+    public static RedisKey ByRegion(string kind, string regionId) => $"{Prefix}idx:{kind}:region:{regionId}";
 
-    public static RedisKey ByBranch(string kind, string branchId) => $"cp:territory:idx:{kind}:branch:{branchId}";
+    public static RedisKey ByBranch(string kind, string branchId) => $"{Prefix}idx:{kind}:branch:{branchId}";
 }

@@ -4,7 +4,7 @@ namespace CustomerProtection.Territory.Persistence;
 
 /// <summary>
 /// Territory's sales-side keyspace. Aggregates use <see cref="DirectoryKeys.Entity"/>
-/// (<c>cp:territory:&lt;kind&gt;:{&lt;id&gt;}</c>); indexes are sorted sets written in the same atomic step.
+/// (<c>cp:{territory}:&lt;kind&gt;:{&lt;id&gt;}</c>); indexes are sorted sets written in the same atomic step.
 /// Ids and product codes never contain ':' (validated), so keys that end in an identity key are unambiguous.
 /// </summary>
 public static class SalesKeys
@@ -22,50 +22,50 @@ public static class SalesKeys
     public static string PriceId(string regionId, string productCode) => $"{regionId}:{productCode}";
 
     /// <summary>Shipments to a customer: member <c>saleId|amount</c>, score the shipping day number (annual shipments, P-8.1).</summary>
-    public static RedisKey CustomerShipments(string identityKey) => $"cp:territory:ledger:customer:{identityKey}";
+    public static RedisKey CustomerShipments(string identityKey) => $"{DirectoryKeys.Prefix}ledger:customer:{identityKey}";
 
     /// <summary>Prices of one product to a customer: member <c>saleId|unitPrice|sellerId</c>, score the day number (P-3.7).</summary>
-    public static RedisKey ProductPrices(string productCode, string identityKey) => $"cp:territory:ledger:price:{productCode}:{identityKey}";
+    public static RedisKey ProductPrices(string productCode, string identityKey) => $"{DirectoryKeys.Prefix}ledger:price:{productCode}:{identityKey}";
 
     /// <summary>P-4.3: sales credited to an employee: member <c>saleId|amount|sellerId</c>, score the day number.</summary>
-    public static RedisKey Credits(string employeeId) => $"cp:territory:ledger:credit:{employeeId}";
+    public static RedisKey Credits(string employeeId) => $"{DirectoryKeys.Prefix}ledger:credit:{employeeId}";
 
-    public static RedisKey AllSales => "cp:territory:idx:sale";
+    public static RedisKey AllSales => DirectoryKeys.Prefix + "idx:sale";
 
     /// <summary>Violations, newest first by detection time (score: unix ms).</summary>
-    public static RedisKey AllViolations => "cp:territory:idx:violation";
+    public static RedisKey AllViolations => DirectoryKeys.Prefix + "idx:violation";
 
-    public static RedisKey ViolationsOfEmployee(string employeeId) => $"cp:territory:idx:violation:employee:{employeeId}";
+    public static RedisKey ViolationsOfEmployee(string employeeId) => $"{DirectoryKeys.Prefix}idx:violation:employee:{employeeId}";
 
-    public static RedisKey ViolationsOfBranch(string branchId) => $"cp:territory:idx:violation:branch:{branchId}";
+    public static RedisKey ViolationsOfBranch(string branchId) => $"{DirectoryKeys.Prefix}idx:violation:branch:{branchId}";
 
-    public static RedisKey ViolationsOfRegion(string regionId) => $"cp:territory:idx:violation:region:{regionId}";
+    public static RedisKey ViolationsOfRegion(string regionId) => $"{DirectoryKeys.Prefix}idx:violation:region:{regionId}";
 
     /// <summary>Every filing of a requester for a customer in a region: what a sale looks up (P-4.1).</summary>
     public static RedisKey FilingCover(string requesterId, string regionId, string identityKey) =>
-        $"cp:territory:idx:crossregion:cover:{requesterId}:{regionId}:{identityKey}";
+        $"{DirectoryKeys.Prefix}idx:crossregion:cover:{requesterId}:{regionId}:{identityKey}";
 
     /// <summary>P-10 due-queue: pending filings by deadline (score: unix ms).</summary>
-    public static RedisKey FilingsDue => "cp:territory:due:crossregion";
+    public static RedisKey FilingsDue => DirectoryKeys.Prefix + "due:crossregion";
 
-    public static RedisKey FilingsOfRequester(string requesterId) => $"cp:territory:idx:crossregion:requester:{requesterId}";
+    public static RedisKey FilingsOfRequester(string requesterId) => $"{DirectoryKeys.Prefix}idx:crossregion:requester:{requesterId}";
 
     /// <summary>The target region's secretary's queue (score: submitted, unix ms).</summary>
-    public static RedisKey FilingsToConfirm(string regionId) => $"cp:territory:idx:crossregion:pending:{regionId}";
+    public static RedisKey FilingsToConfirm(string regionId) => $"{DirectoryKeys.Prefix}idx:crossregion:pending:{regionId}";
 
     /// <summary>hq's queue of escalated filings (score: escalated, unix ms).</summary>
-    public static RedisKey FilingsEscalated => "cp:territory:idx:crossregion:escalated";
+    public static RedisKey FilingsEscalated => DirectoryKeys.Prefix + "idx:crossregion:escalated";
 
     /// <summary>A regional manager's queue of escalated filings targeting their region.</summary>
-    public static RedisKey FilingsEscalatedIn(string regionId) => $"cp:territory:idx:crossregion:escalated:{regionId}";
+    public static RedisKey FilingsEscalatedIn(string regionId) => $"{DirectoryKeys.Prefix}idx:crossregion:escalated:{regionId}";
 
     public static RedisKey ApprovalCover(string sellerId, string productCode, string identityKey) =>
-        $"cp:territory:idx:priceapproval:cover:{sellerId}:{productCode}:{identityKey}";
+        $"{DirectoryKeys.Prefix}idx:priceapproval:cover:{sellerId}:{productCode}:{identityKey}";
 
-    public static RedisKey SupportOfBranch(string branchId) => $"cp:territory:idx:support:branch:{branchId}";
+    public static RedisKey SupportOfBranch(string branchId) => $"{DirectoryKeys.Prefix}idx:support:branch:{branchId}";
 
-    public static RedisKey SupportOfDeveloper(string employeeId) => $"cp:territory:idx:support:developer:{employeeId}";
+    public static RedisKey SupportOfDeveloper(string employeeId) => $"{DirectoryKeys.Prefix}idx:support:developer:{employeeId}";
 
     /// <summary>A pool's assignments in order (score: a running number).</summary>
-    public static RedisKey PoolAssignments(string poolId) => $"cp:territory:idx:opportunity:pool:{poolId}";
+    public static RedisKey PoolAssignments(string poolId) => $"{DirectoryKeys.Prefix}idx:opportunity:pool:{poolId}";
 }

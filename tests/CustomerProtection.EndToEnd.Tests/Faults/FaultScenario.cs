@@ -325,7 +325,7 @@ internal sealed class FaultScenario : IAsyncDisposable
 
     /// <summary>
     /// Arbitration: every acknowledged complaint is there (and no more complaints than were asked); its record of
-    /// deals (Territory's SaleRecorded, one sorted-set member per sale: <c>cp:arbitration:deals:{identity key}</c>)
+    /// deals (Territory's SaleRecorded, one sorted-set member per sale: <c>cp:{arbitration}:deals:{identity key}</c>)
     /// holds each sale once.
     /// </summary>
     private async Task VerifyArbitrationAsync(CancellationToken cancellationToken)
@@ -352,7 +352,7 @@ internal sealed class FaultScenario : IAsyncDisposable
 
         foreach (var customer in Record.Sales.Values.GroupBy(s => s.CustomerIdentityKey))
         {
-            var key = $"cp:arbitration:deals:{{{customer.Key}}}";
+            var key = $"cp:{{arbitration}}:deals:{{{customer.Key}}}";
             var members = await UntilAsync(async () =>
             {
                 var length = await Probe.Redis.SortedSetLengthAsync(key);

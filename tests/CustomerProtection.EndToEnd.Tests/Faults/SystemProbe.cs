@@ -38,7 +38,7 @@ internal sealed class SystemProbe : IAsyncDisposable
         return new SystemProbe(system, await ConnectionMultiplexer.ConnectAsync(options));
     }
 
-    public static string OutboxKey(string service) => $"cp:{service}:outbox";
+    public static string OutboxKey(string service) => $"cp:{{{service}}}:outbox";
 
     /// <summary>Each service's process now; fails if one is not running.</summary>
     public IReadOnlyList<ServiceProcess> ServiceProcesses() =>

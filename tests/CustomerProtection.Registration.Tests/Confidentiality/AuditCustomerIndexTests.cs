@@ -60,15 +60,15 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
     [Fact]
     public void C5_customer_blocks_group_consecutive_ids_and_hash_other_ids_stably()
     {
-        Assert.Equal((RedisKey)"cp:registration:audit:customers:{0}", AuditKeys.CustomerBlock("127"));
-        Assert.Equal((RedisKey)"cp:registration:audit:customers:{1}", AuditKeys.CustomerBlock("128"));
-        Assert.Equal((RedisKey)"cp:registration:audit:customers:{78}", AuditKeys.CustomerBlock("10000"));
+        Assert.Equal((RedisKey)"cp:{registration}:audit:customers:{0}", AuditKeys.CustomerBlock("127"));
+        Assert.Equal((RedisKey)"cp:{registration}:audit:customers:{1}", AuditKeys.CustomerBlock("128"));
+        Assert.Equal((RedisKey)"cp:{registration}:audit:customers:{78}", AuditKeys.CustomerBlock("10000"));
 
         // Not integers: one of 1,024 blocks by FNV-1a, never an integer block's name.
         var hashed = AuditKeys.CustomerBlock("C-7").ToString();
-        Assert.Matches(@"^cp:registration:audit:customers:\{x\d{1,4}\}$", hashed);
+        Assert.Matches(@"^cp:\{registration}:audit:customers:\{x\d{1,4}\}$", hashed);
         Assert.Equal(hashed, AuditKeys.CustomerBlock("C-7").ToString());
-        Assert.Equal((RedisKey)"cp:registration:audit:customer:{C-7}", AuditKeys.CustomerSortedSet("C-7"));
+        Assert.Equal((RedisKey)"cp:{registration}:audit:customer:{C-7}", AuditKeys.CustomerSortedSet("C-7"));
     }
 
     [Fact]
@@ -214,9 +214,9 @@ public sealed class AuditCustomerIndexTests(RedisServer redis, ITestOutputHelper
         await _log.ChainAllAsync();
 
         var server = redis.Connection.GetServer(redis.ConnectionString);
-        var blocks = await server.KeysAsync(pattern: "cp:registration:audit:customers:*").ToListAsync();
+        var blocks = await server.KeysAsync(pattern: "cp:{registration}:audit:customers:*").ToListAsync();
         Assert.Equal((customers / AuditKeys.CustomerBlockSize) + 1, blocks.Count);
-        Assert.Empty(await server.KeysAsync(pattern: "cp:registration:audit:customer:*").ToListAsync());
+        Assert.Empty(await server.KeysAsync(pattern: "cp:{registration}:audit:customer:*").ToListAsync());
         var bytes = 0L;
         foreach (var block in blocks)
         {

@@ -53,7 +53,7 @@ public sealed class RegistrationLapse : IScenario
         var end = LocalDate.FromDateTime(DateTime.ParseExact(lastDay!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).PlusDays(1)
             .AtStartOfDayInZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).ToDateTimeOffset();
         var now = (await clock.GetTimeAsync(new GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Now.ToDateTimeOffset();
-        var pool = $"cp:registration:branch:{{{load.Branch(0)}}}:pool";
+        var pool = $"cp:{{registration}}:branch:{{{load.Branch(0)}}}:pool";
         watch.Restart();
         await clock.AdvanceAsync(new AdvanceRequest { By = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(end - now + TimeSpan.FromMinutes(1)) }, load.Hq, cancellationToken: cancellationToken);
 
@@ -64,7 +64,7 @@ public sealed class RegistrationLapse : IScenario
             if (watch.Elapsed - lastReport > TimeSpan.FromSeconds(5))
             {
                 lastReport = watch.Elapsed;
-                await context.Output.WriteLineAsync($"  {watch.Elapsed.TotalSeconds:F0} s: {lapsed} lapsed, outbox {await db.StreamLengthAsync("cp:registration:outbox")}");
+                await context.Output.WriteLineAsync($"  {watch.Elapsed.TotalSeconds:F0} s: {lapsed} lapsed, outbox {await db.StreamLengthAsync("cp:{registration}:outbox")}");
             }
 
             await Task.Delay(100, cancellationToken);
@@ -73,14 +73,14 @@ public sealed class RegistrationLapse : IScenario
         var stateDone = watch.Elapsed;
         await context.Output.WriteLineAsync($"{filed} same-day lapses written (state + history + outbox) {stateDone.TotalSeconds:F1} s after the clock moved ({filed / stateDone.TotalSeconds:F0}/s)");
 
-        var backlog = await db.StreamLengthAsync("cp:registration:outbox");
+        var backlog = await db.StreamLengthAsync("cp:{registration}:outbox");
         if (await RegistrationLoad.WaitForOutboxAsync(db, context.Output, cancellationToken, context.Duration))
         {
             await context.Output.WriteLineAsync($"end to end, every lapse event confirmed by RabbitMQ: {watch.Elapsed.TotalSeconds:F1} s after the clock moved");
             return;
         }
 
-        var left = await db.StreamLengthAsync("cp:registration:outbox");
+        var left = await db.StreamLengthAsync("cp:{registration}:outbox");
         var rate = (backlog - left) / context.Duration.TotalSeconds;
         await context.Output.WriteLineAsync($"relay: {rate:F0} events/s confirmed by RabbitMQ; the {left} still waiting need about {left / Math.Max(rate, 1):F0} s more");
     }

@@ -184,7 +184,7 @@ public sealed class RegistrationLoad
         var watch = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         long length;
-        while ((length = await db.StreamLengthAsync("cp:registration:outbox")) > 0)
+        while ((length = await db.StreamLengthAsync("cp:{registration}:outbox")) > 0)
         {
             if (watch.Elapsed > (limit ?? TimeSpan.MaxValue))
             {

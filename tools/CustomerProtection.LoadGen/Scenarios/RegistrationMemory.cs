@@ -72,7 +72,7 @@ public sealed partial class RegistrationMemory : IScenario
         long announcements = 0;
         for (var b = 0; b < Branches; b++)
         {
-            announcements += (long)await db.ExecuteAsync("MEMORY", "USAGE", $"cp:registration:branch:{{{load.Branch(b)}}}:announcements");
+            announcements += (long)await db.ExecuteAsync("MEMORY", "USAGE", $"cp:{{registration}}:branch:{{{load.Branch(b)}}}:announcements");
         }
 
         await context.Output.WriteLineAsync($"  of which {announcements / (double)owned.Count:F0} bytes per customer are the open announcements (P-2.2): lists skip them once the objection window has closed, and the customer's next change removes them");
@@ -89,7 +89,7 @@ public sealed partial class RegistrationMemory : IScenario
     {
         var server = db.Multiplexer.GetServers()[0];
         var byShape = new Dictionary<string, (long Bytes, int Keys)>(StringComparer.Ordinal);
-        await foreach (var key in server.KeysAsync(pattern: "cp:registration:*", pageSize: 1000))
+        await foreach (var key in server.KeysAsync(pattern: "cp:{registration}:*", pageSize: 1000))
         {
             var usage = (long)await db.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0");
             var shape = Shape().Replace(Tag().Replace(key.ToString(), "{*}"), "*");

@@ -4,12 +4,12 @@ using StackExchange.Redis;
 namespace CustomerProtection.Registration.Confidentiality.Persistence;
 
 /// <summary>
-/// The keys of confidential data and its controls. A customer's own keys share its hash tag with
-/// <c>cp:registration:customer:{id}</c>; the audit log has its own (<see cref="Audit.AuditLog"/>).
+/// The keys of confidential data and its controls, under Registration's hash tag (<see cref="RegistrationKeys.Prefix"/>):
+/// an envelope and its audit entry are written in the customer's own step.
 /// </summary>
 public static class ConfidentialityKeys
 {
-    private const string Prefix = "cp:registration:";
+    private static readonly string Prefix = RegistrationKeys.Prefix;
 
     /// <summary>
     /// The customer's hash (<see cref="RegistrationKeys.Customer"/>) holds, in this field,
@@ -60,5 +60,5 @@ public static class ConfidentialityKeys
     public static readonly RedisKey RotationLease = $"{Prefix}keys:rotation:lease";
 
     /// <summary>SCAN pattern that finds every customer hash and <see cref="LegacyContact"/> key (and the grant slots, which the pass skips).</summary>
-    public const string ValuePattern = Prefix + "customer:*";
+    public static readonly string ValuePattern = Prefix + "customer:*";
 }

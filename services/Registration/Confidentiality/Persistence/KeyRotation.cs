@@ -205,11 +205,11 @@ public sealed class KeyRotation(IConnectionMultiplexer redis, ConfidentialStore 
             new HashEntry("other", pass.UnderOtherKeys),
         ]);
 
-    /// <summary>"cp:registration:customer:{123}" or "…{123}:contact" → "123".</summary>
+    /// <summary>"cp:{registration}:customer:{123}" or "…{123}:contact" → "123".</summary>
     private static string? CustomerIdOf(string key)
     {
-        var open = key.IndexOf('{', StringComparison.Ordinal);
-        var close = key.IndexOf('}', open + 1);
-        return open < 0 || close < 0 ? null : key[(open + 1)..close];
+        var prefix = RegistrationKeys.CustomerPrefix;
+        var close = key.StartsWith(prefix, StringComparison.Ordinal) ? key.IndexOf('}', prefix.Length) : -1;
+        return close < 0 ? null : key[prefix.Length..close];
     }
 }

@@ -9,7 +9,7 @@ namespace CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 /// </summary>
 public static class AuditKeys
 {
-    private const string Prefix = "cp:registration:audit:";
+    private static readonly string Prefix = RegistrationKeys.Prefix + "audit:";
 
     public static readonly RedisKey PendingKey = Prefix + "pending";
     public static readonly RedisKey LogKey = Prefix + "log";
