@@ -43,16 +43,24 @@ internal static class InfrastructureBuilderExtensions
         if (executables is null)
         {
             return new(
-                builder.AddContainerRedis(ResourceNames.Redis, persistent: !data.IsEphemeral),
-                builder.AddContainerRabbitMq(ResourceNames.Messaging, persistent: !data.IsEphemeral),
+                Existing(builder, ResourceNames.Redis) ?? builder.AddContainerRedis(ResourceNames.Redis, persistent: !data.IsEphemeral),
+                Existing(builder, ResourceNames.Messaging) ?? builder.AddContainerRabbitMq(ResourceNames.Messaging, persistent: !data.IsEphemeral),
                 mode,
                 data);
         }
 
         return new(
-            builder.AddLocalRedis(ResourceNames.Redis, executables.RedisServer, data.Redis),
-            builder.AddLocalRabbitMq(ResourceNames.Messaging, executables, data.RabbitMq, data.InstanceId),
+            Existing(builder, ResourceNames.Redis) ?? builder.AddLocalRedis(ResourceNames.Redis, executables.RedisServer, data.Redis),
+            Existing(builder, ResourceNames.Messaging) ?? builder.AddLocalRabbitMq(ResourceNames.Messaging, executables, data.RabbitMq, data.InstanceId),
             mode,
             data);
     }
+
+    /// <summary>
+    /// A Redis or RabbitMQ that already runs — a Redis Cluster or managed Redis (<c>host:port,host:port,…</c>), a
+    /// RabbitMQ cluster (<c>amqp://user:pass@host:port</c>) — given as <c>ConnectionStrings:&lt;name&gt;</c>: the AppHost
+    /// starts none of its own and hands the services that connection string (docs/scaling.md).
+    /// </summary>
+    private static IResourceBuilder<IResourceWithConnectionString>? Existing(IDistributedApplicationBuilder builder, string name) =>
+        string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name)) ? null : builder.AddConnectionString(name);
 }
