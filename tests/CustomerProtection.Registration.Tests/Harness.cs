@@ -22,14 +22,14 @@ using StackExchange.Redis;
 namespace CustomerProtection.Registration.Tests;
 
 /// <summary>
-/// Registration's use cases wired as in the service, over a real redis-server, with a fake clock
+/// Registration's use cases wired as in the service, over a real redis-server (or a cluster: <see cref="IRedisTarget"/>), with a fake clock
 /// (Asia/Shanghai 2026-03-10 09:00 unless a test moves it) and the real calendar and policy defaults.
 /// </summary>
 public sealed class Harness
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8));
 
-    public Harness(RedisServer redis, PolicyBook? book = null, PoolOptions? pool = null)
+    public Harness(IRedisTarget redis, PolicyBook? book = null, PoolOptions? pool = null)
     {
         Redis = redis;
         Time = new FakeTimeProvider(Start);
@@ -69,7 +69,7 @@ public sealed class Harness
     /// <summary>The RPC name audit entries carry in these tests (no HTTP request).</summary>
     public static readonly RpcName Rpc = new(null);
 
-    public RedisServer Redis { get; }
+    public IRedisTarget Redis { get; }
     public ConfidentialStore Confidential { get; }
     public AuditLog Audit { get; }
     public ConfidentialAccess Access { get; }

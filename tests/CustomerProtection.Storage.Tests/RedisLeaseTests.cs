@@ -3,9 +3,13 @@ using CustomerProtection.Testing;
 
 namespace CustomerProtection.Storage.Tests;
 
-/// <summary>RedisLease's script (TakeOrRenew) on a real redis-server: one holder at a time, taken over once it lapses.</summary>
-public sealed class RedisLeaseTests(RedisServer redis) : IClassFixture<RedisServer>
+/// <summary>RedisLease's script (TakeOrRenew) on a real redis-server and on a 3-primary Redis Cluster: one holder at a time, taken over once it lapses.</summary>
+public abstract class RedisLeaseTests(IRedisTarget redis)
 {
+    public sealed class OneNode(RedisServer redis) : RedisLeaseTests(redis), IClassFixture<RedisServer>;
+
+    public sealed class Cluster(RedisCluster redis) : RedisLeaseTests(redis), IClassFixture<RedisCluster>;
+
     [Fact]
     public async Task One_replica_holds_the_lease_and_renews_it_while_the_others_wait()
     {

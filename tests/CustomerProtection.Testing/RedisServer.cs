@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
-using Xunit;
 
 namespace CustomerProtection.Testing;
 
@@ -11,7 +10,7 @@ namespace CustomerProtection.Testing;
 /// run against the same server the system runs on (never an in-memory fake). One per test class
 /// (IClassFixture); tests isolate themselves by unique ids or <see cref="FlushAsync"/>.
 /// </summary>
-public sealed class RedisServer : IAsyncLifetime
+public sealed class RedisServer : IRedisTarget
 {
     private Process? _process;
     private readonly string _directory;
@@ -35,31 +34,12 @@ public sealed class RedisServer : IAsyncLifetime
     public int Port { get; } = FreePort();
     public string ConnectionString => $"127.0.0.1:{Port}";
     public IConnectionMultiplexer Connection { get; private set; } = null!;
+    public IReadOnlyList<IServer> Primaries => [Connection.GetServer(ConnectionString)];
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_directory);
-        var start = new ProcessStartInfo("redis-server",
-            ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory, "--appendonly", "yes", "--appendfsync", "always", "--save", "",
-                // The encodings the system's Redis runs with (CustomerProtection.AppHost/Infrastructure/LocalRedis.cs):
-                // the memory tests measure what the AppHost runs.
-                "--hash-max-listpack-value", "1024", "--set-max-intset-entries", "5001"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        try
-        {
-            _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("redis-server not found: install it with `apt-get install -y redis-server` (.ci/run does).", ex);
-        }
-
-        _process.OutputDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = RedisProcess.StartServer(RedisProcess.Arguments(Port, _directory));
 
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -86,25 +66,10 @@ public sealed class RedisServer : IAsyncLifetime
             await Connection.DisposeAsync();
         }
 
-        if (_process is { HasExited: false })
+        await RedisProcess.StopAsync(_process);
+        if (_ownsDirectory)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-        if (!_ownsDirectory)
-        {
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still being closed by the dying server: the temp folder is cleaned by the OS.
+            RedisProcess.DeleteDirectory(_directory);
         }
     }
 

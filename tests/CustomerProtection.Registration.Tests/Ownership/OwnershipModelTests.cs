@@ -24,17 +24,28 @@ namespace CustomerProtection.Registration.Tests.Ownership;
 /// against <see cref="OwnershipModel"/>, the reference model written from the rule book alone.
 /// P-3.2's period end in the model comes from the policy core's period arithmetic and calendar
 /// (CustomerProtection.Policy), not from the service's answer.
+/// <para>
+/// Every test runs on one redis-server (<see cref="OneNode"/>) and on a 3-primary Redis Cluster
+/// (<see cref="Cluster"/>), where the keys one script combines must share one hash tag.
+/// </para>
 /// </summary>
-public sealed class OwnershipModelTests(RedisServer redis, ITestOutputHelper output) : IClassFixture<RedisServer>, IAsyncLifetime
+public abstract class OwnershipModelTests(IRedisTarget redis, ITestOutputHelper output) : IAsyncLifetime
 {
+    public sealed class OneNode(RedisServer redis, ITestOutputHelper output) : OwnershipModelTests(redis, output), IClassFixture<RedisServer>;
+
+    public sealed class Cluster(RedisCluster redis, ITestOutputHelper output) : OwnershipModelTests(redis, output), IClassFixture<RedisCluster>;
+
     /// <summary>Sequences and steps of the random test (environment OWNERSHIP_SEQUENCES / OWNERSHIP_STEPS override; OWNERSHIP_SEED replays one seed with its trace).</summary>
     private const int Sequences = 300;
     private const int Steps = 25;
 
     public async Task InitializeAsync()
     {
-        // Speed only: this fixture's redis-server need not fsync every write (durability is not under test here).
-        await redis.Connection.GetServer(redis.ConnectionString).ConfigSetAsync("appendfsync", "no");
+        // Speed only: this fixture's redis-servers need not fsync every write (durability is not under test here).
+        foreach (var server in redis.Primaries)
+        {
+            await server.ConfigSetAsync("appendfsync", "no");
+        }
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -83,7 +94,7 @@ public sealed class OwnershipModelTests(RedisServer redis, ITestOutputHelper out
             output.WriteLine($"  {v,5}  {k}");
         }
 
-        var file = Path.Combine(Path.GetTempPath(), "ownership-model-report.txt");
+        var file = Path.Combine(Path.GetTempPath(), $"ownership-model-report-{GetType().Name}.txt");
         await File.WriteAllTextAsync(file, report + Environment.NewLine + "Exercised (single steps):" + Environment.NewLine
             + string.Join(Environment.NewLine, exercised.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"  {x.Value,5}  {x.Key}")));
         Assert.True(failures.Count == 0, $"{failures.Count} of {seeds.Length} sequences broke the ownership invariants or disagreed with the model (full report: {file}){Environment.NewLine}{report}");
@@ -413,9 +424,9 @@ internal sealed class World
 
     private int _cases;
 
-    private readonly RedisServer _redis;
+    private readonly IRedisTarget _redis;
 
-    private World(RedisServer redis, Harness h, OwnershipModel model)
+    private World(IRedisTarget redis, Harness h, OwnershipModel model)
     {
         _redis = redis;
         H = h;
@@ -440,7 +451,7 @@ internal sealed class World
         return body + SocialCreditCode.ComputeCheckCharacter(body);
     }
 
-    public static async Task<World> CreateAsync(RedisServer redis)
+    public static async Task<World> CreateAsync(IRedisTarget redis)
     {
         // The universe is what the test says it is: each title group's spellings normalise alike, and the groups differ (P-2.5).
         foreach (var c in Companies)
@@ -799,9 +810,8 @@ internal sealed class World
 
     public async Task<List<RealRecord>> ReadRealAsync()
     {
-        var server = _redis.Connection.GetServer(_redis.ConnectionString);
         var ids = new List<string>();
-        await foreach (var key in server.KeysAsync(pattern: RegistrationKeys.CustomerPrefix + "*}"))
+        await foreach (var key in _redis.KeysAsync(RegistrationKeys.CustomerPrefix + "*}"))
         {
             var name = (string)key!;
             var id = name[RegistrationKeys.CustomerPrefix.Length..^1];
