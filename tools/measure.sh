@@ -9,13 +9,22 @@
 # TIMELINE=DIR also writes each run's latencies per 100 ms to DIR (to line bursts up with Redis's rewrites or a GC).
 # WARMUP=S runs each scenario's load unrecorded for S seconds first (the load generator's default is 15; the
 # services' JIT is still tiering up for ~20-25 s of load after a start: docs/registration.md, Speed).
+# REPLICAS="registration=2 penalty=2" runs that many processes of each named service (--Replicas:<service>=N).
+# REDIS_CLUSTER=PORT runs the system on a local 3-primary Redis Cluster on PORT..PORT+2 (tools/redis-cluster.sh,
+# in the data folder) instead of one redis-server (docs/scaling.md).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 D="${MEASURE_DATA:-${TMPDIR:-/tmp}/cp-measure}"
 rm -rf $D; mkdir -p $D
 dotnet build CustomerProtection.AppHost -c Release -v q >/dev/null 2>&1
 dotnet build tools/CustomerProtection.LoadGen -c Release -v q >/dev/null 2>&1
-dotnet run --no-build -c Release --project CustomerProtection.AppHost --launch-profile http -- --Infrastructure:DataDirectory=$D --Telemetry:TraceSampleRatio=${RATIO:-0.01} > /tmp/apphost.log 2>&1 &
+EXTRA=()
+for r in ${REPLICAS:-}; do EXTRA+=("--Replicas:${r%=*}=${r#*=}"); done
+if [ -n "${REDIS_CLUSTER:-}" ]; then
+  CLUSTER=$(REDIS_CLUSTER_DIR=$D/redis-cluster tools/redis-cluster.sh start "$REDIS_CLUSTER" | tail -1 | tr ' ' ',')
+  EXTRA+=("--ConnectionStrings:redis=$CLUSTER")
+fi
+dotnet run --no-build -c Release --project CustomerProtection.AppHost --launch-profile http -- --Infrastructure:DataDirectory=$D --Telemetry:TraceSampleRatio=${RATIO:-0.01} "${EXTRA[@]}" > /tmp/apphost.log 2>&1 &
 APP=$!
 for i in $(seq 1 120); do
   [ -f $D/services.json ] && [ $(grep -c http $D/services.json) -ge 4 ] && break; sleep 1
@@ -25,9 +34,13 @@ cat $D/services.json
 reg=$(python3 -c "import json;print(json.load(open('$D/services.json'))['registration'])")
 ter=$(python3 -c "import json;print(json.load(open('$D/services.json'))['territory'])")
 pen=$(python3 -c "import json;print(json.load(open('$D/services.json'))['penalty'])")
-rpid=$(cat $D/redis/redis.pid); rport=$(ss -ltnpH | awk -v p="pid=$rpid," 'index($0,p){n=split($4,a,":");print a[n];exit}')
+if [ -n "${REDIS_CLUSTER:-}" ]; then
+  rport=$REDIS_CLUSTER
+else
+  rpid=$(cat $D/redis/redis.pid); rport=$(ss -ltnpH | awk -v p="pid=$rpid," 'index($0,p){n=split($4,a,":");print a[n];exit}')
+fi
 LG="dotnet run --no-build -c Release --project tools/CustomerProtection.LoadGen -- --key-file $D/dev-signing.key --target registration=$reg --target territory=$ter --target penalty=$pen${TIMELINE:+ --timeline $TIMELINE}${WARMUP:+ --warmup $WARMUP}"
-export ConnectionStrings__redis=127.0.0.1:$rport
+export ConnectionStrings__redis=${CLUSTER:-127.0.0.1:$rport}
 # REDIS_STALLS=1: Redis's own record of its stalls (events of 10 ms or more), printed after each scenario.
 # Off by default, so that the measured system is the one that runs.
 [ -n "${REDIS_STALLS:-}" ] && redis-cli -p $rport CONFIG SET latency-monitor-threshold 10 >/dev/null
@@ -52,3 +65,4 @@ for run in ${SCENARIOS:-registration-filings registration-duplicate-checks terri
   fi
 done
 kill $APP; wait $APP 2>/dev/null
+[ -n "${REDIS_CLUSTER:-}" ] && REDIS_CLUSTER_DIR=$D/redis-cluster tools/redis-cluster.sh stop
