@@ -147,6 +147,32 @@ internal sealed class ReplicaProcesses(SystemFixture system)
         return string.Join(", ", connections.Select(c => $"{c.Key}={c.Value}"));
     }
 
+    /// <summary>
+    /// A channel to the service's one address whose connection the proxy gave to <paramref name="target"/>: new
+    /// channels are opened (one call each) until one adds a connection to the target's port and none to another
+    /// replica's; the others are closed.
+    /// </summary>
+    public async Task<GrpcChannel> ChannelToAsync(string service, Replica target, Metadata caller)
+    {
+        var replicas = await RunningAsync(service);
+        var ports = replicas.ToDictionary(r => r.Pid, r => GrpcPort(r.Pid));
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            var before = ports.ToDictionary(p => p.Key, p => EstablishedConnections(p.Value));
+            var channel = NewChannel(service);
+            await new Clock.ClockClient(channel).GetTimeAsync(new GetTimeRequest(), caller);
+            var added = ports.ToDictionary(p => p.Key, p => EstablishedConnections(p.Value) - before[p.Key]);
+            if (added[target.Pid] > 0 && added.Where(a => a.Key != target.Pid).All(a => a.Value <= 0))
+            {
+                return channel;
+            }
+
+            channel.Dispose();
+        }
+
+        throw new InvalidOperationException($"no connection to {service} replica {target.Pid} in 40 attempts");
+    }
+
     /// <summary>Calls through the service's one address, each on a new connection, until <paramref name="count"/> in a row are answered.</summary>
     public async Task<TimeSpan> AnswersInARowAsync(string service, int count, Metadata caller, Stopwatch since)
     {

@@ -240,8 +240,9 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
     }
 
     /// <summary>
-    /// kill -9 of the Registration replica that holds the relay lease while filings (with their approvals and
-    /// encroachment cases), sales and complaints go through every service's one address (<see cref="FaultLoad"/>):
+    /// kill -9 of the Registration replica that holds the relay lease, and that the load's Registration calls are
+    /// connected to, while filings (with their approvals and encroachment cases), sales and complaints go through
+    /// every service's one address (<see cref="FaultLoad"/>):
     /// the address answers again within seconds, writes go on through the survivor, the survivor takes the lease and
     /// relays, every acknowledged write of every service is there with every consequence and every event once
     /// (<see cref="FaultScenario.VerifyAsync"/>); and the survivor alone works the due-queue: customers due after
@@ -258,7 +259,10 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
         var (survivor, victim) = (replicas[0], replicas[1]);
         await ReplicaProcesses.PausePastTheLeaseAsync(survivor);
 
-        await using var scenario = await FaultScenario.StartAsync(system, output, ct);
+        // The load's Registration calls go on a connection the proxy gave to the victim: the kill cuts calls in flight.
+        using var onVictim = await _replicas.ChannelToAsync(ResourceNames.Registration, victim, Hq);
+        await using var scenario = await FaultScenario.StartAsync(system, output, ct,
+            service => service == ResourceNames.Registration ? onVictim : system.Channel(service));
         var leaseKey = $"{SystemProbe.OutboxKey(ResourceNames.Registration)}:lease";
         try
         {
