@@ -135,14 +135,15 @@ internal sealed class ReplicaProcesses(SystemFixture system)
     }
 
     /// <summary>
-    /// Opens the channels and makes one call on each, then checks that each replica was given some of the connections
-    /// (the proxy balances connections, not calls). Returns the connections per replica for the log.
+    /// Opens the channels and makes one call on each, then checks that each replica was given some of the new
+    /// connections (the proxy balances connections, not calls). Returns the new connections per replica for the log.
     /// </summary>
     public async Task<string> SpreadOverReplicasAsync(string service, IReadOnlyList<GrpcChannel> channels, Metadata caller)
     {
         var replicas = await RunningAsync(service);
+        var before = replicas.ToDictionary(r => r.Pid, r => EstablishedConnections(GrpcPort(r.Pid)));
         await Task.WhenAll(channels.Select(async c => await new Clock.ClockClient(c).GetTimeAsync(new GetTimeRequest(), caller)));
-        var connections = replicas.ToDictionary(r => r.Pid, r => EstablishedConnections(GrpcPort(r.Pid)));
+        var connections = replicas.ToDictionary(r => r.Pid, r => EstablishedConnections(GrpcPort(r.Pid)) - before[r.Pid]);
         Assert.All(connections, c => Assert.True(c.Value > 0, $"{service} replica {c.Key} was given none of {channels.Count} connections"));
         return string.Join(", ", connections.Select(c => $"{c.Key}={c.Value}"));
     }

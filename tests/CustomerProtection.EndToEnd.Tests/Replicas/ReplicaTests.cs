@@ -240,30 +240,31 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
     }
 
     /// <summary>
-    /// kill -9 of the Registration replica that holds the relay lease, and that the load's Registration calls are
-    /// connected to, while filings (with their approvals and encroachment cases), sales and complaints go through
+    /// kill -9 of the service's replica that holds its relay lease, and that the load's calls to the service are
+    /// connected to (Registration: filings and approvals; Territory: sales), while filings (with their approvals and encroachment cases), sales and complaints go through
     /// every service's one address (<see cref="FaultLoad"/>):
     /// the address answers again within seconds, writes go on through the survivor, the survivor takes the lease and
     /// relays, every acknowledged write of every service is there with every consequence and every event once
-    /// (<see cref="FaultScenario.VerifyAsync"/>); and the survivor alone works the due-queue: customers due after
-    /// the kill lapse once.
+    /// (<see cref="FaultScenario.VerifyAsync"/>); and Registration's due-queue goes on (on the survivor alone when
+    /// Registration's replica was killed): customers due after the kill lapse once.
     /// </summary>
-    [Fact]
-    public async Task Killing_the_relaying_registration_replica_under_load_loses_no_acknowledged_write_and_the_survivor_takes_the_leader_jobs()
+    [Theory]
+    [InlineData(ResourceNames.Registration)]
+    [InlineData(ResourceNames.Territory)]
+    public async Task Killing_the_relaying_replica_under_load_loses_no_acknowledged_write_and_the_survivor_takes_the_leader_jobs(string service)
     {
         using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         var ct = budget.Token;
-        var replicas = await EveryServiceReplicatedAsync(ResourceNames.Registration);
+        var replicas = await EveryServiceReplicatedAsync(service);
 
         // As above: the first paused past the lease, so the second holds it, and the second is the one killed.
         var (survivor, victim) = (replicas[0], replicas[1]);
         await ReplicaProcesses.PausePastTheLeaseAsync(survivor);
 
-        // The load's Registration calls go on a connection the proxy gave to the victim: the kill cuts calls in flight.
-        using var onVictim = await _replicas.ChannelToAsync(ResourceNames.Registration, victim, Hq);
-        await using var scenario = await FaultScenario.StartAsync(system, output, ct,
-            service => service == ResourceNames.Registration ? onVictim : system.Channel(service));
-        var leaseKey = $"{SystemProbe.OutboxKey(ResourceNames.Registration)}:lease";
+        // The load's calls to the service go on a connection the proxy gave to the victim: the kill cuts calls in flight.
+        using var onVictim = await _replicas.ChannelToAsync(service, victim, Hq);
+        await using var scenario = await FaultScenario.StartAsync(system, output, ct, s => s == service ? onVictim : system.Channel(s));
+        var leaseKey = $"{SystemProbe.OutboxKey(service)}:lease";
         try
         {
             var customers = await scenario.ProtectedCustomersAsync(1, 4);
@@ -277,19 +278,20 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
                 ReplicaProcesses.Kill(victim);
                 killedAt = Stopwatch.StartNew();
                 var killed = DateTimeOffset.UtcNow;
-                scenario.Log($"killed registration replica {victim.Pid} ({victim.ResourceId}), which held the relay lease, mid-load");
+                var handOver = HandedOverAsync(scenario.Probe, leaseKey, holder, killedAt);
+                scenario.Log($"killed {service} replica {victim.Pid} ({victim.ResourceId}), which held the relay lease, mid-load");
 
-                var recovered = await _replicas.AnswersInARowAsync(ResourceNames.Registration, 20, scenario.Org.Salesperson1, killedAt);
+                var recovered = await _replicas.AnswersInARowAsync(service, 20, scenario.Org.Salesperson1, killedAt);
                 scenario.Log($"20 calls in a row answered {recovered.TotalSeconds:0.0} s after the kill");
                 Assert.True(recovered <= AnswerWithin, $"answered only {recovered.TotalSeconds:0.0} s after the kill");
 
-                // Writes go on through the one address: filings (Registration) and the rest.
+                // Writes go on through every one address, of every kind.
                 foreach (var kind in new[] { LoadRecord.Kinds.File, LoadRecord.Kinds.Encroachment, LoadRecord.Kinds.Sale, LoadRecord.Kinds.Complaint })
                 {
                     await load.WaitForAsync(c => c.Acknowledged && c.Kind == kind, 3, killed, TimeSpan.FromSeconds(90), $"3 acknowledged {kind} after the kill", ct);
                 }
 
-                var handedOver = await HandedOverAsync(scenario.Probe, leaseKey, holder, killedAt);
+                var handedOver = await handOver;
                 scenario.Log($"relay lease handed over {handedOver.TotalSeconds:0.0} s after the kill");
                 await load.StopAsync();
                 scenario.Log(scenario.Record.Summary(loadStarted));
@@ -300,16 +302,16 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
             var drained = await scenario.Probe.WaitOutboxesEmptyAsync(TimeSpan.FromSeconds(90), ct);
             scenario.Log($"outboxes empty {drained.TotalSeconds:0.0} s after the load stopped ({killedAt.Elapsed.TotalSeconds:0.0} s after the kill)");
             await scenario.VerifyAsync(ct);
-            Assert.Equal([survivor], await _replicas.RunningAsync(ResourceNames.Registration));
+            Assert.Equal([survivor], await _replicas.RunningAsync(service));
 
-            // The due-queue on the survivor alone: customers filed after the kill lapse once when the clock passes their end.
+            // The due-queue goes on (on the survivor alone if it was Registration's): customers filed after the kill lapse once when the clock passes their end.
             var lapsing = await FileAndApproveAsync(scenario.Org, 10);
             await LapseOnceAsync(scenario.Probe, scenario.Observer, lapsing);
-            Assert.Equal([survivor], await _replicas.RunningAsync(ResourceNames.Registration));
+            Assert.Equal([survivor], await _replicas.RunningAsync(service));
         }
         finally
         {
-            await _replicas.StartAgainAsync(ResourceNames.Registration, victim, ReplicaSystemFixture.Replicas);
+            await _replicas.StartAgainAsync(service, victim, ReplicaSystemFixture.Replicas);
         }
     }
 
