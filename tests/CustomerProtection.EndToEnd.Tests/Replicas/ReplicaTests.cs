@@ -373,7 +373,7 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
         var watch = Stopwatch.StartNew();
         Log($"clock moved {by.TotalDays:0.0} days, past {lastDay:yyyy-MM-dd}, the last protected day of {customers.Count} customers");
 
-        // Both Registration replicas follow the shared clock (asked on connections of their own).
+        // Registration follows the shared clock: asked on eight connections of their own, which the proxy spreads over the replicas.
         for (var i = 0; i < 8; i++)
         {
             using var channel = _replicas.NewChannel(ResourceNames.Registration);
