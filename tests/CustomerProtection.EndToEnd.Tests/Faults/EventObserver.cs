@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using CustomerProtection.Contracts.Penalty;
+using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Contracts.Violations;
 using MassTransit;
 
@@ -9,7 +10,8 @@ namespace CustomerProtection.EndToEnd.Tests.Faults;
 
 /// <summary>
 /// The test's own listener on the system's RabbitMQ: every ViolationDetected (Territory) and PenaltyImposed
-/// (Penalty) of the scenario's employees, by message id. A relay may publish an outbox entry again after a
+/// (Penalty) of the scenario's employees, and Registration's FilingApproved and ProtectionLapsed of their
+/// customers, by message id. A relay may publish an outbox entry again after a
 /// fault, always under the entry's one message id; a second message id for one violation or one fine would be
 /// an event applied twice. Its queue is durable and not auto-deleted, so it outlives a broker's crash with what
 /// the broker had confirmed in it, and the listener reconnects after the broker comes back.
@@ -25,6 +27,12 @@ internal sealed class EventObserver : IAsyncDisposable
 
     /// <summary>Message ids per fine id.</summary>
     public ConcurrentDictionary<string, ConcurrentDictionary<Guid, byte>> Imposed { get; } = new();
+
+    /// <summary>FilingApproved message ids per customer id (the owner is the scenario's).</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<Guid, byte>> Approved { get; } = new();
+
+    /// <summary>ProtectionLapsed message ids per customer id (the former owner is the scenario's).</summary>
+    public ConcurrentDictionary<string, ConcurrentDictionary<Guid, byte>> Lapsed { get; } = new();
 
     public static async Task<EventObserver> StartAsync(SystemFixture system, Func<string, bool> isOurs)
     {
@@ -54,6 +62,24 @@ internal sealed class EventObserver : IAsyncDisposable
                     if (isOurs(context.Message.EmployeeId))
                     {
                         self!.Imposed.GetOrAdd(context.Message.FineId, _ => new())[context.MessageId ?? Guid.Empty] = 0;
+                    }
+
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<FilingApproved>(context =>
+                {
+                    if (isOurs(context.Message.OwnerId))
+                    {
+                        self!.Approved.GetOrAdd(context.Message.CustomerId, _ => new())[context.MessageId ?? Guid.Empty] = 0;
+                    }
+
+                    return Task.CompletedTask;
+                });
+                endpoint.Handler<ProtectionLapsed>(context =>
+                {
+                    if (isOurs(context.Message.FormerOwnerId))
+                    {
+                        self!.Lapsed.GetOrAdd(context.Message.CustomerId, _ => new())[context.MessageId ?? Guid.Empty] = 0;
                     }
 
                     return Task.CompletedTask;

@@ -5,6 +5,7 @@ using CustomerProtection.Penalty.V1;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Xunit.Abstractions;
 
 namespace CustomerProtection.EndToEnd.Tests.Faults;
@@ -18,7 +19,7 @@ internal sealed class FaultScenario : IAsyncDisposable
 {
     private static readonly TimeSpan ReadDeadline = TimeSpan.FromSeconds(20);
 
-    private FaultScenario(ITestOutputHelper output, SystemProbe probe, TestOrganisation org, EventObserver observer, string today)
+    private FaultScenario(ITestOutputHelper output, SystemProbe probe, TestOrganisation org, EventObserver observer, string today, Func<string, GrpcChannel> channel)
     {
         Output = output;
         Probe = probe;
@@ -26,11 +27,11 @@ internal sealed class FaultScenario : IAsyncDisposable
         Observer = observer;
         Today = today;
         var system = org.System;
-        Customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
-        Ledger = new SalesLedger.SalesLedgerClient(system.Channel(ResourceNames.Territory));
-        Complaints = new CustomerComplaints.CustomerComplaintsClient(system.Channel(ResourceNames.Arbitration));
-        Cases = new Cases.CasesClient(system.Channel(ResourceNames.Arbitration));
-        Penalties = new Penalties.PenaltiesClient(system.Channel(ResourceNames.Penalty));
+        Customers = new Customers.CustomersClient(channel(ResourceNames.Registration));
+        Ledger = new SalesLedger.SalesLedgerClient(channel(ResourceNames.Territory));
+        Complaints = new CustomerComplaints.CustomerComplaintsClient(channel(ResourceNames.Arbitration));
+        Cases = new Cases.CasesClient(channel(ResourceNames.Arbitration));
+        Penalties = new Penalties.PenaltiesClient(channel(ResourceNames.Penalty));
         Erp = system.As(org.Id("ERP"), "erp");
         Hq = system.As("HQ-1", "hq");
     }
@@ -50,7 +51,8 @@ internal sealed class FaultScenario : IAsyncDisposable
     public Metadata Hq { get; }
 
     /// <summary>Waits until the system is Healthy (a test before may have broken it), then sets up the organisation and the observer.</summary>
-    public static async Task<FaultScenario> StartAsync(SystemFixture system, ITestOutputHelper output, CancellationToken cancellationToken)
+    /// <param name="channel">The channel the load's clients of a service use; the system's shared one unless given.</param>
+    public static async Task<FaultScenario> StartAsync(SystemFixture system, ITestOutputHelper output, CancellationToken cancellationToken, Func<string, GrpcChannel>? channel = null)
     {
         var probe = await SystemProbe.StartAsync(system);
         try
@@ -58,7 +60,7 @@ internal sealed class FaultScenario : IAsyncDisposable
             await probe.WaitHealthyAsync(TimeSpan.FromMinutes(2), cancellationToken);
             var org = await TestOrganisation.ImportAsync(system);
             var observer = await EventObserver.StartAsync(system, employeeId => employeeId.EndsWith("-" + org.S, StringComparison.Ordinal));
-            return new FaultScenario(output, probe, org, observer, await org.TodayAsync());
+            return new FaultScenario(output, probe, org, observer, await org.TodayAsync(), channel ?? system.Channel);
         }
         catch
         {
