@@ -47,9 +47,15 @@ export ConnectionStrings__redis=${CLUSTER:-127.0.0.1:$rport}
 bpid=$(pgrep -f "beam.smp.*$D" | head -1)
 aport=$(tr '\0' '\n' < /proc/$bpid/environ | grep '^RABBITMQ_NODE_PORT=' | cut -d= -f2)
 export ConnectionStrings__messaging="amqp://customerprotection:$(cat $D/rabbitmq/default_pass)@127.0.0.1:$aport"
+# CPU seconds (user + system) so far: of the Redis processes (every primary), and of the processes matching a pattern.
+RPORTS=$rport; [ -n "${REDIS_CLUSTER:-}" ] && RPORTS="$REDIS_CLUSTER $((REDIS_CLUSTER + 1)) $((REDIS_CLUSTER + 2))"
+redis_cpu() { for p in $RPORTS; do redis-cli -p $p INFO cpu; done | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/{s+=$2} END{printf "%.2f", s}'; }
+proc_cpu() { for p in $(pgrep -f "$1"); do awk '{print $14 + $15}' /proc/$p/stat 2>/dev/null; done | awk -v hz=$(getconf CLK_TCK) '{s+=$1} END{printf "%.2f", s/hz}'; }
+cpu_line() { echo "redis $(redis_cpu) registration $(proc_cpu 'CustomerProtection.Registration') territory $(proc_cpu 'CustomerProtection.Territory') dcp $(proc_cpu '/dcp')"; }
 for run in ${SCENARIOS:-registration-filings registration-duplicate-checks territory-sale-authorization penalty-violations registration-memory registration-lapse}; do
   echo "=== $run $(uptime)"
   s=${run%@*}
+  before=$(cpu_line)
   [ "$s" != "$run" ] && LG_RUN="$LG --rate ${run#*@}" || LG_RUN="$LG"
   case $s in
     registration-duplicate-checks) $LG_RUN --scenario $s --count 20000 --seconds 20 ;;
@@ -58,6 +64,8 @@ for run in ${SCENARIOS:-registration-filings registration-duplicate-checks terri
     penalty-violations) $LG_RUN --scenario $s --count 10000 --seconds 20 ;;
     *) $LG_RUN --scenario $s --concurrency 64 --seconds 20 ;;
   esac 2>&1 | tail -25
+  echo "cpu seconds before: $before"
+  echo "cpu seconds after:  $(cpu_line)"
   echo "redis: $(redis-cli -p $rport INFO persistence | grep -E '^(aof_rewrites|aof_last_bgrewrite_status|latest_fork_usec)' | tr -d '\r' | tr '\n' ' ')"
   if [ -n "${REDIS_STALLS:-}" ]; then
     redis-cli -p $rport LATENCY LATEST | paste -sd' ' | sed 's/^/redis stalls (event, last at, last ms, max ms): /'

@@ -32,7 +32,8 @@ public sealed class SharedClockStore(IConnectionMultiplexer redis)
         {
             key = OffsetKey,
             by = by.Ticks,
-            channel = (RedisKey)Channel.ToString(),
+            // An argument, not a key: a channel is no key, and as a second key it would be another hash slot (a cluster refuses).
+            channel = Channel.ToString(),
         });
         return TimeSpan.FromTicks((long)result);
     }

@@ -25,7 +25,7 @@ public class SystemFixture : IAsyncLifetime
     public DistributedApplication App { get; private set; } = null!;
     public TimeSpan StartedIn { get; private set; }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var watch = Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CustomerProtection_AppHost>(
@@ -54,7 +54,8 @@ public class SystemFixture : IAsyncLifetime
         StartedIn = watch.Elapsed;
     }
 
-    private async Task<string> LastLogLinesAsync(string resource)
+    /// <summary>The last 40 lines a resource (a service, one replica of it) logged: why it did not start or stopped.</summary>
+    public async Task<string> LastLogLinesAsync(string resource)
     {
         var lines = new List<string>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));

@@ -78,9 +78,14 @@ internal sealed class ReplicaProcesses(SystemFixture system)
                 return await RunningAsync(service);
             }
 
-            Assert.True(watch.Elapsed < timeout,
-                $"{service} runs {running.Count} healthy replicas, not {count}, {timeout.TotalSeconds} s on: " +
-                string.Join(", ", latest.Select(s => $"{s.Key} {s.Value.State?.Text} {s.Value.HealthStatus}")));
+            if (watch.Elapsed >= timeout)
+            {
+                var stopped = latest.Where(s => s.Value.State?.Text != KnownResourceStates.Running).Select(s => s.Key).ToList();
+                var logs = string.Join("\n", await Task.WhenAll(stopped.Select(async id => $"--- {id}:\n{await system.LastLogLinesAsync(id)}")));
+                Assert.Fail($"{service} runs {running.Count} healthy replicas, not {count}, {timeout.TotalSeconds} s on: " +
+                    string.Join(", ", latest.Select(s => $"{s.Key} {s.Value.State?.Text} {s.Value.HealthStatus}")) + "\n" + logs);
+            }
+
             await Task.Delay(500);
         }
     }

@@ -5,6 +5,7 @@ using CustomerProtection.Platform.V1;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Identity;
 using CustomerProtection.Registration.V1;
+using CustomerProtection.Testing;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -14,16 +15,33 @@ namespace CustomerProtection.EndToEnd.Tests.Replicas;
 
 /// <summary>
 /// The real AppHost with two replicas of every service (<c>--Replicas:Registration=2 --Replicas:Territory=2
-/// --Replicas:Arbitration=2 --Replicas:Penalty=2</c>): two processes of each behind DCP's proxy on its one address.
+/// --Replicas:Arbitration=2 --Replicas:Penalty=2</c>): two processes of each behind DCP's proxy on its one address,
+/// all on a Redis Cluster of three primaries given as <c>--ConnectionStrings:redis</c> (the AppHost starts no Redis
+/// of its own): issue 20's deployment shape on one machine.
 /// </summary>
 public sealed class ReplicaSystemFixture : SystemFixture
 {
     public const int Replicas = 2;
 
+    public RedisCluster Redis { get; } = new();
+
     /// <summary>The service's name as the AppHost's setting and the project spell it (Registration for registration).</summary>
     public static string SettingName(string service) => char.ToUpperInvariant(service[0]) + service[1..];
 
-    protected override IEnumerable<string> ExtraArguments() => Services.Select(s => $"--Replicas:{SettingName(s)}={Replicas}");
+    public override async Task InitializeAsync()
+    {
+        await Redis.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    protected override IEnumerable<string> ExtraArguments() =>
+        [.. Services.Select(s => $"--Replicas:{SettingName(s)}={Replicas}"), $"--ConnectionStrings:redis={Redis.ConnectionString}"];
 }
 
 /// <summary>
