@@ -223,7 +223,7 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
     {
         var filed = (await _h.File.ExecuteAsync(Sales("S1"), Harness.Filing(Title))).Customer;
         var owner = (await _h.Organization.EmployeeAsync("S1"))!;
-        var admission = await _h.Gate.AdmitAsync(OwnerChangeKind.Approve, filed, owner, "B-SH", await _h.Gate.ReadAsync(filed.Value));
+        var admission = await _h.Gate.AdmitAsync(OwnerChangeKind.Approve, filed, owner, "B-SH", await _h.Gate.ReadAsync(filed));
         var approved = filed.Value with { Status = CustomerStatus.Protected };
         var change = admission.Guard(_h.Writer.Change(filed, approved, _h.Clock.Now, [], []), approved);
 

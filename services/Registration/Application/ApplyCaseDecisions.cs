@@ -112,7 +112,7 @@ public sealed class ApplyCaseDecisions(CustomerStore store, CustomerWriter write
             var owner = winner ?? throw new PolicyRefusalException("C-9",
                 $"{award.OwnerId} 不在组织数据中，不能成为归属人 / {award.OwnerId} is not in the organisation and cannot own a customer",
                 new Dictionary<string, string> { ["employeeId"] = award.OwnerId });
-            admission = await gate.AdmitAsync(OwnerChangeKind.Award, current, owner, owner.BranchId, await gate.ReadAsync(customer));
+            admission = await gate.AdmitAsync(OwnerChangeKind.Award, current, owner, owner.BranchId, await gate.ReadAsync(current));
 
             // The winner's protection counts from the decision (P-9: the case settled who develops it).
             next = writer.StartProtection(customer, owner, Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(award.DecidedAt)), now, award.DecidedBy, announce: false)

@@ -38,7 +38,7 @@ public sealed class ClaimFromPool(CustomerWriter writer, Organization organizati
                     : new PolicyRefusalException("P-12", "客户不在公海 / the customer is not in the pool", new Dictionary<string, string> { ["status"] = state.Status });
             }
 
-            var admission = await gate.AdmitAsync(OwnerChangeKind.Claim, current, claimant, customer.BranchId, await gate.ReadAsync(customer));
+            var admission = await gate.AdmitAsync(OwnerChangeKind.Claim, current, claimant, customer.BranchId, await gate.ReadAsync(current));
             var today = clock.Today;
             var previousOwner = state.FreedOf(customer).PreviousOwnerId;
             var at = now.ToDateTimeOffset();

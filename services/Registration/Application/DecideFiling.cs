@@ -17,7 +17,7 @@ public sealed class DecideFiling(CustomerWriter writer, Organization organizatio
         {
             var customer = Pending(caller, current.Value);
             var ownerRead = organization.EmployeeAsync(customer.OwnerId!);
-            var identityRead = gate.ReadAsync(customer);
+            var identityRead = gate.ReadAsync(current);
             var owner = await ownerRead ?? await organization.DealerAsync(customer.OwnerId!)
                 ?? throw new PolicyRefusalException("C-9", $"备案人 {customer.OwnerId} 不在组织数据中，请驳回 / the filer {customer.OwnerId} is not in the organisation; reject the filing",
                     new Dictionary<string, string> { ["employeeId"] = customer.OwnerId! });

@@ -22,10 +22,13 @@ public sealed class OwnershipGate(CustomerStore store, PolicyClock clock, IOptio
     /// (kept from before titles beside a taxpayer id were checked) is matched as written.
     /// </summary>
     public Task<IdentityRecords> ReadAsync(string identityKey, string title) =>
-        store.SameCustomerAsync(identityKey, InvoiceTitle.TryNormalize(title, out var normalized) ? normalized : title);
+        store.SameCustomerAsync(identityKey, Normalized(title));
 
-    /// <summary>The other records of the same customer as <paramref name="target"/>.</summary>
-    public Task<IdentityRecords> ReadAsync(Customer target) => ReadAsync(target.IdentityKey, target.Title);
+    /// <summary>The other records of the same customer as <paramref name="target"/> (taken as the caller read it).</summary>
+    public Task<IdentityRecords> ReadAsync(Versioned<Customer> target) =>
+        store.SameCustomerAsync(target.Value.IdentityKey, Normalized(target.Value.Title), target);
+
+    private static string Normalized(string title) => InvoiceTitle.TryNormalize(title, out var normalized) ? normalized : title;
 
     /// <summary>
     /// Decides whether <paramref name="owner"/> may take <paramref name="target"/> (null: a new record) by

@@ -44,7 +44,7 @@ public sealed class ReallocateCustomer(CustomerWriter writer, Organization organ
                 throw new PolicyRefusalException("P-2.1", "备案待审批，请先审批 / the filing is pending; decide it first", new Dictionary<string, string> { ["status"] = customer.Status });
             }
 
-            var admission = await gate.AdmitAsync(OwnerChangeKind.Reallocate, current, to, customer.BranchId, await gate.ReadAsync(customer));
+            var admission = await gate.AdmitAsync(OwnerChangeKind.Reallocate, current, to, customer.BranchId, await gate.ReadAsync(current));
             var now = clock.Now;
             var state = clock.Evaluate(customer, now);
             var from = state.OwnerOf(customer) ?? state.FreedOf(customer).PreviousOwnerId;

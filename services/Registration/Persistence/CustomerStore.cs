@@ -92,9 +92,11 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// the ids of the records with a taxpayer id and that title — then those records. Not one script: a
     /// script gets every key it touches in KEYS, and the records' keys are known only once the fields are
     /// read. Nothing is lost by the gap: every decision guards what it read (the records' versions and
-    /// these fields) in its own atomic step (<see cref="Application.Admission.Guard"/>).
+    /// these fields) in its own atomic step (<see cref="Application.Admission.Guard"/>). A record the caller
+    /// has just read (<paramref name="known"/>, the one a use case changes) is taken as read, not read again: an
+    /// approval's or a claim's read is then one round trip.
     /// </remarks>
-    public async Task<IdentityRecords> SameCustomerAsync(string identityKey, string normalizedTitle)
+    public async Task<IdentityRecords> SameCustomerAsync(string identityKey, string normalizedTitle, Versioned<Customer>? known = null)
     {
         var titleKey = Policy.Identity.CustomerIdentity.TitlePrefix + normalizedTitle;
         var groupField = RegistrationKeys.TitleGroupField(normalizedTitle);
@@ -117,14 +119,19 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
             .Where(id => id.Length > 0 && id != primaryId));
         Versioned<Customer>? primary = null;
         var others = new List<Versioned<Customer>>();
+        var unread = ids.Where(id => id != known?.Value.Id).ToList();
         if (ids.Count > 0)
         {
             var records = Db.CreateBatch();
-            var reads = ids.Select(id => records.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields)).ToList();
-            records.Execute();
+            var reads = unread.ToDictionary(id => id, id => records.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields), StringComparer.Ordinal);
+            if (unread.Count > 0)
+            {
+                records.Execute();
+            }
+
             for (var i = 0; i < ids.Count; i++)
             {
-                if (Decode(await reads[i]) is not { } record)
+                if ((reads.TryGetValue(ids[i], out var read) ? Decode(await read) : known) is not { } record)
                 {
                     continue;
                 }
