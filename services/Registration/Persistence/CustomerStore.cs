@@ -81,6 +81,14 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     /// <summary>The customer that holds (or last held) this identity, if any.</summary>
     public async Task<string?> IdentityAsync(string identityKey) => await Db.HashGetAsync(RegistrationKeys.Identities(identityKey), identityKey);
 
+    // KEYS: the identity's bucket, the title's bucket; ARGV: the identity key, the title's field to read (for a
+    // taxpayer id the title-only record's, for a title its group). One command, not two HGETs: those measured up
+    // to a tenth more of Registration's CPU per filing with its approval (tools/measure.sh, interleaved).
+    private const string IdentityFieldsScript =
+        """
+        return {redis.call('HGET', KEYS[1], ARGV[1]) or '', redis.call('HGET', KEYS[2], ARGV[2]) or ''}
+        """;
+
     /// <summary>
     /// The records of one customer (P-2.5) for an identity key and the normalised title of the record:
     /// the identity's own record, and the others it meets (<see cref="RegistrationKeys.TitleGroupField"/>),
@@ -101,12 +109,10 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         var titleKey = Policy.Identity.CustomerIdentity.TitlePrefix + normalizedTitle;
         var groupField = RegistrationKeys.TitleGroupField(normalizedTitle);
         var byTaxpayerId = !identityKey.StartsWith(Policy.Identity.CustomerIdentity.TitlePrefix, StringComparison.Ordinal);
-        var fields = Db.CreateBatch();
-        var primaryRead = fields.HashGetAsync(RegistrationKeys.Identities(identityKey), identityKey);
-        var titleRead = fields.HashGetAsync(RegistrationKeys.Identities(titleKey), byTaxpayerId ? titleKey : groupField);
-        fields.Execute();
-        var primaryId = (string?)await primaryRead ?? "";
-        var titleField = (string?)await titleRead ?? "";
+        var fields = (RedisValue[])(await Db.ScriptEvaluateAsync(IdentityFieldsScript,
+            [RegistrationKeys.Identities(identityKey), RegistrationKeys.Identities(titleKey)], [identityKey, byTaxpayerId ? titleKey : groupField]))!;
+        var primaryId = (string)fields[0]!;
+        var titleField = (string)fields[1]!;
         var (titleOnlyId, group) = byTaxpayerId ? (titleField, "") : (primaryId, titleField);
 
         var ids = new List<string>();
