@@ -28,8 +28,7 @@ internal sealed class ClockGrpcService(TimeProvider time, ClockMode mode, Servic
                 new Dictionary<string, string> { ["setting"] = CustomerProtection.SharedConfigKeys.ControllableClock });
         }
 
-        var by = request.By?.ToTimeSpan() ?? TimeSpan.Zero;
-        if (by <= TimeSpan.Zero || by > MaxStep)
+        if (Step(request.By) is not { } by || by > MaxStep)
         {
             throw new RequestValidationException(new FieldViolation("by", "必须为正且不超过 3660 天 / must be positive and at most 3660 days"));
         }
@@ -38,6 +37,15 @@ internal sealed class ClockGrpcService(TimeProvider time, ClockMode mode, Servic
         services.GetRequiredService<SharedClock>().Observe(offset);
         return Describe();
     }
+
+    /// <summary>
+    /// A step forward as protobuf's Duration spells it — whole seconds and nanoseconds below a second, both of the
+    /// sign of the whole — checked before it is converted (a Duration out of that shape throws on conversion).
+    /// </summary>
+    private static TimeSpan? Step(Google.Protobuf.WellKnownTypes.Duration? by) =>
+        by is { Seconds: >= 0, Nanos: >= 0 and < 1_000_000_000 } d && d.Seconds <= (long)MaxStep.TotalSeconds && (d.Seconds > 0 || d.Nanos > 0)
+            ? d.ToTimeSpan()
+            : null;
 
     private GetTimeResponse Describe()
     {

@@ -32,14 +32,28 @@ public static class Dates
             return null;
         }
 
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            violations.Add(new(field, "日期格式 yyyy-MM-dd / date as yyyy-MM-dd"));
+            return null;
         }
 
-        violations.Add(new(field, "日期格式 yyyy-MM-dd / date as yyyy-MM-dd"));
-        return null;
+        if (date < Earliest || date > Latest)
+        {
+            violations.Add(new(field, $"日期须在 {Iso(Earliest)} 至 {Iso(Latest)} 之间 / a date from {Iso(Earliest)} to {Iso(Latest)}"));
+            return null;
+        }
+
+        return date;
     }
+
+    /// <summary>
+    /// The days a request may name: the business has none before 1900 and none after 2199, and every instant of
+    /// these days (a period's start, the day after its end, in Asia/Shanghai) is one .NET and Redis scores hold.
+    /// </summary>
+    public static readonly DateOnly Earliest = new(1900, 1, 1);
+
+    public static readonly DateOnly Latest = new(2199, 12, 31);
 
     /// <summary>A date from another service's answer (yyyy-MM-dd or empty).</summary>
     public static DateOnly? FromWire(string? text) =>

@@ -47,4 +47,26 @@ public sealed class SharedClockTests(SystemFixture system)
             .AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(TimeSpan.FromHours(-1)) }, system.As("HQ-1", Roles.Hq)));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
+
+    /// <summary>Issue 21: Durations protobuf cannot convert (signs that differ, nanoseconds of a second or more, out of range) made the handler throw.</summary>
+    [Theory]
+    [InlineData(1L, -1)]
+    [InlineData(0L, 2_000_000_000)]
+    [InlineData(long.MaxValue - 1, 0)]
+    [InlineData(long.MinValue + 1, 0)]
+    [InlineData(315_576_000_001L, 999_999_999)]
+    [InlineData(0L, 0)]
+    public async Task A_step_that_is_not_a_valid_duration_forward_is_refused_by_field_and_moves_nothing(long seconds, int nanos)
+    {
+        var clock = new Clock.ClockClient(system.Channel(ResourceNames.Penalty));
+        var hq = system.As("HQ-1", Roles.Hq);
+        var before = await clock.GetTimeAsync(new GetTimeRequest(), hq);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await clock.AdvanceAsync(new AdvanceRequest { By = new Duration { Seconds = seconds, Nanos = nanos } }, hq));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("by", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before.Offset, (await clock.GetTimeAsync(new GetTimeRequest(), hq)).Offset);
+    }
 }

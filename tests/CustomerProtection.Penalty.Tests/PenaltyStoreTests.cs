@@ -329,4 +329,29 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         await Assert.ThrowsAsync<ScopeDeniedException>(() =>
             Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-HZ", null, null, 0, null));
     }
+
+    /// <summary>Issue 21: days whose instants .NET cannot hold (year 1, year 9999, a negative year) made the handler throw; a request names days from 1900 to 2199.</summary>
+    [Theory]
+    [InlineData("0001-01-01", null, "from")]
+    [InlineData(null, "9999-12-31", "to")]
+    [InlineData("-0001-01-01", null, "from")]
+    [InlineData("1899-12-31", null, "from")]
+    [InlineData(null, "2200-01-01", "to")]
+    public async Task A_branch_history_period_outside_1900_to_2199_is_refused_by_field(string? from, string? to, string field)
+    {
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", from, to, 0, null));
+
+        Assert.Equal([field], error.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public async Task A_branch_history_period_from_1900_to_2199_is_read()
+    {
+        await Record().ApplyAsync(ViolationReports.From(Detected("V1", at: Monday.AddDays(-10))));
+
+        var page = await Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", "1900-01-01", "2199-12-31", 0, null);
+
+        Assert.Equal(["V1"], page.Items.Select(i => i.Violation.Value.Id));
+    }
 }

@@ -229,22 +229,8 @@ public sealed class QueryPenalties(PenaltyStore store)
         return (min, max);
     }
 
-    private static LocalDate? ParseDate(List<FieldViolation> violations, string field, string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return null;
-        }
-
-        var parsed = NodaTime.Text.LocalDatePattern.Iso.Parse(text);
-        if (!parsed.Success)
-        {
-            violations.Add(new(field, "日期格式 yyyy-MM-dd / a date yyyy-MM-dd"));
-            return null;
-        }
-
-        return parsed.Value;
-    }
+    private static LocalDate? ParseDate(List<FieldViolation> violations, string field, string? text) =>
+        Dates.Parse(violations, field, text) is { } date ? Dates.ToLocalDate(date) : null;
 
     private static int PageSize(List<FieldViolation> violations, int pageSize)
     {
