@@ -82,6 +82,7 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Territory.ListRegionsAsync(new ListRequest()));
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains("a valid bearer token is required", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

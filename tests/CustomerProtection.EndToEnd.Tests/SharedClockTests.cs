@@ -38,6 +38,8 @@ public sealed class SharedClockTests(SystemFixture system)
         var error = await Assert.ThrowsAsync<RpcException>(async () => await new Clock.ClockClient(system.Channel(ResourceNames.Penalty))
             .AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(TimeSpan.FromHours(1)) }, system.As("S1", Roles.Salesperson, "B-SH", "R-EAST")));
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        // Issue 21: a role attribute's refusal says who may call, not "Bad gRPC response. HTTP status code: 403".
+        Assert.Contains("only hq may call this", error.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
