@@ -330,6 +330,26 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
             Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-HZ", null, null, 0, null));
     }
 
+    /// <summary>
+    /// Issue 21: the hq-only fine steps refuse another role before they look the fine up or read the input, so a
+    /// salesperson cannot tell from the answer whether a fine id exists or what input would pass.
+    /// </summary>
+    [Fact]
+    public async Task An_hq_only_fine_step_refuses_another_role_before_lookup_and_validation()
+    {
+        var s1 = new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST");
+        var tooLong = new string('x', 100_000);
+
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Steps.ConfirmAsync(s1, "V-MADE-UP.violator", "ok", 0));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Steps.ConfirmAsync(s1, "", tooLong, 0));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Steps.AdjustAsync(s1, "V-MADE-UP.violator", "not money", null, 0));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Steps.DecideAppealAsync(s1, "V-MADE-UP.violator", null, null));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Steps.PayAsync(s1, "V-MADE-UP.violator", tooLong, 0));
+        // hq still gets the answers a caller allowed to act needs.
+        await Assert.ThrowsAsync<EntityNotFoundException>(() => Steps.ConfirmAsync(Hq, "V-MADE-UP.violator", "ok", 0));
+        await Assert.ThrowsAsync<RequestValidationException>(() => Steps.ConfirmAsync(Hq, "V-MADE-UP.violator", tooLong, 0));
+    }
+
     /// <summary>Issue 21: days whose instants .NET cannot hold (year 1, year 9999, a negative year) made the handler throw; a request names days from 1900 to 2199.</summary>
     [Theory]
     [InlineData("0001-01-01", null, "from")]

@@ -16,13 +16,13 @@ public sealed class FineSteps(PenaltyStore store, PolicyClock clock)
     private static readonly Counter<long> FinesSettled = Telemetry.Meter.CreateCounter<long>("cp.penalty.fines.settled", description: "Fines paid or overturned, by outcome");
 
     public Task<Versioned<Fine>> ConfirmAsync(Caller caller, string fineId, string? reason, long expectedVersion) =>
-        StepAsync(caller, fineId, expectedVersion, HqOnly, violations => CheckReason(violations, reason, required: false),
+        StepAsync(caller, fineId, expectedVersion, HqOnly, null, violations => CheckReason(violations, reason, required: false),
             (fine, actor) => FineLifecycle.Confirm(fine, actor, reason ?? ""));
 
     public Task<Versioned<Fine>> AdjustAsync(Caller caller, string fineId, string amount, string? reason, long expectedVersion)
     {
         decimal parsed = 0;
-        return StepAsync(caller, fineId, expectedVersion, HqOnly,
+        return StepAsync(caller, fineId, expectedVersion, HqOnly, null,
             violations =>
             {
                 parsed = Money.Parse(violations, "amount", amount, ViolationReports.MaxShipments, allowZero: true) ?? 0;
@@ -32,7 +32,7 @@ public sealed class FineSteps(PenaltyStore store, PolicyClock clock)
     }
 
     public Task<Versioned<Fine>> AppealAsync(Caller caller, string fineId, string? reason) =>
-        StepAsync(caller, fineId, 0,
+        StepAsync(caller, fineId, 0, null,
             (c, fine) =>
             {
                 if (!PenaltyScopes.CanAppeal(c, fine))
@@ -44,7 +44,7 @@ public sealed class FineSteps(PenaltyStore store, PolicyClock clock)
             (fine, actor) => FineLifecycle.Appeal(fine, actor, reason!));
 
     public Task<Versioned<Fine>> DecideAppealAsync(Caller caller, string fineId, bool? upheld, string? reason) =>
-        StepAsync(caller, fineId, 0, HqOnly,
+        StepAsync(caller, fineId, 0, HqOnly, null,
             violations =>
             {
                 if (upheld is null)
@@ -57,17 +57,21 @@ public sealed class FineSteps(PenaltyStore store, PolicyClock clock)
             (fine, actor) => FineLifecycle.DecideAppeal(fine, actor, upheld!.Value, reason!));
 
     public Task<Versioned<Fine>> PayAsync(Caller caller, string fineId, string? reason, long expectedVersion) =>
-        StepAsync(caller, fineId, expectedVersion, HqOnly, violations => CheckReason(violations, reason, required: false),
+        StepAsync(caller, fineId, expectedVersion, HqOnly, null, violations => CheckReason(violations, reason, required: false),
             (fine, actor) => FineLifecycle.Pay(fine, actor, reason ?? ""));
 
     private async Task<Versioned<Fine>> StepAsync(
         Caller caller,
         string fineId,
         long expectedVersion,
-        Action<Caller, Fine> authorize,
+        Action<Caller>? mayCall,
+        Action<Caller, Fine>? mayChange,
         Action<List<FieldViolation>> validate,
         Func<Fine, Actor, Fine> step)
     {
+        // A check on the caller alone comes before everything else: a refused caller learns nothing, not even
+        // whether the fine id exists or the input was well formed (issue 21).
+        mayCall?.Invoke(caller);
         var violations = new List<FieldViolation>();
         ViolationReports.CheckId(violations, "fine_id", fineId, required: true);
         validate(violations);
@@ -76,7 +80,7 @@ public sealed class FineSteps(PenaltyStore store, PolicyClock clock)
         var updated = await OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await store.GetFineAsync(fineId) ?? throw new EntityNotFoundException("fine", fineId);
-            authorize(caller, current.Value);
+            mayChange?.Invoke(caller, current.Value);
             OptimisticConcurrency.ExpectVersion(expectedVersion, current.Version, $"fine {fineId}");
             var now = clock.UtcNow;
             var next = step(current.Value, new Actor(caller.EmployeeId, caller.Role, now));
@@ -92,7 +96,7 @@ public sealed class FineSteps(PenaltyStore store, PolicyClock clock)
         return updated;
     }
 
-    private static void HqOnly(Caller caller, Fine fine)
+    private static void HqOnly(Caller caller)
     {
         if (!PenaltyScopes.CanDecide(caller))
         {
