@@ -224,6 +224,19 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
         Assert.Equal(0, await Db.SortedSetLengthAsync(ArbitrationKeys.Due));
     }
 
+    /// <summary>Issue 21: only hq and branch managers decide cases: anyone else is refused before the input is checked or the case looked up.</summary>
+    [Fact]
+    public async Task Deciding_a_case_refuses_another_role_before_reading_the_input_or_the_case()
+    {
+        foreach (var caller in new[] { Salesperson("S1"), Secretary })
+        {
+            await Assert.ThrowsAsync<ScopeDeniedException>(() => DecideCase.ExecuteAsync(caller, new DecisionInput("NO-SUCH-CASE", null, null, null, "", []), CancellationToken.None));
+            await Assert.ThrowsAsync<ScopeDeniedException>(() => DecideCase.ExecuteAsync(caller, new DecisionInput("", null, null, null, null!, []), CancellationToken.None));
+        }
+
+        await Assert.ThrowsAsync<RequestValidationException>(() => DecideCase.ExecuteAsync(Manager, new DecisionInput("", null, null, null, null!, []), CancellationToken.None));
+    }
+
     private static SaleRecorded Sale(string id, string seller, DateOnly day, decimal amount) =>
         new(id, "uscc:cust1", "cust1", seller, Branch, "R-EAST", "P1", amount, 1m, amount, day, false, Start);
 }

@@ -390,4 +390,21 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         Assert.Single((await query.ListViolationsAsync(new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST"), null, 0, null)).Items);
         Assert.Empty((await query.ListViolationsAsync(new Caller("S9", Roles.Salesperson, "B-SH", "R-EAST"), null, 0, null)).Items);
     }
+
+    /// <summary>
+    /// Issue 21: recording a sale and setting an asking price refuse a caller of another role before the input is
+    /// read: a salesperson gets PermissionDenied for malformed input as for good input, never the fields' errors.
+    /// </summary>
+    [Fact]
+    public async Task Sales_and_prices_refuse_another_role_before_reading_the_input()
+    {
+        var salesperson = new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST");
+        var bad = new SaleInput("ERP 1", "", new CustomerRef(null, "91350100M000100Y44", null), "P1", "12.345", "-1", "2026-3-1", "R-EAST", false, null);
+
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Recorder.ExecuteAsync(salesperson, bad, CancellationToken.None));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(salesperson, new AskingPriceInput("", "", "x", "never")));
+        // The roles that may act still get the fields' errors.
+        await Assert.ThrowsAsync<RequestValidationException>(() => Recorder.ExecuteAsync(Erp, bad, CancellationToken.None));
+        await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(RegionalManagerWest, new AskingPriceInput("", "", "x", "never")));
+    }
 }

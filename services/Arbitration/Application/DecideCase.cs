@@ -29,6 +29,7 @@ public sealed class DecideCase(ArbitrationStore store, IDirectoryReader director
 
     public async Task<Versioned<Case>> ExecuteAsync(Caller caller, DecisionInput input, CancellationToken cancellationToken)
     {
+        CaseScopes.EnsureMayDecideCases(caller);
         var violations = new List<FieldViolation>();
         var id = RequestFields.Id(violations, "case_id", input.CaseId)!;
         var awardTo = RequestFields.Id(violations, "award_to", input.AwardTo, required: false);

@@ -12,6 +12,18 @@ public static class CaseScopes
         caller.IsHq
         || (!CaseKinds.DecidedByHq(@case.Kind) && caller.Role == Roles.BranchManager && caller.BranchId == @case.BranchId);
 
+    /// <summary>
+    /// Before anything is read: only hq and branch managers decide cases at all, so anyone else is refused before
+    /// the input is checked or the case looked up (they learn nothing about either).
+    /// </summary>
+    public static void EnsureMayDecideCases(Caller caller)
+    {
+        if (!caller.IsHq && caller.Role != Roles.BranchManager)
+        {
+            throw new ScopeDeniedException("案件由分公司经理或总公司决定 / cases are decided by a branch manager or hq (P-13)");
+        }
+    }
+
     public static void EnsureMayDecide(Caller caller, Case @case)
     {
         if (!MayDecide(caller, @case))

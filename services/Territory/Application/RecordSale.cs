@@ -34,6 +34,12 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
 
     public async Task<RecordedSale> ExecuteAsync(Caller caller, SaleInput input, CancellationToken cancellationToken)
     {
+        // The caller first: one who may not record sales learns nothing about what input would pass.
+        if (!LedgerScopes.MayRecordSale(caller))
+        {
+            throw new ScopeDeniedException("销售出货由 ERP 接口或总公司录入 / shipments are recorded by the ERP integration or hq");
+        }
+
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", input.Id);
         DirectoryRules.CheckId(violations, "seller_id", input.SellerId);
@@ -49,10 +55,6 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         }
 
         RequestValidationException.ThrowIfAny(violations);
-        if (!LedgerScopes.MayRecordSale(caller))
-        {
-            throw new ScopeDeniedException("销售出货由 ERP 接口或总公司录入 / shipments are recorded by the ERP integration or hq");
-        }
 
         if (await store.GetAsync<Sale>(SalesKeys.Sale, input.Id) is { } recorded)
         {

@@ -11,6 +11,12 @@ public sealed class SetAskingPrice(SalesStore store, PolicyClock clock)
 {
     public async Task<(Versioned<AskingPrice> Price, DateOnly EffectiveFrom)> ExecuteAsync(Caller caller, AskingPriceInput input)
     {
+        // The role first (only hq and regional managers set prices), before the input is read; the region is checked once it is valid.
+        if (!caller.IsHq && caller.Role != Roles.RegionalManager)
+        {
+            throw new ScopeDeniedException("只有总公司或大区经理可以定价 / only hq or a regional manager sets asking prices");
+        }
+
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
