@@ -26,30 +26,9 @@ public sealed class OwnershipGateTests(SystemFixture system)
 
     private static string Unique() => Guid.NewGuid().ToString("N")[..8];
 
-    /// <summary>
-    /// A valid unified social credit code (GB 32100-2015 check character), unique per call: an
-    /// enterprise (91) of Wuxi (320200), nine random code characters, the check character.
-    /// </summary>
-    private static string NewTaxpayerId()
-    {
-        var body = "91320200" + string.Concat(Enumerable.Range(0, 9).Select(_ => SocialCreditCode.Alphabet[Random.Shared.Next(SocialCreditCode.Alphabet.Length)]));
-        var code = body + SocialCreditCode.ComputeCheckCharacter(body);
-        Assert.True(SocialCreditCode.Validate(code).IsValid);
-        return code;
-    }
-
     /// <summary>A filing after a visit today (P-2.1); <paramref name="taxpayerId"/> empty: identity by invoice title.</summary>
     private async Task<CustomerView> FileAsync(TestOrganisation org, Metadata filer, string title, string? taxpayerId = null) =>
-        await Customers.FileCustomerAsync(new FileCustomerRequest
-        {
-            TaxpayerId = taxpayerId ?? "",
-            InvoiceTitle = title,
-            CustomerClass = "potential",
-            DeclaredAnnualSales = "100000",
-            EvidenceKind = "visit",
-            EvidenceDate = await org.TodayAsync(),
-            Evidence = "拜访纪要 / visit notes",
-        }, filer);
+        await Customers.FileCustomerAsync(TestOrganisation.Filing(title, taxpayerId ?? "", await org.TodayAsync()), filer);
 
     /// <summary>The filer files and the branch secretary approves (unless the branch auto-approved it): the filer protects it.</summary>
     private async Task<CustomerView> FileAndApproveAsync(TestOrganisation org, Metadata filer, string title, string? taxpayerId = null)
@@ -79,7 +58,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
 
         // S1 files the company with its taxpayer id; S2 files the same invoice title without one.
         var title = $"无锡探针科技有限公司-{org.S}";
-        var held = await FileAndApproveAsync(org, org.Salesperson1, title, NewTaxpayerId());
+        var held = await FileAndApproveAsync(org, org.Salesperson1, title, TestOrganisation.NewTaxpayerId());
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await FileAsync(org, s2, title));
         var info = Refusal(error, StatusCode.AlreadyExists, "P-9.1");
@@ -93,7 +72,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
         // The reverse order: S1 files by title only, S2 files the same title with a taxpayer id.
         var titleOnly = $"无锡探针科技有限公司-{org.S}-{Unique()}";
         var heldByTitle = await FileAndApproveAsync(org, org.Salesperson1, titleOnly);
-        var taxpayerId = NewTaxpayerId();
+        var taxpayerId = TestOrganisation.NewTaxpayerId();
 
         var reverse = await Assert.ThrowsAsync<RpcException>(async () => await FileAsync(org, s2, titleOnly, taxpayerId));
         var reverseInfo = Refusal(reverse, StatusCode.AlreadyExists, "P-9.1");
@@ -109,7 +88,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
         var a = await TestOrganisation.ImportAsync(system);
         var b = await TestOrganisation.ImportAsync(system);
         var title = $"无锡探针科技有限公司-{a.S}";
-        var taxpayerId = NewTaxpayerId();
+        var taxpayerId = TestOrganisation.NewTaxpayerId();
         var customer = await FileAndApproveAsync(a, a.Salesperson1, title, taxpayerId);
 
         // S1 leaves (Territory's directory); Registration moves S1's customers to branch A's pool.
@@ -161,7 +140,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
         {
             Id = org.Id("ERP"),
             SellerId = org.Id("S2"),
-            Customer = new CustomerProtection.Territory.V1.CustomerRef { TaxpayerId = NewTaxpayerId(), InvoiceTitle = title },
+            Customer = new CustomerProtection.Territory.V1.CustomerRef { TaxpayerId = TestOrganisation.NewTaxpayerId(), InvoiceTitle = title },
             ProductCode = "P1",
             UnitPrice = "100.00",
             Quantity = "5",

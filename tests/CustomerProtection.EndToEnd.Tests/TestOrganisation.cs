@@ -2,6 +2,7 @@ using System.Text;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Policy.Identity;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Grpc.Core;
@@ -27,6 +28,30 @@ public sealed record TestOrganisation(SystemFixture System, string S)
     public Metadata Salesperson1 => As("S1", Roles.Salesperson);
 
     public Metadata Secretary => As("SEC", Roles.BranchSecretary);
+
+    /// <summary>
+    /// A valid unified social credit code (GB 32100-2015 check character), unique per call: an
+    /// enterprise (91) of Wuxi (320200), nine random code characters, the check character.
+    /// </summary>
+    public static string NewTaxpayerId()
+    {
+        var body = "91320200" + string.Concat(Enumerable.Range(0, 9).Select(_ => SocialCreditCode.Alphabet[Random.Shared.Next(SocialCreditCode.Alphabet.Length)]));
+        var code = body + SocialCreditCode.ComputeCheckCharacter(body);
+        Assert.True(SocialCreditCode.Validate(code).IsValid);
+        return code;
+    }
+
+    /// <summary>A filing after a visit on <paramref name="today"/> (P-2.1); <paramref name="taxpayerId"/> empty: identity by invoice title.</summary>
+    public static FileCustomerRequest Filing(string title, string taxpayerId, string today) => new()
+    {
+        TaxpayerId = taxpayerId,
+        InvoiceTitle = title,
+        CustomerClass = "potential",
+        DeclaredAnnualSales = "100000",
+        EvidenceKind = "visit",
+        EvidenceDate = today,
+        Evidence = "拜访纪要 / visit notes",
+    };
 
     /// <param name="s">The suffix of every id; a test that already names its ids with one passes it.</param>
     public static async Task<TestOrganisation> ImportAsync(SystemFixture system, string? s = null)

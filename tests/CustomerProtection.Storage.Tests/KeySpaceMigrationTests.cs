@@ -71,14 +71,11 @@ public abstract class KeySpaceMigrationTests(IRedisTarget redis)
         Assert.NotEqual(slot, Slot(KeySpace.Of("penalty") + "outbox"));
     }
 
-    /// <summary>The Redis Cluster specification's key slot: CRC16 (XMODEM) of the hash tag (the first non-empty <c>{…}</c>), or of the whole key, mod 16,384.</summary>
+    /// <summary>The Redis Cluster specification's key slot: CRC16 (XMODEM) of the hash tag (<see cref="RedisTargets.HashTagOf"/>) mod 16,384.</summary>
     private static int Slot(string key)
     {
-        var open = key.IndexOf('{', StringComparison.Ordinal);
-        var close = open < 0 ? -1 : key.IndexOf('}', open + 1);
-        var hashed = close > open + 1 ? key[(open + 1)..close] : key;
         var crc = 0;
-        foreach (var b in System.Text.Encoding.UTF8.GetBytes(hashed))
+        foreach (var b in System.Text.Encoding.UTF8.GetBytes(RedisTargets.HashTagOf(key)))
         {
             crc ^= b << 8;
             for (var i = 0; i < 8; i++)

@@ -125,12 +125,12 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
             .Where(id => id.Length > 0 && id != primaryId));
         Versioned<Customer>? primary = null;
         var others = new List<Versioned<Customer>>();
-        var unread = ids.Where(id => id != known?.Value.Id).ToList();
         if (ids.Count > 0)
         {
             var records = Db.CreateBatch();
-            var reads = unread.ToDictionary(id => id, id => records.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields), StringComparer.Ordinal);
-            if (unread.Count > 0)
+            var reads = ids.Where(id => id != known?.Value.Id)
+                .ToDictionary(id => id, id => records.HashGetAsync(RegistrationKeys.Customer(id), Aggregates.Fields), StringComparer.Ordinal);
+            if (reads.Count > 0)
             {
                 records.Execute();
             }

@@ -101,7 +101,7 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
         // The race: one identity filed by three salespeople at once, each call on a connection of its own. The proxy
         // balances connections, not calls: every connection is opened first, and both replicas must have some.
         var org = await TestOrganisation.ImportAsync(system);
-        var taxpayerId = NewTaxpayerId();
+        var taxpayerId = TestOrganisation.NewTaxpayerId();
         var today = await org.TodayAsync();
         var channels = Enumerable.Range(0, Racers).Select(_ => _replicas.NewChannel(ResourceNames.Registration)).ToList();
         try
@@ -110,7 +110,7 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
 
             var filers = new[] { "S1", "S2", "S3" };
             var outcomes = await Task.WhenAll(channels.Select((channel, i) => OutcomeAsync(() =>
-                new Customers.CustomersClient(channel).FileCustomerAsync(Filing($"竞速 {taxpayerId} {i}", taxpayerId, today),
+                new Customers.CustomersClient(channel).FileCustomerAsync(TestOrganisation.Filing($"竞速 {taxpayerId} {i}", taxpayerId, today),
                     org.As(filers[i % filers.Length], Roles.Salesperson)).ResponseAsync)));
 
             var winner = Assert.Single(outcomes, o => o.Value is not null).Value!;
@@ -150,9 +150,9 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
             {
                 var customers = new Customers.CustomersClient(channel);
                 var again = await Assert.ThrowsAsync<RpcException>(async () =>
-                    await customers.FileCustomerAsync(Filing($"再次 {taxpayerId}", taxpayerId, today), org.As("S2", Roles.Salesperson)));
+                    await customers.FileCustomerAsync(TestOrganisation.Filing($"再次 {taxpayerId}", taxpayerId, today), org.As("S2", Roles.Salesperson)));
                 Assert.Equal(StatusCode.AlreadyExists, again.StatusCode);
-                var fresh = await customers.FileCustomerAsync(Filing($"新客户 {Guid.NewGuid():N}", NewTaxpayerId(), today), org.Salesperson1);
+                var fresh = await customers.FileCustomerAsync(TestOrganisation.Filing($"新客户 {Guid.NewGuid():N}", TestOrganisation.NewTaxpayerId(), today), org.Salesperson1);
                 if (fresh.Status != "protected")
                 {
                     await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = fresh.CustomerId }, org.Secretary);
@@ -355,7 +355,7 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
             using var channel = _replicas.NewChannel(ResourceNames.Registration);
             var customers = new Customers.CustomersClient(channel);
             var filer = $"S{1 + (i % 3)}";
-            var view = await customers.FileCustomerAsync(Filing($"到期客户{org.S}N{i:D3}有限公司", NewTaxpayerId(), today), org.As(filer, Roles.Salesperson), cancellationToken: ct);
+            var view = await customers.FileCustomerAsync(TestOrganisation.Filing($"到期客户{org.S}N{i:D3}有限公司", TestOrganisation.NewTaxpayerId(), today), org.As(filer, Roles.Salesperson), cancellationToken: ct);
             if (view.Status != "protected")
             {
                 view = await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = view.CustomerId }, org.Secretary, cancellationToken: ct);
@@ -467,23 +467,5 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
         {
             return (null, error);
         }
-    }
-
-    private static FileCustomerRequest Filing(string title, string taxpayerId, string today) => new()
-    {
-        TaxpayerId = taxpayerId,
-        InvoiceTitle = title,
-        CustomerClass = "potential",
-        DeclaredAnnualSales = "100000",
-        EvidenceKind = "visit",
-        EvidenceDate = today,
-        Evidence = "拜访纪要 / visit notes",
-    };
-
-    /// <summary>A valid unified social credit code, unique per call (as in <see cref="OwnershipGateTests"/>).</summary>
-    private static string NewTaxpayerId()
-    {
-        var body = "91320200" + string.Concat(Enumerable.Range(0, 9).Select(_ => SocialCreditCode.Alphabet[Random.Shared.Next(SocialCreditCode.Alphabet.Length)]));
-        return body + SocialCreditCode.ComputeCheckCharacter(body);
     }
 }
