@@ -33,7 +33,7 @@ var registration = builder.AddCustomerProtectionService<Projects.CustomerProtect
 
 var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
         ResourceNames.Territory, infrastructure, settings, transport, replicas)
-    .WithReference(registration); // asks Registration who owns a customer before a sale
+    .WithReference(registration); // asks Registration who owns a customer before a sale, and each caller's account state
 
 var arbitration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Arbitration>(
         ResourceNames.Arbitration, infrastructure, settings, transport, replicas)
@@ -42,6 +42,7 @@ var arbitration = builder.AddCustomerProtectionService<Projects.CustomerProtecti
 
 var penalty = builder.AddCustomerProtectionService<Projects.CustomerProtection_Penalty>(
         ResourceNames.Penalty, infrastructure, settings, transport, replicas)
+    .WithReference(registration) // asks Registration each caller's account state (C-7, C-9), as every service does
     .WithReference(territory);
 
 // The services' gRPC addresses in <data>/services.json, where cpctl looks for a running system.

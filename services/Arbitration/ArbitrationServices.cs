@@ -89,5 +89,8 @@ public static class ArbitrationServices
         builder.Services.AddGrpcClient<OrganizationDirectory.OrganizationDirectoryClient>(o => o.Address = territory).ActAsTheService();
         builder.Services.AddSingleton<IRegistrationReader, RegistrationReader>();
         builder.Services.AddSingleton<IDirectoryReader, TerritoryDirectoryReader>();
+
+        // C-7, C-9: each caller's account state, asked under the same service account.
+        builder.AddAccountStatesFromRegistration();
     }
 }

@@ -1,3 +1,4 @@
+using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
@@ -6,6 +7,9 @@ namespace CustomerProtection.Penalty;
 
 public static class PenaltyServices
 {
+    /// <summary>The service account Penalty asks Registration with (see <see cref="ServiceCalls.AddServiceAccount"/>).</summary>
+    public const string ServiceAccountKey = "Penalty:ServiceAccount";
+
     /// <summary>
     /// Penalty's own parts: the parameters (the rule book's in force, from the clock seam of
     /// <c>AddPolicyInForce</c>, and the Penalty schedule, section <c>Penalty:Schedule</c>, both versioned
@@ -21,6 +25,10 @@ public static class PenaltyServices
         builder.Services.AddSingleton<RecordViolation>();
         builder.Services.AddSingleton<FineSteps>();
         builder.Services.AddSingleton<QueryPenalties>();
+
+        // C-7, C-9: each caller's account state from Registration, asked under Penalty's own account.
+        builder.AddServiceAccount(ServiceAccountKey, "svc-penalty");
+        builder.AddAccountStatesFromRegistration();
         return builder;
     }
 }

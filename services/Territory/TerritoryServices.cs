@@ -12,6 +12,9 @@ public static class TerritoryServices
     /// <summary>Where Registration's gRPC endpoint is: Aspire service discovery of the <c>registration</c> resource's <c>grpc</c> endpoint.</summary>
     public const string RegistrationAddressKey = "Territory:RegistrationAddress";
 
+    /// <summary>The service account Territory asks Registration for account states with (see <see cref="ServiceCalls.AddServiceAccount"/>).</summary>
+    public const string ServiceAccountKey = "Territory:ServiceAccount";
+
     /// <summary>Territory's own parts: the directory, the sales side and their use cases.</summary>
     public static IHostApplicationBuilder AddTerritoryServices(this IHostApplicationBuilder builder)
     {
@@ -69,6 +72,10 @@ public static class TerritoryServices
         builder.Services.AddSingleton(services => new RegistrationCalls(services.GetRequiredService<TimeProvider>(), timeout));
         builder.Services.AddSingleton<IOwnershipLookup, RegistrationOwnershipLookup>();
         builder.Services.AddSingleton<IHoldingCounts, RegistrationHoldingCounts>();
+
+        // C-7, C-9: each caller's account state, asked under Territory's own account (no caller may read another's).
+        builder.AddServiceAccount(ServiceAccountKey, "svc-territory");
+        builder.AddAccountStatesFromRegistration();
     }
 
     /// <summary>

@@ -58,9 +58,12 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHostedService<RedisCommandSpans.Registration>();
         builder.AddCustomerProtectionAuthentication();
 
+        builder.Services.AddSingleton<AccountAccessInterceptor>();
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<DomainErrorInterceptor>();
+            // C-7, C-9: a frozen or departed account is refused by every RPC (each service registers its IAccountStates).
+            options.Interceptors.Add<AccountAccessInterceptor>();
             // Bad input is the caller's to fix: say what is wrong, never a stack trace.
             options.EnableDetailedErrors = false;
         });

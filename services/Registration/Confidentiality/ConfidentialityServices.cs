@@ -1,3 +1,4 @@
+using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Grpc;
@@ -14,7 +15,7 @@ public static class ConfidentialityServices
     /// Confidential customer data (C-1..C-10): the key ring from configuration (the service does not
     /// start without one: it never stores confidential data in clear), the envelope store, the audit
     /// log and its chainer, the key-rotation pass, access grants, consent, incidents and offboarding,
-    /// and the frozen/left check on every customer-data RPC.
+    /// and the record of frozen and departed accounts that every RPC of every service checks (C-7, C-9).
     /// </summary>
     public static IHostApplicationBuilder AddConfidentiality(this IHostApplicationBuilder builder)
     {
@@ -30,6 +31,7 @@ public static class ConfidentialityServices
         builder.Services.AddSingleton<DocumentStore>();
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AccountBlocks>();
+        builder.Services.AddSingleton<IAccountStates>(services => services.GetRequiredService<AccountBlocks>());
         builder.Services.AddSingleton<KeyRotation>();
 
         builder.Services.AddSingleton<ConfidentialAccess>();
@@ -42,14 +44,6 @@ public static class ConfidentialityServices
         builder.Services.AddHostedService<AuditChainWorker>();
         builder.Services.AddHostedService<KeyRotationWorker>();
 
-        builder.Services.AddSingleton<CustomerDataAccessInterceptor>();
-        builder.Services.AddGrpc()
-            .AddServiceOptions<CustomersService>(o => o.Interceptors.Add<CustomerDataAccessInterceptor>())
-            .AddServiceOptions<OwnershipService>(o => o.Interceptors.Add<CustomerDataAccessInterceptor>())
-            .AddServiceOptions<AccessGrantsService>(o => o.Interceptors.Add<CustomerDataAccessInterceptor>())
-            .AddServiceOptions<CustomerDataService>(o => o.Interceptors.Add<CustomerDataAccessInterceptor>())
-            .AddServiceOptions<AuditService>(o => o.Interceptors.Add<CustomerDataAccessInterceptor>())
-            .AddServiceOptions<IncidentsService>(o => o.Interceptors.Add<CustomerDataAccessInterceptor>());
         return builder;
     }
 
@@ -59,6 +53,7 @@ public static class ConfidentialityServices
         app.MapGrpcService<CustomerDataService>();
         app.MapGrpcService<AuditService>();
         app.MapGrpcService<IncidentsService>();
+        app.MapGrpcService<AccountAccessService>();
         return app;
     }
 }

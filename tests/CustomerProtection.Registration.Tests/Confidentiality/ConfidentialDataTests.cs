@@ -281,6 +281,9 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         Assert.True((await _h.Audit.VerifyAsync()).Intact);
     }
 
+    /// <summary>What every RPC of every service asks of an account (AccountAccessInterceptor), from Registration's record.</summary>
+    private async Task RequireActiveAsync(Caller caller) => (await _k.Blocks.GetAsync(caller.EmployeeId, CancellationToken.None)).RequireActive();
+
     [Fact]
     public async Task C7_an_incident_freezes_the_accounts_at_once_lists_the_customers_they_touched_and_logs_every_step()
     {
@@ -293,9 +296,9 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
 
         var incident = await _k.Incidents.RecordAsync(Harness.Hq, "疑似导出客户电话", ["S1"], null);
 
-        var frozen = await Assert.ThrowsAsync<PolicyRefusalException>(() => _k.Blocks.RequireAllowedAsync(S1));
+        var frozen = await Assert.ThrowsAsync<PolicyRefusalException>(() => RequireActiveAsync(S1));
         Assert.Equal(("C-7", RefusalCode.PermissionDenied, incident.Value.Id), (frozen.RuleId, frozen.Code, frozen.Metadata["incidentIds"]));
-        await _k.Blocks.RequireAllowedAsync(Harness.Salesperson("S2"));
+        await RequireActiveAsync(Harness.Salesperson("S2"));
         Assert.Equal(1, incident.Value.AffectedCustomers);
         Assert.Equal(["S1"], incident.Value.Frozen);
         var affected = await _k.Incidents.AffectedAsync(Harness.Hq, incident.Value.Id, 10, null);
@@ -304,7 +307,7 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
 
         await _k.Incidents.AddStepAsync(Harness.Hq, incident.Value.Id, "已通知客户");
         await _k.Incidents.UnfreezeAsync(Harness.Hq, incident.Value.Id, "S1", "调查排除");
-        await _k.Blocks.RequireAllowedAsync(S1);
+        await RequireActiveAsync(S1);
         var closed = await _k.Incidents.CloseAsync(Harness.Hq, incident.Value.Id, "误报");
 
         Assert.Equal(
@@ -325,7 +328,7 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
 
         Assert.Equal(2, await _k.Leavers.ExecuteAsync("S9", "辞职"));
 
-        Assert.Equal("C-9", (await Assert.ThrowsAsync<PolicyRefusalException>(() => _k.Blocks.RequireAllowedAsync(S9))).RuleId);
+        Assert.Equal("C-9", (await Assert.ThrowsAsync<PolicyRefusalException>(() => RequireActiveAsync(S9))).RuleId);
         Assert.Equal(GrantStatus.Ended, (await _k.Grants.GetAsync(Harness.Hq, grant.Value.Id)).Value.StatusAt(_h.Clock.UtcNow));
         Assert.Equal(GrantStatus.Ended, (await _k.Grants.GetAsync(Harness.Hq, pending.Value.Id)).Value.StatusAt(_h.Clock.UtcNow));
         await Assert.ThrowsAsync<ScopeDeniedException>(() => _h.Query.GetAsync(S9, customer.Id));

@@ -106,3 +106,33 @@ public sealed class IncidentsService(LeakIncidents incidents) : V1.Incidents.Inc
     public override async Task<Incident> CloseIncident(CloseIncidentRequest request, ServerCallContext context) =>
         ToProto(await incidents.CloseAsync(Caller.From(context), request.IncidentId, request.Resolution));
 }
+
+/// <summary>
+/// C-7, C-9: an account's state for the other services' check on every call (<see cref="RegistrationAccountStates"/>).
+/// hq only — the services ask under their service accounts, which are hq: a person learns nothing here
+/// about another's account.
+/// </summary>
+public sealed class AccountAccessService(AccountBlocks blocks) : V1.AccountAccess.AccountAccessBase
+{
+    public override async Task<AccountAccessState> GetAccountAccess(GetAccountAccessRequest request, ServerCallContext context)
+    {
+        if (!Caller.From(context).IsHq)
+        {
+            throw new ScopeDeniedException("只有总部与服务账号可查询账号状态 / only hq and service accounts may read an account's state");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.EmployeeId))
+        {
+            throw new RequestValidationException(new FieldViolation("employee_id", "必填 / required"));
+        }
+
+        var state = await blocks.GetAsync(request.EmployeeId, context.CancellationToken);
+        var answer = new AccountAccessState
+        {
+            EmployeeId = state.EmployeeId,
+            Status = state.FrozenBy.Count > 0 ? AccountStatus.Frozen : state.Left ? AccountStatus.Left : AccountStatus.Active,
+        };
+        answer.IncidentIds.AddRange(state.FrozenBy);
+        return answer;
+    }
+}

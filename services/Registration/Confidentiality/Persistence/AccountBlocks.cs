@@ -1,34 +1,27 @@
+using CustomerProtection.ServiceDefaults.Security;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality.Persistence;
 
 /// <summary>
-/// C-7 and C-9 at the door: an account frozen by an incident, or of an employee who left, gets no
-/// customer data, whatever its token says. One small set per account (<see cref="ConfidentialityKeys.Blocked"/>),
-/// read on every customer-data call: absent for everyone else, so the check is one cheap read.
+/// C-7 and C-9: the one record of whether an account may use the system — the incidents that froze it
+/// and whether its employee left, one small set per account (<see cref="ConfidentialityKeys.Blocked"/>),
+/// written in the same step as the incident or the departure. Registration reads it on each of its own
+/// calls (one cheap read: the set is absent for everyone else); every other service asks it through
+/// AccountAccess (<see cref="RegistrationAccountStates"/>).
 /// </summary>
-public sealed class AccountBlocks(IConnectionMultiplexer redis)
+public sealed class AccountBlocks(IConnectionMultiplexer redis) : IAccountStates
 {
-    public async Task RequireAllowedAsync(Caller caller)
+    public async ValueTask<AccountState> GetAsync(string employeeId, CancellationToken cancellationToken)
     {
-        var reasons = await redis.GetDatabase().SetMembersAsync(ConfidentialityKeys.Blocked(caller.EmployeeId));
+        var reasons = await redis.GetDatabase().SetMembersAsync(ConfidentialityKeys.Blocked(employeeId));
         if (reasons.Length == 0)
         {
-            return;
+            return AccountState.Active(employeeId);
         }
 
-        var incidents = reasons.Select(r => (string)r!).Where(r => r != ConfidentialityKeys.LeftMarker).Order(StringComparer.Ordinal).ToList();
-        if (incidents.Count == 0)
-        {
-            throw new PolicyRefusalException("C-9",
-                $"{caller.EmployeeId} 已离职，不能再访问客户数据 / {caller.EmployeeId} has left: no more access to customer data",
-                new Dictionary<string, string> { ["employeeId"] = caller.EmployeeId },
-                RefusalCode.PermissionDenied);
-        }
-
-        throw new PolicyRefusalException("C-7",
-            $"账号 {caller.EmployeeId} 因泄露事件 {string.Join(", ", incidents)} 被冻结 / account {caller.EmployeeId} is frozen by incident {string.Join(", ", incidents)}",
-            new Dictionary<string, string> { ["employeeId"] = caller.EmployeeId, ["incidentIds"] = string.Join(",", incidents) },
-            RefusalCode.PermissionDenied);
+        var names = reasons.Select(r => (string)r!).ToList();
+        var incidents = names.Where(r => r != ConfidentialityKeys.LeftMarker).Order(StringComparer.Ordinal).ToList();
+        return new AccountState(employeeId, names.Contains(ConfidentialityKeys.LeftMarker), incidents);
     }
 }
