@@ -8,6 +8,8 @@ using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 
 namespace CustomerProtection.EndToEnd.Tests;
 
@@ -106,6 +108,9 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
     {
         foreach (var service in SystemFixture.Services)
         {
+            // Another test may have restarted a service (PenaltyRestartTests): wait until the AppHost sees it healthy again.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await system.App.ResourceNotifications.WaitForResourceHealthyAsync(service, WaitBehavior.WaitOnResourceUnavailable, timeout.Token);
             var health = await new Health.HealthClient(system.Channel(service)).CheckAsync(new HealthCheckRequest());
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
         }

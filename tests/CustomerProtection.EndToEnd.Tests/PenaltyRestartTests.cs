@@ -24,12 +24,9 @@ public sealed class PenaltyRestartTests(SystemFixture system)
     /// waits until the AppHost sees it gone. A kill rather than the stop command: a crash gives the
     /// service no chance to finish what it holds, which is what exactly-once must survive.
     /// </summary>
-    private async Task KillAsync(CancellationToken cancellationToken)
+    private async Task<int> KillAsync(CancellationToken cancellationToken)
     {
-        var running = await system.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.Penalty,
-            e => e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.Properties.Any(p => p.Name == "executable.pid" && p.Value is not null),
-            cancellationToken);
-        var pid = Convert.ToInt32(running.Snapshot.Properties.First(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+        var pid = await RunningPidAsync(except: null, cancellationToken);
         using (var process = Process.GetProcessById(pid))
         {
             process.Kill(entireProcessTree: true);
@@ -37,6 +34,30 @@ public sealed class PenaltyRestartTests(SystemFixture system)
         }
 
         await system.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.Penalty, KnownResourceStates.TerminalStates, cancellationToken);
+        return pid;
+    }
+
+    /// <summary>
+    /// The start command, then the new process running, then healthy. Right after the command the resource may
+    /// still show the killed run's Finished state, which a plain wait for health takes for a failure to start
+    /// ("resource 'penalty' failed to start" on a busy machine): so first a Running state with a new pid, then
+    /// health waiting through any state in between.
+    /// </summary>
+    private async Task StartAgainAsync(int killedPid, CancellationToken cancellationToken)
+    {
+        var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
+        var started = await commands.ExecuteCommandAsync(ResourceNames.Penalty, KnownResourceCommands.StartCommand, cancellationToken);
+        Assert.True(started.Success, $"start command of penalty: {started.Message}");
+        await RunningPidAsync(except: killedPid, cancellationToken);
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Penalty, WaitBehavior.WaitOnResourceUnavailable, cancellationToken);
+    }
+
+    private async Task<int> RunningPidAsync(int? except, CancellationToken cancellationToken)
+    {
+        var running = await system.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.Penalty,
+            e => e.Snapshot.State?.Text == KnownResourceStates.Running && Faults.Dependency.Pid(e.Snapshot) is { } pid && pid != except,
+            cancellationToken);
+        return Faults.Dependency.Pid(running.Snapshot)!.Value;
     }
 
     [Fact]
@@ -46,7 +67,6 @@ public sealed class PenaltyRestartTests(SystemFixture system)
         var branch = "B-RESTART-" + suffix;
         await using var bus = await PenaltyBus.StartAsync(system);
         var now = await PenaltyBus.NowAsync(system);
-        var commands = system.App.Services.GetRequiredService<ResourceCommandService>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 
         // About 60 violations a second for five seconds; every fourth is delivered twice, as a broker redelivers.
@@ -66,12 +86,10 @@ public sealed class PenaltyRestartTests(SystemFixture system)
         });
 
         await Eventually.GetAsync(() => Task.FromResult(bus.Imposed.Count > 20 ? "" : null), "the first fines before the kill");
-        await KillAsync(timeout.Token);
+        var killed = await KillAsync(timeout.Token);
         var finesAtKill = bus.Imposed.Count;
 
-        var started = await commands.ExecuteCommandAsync(ResourceNames.Penalty, KnownResourceCommands.StartCommand, timeout.Token);
-        Assert.True(started.Success, started.Message);
-        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Penalty, timeout.Token);
+        await StartAgainAsync(killed, timeout.Token);
         await flow;
 
         await Eventually.GetAsync(() => Task.FromResult(bus.Imposed.Count >= Violations ? "" : null),
