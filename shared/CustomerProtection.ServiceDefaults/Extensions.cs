@@ -61,6 +61,8 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<DomainErrorInterceptor>();
+            // After the error interceptor (which turns its refusal into InvalidArgument), before every service's own.
+            options.Interceptors.Add<CustomerProtection.ServiceDefaults.Validation.EdgeLimitInterceptor>();
             // Bad input is the caller's to fix: say what is wrong, never a stack trace.
             options.EnableDetailedErrors = false;
         });
