@@ -16,13 +16,14 @@ namespace CustomerProtection.ServiceDefaults.Validation;
 /// <item><term>id</term><description><c>id</c>, <c>…_id</c>, each of <c>…_ids</c>: at most <see cref="MaxIdLength"/> characters.</description></item>
 /// <item><term>name</term><description><see cref="NameFields"/>: at most <see cref="MaxNameLength"/>.</description></item>
 /// <item><term>day</term><description><see cref="DayFields"/>, <c>…_on</c>, <c>…_date</c>: empty or yyyy-MM-dd from <see cref="EarliestDay"/> to <see cref="LatestDay"/>.</description></item>
+/// <item><term>instant</term><description><c>…_at</c>, <c>suspected_from</c>, <see cref="InstantFields"/>: empty or an ISO instant within those days (UTC).</description></item>
 /// <item><term>free text</term><description>every other string: at most <see cref="MaxTextLength"/>.</description></item>
 /// <item><term>file</term><description>bytes: at most <see cref="MaxFileBytes"/> in one message.</description></item>
 /// <item><term>list</term><description>a repeated field: at most <see cref="MaxListCount"/> items.</description></item>
-/// <item><term>instant</term><description>google.protobuf.Timestamp: a valid one from the first of those days to the end of the last (UTC).</description></item>
+/// <item><term>Timestamp</term><description>google.protobuf.Timestamp: a valid one from the first of those days to the end of the last (UTC).</description></item>
 /// <item><term>duration</term><description>google.protobuf.Duration: a valid one of at most <see cref="MaxDuration"/> either way (the clock's range).</description></item>
 /// </list>
-/// Exceptions: <see cref="InstantFields"/> (ISO instants named <c>from</c>/<c>to</c>) are free text, parsed by their use case.
+/// Exceptions: <see cref="InstantFields"/>, named like days, carry ISO instants.
 /// </summary>
 public static class EdgeLimits
 {
@@ -162,7 +163,14 @@ public static class EdgeLimits
         {
             CheckText(text, path, MaxNameLength, violations);
         }
-        else if (IsDayField(field, owner) && !IsDayWithinRange(text))
+        else if (IsInstantField(field, owner))
+        {
+            if (!IsInstantWithinRange(text))
+            {
+                violations.Add(new(path, $"ISO 时间，须在 {Iso(EarliestDay)} 至 {Iso(LatestDay)} 之间 / an ISO instant from {Iso(EarliestDay)} to {Iso(LatestDay)}"));
+            }
+        }
+        else if (IsDayField(field) && !IsDayWithinRange(text))
         {
             violations.Add(new(path, $"日期格式 yyyy-MM-dd，须在 {Iso(EarliestDay)} 至 {Iso(LatestDay)} 之间 / a date as yyyy-MM-dd from {Iso(EarliestDay)} to {Iso(LatestDay)}"));
         }
@@ -172,9 +180,19 @@ public static class EdgeLimits
         }
     }
 
-    private static bool IsDayField(FieldDescriptor field, IMessage owner) =>
-        (DayFields.Contains(field.Name) || field.Name.EndsWith("_on", StringComparison.Ordinal) || field.Name.EndsWith("_date", StringComparison.Ordinal))
-        && !InstantFields.Contains((owner.Descriptor.FullName, field.Name));
+    private static bool IsDayField(FieldDescriptor field) =>
+        DayFields.Contains(field.Name) || field.Name.EndsWith("_on", StringComparison.Ordinal) || field.Name.EndsWith("_date", StringComparison.Ordinal);
+
+    private static bool IsInstantField(FieldDescriptor field, IMessage owner) =>
+        field.Name.EndsWith("_at", StringComparison.Ordinal) || field.Name == "suspected_from" || InstantFields.Contains((owner.Descriptor.FullName, field.Name));
+
+    /// <summary>Empty, or an instant as the use cases parse it (ISO 8601, UTC when no offset is given) within the days above.</summary>
+    public static bool IsInstantWithinRange(string text) =>
+        text.Length == 0
+        || (text.Length <= MaxIdLength
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
+            && instant.UtcDateTime >= EarliestDay.ToDateTime(TimeOnly.MinValue)
+            && instant.UtcDateTime < LatestDay.AddDays(1).ToDateTime(TimeOnly.MinValue));
 
     private static void CheckText(string? text, string path, int max, List<FieldViolation> violations)
     {
