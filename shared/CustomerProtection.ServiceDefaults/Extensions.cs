@@ -64,6 +64,8 @@ public static class ServiceDefaultsExtensions
             options.Interceptors.Add<DomainErrorInterceptor>();
             // C-7, C-9: a frozen or departed account is refused by every RPC (each service registers its IAccountStates).
             options.Interceptors.Add<AccountAccessInterceptor>();
+            // Then the edge limits (their refusal becomes InvalidArgument by the error interceptor), before every service's own.
+            options.Interceptors.Add<CustomerProtection.ServiceDefaults.Validation.EdgeLimitInterceptor>();
             // Bad input is the caller's to fix: say what is wrong, never a stack trace.
             options.EnableDetailedErrors = false;
         });

@@ -6,6 +6,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
+using CustomerProtection.ServiceDefaults.Validation;
 using NodaTime;
 
 namespace CustomerProtection.Time;
@@ -14,7 +15,7 @@ namespace CustomerProtection.Time;
 internal sealed class ClockGrpcService(TimeProvider time, ClockMode mode, ServiceIdentity service, IServiceProvider services) : Clock.ClockBase
 {
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
-    private static readonly TimeSpan MaxStep = TimeSpan.FromDays(3660);
+    private static readonly TimeSpan MaxStep = EdgeLimits.MaxDuration;
 
     public override Task<GetTimeResponse> GetTime(GetTimeRequest request, ServerCallContext context) =>
         Task.FromResult(Describe());
@@ -39,11 +40,11 @@ internal sealed class ClockGrpcService(TimeProvider time, ClockMode mode, Servic
     }
 
     /// <summary>
-    /// A step forward as protobuf's Duration spells it — whole seconds and nanoseconds below a second, both of the
-    /// sign of the whole — checked before it is converted (a Duration out of that shape throws on conversion).
+    /// A step forward: a Duration of protobuf's shape within the clock's range (the edge's check, made again here
+    /// because the conversion throws on any other), and positive.
     /// </summary>
     private static TimeSpan? Step(Google.Protobuf.WellKnownTypes.Duration? by) =>
-        by is { Seconds: >= 0, Nanos: >= 0 and < 1_000_000_000 } d && d.Seconds <= (long)MaxStep.TotalSeconds && (d.Seconds > 0 || d.Nanos > 0)
+        by is { Seconds: >= 0, Nanos: >= 0 } d && EdgeLimits.IsWithinRange(d) && (d.Seconds > 0 || d.Nanos > 0)
             ? d.ToTimeSpan()
             : null;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.ServiceDefaults.Validation;
 using NodaTime;
 
 namespace CustomerProtection.Time;
@@ -47,13 +48,10 @@ public static class Dates
         return date;
     }
 
-    /// <summary>
-    /// The days a request may name: the business has none before 1900 and none after 2199, and every instant of
-    /// these days (a period's start, the day after its end, in Asia/Shanghai) is one .NET and Redis scores hold.
-    /// </summary>
-    public static readonly DateOnly Earliest = new(1900, 1, 1);
+    /// <summary>The days a request may name (<see cref="EdgeLimits.EarliestDay"/>, held at the edge for every day field).</summary>
+    public static readonly DateOnly Earliest = EdgeLimits.EarliestDay;
 
-    public static readonly DateOnly Latest = new(2199, 12, 31);
+    public static readonly DateOnly Latest = EdgeLimits.LatestDay;
 
     /// <summary>A date from another service's answer (yyyy-MM-dd or empty).</summary>
     public static DateOnly? FromWire(string? text) =>

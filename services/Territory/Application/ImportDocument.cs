@@ -17,8 +17,6 @@ public sealed record ImportRow<T>(string Label, T Input);
 /// </summary>
 public sealed class ImportDocument
 {
-    public const int MaxBytes = 32 * 1024 * 1024;
-
     public List<ImportRow<RegionInput>> Regions { get; } = [];
     public List<ImportRow<BranchInput>> Branches { get; } = [];
     public List<ImportRow<EmployeeInput>> Employees { get; } = [];

@@ -71,7 +71,7 @@ public static partial class DirectoryRules
             var home = branch(branchId);
             if (home is null)
             {
-                violations.Add(new(prefix + "branch_id", $"分公司 {branchId} 不存在 / branch {branchId} does not exist"));
+                violations.Add(new(prefix + "branch_id", $"分公司 {Echo.Prefix(branchId)} 不存在 / branch {Echo.Prefix(branchId)} does not exist"));
                 return null;
             }
 
@@ -85,7 +85,7 @@ public static partial class DirectoryRules
 
         if (!string.IsNullOrEmpty(branchId))
         {
-            violations.Add(new(prefix + "branch_id", $"角色 {role} 不属于分公司 / role {role} has no branch"));
+            violations.Add(new(prefix + "branch_id", $"角色 {Echo.Prefix(role)} 不属于分公司 / role {Echo.Prefix(role)} has no branch"));
         }
 
         if (RegionalRoles.Contains(role))
@@ -122,11 +122,11 @@ public static partial class DirectoryRules
         var manager = employee(managerId);
         if (manager is null)
         {
-            violations.Add(new(field, $"员工 {managerId} 不存在 / employee {managerId} does not exist"));
+            violations.Add(new(field, $"员工 {Echo.Prefix(managerId)} 不存在 / employee {Echo.Prefix(managerId)} does not exist"));
         }
         else if (manager.Status == EmployeeStatuses.Left)
         {
-            violations.Add(new(field, $"员工 {managerId} 已离职 / employee {managerId} has left"));
+            violations.Add(new(field, $"员工 {Echo.Prefix(managerId)} 已离职 / employee {Echo.Prefix(managerId)} has left"));
         }
     }
 

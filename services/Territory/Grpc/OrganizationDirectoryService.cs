@@ -110,12 +110,8 @@ public sealed class OrganizationDirectoryService(
 
     public override async Task<ImportOrganizationResponse> ImportOrganization(ImportOrganizationRequest request, ServerCallContext context)
     {
+        // The content's size is held to the edge's file limit (EdgeLimits.MaxFileBytes) before this runs.
         var caller = Caller.From(context);
-        if (request.Content.Length > ImportDocument.MaxBytes)
-        {
-            throw new RequestValidationException(new FieldViolation("content", $"最大 {ImportDocument.MaxBytes} 字节 / at most {ImportDocument.MaxBytes} bytes"));
-        }
-
         var document = request.Format switch
         {
             ImportFormat.Json => ImportDocument.ParseJson(request.Content.Span),

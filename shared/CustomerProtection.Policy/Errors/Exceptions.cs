@@ -54,7 +54,7 @@ public sealed class ScopeDeniedException(string message) : Exception(message);
 
 /// <summary>The named entity does not exist: NotFound.</summary>
 public sealed class EntityNotFoundException(string kind, string id)
-    : Exception($"{kind} '{id}' 不存在 / not found")
+    : Exception($"{kind} '{Echo.Prefix(id)}' 不存在 / not found")
 {
     public string Kind { get; } = kind;
     public string Id { get; } = id;

@@ -9,10 +9,26 @@ namespace CustomerProtection.ServiceDefaults.Errors;
 /// <summary>
 /// Turns the use cases' exceptions into rich gRPC errors (grpc-dotnet's rich error model):
 /// use cases stay free of transport types, and every service answers bad input the same way.
+/// Every refusal is bounded (<see cref="MaxMessageLength"/>, <see cref="MaxDetails"/> violations or metadata
+/// entries of <see cref="MaxDetailLength"/>), and so is an <see cref="RpcException"/> a handler threw itself: a
+/// status travels in the response headers, and one over the client's 64 KB reaches the caller as Unavailable
+/// instead of the refusal (issue 21: a 20,000-character branch id repeated in a PermissionDenied).
 /// </summary>
 public sealed class DomainErrorInterceptor : Interceptor
 {
     public const string ErrorDomain = "customerprotection";
+
+    /// <summary>Characters of a status message; Chinese text percent-encoded in grpc-message takes 9 bytes a character.</summary>
+    public const int MaxMessageLength = 1000;
+
+    /// <summary>Field violations or ErrorInfo metadata entries one refusal lists.</summary>
+    public const int MaxDetails = 20;
+
+    /// <summary>Characters of one field path, description or metadata value.</summary>
+    public const int MaxDetailLength = 200;
+
+    /// <summary>Bytes of the trailers a handler's own RpcException may carry before its details are dropped.</summary>
+    public const int MaxTrailerBytes = 16 * 1024;
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -24,6 +40,10 @@ public sealed class DomainErrorInterceptor : Interceptor
         catch (Exception ex) when (Translate(ex) is { } rpc)
         {
             throw rpc;
+        }
+        catch (RpcException ex) when (Oversized(ex))
+        {
+            throw Bounded(ex);
         }
     }
 
@@ -38,6 +58,10 @@ public sealed class DomainErrorInterceptor : Interceptor
         {
             throw rpc;
         }
+        catch (RpcException ex) when (Oversized(ex))
+        {
+            throw Bounded(ex);
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
@@ -50,6 +74,10 @@ public sealed class DomainErrorInterceptor : Interceptor
         catch (Exception ex) when (Translate(ex) is { } rpc)
         {
             throw rpc;
+        }
+        catch (RpcException ex) when (Oversized(ex))
+        {
+            throw Bounded(ex);
         }
     }
 
@@ -64,15 +92,19 @@ public sealed class DomainErrorInterceptor : Interceptor
         {
             throw rpc;
         }
+        catch (RpcException ex) when (Oversized(ex))
+        {
+            throw Bounded(ex);
+        }
     }
 
     public static RpcException? Translate(Exception ex) => ex switch
     {
         RequestValidationException v => InvalidArgument(v),
         PolicyRefusalException p => Refusal(p),
-        ScopeDeniedException s => new Google.Rpc.Status { Code = (int)Code.PermissionDenied, Message = s.Message }.ToRpcException(),
-        EntityNotFoundException n => new Google.Rpc.Status { Code = (int)Code.NotFound, Message = n.Message }.ToRpcException(),
-        ConcurrencyConflictException c => new Google.Rpc.Status { Code = (int)Code.Aborted, Message = c.Message }.ToRpcException(),
+        ScopeDeniedException s => new Google.Rpc.Status { Code = (int)Code.PermissionDenied, Message = Bound(s.Message, MaxMessageLength) }.ToRpcException(),
+        EntityNotFoundException n => new Google.Rpc.Status { Code = (int)Code.NotFound, Message = Bound(n.Message, MaxMessageLength) }.ToRpcException(),
+        ConcurrencyConflictException c => new Google.Rpc.Status { Code = (int)Code.Aborted, Message = Bound(c.Message, MaxMessageLength) }.ToRpcException(),
         // Redis not reachable or not answering in time: nothing was applied that the caller was told of, and
         // a retry is safe (every change is one atomic step), which is what UNAVAILABLE says — not UNKNOWN.
         StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => new Google.Rpc.Status
@@ -86,15 +118,16 @@ public sealed class DomainErrorInterceptor : Interceptor
     private static RpcException InvalidArgument(RequestValidationException v)
     {
         var badRequest = new BadRequest();
-        foreach (var violation in v.Violations)
+        foreach (var violation in v.Violations.Take(MaxDetails))
         {
-            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = violation.Field, Description = violation.Description });
+            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = Bound(violation.Field, MaxDetailLength), Description = Bound(violation.Description, MaxDetailLength) });
         }
 
+        var more = v.Violations.Count > MaxDetails ? $" (+{v.Violations.Count - MaxDetails})" : "";
         return new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
-            Message = "请求无效 / invalid request: " + v.Message,
+            Message = Bound("请求无效 / invalid request: " + v.Message, MaxMessageLength - more.Length) + more,
             Details = { Any.Pack(badRequest) },
         }.ToRpcException();
     }
@@ -102,16 +135,28 @@ public sealed class DomainErrorInterceptor : Interceptor
     private static RpcException Refusal(PolicyRefusalException p)
     {
         var info = new ErrorInfo { Reason = p.RuleId, Domain = ErrorDomain };
-        foreach (var (key, value) in p.Metadata)
+        foreach (var (key, value) in p.Metadata.Take(MaxDetails))
         {
-            info.Metadata[key] = value;
+            info.Metadata[Bound(key, MaxDetailLength)] = Bound(value, MaxDetailLength);
         }
 
         return new Google.Rpc.Status
         {
             Code = (int)p.Code,
-            Message = $"[{p.RuleId}] {p.Message}",
+            Message = Bound($"[{p.RuleId}] {p.Message}", MaxMessageLength),
             Details = { Any.Pack(info) },
         }.ToRpcException();
     }
+
+    /// <summary>A handler's own status that would not fit the client's header limit.</summary>
+    private static bool Oversized(RpcException ex) =>
+        ex.Status.Detail.Length > MaxMessageLength
+        || ex.Trailers.Sum(t => t.Key.Length + (t.IsBinary ? t.ValueBytes.Length : t.Value.Length)) > MaxTrailerBytes;
+
+    /// <summary>The same code with the message cut to size and without the trailers that made it too large.</summary>
+    private static RpcException Bounded(RpcException ex) =>
+        new(new Grpc.Core.Status(ex.StatusCode, Bound(ex.Status.Detail, MaxMessageLength)));
+
+    private static string Bound(string text, int max) =>
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[max - 2]) ? max - 2 : max - 1), "…");
 }

@@ -221,7 +221,7 @@ public sealed class AccessRequests(
         }
         else
         {
-            throw new ScopeDeniedException($"只有 {branchId} 的经理或总公司可以查看 / only the manager of {branchId} or hq see its requests");
+            throw new ScopeDeniedException($"只有 {Echo.Prefix(branchId)} 的经理或总公司可以查看 / only the manager of {Echo.Prefix(branchId)} or hq see its requests");
         }
 
         var size = pageSize <= 0 ? 100 : Math.Min(pageSize, 1000);
