@@ -1,11 +1,12 @@
 using System.Text;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
+using CustomerProtection.ServiceDefaults.Encryption;
 using CustomerProtection.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
+using CustomerProtection.ServiceDefaults.Encryption;
 
 namespace CustomerProtection.Registration.Tests.Confidentiality;
 
