@@ -1,5 +1,6 @@
 using System.Text;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.ServiceDefaults.Encryption;
 using CustomerProtection.Storage;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
@@ -254,5 +255,24 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.Equal(("OLD-1", 321.09m, "S1"), await Store.PreviousSaleAsync("P1", Key, new DateOnly(2026, 3, 10), "S2") is { } p ? (p.SaleId, p.UnitPrice, p.SellerId) : default);
         Assert.Equal([("OLD-1", 642.18m, "S1")], (await Store.CreditsAsync("S1", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 10))).Select(c => (c.SaleId, c.Amount, c.SellerId)));
         Assert.Equal(555.55m, (await Store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")))!.Value.Versions[0].Price);
+    }
+
+    [Fact]
+    public async Task C4_making_a_new_key_active_rewraps_every_sealed_value_at_start_up_so_the_old_key_can_leave_the_ring()
+    {
+        var old = new SealedRecords(KeyRing.Generate("k1"));
+        var oldStore = new SalesStore(redis.Connection, new DirectoryStore(redis.Connection, _outbox, old));
+        await new RecordSale(oldStore, _ownership, new SaleFactsReader(oldStore), Clocks.Policy(_time)).ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default);
+        await new SetAskingPrice(oldStore, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        await new LedgerSealMigration(redis.Connection, old, NullLogger<LedgerSealMigration>.Instance).MigrateAsync();
+        var rotated = old.Ring.WithActive("k2", new Dictionary<string, byte[]> { ["k2"] = System.Security.Cryptography.RandomNumberGenerator.GetBytes(KeyRing.KeyBytes) });
+
+        var rewrapped = await new LedgerSealMigration(redis.Connection, new SealedRecords(rotated), NullLogger<LedgerSealMigration>.Instance).MigrateAsync();
+
+        Assert.Equal(2, rewrapped); // the sale and the asking price
+        var retired = new SalesStore(redis.Connection, new DirectoryStore(redis.Connection, _outbox, new SealedRecords(rotated.Without("k1"))));
+        Assert.Equal(100m, (await retired.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!.Value.UnitPrice);
+        Assert.Equal(120m, (await retired.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")))!.Value.Versions[0].Price);
+        Assert.Equal("k2", Envelope.KeyIdOf((byte[])(await Db.HashGetAsync(DirectoryKeys.Entity(SalesKeys.Sale, "ERP-1"), "d"))!));
     }
 }

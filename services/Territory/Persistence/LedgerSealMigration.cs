@@ -1,23 +1,29 @@
+using CustomerProtection.ServiceDefaults.Encryption;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Territory.Persistence;
 
 /// <summary>
-/// C-4 for data written before the sales side sealed its deal terms, once, at start-up (before the
-/// service answers): the state of every sale, violation, asking price, price approval and
-/// service-support agreement still in clear JSON is sealed (<see cref="SealedRecords"/>), and every
+/// C-4 at start-up (before the service answers), once per active key: the state of every sale,
+/// violation, asking price, price approval and service-support agreement still in clear JSON (written
+/// before the sales side sealed its deal terms) is sealed (<see cref="SealedRecords"/>), one sealed
+/// under another key than the ring's active one is re-wrapped under it (a rotation: making a new key
+/// active is a rolling restart, which runs this pass; the data part is copied unchanged), and every
 /// ledger index member that carries a price or an amount is rewritten to ids only
 /// (<see cref="LedgerEntry"/>). Each value is replaced by a compare-and-set script (written back only if
 /// it is still the one read; a member only if it is still there), so a concurrent write, a second
 /// replica doing the same or a crash half way loses nothing; readers accept both forms meanwhile. A
-/// marker says it is done, so later starts cost one GET.
+/// marker names the layout and the key the last pass finished under, so later starts cost one GET;
+/// once it names the active key, the older keys can leave the ring.
 /// </summary>
 public sealed class LedgerSealMigration(IConnectionMultiplexer redis, SealedRecords seal, ILogger<LedgerSealMigration> logger) : IHostedService
 {
     public const string CurrentLayout = "1";
     public static readonly RedisKey Marker = DirectoryKeys.Prefix + "layout:sealed";
 
-    // KEYS[1]: the aggregate. ARGV: the clear state read, its sealed form.
+    private string Done => $"{CurrentLayout}:{seal.Ring.ActiveId}";
+
+    // KEYS[1]: the aggregate. ARGV: the state read, its sealed (or re-wrapped) form.
     private const string SealState =
         """
         if redis.call('HGET', KEYS[1], 'd') ~= ARGV[1] then return 0 end
@@ -39,7 +45,7 @@ public sealed class LedgerSealMigration(IConnectionMultiplexer redis, SealedReco
         var changed = await MigrateAsync();
         if (changed > 0)
         {
-            logger.LogWarning("Territory sealed {Changed} values written in clear (C-4)", changed);
+            logger.LogWarning("Territory sealed or re-wrapped {Changed} values under key {Key} (C-4)", changed, seal.Ring.ActiveId);
         }
     }
 
@@ -49,7 +55,7 @@ public sealed class LedgerSealMigration(IConnectionMultiplexer redis, SealedReco
     public async Task<int> MigrateAsync()
     {
         var db = redis.GetDatabase();
-        if (await db.StringGetAsync(Marker) == CurrentLayout)
+        if (await db.StringGetAsync(Marker) == Done)
         {
             return 0;
         }
@@ -71,20 +77,34 @@ public sealed class LedgerSealMigration(IConnectionMultiplexer redis, SealedReco
             changed += await RewriteIndexesAsync(db, server, $"{DirectoryKeys.Prefix}ledger:credit:", shipments: false);
         }
 
-        await db.StringSetAsync(Marker, CurrentLayout);
+        await db.StringSetAsync(Marker, Done);
         return changed;
     }
 
     private async Task<int> SealAsync(IDatabase db, RedisKey key, string kind, string id)
     {
         var state = await db.HashGetAsync(key, "d");
-        if (state.IsNull || SealedRecords.IsSealed((byte[])state!))
+        if (state.IsNull)
         {
             return 0;
         }
 
-        var sealedState = seal.SealClear(kind, id, (byte[])state!);
-        return (int)await db.ScriptEvaluateAsync(SealState, [key], [state, sealedState]);
+        var bytes = (byte[])state!;
+        byte[] next;
+        if (!SealedRecords.IsSealed(bytes))
+        {
+            next = seal.SealClear(kind, id, bytes);
+        }
+        else if (Envelope.KeyIdOf(bytes) != seal.Ring.ActiveId)
+        {
+            next = seal.Rewrap(kind, id, bytes);
+        }
+        else
+        {
+            return 0;
+        }
+
+        return (int)await db.ScriptEvaluateAsync(SealState, [key], [state, next]);
     }
 
     private static async Task<int> RewriteIndexesAsync(IDatabase db, IServer server, string prefix, bool shipments)

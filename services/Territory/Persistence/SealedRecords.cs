@@ -50,4 +50,7 @@ public sealed class SealedRecords(KeyRing ring)
 
     /// <summary>A sealed copy of a state written in clear (<see cref="LedgerSealMigration"/>).</summary>
     public byte[] SealClear(string kind, string id, byte[] json) => Envelope.Seal(ring, Binding(kind, id), json);
+
+    /// <summary>The same sealed state with its data key wrapped under the active key (rotation, <see cref="LedgerSealMigration"/>).</summary>
+    public byte[] Rewrap(string kind, string id, byte[] value) => Envelope.Rewrap(ring, Binding(kind, id), value);
 }
