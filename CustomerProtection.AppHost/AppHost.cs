@@ -29,10 +29,11 @@ catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typ
 // Then the services; references give them connection strings and service discovery.
 var registration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Registration>(
         ResourceNames.Registration, infrastructure, settings, transport, replicas)
-    .WithDataKeys(settings); // the only service that holds confidential customer data (C-4)
+    .WithDataKeys(settings); // confidential customer data: contacts, deal terms, financials, contracts (C-4)
 
 var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
         ResourceNames.Territory, infrastructure, settings, transport, replicas)
+    .WithDataKeys(settings) // deal terms of the sales side: prices and amounts (C-4), the same ring
     .WithReference(registration); // asks Registration who owns a customer before a sale, and each caller's account state
 
 var arbitration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Arbitration>(

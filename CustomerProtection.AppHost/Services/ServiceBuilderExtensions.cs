@@ -136,7 +136,7 @@ internal static class ServiceBuilderExtensions
         return builder;
     }
 
-    /// <summary>C-4: Registration's key ring for confidential customer data (no other service holds such data).</summary>
+    /// <summary>C-4: the key ring for confidential and secret data at rest (Registration's customer data, Territory's deal terms).</summary>
     public static IResourceBuilder<ProjectResource> WithDataKeys(this IResourceBuilder<ProjectResource> builder, SharedServiceSettings settings)
     {
         if (settings.DataKeys is not { } ring)

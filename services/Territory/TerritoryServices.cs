@@ -1,3 +1,4 @@
+using CustomerProtection.ServiceDefaults.Encryption;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.Application;
@@ -18,6 +19,11 @@ public static class TerritoryServices
     /// <summary>Territory's own parts: the directory, the sales side and their use cases.</summary>
     public static IHostApplicationBuilder AddTerritoryServices(this IHostApplicationBuilder builder)
     {
+        // C-4: deal terms are sealed with the same key ring and envelope as Registration's confidential
+        // data; the service does not start without a ring. Data written in clear before is sealed first.
+        builder.Services.AddSingleton(KeyRing.FromConfiguration(builder.Configuration));
+        builder.Services.AddSingleton<SealedRecords>();
+        builder.Services.AddHostedService<LedgerSealMigration>();
         builder.Services.AddSingleton<DirectoryStore>();
         builder.Services.AddSingleton<CreateRegion>();
         builder.Services.AddSingleton<RenameRegion>();

@@ -23,7 +23,7 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
     private readonly RedisOutbox _outbox = new("territory");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 13, 17, 30, 15, TimeSpan.FromHours(8)));
 
-    private DirectoryStore Directory => new(redis.Connection, _outbox);
+    private DirectoryStore Directory => new(redis.Connection, _outbox, Sealing.Records);
     private SalesStore Store => new(redis.Connection, Directory);
     private SubmitCrossRegionFiling Submit => new(Store, Clocks.Policy(_time));
     private AnswerCrossRegionFiling Answer => new(Store, Clocks.Policy(_time));

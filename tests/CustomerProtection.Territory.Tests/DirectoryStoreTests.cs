@@ -20,7 +20,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     private readonly RedisOutbox _outbox = new("territory");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
 
-    private DirectoryStore Store => new(redis.Connection, _outbox);
+    private DirectoryStore Store => new(redis.Connection, _outbox, Sealing.Records);
     private IDatabase Db => redis.Connection.GetDatabase();
 
     public Task InitializeAsync() => redis.FlushAsync();

@@ -35,7 +35,7 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
     private readonly RedisOutbox _outbox = new("territory");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
 
-    private DirectoryStore Directory => new(redis.Connection, _outbox);
+    private DirectoryStore Directory => new(redis.Connection, _outbox, Sealing.Records);
 
     public static TheoryData<string> Bad() => [.. BadTexts.Keys];
 

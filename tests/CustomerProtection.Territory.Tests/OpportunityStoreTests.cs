@@ -20,7 +20,7 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
     private readonly KnownHoldings _holdings = new();
 
-    private DirectoryStore Directory => new(redis.Connection, _outbox);
+    private DirectoryStore Directory => new(redis.Connection, _outbox, Sealing.Records);
     private DistributeOpportunities Distribute => new(new SalesStore(redis.Connection, Directory), _holdings, Clocks.Policy(_time));
 
     private sealed class KnownHoldings : IHoldingCounts

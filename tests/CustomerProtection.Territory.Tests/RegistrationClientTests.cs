@@ -36,6 +36,8 @@ public sealed class RegistrationClientTests
         builder.Configuration["ConnectionStrings:" + ResourceNames.Redis] = "127.0.0.1:1,abortConnect=false";
         builder.Configuration["ConnectionStrings:" + ResourceNames.Messaging] = "amqp://guest:guest@127.0.0.1:1";
         builder.Configuration["Auth:SigningKey"] = Convert.ToBase64String(new byte[32]);
+        builder.Configuration[SharedConfigKeys.ConfidentialityActiveKey] = "k1";
+        builder.Configuration[SharedConfigKeys.ConfidentialityKeys + ":k1"] = Convert.ToBase64String(new byte[32]);
         builder.AddServiceDefaults(ResourceNames.Territory);
         builder.AddTerritoryServices();
         using var host = builder.Build();

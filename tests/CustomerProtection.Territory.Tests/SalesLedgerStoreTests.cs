@@ -27,7 +27,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
     private readonly InMemoryOwnership _ownership = new();
 
-    private DirectoryStore Directory => new(redis.Connection, _outbox);
+    private DirectoryStore Directory => new(redis.Connection, _outbox, Sealing.Records);
     private SalesStore Store => new(redis.Connection, Directory);
     private RecordSale Recorder => new(Store, _ownership, new SaleFactsReader(Store), Clocks.Policy(_time));
     private AuthorizeSale Authorizer => new(Store, _ownership, new SaleFactsReader(Store), Clocks.Policy(_time));

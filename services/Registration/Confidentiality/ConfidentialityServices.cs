@@ -6,6 +6,7 @@ using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Confidentiality.Workers;
 using CustomerProtection.Registration.Grpc;
+using CustomerProtection.ServiceDefaults.Encryption;
 
 namespace CustomerProtection.Registration.Confidentiality;
 

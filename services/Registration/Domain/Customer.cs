@@ -189,12 +189,22 @@ public sealed record ProgressEntry(string Kind, DateOnly On, string? Note, strin
 
 /// <summary>
 /// A customer's confidential and secret fields (C-1: <see cref="CustomerClassification"/> gives each
-/// its level): the contact person, phone, e-mail, address and the bank account. Stored apart from the
-/// customer, encrypted as one blob (C-4), never in events.
+/// its level): the contact person, phone, e-mail, address, the agreed deal terms (payment, discount,
+/// delivery), and the secret ones — bank account, financials (revenue, costs, loans) and contracts (the
+/// signed agreements' references and terms). Stored with the customer encrypted as one blob (C-4),
+/// never in events.
 /// </summary>
-public sealed record CustomerContact(string? Name, string? Phone, string? Email, string? Address, string? BankAccount = null)
+public sealed record CustomerContact(
+    string? Name,
+    string? Phone,
+    string? Email,
+    string? Address,
+    string? BankAccount = null,
+    string? DealTerms = null,
+    string? Financials = null,
+    string? Contracts = null)
 {
     public static readonly CustomerContact Empty = new(null, null, null, null);
 
-    public bool IsEmpty => Name is null && Phone is null && Email is null && Address is null && BankAccount is null;
+    public bool IsEmpty => CustomerClassification.Protected.All(f => f.Get(this) is null);
 }

@@ -39,6 +39,11 @@ public static class CustomerClassification
         new(3, "contact_email", Sensitivity.Confidential, c => c.Email, (c, v) => c with { Email = v }, ConfidentialFields.MaskEmail),
         new(4, "contact_address", Sensitivity.Confidential, c => c.Address, (c, v) => c with { Address = v }, ConfidentialFields.MaskAddress),
         new(5, "bank_account", Sensitivity.Secret, c => c.BankAccount, (c, v) => c with { BankAccount = v }, Mask: null),
+        // Deal terms are confidential (C-1) but free text: no part of them can be shown safely, so others
+        // get nothing rather than a mask (C-2 "or nothing").
+        new(6, "deal_terms", Sensitivity.Confidential, c => c.DealTerms, (c, v) => c with { DealTerms = v }, Mask: null),
+        new(7, "financials", Sensitivity.Secret, c => c.Financials, (c, v) => c with { Financials = v }, Mask: null),
+        new(8, "contracts", Sensitivity.Secret, c => c.Contracts, (c, v) => c with { Contracts = v }, Mask: null),
     ];
 
     /// <summary>

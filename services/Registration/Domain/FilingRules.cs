@@ -211,6 +211,9 @@ public static class FilingRules
         CheckLength(violations, prefix + "email", contact.Email, 254);
         CheckLength(violations, prefix + "address", contact.Address, 300);
         CheckLength(violations, prefix + "bank_account", contact.BankAccount, 64);
+        CheckLength(violations, prefix + "deal_terms", contact.DealTerms, 1000);
+        CheckLength(violations, prefix + "financials", contact.Financials, 1000);
+        CheckLength(violations, prefix + "contracts", contact.Contracts, 1000);
         if (!string.IsNullOrWhiteSpace(contact.Email) && !contact.Email.Contains('@', StringComparison.Ordinal))
         {
             violations.Add(new(prefix + "email", "不是电子邮件地址 / not an e-mail address"));
@@ -218,7 +221,7 @@ public static class FilingRules
     }
 
     private static CustomerContact Trimmed(CustomerContact c) =>
-        new(NullIfBlank(c.Name)?.Trim(), NullIfBlank(c.Phone)?.Trim(), NullIfBlank(c.Email)?.Trim(), NullIfBlank(c.Address)?.Trim(), NullIfBlank(c.BankAccount)?.Trim());
+        CustomerClassification.Protected.Aggregate(c, (trimmed, field) => field.With(trimmed, NullIfBlank(field.Get(c))?.Trim()));
 
     public static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -156,10 +156,15 @@ public static class CustomerMapping
         Email = contact.Email ?? "",
         Address = contact.Address ?? "",
         BankAccount = contact.BankAccount ?? "",
+        DealTerms = contact.DealTerms ?? "",
+        Financials = contact.Financials ?? "",
+        Contracts = contact.Contracts ?? "",
     };
 
     public static CustomerContact FromProto(Contact? contact) =>
-        contact is null ? CustomerContact.Empty : new CustomerContact(contact.Name, contact.Phone, contact.Email, contact.Address, contact.BankAccount);
+        contact is null
+            ? CustomerContact.Empty
+            : new CustomerContact(contact.Name, contact.Phone, contact.Email, contact.Address, contact.BankAccount, contact.DealTerms, contact.Financials, contact.Contracts);
 
     public static ConsentInput? FromProto(V1.Consent? consent) => consent is null ? null : new ConsentInput(consent.Purposes, consent.Evidence);
 

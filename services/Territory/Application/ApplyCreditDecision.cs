@@ -38,7 +38,7 @@ public sealed class ApplyCreditDecision(SalesStore store)
             var next = CreditRules.Decide(current.Value, decision.CaseId, decision.CreditToId, decision.Reason, decision.DecidedBy, decision.DecidedAt);
             return next is null
                 ? (ChangeResult.Applied, false)
-                : (await store.Directory.CommitAsync(SalesChanges.DecideCredit(current, next)), true);
+                : (await store.Directory.CommitAsync(SalesChanges.DecideCredit(store.Directory.Sealed, current, next)), true);
         });
     }
 }

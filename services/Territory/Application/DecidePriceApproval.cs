@@ -53,7 +53,7 @@ public sealed class DecidePriceApproval(SalesStore store, PolicyClock clock)
                 DecisionReason = string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim(),
             };
             var key = DirectoryKeys.Entity(SalesKeys.PriceApproval, input.Id);
-            var change = new AtomicChange().Expect(key, old.Version).Put(key, old.Version + 1, DirectoryStore.Encode(next))
+            var change = new AtomicChange().Expect(key, old.Version).Put(key, old.Version + 1, store.Directory.Sealed.Encode(SalesKeys.PriceApproval, input.Id, next))
                 .Publish(new PriceApprovalDecided(next.Id, next.SellerId, next.IdentityKey, next.ProductCode, next.Status, next.FinalPrice, next.ValidUntil,
                     caller.EmployeeId, next.DecidedAt!.Value));
             return (await store.Directory.CommitAsync(change), new Versioned<PriceApproval>(next, old.Version + 1));

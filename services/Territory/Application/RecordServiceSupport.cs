@@ -62,7 +62,7 @@ public sealed class RecordServiceSupport(SalesStore store, PolicyClock clock)
         var key = DirectoryKeys.Entity(SalesKeys.Support, agreement.Id);
         var change = new AtomicChange()
             .Expect(key, 0)
-            .Put(key, 1, DirectoryStore.Encode(agreement))
+            .Put(key, 1, store.Directory.Sealed.Encode(SalesKeys.Support, agreement.Id, agreement))
             .IndexAdd(SalesKeys.SupportOfBranch(agreement.SupportingBranchId), agreement.Id, agreement.ValidFrom.DayNumber)
             .IndexAdd(SalesKeys.SupportOfDeveloper(agreement.DeveloperId), agreement.Id, agreement.ValidFrom.DayNumber)
             .Publish(new ServiceSupportAgreed(agreement.Id, agreement.IdentityKey, agreement.DeveloperId, agreement.SupportingBranchId, agreement.Fee,

@@ -33,11 +33,11 @@ public sealed class RequestPriceApproval(SalesStore store, AuthorizeSale authori
         var floorFinding = asked.Verdict.Findings.FirstOrDefault(f => f.Kind is ViolationKinds.BelowAskingPrice or ViolationKinds.BelowPreviousPrice);
         var approval = new PriceApproval(input.Id, caller.EmployeeId, asked.IdentityKey, input.ProductCode, input.RegionId,
             Money.ParseStored(input.RequestedPrice), asked.Verdict.Floor, floorFinding?.RuleId, string.IsNullOrWhiteSpace(input.Reason) ? null : input.Reason.Trim(),
-            ApprovalStatuses.Pending, null, null, null, clock.UtcNow, null, null, null);
+            ApprovalStatuses.Pending, null, null, null, clock.UtcNow, null, null, null, asked.Verdict.FloorIsPreviousSale);
         var key = DirectoryKeys.Entity(SalesKeys.PriceApproval, approval.Id);
         var change = new AtomicChange()
             .Expect(key, 0)
-            .Put(key, 1, DirectoryStore.Encode(approval))
+            .Put(key, 1, store.Directory.Sealed.Encode(SalesKeys.PriceApproval, approval.Id, approval))
             .IndexAdd(SalesKeys.ApprovalCover(approval.SellerId, approval.ProductCode, approval.IdentityKey), approval.Id, approval.RequestedAt.ToUnixTimeMilliseconds())
             .Publish(new PriceApprovalRequested(approval.Id, approval.SellerId, approval.IdentityKey, approval.ProductCode, approval.RegionId,
                 approval.RequestedPrice, approval.FloorPrice, approval.FloorRuleId, approval.RequestedAt));

@@ -13,16 +13,17 @@ public static class SalesChanges
     /// A shipment, its ledger indexes, its credit (P-4.3), its violations and their events, and
     /// SaleRecorded, in one step guarded by "this sale id is new": recording it again changes nothing.
     /// </summary>
-    public static AtomicChange RecordSale(Sale sale, IReadOnlyList<Violation> violations)
+    public static AtomicChange RecordSale(SealedRecords seal, Sale sale, IReadOnlyList<Violation> violations)
     {
+        // C-4: the price and amount are sealed in the sale; the ledger indexes name the sale only.
         var day = sale.ShippedOn.DayNumber;
         var change = new AtomicChange()
             .Expect(DirectoryKeys.Entity(SalesKeys.Sale, sale.Id), 0)
-            .Put(DirectoryKeys.Entity(SalesKeys.Sale, sale.Id), 1, DirectoryStore.Encode(sale))
+            .Put(DirectoryKeys.Entity(SalesKeys.Sale, sale.Id), 1, seal.Encode(SalesKeys.Sale, sale.Id, sale))
             .IndexAdd(SalesKeys.AllSales, sale.Id, sale.RecordedAt.ToUnixTimeMilliseconds())
-            .IndexAdd(SalesKeys.CustomerShipments(sale.IdentityKey), $"{sale.Id}|{Text(sale.Amount)}", day)
-            .IndexAdd(SalesKeys.ProductPrices(sale.ProductCode, sale.IdentityKey), $"{sale.Id}|{Text(sale.UnitPrice)}|{sale.SellerId}", day)
-            .IndexAdd(SalesKeys.Credits(sale.CreditedTo), CreditEntry(sale), day)
+            .IndexAdd(SalesKeys.CustomerShipments(sale.IdentityKey), sale.Id, day)
+            .IndexAdd(SalesKeys.ProductPrices(sale.ProductCode, sale.IdentityKey), LedgerEntry.Of(sale.Id, sale.SellerId), day)
+            .IndexAdd(SalesKeys.Credits(sale.CreditedTo), LedgerEntry.Of(sale.Id, sale.SellerId), day)
             .Publish(new SaleRecorded(sale.Id, sale.IdentityKey, sale.CustomerId, sale.SellerId, sale.SellerBranchId, sale.SellerRegionId,
                 sale.ProductCode, sale.UnitPrice, sale.Quantity, sale.Amount, sale.ShippedOn, sale.ThroughAgent, sale.RecordedAt));
 
@@ -31,7 +32,7 @@ public static class SalesChanges
             var key = DirectoryKeys.Entity(SalesKeys.Violation, v.Id);
             var at = v.DetectedAt.ToUnixTimeMilliseconds();
             change.Expect(key, 0)
-                .Put(key, 1, DirectoryStore.Encode(v))
+                .Put(key, 1, seal.Encode(SalesKeys.Violation, v.Id, v))
                 .IndexAdd(SalesKeys.AllViolations, v.Id, at)
                 .IndexAdd(SalesKeys.ViolationsOfEmployee(v.ViolatorId), v.Id, at);
             if (v.InjuredEmployeeId is { } injured)
@@ -61,25 +62,24 @@ public static class SalesChanges
     /// P-8.2: the sale's credit moves to whom hq decided; the credit ledger entry moves with it. Guarded
     /// by the sale's version, so two decisions at once are applied one after the other.
     /// </summary>
-    public static AtomicChange DecideCredit(Versioned<Sale> current, Sale next)
+    public static AtomicChange DecideCredit(SealedRecords seal, Versioned<Sale> current, Sale next)
     {
         var key = DirectoryKeys.Entity(SalesKeys.Sale, next.Id);
         var decision = next.CreditDecision!;
         var change = new AtomicChange()
             .Expect(key, current.Version)
-            .Put(key, current.Version + 1, DirectoryStore.Encode(next))
+            .Put(key, current.Version + 1, seal.Encode(SalesKeys.Sale, next.Id, next))
             .Publish(new SaleCreditDecided(next.Id, next.IdentityKey, next.CreditedTo, decision.PreviousCreditedTo, decision.CaseId, decision.DecidedAt));
         if (next.CreditedTo != current.Value.CreditedTo)
         {
-            var entry = CreditEntry(next);
+            // The member as written now, and as written before C-4 sealed the amounts (not yet migrated).
+            var entry = LedgerEntry.Of(next.Id, next.SellerId);
+            var legacy = $"{next.Id}|{next.Amount.ToString(CultureInfo.InvariantCulture)}|{next.SellerId}";
             change.IndexRemove(SalesKeys.Credits(current.Value.CreditedTo), entry)
+                .IndexRemove(SalesKeys.Credits(current.Value.CreditedTo), legacy)
                 .IndexAdd(SalesKeys.Credits(next.CreditedTo), entry, next.ShippedOn.DayNumber);
         }
 
         return change;
     }
-
-    private static string CreditEntry(Sale sale) => $"{sale.Id}|{Text(sale.Amount)}|{sale.SellerId}";
-
-    private static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -47,7 +47,7 @@ public sealed class SetAskingPrice(SalesStore store, PolicyClock clock)
             var old = await store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, id);
             var next = (old?.Value ?? new AskingPrice(input.RegionId, input.ProductCode, [])).With(version);
             var key = DirectoryKeys.Entity(SalesKeys.AskingPrice, id);
-            var change = new AtomicChange().Expect(key, old?.Version ?? 0).Put(key, (old?.Version ?? 0) + 1, DirectoryStore.Encode(next))
+            var change = new AtomicChange().Expect(key, old?.Version ?? 0).Put(key, (old?.Version ?? 0) + 1, store.Directory.Sealed.Encode(SalesKeys.AskingPrice, id, next))
                 .Publish(new AskingPriceSet(input.RegionId, input.ProductCode, version.Price, version.EffectiveFrom, version.SetBy, version.SetAt));
             return (await store.Directory.CommitAsync(change), new Versioned<AskingPrice>(next, (old?.Version ?? 0) + 1));
         });

@@ -36,7 +36,8 @@ public sealed record PriceApproval(
     DateTimeOffset RequestedAt,
     DateTimeOffset? DecidedAt,
     DateOnly? DecidedOn,
-    string? DecisionReason)
+    string? DecisionReason,
+    bool FloorIsPreviousSale = false)
 {
     public bool Covers(DateOnly day) => Status == ApprovalStatuses.Approved && DecidedOn is { } from && from <= day && (ValidUntil is null || day <= ValidUntil);
 }

@@ -42,13 +42,18 @@ public sealed record RuleFinding(
     string Message,
     IReadOnlyDictionary<string, string> Metadata);
 
+/// <param name="Floor">The highest floor that applies: the asking price (P-4.2) or a previous sale's price (P-3.7, P-4.4).</param>
+/// <param name="AskingFloor">The P-4.2 asking price when one applies: the company's own floor, which the seller is told.</param>
+/// <param name="FloorIsPreviousSale">The floor is another party's deal price (C-1 deal terms): only hq is told it (<see cref="DealTerms.AsToldTo"/>).</param>
 public sealed record SaleVerdict(
     SaleDecision Decision,
     IReadOnlyList<RuleFinding> Findings,
     string? Protector,
     decimal? Floor,
     decimal? ApprovedPrice,
-    CrossRegionFiling? Filing);
+    CrossRegionFiling? Filing,
+    decimal? AskingFloor = null,
+    bool FloorIsPreviousSale = false);
 
 /// <summary>
 /// The sales rules (P-3.6, P-3.7, P-4.1, P-4.2, P-4.4, P-5) as pure functions of the question and
@@ -120,6 +125,7 @@ public static class SaleRules
         var previous = Lapsed(sale, ownership, protector) ? facts.PreviousSale : null;
         var group = filing?.GroupParentIdentityKey is not null ? facts.GroupParentSale : null;
         var prior = new[] { previous, group }.Where(p => p is not null).MaxBy(p => p!.UnitPrice);
+        var askingFloor = floor;
         if (prior is not null)
         {
             floor = Math.Max(floor ?? 0, prior.UnitPrice);
@@ -135,7 +141,7 @@ public static class SaleRules
         }
 
         var decision = findings.Count == 0 ? SaleDecision.Allowed : findings.Max(f => f.Effect);
-        return new SaleVerdict(decision, findings, protector, floor, approved, filing);
+        return new SaleVerdict(decision, findings, protector, floor, approved, filing, askingFloor, prior is not null && prior.UnitPrice >= (askingFloor ?? 0));
     }
 
     /// <summary>

@@ -17,35 +17,59 @@ public sealed class PricingService(
 {
     public override async Task<V1.AskingPrice> SetAskingPrice(SetAskingPriceRequest request, ServerCallContext context)
     {
-        var (price, from) = await setAskingPrice.ExecuteAsync(Caller.From(context), new AskingPriceInput(request.RegionId, request.ProductCode, request.Price, request.EffectiveFrom));
-        return Describe(price, from);
+        var caller = Caller.From(context);
+        var (price, from) = await setAskingPrice.ExecuteAsync(caller, new AskingPriceInput(request.RegionId, request.ProductCode, request.Price, request.EffectiveFrom));
+        return Describe(price, from, caller);
     }
 
     public override async Task<V1.AskingPrice> GetAskingPrice(GetAskingPriceRequest request, ServerCallContext context)
     {
+        var caller = Caller.From(context);
         var (price, on) = await getAskingPrice.ExecuteAsync(request.RegionId, request.ProductCode, request.On);
         return price is null
             ? new V1.AskingPrice { RegionId = request.RegionId, ProductCode = request.ProductCode, On = Dates.Iso(on) }
-            : Describe(price, on);
+            : Describe(price, on, caller);
     }
 
-    public override async Task<V1.PriceApproval> RequestPriceApproval(RequestPriceApprovalRequest request, ServerCallContext context) =>
-        ToProto(await requestPriceApproval.ExecuteAsync(Caller.From(context), new PriceApprovalInput(
-            request.Id, Customer(request.Customer), request.ProductCode, request.RegionId, request.RequestedPrice, request.Reason), context.CancellationToken));
-
-    public override async Task<V1.PriceApproval> DecidePriceApproval(DecidePriceApprovalRequest request, ServerCallContext context) =>
-        ToProto(await decidePriceApproval.ExecuteAsync(Caller.From(context), new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, request.ValidUntil, request.Reason)));
-
-    public override async Task<V1.PriceApproval> GetPriceApproval(GetPriceApprovalRequest request, ServerCallContext context) =>
-        ToProto(await getPriceApproval.ExecuteAsync(Caller.From(context), request.Id));
-
-    private static V1.AskingPrice Describe(Versioned<Domain.AskingPrice> price, DateOnly on) => new()
+    public override async Task<V1.PriceApproval> RequestPriceApproval(RequestPriceApprovalRequest request, ServerCallContext context)
     {
-        RegionId = price.Value.RegionId,
-        ProductCode = price.Value.ProductCode,
-        Versions = { price.Value.Versions.Select(SalesMapping.ToProto) },
-        InForce = price.Value.InForce(on) is { } v ? SalesMapping.ToProto(v) : null,
-        On = Dates.Iso(on),
-        Version = price.Version,
-    };
+        var caller = Caller.From(context);
+        return ToProto(await requestPriceApproval.ExecuteAsync(caller, new PriceApprovalInput(
+            request.Id, Customer(request.Customer), request.ProductCode, request.RegionId, request.RequestedPrice, request.Reason), context.CancellationToken), caller);
+    }
+
+    public override async Task<V1.PriceApproval> DecidePriceApproval(DecidePriceApprovalRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        return ToProto(await decidePriceApproval.ExecuteAsync(caller, new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, request.ValidUntil, request.Reason)), caller);
+    }
+
+    public override async Task<V1.PriceApproval> GetPriceApproval(GetPriceApprovalRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        return ToProto(await getPriceApproval.ExecuteAsync(caller, request.Id), caller);
+    }
+
+    /// <summary>C-2: the prices only for those <see cref="DealTerms.MaySeeAskingPrices"/> names; the dates and who set them for anyone.</summary>
+    private static V1.AskingPrice Describe(Versioned<Domain.AskingPrice> price, DateOnly on, Caller caller)
+    {
+        var clear = DealTerms.MaySeeAskingPrices(caller, price.Value.RegionId);
+        V1.AskingPriceVersion Shown(Domain.AskingPriceVersion v)
+        {
+            var shown = SalesMapping.ToProto(v);
+            shown.Price = clear ? shown.Price : "";
+            return shown;
+        }
+
+        return new()
+        {
+            RegionId = price.Value.RegionId,
+            ProductCode = price.Value.ProductCode,
+            Versions = { price.Value.Versions.Select(Shown) },
+            InForce = price.Value.InForce(on) is { } v ? Shown(v) : null,
+            On = Dates.Iso(on),
+            Version = price.Version,
+            PricesWithheld = !clear,
+        };
+    }
 }

@@ -17,9 +17,10 @@ public sealed class SalesLedgerService(
 {
     public override async Task<SaleAuthorization> AuthorizeSale(AuthorizeSaleRequest request, ServerCallContext context)
     {
-        var answer = await authorize.ExecuteAsync(Caller.From(context), new AuthorizationInput(
+        var caller = Caller.From(context);
+        var answer = await authorize.ExecuteAsync(caller, new AuthorizationInput(
             Customer(request.Customer), request.ProductCode, request.UnitPrice, request.RegionId, request.ThroughAgent, request.SellerId), context.CancellationToken);
-        var verdict = answer.Verdict;
+        var (verdict, floorWithheld) = DealTerms.AsToldTo(answer.Verdict, caller);
         return new SaleAuthorization
         {
             Decision = Decision(verdict.Decision),
@@ -30,31 +31,45 @@ public sealed class SalesLedgerService(
             FloorPrice = Money.Format(verdict.Floor),
             ApprovedPrice = Money.Format(verdict.ApprovedPrice),
             CrossRegionFilingId = verdict.Filing?.Id ?? "",
+            FloorWithheld = floorWithheld,
         };
     }
 
-    public override async Task<V1.Sale> RecordSale(RecordSaleRequest request, ServerCallContext context) =>
-        ToProto(await record.ExecuteAsync(Caller.From(context), new SaleInput(
+    public override async Task<V1.Sale> RecordSale(RecordSaleRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        return ToProto(await record.ExecuteAsync(caller, new SaleInput(
             request.Id, request.SellerId, Customer(request.Customer), request.ProductCode, request.UnitPrice, request.Quantity,
-            request.ShippedOn, request.RegionId, request.ThroughAgent, request.AgentName), context.CancellationToken));
+            request.ShippedOn, request.RegionId, request.ThroughAgent, request.AgentName), context.CancellationToken), caller);
+    }
 
-    public override async Task<V1.Sale> GetSale(GetSaleRequest request, ServerCallContext context) =>
-        ToProto(await query.GetSaleAsync(Caller.From(context), request.Id));
+    public override async Task<V1.Sale> GetSale(GetSaleRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        return ToProto(await query.GetSaleAsync(caller, request.Id), caller);
+    }
 
     public override async Task<ListSaleViolationsResponse> ListViolations(ListSaleViolationsRequest request, ServerCallContext context)
     {
-        var (items, next) = await query.ListViolationsAsync(Caller.From(context), request.SaleId, request.PageSize, request.PageToken);
-        return new ListSaleViolationsResponse { Violations = { items.Select(ToProto) }, NextPageToken = next ?? "" };
+        var caller = Caller.From(context);
+        var (items, next) = await query.ListViolationsAsync(caller, request.SaleId, request.PageSize, request.PageToken);
+        return new ListSaleViolationsResponse { Violations = { items.Select(v => ToProto(v, caller)) }, NextPageToken = next ?? "" };
     }
 
     public override async Task<ListCreditsResponse> ListCredits(ListCreditsRequest request, ServerCallContext context)
     {
-        var report = await query.CreditsAsync(Caller.From(context), request.EmployeeId, request.From, request.To);
+        var caller = Caller.From(context);
+        var report = await query.CreditsAsync(caller, request.EmployeeId, request.From, request.To);
+        var clear = DealTerms.MaySeeCreditAmounts(caller, report.EmployeeId);
         return new ListCreditsResponse
         {
             EmployeeId = report.EmployeeId,
-            Credits = { report.Credits.Select(c => new Credit { SaleId = c.SaleId, ShippedOn = Dates.Iso(c.Day), Amount = Money.Format(c.Amount), SellerId = c.SellerId }) },
-            Total = Money.Format(report.Total),
+            Credits =
+            {
+                report.Credits.Select(c => new Credit { SaleId = c.SaleId, ShippedOn = Dates.Iso(c.Day), Amount = clear ? Money.Format(c.Amount) : "", SellerId = c.SellerId }),
+            },
+            Total = clear ? Money.Format(report.Total) : "",
+            AmountsWithheld = !clear,
         };
     }
 

@@ -28,25 +28,33 @@ internal static class SalesMapping
         Metadata = { f.Metadata.ToDictionary() },
     };
 
-    public static V1.ViolationFound ToProto(Violation v) => new()
+    /// <summary>C-2: the evidence and the customer's annual purchases only for those <see cref="DealTerms.MaySeeEvidence"/> names.</summary>
+    public static V1.ViolationFound ToProto(Violation v, Caller caller)
     {
-        ViolationId = v.Id,
-        RuleId = v.RuleId,
-        Kind = v.Kind,
-        ViolatorId = v.ViolatorId,
-        ViolatorManagerId = v.ViolatorManagerId ?? "",
-        InjuredEmployeeId = v.InjuredEmployeeId ?? "",
-        InjuredManagerId = v.InjuredManagerId ?? "",
-        SaleId = v.SaleId,
-        CustomerIdentityKey = v.IdentityKey,
-        CustomerAnnualShipments = Money.Format(v.CustomerAnnualShipments),
-        Evidence = v.Evidence,
-        DetectedAt = Time(v.DetectedAt),
-    };
+        var clear = DealTerms.MaySeeEvidence(caller, v);
+        return new()
+        {
+            ViolationId = v.Id,
+            RuleId = v.RuleId,
+            Kind = v.Kind,
+            ViolatorId = v.ViolatorId,
+            ViolatorManagerId = v.ViolatorManagerId ?? "",
+            InjuredEmployeeId = v.InjuredEmployeeId ?? "",
+            InjuredManagerId = v.InjuredManagerId ?? "",
+            SaleId = v.SaleId,
+            CustomerIdentityKey = v.IdentityKey,
+            CustomerAnnualShipments = clear ? Money.Format(v.CustomerAnnualShipments) : "",
+            Evidence = clear ? v.Evidence : "",
+            EvidenceWithheld = !clear,
+            DetectedAt = Time(v.DetectedAt),
+        };
+    }
 
-    public static V1.Sale ToProto(Application.RecordedSale recorded)
+    /// <summary>C-2: the unit price and amount only for those <see cref="DealTerms.MaySeeSalePrices"/> names.</summary>
+    public static V1.Sale ToProto(Application.RecordedSale recorded, Caller caller)
     {
         var s = recorded.Sale.Value;
+        var clear = DealTerms.MaySeeSalePrices(caller, s);
         return new V1.Sale
         {
             Id = s.Id,
@@ -57,16 +65,17 @@ internal static class SalesMapping
             CustomerId = s.CustomerId ?? "",
             InvoiceTitle = s.InvoiceTitle ?? "",
             ProductCode = s.ProductCode,
-            UnitPrice = Money.Format(s.UnitPrice),
+            UnitPrice = clear ? Money.Format(s.UnitPrice) : "",
             Quantity = s.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            Amount = Money.Format(s.Amount),
+            Amount = clear ? Money.Format(s.Amount) : "",
+            PricesWithheld = !clear,
             ShippedOn = Dates.Iso(s.ShippedOn),
             RegionId = s.RegionId,
             ThroughAgent = s.ThroughAgent,
             AgentName = s.AgentName ?? "",
             CreditedTo = s.CreditedTo,
             OwnerId = s.OwnerId ?? "",
-            Violations = { recorded.Violations.Select(ToProto) },
+            Violations = { recorded.Violations.Select(v => ToProto(v, caller)) },
             RecordedAt = Time(s.RecordedAt),
             RecordedBy = s.RecordedBy,
             CreditDecision = s.CreditDecision is { } d
@@ -148,9 +157,11 @@ internal static class SalesMapping
         SetAt = Time(v.SetAt),
     };
 
-    public static V1.PriceApproval ToProto(Versioned<PriceApproval> versioned)
+    /// <summary>C-2, P-3.7: a floor that was a previous sale's price only for hq (<see cref="DealTerms.MaySeeApprovalFloor"/>).</summary>
+    public static V1.PriceApproval ToProto(Versioned<PriceApproval> versioned, Caller caller)
     {
         var a = versioned.Value;
+        var floorShown = DealTerms.MaySeeApprovalFloor(caller, a);
         return new V1.PriceApproval
         {
             Id = a.Id,
@@ -159,7 +170,8 @@ internal static class SalesMapping
             ProductCode = a.ProductCode,
             RegionId = a.RegionId,
             RequestedPrice = Money.Format(a.RequestedPrice),
-            FloorPrice = Money.Format(a.FloorPrice),
+            FloorPrice = floorShown ? Money.Format(a.FloorPrice) : "",
+            FloorWithheld = !floorShown,
             FloorRuleId = a.FloorRuleId ?? "",
             Reason = a.Reason ?? "",
             Status = a.Status switch

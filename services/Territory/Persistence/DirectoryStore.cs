@@ -4,7 +4,7 @@ using StackExchange.Redis;
 namespace CustomerProtection.Territory.Persistence;
 
 /// <summary>Reads the directory; writes go through <see cref="AtomicChange"/> built by the use cases.</summary>
-public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox outbox)
+public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox outbox, SealedRecords sealedRecords)
 {
     private IDatabase Db => redis.GetDatabase();
 
@@ -19,7 +19,7 @@ public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox out
     public async Task<Versioned<T>?> GetAsync<T>(string kind, string id)
     {
         var values = await Db.HashGetAsync(DirectoryKeys.Entity(kind, id), Aggregates.Fields);
-        return Decode<T>(values);
+        return sealedRecords.Read<T>(kind, id, values);
     }
 
     /// <summary>Every entity of a kind (for import validation and P-7): the directory is small (thousands).</summary>
@@ -56,15 +56,15 @@ public sealed class DirectoryStore(IConnectionMultiplexer redis, RedisOutbox out
         var reads = ids.Select(id => batch.HashGetAsync(DirectoryKeys.Entity(kind, id!), Aggregates.Fields)).ToList();
         batch.Execute();
         var values = await Task.WhenAll(reads);
-        return values.Select(Decode<T>).OfType<Versioned<T>>().ToList();
+        return values.Select((v, i) => sealedRecords.Read<T>(kind, ids[i]!, v)).OfType<Versioned<T>>().ToList();
     }
 
     public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
     public static RedisValue Encode<T>(T value) => JsonCodec.Web<T>().Encode(value);
 
-    public static Versioned<T>? Decode<T>(RedisValue[] values) =>
-        Aggregates.Read(values, JsonCodec.Web<T>());
+    /// <summary>C-4: sealing and opening the aggregates that hold deal terms.</summary>
+    public SealedRecords Sealed => sealedRecords;
 
     public static string IdOf<T>(T value) => value switch
     {

@@ -21,13 +21,13 @@ public static class SalesKeys
     /// <summary>The asking price aggregate of one region and product.</summary>
     public static string PriceId(string regionId, string productCode) => $"{regionId}:{productCode}";
 
-    /// <summary>Shipments to a customer: member <c>saleId|amount</c>, score the shipping day number (annual shipments, P-8.1).</summary>
+    /// <summary>Shipments to a customer: member <c>saleId</c>, score the shipping day number (annual shipments, P-8.1).</summary>
     public static RedisKey CustomerShipments(string identityKey) => $"{DirectoryKeys.Prefix}ledger:customer:{identityKey}";
 
-    /// <summary>Prices of one product to a customer: member <c>saleId|unitPrice|sellerId</c>, score the day number (P-3.7).</summary>
+    /// <summary>Sales of one product to a customer: member <c>saleId|sellerId</c>, score the day number (P-3.7: the price is the sale's).</summary>
     public static RedisKey ProductPrices(string productCode, string identityKey) => $"{DirectoryKeys.Prefix}ledger:price:{productCode}:{identityKey}";
 
-    /// <summary>P-4.3: sales credited to an employee: member <c>saleId|amount|sellerId</c>, score the day number.</summary>
+    /// <summary>P-4.3: sales credited to an employee: member <c>saleId|sellerId</c>, score the day number.</summary>
     public static RedisKey Credits(string employeeId) => $"{DirectoryKeys.Prefix}ledger:credit:{employeeId}";
 
     public static RedisKey AllSales => DirectoryKeys.Prefix + "idx:sale";
@@ -68,4 +68,24 @@ public static class SalesKeys
 
     /// <summary>A pool's assignments in order (score: a running number).</summary>
     public static RedisKey PoolAssignments(string poolId) => $"{DirectoryKeys.Prefix}idx:opportunity:pool:{poolId}";
+}
+
+/// <summary>
+/// A member of a ledger index (<see cref="SalesKeys.CustomerShipments"/>, <see cref="SalesKeys.ProductPrices"/>,
+/// <see cref="SalesKeys.Credits"/>). C-4: members carry ids only — the sale's price and amount live sealed in
+/// the sale. Members written before that carried them in clear between the id and the seller
+/// (<c>saleId|amount</c>, <c>saleId|unitPrice|sellerId</c>, <c>saleId|amount|sellerId</c>); the sale id is
+/// always first and the seller last, so both forms read the same until <see cref="LedgerSealMigration"/>
+/// rewrites them.
+/// </summary>
+public static class LedgerEntry
+{
+    public static string Of(string saleId, string sellerId) => $"{saleId}|{sellerId}";
+
+    public static string SaleId(string member) => member.Split('|')[0];
+
+    public static string SellerId(string member) => member.Split('|')[^1];
+
+    /// <summary>A member that still carries a price or an amount (three parts, or two in the shipments index).</summary>
+    public static bool CarriesMoney(string member, bool shipments) => member.Split('|').Length > (shipments ? 1 : 2);
 }

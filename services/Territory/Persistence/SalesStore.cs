@@ -19,10 +19,11 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
     public async Task<IReadOnlyList<Versioned<T>>> GetManyAsync<T>(string kind, IEnumerable<string> ids)
     {
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(DirectoryKeys.Entity(kind, id), Aggregates.Fields)).ToList();
+        var list = ids.ToList();
+        var reads = list.Select(id => batch.HashGetAsync(DirectoryKeys.Entity(kind, id), Aggregates.Fields)).ToList();
         batch.Execute();
         var values = await Task.WhenAll(reads);
-        return values.Select(DirectoryStore.Decode<T>).OfType<Versioned<T>>().ToList();
+        return values.Select((v, i) => directory.Sealed.Read<T>(kind, list[i], v)).OfType<Versioned<T>>().ToList();
     }
 
     /// <summary>Members of a sorted set by rank, highest score first (newest first).</summary>
@@ -33,11 +34,15 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
     public async Task<IReadOnlyList<string>> OldestAsync(RedisKey index, long skip, long take) =>
         (await Db.SortedSetRangeByRankAsync(index, skip, skip + take - 1, Order.Ascending)).Select(v => (string)v!).ToList();
 
-    /// <summary>P-8.1: the sum of the ledger's shipments to a customer in the 365 days ending on <paramref name="day"/>.</summary>
+    /// <summary>
+    /// P-8.1: the sum of the ledger's shipments to a customer in the 365 days ending on <paramref name="day"/>.
+    /// The index holds sale ids only (C-4: amounts live sealed in the sales), so the amounts are the sales'.
+    /// </summary>
     public async Task<decimal> AnnualShipmentsAsync(string identityKey, DateOnly day)
     {
         var members = await Db.SortedSetRangeByScoreAsync(SalesKeys.CustomerShipments(identityKey), day.DayNumber - 364, day.DayNumber);
-        return members.Sum(m => Money.ParseStored(((string)m!).Split('|')[1]));
+        var sales = await GetManyAsync<Sale>(SalesKeys.Sale, members.Select(m => LedgerEntry.SaleId(m!)));
+        return sales.Sum(s => s.Value.Amount);
     }
 
     /// <summary>P-3.7: the latest sale of a product to a customer on or before <paramref name="day"/> by someone other than <paramref name="sellerId"/>.</summary>
@@ -48,10 +53,10 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
             Exclude.None, Order.Descending, 0, Window);
         foreach (var entry in entries)
         {
-            var parts = ((string)entry.Element!).Split('|');
-            if (parts[0] != excludingSaleId && parts[2] != sellerId)
+            var (saleId, seller) = (LedgerEntry.SaleId(entry.Element!), LedgerEntry.SellerId(entry.Element!));
+            if (saleId != excludingSaleId && seller != sellerId && await GetAsync<Sale>(SalesKeys.Sale, saleId) is { } sale)
             {
-                return new PriorSale(parts[0], Money.ParseStored(parts[1]), parts[2], DateOnly.FromDayNumber((int)entry.Score));
+                return new PriorSale(saleId, sale.Value.UnitPrice, seller, DateOnly.FromDayNumber((int)entry.Score));
             }
         }
 
@@ -75,11 +80,11 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
     public async Task<IReadOnlyList<(string SaleId, DateOnly Day, decimal Amount, string SellerId)>> CreditsAsync(string employeeId, DateOnly from, DateOnly to)
     {
         var entries = await Db.SortedSetRangeByScoreWithScoresAsync(SalesKeys.Credits(employeeId), from.DayNumber, to.DayNumber);
-        return entries.Select(e =>
-        {
-            var parts = ((string)e.Element!).Split('|');
-            return (parts[0], DateOnly.FromDayNumber((int)e.Score), Money.ParseStored(parts[1]), parts[2]);
-        }).ToList();
+        var sales = (await GetManyAsync<Sale>(SalesKeys.Sale, entries.Select(e => LedgerEntry.SaleId(e.Element!))))
+            .ToDictionary(s => s.Value.Id, s => s.Value.Amount, StringComparer.Ordinal);
+        return entries.Where(e => sales.ContainsKey(LedgerEntry.SaleId(e.Element!)))
+            .Select(e => (LedgerEntry.SaleId(e.Element!), DateOnly.FromDayNumber((int)e.Score), sales[LedgerEntry.SaleId(e.Element!)], LedgerEntry.SellerId(e.Element!)))
+            .ToList();
     }
 
     /// <summary>P-10 due-queue: pending filings at their deadline (<see cref="SalesKeys.FilingsDue"/>).</summary>

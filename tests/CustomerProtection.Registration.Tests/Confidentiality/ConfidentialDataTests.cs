@@ -1,11 +1,12 @@
 using System.Text;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
+using CustomerProtection.ServiceDefaults.Encryption;
 using CustomerProtection.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -62,7 +63,11 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
 
         foreach (var tag in tags)
         {
-            foreach (var secret in new[] { ConfidentialityKit.Phone(tag), ConfidentialityKit.Email(tag), ConfidentialityKit.Bank(tag), "李" + tag })
+            foreach (var secret in new[]
+            {
+                ConfidentialityKit.Phone(tag), ConfidentialityKit.Email(tag), ConfidentialityKit.Bank(tag), "李" + tag,
+                ConfidentialityKit.DealTerms(tag), ConfidentialityKit.Financials(tag), ConfidentialityKit.Contracts(tag),
+            })
             {
                 var bytes = Encoding.UTF8.GetBytes(secret);
                 Assert.Equal(-1, values.AsSpan().IndexOf(bytes));
@@ -135,8 +140,35 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         var log = await _k.LogAsync();
         Assert.Equal([AuditKinds.Change, AuditKinds.Read], log.Select(e => e.Record.Kind));
         Assert.All(log, e => Assert.Equal(("S1", Roles.Salesperson, customer.Id, Purposes.SalesDevelopment), (e.Record.EmployeeId, e.Record.Role, e.Record.CustomerId, e.Record.Purpose)));
-        Assert.Equal(["contact_name", "contact_phone", "contact_email", "contact_address", "bank_account"], log[1].Record.Fields);
+        Assert.Equal(["contact_name", "contact_phone", "contact_email", "contact_address", "bank_account", "deal_terms", "financials", "contracts"], log[1].Record.Fields);
         Assert.True((await _h.Audit.VerifyAsync()).Intact);
+    }
+
+    /// <summary>
+    /// Issue 21: deal terms, financials and contracts go through the one mechanism — sealed in the
+    /// customer's envelope, clear to the owner (audited with their C-1 names), withheld from the region's
+    /// roles, and opened by a C-3 grant like the contact.
+    /// </summary>
+    [Fact]
+    public async Task C2_C3_C5_deal_terms_financials_and_contracts_are_clear_to_the_owner_audited_withheld_from_the_region_and_opened_by_a_grant()
+    {
+        var customer = await _k.ApprovedAsync("Deal1");
+        var regional = ConfidentialityKit.Regional();
+        var expected = (ConfidentialityKit.DealTerms("Deal1"), ConfidentialityKit.Financials("Deal1"), ConfidentialityKit.Contracts("Deal1"));
+
+        var owner = await _h.Query.GetAsync(S1, customer.Id);
+        var masked = await _h.Query.GetAsync(regional, customer.Id);
+        var grant = await _k.Grants.RequestAsync(regional, customer.Id, Purposes.Administration, "区域核查", 0);
+        await _k.Grants.DecideAsync(Harness.Manager(), grant.Value.Id, true, null);
+        var granted = await _h.Query.GetAsync(regional, customer.Id);
+
+        Assert.Equal(expected, (owner.Contact!.DealTerms, owner.Contact.Financials, owner.Contact.Contracts));
+        Assert.Equal(((string?)null, (string?)null, (string?)null, true), (masked.Contact!.DealTerms, masked.Contact.Financials, masked.Contact.Contracts, masked.ContactMasked));
+        Assert.Equal(expected, (granted.Contact!.DealTerms, granted.Contact.Financials, granted.Contact.Contracts));
+        var reads = (await _k.LogAsync()).Where(e => e.Record.Kind == AuditKinds.Read).ToList();
+        Assert.Equal(["S1", "RM-1"], reads.Select(e => e.Record.EmployeeId));
+        Assert.All(reads, e => Assert.Contains("financials", e.Record.Fields));
+        Assert.All(reads, e => Assert.Contains("deal_terms", e.Record.Fields));
     }
 
     [Fact]
@@ -277,7 +309,7 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
 
         var log = await _k.LogAsync();
         Assert.Equal([AuditKinds.Change, AuditKinds.Read, AuditKinds.Destroy], log.Select(e => e.Record.Kind));
-        Assert.Equal(5, log[2].Record.Fields.Count);
+        Assert.Equal(CustomerClassification.Protected.Count, log[2].Record.Fields.Count); // every protected field the customer had
         Assert.True((await _h.Audit.VerifyAsync()).Intact);
     }
 

@@ -34,10 +34,13 @@ public sealed class ConfidentialityKit
 
     public static Caller Regional(string region = "R-EAST") => new("RM-1", Roles.RegionalManager, null, region);
 
-    /// <summary>A filing with a contact of its own (phone, e-mail, bank account unique to <paramref name="tag"/>) and an optional consent.</summary>
+    /// <summary>
+    /// A filing with protected fields of its own (phone, e-mail, bank account, deal terms, financials and
+    /// contracts unique to <paramref name="tag"/>) and an optional consent.
+    /// </summary>
     public static FilingInput Filing(string title, string tag, ConsentInput? consent = null) =>
         new(null, title, false, CustomerClasses.Potential, "100000",
-            new CustomerContact("李" + tag, Phone(tag), Email(tag), "上海市浦东新区" + tag + "路 8 号", Bank(tag)),
+            new CustomerContact("李" + tag, Phone(tag), Email(tag), "上海市浦东新区" + tag + "路 8 号", Bank(tag), DealTerms(tag), Financials(tag), Contracts(tag)),
             "visit", "2026-03-09", "拜访纪要", consent);
 
     public static string Phone(string tag) => "139" + Digits(tag, 8);
@@ -45,6 +48,15 @@ public sealed class ConfidentialityKit
     public static string Email(string tag) => $"buyer.{tag.ToLowerInvariant()}@example.com";
 
     public static string Bank(string tag) => "6222" + Digits(tag + "bank", 15);
+
+    /// <summary>Deal terms (C-1 confidential): payment and discount agreed with the customer.</summary>
+    public static string DealTerms(string tag) => $"月结 {Digits(tag + "terms", 2)} 天，折扣 {Digits(tag + "discount", 6)}";
+
+    /// <summary>Financials (C-1 secret): the customer's revenue and loans.</summary>
+    public static string Financials(string tag) => $"营收 {Digits(tag + "revenue", 9)} 元，贷款 {Digits(tag + "loan", 7)} 元";
+
+    /// <summary>Contracts (C-1 secret): a signed agreement's reference.</summary>
+    public static string Contracts(string tag) => $"HT-{Digits(tag + "contract", 10)}";
 
     /// <summary>A filed and approved customer of S1 in B-SH with a contact made from <paramref name="tag"/>.</summary>
     public async Task<Customer> ApprovedAsync(string tag, string owner = "S1", ConsentInput? consent = null, string branch = "B-SH")

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
-using CustomerProtection.Policy.Errors;
-using CustomerProtection.Policy.Actors;
+using CustomerProtection.ServiceDefaults.Encryption;
 
 namespace CustomerProtection.Registration.Tests.Confidentiality;
 
@@ -13,7 +14,8 @@ namespace CustomerProtection.Registration.Tests.Confidentiality;
 public sealed class ConfidentialityRuleTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 27, 9, 0, 0, TimeSpan.FromHours(8));
-    private static readonly CustomerContact Full = new("张三丰", "13812345678", "zhang.san@example.com", "上海市浦东新区张江路 1 号", "6222020200112233445");
+    private static readonly CustomerContact Full = new("张三丰", "13812345678", "zhang.san@example.com", "上海市浦东新区张江路 1 号", "6222020200112233445",
+        "月结 60 天，年度返利 3%", "2025 年营收 8,200 万元，银行贷款 1,500 万元", "HT-2026-0042 框架采购协议");
 
     private static Customer Customer(string owner = "S1", IReadOnlyList<string>? coDevelopers = null) => new()
     {
@@ -36,11 +38,45 @@ public sealed class ConfidentialityRuleTests
         Assert.Empty(viewFields.Except(CustomerClassification.ViewFields.Keys));
         Assert.Empty(CustomerClassification.ViewFields.Keys.Except(viewFields));
 
-        var contactFields = V1.Contact.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name == "bank_account" ? f.Name : "contact_" + f.Name);
+        // The contact person's parts are named contact_* in the audit log; the other protected fields by their own names.
+        string[] contactParts = ["name", "phone", "email", "address"];
+        var contactFields = V1.Contact.Descriptor.Fields.InDeclarationOrder().Select(f => contactParts.Contains(f.Name) ? "contact_" + f.Name : f.Name);
         Assert.Equal(contactFields.Order(), CustomerClassification.Protected.Select(f => f.Name).Order());
-        Assert.Equal(Sensitivity.Secret, CustomerClassification.Protected.Single(f => f.Name == "bank_account").Level);
-        Assert.All(CustomerClassification.Protected.Where(f => f.Name != "bank_account"), f => Assert.Equal(Sensitivity.Confidential, f.Level));
         Assert.Equal(CustomerClassification.Protected.Count, CustomerClassification.Protected.Select(f => f.Tag).Distinct().Count());
+    }
+
+    /// <summary>
+    /// C-1 as written: confidential — contacts, phones, e-mails, addresses, deal terms; secret — bank
+    /// accounts, financials, contracts. Issue 21: deal terms, financials and contracts were not modelled.
+    /// </summary>
+    [Fact]
+    public void C1_contacts_and_deal_terms_are_confidential_and_bank_accounts_financials_and_contracts_are_secret()
+    {
+        var levels = CustomerClassification.Protected.ToDictionary(f => f.Name, f => f.Level);
+
+        Assert.Equal(
+            new Dictionary<string, Sensitivity>
+            {
+                ["contact_name"] = Sensitivity.Confidential,
+                ["contact_phone"] = Sensitivity.Confidential,
+                ["contact_email"] = Sensitivity.Confidential,
+                ["contact_address"] = Sensitivity.Confidential,
+                ["deal_terms"] = Sensitivity.Confidential,
+                ["bank_account"] = Sensitivity.Secret,
+                ["financials"] = Sensitivity.Secret,
+                ["contracts"] = Sensitivity.Secret,
+            },
+            levels);
+    }
+
+    /// <summary>C-2 "or nothing": deal terms are free text, so no part of them is shown masked; the secret fields are emptied.</summary>
+    [Fact]
+    public void C2_deal_terms_financials_and_contracts_are_withheld_entirely_from_a_caller_without_clearance()
+    {
+        var masked = ConfidentialFields.Mask(Full);
+
+        Assert.Equal(((string?)null, (string?)null, (string?)null), (masked.DealTerms, masked.Financials, masked.Contracts));
+        Assert.Equal("138****5678", masked.Phone);
     }
 
     [Fact]
@@ -53,7 +89,7 @@ public sealed class ConfidentialityRuleTests
         foreach (var field in CustomerClassification.Protected)
         {
             var shown = field.Get(masked);
-            if (field.Level == Sensitivity.Secret)
+            if (field.Level == Sensitivity.Secret || field.Mask is null)
             {
                 Assert.Null(shown);
             }

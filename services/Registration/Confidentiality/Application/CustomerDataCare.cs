@@ -5,6 +5,7 @@ using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.ServiceDefaults.Encryption;
 
 namespace CustomerProtection.Registration.Confidentiality.Application;
 

@@ -1,11 +1,12 @@
 using System.Globalization;
+using ChainedEntry = CustomerProtection.Registration.Confidentiality.Domain.ChainedEntry;
 using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
-using ChainedEntry = CustomerProtection.Registration.Confidentiality.Domain.ChainedEntry;
+using CustomerProtection.ServiceDefaults.Encryption;
 using DomainGrant = CustomerProtection.Registration.Confidentiality.Domain.AccessGrant;
 using DomainIncident = CustomerProtection.Registration.Confidentiality.Domain.Incident;
 
@@ -104,7 +105,7 @@ public static class ConfidentialityMapping
         return view;
     }
 
-    public static KeyStatus ToProto(CustomerProtection.Registration.Confidentiality.Crypto.KeyRing ring, RotationPass? pass)
+    public static KeyStatus ToProto(KeyRing ring, RotationPass? pass)
     {
         var status = new KeyStatus
         {

@@ -3,6 +3,7 @@ using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
+using CustomerProtection.ServiceDefaults.Encryption;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Confidentiality.Persistence;

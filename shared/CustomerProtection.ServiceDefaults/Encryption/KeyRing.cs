@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
 
-namespace CustomerProtection.Registration.Confidentiality.Crypto;
+namespace CustomerProtection.ServiceDefaults.Encryption;
 
 /// <summary>The key ring is missing or malformed: the service refuses to start rather than store data in clear.</summary>
 public sealed class KeyRingConfigurationException(string message) : Exception(message);
@@ -10,8 +11,9 @@ public sealed class KeyRingConfigurationException(string message) : Exception(me
 /// C-4: the key-encryption keys (KEKs) from configuration — <c>Confidentiality:Keys:&lt;id&gt;</c> (base64 of
 /// 32 bytes, AES-256) and <c>Confidentiality:ActiveKey</c> (the id new data keys are wrapped with). Older
 /// keys stay in the ring while data keys wrapped with them exist, so reads keep working during a
-/// rotation; the background pass (<see cref="Persistence.KeyRotation"/>) re-wraps them under the active key.
-/// Development: the AppHost generates the ring (<c>.data/dev-data-keys.json</c>).
+/// rotation; each service's rotation pass re-wraps them under the active key. One ring and one envelope
+/// for every service that holds confidential or secret data (Registration's contacts and deal terms,
+/// Territory's prices and amounts). Development: the AppHost generates the ring (<c>.data/dev-data-keys.json</c>).
 /// </summary>
 public sealed partial class KeyRing
 {

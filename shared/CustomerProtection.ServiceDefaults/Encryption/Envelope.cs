@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CustomerProtection.Registration.Confidentiality.Crypto;
+namespace CustomerProtection.ServiceDefaults.Encryption;
 
 /// <summary>What a stored value holds: sealed data, or the mark that it was destroyed (C-10).</summary>
 public enum EnvelopeKind
@@ -12,7 +12,8 @@ public enum EnvelopeKind
 }
 
 /// <summary>
-/// C-4 envelope encryption of one customer's confidential and secret fields as ONE blob, with
+/// C-4 envelope encryption of one record's confidential and secret fields as ONE blob (a customer's
+/// contact and deal terms in Registration, a sale's or price's money in Territory), with
 /// <see cref="AesGcm"/> (authenticated: a changed byte fails to open, never yields other data):
 /// <code>
 /// sealed:    [1][key id length][key id][wrap nonce 12][wrapped data key 32][wrap tag 16][nonce 12][tag 16][ciphertext]
@@ -22,8 +23,9 @@ public enum EnvelopeKind
 /// active key-encryption key (KEK), whose id travels with the value. Rotation re-wraps the DEK only
 /// (<see cref="Rewrap"/>): the data part is untouched, so a reader with either key in its ring opens
 /// it. Destruction replaces the value by a mark with no key material: the DEK is gone for good.
-/// Associated data binds the DEK and the blob to the customer id, so a value copied to another
-/// customer's key does not open. About 95 bytes of overhead per customer.
+/// Associated data binds the DEK and the blob to the owner's id (<c>customerId</c>: the customer's id, or a
+/// Territory record's kind and id), so a value copied to another record's key does not open. About 95
+/// bytes of overhead per value.
 /// </summary>
 public static class Envelope
 {
