@@ -29,7 +29,8 @@ catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typ
 // Then the services; references give them connection strings and service discovery.
 var registration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Registration>(
         ResourceNames.Registration, infrastructure, settings, transport, replicas)
-    .WithDataKeys(settings); // the only service that holds confidential customer data (C-4)
+    .WithDataKeys(settings) // the only service that holds confidential customer data (C-4)
+    .WithBackups(builder.Configuration, infrastructure.Data); // C-8, encrypted with that key ring
 
 var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
         ResourceNames.Territory, infrastructure, settings, transport, replicas)
