@@ -12,9 +12,9 @@ TransportSettings transport;
 ReplicaSettings replicas;
 try
 {
-    infrastructure = builder.AddCustomerProtectionInfrastructure();
-    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
     transport = TransportSettings.FromConfiguration(builder.Configuration);
+    infrastructure = builder.AddCustomerProtectionInfrastructure(transport);
+    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
     replicas = ReplicaSettings.FromConfiguration(builder.Configuration,
         [ResourceNames.Registration, ResourceNames.Territory, ResourceNames.Arbitration, ResourceNames.Penalty]);
 }

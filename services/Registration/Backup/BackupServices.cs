@@ -19,10 +19,11 @@ public static class BackupServices
             return builder;
         }
 
-        // The service's own Redis connection string: the snapshot goes to the same server, with the same TLS and password.
+        // The service's own Redis connection string and CA: the snapshot goes to the same server, with the same TLS and password.
         var connection = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString(ResourceNames.Redis) ?? "");
+        var certificate = builder.Configuration[SharedConfigKeys.TransportCaCertificatePath] is { Length: > 0 } ca ? PrivateCa.Validator(ca) : null;
         builder.Services.AddSingleton(sp => new TakeScheduledBackup(
-            sp.GetRequiredService<IConnectionMultiplexer>(), connection, sp.GetRequiredService<Confidentiality.Crypto.KeyRing>(),
+            sp.GetRequiredService<IConnectionMultiplexer>(), connection, certificate, sp.GetRequiredService<Confidentiality.Crypto.KeyRing>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BackupOptions>>(),
             sp.GetRequiredService<ILogger<TakeScheduledBackup>>()));
         builder.Services.AddHostedService<BackupWorker>();

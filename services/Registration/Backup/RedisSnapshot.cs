@@ -13,13 +13,14 @@ public sealed class RedisSnapshotException(string message) : Exception(message);
 /// C-8: a point-in-time snapshot of the whole Redis, taken online the way a replica (and
 /// <c>redis-cli --rdb</c>) gets one: <c>SYNC</c> makes the server fork and send an RDB file consistent at
 /// one instant while it keeps serving. Streamed to <paramref name="sink"/>, never held whole.
-/// Over TLS and with the password when the service's own connection string has them.
+/// Over TLS and with the password when the service's own connection string has them, checking the
+/// server's certificate as the service's connection does (<paramref name="certificate"/>: the private CA).
 /// </summary>
 public static class RedisSnapshot
 {
     private const int EofMarkBytes = 40;
 
-    public static async Task CopyAsync(EndPoint server, ConfigurationOptions options,
+    public static async Task CopyAsync(EndPoint server, ConfigurationOptions options, RemoteCertificateValidationCallback? certificate,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> sink, CancellationToken cancellationToken)
     {
         var (host, port) = server switch
@@ -34,7 +35,11 @@ public static class RedisSnapshot
         if (options.Ssl)
         {
             var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = options.SslHost ?? host }, cancellationToken);
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = options.SslHost ?? host,
+                RemoteCertificateValidationCallback = certificate,
+            }, cancellationToken);
             stream = ssl;
         }
 

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ namespace CustomerProtection.Registration.Backup;
 /// it is done, then applies retention. The caller holds the backup lease: one replica at a time.
 /// </summary>
 public sealed class TakeScheduledBackup(
-    IConnectionMultiplexer redis, ConfigurationOptions connection, KeyRing ring, TimeProvider time,
+    IConnectionMultiplexer redis, ConfigurationOptions connection, RemoteCertificateValidationCallback? certificate, KeyRing ring, TimeProvider time,
     IOptions<BackupOptions> options, ILogger<TakeScheduledBackup> logger)
 {
     /// <summary>The slot of the last backup taken, or when the schedule first ran (unix ms): shared by the replicas, kept across restarts.</summary>
@@ -68,7 +69,7 @@ public sealed class TakeScheduledBackup(
                 var hashing = new HashingStream(file, sha);
                 using var cipher = await BackupCipher.StartAsync(hashing, ring, cancellationToken);
                 long bytes = 0;
-                await RedisSnapshot.CopyAsync(server.EndPoint, connection, async (data, ct) =>
+                await RedisSnapshot.CopyAsync(server.EndPoint, connection, certificate, async (data, ct) =>
                 {
                     bytes += data.Length;
                     await cipher.WriteAsync(data, ct);

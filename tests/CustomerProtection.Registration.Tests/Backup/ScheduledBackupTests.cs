@@ -26,7 +26,7 @@ public sealed class ScheduledBackupTests(RedisServer redis) : IClassFixture<Redi
     }
 
     private TakeScheduledBackup Backup(int keepLast) => new(
-        redis.Connection, ConfigurationOptions.Parse(redis.ConnectionString), _ring, _time,
+        redis.Connection, ConfigurationOptions.Parse(redis.ConnectionString), certificate: null, _ring, _time,
         Options.Create(new BackupOptions { Directory = _folder, At = new TimeOnly(3, 0), KeepLast = keepLast, KeepDays = 0 }),
         NullLogger<TakeScheduledBackup>.Instance);
 
