@@ -12,9 +12,9 @@ TransportSettings transport;
 ReplicaSettings replicas;
 try
 {
-    infrastructure = builder.AddCustomerProtectionInfrastructure();
-    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
     transport = TransportSettings.FromConfiguration(builder.Configuration);
+    infrastructure = builder.AddCustomerProtectionInfrastructure(transport);
+    settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
     replicas = ReplicaSettings.FromConfiguration(builder.Configuration,
         [ResourceNames.Registration, ResourceNames.Territory, ResourceNames.Arbitration, ResourceNames.Penalty]);
 }
@@ -29,7 +29,8 @@ catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typ
 // Then the services; references give them connection strings and service discovery.
 var registration = builder.AddCustomerProtectionService<Projects.CustomerProtection_Registration>(
         ResourceNames.Registration, infrastructure, settings, transport, replicas)
-    .WithDataKeys(settings); // confidential customer data: contacts, deal terms, financials, contracts (C-4)
+    .WithDataKeys(settings) // confidential customer data: contacts, deal terms, financials, contracts (C-4)
+    .WithBackups(builder.Configuration, infrastructure.Data); // C-8: the whole Redis, encrypted with that key ring
 
 var territory = builder.AddCustomerProtectionService<Projects.CustomerProtection_Territory>(
         ResourceNames.Territory, infrastructure, settings, transport, replicas)

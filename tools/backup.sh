@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Backup and restore of the system of record (C-8). Redis holds every service's state, its outbox and its
-# audit log (architecture.md); RabbitMQ holds only events in flight, which the outboxes re-create, so the
-# Redis snapshot is the backup. See docs/running.md, "Backup and restore".
+# Backups of the system of record (C-8). Redis holds every service's state, its outbox and its audit log
+# (architecture.md); RabbitMQ holds only events in flight, which the outboxes re-create, so a Redis
+# snapshot is the backup. The system takes them itself (Registration's backup worker, on a schedule,
+# encrypted with the key ring); this script lists, verifies and restores them. See docs/running.md,
+# "Backup and restore".
 #
-#   tools/backup.sh backup  [--redis HOST:PORT] [--out FILE]   online, point-in-time snapshot of a running system
-#   tools/backup.sh restore FILE [--data-dir DIR]               into a stopped system's Redis folder (default .data/redis)
-#   tools/backup.sh verify  FILE                                checks the file and prints what it holds
+#   tools/backup.sh list    [DIR]                                 the backups in DIR (default .data/backups), newest last
+#   tools/backup.sh verify  FILE [--keys RING]                    checksum, decryption, RDB check; prints what it holds
+#   tools/backup.sh restore FILE [--keys RING] [--data-dir DIR]   into a stopped system's Redis folder (default .data/redis)
 #
+# The key ring: Confidentiality__Keys__<id> in the environment (the names Registration is configured with),
+# else the JSON ring file RING (default .data/dev-data-keys.json, the development ring).
 # Exit codes: 0 done, 1 failed, 2 wrong usage.
 set -euo pipefail
 WORK=""
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 usage() {
-  sed -n '5,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '8,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 fail() {
@@ -25,20 +29,6 @@ need() {
 }
 
 DEFAULT_DATA_DIR=".data/redis"
-
-# The AppHost's local redis-server writes its pid file into its folder; its port is picked at start, so it
-# is read from the listening socket of that pid.
-running_redis_address() {
-  local pidfile="$DEFAULT_DATA_DIR/redis.pid"
-  [ -f "$pidfile" ] || fail "no running system found ($pidfile is missing): start it with ./run.sh, or pass --redis HOST:PORT."
-  local pid port
-  pid="$(cat "$pidfile")"
-  kill -0 "$pid" 2>/dev/null || fail "the Redis of $DEFAULT_DATA_DIR (pid $pid) is not running: start the system, or pass --redis HOST:PORT."
-  need ss
-  port="$(ss -ltnpH 2>/dev/null | awk -v p="pid=$pid," 'index($0, p) { n = split($4, a, ":"); print a[n]; exit }')"
-  [ -n "$port" ] || fail "cannot find the port of redis-server pid $pid (ss shows no listener): pass --redis HOST:PORT."
-  echo "127.0.0.1:$port"
-}
 
 # Loads FILE into a throw-away redis-server on a unix socket in DIR and runs "$@" with $SOCKET set.
 with_loaded_copy() {
@@ -73,62 +63,113 @@ stop_copy() {
 summary() {
   local keys customers
   keys="$(redis-cli -s "$SOCKET" dbsize)"
-  customers="$(redis-cli -s "$SOCKET" --scan --pattern 'cp:registration:customer:{*}' | wc -l)"
+  customers="$(redis-cli -s "$SOCKET" --scan --pattern 'cp:{registration}:customer:{*}' | wc -l)"
   echo "keys: $keys, customers: $customers"
 }
 
-cmd_backup() {
-  local redis="" out=""
-  while [ $# -gt 0 ]; do
-    case "$1" in
-      --redis) redis="${2:?}"; shift 2 ;;
-      --out) out="${2:?}"; shift 2 ;;
-      *) usage ;;
-    esac
-  done
-  need redis-cli
-  need redis-check-rdb
-  [ -n "$redis" ] || redis="${CP_REDIS:-$(running_redis_address)}"
-  [ -n "$out" ] || { mkdir -p backups; out="backups/customerprotection-$(date -u +%Y%m%dT%H%M%SZ).rdb"; }
-  local host="${redis%:*}" port="${redis##*:}"
-  # --rdb asks the server for a replication snapshot: consistent at one instant, taken while it serves.
-  redis-cli -h "$host" -p "$port" --rdb "$out.partial" >/dev/null 2>"$out.log" || { cat "$out.log" >&2; rm -f "$out.log"; fail "could not take a snapshot from $redis."; }
-  rm -f "$out.log"
-  redis-check-rdb "$out.partial" >/dev/null || fail "the snapshot from $redis does not check as a valid RDB file."
-  mv "$out.partial" "$out"
-  (cd "$(dirname "$out")" && sha256sum "$(basename "$out")" >"$(basename "$out").sha256")
-  echo "backed up $redis to $out ($(stat -c %s "$out") bytes, sha256 in $out.sha256)"
+# The system's backups are AES-256-GCM, in segments (services/Registration/Backup/BackupCipher.cs):
+#   "CPBACKUP" [version 1][key id length][key id][wrap nonce 12][wrapped data key 32][wrap tag 16]
+#   then segments [final 0|1][length 4, big-endian][tag 16][ciphertext], the last one final.
+# Decrypts FILE into OUT with the key the header names; any altered byte fails the authentication.
+decrypt() {
+  need python3
+  python3 -c 'import cryptography' 2>/dev/null || fail "python3's cryptography module is missing (apt-get install -y python3-cryptography)."
+  CP_KEYS_FILE="$3" python3 - "$1" "$2" <<'PY' || exit 1
+import base64, json, os, struct, sys
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+source, target = sys.argv[1], sys.argv[2]
+def fail(message):
+    print("backup: " + message, file=sys.stderr)
+    sys.exit(1)
+def key_for(kid):
+    value = os.environ.get("Confidentiality__Keys__" + kid)
+    if value is None and os.path.isfile(os.environ["CP_KEYS_FILE"]):
+        with open(os.environ["CP_KEYS_FILE"]) as ring:
+            value = json.load(ring).get("keys", {}).get(kid)
+    if value is None:
+        fail(f"key '{kid}' is not in the key ring (Confidentiality__Keys__{kid}, or {os.environ['CP_KEYS_FILE']}): it was retired before this backup was.")
+    return base64.b64decode(value)
+with open(source, "rb") as f, open(target, "wb") as out:
+    if f.read(9) != b"CPBACKUP\x01":
+        fail(f"{source} is not an encrypted backup of this system (version 1).")
+    kid_length = f.read(1)[0]
+    kid = f.read(kid_length).decode("ascii")
+    nonce, wrapped = f.read(12), f.read(48)
+    try:
+        data_key = AESGCM(key_for(kid)).decrypt(nonce, wrapped, b"CPBACKUP\x01" + bytes([kid_length]) + kid.encode("ascii"))
+        aes, number, final = AESGCM(data_key), 0, False
+        while not final:
+            head = f.read(21)
+            if len(head) < 21:
+                fail(f"{source} is cut off: its final segment is missing.")
+            final, length, tag = head[0] == 1, struct.unpack(">I", head[1:5])[0], head[5:]
+            body = f.read(length)
+            out.write(aes.decrypt(b"\0" * 8 + struct.pack(">I", number), body + tag, struct.pack(">I", number) + head[:1]))
+            number += 1
+    except InvalidTag:
+        fail(f"{source} fails authentication: it was altered, or key '{kid}' is not the one it was encrypted with.")
+    if f.read(1):
+        fail(f"{source} has bytes after its final segment.")
+PY
 }
 
-check_file() {
-  local file="$1"
+# Checks FILE (its checksum, then its authentication) and decrypts it into OUT, checked as an RDB file.
+open_backup() {
+  local file="$1" keys="$2" out="$3"
   [ -f "$file" ] || fail "no such file: $file"
-  if [ -f "$file.sha256" ]; then
-    (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256") || fail "$file does not match its checksum."
-  fi
+  [ -f "$file.sha256" ] || fail "$file has no checksum file ($file.sha256)."
+  (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256") || fail "$file does not match its checksum."
+  decrypt "$file" "$out" "$keys"
   need redis-check-rdb
-  redis-check-rdb "$file" >/dev/null || fail "$file is not a valid RDB file."
+  redis-check-rdb "$out" >/dev/null || fail "$file does not hold a valid RDB file."
+}
+
+cmd_list() {
+  local dir="${1:-.data/backups}"
+  [ -d "$dir" ] || fail "no such folder: $dir"
+  local file found=0
+  for file in "$dir"/customerprotection-*.cpbackup; do
+    [ -f "$file" ] || continue
+    found=1
+    local state="checksum ok"
+    [ -f "$file.sha256" ] && (cd "$dir" && sha256sum --quiet -c "$(basename "$file").sha256" >/dev/null 2>&1) || state="CHECKSUM WRONG OR MISSING"
+    # The key id is in clear in the header: bytes 10.. after the 8-byte magic, the version and its length.
+    local kid
+    kid="$(head -c 26 "$file" | tail -c +11 | head -c "$(od -An -tu1 -j9 -N1 "$file" | tr -d ' ')")"
+    echo "$(basename "$file")  $(stat -c %s "$file") bytes  key $kid  $state"
+  done
+  [ "$found" -eq 1 ] || echo "no backups in $dir"
 }
 
 cmd_verify() {
-  [ $# -eq 1 ] || usage
-  check_file "$1"
+  [ $# -ge 1 ] || usage
+  local file="$1" keys=".data/dev-data-keys.json"
+  shift
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --keys) keys="${2:?}"; shift 2 ;;
+      *) usage ;;
+    esac
+  done
   WORK="$(mktemp -d)"
   trap 'stop_copy "$WORK"; rm -rf "$WORK"' EXIT
-  with_loaded_copy "$1" "$WORK" summary
+  open_backup "$file" "$keys" "$WORK/snapshot.rdb"
+  with_loaded_copy "$WORK/snapshot.rdb" "$WORK" summary
 }
 
 cmd_restore() {
   [ $# -ge 1 ] || usage
-  local file="$1" dir="$DEFAULT_DATA_DIR"
+  local file="$1" dir="$DEFAULT_DATA_DIR" keys=".data/dev-data-keys.json"
   shift
   while [ $# -gt 0 ]; do
     case "$1" in
       --data-dir) dir="${2:?}"; shift 2 ;;
+      --keys) keys="${2:?}"; shift 2 ;;
       *) usage ;;
     esac
   done
-  check_file "$file"
   if [ -f "$dir/redis.pid" ] && kill -0 "$(cat "$dir/redis.pid")" 2>/dev/null; then
     fail "the Redis of $dir is running (pid $(cat "$dir/redis.pid")): stop the system first."
   fi
@@ -137,6 +178,7 @@ cmd_restore() {
   # it into a temporary server, switch the AOF on (Redis rewrites it from the loaded data) and shut down.
   WORK="$(mktemp -d)"
   trap 'stop_copy "$WORK"; rm -rf "$WORK"' EXIT
+  open_backup "$file" "$keys" "$WORK/snapshot.rdb"
   write_aof() {
     redis-cli -s "$SOCKET" config set appendfsync always >/dev/null
     redis-cli -s "$SOCKET" config set appendonly yes >/dev/null
@@ -152,7 +194,7 @@ cmd_restore() {
     summary
   }
   local counts
-  counts="$(with_loaded_copy "$file" "$WORK" write_aof)"
+  counts="$(with_loaded_copy "$WORK/snapshot.rdb" "$WORK" write_aof)"
   stop_copy "$WORK"
 
   # Keep what was there: a restore must never be the thing that loses data.
@@ -171,7 +213,7 @@ cmd_restore() {
 command="$1"
 shift
 case "$command" in
-  backup) cmd_backup "$@" ;;
+  list) cmd_list "$@" ;;
   restore) cmd_restore "$@" ;;
   verify) cmd_verify "$@" ;;
   *) usage ;;

@@ -1,3 +1,4 @@
+using CustomerProtection.AppHost.Services;
 using Microsoft.Extensions.Configuration;
 
 namespace CustomerProtection.AppHost.Infrastructure;
@@ -16,8 +17,9 @@ internal static class InfrastructureBuilderExtensions
     /// Redis (<see cref="ResourceNames.Redis"/>) and RabbitMQ (<see cref="ResourceNames.Messaging"/>) as containers
     /// or as local processes (<c>Infrastructure:Mode</c>), with their data in the data folder.
     /// Throws <see cref="InfrastructureSetupException"/> with a message that says what to install or configure.
+    /// With certificates (<paramref name="transport"/>) the local servers listen with TLS only (C-4).
     /// </summary>
-    public static CustomerProtectionInfrastructure AddCustomerProtectionInfrastructure(this IDistributedApplicationBuilder builder)
+    public static CustomerProtectionInfrastructure AddCustomerProtectionInfrastructure(this IDistributedApplicationBuilder builder, TransportSettings transport)
     {
         var configuration = builder.Configuration;
         var mode = InfrastructureModeResolver.Resolve(configuration, builder.ExecutionContext.IsPublishMode);
@@ -50,8 +52,8 @@ internal static class InfrastructureBuilderExtensions
         }
 
         return new(
-            Existing(builder, ResourceNames.Redis) ?? builder.AddLocalRedis(ResourceNames.Redis, executables.RedisServer, data.Redis),
-            Existing(builder, ResourceNames.Messaging) ?? builder.AddLocalRabbitMq(ResourceNames.Messaging, executables, data.RabbitMq, data.InstanceId),
+            Existing(builder, ResourceNames.Redis) ?? builder.AddLocalRedis(ResourceNames.Redis, executables.RedisServer, data.Redis, transport),
+            Existing(builder, ResourceNames.Messaging) ?? builder.AddLocalRabbitMq(ResourceNames.Messaging, executables, data.RabbitMq, data.InstanceId, transport),
             mode,
             data);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using CustomerProtection.AppHost.Services;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using RabbitMQ.Client;
@@ -8,9 +9,9 @@ namespace CustomerProtection.AppHost.Infrastructure;
 
 /// <summary>
 /// rabbitmq-server run by the AppHost. Same connection string shape as Aspire's RabbitMQServerResource
-/// (<c>amqp://user:password@host:port</c>); MassTransit takes the credentials from the URI.
+/// (<c>amqp://user:password@host:port</c>, <c>amqps://</c> when it is TLS-only); MassTransit takes the credentials from the URI.
 /// </summary>
-internal sealed class LocalRabbitMqResource(string name, string command, string workingDirectory, string userName, string password)
+internal sealed class LocalRabbitMqResource(string name, string command, string workingDirectory, string userName, string password, bool tls)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string PrimaryEndpointName = "tcp";
@@ -21,8 +22,9 @@ internal sealed class LocalRabbitMqResource(string name, string command, string 
 
     public string UserName { get; } = userName;
 
-    public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"amqp://{UserName}:{password}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+    public ReferenceExpression ConnectionStringExpression => tls
+        ? ReferenceExpression.Create($"amqps://{UserName}:{password}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}")
+        : ReferenceExpression.Create($"amqp://{UserName}:{password}@{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
 
     // The same properties Aspire's RabbitMQServerResource offers (MESSAGING_HOST, _PORT, _USERNAME, _PASSWORD, _URI).
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
@@ -45,10 +47,12 @@ internal static class LocalRabbitMq
     /// Adds the broker and its own epmd. Everything RabbitMQ reads or writes is under <paramref name="dataDirectory"/>
     /// and every listener is on loopback: the AMQP port (picked by DCP, passed as RABBITMQ_NODE_PORT), the Erlang
     /// distribution port and epmd (both picked here, the Erlang side needs them up front). Without its own epmd the
-    /// node would leave an <c>epmd -daemon</c> on 0.0.0.0:4369 behind.
+    /// node would leave an <c>epmd -daemon</c> on 0.0.0.0:4369 behind. With certificates (C-4) the AMQP port is a TLS
+    /// listener and there is no plain one (<c>listeners.tcp = none</c>).
     /// </summary>
     public static IResourceBuilder<LocalRabbitMqResource> AddLocalRabbitMq(
-        this IDistributedApplicationBuilder builder, string name, LocalExecutables executables, string dataDirectory, string instanceId)
+        this IDistributedApplicationBuilder builder, string name, LocalExecutables executables, string dataDirectory, string instanceId,
+        TransportSettings transport)
     {
         var home = Directory.CreateDirectory(Path.Combine(dataDirectory, "home")).FullName;
         var mnesiaBase = Directory.CreateDirectory(Path.Combine(dataDirectory, "mnesia")).FullName;
@@ -58,19 +62,33 @@ internal static class LocalRabbitMq
         var password = OwnerOnlyFile.ReadOrCreate(
             Path.Combine(dataDirectory, "default_pass"), () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
 
+        var ports = LocalPorts.TakeFree(3);
         var configFile = Path.Combine(dataDirectory, "rabbitmq.conf");
-        OwnerOnlyFile.Write(configFile, string.Join('\n',
+        OwnerOnlyFile.Write(configFile, string.Join('\n', [
             "# Written by the CustomerProtection AppHost at every start; edits are overwritten.",
             $"default_user = {UserName}",
             $"default_pass = {password}",
-            "default_user_tags.administrator = true"));
+            "default_user_tags.administrator = true",
+            .. transport.Tls
+                ? new[]
+                {
+                    "listeners.tcp = none",
+                    $"listeners.ssl.1 = 127.0.0.1:{ports[2].ToString(CultureInfo.InvariantCulture)}",
+                    $"ssl_options.certfile = {transport.CertificatePath}",
+                    $"ssl_options.keyfile = {transport.KeyPath ?? transport.CertificatePath}",
+                    $"ssl_options.cacertfile = {transport.CaPath ?? "/etc/ssl/certs/ca-certificates.crt"}",
+                    // Clients authenticate with the password; they present no certificate.
+                    "ssl_options.verify = verify_none",
+                    "ssl_options.fail_if_no_peer_cert = false",
+                }
+                : [],
+        ]));
         var enabledPluginsFile = Path.Combine(dataDirectory, "enabled_plugins");
         File.WriteAllText(enabledPluginsFile, "[].\n");
         // An empty env file, so /etc/rabbitmq/rabbitmq-env.conf of the machine cannot change this node.
         var envFile = Path.Combine(dataDirectory, "rabbitmq-env.conf");
         File.WriteAllText(envFile, "# Intentionally empty: the AppHost sets the environment.\n");
 
-        var ports = LocalPorts.TakeFree(3);
         var epmdPort = ports[0].ToString(CultureInfo.InvariantCulture);
         var distPort = ports[1].ToString(CultureInfo.InvariantCulture);
 
@@ -81,7 +99,7 @@ internal static class LocalRabbitMq
             .WithEnvironment("ERL_EPMD_PORT", epmdPort)
             .WithHealthCheck(epmdHealthCheckKey);
 
-        var rabbit = new LocalRabbitMqResource(name, executables.RabbitMqServer, dataDirectory, UserName, password);
+        var rabbit = new LocalRabbitMqResource(name, executables.RabbitMqServer, dataDirectory, UserName, password, transport.Tls);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(rabbit, async (_, cancellationToken) =>
@@ -110,6 +128,12 @@ internal static class LocalRabbitMq
                     Uri = new Uri(connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet.")),
                     AutomaticRecoveryEnabled = false,
                 };
+                if (transport.CaPath is { } ca)
+                {
+                    // amqps:// turned TLS on; the broker's certificate is checked against the private CA as the services check it.
+                    factory.Ssl.CertificateValidationCallback = PrivateCa.Validator(ca);
+                }
+
                 connection = await factory.CreateConnectionAsync().ConfigureAwait(false);
                 return connection;
             },
@@ -117,13 +141,19 @@ internal static class LocalRabbitMq
 
         var resource = builder.AddResource(rabbit)
             // Reached directly, not through DCP's proxy (every message would cross one more process).
-            .WithEndpoint(name: LocalRabbitMqResource.PrimaryEndpointName, scheme: "tcp", env: "RABBITMQ_NODE_PORT", port: ports[2], targetPort: ports[2], isProxied: false)
+            // With TLS the port is in the config file's ssl listener; RABBITMQ_NODE_PORT would open a plain one.
+            .WithEndpoint(name: LocalRabbitMqResource.PrimaryEndpointName, scheme: "tcp", env: transport.Tls ? null : "RABBITMQ_NODE_PORT",
+                port: ports[2], targetPort: ports[2], isProxied: false)
             .WithEnvironment(context =>
             {
                 var env = context.EnvironmentVariables;
                 env["HOME"] = home; // holds the Erlang cookie
                 env["RABBITMQ_NODENAME"] = $"cp-{instanceId}@localhost";
-                env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
+                if (!transport.Tls)
+                {
+                    env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
+                }
+
                 // Explicit: the default (AMQP port + 20000) overflows for DCP's high ports.
                 env["RABBITMQ_DIST_PORT"] = distPort;
                 env["ERL_EPMD_PORT"] = epmdPort;

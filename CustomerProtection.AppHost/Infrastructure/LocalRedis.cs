@@ -1,12 +1,14 @@
+using CustomerProtection.AppHost.Services;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace CustomerProtection.AppHost.Infrastructure;
 
 /// <summary>
 /// redis-server run by the AppHost. Same connection string shape as Aspire's RedisResource (<c>host:port</c>), so
-/// a service's <c>builder.AddRedisClient("redis")</c> cannot tell the difference.
+/// a service's <c>builder.AddRedisClient("redis")</c> cannot tell the difference; <c>host:port,ssl=true</c> when it is TLS-only.
 /// </summary>
-internal sealed class LocalRedisResource(string name, string command, string workingDirectory)
+internal sealed class LocalRedisResource(string name, string command, string workingDirectory, bool tls)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
     public const string PrimaryEndpointName = "tcp";
@@ -15,15 +17,18 @@ internal sealed class LocalRedisResource(string name, string command, string wor
 
     public EndpointReference PrimaryEndpoint => _primaryEndpoint ??= new(this, PrimaryEndpointName);
 
-    public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
+    public ReferenceExpression ConnectionStringExpression => tls
+        ? ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},ssl=true")
+        : ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}");
 
     // The same properties Aspire's RedisResource offers (REDIS_HOST, REDIS_PORT, REDIS_URI), minus the password.
     IEnumerable<KeyValuePair<string, ReferenceExpression>> IResourceWithConnectionString.GetConnectionProperties() =>
     [
         new("Host", ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.Host)}")),
         new("Port", ReferenceExpression.Create($"{PrimaryEndpoint.Property(EndpointProperty.Port)}")),
-        new("Uri", ReferenceExpression.Create($"redis://{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}")),
+        new("Uri", tls
+            ? ReferenceExpression.Create($"rediss://{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}")
+            : ReferenceExpression.Create($"redis://{PrimaryEndpoint.Property(EndpointProperty.HostAndPort)}")),
     ];
 }
 
@@ -34,13 +39,14 @@ internal static class LocalRedis
     /// <summary>
     /// Adds redis-server on a free loopback port (LocalPorts picks it; it reaches the server as <c>--port</c>), with AOF on
     /// and <c>appendfsync always</c> as the only durability (architecture.md: Redis is the system of record), and the
-    /// standard Redis health check so <c>WaitFor</c> waits until it answers.
+    /// standard Redis health check so <c>WaitFor</c> waits until it answers. With certificates (C-4) the port is
+    /// TLS-only (<c>--port 0 --tls-port</c>): a plain connection gets nothing.
     /// </summary>
     public static IResourceBuilder<LocalRedisResource> AddLocalRedis(
-        this IDistributedApplicationBuilder builder, string name, string redisServer, string dataDirectory)
+        this IDistributedApplicationBuilder builder, string name, string redisServer, string dataDirectory, TransportSettings transport)
     {
         Directory.CreateDirectory(dataDirectory);
-        var redis = new LocalRedisResource(name, redisServer, dataDirectory);
+        var redis = new LocalRedisResource(name, redisServer, dataDirectory, transport.Tls);
         var port = LocalPorts.TakeFree(1)[0];
 
         string? connectionString = null;
@@ -51,8 +57,9 @@ internal static class LocalRedis
         });
 
         var healthCheckKey = $"{name}_check";
+        IConnectionMultiplexer? healthConnection = null;
         builder.Services.AddHealthChecks().AddRedis(
-            _ => connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet."),
+            _ => healthConnection ??= Connect(connectionString ?? throw new InvalidOperationException($"The connection string of '{name}' is not available yet."), transport),
             name: healthCheckKey);
 
         return builder.AddResource(redis)
@@ -60,8 +67,28 @@ internal static class LocalRedis
             .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp", port: port, targetPort: port, isProxied: false)
             .WithArgs(context =>
             {
-                context.Args.Add("--port");
-                context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                if (transport.Tls)
+                {
+                    context.Args.Add("--port");
+                    context.Args.Add("0");
+                    context.Args.Add("--tls-port");
+                    context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                    context.Args.Add("--tls-cert-file");
+                    context.Args.Add(transport.CertificatePath!);
+                    context.Args.Add("--tls-key-file");
+                    context.Args.Add(transport.KeyPath ?? transport.CertificatePath!);
+                    // Redis wants a CA even when clients present no certificate: the private one, else the machine's.
+                    context.Args.Add(transport.CaPath is null ? "--tls-ca-cert-dir" : "--tls-ca-cert-file");
+                    context.Args.Add(transport.CaPath ?? "/etc/ssl/certs");
+                    context.Args.Add("--tls-auth-clients");
+                    context.Args.Add("no");
+                }
+                else
+                {
+                    context.Args.Add("--port");
+                    context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                }
+
                 context.Args.Add("--bind");
                 context.Args.Add("127.0.0.1");
                 context.Args.Add("--protected-mode");
@@ -86,5 +113,18 @@ internal static class LocalRedis
                 context.Args.Add(PidFile(dataDirectory));
             })
             .WithHealthCheck(healthCheckKey);
+    }
+
+    /// <summary>The health check's own connection: with TLS, the server is checked against the private CA as the services check it.</summary>
+    private static IConnectionMultiplexer Connect(string connectionString, TransportSettings transport)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        if (transport.CaPath is { } ca)
+        {
+            options.CertificateValidation += PrivateCa.Validator(ca);
+        }
+
+        return ConnectionMultiplexer.Connect(options);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CustomerProtection.AppHost.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace CustomerProtection.AppHost.Services;
 
@@ -152,6 +153,29 @@ internal static class ServiceBuilderExtensions
 
         return builder;
     }
+
+    /// <summary>
+    /// C-8: Registration takes the scheduled backups (it holds the key ring they are encrypted with). The
+    /// <c>Backup</c> section is passed on as it is; the folder defaults to <c>&lt;data folder&gt;/backups</c>
+    /// (a deployment sets <c>Backup__Directory</c>, on another volume than Redis's).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithBackups(this IResourceBuilder<ProjectResource> builder, IConfiguration configuration, DataDirectory? data)
+    {
+        foreach (var setting in configuration.GetSection(BackupSection).GetChildren())
+        {
+            var value = setting.Key == "Directory" && setting.Value is { Length: > 0 } folder ? Path.GetFullPath(folder) : setting.Value;
+            builder.WithEnvironment(EnvironmentName($"{BackupSection}:{setting.Key}"), value);
+        }
+
+        if (string.IsNullOrWhiteSpace(configuration[$"{BackupSection}:Directory"]) && data is not null)
+        {
+            builder.WithEnvironment(EnvironmentName($"{BackupSection}:Directory"), Path.Combine(data.Root, "backups"));
+        }
+
+        return builder;
+    }
+
+    private const string BackupSection = "Backup";
 
     /// <summary><c>Auth:SigningKey</c> → <c>Auth__SigningKey</c>, the environment form of a configuration key.</summary>
     private static string EnvironmentName(string configurationKey) => configurationKey.Replace(":", "__", StringComparison.Ordinal);

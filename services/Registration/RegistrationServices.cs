@@ -1,4 +1,5 @@
 using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Backup;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
@@ -50,6 +51,7 @@ public static class RegistrationServices
         builder.Services.AddHostedService<StorageMigration>();
         builder.Services.AddHostedService<DueQueueWorker>();
         builder.AddConfidentiality();
+        builder.AddBackups();
         return builder;
     }
 }

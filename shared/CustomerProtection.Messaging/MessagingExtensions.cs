@@ -24,7 +24,12 @@ public static class MessagingExtensions
         // places at most one replica per node, so 3 means one replica on a single node and a majority
         // that survives the loss of one node on a cluster of three or more.
         var replicas = builder.Configuration.GetValue("Messaging:QuorumReplicas", 3);
-        var queues = new MessagingQueues(new Uri(connectionString), replicas);
+        var broker = new Uri(connectionString);
+        // C-4: amqps:// is TLS (the AppHost's broker when certificates are configured), checked against the private CA if one is named.
+        var brokerCertificate = broker.Scheme == "amqps" && builder.Configuration[SharedConfigKeys.TransportCaCertificatePath] is { Length: > 0 } ca
+            ? PrivateCa.Validator(ca)
+            : null;
+        var queues = new MessagingQueues(broker, replicas, brokerCertificate);
         builder.Services.AddSingleton(queues);
         // Runs before the bus declares its queues, i.e. before the first inequivalent declaration.
         builder.Services.AddBusObserver<QuorumQueueMigration>();
@@ -57,7 +62,18 @@ public static class MessagingExtensions
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 // User and password travel in the URI (aspire-without-containers.md).
-                rabbit.Host(new Uri(connectionString), host => host.PublisherConfirmation = true);
+                rabbit.Host(broker, host =>
+                {
+                    host.PublisherConfirmation = true;
+                    if (broker.Scheme == "amqps")
+                    {
+                        host.UseSsl(ssl =>
+                        {
+                            ssl.ServerName = broker.Host;
+                            ssl.CertificateValidationCallback = brokerCertificate;
+                        });
+                    }
+                });
                 // The _error and _skipped queues hold the messages an operator must still look at.
                 rabbit.SendTopology.ConfigureErrorSettings = settings => settings.SetQuorumQueue(replicas);
                 rabbit.SendTopology.ConfigureDeadLetterSettings = settings => settings.SetQuorumQueue(replicas);

@@ -30,12 +30,15 @@ public sealed class QuorumQueueMigration(MessagingQueues queues, ILogger<QuorumQ
     public async Task PreStart(IBus bus)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await MigrateAsync(queues.BrokerAddress, queues.Names, queues.Replicas, logger, cts.Token);
+        await MigrateAsync(queues.BrokerAddress, queues.Names, queues.Replicas, logger, cts.Token, queues.BrokerCertificate);
     }
 
-    public static async Task MigrateAsync(Uri broker, IEnumerable<string> queueNames, int replicas, ILogger logger, CancellationToken cancellationToken)
+    public static async Task MigrateAsync(Uri broker, IEnumerable<string> queueNames, int replicas, ILogger logger, CancellationToken cancellationToken,
+        System.Net.Security.RemoteCertificateValidationCallback? brokerCertificate = null)
     {
+        // amqps:// turns TLS on (the URI sets the server name); a private CA is checked by the callback.
         var factory = new ConnectionFactory { Uri = broker, ClientProvidedName = "quorum-queue-migration", AutomaticRecoveryEnabled = false };
+        factory.Ssl.CertificateValidationCallback = brokerCertificate;
         await using var connection = await factory.CreateConnectionAsync(cancellationToken);
         var rabbit = new Broker(connection, QuorumArguments(replicas), cancellationToken);
         foreach (var queue in queueNames)
@@ -172,11 +175,14 @@ public sealed class QuorumQueueMigration(MessagingQueues queues, ILogger<QuorumQ
 /// The consumer queues of this service's bus (with their <c>_error</c> and <c>_skipped</c> queues),
 /// collected while MassTransit configures its endpoints, i.e. before the bus starts.
 /// </summary>
-public sealed class MessagingQueues(Uri brokerAddress, int replicas)
+public sealed class MessagingQueues(Uri brokerAddress, int replicas, System.Net.Security.RemoteCertificateValidationCallback? brokerCertificate = null)
 {
     private readonly List<string> _names = [];
 
     public Uri BrokerAddress { get; } = brokerAddress;
+
+    /// <summary>C-4: checks an amqps:// broker's certificate against the private CA; null: the machine's trust store.</summary>
+    public System.Net.Security.RemoteCertificateValidationCallback? BrokerCertificate { get; } = brokerCertificate;
 
     public int Replicas { get; } = replicas;
 

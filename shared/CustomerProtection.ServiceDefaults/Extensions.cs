@@ -51,6 +51,11 @@ public static class ServiceDefaultsExtensions
             // (sale authorisation 3,979–4,262/s → 4,764–5,397/s in the runs after warm-up; docs/territory.md).
             // Safe because nothing here blocks a pool thread on Redis (every call is awaited).
             options.SocketManager = StackExchange.Redis.SocketManager.ThreadPool;
+            // C-4: a TLS Redis (ssl=true in the connection string) signed by the private CA is checked against it.
+            if (builder.Configuration[CustomerProtection.SharedConfigKeys.TransportCaCertificatePath] is { Length: > 0 } ca)
+            {
+                options.CertificateValidation += CustomerProtection.PrivateCa.Validator(ca);
+            }
         });
         // The first hosted service: keys of an earlier layout are moved under the service's hash tag before anything reads them.
         builder.Services.AddHostedService(services => new KeySpaceMigration(

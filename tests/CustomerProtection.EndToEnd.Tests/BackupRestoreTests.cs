@@ -1,25 +1,56 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using CustomerProtection.Platform.V1;
+using CustomerProtection.Policy.Actors;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Testing;
+using Google.Protobuf.WellKnownTypes;
 using StackExchange.Redis;
 
 namespace CustomerProtection.EndToEnd.Tests;
 
+/// <summary>The system with a backup folder of the test's own, a key ring the test knows, and retention of the newest two.</summary>
+public sealed class BackupSystemFixture : SystemFixture
+{
+    public const string KeyId = "bk1";
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("cp-backups-").FullName;
+
+    public string Key { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    protected override IEnumerable<string> ExtraArguments() =>
+    [
+        $"--Backup:Directory={Folder}",
+        "--Backup:KeepLast=2",
+        "--Backup:KeepDays=0",
+        $"--Confidentiality:ActiveKey={KeyId}",
+        $"--Confidentiality:Keys:{KeyId}={Key}",
+    ];
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+}
+
 /// <summary>
-/// C-8: the documented commands (tools/backup.sh) take an online snapshot of the running system's Redis,
-/// and restore it into a fresh data folder that a new redis-server starts from, with every customer in it.
+/// C-8 restore drill: the system backs itself up when its clock passes the scheduled hour (encrypted with
+/// the key ring, with a checksum); tools/backup.sh restores the backup into a fresh folder that a new
+/// redis-server starts from with every customer in it; an altered backup is refused; retention deletes the oldest.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class BackupRestoreTests(SystemFixture system)
+public sealed class BackupRestoreTests(BackupSystemFixture system) : IClassFixture<BackupSystemFixture>
 {
     private static readonly string RepoRoot = FindRepoRoot();
 
     [Fact]
-    public async Task C8_a_backup_of_the_running_system_restored_into_a_fresh_redis_holds_every_customer()
+    public async Task C8_the_scheduled_encrypted_backup_restores_every_customer_refuses_a_changed_byte_and_retention_deletes_the_oldest()
     {
         var org = await TestOrganisation.ImportAsync(system);
+        var clock = new Clock.ClockClient(system.Channel(ResourceNames.Registration));
         var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
         var filed = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -31,32 +62,32 @@ public sealed class BackupRestoreTests(SystemFixture system)
                 DeclaredAnnualSales = "100000",
                 Contact = new Contact { Name = "陈经理", Phone = "13900001111", Email = "chen@example.com" },
                 EvidenceKind = "visit",
-                EvidenceDate = (await new CustomerProtection.Platform.V1.Clock.ClockClient(system.Channel(ResourceNames.Registration))
-                    .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), org.Salesperson1)).Today,
+                EvidenceDate = (await clock.GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today,
                 Evidence = "拜访纪要",
             }, org.Salesperson1);
             filed.Add(view.CustomerId);
         }
 
-        // Every customer key of the live system before the snapshot (customers are never deleted, so
-        // each one must be in the backup, at its version or a later one).
-        // The AppHost's Redis connection string is host:port (LocalRedis), which is what the script takes.
         var endpoint = await system.App.GetConnectionStringAsync(ResourceNames.Redis) ?? throw new InvalidOperationException("no redis");
-        var live = await ConnectionMultiplexer.ConnectAsync($"{endpoint},allowAdmin=true");
+        await using var live = await ConnectionMultiplexer.ConnectAsync(endpoint);
+        // The schedule has started (its first pass records when), and no backup was taken at start.
+        await Eventually.GetAsync(async () => await live.GetDatabase().KeyExistsAsync("cp:{registration}:backup:last-slot") ? "" : null,
+            "the backup schedule starting");
+        Assert.Empty(Backups());
         var before = await CustomerVersionsAsync(live);
         Assert.All(filed, id => Assert.Contains($"cp:{{registration}}:customer:{{{id}}}", before.Keys));
+
+        var first = await AdvanceADayAndWaitForBackupAsync(clock);
 
         var work = Directory.CreateTempSubdirectory("cp-backup-test-").FullName;
         try
         {
-            var file = Path.Combine(work, "snapshot.rdb");
-            var backup = await RunAsync("backup", "--redis", endpoint, "--out", file);
-            Assert.True(backup.ExitCode == 0, backup.Output);
-            Assert.True(File.Exists(file + ".sha256"), "the backup writes a checksum beside the snapshot");
+            var verify = await RunAsync("verify", first);
+            Assert.True(verify.ExitCode == 0, verify.Output);
+            Assert.Contains("customers: ", verify.Output, StringComparison.Ordinal);
 
-            var restore = await RunAsync("restore", file, "--data-dir", Path.Combine(work, "redis"));
+            var restore = await RunAsync("restore", first, "--data-dir", Path.Combine(work, "redis"));
             Assert.True(restore.ExitCode == 0, restore.Output);
-
             var restored = RedisServer.Over(Path.Combine(work, "redis"));
             Dictionary<string, long> after;
             try
@@ -75,18 +106,44 @@ public sealed class BackupRestoreTests(SystemFixture system)
                 Assert.True(version >= pair.Value, $"{pair.Key} restored at version {version}, below {pair.Value}");
             });
 
-            // A corrupted file is refused by its checksum, and the target folder is left alone.
-            await File.AppendAllTextAsync(file, "x");
-            var refused = await RunAsync("restore", file, "--data-dir", Path.Combine(work, "other"));
+            // One changed byte: refused by the checksum; with the checksum made to match, refused by the
+            // authentication. The target folder is left alone.
+            var altered = Path.Combine(work, Path.GetFileName(first));
+            var bytes = await File.ReadAllBytesAsync(first);
+            bytes[bytes.Length / 2] ^= 0x01;
+            await File.WriteAllBytesAsync(altered, bytes);
+            File.Copy(first + ".sha256", altered + ".sha256");
+            var refused = await RunAsync("restore", altered, "--data-dir", Path.Combine(work, "other"));
             Assert.Equal(1, refused.ExitCode);
             Assert.Contains("checksum", refused.Output, StringComparison.Ordinal);
+
+            await File.WriteAllTextAsync(altered + ".sha256", $"{Convert.ToHexStringLower(SHA256.HashData(bytes))}  {Path.GetFileName(altered)}\n");
+            refused = await RunAsync("restore", altered, "--data-dir", Path.Combine(work, "other"));
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("fails authentication", refused.Output, StringComparison.Ordinal);
             Assert.False(Directory.Exists(Path.Combine(work, "other")));
         }
         finally
         {
-            await live.DisposeAsync();
             Directory.Delete(work, recursive: true);
         }
+
+        // Retention keeps the newest two: the third backup deletes the first, with its checksum.
+        var second = await AdvanceADayAndWaitForBackupAsync(clock);
+        var third = await AdvanceADayAndWaitForBackupAsync(clock);
+        Assert.Equal([second, second + ".sha256", third, third + ".sha256"],
+            Directory.GetFiles(system.Folder).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    private string[] Backups() => Directory.GetFiles(system.Folder, "*.cpbackup").Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>Moves the shared clock a day (past the scheduled hour) and waits for the new backup the worker takes.</summary>
+    private async Task<string> AdvanceADayAndWaitForBackupAsync(Clock.ClockClient clock)
+    {
+        var known = Backups();
+        await clock.AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(TimeSpan.FromDays(1)) }, system.As("HQ-1", Roles.Hq));
+        return await Eventually.GetAsync(() => Task.FromResult(Backups().Except(known).SingleOrDefault(f => File.Exists(f + ".sha256"))),
+            "the scheduled backup", TimeSpan.FromSeconds(60));
     }
 
     private static async Task<Dictionary<string, long>> CustomerVersionsAsync(IConnectionMultiplexer redis)
@@ -101,13 +158,15 @@ public sealed class BackupRestoreTests(SystemFixture system)
         return versions;
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    private async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         var start = new ProcessStartInfo("bash", [Path.Combine(RepoRoot, "tools", "backup.sh"), .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = RepoRoot,
+            // The key ring as Registration is configured with it.
+            Environment = { [$"Confidentiality__Keys__{BackupSystemFixture.KeyId}"] = system.Key },
         };
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

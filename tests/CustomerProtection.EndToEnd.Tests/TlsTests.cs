@@ -10,12 +10,16 @@ using CustomerProtection.Policy.Actors;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;
 using Grpc.Net.Client;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using StackExchange.Redis;
 
 namespace CustomerProtection.EndToEnd.Tests;
 
 /// <summary>
 /// The system started with a certificate (Transport:CertificatePath/KeyPath, signed by a private CA named in
-/// Transport:CaCertificatePath): every gRPC endpoint is TLS, probes stay on the plain HTTP/1.1 endpoint.
+/// Transport:CaCertificatePath): every gRPC endpoint is TLS, probes stay on the plain HTTP/1.1 endpoint, and the
+/// local Redis and RabbitMQ listen with TLS only.
 /// </summary>
 public sealed class TlsSystemFixture : SystemFixture
 {
@@ -158,6 +162,54 @@ public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemF
         using var refusedOut = new StringWriter();
         using var refusedErr = new StringWriter();
         Assert.NotEqual(0, await CustomerProtection.Cli.CpctlApp.RunAsync(["status"], new CustomerProtection.Cli.Core.CliEnvironment(refusedOut, refusedErr, environment, Path.GetTempPath())));
+    }
+
+    [Fact]
+    public async Task C4_redis_and_rabbitmq_listen_with_tls_only_and_the_services_work_over_them()
+    {
+        // The services work: the organisation reaches Registration as events over RabbitMQ, a filing is stored in Redis.
+        var org = await TestOrganisation.ImportAsync(system);
+        var filed = await new Customers.CustomersClient(system.Channel(ResourceNames.Registration)).FileCustomerAsync(new FileCustomerRequest
+        {
+            InvoiceTitle = $"中间件加密测试{org.S}有限公司",
+            CustomerClass = "potential",
+            DeclaredAnnualSales = "100000",
+            Contact = new Contact { Name = "郑经理", Phone = "13700002222" },
+            EvidenceKind = "visit",
+            EvidenceDate = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today,
+            Evidence = "拜访纪要",
+        }, org.Salesperson1);
+        Assert.NotEmpty(filed.CustomerId);
+
+        // Redis: TLS trusting the CA answers; the same port in clear does not.
+        var redis = await system.App.GetConnectionStringAsync(ResourceNames.Redis) ?? throw new InvalidOperationException("no redis");
+        var tls = ConfigurationOptions.Parse(redis);
+        Assert.True(tls.Ssl, redis);
+        tls.CertificateValidation += PrivateCa.Validator(system.CaPath);
+        await using (var connection = await ConnectionMultiplexer.ConnectAsync(tls))
+        {
+            Assert.True(await connection.GetDatabase().KeyExistsAsync($"cp:{{registration}}:customer:{{{filed.CustomerId}}}"));
+        }
+
+        var plain = ConfigurationOptions.Parse(redis);
+        plain.Ssl = false;
+        plain.ConnectTimeout = 3000;
+        plain.ConnectRetry = 1;
+        await Assert.ThrowsAsync<RedisConnectionException>(async () => await ConnectionMultiplexer.ConnectAsync(plain));
+
+        // RabbitMQ: amqps trusting the CA opens; amqp on the same port is refused.
+        var broker = new Uri(await system.App.GetConnectionStringAsync(ResourceNames.Messaging) ?? throw new InvalidOperationException("no broker"));
+        Assert.Equal("amqps", broker.Scheme);
+        var secure = new ConnectionFactory { Uri = broker, AutomaticRecoveryEnabled = false };
+        secure.Ssl.CertificateValidationCallback = PrivateCa.Validator(system.CaPath);
+        await using (var connection = await secure.CreateConnectionAsync())
+        {
+            Assert.True(connection.IsOpen);
+        }
+
+        var cleartext = new ConnectionFactory { Uri = new UriBuilder(broker) { Scheme = "amqp" }.Uri, AutomaticRecoveryEnabled = false };
+        Assert.Equal(broker.Port, cleartext.Port);
+        await Assert.ThrowsAsync<BrokerUnreachableException>(async () => await cleartext.CreateConnectionAsync());
     }
 
     private static IEnumerable<Exception> Causes(Exception? exception)

@@ -41,13 +41,7 @@ public static class TransportSecurity
             {
                 SslOptions = new SslClientAuthenticationOptions
                 {
-                    CertificateChainPolicy = new X509ChainPolicy
-                    {
-                        TrustMode = X509ChainTrustMode.CustomRootTrust,
-                        CustomTrustStore = { ca },
-                        // A private CA publishes no revocation list here; the chain and the host name are still checked.
-                        RevocationMode = X509RevocationMode.NoCheck,
-                    },
+                    CertificateChainPolicy = PrivateCa.ChainPolicy(ca),
                 },
                 EnableMultipleHttp2Connections = true,
             }));
