@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.ServiceDefaults.Encryption;
 
 namespace CustomerProtection.Registration.Backup;
 

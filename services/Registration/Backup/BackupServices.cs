@@ -23,7 +23,7 @@ public static class BackupServices
         var connection = ConfigurationOptions.Parse(builder.Configuration.GetConnectionString(ResourceNames.Redis) ?? "");
         var certificate = builder.Configuration[SharedConfigKeys.TransportCaCertificatePath] is { Length: > 0 } ca ? PrivateCa.Validator(ca) : null;
         builder.Services.AddSingleton(sp => new TakeScheduledBackup(
-            sp.GetRequiredService<IConnectionMultiplexer>(), connection, certificate, sp.GetRequiredService<Confidentiality.Crypto.KeyRing>(),
+            sp.GetRequiredService<IConnectionMultiplexer>(), connection, certificate, sp.GetRequiredService<CustomerProtection.ServiceDefaults.Encryption.KeyRing>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<BackupOptions>>(),
             sp.GetRequiredService<ILogger<TakeScheduledBackup>>()));
         builder.Services.AddHostedService<BackupWorker>();

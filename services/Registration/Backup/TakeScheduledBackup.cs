@@ -1,6 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography;
-using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.ServiceDefaults.Encryption;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using StackExchange.Redis;

@@ -1,6 +1,6 @@
 using System.Text;
 using CustomerProtection.Registration.Backup;
-using CustomerProtection.Registration.Confidentiality.Crypto;
+using CustomerProtection.ServiceDefaults.Encryption;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
