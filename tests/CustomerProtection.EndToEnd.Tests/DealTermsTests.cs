@@ -78,6 +78,21 @@ public sealed class DealTermsTests(SystemFixture system)
         Assert.Equal((unitPrice, amount, false), (bySeller.UnitPrice, bySeller.Amount, bySeller.PricesWithheld));
         Assert.Equal((unitPrice, amount, false), (byManager.UnitPrice, byManager.Amount, byManager.PricesWithheld));
         Assert.Equal(("", "", true), (byRegional.UnitPrice, byRegional.Amount, byRegional.PricesWithheld));
+        // C-5: the seller's and the manager's clear reads and the recording are entries of the one audit
+        // log (Registration's), the regional manager's withheld read is not.
+        var audit = new Audit.AuditClient(system.Channel(ResourceNames.Registration));
+        var entries = await Eventually.GetAsync(async () =>
+        {
+            var page = await audit.QueryAuditAsync(new QueryAuditRequest { CustomerId = filed.CustomerId }, Hq);
+            var ofSale = page.Entries.Where(e => e.Rpc.StartsWith("territory:", StringComparison.Ordinal)).ToList();
+            return ofSale.Count >= 3 ? ofSale : null;
+        }, "Territory's audit entries in Registration's log");
+        // (The three arrive over the bus, in any order.)
+        Assert.Equal(
+            new[] { ("change", "HQ-1", "territory:SalesLedger/RecordSale"), ("read", org.Id("BM"), "territory:SalesLedger/GetSale"), ("read", org.Id("S1"), "territory:SalesLedger/GetSale") }.Order(),
+            entries.Select(e => (e.Kind, e.EmployeeId, e.Rpc)).Order());
+        Assert.All(entries, e => Assert.Equal(["unit_price", "amount"], e.Fields));
+
         var credits = await Ledger.ListCreditsAsync(new ListCreditsRequest { EmployeeId = org.Id("S1") }, regional);
         Assert.Equal((saleId, "", "", true), (Assert.Single(credits.Credits).SaleId, credits.Credits[0].Amount, credits.Total, credits.AmountsWithheld));
 

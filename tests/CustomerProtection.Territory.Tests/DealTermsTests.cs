@@ -1,4 +1,5 @@
 using System.Text;
+using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.ServiceDefaults.Encryption;
 using CustomerProtection.Storage;
@@ -253,7 +254,7 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.Equal(DirectoryStore.Encode(sale), DirectoryStore.Encode((await Store.GetAsync<Sale>(SalesKeys.Sale, "OLD-1"))!.Value));
         Assert.Equal(642.18m, await Store.AnnualShipmentsAsync(Key, new DateOnly(2026, 3, 10)));
         Assert.Equal(("OLD-1", 321.09m, "S1"), await Store.PreviousSaleAsync("P1", Key, new DateOnly(2026, 3, 10), "S2") is { } p ? (p.SaleId, p.UnitPrice, p.SellerId) : default);
-        Assert.Equal([("OLD-1", 642.18m, "S1")], (await Store.CreditsAsync("S1", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 10))).Select(c => (c.SaleId, c.Amount, c.SellerId)));
+        Assert.Equal([("OLD-1", 642.18m, "S1")], (await Store.CreditsAsync("S1", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 10))).Select(c => (c.Id, c.Amount, c.SellerId)));
         Assert.Equal(555.55m, (await Store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")))!.Value.Versions[0].Price);
     }
 
@@ -274,5 +275,28 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.Equal(100m, (await retired.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!.Value.UnitPrice);
         Assert.Equal(120m, (await retired.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")))!.Value.Versions[0].Price);
         Assert.Equal("k2", Envelope.KeyIdOf((byte[])(await Db.HashGetAsync(DirectoryKeys.Entity(SalesKeys.Sale, "ERP-1"), "d"))!));
+    }
+
+    [Fact]
+    public async Task C5_a_recorded_sale_is_a_change_entry_of_its_own_step_and_a_clear_read_is_a_read_entry_and_a_withheld_one_none()
+    {
+        await Db.KeyDeleteAsync(_outbox.StreamKey);
+        _ownership.Set(new OwnershipFacts(true, "C1", Key, "无锡华光电子有限公司", "S2", "B-SH", "R-EAST", "prospect", OwnershipStatuses.Protected,
+            new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), true, [], null, null));
+        var recorded = await Recorder.ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default);
+        var audit = new RecordDealTermsReads(Directory, Clocks.Policy(_time));
+
+        await audit.RecordAsync(Seller, "SalesLedger/GetSale", RecordDealTermsReads.ClearReads(recorded, Seller));
+        await audit.RecordAsync(RegionalManager, "SalesLedger/GetSale", RecordDealTermsReads.ClearReads(recorded, RegionalManager));
+
+        var entries = (await Db.StreamRangeAsync(_outbox.StreamKey))
+            .Where(e => (string)e["type"]! == typeof(DealTermsAccessed).FullName)
+            .Select(e => System.Text.Json.JsonSerializer.Deserialize<DealTermsAccessed>((string)e["body"]!, RedisOutbox.Json)!)
+            .ToList();
+        Assert.Equal(
+            [(DealTermsAccessKinds.Change, "HQ1", "administration", "SalesLedger/RecordSale"), (DealTermsAccessKinds.Read, "S2", "sales_development", "SalesLedger/GetSale")],
+            entries.Select(e => (e.Kind, e.EmployeeId, e.Purpose, e.Rpc)));
+        Assert.All(entries, e => Assert.Equal(("C1", Key, "sale ERP-1"), (e.CustomerId, e.CustomerIdentityKey, e.Detail)));
+        Assert.All(entries, e => Assert.Equal(["unit_price", "amount"], e.Fields));
     }
 }

@@ -106,7 +106,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
             input.ThroughAgent, string.IsNullOrWhiteSpace(input.AgentName) ? null : input.AgentName.Trim(),
             SaleRules.CreditTo(question, verdict.Protector), verdict.Protector, [.. detected.Select(v => v.Id)], now, caller.EmployeeId);
 
-        var result = await store.Directory.CommitAsync(SalesChanges.RecordSale(store.Directory.Sealed, sale, detected));
+        var result = await store.Directory.CommitAsync(SalesChanges.RecordSale(store.Directory.Sealed, sale, detected, caller));
         if (!result.Succeeded)
         {
             // Recorded concurrently by a retry of the same shipment: that recording stands.

@@ -26,6 +26,17 @@ public static class DealTerms
     public static bool MaySeeCreditAmounts(Caller caller, string employeeId) =>
         caller.EmployeeId == employeeId || caller.Role is Roles.Hq or Roles.BranchManager;
 
+    /// <summary>
+    /// C-5's purpose of a read or change on the sales side, as Registration names its reads' usual ones:
+    /// administration for hq and the branch's and region's roles, sales development for the seller, the
+    /// owner, the developer and the ERP account.
+    /// </summary>
+    public static string PurposeOf(Caller caller) => caller.Role switch
+    {
+        Roles.Hq or Roles.BranchManager or Roles.BranchSecretary or Roles.RegionalManager or Roles.RegionalSecretary => "administration",
+        _ => "sales_development",
+    };
+
     /// <summary>A price approval's floor: withheld from all but hq when it was a previous sale's price (P-3.7).</summary>
     public static bool MaySeeApprovalFloor(Caller caller, PriceApproval approval) =>
         caller.IsHq || !(approval.FloorIsPreviousSale || approval.FloorRuleId == "P-3.7");

@@ -1,6 +1,8 @@
 using System.Text;
+using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Registration.Confidentiality.Consumers;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence;
@@ -169,6 +171,30 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         Assert.Equal(["S1", "RM-1"], reads.Select(e => e.Record.EmployeeId));
         Assert.All(reads, e => Assert.Contains("financials", e.Record.Fields));
         Assert.All(reads, e => Assert.Contains("deal_terms", e.Record.Fields));
+    }
+
+    /// <summary>Issue 21: Territory's reads and changes of deal terms (C-5) join the one hash-chained log, with their own fields and RPC.</summary>
+    [Fact]
+    public async Task C5_territorys_reads_and_changes_of_deal_terms_are_chained_into_the_one_audit_log()
+    {
+        var customer = await _k.ApprovedAsync("Terr1");
+        var at = _h.Clock.UtcNow;
+
+        await _h.Audit.AppendAsync([
+            DealTermsAccessedConsumer.Entry(new DealTermsAccessed("ERP-SAP", Roles.Erp, customer.Id, customer.IdentityKey, DealTermsAccessKinds.Change,
+                ["unit_price", "amount"], "sales_development", "SalesLedger/RecordSale", "sale ERP-1", at)),
+            DealTermsAccessedConsumer.Entry(new DealTermsAccessed("S1", Roles.Salesperson, customer.Id, customer.IdentityKey, DealTermsAccessKinds.Read,
+                ["unit_price", "amount"], "sales_development", "SalesLedger/GetSale", "sale ERP-1", at)),
+        ]);
+
+        var territory = (await _k.LogAsync()).Where(e => e.Record.Rpc.StartsWith("territory:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [(AuditKinds.Change, "ERP-SAP", "territory:SalesLedger/RecordSale"), (AuditKinds.Read, "S1", "territory:SalesLedger/GetSale")],
+            territory.Select(e => (e.Record.Kind, e.Record.EmployeeId, e.Record.Rpc)));
+        Assert.All(territory, e => Assert.Equal(customer.Id, e.Record.CustomerId));
+        Assert.All(territory, e => Assert.Equal(["unit_price", "amount"], e.Record.Fields));
+        Assert.Equal($"sale ERP-1 ({customer.IdentityKey})", territory[1].Record.Detail);
+        Assert.True((await _h.Audit.VerifyAsync()).Intact);
     }
 
     [Fact]
