@@ -4,6 +4,7 @@ using Aspire.Hosting.Testing;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.V1;
+using CustomerProtection.Testing;
 using Grpc.Core;
 using StackExchange.Redis;
 
@@ -121,30 +122,6 @@ public sealed class DealTermsTests(SystemFixture system)
         Assert.DoesNotContain(amount, await EveryKeyAndValueAsync(redis, "cp:{registration}:*"), StringComparison.Ordinal);
     }
 
-    private static async Task<string> EveryKeyAndValueAsync(ConnectionMultiplexer redis, string pattern = "*")
-    {
-        var server = redis.GetServers().Single();
-        var db = redis.GetDatabase();
-        var all = new StringBuilder();
-        await foreach (var key in server.KeysAsync(pattern: pattern))
-        {
-            all.Append((string)key!).Append('\n');
-            RedisValue[] values = await db.KeyTypeAsync(key) switch
-            {
-                RedisType.String => [await db.StringGetAsync(key)],
-                RedisType.Hash => [.. (await db.HashGetAllAsync(key)).SelectMany(e => new[] { e.Name, e.Value })],
-                RedisType.List => await db.ListRangeAsync(key),
-                RedisType.Set => await db.SetMembersAsync(key),
-                RedisType.SortedSet => await db.SortedSetRangeByRankAsync(key),
-                RedisType.Stream => [.. (await db.StreamRangeAsync(key)).SelectMany(e => e.Values.SelectMany(v => new[] { v.Name, v.Value }))],
-                _ => [],
-            };
-            foreach (var value in values)
-            {
-                all.Append(Encoding.UTF8.GetString((byte[]?)value ?? [])).Append('\n');
-            }
-        }
-
-        return all.ToString();
-    }
+    private static async Task<string> EveryKeyAndValueAsync(ConnectionMultiplexer redis, string pattern = "*") =>
+        Encoding.UTF8.GetString(await RedisContent.EveryKeyAndValueAsync(redis, pattern));
 }

@@ -57,37 +57,8 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
         new(true, "C1", Key, null, null, null, null, "formal", OwnershipStatuses.Lapsed,
             new DateOnly(2025, 6, 1), new DateOnly(2026, 2, 28), false, [], previousOwner, new DateOnly(2026, 3, 1));
 
-    /// <summary>Every key's name and every value of every type, as bytes decoded leniently: what a dump or a rogue reader sees.</summary>
-    private async Task<string> EverythingInRedisAsync(params RedisKey[] except)
-    {
-        var text = new StringBuilder();
-        var server = redis.Connection.GetServers().Single();
-        await foreach (var key in server.KeysAsync(pattern: "*"))
-        {
-            if (except.Contains(key))
-            {
-                continue;
-            }
-
-            text.Append((string)key!).Append('\n');
-            var values = (await Db.KeyTypeAsync(key)) switch
-            {
-                RedisType.String => [await Db.StringGetAsync(key)],
-                RedisType.Hash => (await Db.HashGetAllAsync(key)).SelectMany(e => new[] { e.Name, e.Value }).ToArray(),
-                RedisType.SortedSet => (await Db.SortedSetRangeByRankAsync(key)),
-                RedisType.Set => await Db.SetMembersAsync(key),
-                RedisType.List => await Db.ListRangeAsync(key),
-                RedisType.Stream => (await Db.StreamRangeAsync(key)).SelectMany(e => e.Values.Select(v => v.Value)).ToArray(),
-                _ => [],
-            };
-            foreach (var value in values)
-            {
-                text.Append(Encoding.UTF8.GetString((byte[])value!)).Append('\n');
-            }
-        }
-
-        return text.ToString();
-    }
+    private async Task<string> EverythingInRedisAsync(params RedisKey[] except) =>
+        Encoding.UTF8.GetString(await RedisContent.EveryKeyAndValueAsync(redis.Connection, "*", except));
 
     [Fact]
     public async Task C4_a_recorded_sale_its_violation_an_asking_price_and_a_price_approval_leave_no_price_or_amount_in_clear_in_redis()

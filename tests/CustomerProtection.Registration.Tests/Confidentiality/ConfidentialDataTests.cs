@@ -61,7 +61,7 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         var directory = (await server.ConfigGetAsync("dir")).Single().Value;
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
         Assert.Contains(files, f => f.Length > 0);
-        var values = await EveryKeyAndValueAsync(server);
+        var values = await RedisContent.EveryKeyAndValueAsync(redis.Connection);
 
         foreach (var tag in tags)
         {
@@ -83,51 +83,6 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         }
     }
 
-    private async Task<byte[]> EveryKeyAndValueAsync(IServer server)
-    {
-        using var all = new MemoryStream();
-        void Add(RedisValue value) => all.Write((byte[]?)value ?? []);
-        await foreach (var key in server.KeysAsync(pattern: "*"))
-        {
-            Add(key.ToString());
-            switch (await Db.KeyTypeAsync(key))
-            {
-                case RedisType.String:
-                    Add(await Db.StringGetAsync(key));
-                    break;
-                case RedisType.Hash:
-                    foreach (var e in await Db.HashGetAllAsync(key))
-                    {
-                        Add(e.Name);
-                        Add(e.Value);
-                    }
-
-                    break;
-                case RedisType.List:
-                    Array.ForEach(await Db.ListRangeAsync(key), Add);
-                    break;
-                case RedisType.Set:
-                    Array.ForEach(await Db.SetMembersAsync(key), Add);
-                    break;
-                case RedisType.SortedSet:
-                    Array.ForEach(await Db.SortedSetRangeByRankAsync(key), Add);
-                    break;
-                case RedisType.Stream:
-                    foreach (var entry in await Db.StreamRangeAsync(key))
-                    {
-                        foreach (var v in entry.Values)
-                        {
-                            Add(v.Name);
-                            Add(v.Value);
-                        }
-                    }
-
-                    break;
-            }
-        }
-
-        return all.ToArray();
-    }
 
     [Fact]
     public async Task C5_a_clear_read_and_a_change_are_audited_and_a_masked_read_is_not()
