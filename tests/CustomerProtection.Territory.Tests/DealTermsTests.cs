@@ -1,5 +1,6 @@
 using System.Text;
 using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.ServiceDefaults.Encryption;
 using CustomerProtection.Storage;
@@ -182,13 +183,21 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     }
 
     [Fact]
-    public async Task C2_a_violations_evidence_is_for_hq_and_the_violators_branch_manager_not_the_violator_or_the_region()
+    public async Task C2_P3_7_a_violations_evidence_is_for_hq_and_the_violators_branch_manager_and_the_published_one_names_no_other_deal()
     {
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", "S1", "90.00", day: "2026-02-10"), default);
         _ownership.Set(LapsedFrom("S1"));
         var violation = Assert.Single((await Recorder.ExecuteAsync(Hq, Shipment("BELOW", "S2", "80.00"), default)).Violations);
 
         Assert.Contains("previous_sale_id=BY-OWNER", violation.Evidence, StringComparison.Ordinal);
+        // What goes to Penalty (which shows it to the violator) names the rule and the seller's own price, not the other deal.
+        var published = Assert.Single((await Db.StreamRangeAsync(_outbox.StreamKey))
+            .Where(e => (string)e["type"]! == typeof(ViolationDetected).FullName)
+            .Select(e => System.Text.Json.JsonSerializer.Deserialize<ViolationDetected>((string)e["body"]!, RedisOutbox.Json)!),
+            e => e.ViolationId == violation.Id);
+        Assert.Contains("80.00", published.Evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("90.00", published.Evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("BY-OWNER", published.Evidence, StringComparison.Ordinal);
         Assert.Equal(
             [true, true, false, false],
             new[] { Hq, BranchManager, Seller, RegionalManager }.Select(c => DealTerms.MaySeeEvidence(c, violation)));

@@ -98,7 +98,8 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
                 seller.Value.Id, seller.Value.Role, seller.Value.BranchId, seller.Value.RegionId, manager,
                 f.InjuredEmployeeId, facts.CustomerId ?? customer.CustomerId, identityKey, annual,
                 Evidence(f, input, identityKey, unitPrice.Value, quantity.Value, amount), now,
-                f.InjuredEmployeeId is { } i ? injuredManagers[i] : null)));
+                f.InjuredEmployeeId is { } i ? injuredManagers[i] : null,
+                f.RuleId == "P-3.7" ? Evidence(DealTerms.WithoutPreviousSale(f), input, identityKey, unitPrice.Value, quantity.Value, amount) : null)));
         }
 
         var sale = new Sale(input.Id, seller.Value.Id, seller.Value.BranchId, seller.Value.RegionId, identityKey, facts.CustomerId ?? customer.CustomerId,

@@ -56,7 +56,7 @@ public static class SalesChanges
 
             change.Publish(new ViolationDetected(v.Id, v.RuleId, v.Kind,
                 new ViolationParty(v.ViolatorId, v.ViolatorRole, v.ViolatorBranchId, v.ViolatorRegionId, v.ViolatorManagerId),
-                v.InjuredEmployeeId, v.CustomerId, v.IdentityKey, v.CustomerAnnualShipments, v.Evidence, $"territory:sale:{v.SaleId}", v.DetectedAt, v.InjuredManagerId));
+                v.InjuredEmployeeId, v.CustomerId, v.IdentityKey, v.CustomerAnnualShipments, v.PublishedEvidence ?? v.Evidence, $"territory:sale:{v.SaleId}", v.DetectedAt, v.InjuredManagerId));
         }
 
         return change;

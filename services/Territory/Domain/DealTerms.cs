@@ -54,13 +54,16 @@ public static class DealTerms
             return (verdict, false);
         }
 
-        var findings = verdict.Findings.Select(f => f.RuleId != "P-3.7" ? f : f with
-        {
-            Message = "保护失效后单价低于同产品前次售价，须经公司审批定价 / after protection lapsed, the unit price is below the product's previous sale price: " +
-                "selling below it needs the company's approval of the price",
-            Metadata = f.Metadata.Where(p => p.Key is "unit_price" or "floor_source" or "approved_price" or "missing_approval")
-                .ToDictionary(p => p.Key, p => p.Value),
-        }).ToList();
+        var findings = verdict.Findings.Select(WithoutPreviousSale).ToList();
         return (verdict with { Findings = findings, Floor = verdict.FloorIsPreviousSale ? verdict.AskingFloor : verdict.Floor }, true);
     }
+
+    /// <summary>A P-3.7 finding without the previous sale's price, id, day, seller and the shortfall (which gives the price away); others as they are.</summary>
+    public static RuleFinding WithoutPreviousSale(RuleFinding finding) => finding.RuleId != "P-3.7" ? finding : finding with
+    {
+        Message = "保护失效后单价低于同产品前次售价，须经公司审批定价 / after protection lapsed, the unit price is below the product's previous sale price: " +
+            "selling below it needs the company's approval of the price",
+        Metadata = finding.Metadata.Where(p => p.Key is "unit_price" or "floor_source" or "approved_price" or "missing_approval")
+            .ToDictionary(p => p.Key, p => p.Value),
+    };
 }
