@@ -43,6 +43,7 @@ public static class TerritoryServices
         builder.Services.AddSingleton<RecordSale>();
         builder.Services.AddSingleton<ApplyCreditDecision>();
         builder.Services.AddSingleton<QuerySales>();
+        builder.Services.AddSingleton<RecordDealTermsReads>();
         builder.Services.AddSingleton<RecordServiceSupport>();
         builder.Services.AddSingleton<ListServiceSupport>();
         builder.Services.AddSingleton<SubmitCrossRegionFiling>();

@@ -3,6 +3,7 @@ using Aspire.Hosting.Testing;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Testing;
 using Google.Rpc;
 using Grpc.Core;
 using StackExchange.Redis;
@@ -149,55 +150,13 @@ public sealed class ConfidentialityTests(SystemFixture system)
         var connectionString = await system.App.GetConnectionStringAsync(ResourceNames.Redis) ?? throw new InvalidOperationException("no redis");
         await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
         var server = redis.GetServers().Single();
-        var db = redis.GetDatabase();
-        using var all = new MemoryStream();
-        void Add(RedisValue value) => all.Write((byte[]?)value ?? []);
-        await foreach (var key in server.KeysAsync(pattern: "*"))
-        {
-            Add(key.ToString());
-            switch (await db.KeyTypeAsync(key))
-            {
-                case RedisType.String:
-                    Add(await db.StringGetAsync(key));
-                    break;
-                case RedisType.Hash:
-                    foreach (var e in await db.HashGetAllAsync(key))
-                    {
-                        Add(e.Name);
-                        Add(e.Value);
-                    }
-
-                    break;
-                case RedisType.List:
-                    Array.ForEach(await db.ListRangeAsync(key), Add);
-                    break;
-                case RedisType.Set:
-                    Array.ForEach(await db.SetMembersAsync(key), Add);
-                    break;
-                case RedisType.SortedSet:
-                    Array.ForEach(await db.SortedSetRangeByRankAsync(key), Add);
-                    break;
-                case RedisType.Stream:
-                    foreach (var entry in await db.StreamRangeAsync(key))
-                    {
-                        foreach (var v in entry.Values)
-                        {
-                            Add(v.Name);
-                            Add(v.Value);
-                        }
-                    }
-
-                    break;
-            }
-        }
-
         await server.ConfigSetAsync("rdbcompression", "no");
         await server.ExecuteAsync("SAVE");
         var directory = (await server.ConfigGetAsync("dir")).Single().Value;
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".rdb", StringComparison.Ordinal) || f.EndsWith(".aof", StringComparison.Ordinal))
             .Select(File.ReadAllBytes)
-            .Append(all.ToArray())
+            .Append(await RedisContent.EveryKeyAndValueAsync(redis))
             .ToList();
 
         foreach (var planted in new[] { contact.Phone, contact.Email, contact.BankAccount, contact.Name })

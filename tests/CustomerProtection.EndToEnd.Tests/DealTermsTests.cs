@@ -4,6 +4,7 @@ using Aspire.Hosting.Testing;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.V1;
+using CustomerProtection.Testing;
 using Grpc.Core;
 using StackExchange.Redis;
 
@@ -78,6 +79,21 @@ public sealed class DealTermsTests(SystemFixture system)
         Assert.Equal((unitPrice, amount, false), (bySeller.UnitPrice, bySeller.Amount, bySeller.PricesWithheld));
         Assert.Equal((unitPrice, amount, false), (byManager.UnitPrice, byManager.Amount, byManager.PricesWithheld));
         Assert.Equal(("", "", true), (byRegional.UnitPrice, byRegional.Amount, byRegional.PricesWithheld));
+        // C-5: the seller's and the manager's clear reads and the recording are entries of the one audit
+        // log (Registration's), the regional manager's withheld read is not.
+        var audit = new Audit.AuditClient(system.Channel(ResourceNames.Registration));
+        var entries = await Eventually.GetAsync(async () =>
+        {
+            var page = await audit.QueryAuditAsync(new QueryAuditRequest { CustomerId = filed.CustomerId }, Hq);
+            var ofSale = page.Entries.Where(e => e.Rpc.StartsWith("territory:", StringComparison.Ordinal)).ToList();
+            return ofSale.Count >= 3 ? ofSale : null;
+        }, "Territory's audit entries in Registration's log");
+        // (The three arrive over the bus, in any order.)
+        Assert.Equal(
+            new[] { ("change", "HQ-1", "territory:SalesLedger/RecordSale"), ("read", org.Id("BM"), "territory:SalesLedger/GetSale"), ("read", org.Id("S1"), "territory:SalesLedger/GetSale") }.Order(),
+            entries.Select(e => (e.Kind, e.EmployeeId, e.Rpc)).Order());
+        Assert.All(entries, e => Assert.Equal(["unit_price", "amount"], e.Fields));
+
         var credits = await Ledger.ListCreditsAsync(new ListCreditsRequest { EmployeeId = org.Id("S1") }, regional);
         Assert.Equal((saleId, "", "", true), (Assert.Single(credits.Credits).SaleId, credits.Credits[0].Amount, credits.Total, credits.AmountsWithheld));
 
@@ -106,30 +122,6 @@ public sealed class DealTermsTests(SystemFixture system)
         Assert.DoesNotContain(amount, await EveryKeyAndValueAsync(redis, "cp:{registration}:*"), StringComparison.Ordinal);
     }
 
-    private static async Task<string> EveryKeyAndValueAsync(ConnectionMultiplexer redis, string pattern = "*")
-    {
-        var server = redis.GetServers().Single();
-        var db = redis.GetDatabase();
-        var all = new StringBuilder();
-        await foreach (var key in server.KeysAsync(pattern: pattern))
-        {
-            all.Append((string)key!).Append('\n');
-            RedisValue[] values = await db.KeyTypeAsync(key) switch
-            {
-                RedisType.String => [await db.StringGetAsync(key)],
-                RedisType.Hash => [.. (await db.HashGetAllAsync(key)).SelectMany(e => new[] { e.Name, e.Value })],
-                RedisType.List => await db.ListRangeAsync(key),
-                RedisType.Set => await db.SetMembersAsync(key),
-                RedisType.SortedSet => await db.SortedSetRangeByRankAsync(key),
-                RedisType.Stream => [.. (await db.StreamRangeAsync(key)).SelectMany(e => e.Values.SelectMany(v => new[] { v.Name, v.Value }))],
-                _ => [],
-            };
-            foreach (var value in values)
-            {
-                all.Append(Encoding.UTF8.GetString((byte[]?)value ?? [])).Append('\n');
-            }
-        }
-
-        return all.ToString();
-    }
+    private static async Task<string> EveryKeyAndValueAsync(ConnectionMultiplexer redis, string pattern = "*") =>
+        Encoding.UTF8.GetString(await RedisContent.EveryKeyAndValueAsync(redis, pattern));
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using CustomerProtection.Contracts.Territory;
+using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.ServiceDefaults.Encryption;
 using CustomerProtection.Storage;
@@ -56,37 +58,8 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
         new(true, "C1", Key, null, null, null, null, "formal", OwnershipStatuses.Lapsed,
             new DateOnly(2025, 6, 1), new DateOnly(2026, 2, 28), false, [], previousOwner, new DateOnly(2026, 3, 1));
 
-    /// <summary>Every key's name and every value of every type, as bytes decoded leniently: what a dump or a rogue reader sees.</summary>
-    private async Task<string> EverythingInRedisAsync(params RedisKey[] except)
-    {
-        var text = new StringBuilder();
-        var server = redis.Connection.GetServers().Single();
-        await foreach (var key in server.KeysAsync(pattern: "*"))
-        {
-            if (except.Contains(key))
-            {
-                continue;
-            }
-
-            text.Append((string)key!).Append('\n');
-            var values = (await Db.KeyTypeAsync(key)) switch
-            {
-                RedisType.String => [await Db.StringGetAsync(key)],
-                RedisType.Hash => (await Db.HashGetAllAsync(key)).SelectMany(e => new[] { e.Name, e.Value }).ToArray(),
-                RedisType.SortedSet => (await Db.SortedSetRangeByRankAsync(key)),
-                RedisType.Set => await Db.SetMembersAsync(key),
-                RedisType.List => await Db.ListRangeAsync(key),
-                RedisType.Stream => (await Db.StreamRangeAsync(key)).SelectMany(e => e.Values.Select(v => v.Value)).ToArray(),
-                _ => [],
-            };
-            foreach (var value in values)
-            {
-                text.Append(Encoding.UTF8.GetString((byte[])value!)).Append('\n');
-            }
-        }
-
-        return text.ToString();
-    }
+    private async Task<string> EverythingInRedisAsync(params RedisKey[] except) =>
+        Encoding.UTF8.GetString(await RedisContent.EveryKeyAndValueAsync(redis.Connection, "*", except));
 
     [Fact]
     public async Task C4_a_recorded_sale_its_violation_an_asking_price_and_a_price_approval_leave_no_price_or_amount_in_clear_in_redis()
@@ -210,13 +183,21 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     }
 
     [Fact]
-    public async Task C2_a_violations_evidence_is_for_hq_and_the_violators_branch_manager_not_the_violator_or_the_region()
+    public async Task C2_P3_7_a_violations_evidence_is_for_hq_and_the_violators_branch_manager_and_the_published_one_names_no_other_deal()
     {
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", "S1", "90.00", day: "2026-02-10"), default);
         _ownership.Set(LapsedFrom("S1"));
         var violation = Assert.Single((await Recorder.ExecuteAsync(Hq, Shipment("BELOW", "S2", "80.00"), default)).Violations);
 
         Assert.Contains("previous_sale_id=BY-OWNER", violation.Evidence, StringComparison.Ordinal);
+        // What goes to Penalty (which shows it to the violator) names the rule and the seller's own price, not the other deal.
+        var published = Assert.Single((await Db.StreamRangeAsync(_outbox.StreamKey))
+            .Where(e => (string)e["type"]! == typeof(ViolationDetected).FullName)
+            .Select(e => System.Text.Json.JsonSerializer.Deserialize<ViolationDetected>((string)e["body"]!, RedisOutbox.Json)!),
+            e => e.ViolationId == violation.Id);
+        Assert.Contains("80.00", published.Evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("90.00", published.Evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("BY-OWNER", published.Evidence, StringComparison.Ordinal);
         Assert.Equal(
             [true, true, false, false],
             new[] { Hq, BranchManager, Seller, RegionalManager }.Select(c => DealTerms.MaySeeEvidence(c, violation)));
@@ -253,7 +234,7 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.Equal(DirectoryStore.Encode(sale), DirectoryStore.Encode((await Store.GetAsync<Sale>(SalesKeys.Sale, "OLD-1"))!.Value));
         Assert.Equal(642.18m, await Store.AnnualShipmentsAsync(Key, new DateOnly(2026, 3, 10)));
         Assert.Equal(("OLD-1", 321.09m, "S1"), await Store.PreviousSaleAsync("P1", Key, new DateOnly(2026, 3, 10), "S2") is { } p ? (p.SaleId, p.UnitPrice, p.SellerId) : default);
-        Assert.Equal([("OLD-1", 642.18m, "S1")], (await Store.CreditsAsync("S1", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 10))).Select(c => (c.SaleId, c.Amount, c.SellerId)));
+        Assert.Equal([("OLD-1", 642.18m, "S1")], (await Store.CreditsAsync("S1", new DateOnly(2026, 1, 1), new DateOnly(2026, 3, 10))).Select(c => (c.Id, c.Amount, c.SellerId)));
         Assert.Equal(555.55m, (await Store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")))!.Value.Versions[0].Price);
     }
 
@@ -274,5 +255,28 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.Equal(100m, (await retired.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!.Value.UnitPrice);
         Assert.Equal(120m, (await retired.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")))!.Value.Versions[0].Price);
         Assert.Equal("k2", Envelope.KeyIdOf((byte[])(await Db.HashGetAsync(DirectoryKeys.Entity(SalesKeys.Sale, "ERP-1"), "d"))!));
+    }
+
+    [Fact]
+    public async Task C5_a_recorded_sale_is_a_change_entry_of_its_own_step_and_a_clear_read_is_a_read_entry_and_a_withheld_one_none()
+    {
+        await Db.KeyDeleteAsync(_outbox.StreamKey);
+        _ownership.Set(new OwnershipFacts(true, "C1", Key, "无锡华光电子有限公司", "S2", "B-SH", "R-EAST", "prospect", OwnershipStatuses.Protected,
+            new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), true, [], null, null));
+        var recorded = await Recorder.ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default);
+        var audit = new RecordDealTermsReads(Directory, Clocks.Policy(_time));
+
+        await audit.RecordAsync(Seller, "SalesLedger/GetSale", RecordDealTermsReads.ClearReads(recorded, Seller));
+        await audit.RecordAsync(RegionalManager, "SalesLedger/GetSale", RecordDealTermsReads.ClearReads(recorded, RegionalManager));
+
+        var entries = (await Db.StreamRangeAsync(_outbox.StreamKey))
+            .Where(e => (string)e["type"]! == typeof(DealTermsAccessed).FullName)
+            .Select(e => System.Text.Json.JsonSerializer.Deserialize<DealTermsAccessed>((string)e["body"]!, RedisOutbox.Json)!)
+            .ToList();
+        Assert.Equal(
+            [(DealTermsAccessKinds.Change, "HQ1", "administration", "SalesLedger/RecordSale"), (DealTermsAccessKinds.Read, "S2", "sales_development", "SalesLedger/GetSale")],
+            entries.Select(e => (e.Kind, e.EmployeeId, e.Purpose, e.Rpc)));
+        Assert.All(entries, e => Assert.Equal(("C1", Key, "sale ERP-1"), (e.CustomerId, e.CustomerIdentityKey, e.Detail)));
+        Assert.All(entries, e => Assert.Equal(["unit_price", "amount"], e.Fields));
     }
 }

@@ -137,12 +137,12 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
-    public async Task A_compliant_sale_publishes_SaleRecorded_only()
+    public async Task A_compliant_sale_publishes_SaleRecorded_and_its_C5_audit_entry_only()
     {
         var recorded = await Recorder.ExecuteAsync(Hq, Shipment("ERP-OK"), default);
 
         Assert.Empty(recorded.Violations);
-        Assert.Equal([typeof(SaleRecorded).FullName!], (await OutboxAsync()).Select(e => e.Type));
+        Assert.Equal([typeof(SaleRecorded).FullName!, typeof(DealTermsAccessed).FullName!], (await OutboxAsync()).Select(e => e.Type));
     }
 
     [Fact]
@@ -293,7 +293,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
 
         var report = await new QuerySales(Store, Clocks.Policy(_time)).CreditsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, null, null);
 
-        Assert.Equal(["C-1", "C-2"], report.Credits.Select(c => c.SaleId).Order());
+        Assert.Equal(["C-1", "C-2"], report.Credits.Select(c => c.Id).Order());
         Assert.Equal(60m, report.Total);
     }
 
@@ -336,7 +336,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         Assert.Equal((2L, "S2", "S1", "CASE-1"), (sale.Version, sale.Value.CreditedTo, sale.Value.CreditDecision!.PreviousCreditedTo, sale.Value.CreditDecision.CaseId));
         var s2 = await query.CreditsAsync(Hq, "S2", "2026-01-01", "2026-12-31");
         var s1 = await query.CreditsAsync(Hq, "S1", "2026-01-01", "2026-12-31");
-        Assert.Equal(["ERP-1"], s2.Credits.Select(c => c.SaleId));
+        Assert.Equal(["ERP-1"], s2.Credits.Select(c => c.Id));
         Assert.Equal(1000m, s2.Total);
         Assert.Empty(s1.Credits);
     }

@@ -5,7 +5,7 @@ using StackExchange.Redis;
 
 namespace CustomerProtection.Territory.Application;
 
-public sealed record CreditReport(string EmployeeId, IReadOnlyList<(string SaleId, DateOnly Day, decimal Amount, string SellerId)> Credits, decimal Total);
+public sealed record CreditReport(string EmployeeId, IReadOnlyList<Sale> Credits, decimal Total);
 
 /// <summary>Reads of the ledger: a sale, the violations found (within the caller's scope), performance credit.</summary>
 public sealed class QuerySales(SalesStore store, PolicyClock clock)

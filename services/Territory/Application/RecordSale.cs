@@ -98,7 +98,8 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
                 seller.Value.Id, seller.Value.Role, seller.Value.BranchId, seller.Value.RegionId, manager,
                 f.InjuredEmployeeId, facts.CustomerId ?? customer.CustomerId, identityKey, annual,
                 Evidence(f, input, identityKey, unitPrice.Value, quantity.Value, amount), now,
-                f.InjuredEmployeeId is { } i ? injuredManagers[i] : null)));
+                f.InjuredEmployeeId is { } i ? injuredManagers[i] : null,
+                f.RuleId == "P-3.7" ? Evidence(DealTerms.WithoutPreviousSale(f), input, identityKey, unitPrice.Value, quantity.Value, amount) : null)));
         }
 
         var sale = new Sale(input.Id, seller.Value.Id, seller.Value.BranchId, seller.Value.RegionId, identityKey, facts.CustomerId ?? customer.CustomerId,
@@ -106,7 +107,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
             input.ThroughAgent, string.IsNullOrWhiteSpace(input.AgentName) ? null : input.AgentName.Trim(),
             SaleRules.CreditTo(question, verdict.Protector), verdict.Protector, [.. detected.Select(v => v.Id)], now, caller.EmployeeId);
 
-        var result = await store.Directory.CommitAsync(SalesChanges.RecordSale(store.Directory.Sealed, sale, detected));
+        var result = await store.Directory.CommitAsync(SalesChanges.RecordSale(store.Directory.Sealed, sale, detected, caller));
         if (!result.Succeeded)
         {
             // Recorded concurrently by a retry of the same shipment: that recording stands.

@@ -13,7 +13,8 @@ public static class SalesChanges
     /// A shipment, its ledger indexes, its credit (P-4.3), its violations and their events, and
     /// SaleRecorded, in one step guarded by "this sale id is new": recording it again changes nothing.
     /// </summary>
-    public static AtomicChange RecordSale(SealedRecords seal, Sale sale, IReadOnlyList<Violation> violations)
+    /// <param name="recorder">Who posted the shipment: the change of the customer's deal terms is an audit entry (C-5) of this same step.</param>
+    public static AtomicChange RecordSale(SealedRecords seal, Sale sale, IReadOnlyList<Violation> violations, Caller recorder)
     {
         // C-4: the price and amount are sealed in the sale; the ledger indexes name the sale only.
         var day = sale.ShippedOn.DayNumber;
@@ -25,7 +26,10 @@ public static class SalesChanges
             .IndexAdd(SalesKeys.ProductPrices(sale.ProductCode, sale.IdentityKey), LedgerEntry.Of(sale.Id, sale.SellerId), day)
             .IndexAdd(SalesKeys.Credits(sale.CreditedTo), LedgerEntry.Of(sale.Id, sale.SellerId), day)
             .Publish(new SaleRecorded(sale.Id, sale.IdentityKey, sale.CustomerId, sale.SellerId, sale.SellerBranchId, sale.SellerRegionId,
-                sale.ProductCode, sale.UnitPrice, sale.Quantity, sale.Amount, sale.ShippedOn, sale.ThroughAgent, sale.RecordedAt));
+                sale.ProductCode, sale.UnitPrice, sale.Quantity, sale.Amount, sale.ShippedOn, sale.ThroughAgent, sale.RecordedAt))
+            .Publish(new DealTermsAccessed(recorder.EmployeeId, recorder.Role, sale.CustomerId, sale.IdentityKey, DealTermsAccessKinds.Change,
+                violations.Count == 0 ? RecordDealTermsReads.SalePrices : [.. RecordDealTermsReads.SalePrices, .. RecordDealTermsReads.Evidence],
+                DealTerms.PurposeOf(recorder), "SalesLedger/RecordSale", $"sale {sale.Id}", sale.RecordedAt));
 
         foreach (var v in violations)
         {
@@ -52,7 +56,7 @@ public static class SalesChanges
 
             change.Publish(new ViolationDetected(v.Id, v.RuleId, v.Kind,
                 new ViolationParty(v.ViolatorId, v.ViolatorRole, v.ViolatorBranchId, v.ViolatorRegionId, v.ViolatorManagerId),
-                v.InjuredEmployeeId, v.CustomerId, v.IdentityKey, v.CustomerAnnualShipments, v.Evidence, $"territory:sale:{v.SaleId}", v.DetectedAt, v.InjuredManagerId));
+                v.InjuredEmployeeId, v.CustomerId, v.IdentityKey, v.CustomerAnnualShipments, v.PublishedEvidence ?? v.Evidence, $"territory:sale:{v.SaleId}", v.DetectedAt, v.InjuredManagerId));
         }
 
         return change;

@@ -26,6 +26,17 @@ public static class DealTerms
     public static bool MaySeeCreditAmounts(Caller caller, string employeeId) =>
         caller.EmployeeId == employeeId || caller.Role is Roles.Hq or Roles.BranchManager;
 
+    /// <summary>
+    /// C-5's purpose of a read or change on the sales side, as Registration names its reads' usual ones:
+    /// administration for hq and the branch's and region's roles, sales development for the seller, the
+    /// owner, the developer and the ERP account.
+    /// </summary>
+    public static string PurposeOf(Caller caller) => caller.Role switch
+    {
+        Roles.Hq or Roles.BranchManager or Roles.BranchSecretary or Roles.RegionalManager or Roles.RegionalSecretary => "administration",
+        _ => "sales_development",
+    };
+
     /// <summary>A price approval's floor: withheld from all but hq when it was a previous sale's price (P-3.7).</summary>
     public static bool MaySeeApprovalFloor(Caller caller, PriceApproval approval) =>
         caller.IsHq || !(approval.FloorIsPreviousSale || approval.FloorRuleId == "P-3.7");
@@ -43,13 +54,16 @@ public static class DealTerms
             return (verdict, false);
         }
 
-        var findings = verdict.Findings.Select(f => f.RuleId != "P-3.7" ? f : f with
-        {
-            Message = "保护失效后单价低于同产品前次售价，须经公司审批定价 / after protection lapsed, the unit price is below the product's previous sale price: " +
-                "selling below it needs the company's approval of the price",
-            Metadata = f.Metadata.Where(p => p.Key is "unit_price" or "floor_source" or "approved_price" or "missing_approval")
-                .ToDictionary(p => p.Key, p => p.Value),
-        }).ToList();
+        var findings = verdict.Findings.Select(WithoutPreviousSale).ToList();
         return (verdict with { Findings = findings, Floor = verdict.FloorIsPreviousSale ? verdict.AskingFloor : verdict.Floor }, true);
     }
+
+    /// <summary>A P-3.7 finding without the previous sale's price, id, day, seller and the shortfall (which gives the price away); others as they are.</summary>
+    public static RuleFinding WithoutPreviousSale(RuleFinding finding) => finding.RuleId != "P-3.7" ? finding : finding with
+    {
+        Message = "保护失效后单价低于同产品前次售价，须经公司审批定价 / after protection lapsed, the unit price is below the product's previous sale price: " +
+            "selling below it needs the company's approval of the price",
+        Metadata = finding.Metadata.Where(p => p.Key is "unit_price" or "floor_source" or "approved_price" or "missing_approval")
+            .ToDictionary(p => p.Key, p => p.Value),
+    };
 }

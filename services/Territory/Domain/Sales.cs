@@ -30,7 +30,12 @@ public sealed record Sale(
 /// </summary>
 public sealed record CreditDecision(string CaseId, string CreditedTo, string PreviousCreditedTo, string Reason, string DecidedBy, DateTimeOffset DecidedAt);
 
-/// <summary>A violation found by the ledger (P-3.7, P-4.1, P-4.2, P-5), as published in ViolationDetected.</summary>
+/// <summary>
+/// A violation found by the ledger (P-3.7, P-4.1, P-4.2, P-5), as published in ViolationDetected. The
+/// evidence published (<see cref="PublishedEvidence"/>, when it differs) leaves out another party's deal —
+/// the previous sale's price and seller (C-2): Penalty shows it to the violator; the full evidence stays
+/// in Territory for hq and the violator's branch manager and secretary.
+/// </summary>
 public sealed record Violation(
     string Id,
     string RuleId,
@@ -47,7 +52,8 @@ public sealed record Violation(
     decimal CustomerAnnualShipments,
     string Evidence,
     DateTimeOffset DetectedAt,
-    string? InjuredManagerId = null)
+    string? InjuredManagerId = null,
+    string? PublishedEvidence = null)
 {
     /// <summary>
     /// Stable: the same sale breaking the same rule is the same violation, however often the sale is

@@ -13,7 +13,8 @@ public sealed class PricingService(
     Application.GetAskingPrice getAskingPrice,
     Application.RequestPriceApproval requestPriceApproval,
     Application.DecidePriceApproval decidePriceApproval,
-    Application.GetPriceApproval getPriceApproval) : Pricing.PricingBase
+    Application.GetPriceApproval getPriceApproval,
+    RecordDealTermsReads audit) : Pricing.PricingBase
 {
     public override async Task<V1.AskingPrice> SetAskingPrice(SetAskingPriceRequest request, ServerCallContext context)
     {
@@ -34,20 +35,32 @@ public sealed class PricingService(
     public override async Task<V1.PriceApproval> RequestPriceApproval(RequestPriceApprovalRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return ToProto(await requestPriceApproval.ExecuteAsync(caller, new PriceApprovalInput(
-            request.Id, Customer(request.Customer), request.ProductCode, request.RegionId, request.RequestedPrice, request.Reason), context.CancellationToken), caller);
+        return await ShownAsync(await requestPriceApproval.ExecuteAsync(caller, new PriceApprovalInput(
+            request.Id, Customer(request.Customer), request.ProductCode, request.RegionId, request.RequestedPrice, request.Reason), context.CancellationToken), caller, context);
     }
 
     public override async Task<V1.PriceApproval> DecidePriceApproval(DecidePriceApprovalRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return ToProto(await decidePriceApproval.ExecuteAsync(caller, new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, request.ValidUntil, request.Reason)), caller);
+        return await ShownAsync(await decidePriceApproval.ExecuteAsync(caller, new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, request.ValidUntil, request.Reason)), caller, context);
     }
 
     public override async Task<V1.PriceApproval> GetPriceApproval(GetPriceApprovalRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return ToProto(await getPriceApproval.ExecuteAsync(caller, request.Id), caller);
+        return await ShownAsync(await getPriceApproval.ExecuteAsync(caller, request.Id), caller, context);
+    }
+
+    /// <summary>The approval as the caller may see it; a floor that was another sale's price, shown to hq, is a read of that customer's deal terms (C-5).</summary>
+    private async Task<V1.PriceApproval> ShownAsync(Versioned<Domain.PriceApproval> approval, Caller caller, ServerCallContext context)
+    {
+        var a = approval.Value;
+        if ((a.FloorIsPreviousSale || a.FloorRuleId == "P-3.7") && DealTerms.MaySeeApprovalFloor(caller, a))
+        {
+            await audit.RecordAsync(caller, Rpc(context), [new DealTermsRead(null, a.IdentityKey, RecordDealTermsReads.PreviousSalePrice, $"price approval {a.Id}")]);
+        }
+
+        return ToProto(approval, caller);
     }
 
     /// <summary>C-2: the prices only for those <see cref="DealTerms.MaySeeAskingPrices"/> names; the dates and who set them for anyone.</summary>

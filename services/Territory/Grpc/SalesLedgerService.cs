@@ -13,7 +13,8 @@ public sealed class SalesLedgerService(
     RecordSale record,
     QuerySales query,
     Application.RecordServiceSupport recordServiceSupport,
-    Application.ListServiceSupport listServiceSupport) : SalesLedger.SalesLedgerBase
+    Application.ListServiceSupport listServiceSupport,
+    RecordDealTermsReads audit) : SalesLedger.SalesLedgerBase
 {
     public override async Task<SaleAuthorization> AuthorizeSale(AuthorizeSaleRequest request, ServerCallContext context)
     {
@@ -21,6 +22,13 @@ public sealed class SalesLedgerService(
         var answer = await authorize.ExecuteAsync(caller, new AuthorizationInput(
             Customer(request.Customer), request.ProductCode, request.UnitPrice, request.RegionId, request.ThroughAgent, request.SellerId), context.CancellationToken);
         var (verdict, floorWithheld) = DealTerms.AsToldTo(answer.Verdict, caller);
+        if (verdict.FloorIsPreviousSale && !floorWithheld)
+        {
+            // hq is shown another sale's price: a read of that customer's deal terms (C-5).
+            await audit.RecordAsync(caller, Rpc(context),
+                [new DealTermsRead(answer.Ownership.CustomerId, answer.IdentityKey, RecordDealTermsReads.PreviousSalePrice, "P-3.7 floor")]);
+        }
+
         return new SaleAuthorization
         {
             Decision = Decision(verdict.Decision),
@@ -46,13 +54,16 @@ public sealed class SalesLedgerService(
     public override async Task<V1.Sale> GetSale(GetSaleRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return ToProto(await query.GetSaleAsync(caller, request.Id), caller);
+        var sale = await query.GetSaleAsync(caller, request.Id);
+        await audit.RecordAsync(caller, Rpc(context), RecordDealTermsReads.ClearReads(sale, caller));
+        return ToProto(sale, caller);
     }
 
     public override async Task<ListSaleViolationsResponse> ListViolations(ListSaleViolationsRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         var (items, next) = await query.ListViolationsAsync(caller, request.SaleId, request.PageSize, request.PageToken);
+        await audit.RecordAsync(caller, Rpc(context), RecordDealTermsReads.ClearReads(items, caller));
         return new ListSaleViolationsResponse { Violations = { items.Select(v => ToProto(v, caller)) }, NextPageToken = next ?? "" };
     }
 
@@ -61,12 +72,17 @@ public sealed class SalesLedgerService(
         var caller = Caller.From(context);
         var report = await query.CreditsAsync(caller, request.EmployeeId, request.From, request.To);
         var clear = DealTerms.MaySeeCreditAmounts(caller, report.EmployeeId);
+        if (clear)
+        {
+            await audit.RecordAsync(caller, Rpc(context),
+                report.Credits.Select(s => new DealTermsRead(s.CustomerId, s.IdentityKey, RecordDealTermsReads.SaleAmount, $"credit of sale {s.Id}")));
+        }
         return new ListCreditsResponse
         {
             EmployeeId = report.EmployeeId,
             Credits =
             {
-                report.Credits.Select(c => new Credit { SaleId = c.SaleId, ShippedOn = Dates.Iso(c.Day), Amount = clear ? Money.Format(c.Amount) : "", SellerId = c.SellerId }),
+                report.Credits.Select(c => new Credit { SaleId = c.Id, ShippedOn = Dates.Iso(c.ShippedOn), Amount = clear ? Money.Format(c.Amount) : "", SellerId = c.SellerId }),
             },
             Total = clear ? Money.Format(report.Total) : "",
             AmountsWithheld = !clear,

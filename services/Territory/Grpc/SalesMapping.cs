@@ -9,6 +9,14 @@ internal static class SalesMapping
 {
     public static CustomerRef Customer(V1.CustomerRef? c) => new(c?.CustomerId, c?.TaxpayerId, c?.InvoiceTitle);
 
+    /// <summary>The RPC an audit entry names (C-5), as Registration writes it: <c>SalesLedger/GetSale</c>.</summary>
+    public static string Rpc(global::Grpc.Core.ServerCallContext context)
+    {
+        var parts = context.Method.Split('/');
+        var service = parts[^2];
+        return $"{service[(service.LastIndexOf('.') + 1)..]}/{parts[^1]}";
+    }
+
     public static CustomerRef? OptionalCustomer(V1.CustomerRef? c) => c is null ? null : Customer(c);
 
     public static Timestamp? Time(DateTimeOffset? at) => at is { } t ? Timestamp.FromDateTimeOffset(t) : null;

@@ -76,15 +76,11 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
         return ids.Length == 0 ? [] : (await GetManyAsync<PriceApproval>(SalesKeys.PriceApproval, ids.Select(i => (string)i!))).Select(a => a.Value).ToList();
     }
 
-    /// <summary>P-4.3: credits of an employee between two days (inclusive): sale id, day, amount, seller.</summary>
-    public async Task<IReadOnlyList<(string SaleId, DateOnly Day, decimal Amount, string SellerId)>> CreditsAsync(string employeeId, DateOnly from, DateOnly to)
+    /// <summary>P-4.3: credits of an employee between two days (inclusive), oldest first: the credited sales (their amounts are sealed in them).</summary>
+    public async Task<IReadOnlyList<Sale>> CreditsAsync(string employeeId, DateOnly from, DateOnly to)
     {
-        var entries = await Db.SortedSetRangeByScoreWithScoresAsync(SalesKeys.Credits(employeeId), from.DayNumber, to.DayNumber);
-        var sales = (await GetManyAsync<Sale>(SalesKeys.Sale, entries.Select(e => LedgerEntry.SaleId(e.Element!))))
-            .ToDictionary(s => s.Value.Id, s => s.Value.Amount, StringComparer.Ordinal);
-        return entries.Where(e => sales.ContainsKey(LedgerEntry.SaleId(e.Element!)))
-            .Select(e => (LedgerEntry.SaleId(e.Element!), DateOnly.FromDayNumber((int)e.Score), sales[LedgerEntry.SaleId(e.Element!)], LedgerEntry.SellerId(e.Element!)))
-            .ToList();
+        var entries = await Db.SortedSetRangeByScoreAsync(SalesKeys.Credits(employeeId), from.DayNumber, to.DayNumber);
+        return (await GetManyAsync<Sale>(SalesKeys.Sale, entries.Select(e => LedgerEntry.SaleId(e!)))).Select(s => s.Value).ToList();
     }
 
     /// <summary>P-10 due-queue: pending filings at their deadline (<see cref="SalesKeys.FilingsDue"/>).</summary>

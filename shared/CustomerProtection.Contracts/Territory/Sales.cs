@@ -73,3 +73,29 @@ public sealed record SaleCreditDecided(
     string PreviousCreditedTo,
     string CaseId,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// C-5: Territory showed (<c>read</c>) or wrote (<c>change</c>) a customer's deal terms — a sale's unit
+/// price and amount, a violation's evidence and the customer's annual purchases, a previous sale's price
+/// (the P-3.7 floor) — to or by an employee. Registration's confidentiality module appends it to the one
+/// audit log (who, when, which customer and fields, purpose, RPC), as it does for its own fields. Published
+/// through Territory's outbox in the step that writes, or before the answer that shows, the values.
+/// </summary>
+public sealed record DealTermsAccessed(
+    string EmployeeId,
+    string Role,
+    string? CustomerId,
+    string CustomerIdentityKey,
+    string Kind,
+    IReadOnlyList<string> Fields,
+    string Purpose,
+    string Rpc,
+    string Detail,
+    DateTimeOffset OccurredAt);
+
+/// <summary>The kinds of <see cref="DealTermsAccessed"/> (the audit log's own kinds, C-5).</summary>
+public static class DealTermsAccessKinds
+{
+    public const string Read = "read";
+    public const string Change = "change";
+}

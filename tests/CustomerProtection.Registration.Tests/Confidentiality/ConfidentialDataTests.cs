@@ -1,6 +1,8 @@
 using System.Text;
+using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Errors;
+using CustomerProtection.Registration.Confidentiality.Consumers;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Confidentiality.Persistence;
@@ -59,7 +61,7 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         var directory = (await server.ConfigGetAsync("dir")).Single().Value;
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Select(File.ReadAllBytes).ToList();
         Assert.Contains(files, f => f.Length > 0);
-        var values = await EveryKeyAndValueAsync(server);
+        var values = await RedisContent.EveryKeyAndValueAsync(redis.Connection);
 
         foreach (var tag in tags)
         {
@@ -81,51 +83,6 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         }
     }
 
-    private async Task<byte[]> EveryKeyAndValueAsync(IServer server)
-    {
-        using var all = new MemoryStream();
-        void Add(RedisValue value) => all.Write((byte[]?)value ?? []);
-        await foreach (var key in server.KeysAsync(pattern: "*"))
-        {
-            Add(key.ToString());
-            switch (await Db.KeyTypeAsync(key))
-            {
-                case RedisType.String:
-                    Add(await Db.StringGetAsync(key));
-                    break;
-                case RedisType.Hash:
-                    foreach (var e in await Db.HashGetAllAsync(key))
-                    {
-                        Add(e.Name);
-                        Add(e.Value);
-                    }
-
-                    break;
-                case RedisType.List:
-                    Array.ForEach(await Db.ListRangeAsync(key), Add);
-                    break;
-                case RedisType.Set:
-                    Array.ForEach(await Db.SetMembersAsync(key), Add);
-                    break;
-                case RedisType.SortedSet:
-                    Array.ForEach(await Db.SortedSetRangeByRankAsync(key), Add);
-                    break;
-                case RedisType.Stream:
-                    foreach (var entry in await Db.StreamRangeAsync(key))
-                    {
-                        foreach (var v in entry.Values)
-                        {
-                            Add(v.Name);
-                            Add(v.Value);
-                        }
-                    }
-
-                    break;
-            }
-        }
-
-        return all.ToArray();
-    }
 
     [Fact]
     public async Task C5_a_clear_read_and_a_change_are_audited_and_a_masked_read_is_not()
@@ -169,6 +126,30 @@ public sealed class ConfidentialDataTests(RedisServer redis) : IClassFixture<Red
         Assert.Equal(["S1", "RM-1"], reads.Select(e => e.Record.EmployeeId));
         Assert.All(reads, e => Assert.Contains("financials", e.Record.Fields));
         Assert.All(reads, e => Assert.Contains("deal_terms", e.Record.Fields));
+    }
+
+    /// <summary>Issue 21: Territory's reads and changes of deal terms (C-5) join the one hash-chained log, with their own fields and RPC.</summary>
+    [Fact]
+    public async Task C5_territorys_reads_and_changes_of_deal_terms_are_chained_into_the_one_audit_log()
+    {
+        var customer = await _k.ApprovedAsync("Terr1");
+        var at = _h.Clock.UtcNow;
+
+        await _h.Audit.AppendAsync([
+            DealTermsAccessedConsumer.Entry(new DealTermsAccessed("ERP-SAP", Roles.Erp, customer.Id, customer.IdentityKey, DealTermsAccessKinds.Change,
+                ["unit_price", "amount"], "sales_development", "SalesLedger/RecordSale", "sale ERP-1", at)),
+            DealTermsAccessedConsumer.Entry(new DealTermsAccessed("S1", Roles.Salesperson, customer.Id, customer.IdentityKey, DealTermsAccessKinds.Read,
+                ["unit_price", "amount"], "sales_development", "SalesLedger/GetSale", "sale ERP-1", at)),
+        ]);
+
+        var territory = (await _k.LogAsync()).Where(e => e.Record.Rpc.StartsWith("territory:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [(AuditKinds.Change, "ERP-SAP", "territory:SalesLedger/RecordSale"), (AuditKinds.Read, "S1", "territory:SalesLedger/GetSale")],
+            territory.Select(e => (e.Record.Kind, e.Record.EmployeeId, e.Record.Rpc)));
+        Assert.All(territory, e => Assert.Equal(customer.Id, e.Record.CustomerId));
+        Assert.All(territory, e => Assert.Equal(["unit_price", "amount"], e.Record.Fields));
+        Assert.Equal($"sale ERP-1 ({customer.IdentityKey})", territory[1].Record.Detail);
+        Assert.True((await _h.Audit.VerifyAsync()).Intact);
     }
 
     [Fact]
