@@ -21,7 +21,7 @@ namespace CustomerProtection.EndToEnd.Tests;
 /// Transport:CaCertificatePath): every gRPC endpoint is TLS, probes stay on the plain HTTP/1.1 endpoint, and the
 /// local Redis and RabbitMQ listen with TLS only.
 /// </summary>
-public sealed class TlsSystemFixture : SystemFixture
+public class TlsSystemFixture : SystemFixture
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("cp-tls-test-").FullName;
 
