@@ -62,6 +62,10 @@ public sealed class DashboardTests(DashboardSystemFixture system) : IClassFixtur
         using var browser = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         var home = await browser.GetAsync(new Uri(dashboard, "/"));
         Assert.Contains("/login", home.Headers.Location?.ToString() ?? "", StringComparison.Ordinal);
+
+        // The telemetry API (telemetry out): without the API key, nothing.
+        using var api = await browser.GetAsync(new Uri(dashboard, "/api/telemetry/resources"));
+        Assert.True(api.StatusCode == HttpStatusCode.Unauthorized, $"{api.StatusCode} {api.Headers.Location} {await api.Content.ReadAsStringAsync()}");
     }
 
     [Fact]
