@@ -12,6 +12,7 @@ TransportSettings transport;
 ReplicaSettings replicas;
 try
 {
+    DashboardSecurity.Check(builder.Configuration, builder.Environment);
     transport = TransportSettings.FromConfiguration(builder.Configuration);
     infrastructure = builder.AddCustomerProtectionInfrastructure(transport);
     settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);

@@ -17,7 +17,7 @@ WORK=""
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 usage() {
-  sed -n '8,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '8,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 fail() {
@@ -89,7 +89,7 @@ def key_for(kid):
         with open(os.environ["CP_KEYS_FILE"]) as ring:
             value = json.load(ring).get("keys", {}).get(kid)
     if value is None:
-        fail(f"key '{kid}' is not in the key ring (Confidentiality__Keys__{kid}, or {os.environ['CP_KEYS_FILE']}): it was retired before this backup was.")
+        fail(f"key '{kid}' is not in the key ring (Confidentiality__Keys__{kid}, or {os.environ['CP_KEYS_FILE']}) (a key retired while backups taken under it are kept: docs/running.md).")
     return base64.b64decode(value)
 with open(source, "rb") as f, open(target, "wb") as out:
     if f.read(9) != b"CPBACKUP\x01":

@@ -11,7 +11,7 @@ public static class RegistrationServices
 {
     /// <summary>
     /// Registration's own parts: the organisation copy, the customer store (brought to the current layout
-    /// at start), the use cases and the due-queue worker. The policy in force (versioned parameters P-14,
+    /// at start), the use cases, the due-queue worker and the C-8 backups. The policy in force (versioned parameters P-14,
     /// the working-day calendar) and the clock come from <c>AddPolicyInForce</c>.
     /// </summary>
     public static IHostApplicationBuilder AddRegistrationServices(this IHostApplicationBuilder builder)

@@ -28,7 +28,7 @@ public class SystemFixture : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         var watch = Stopwatch.StartNew();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CustomerProtection_AppHost>(
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.CustomerProtection_AppHost>(TestingOptions,
         [
             "--Infrastructure:Ephemeral=true",
             "--Infrastructure:Mode=local",
@@ -73,6 +73,9 @@ public class SystemFixture : IAsyncLifetime
 
         return string.Join('\n', lines.TakeLast(40));
     }
+
+    /// <summary>How the test host builds the AppHost (e.g. with the dashboard, which tests otherwise leave out).</summary>
+    protected virtual DistributedApplicationTestingBuilderOptions TestingOptions => new();
 
     /// <summary>More AppHost arguments for a variant of the system (e.g. with TLS).</summary>
     protected virtual IEnumerable<string> ExtraArguments() => [];

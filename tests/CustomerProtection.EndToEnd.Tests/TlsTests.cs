@@ -21,7 +21,7 @@ namespace CustomerProtection.EndToEnd.Tests;
 /// Transport:CaCertificatePath): every gRPC endpoint is TLS, probes stay on the plain HTTP/1.1 endpoint, and the
 /// local Redis and RabbitMQ listen with TLS only.
 /// </summary>
-public sealed class TlsSystemFixture : SystemFixture
+public class TlsSystemFixture : SystemFixture
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("cp-tls-test-").FullName;
 
@@ -52,6 +52,8 @@ public sealed class TlsSystemFixture : SystemFixture
 
     public string CaPath => Path.Combine(_folder, "ca.pem");
 
+    public string BackupFolder => Path.Combine(_folder, "backups");
+
     private string CertificatePath => Path.Combine(_folder, "server.pem");
 
     private string KeyPath => Path.Combine(_folder, "server.key");
@@ -61,6 +63,7 @@ public sealed class TlsSystemFixture : SystemFixture
         $"--Transport:CertificatePath={CertificatePath}",
         $"--Transport:CertificateKeyPath={KeyPath}",
         $"--Transport:CaCertificatePath={CaPath}",
+        $"--Backup:Directory={BackupFolder}",
     ];
 
     protected override GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
@@ -210,6 +213,25 @@ public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemF
         var cleartext = new ConnectionFactory { Uri = new UriBuilder(broker) { Scheme = "amqp" }.Uri, AutomaticRecoveryEnabled = false };
         Assert.Equal(broker.Port, cleartext.Port);
         await Assert.ThrowsAsync<BrokerUnreachableException>(async () => await cleartext.CreateConnectionAsync());
+    }
+
+    [Fact]
+    public async Task C8_the_scheduled_backup_snapshots_redis_over_tls()
+    {
+        var redis = ConfigurationOptions.Parse(await system.App.GetConnectionStringAsync(ResourceNames.Redis) ?? throw new InvalidOperationException("no redis"));
+        redis.CertificateValidation += PrivateCa.Validator(system.CaPath);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis);
+        await Eventually.GetAsync(async () => await connection.GetDatabase().KeyExistsAsync("cp:{registration}:backup:last-slot") ? "" : null,
+            "the backup schedule starting");
+
+        await new Clock.ClockClient(system.Channel(ResourceNames.Registration))
+            .AdvanceAsync(new AdvanceRequest { By = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromDays(1)) }, system.As("HQ-1", Roles.Hq));
+
+        // The file is renamed into place, beside its checksum, only once the whole snapshot came over TLS.
+        var backup = await Eventually.GetAsync(() => Task.FromResult(Directory.Exists(system.BackupFolder)
+            ? Directory.GetFiles(system.BackupFolder, "*.cpbackup").FirstOrDefault(f => File.Exists(f + ".sha256"))
+            : null), "the scheduled backup", TimeSpan.FromSeconds(60));
+        Assert.True(new FileInfo(backup).Length > 100, backup);
     }
 
     private static IEnumerable<Exception> Causes(Exception? exception)
