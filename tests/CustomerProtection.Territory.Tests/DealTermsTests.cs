@@ -19,37 +19,12 @@ namespace CustomerProtection.Territory.Tests;
 /// deal terms, sealed at rest and withheld from the roles C-2 does not name; the floor a salesperson is
 /// told is never another party's deal price; data written in clear before is sealed without loss.
 /// </summary>
-public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
+public sealed class DealTermsTests(RedisServer redis) : SalesRig(redis), IClassFixture<RedisServer>
 {
-    private const string Taxpayer = "91350100M000100Y43";
-    private const string Key = "uscc:" + Taxpayer;
-    private static readonly Caller Hq = new("HQ1", Roles.Hq, null, null);
     private static readonly Caller Seller = new("S2", Roles.Salesperson, "B-SH", "R-EAST");
     private static readonly Caller BranchManager = new("M1", Roles.BranchManager, "B-SH", "R-EAST");
     private static readonly Caller RegionalManager = new("RM-E", Roles.RegionalManager, null, "R-EAST");
     private static readonly Caller RegionalSecretary = new("RS-E", Roles.RegionalSecretary, null, "R-EAST");
-    private readonly RedisOutbox _outbox = new("territory");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
-    private readonly InMemoryOwnership _ownership = new();
-
-    private DirectoryStore Directory => new(redis.Connection, _outbox, Sealing.Records);
-    private SalesStore Store => new(redis.Connection, Directory);
-    private RecordSale Recorder => new(Store, _ownership, new SaleFactsReader(Store), Clocks.Policy(_time));
-    private AuthorizeSale Authorizer => new(Store, _ownership, new SaleFactsReader(Store), Clocks.Policy(_time));
-    private IDatabase Db => redis.Connection.GetDatabase();
-
-    public async Task InitializeAsync()
-    {
-        await redis.FlushAsync();
-        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-        await new CreateBranch(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
-        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("M1", "李经理", Roles.BranchManager, "B-SH", null, null, "2020-01-01"));
-        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("S1", "张三", Roles.Salesperson, "B-SH", null, "M1", "2024-01-02"));
-        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("S2", "王五", Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     private static SaleInput Shipment(string id, string seller, string price, string quantity = "3", string day = "2026-03-10", string region = "R-EAST") =>
         new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, quantity, day, region, false, null);
@@ -59,21 +34,21 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
             new DateOnly(2025, 6, 1), new DateOnly(2026, 2, 28), false, [], previousOwner, new DateOnly(2026, 3, 1));
 
     private async Task<string> EverythingInRedisAsync(params RedisKey[] except) =>
-        Encoding.UTF8.GetString(await RedisContent.EveryKeyAndValueAsync(redis.Connection, "*", except));
+        Encoding.UTF8.GetString(await RedisContent.EveryKeyAndValueAsync(Redis.Connection, "*", except));
 
     [Fact]
     public async Task C4_a_recorded_sale_its_violation_an_asking_price_and_a_price_approval_leave_no_price_or_amount_in_clear_in_redis()
     {
-        _ownership.Set(LapsedFrom("S1"));
+        Owners.Set(LapsedFrom("S1"));
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", "S1", "4321.17", day: "2026-02-10"), default);
         var below = await Recorder.ExecuteAsync(Hq, Shipment("BELOW", "S2", "4300.29"), default);
-        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "7654.32", null));
-        await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(_time)).ExecuteAsync(Seller,
+        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "7654.32", null));
+        await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock)).ExecuteAsync(Seller,
             new PriceApprovalInput("PA-1", new CustomerRef(null, Taxpayer, null), "P1", "R-EAST", "4111.13", null), default);
 
         // The events carry the amounts to their consumers (Arbitration's P-2.4 milestones) through the
         // outbox, which the relay empties once they are published; everything else is at rest.
-        var everything = await EverythingInRedisAsync(_outbox.StreamKey);
+        var everything = await EverythingInRedisAsync(Outbox.StreamKey);
 
         Assert.Equal("P-3.7", Assert.Single(below.Violations).RuleId);
         Assert.Contains("BY-OWNER", everything, StringComparison.Ordinal); // the sale ids are there in clear: the scan is not vacuous
@@ -106,7 +81,7 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     public async Task P3_7_C2_a_salesperson_is_not_told_the_previous_sale_price_as_the_floor_whatever_they_ask()
     {
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", "S1", "90.00", day: "2026-02-10"), default);
-        _ownership.Set(LapsedFrom("S1"));
+        Owners.Set(LapsedFrom("S1"));
         var customer = new CustomerRef(null, Taxpayer, null);
 
         var above = await Authorizer.ExecuteAsync(Seller, new AuthorizationInput(customer, "P1", "95.00", "R-EAST", false, null), default);
@@ -133,8 +108,8 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     public async Task P3_7_P4_2_a_salesperson_crossing_regions_is_told_the_asking_price_as_the_floor_not_a_higher_previous_price()
     {
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", "S1", "150.00", day: "2026-02-10"), default);
-        _ownership.Set(LapsedFrom("S1"));
-        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        Owners.Set(LapsedFrom("S1"));
+        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
 
         var asked = await Authorizer.ExecuteAsync(Seller, new AuthorizationInput(new CustomerRef(null, Taxpayer, null), "P1", "130.00", "R-WEST", false, null), default);
         var (told, withheld) = DealTerms.AsToldTo(asked.Verdict, Seller);
@@ -148,9 +123,9 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     public async Task P3_7_C2_a_price_approval_below_a_previous_price_shows_its_floor_to_hq_only()
     {
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", "S1", "90.00", day: "2026-02-10"), default);
-        _ownership.Set(LapsedFrom("S1"));
+        Owners.Set(LapsedFrom("S1"));
 
-        var approval = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(_time)).ExecuteAsync(Seller,
+        var approval = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock)).ExecuteAsync(Seller,
             new PriceApprovalInput("PA-1", new CustomerRef(null, Taxpayer, null), "P1", "R-EAST", "80.00", null), default);
 
         Assert.Equal((90m, true), (approval.Value.FloorPrice, approval.Value.FloorIsPreviousSale));
@@ -161,10 +136,10 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     [Fact]
     public async Task C2_a_sales_price_is_clear_to_the_seller_the_owner_their_branch_manager_and_hq_and_withheld_from_the_regional_roles()
     {
-        _ownership.Set(new OwnershipFacts(true, "C1", Key, "无锡华光电子有限公司", "S2", "B-SH", "R-EAST", "prospect", OwnershipStatuses.Protected,
+        Owners.Set(new OwnershipFacts(true, "C1", Key, "无锡华光电子有限公司", "S2", "B-SH", "R-EAST", "prospect", OwnershipStatuses.Protected,
             new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), true, [], null, null));
         var sale = (await Recorder.ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default)).Sale.Value;
-        var query = new QuerySales(Store, Clocks.Policy(_time));
+        var query = new QuerySales(Store, Clocks.Policy(FakeClock));
 
         var seen = new[] { Seller, BranchManager, Hq, RegionalManager, RegionalSecretary }
             .Select(c => (c.Role, DealTerms.MaySeeSalePrices(c, sale)))
@@ -186,12 +161,12 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     public async Task C2_P3_7_a_violations_evidence_is_for_hq_and_the_violators_branch_manager_and_the_published_one_names_no_other_deal()
     {
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", "S1", "90.00", day: "2026-02-10"), default);
-        _ownership.Set(LapsedFrom("S1"));
+        Owners.Set(LapsedFrom("S1"));
         var violation = Assert.Single((await Recorder.ExecuteAsync(Hq, Shipment("BELOW", "S2", "80.00"), default)).Violations);
 
         Assert.Contains("previous_sale_id=BY-OWNER", violation.Evidence, StringComparison.Ordinal);
         // What goes to Penalty (which shows it to the violator) names the rule and the seller's own price, not the other deal.
-        var published = Assert.Single((await Db.StreamRangeAsync(_outbox.StreamKey))
+        var published = Assert.Single((await Db.StreamRangeAsync(Outbox.StreamKey))
             .Where(e => (string)e["type"]! == typeof(ViolationDetected).FullName)
             .Select(e => System.Text.Json.JsonSerializer.Deserialize<ViolationDetected>((string)e["body"]!, RedisOutbox.Json)!),
             e => e.ViolationId == violation.Id);
@@ -208,15 +183,15 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     {
         // What the previous version wrote: JSON states and ledger members with the money in them.
         var sale = new Sale("OLD-1", "S1", "B-SH", "R-EAST", Key, "C1", "无锡华光电子有限公司", "P1", 321.09m, 2m, 642.18m, new DateOnly(2026, 2, 10), "R-EAST",
-            false, null, "S1", "S1", [], _time.GetUtcNow(), "HQ1");
+            false, null, "S1", "S1", [], FakeClock.GetUtcNow(), "HQ1");
         var day = sale.ShippedOn.DayNumber;
         await Db.HashSetAsync(DirectoryKeys.Entity(SalesKeys.Sale, "OLD-1"), [new("v", 1), new("d", DirectoryStore.Encode(sale))]);
         await Db.SortedSetAddAsync(SalesKeys.CustomerShipments(Key), "OLD-1|642.18", day);
         await Db.SortedSetAddAsync(SalesKeys.ProductPrices("P1", Key), "OLD-1|321.09|S1", day);
         await Db.SortedSetAddAsync(SalesKeys.Credits("S1"), "OLD-1|642.18|S1", day);
-        var price = new AskingPrice("R-WEST", "P1", [new AskingPriceVersion(new DateOnly(2026, 1, 1), 555.55m, "HQ1", _time.GetUtcNow())]);
+        var price = new AskingPrice("R-WEST", "P1", [new AskingPriceVersion(new DateOnly(2026, 1, 1), 555.55m, "HQ1", FakeClock.GetUtcNow())]);
         await Db.HashSetAsync(DirectoryKeys.Entity(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")), [new("v", 1), new("d", DirectoryStore.Encode(price))]);
-        var migration = new LedgerSealMigration(redis.Connection, Sealing.Records, NullLogger<LedgerSealMigration>.Instance);
+        var migration = new LedgerSealMigration(Redis.Connection, Sealing.Records, NullLogger<LedgerSealMigration>.Instance);
 
         // Readers take the old form as it is, before the pass...
         Assert.Equal(321.09m, (await Store.PreviousSaleAsync("P1", Key, new DateOnly(2026, 3, 10), "S2"))!.UnitPrice);
@@ -242,16 +217,16 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     public async Task C4_making_a_new_key_active_rewraps_every_sealed_value_at_start_up_so_the_old_key_can_leave_the_ring()
     {
         var old = new SealedRecords(KeyRing.Generate("k1"));
-        var oldStore = new SalesStore(redis.Connection, new DirectoryStore(redis.Connection, _outbox, old));
-        await new RecordSale(oldStore, _ownership, new SaleFactsReader(oldStore), Clocks.Policy(_time)).ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default);
-        await new SetAskingPrice(oldStore, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
-        await new LedgerSealMigration(redis.Connection, old, NullLogger<LedgerSealMigration>.Instance).MigrateAsync();
+        var oldStore = new SalesStore(Redis.Connection, new DirectoryStore(Redis.Connection, Outbox, old));
+        await new RecordSale(oldStore, Owners, new SaleFactsReader(oldStore), Clocks.Policy(FakeClock)).ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default);
+        await new SetAskingPrice(oldStore, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        await new LedgerSealMigration(Redis.Connection, old, NullLogger<LedgerSealMigration>.Instance).MigrateAsync();
         var rotated = old.Ring.WithActive("k2", new Dictionary<string, byte[]> { ["k2"] = System.Security.Cryptography.RandomNumberGenerator.GetBytes(KeyRing.KeyBytes) });
 
-        var rewrapped = await new LedgerSealMigration(redis.Connection, new SealedRecords(rotated), NullLogger<LedgerSealMigration>.Instance).MigrateAsync();
+        var rewrapped = await new LedgerSealMigration(Redis.Connection, new SealedRecords(rotated), NullLogger<LedgerSealMigration>.Instance).MigrateAsync();
 
         Assert.Equal(2, rewrapped); // the sale and the asking price
-        var retired = new SalesStore(redis.Connection, new DirectoryStore(redis.Connection, _outbox, new SealedRecords(rotated.Without("k1"))));
+        var retired = new SalesStore(Redis.Connection, new DirectoryStore(Redis.Connection, Outbox, new SealedRecords(rotated.Without("k1"))));
         Assert.Equal(100m, (await retired.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!.Value.UnitPrice);
         Assert.Equal(120m, (await retired.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")))!.Value.Versions[0].Price);
         Assert.Equal("k2", Envelope.KeyIdOf((byte[])(await Db.HashGetAsync(DirectoryKeys.Entity(SalesKeys.Sale, "ERP-1"), "d"))!));
@@ -260,16 +235,16 @@ public sealed class DealTermsTests(RedisServer redis) : IClassFixture<RedisServe
     [Fact]
     public async Task C5_a_recorded_sale_is_a_change_entry_of_its_own_step_and_a_clear_read_is_a_read_entry_and_a_withheld_one_none()
     {
-        await Db.KeyDeleteAsync(_outbox.StreamKey);
-        _ownership.Set(new OwnershipFacts(true, "C1", Key, "无锡华光电子有限公司", "S2", "B-SH", "R-EAST", "prospect", OwnershipStatuses.Protected,
+        await Db.KeyDeleteAsync(Outbox.StreamKey);
+        Owners.Set(new OwnershipFacts(true, "C1", Key, "无锡华光电子有限公司", "S2", "B-SH", "R-EAST", "prospect", OwnershipStatuses.Protected,
             new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), true, [], null, null));
         var recorded = await Recorder.ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default);
-        var audit = new RecordDealTermsReads(Directory, Clocks.Policy(_time));
+        var audit = new RecordDealTermsReads(Directory, Clocks.Policy(FakeClock));
 
         await audit.RecordAsync(Seller, "SalesLedger/GetSale", RecordDealTermsReads.ClearReads(recorded, Seller));
         await audit.RecordAsync(RegionalManager, "SalesLedger/GetSale", RecordDealTermsReads.ClearReads(recorded, RegionalManager));
 
-        var entries = (await Db.StreamRangeAsync(_outbox.StreamKey))
+        var entries = (await Db.StreamRangeAsync(Outbox.StreamKey))
             .Where(e => (string)e["type"]! == typeof(DealTermsAccessed).FullName)
             .Select(e => System.Text.Json.JsonSerializer.Deserialize<DealTermsAccessed>((string)e["body"]!, RedisOutbox.Json)!)
             .ToList();

@@ -16,36 +16,10 @@ using StackExchange.Redis;
 namespace CustomerProtection.Territory.Tests;
 
 /// <summary>The sales ledger against a real redis-server: one atomic step per sale, idempotent recording, the violations it publishes.</summary>
-public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
+public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), IClassFixture<RedisServer>
 {
-    private const string Taxpayer = "91350100M000100Y43";
-    private const string Key = "uscc:" + Taxpayer;
-    private static readonly Caller Hq = new("HQ1", Roles.Hq, null, null);
     private static readonly Caller Erp = new("ERP-SAP", Roles.Erp, null, null);
     private static readonly Caller RegionalManagerWest = new("RM-W", Roles.RegionalManager, null, "R-WEST");
-    private readonly RedisOutbox _outbox = new("territory");
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.FromHours(8)));
-    private readonly InMemoryOwnership _ownership = new();
-
-    private DirectoryStore Directory => new(redis.Connection, _outbox, Sealing.Records);
-    private SalesStore Store => new(redis.Connection, Directory);
-    private RecordSale Recorder => new(Store, _ownership, new SaleFactsReader(Store), Clocks.Policy(_time));
-    private AuthorizeSale Authorizer => new(Store, _ownership, new SaleFactsReader(Store), Clocks.Policy(_time));
-    private IDatabase Db => redis.Connection.GetDatabase();
-
-    public async Task InitializeAsync()
-    {
-        await redis.FlushAsync();
-        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
-        await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-        await new CreateBranch(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
-        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("M1", "李经理", Roles.BranchManager, "B-SH", null, null, "2020-01-01"));
-        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("S1", "张三", Roles.Salesperson, "B-SH", null, "M1", "2024-01-02"));
-        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("S2", "王五", Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
-        await Db.KeyDeleteAsync(_outbox.StreamKey);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     private static OwnershipFacts ProtectedBy(string owner) =>
         new(true, "C1", Key, "无锡华光电子有限公司", owner, "B-SH", "R-EAST", "prospect", OwnershipStatuses.Protected,
@@ -55,7 +29,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, quantity, day, region, agent, agent ? "某贸易公司" : null);
 
     private async Task<List<(string Type, string Body)>> OutboxAsync() =>
-        [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Select(e => ((string)e["type"]!, (string)e["body"]!))];
+        [.. (await Db.StreamRangeAsync(Outbox.StreamKey)).Select(e => ((string)e["type"]!, (string)e["body"]!))];
 
     private async Task<List<T>> EventsAsync<T>() =>
         [.. (await OutboxAsync()).Where(e => e.Type == typeof(T).FullName).Select(e => JsonSerializer.Deserialize<T>(e.Body, RedisOutbox.Json)!)];
@@ -63,7 +37,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P5_a_poaching_sale_publishes_SaleRecorded_and_one_ViolationDetected_with_the_parties_and_their_managers()
     {
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
 
         var recorded = await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
 
@@ -85,14 +59,14 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P8_1_the_violators_manager_is_their_own_manager_else_their_branchs_manager()
     {
-        await new ChangeBranch(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchUpdate("B-SH", null, "M1", null, 0));
-        _ownership.Set(ProtectedBy("S2"));
+        await new ChangeBranch(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new BranchUpdate("B-SH", null, "M1", null, 0));
+        Owners.Set(ProtectedBy("S2"));
 
         var byBranch = await Recorder.ExecuteAsync(Hq, Shipment("ERP-2", seller: "S1"), default);
 
         Assert.Equal("M1", Assert.Single(byBranch.Violations).ViolatorManagerId);
         Assert.Equal("M1", Assert.Single(byBranch.Violations).InjuredManagerId); // S2 has none of their own: the branch's
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
         var ownManagerMissing = await Recorder.ExecuteAsync(Hq, Shipment("ERP-3", seller: "S2"), default);
         Assert.Equal("M1", Assert.Single(ownManagerMissing.Violations).ViolatorManagerId);
     }
@@ -100,7 +74,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P5_recording_the_same_sale_twice_changes_nothing_and_publishes_nothing_more()
     {
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
         var first = await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
         var before = await OutboxAsync();
 
@@ -114,7 +88,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P5_the_same_sale_recorded_by_32_concurrent_retries_yields_one_sale_and_one_violation()
     {
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
 
         await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(() => Recorder.ExecuteAsync(Hq, Shipment("ERP-RACE"), default))));
 
@@ -153,7 +127,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         var error = await Assert.ThrowsAsync<RequestValidationException>(() => Recorder.ExecuteAsync(Hq, bad, default));
 
         Assert.Equal(["customer.taxpayer_id", "id", "quantity", "seller_id", "shipped_on", "unit_price"], error.Violations.Select(v => v.Field).Order());
-        Assert.Equal(0, _ownership.Calls);
+        Assert.Equal(0, Owners.Calls);
         Assert.Empty(await OutboxAsync());
     }
 
@@ -173,7 +147,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         await Assert.ThrowsAsync<ScopeDeniedException>(() => Recorder.ExecuteAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), Shipment("ERP-1"), default));
         Assert.Empty(await OutboxAsync());
 
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
         var posted = await Recorder.ExecuteAsync(Erp, Shipment("ERP-1"), default);
 
         Assert.Equal(("ERP-1", "ERP-SAP"), (posted.Sale.Value.Id, posted.Sale.Value.RecordedBy));
@@ -185,10 +159,10 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task The_ERP_integration_reads_back_what_it_posted_and_nothing_else_and_never_asks_before_quoting()
     {
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
         await Recorder.ExecuteAsync(Erp, Shipment("ERP-1"), default);
         await Recorder.ExecuteAsync(Hq, Shipment("HQ-KEYED", quantity: "1"), default);
-        var query = new QuerySales(Store, Clocks.Policy(_time));
+        var query = new QuerySales(Store, Clocks.Policy(FakeClock));
 
         var own = await query.GetSaleAsync(Erp, "ERP-1");
         var notPosted = await Assert.ThrowsAsync<ScopeDeniedException>(() => query.GetSaleAsync(Erp, "HQ-KEYED"));
@@ -208,7 +182,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     {
         await Recorder.ExecuteAsync(Hq, Shipment("OLD", seller: "S1", price: "1000", quantity: "100", day: "2025-03-10"), default); // 366 days before: out
         await Recorder.ExecuteAsync(Hq, Shipment("IN", seller: "S1", price: "1000", quantity: "400", day: "2025-03-11"), default);  // 364 days before: in
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
 
         var poached = await Recorder.ExecuteAsync(Hq, Shipment("POACH", price: "100", quantity: "10"), default);
 
@@ -219,7 +193,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     public async Task P3_7_after_the_lapse_the_previous_owners_last_price_is_the_floor_for_another_seller()
     {
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", seller: "S1", price: "90.00", day: "2026-02-10"), default);
-        _ownership.Set(new OwnershipFacts(true, "C1", Key, null, null, null, null, "formal", OwnershipStatuses.Lapsed,
+        Owners.Set(new OwnershipFacts(true, "C1", Key, null, null, null, null, "formal", OwnershipStatuses.Lapsed,
             new DateOnly(2025, 6, 1), new DateOnly(2026, 2, 28), false, [], "S1", new DateOnly(2026, 3, 1)));
 
         var atFloor = await Recorder.ExecuteAsync(Hq, Shipment("AT", seller: "S2", price: "90.00"), default);
@@ -234,7 +208,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_1_P4_2_a_cross_region_sale_without_a_filing_below_the_asking_price_is_two_violations()
     {
-        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(RegionalManagerWest, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(RegionalManagerWest, new AskingPriceInput("R-WEST", "P1", "120.00", null));
 
         var recorded = await Recorder.ExecuteAsync(Hq, Shipment("X-1", price: "119.99", region: "R-WEST"), default);
 
@@ -245,29 +219,29 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_2_asking_prices_are_versioned_and_a_shipment_meets_the_version_in_force_on_its_day()
     {
-        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "100.00", null));
-        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "130.00", "2026-03-20"));
+        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "100.00", null));
+        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "130.00", "2026-03-20"));
 
-        var (price, _) = await new GetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync("R-WEST", "P1", "2026-03-19");
+        var (price, _) = await new GetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync("R-WEST", "P1", "2026-03-19");
         Assert.Equal(100m, price!.Value.InForce(new DateOnly(2026, 3, 19))!.Price);
         Assert.Equal(130m, price.Value.InForce(new DateOnly(2026, 3, 20))!.Price);
 
-        var retroactive = await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "1.00", "2026-03-09")));
+        var retroactive = await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "1.00", "2026-03-09")));
         Assert.Equal("effective_from", Assert.Single(retroactive.Violations).Field);
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(RegionalManagerWest with { RegionId = "R-EAST" }, new AskingPriceInput("R-WEST", "P1", "1.00", null)));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(RegionalManagerWest with { RegionId = "R-EAST" }, new AskingPriceInput("R-WEST", "P1", "1.00", null)));
     }
 
     [Fact]
     public async Task P3_7_P4_2_hq_sets_the_final_price_and_the_authorisation_then_allows_that_price_and_not_a_fen_below()
     {
         var seller = new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST");
-        await new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
         var customer = new CustomerRef(null, Taxpayer, null);
 
-        var request = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(_time)).ExecuteAsync(seller, new PriceApprovalInput("PA-1", customer, "P1", "R-WEST", "100.00", "大单"), default);
+        var request = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock)).ExecuteAsync(seller, new PriceApprovalInput("PA-1", customer, "P1", "R-WEST", "100.00", "大单"), default);
         Assert.Equal((120m, "P-4.2"), (request.Value.FloorPrice, request.Value.FloorRuleId));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new DecidePriceApproval(Store, Clocks.Policy(_time)).ExecuteAsync(seller, new PriceDecisionInput("PA-1", true, "100.00", null, null)));
-        await new DecidePriceApproval(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new PriceDecisionInput("PA-1", true, "105.00", null, "公司定价"));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new DecidePriceApproval(Store, Clocks.Policy(FakeClock)).ExecuteAsync(seller, new PriceDecisionInput("PA-1", true, "100.00", null, null)));
+        await new DecidePriceApproval(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new PriceDecisionInput("PA-1", true, "105.00", null, "公司定价"));
 
         var atFinal = await Authorizer.ExecuteAsync(seller, new AuthorizationInput(customer, "P1", "105.00", "R-WEST", false, null), default);
         var belowFinal = await Authorizer.ExecuteAsync(seller, new AuthorizationInput(customer, "P1", "104.99", "R-WEST", false, null), default);
@@ -287,11 +261,11 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P4_3_credit_goes_to_the_developer_and_is_listed_with_its_total()
     {
-        _ownership.Set(ProtectedBy("S1") with { CoDeveloperIds = ["S2"] });
+        Owners.Set(ProtectedBy("S1") with { CoDeveloperIds = ["S2"] });
         await Recorder.ExecuteAsync(Hq, Shipment("C-1", price: "10.00", quantity: "3"), default);
         await Recorder.ExecuteAsync(Hq, Shipment("C-2", price: "20.00", quantity: "1.5"), default);
 
-        var report = await new QuerySales(Store, Clocks.Policy(_time)).CreditsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, null, null);
+        var report = await new QuerySales(Store, Clocks.Policy(FakeClock)).CreditsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, null, null);
 
         Assert.Equal(["C-1", "C-2"], report.Credits.Select(c => c.Id).Order());
         Assert.Equal(60m, report.Total);
@@ -303,8 +277,8 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
         var input = new ServiceSupportInput("SUP-1", new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", "2026-03-10", "2026-12-31", "上门维护");
 
-        var agreement = await new RecordServiceSupport(Store, Clocks.Policy(_time)).ExecuteAsync(manager, input);
-        var again = await new RecordServiceSupport(Store, Clocks.Policy(_time)).ExecuteAsync(manager, input);
+        var agreement = await new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input);
+        var again = await new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input);
 
         Assert.Equal((Key, 3000m, "M1"), (agreement.IdentityKey, agreement.Fee, agreement.RecordedBy));
         Assert.Equal(agreement, again);
@@ -312,19 +286,19 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         Assert.Equal(("SUP-1", Key, "S1", "B-SH", 3000m), (agreed.AgreementId, agreed.CustomerIdentityKey, agreed.DeveloperId, agreed.SupportingBranchId, agreed.Fee));
         Assert.Equal(["SUP-1"], (await new ListServiceSupport(Store).ExecuteAsync(Hq, "B-SH", null)).Select(a => a.Id));
         Assert.Equal(["SUP-1"], (await new ListServiceSupport(Store).ExecuteAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new RecordServiceSupport(Store, Clocks.Policy(_time)).ExecuteAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
-        var late = await Assert.ThrowsAsync<RequestValidationException>(() => new RecordServiceSupport(Store, Clocks.Policy(_time)).ExecuteAsync(manager, input with { Id = "SUP-3", ValidUntil = "2026-01-01" }));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
+        var late = await Assert.ThrowsAsync<RequestValidationException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input with { Id = "SUP-3", ValidUntil = "2026-01-01" }));
         Assert.Equal("valid_until", Assert.Single(late.Violations).Field);
     }
 
     [Fact]
     public async Task P8_2_hqs_credit_decision_moves_the_sale_and_its_credit_entry_once()
     {
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
         await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
         var apply = new ApplyCreditDecision(Store);
-        var query = new QuerySales(Store, Clocks.Policy(_time));
-        var decision = new PerformanceCreditDecided("CASE-1", "ERP-1", "C1", "S2", "S2 found and closed the deal", "HQ1", _time.GetUtcNow());
+        var query = new QuerySales(Store, Clocks.Policy(FakeClock));
+        var decision = new PerformanceCreditDecided("CASE-1", "ERP-1", "C1", "S2", "S2 found and closed the deal", "HQ1", FakeClock.GetUtcNow());
 
         var changed = await apply.ExecuteAsync(decision);
         var redelivered = await apply.ExecuteAsync(decision);
@@ -344,17 +318,17 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task P8_2_a_credit_decision_on_a_sale_the_ledger_does_not_hold_or_to_another_customer_is_refused_and_writes_nothing()
     {
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
         await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
         var apply = new ApplyCreditDecision(Store);
         var before = await Db.HashGetAsync(DirectoryKeys.Entity(SalesKeys.Sale, "ERP-1"), "v");
 
         var unknown = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            apply.ExecuteAsync(new PerformanceCreditDecided("CASE-1", "ERP-404", "C1", "S1", "r", "HQ1", _time.GetUtcNow())));
+            apply.ExecuteAsync(new PerformanceCreditDecided("CASE-1", "ERP-404", "C1", "S1", "r", "HQ1", FakeClock.GetUtcNow())));
         var otherCustomer = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            apply.ExecuteAsync(new PerformanceCreditDecided("CASE-1", "ERP-1", "C9", "S1", "r", "HQ1", _time.GetUtcNow())));
+            apply.ExecuteAsync(new PerformanceCreditDecided("CASE-1", "ERP-1", "C9", "S1", "r", "HQ1", FakeClock.GetUtcNow())));
         var malformed = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            apply.ExecuteAsync(new PerformanceCreditDecided("", "ERP 1", "C1", "", "r", "HQ1", _time.GetUtcNow())));
+            apply.ExecuteAsync(new PerformanceCreditDecided("", "ERP 1", "C1", "", "r", "HQ1", FakeClock.GetUtcNow())));
 
         Assert.Equal("sale_id", Assert.Single(unknown.Violations).Field);
         Assert.Equal("customer_id", Assert.Single(otherCustomer.Violations).Field);
@@ -367,7 +341,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     {
         await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
         var apply = new ApplyCreditDecision(Store);
-        var at = _time.GetUtcNow();
+        var at = FakeClock.GetUtcNow();
 
         await Task.WhenAll(
             Task.Run(() => apply.ExecuteAsync(new PerformanceCreditDecided("CASE-1", "ERP-1", "C1", "S1", "first", "HQ1", at))),
@@ -381,9 +355,9 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
     [Fact]
     public async Task Violations_are_listed_to_hq_and_to_the_parties_but_not_to_an_unrelated_salesperson()
     {
-        _ownership.Set(ProtectedBy("S1"));
+        Owners.Set(ProtectedBy("S1"));
         await Recorder.ExecuteAsync(Hq, Shipment("ERP-1"), default);
-        var query = new QuerySales(Store, Clocks.Policy(_time));
+        var query = new QuerySales(Store, Clocks.Policy(FakeClock));
 
         Assert.Single((await query.ListViolationsAsync(Hq, null, 0, null)).Items);
         Assert.Single((await query.ListViolationsAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, 0, null)).Items);
@@ -402,9 +376,9 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : IClassFixture<Red
         var bad = new SaleInput("ERP 1", "", new CustomerRef(null, "91350100M000100Y44", null), "P1", "12.345", "-1", "2026-3-1", "R-EAST", false, null);
 
         await Assert.ThrowsAsync<ScopeDeniedException>(() => Recorder.ExecuteAsync(salesperson, bad, CancellationToken.None));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(salesperson, new AskingPriceInput("", "", "x", "never")));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(salesperson, new AskingPriceInput("", "", "x", "never")));
         // The roles that may act still get the fields' errors.
         await Assert.ThrowsAsync<RequestValidationException>(() => Recorder.ExecuteAsync(Erp, bad, CancellationToken.None));
-        await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(_time)).ExecuteAsync(RegionalManagerWest, new AskingPriceInput("", "", "x", "never")));
+        await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(RegionalManagerWest, new AskingPriceInput("", "", "x", "never")));
     }
 }
