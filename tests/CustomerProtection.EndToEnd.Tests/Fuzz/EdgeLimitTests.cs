@@ -31,7 +31,7 @@ public sealed class EdgeLimitTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task CreateRegion_with_a_100000_character_id_is_refused_and_nothing_is_created()
+    public async Task CreateRegion_with_a_100000_character_id_is_refused_naming_the_id_in_a_short_message()
     {
         var directory = new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory));
         var hq = system.As("HQ-EDGE", Roles.Hq);
