@@ -1,7 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Policy.Errors;
 using Google.Protobuf;
-using Google.Protobuf.Collections;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 
@@ -19,7 +18,7 @@ namespace CustomerProtection.ServiceDefaults.Validation;
 /// <item><term>instant</term><description><c>…_at</c>, <c>suspected_from</c>, <see cref="InstantFields"/>: an ISO instant within those days, UTC (the format is the use case's).</description></item>
 /// <item><term>free text</term><description>every other string: at most <see cref="MaxTextLength"/>.</description></item>
 /// <item><term>file</term><description>bytes: at most <see cref="MaxFileBytes"/> in one message.</description></item>
-/// <item><term>list</term><description>a repeated field: at most <see cref="MaxListCount"/> items.</description></item>
+/// <item><term>list</term><description>a repeated or map field: at most <see cref="MaxListCount"/> items.</description></item>
 /// <item><term>Timestamp</term><description>google.protobuf.Timestamp: a valid one from the first of those days to the end of the last (UTC).</description></item>
 /// <item><term>duration</term><description>google.protobuf.Duration: a valid one of at most <see cref="MaxDuration"/> either way (the clock's range).</description></item>
 /// </list>
@@ -171,9 +170,12 @@ public static class EdgeLimits
         {
             CheckText(text, path, MaxTextLength, violations);
         }
-        else if (IsInstantField(field, owner) && !IsInstantWithinRange(text))
+        else if (IsInstantField(field, owner))
         {
-            violations.Add(new(path, $"须在 {Iso(EarliestDay)} 至 {Iso(LatestDay)} 之间 / an instant from {Iso(EarliestDay)} to {Iso(LatestDay)}"));
+            if (!IsInstantWithinRange(text))
+            {
+                violations.Add(new(path, $"须在 {Iso(EarliestDay)} 至 {Iso(LatestDay)} 之间 / an instant from {Iso(EarliestDay)} to {Iso(LatestDay)}"));
+            }
         }
         else if (IsDayField(field) && !IsDayWithinRange(text))
         {
