@@ -1,7 +1,6 @@
 using System.Globalization;
 using CustomerProtection.Policy.Errors;
 using Google.Protobuf;
-using Google.Protobuf.Collections;
 using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 
@@ -15,11 +14,11 @@ namespace CustomerProtection.ServiceDefaults.Validation;
 /// <list type="table">
 /// <item><term>id</term><description><c>id</c>, <c>…_id</c>, each of <c>…_ids</c>: at most <see cref="MaxIdLength"/> characters.</description></item>
 /// <item><term>name</term><description><see cref="NameFields"/>: at most <see cref="MaxNameLength"/>.</description></item>
-/// <item><term>day</term><description><see cref="DayFields"/>, <c>…_on</c>, <c>…_date</c>: empty or yyyy-MM-dd from <see cref="EarliestDay"/> to <see cref="LatestDay"/>.</description></item>
-/// <item><term>instant</term><description><c>…_at</c>, <c>suspected_from</c>, <see cref="InstantFields"/>: empty or an ISO instant within those days (UTC).</description></item>
+/// <item><term>day</term><description><see cref="DayFields"/>, <c>…_on</c>, <c>…_date</c>: a yyyy-MM-dd from <see cref="EarliestDay"/> to <see cref="LatestDay"/> (the format is the use case's).</description></item>
+/// <item><term>instant</term><description><c>…_at</c>, <c>suspected_from</c>, <see cref="InstantFields"/>: an ISO instant within those days, UTC (the format is the use case's).</description></item>
 /// <item><term>free text</term><description>every other string: at most <see cref="MaxTextLength"/>.</description></item>
 /// <item><term>file</term><description>bytes: at most <see cref="MaxFileBytes"/> in one message.</description></item>
-/// <item><term>list</term><description>a repeated field: at most <see cref="MaxListCount"/> items.</description></item>
+/// <item><term>list</term><description>a repeated or map field: at most <see cref="MaxListCount"/> items.</description></item>
 /// <item><term>Timestamp</term><description>google.protobuf.Timestamp: a valid one from the first of those days to the end of the last (UTC).</description></item>
 /// <item><term>duration</term><description>google.protobuf.Duration: a valid one of at most <see cref="MaxDuration"/> either way (the clock's range).</description></item>
 /// </list>
@@ -92,10 +91,14 @@ public static class EdgeLimits
     public static bool IsWithinRange(Timestamp timestamp) =>
         timestamp.Nanos is >= 0 and < NanosPerSecond && timestamp.Seconds >= EarliestSecond && timestamp.Seconds < EndSecond;
 
-    /// <summary>Empty, or a day as yyyy-MM-dd from <see cref="EarliestDay"/> to <see cref="LatestDay"/>.</summary>
+    /// <summary>
+    /// False for a day as yyyy-MM-dd before <see cref="EarliestDay"/> or after <see cref="LatestDay"/>. Its format is the
+    /// use case's to check (every one does, through Dates.Parse), so a malformed day is refused together with the
+    /// request's other malformed fields rather than alone.
+    /// </summary>
     public static bool IsDayWithinRange(string text) =>
-        text.Length == 0
-        || (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) && day >= EarliestDay && day <= LatestDay);
+        !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+        || (day >= EarliestDay && day <= LatestDay);
 
     private static void CheckMessage(IMessage message, string prefix, List<FieldViolation> violations)
     {
@@ -163,20 +166,20 @@ public static class EdgeLimits
         {
             CheckText(text, path, MaxNameLength, violations);
         }
+        else if (text.Length > MaxTextLength)
+        {
+            CheckText(text, path, MaxTextLength, violations);
+        }
         else if (IsInstantField(field, owner))
         {
             if (!IsInstantWithinRange(text))
             {
-                violations.Add(new(path, $"ISO 时间，须在 {Iso(EarliestDay)} 至 {Iso(LatestDay)} 之间 / an ISO instant from {Iso(EarliestDay)} to {Iso(LatestDay)}"));
+                violations.Add(new(path, $"须在 {Iso(EarliestDay)} 至 {Iso(LatestDay)} 之间 / an instant from {Iso(EarliestDay)} to {Iso(LatestDay)}"));
             }
         }
         else if (IsDayField(field) && !IsDayWithinRange(text))
         {
-            violations.Add(new(path, $"日期格式 yyyy-MM-dd，须在 {Iso(EarliestDay)} 至 {Iso(LatestDay)} 之间 / a date as yyyy-MM-dd from {Iso(EarliestDay)} to {Iso(LatestDay)}"));
-        }
-        else
-        {
-            CheckText(text, path, MaxTextLength, violations);
+            violations.Add(new(path, $"日期须在 {Iso(EarliestDay)} 至 {Iso(LatestDay)} 之间 / a date from {Iso(EarliestDay)} to {Iso(LatestDay)}"));
         }
     }
 
@@ -186,13 +189,10 @@ public static class EdgeLimits
     private static bool IsInstantField(FieldDescriptor field, IMessage owner) =>
         field.Name.EndsWith("_at", StringComparison.Ordinal) || field.Name == "suspected_from" || InstantFields.Contains((owner.Descriptor.FullName, field.Name));
 
-    /// <summary>Empty, or an instant as the use cases parse it (ISO 8601, UTC when no offset is given) within the days above.</summary>
+    /// <summary>False for an instant as the use cases parse it (ISO 8601, UTC when no offset is given) outside the days above; its format is the use case's to check.</summary>
     public static bool IsInstantWithinRange(string text) =>
-        text.Length == 0
-        || (text.Length <= MaxIdLength
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
-            && instant.UtcDateTime >= EarliestDay.ToDateTime(TimeOnly.MinValue)
-            && instant.UtcDateTime < LatestDay.AddDays(1).ToDateTime(TimeOnly.MinValue));
+        !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
+        || (instant.UtcDateTime >= EarliestDay.ToDateTime(TimeOnly.MinValue) && instant.UtcDateTime < LatestDay.AddDays(1).ToDateTime(TimeOnly.MinValue));
 
     private static void CheckText(string? text, string path, int max, List<FieldViolation> violations)
     {
