@@ -22,7 +22,7 @@ EXTRA=()
 for r in ${REPLICAS:-}; do EXTRA+=("--Replicas:${r%=*}=${r#*=}"); done
 if [ -n "${REDIS_CLUSTER:-}" ]; then
   CLUSTER=$(REDIS_CLUSTER_DIR=$D/redis-cluster tools/redis-cluster.sh start "$REDIS_CLUSTER" | tail -1 | tr ' ' ',')
-  EXTRA+=("--ConnectionStrings:redis=$CLUSTER")
+  EXTRA+=("--ConnectionStrings:redis=$CLUSTER" "--Backup:Enabled=false")
 fi
 dotnet run --no-build -c Release --project CustomerProtection.AppHost --launch-profile http -- --Infrastructure:DataDirectory=$D --Telemetry:TraceSampleRatio=${RATIO:-0.01} "${EXTRA[@]}" > /tmp/apphost.log 2>&1 &
 APP=$!
