@@ -60,7 +60,7 @@ public sealed class AccountAccessTests(SystemFixture system, ITestOutputHelper o
 
         foreach (var (name, call) in probes)
         {
-            var refusal = await RefusedAsync(name, call);
+            var refusal = (await UntilAsync(name, call, refused: true))!;
             Assert.Equal(StatusCode.PermissionDenied, refusal.StatusCode);
             var info = refusal.GetRpcStatus()!.GetDetail<ErrorInfo>();
             Assert.Equal(("C-7", incident.IncidentId), (info.Reason, info.Metadata["incidentIds"]));
@@ -75,7 +75,7 @@ public sealed class AccountAccessTests(SystemFixture system, ITestOutputHelper o
         await incidents.UnfreezeAccountAsync(new UnfreezeAccountRequest { IncidentId = incident.IncidentId, EmployeeId = org.Id("S1"), Reason = "排除嫌疑" }, Hq);
         foreach (var (name, call) in probes)
         {
-            await AllowedAsync(name, call);
+            await UntilAsync(name, call, refused: false);
         }
     }
 
@@ -94,47 +94,36 @@ public sealed class AccountAccessTests(SystemFixture system, ITestOutputHelper o
 
         foreach (var (name, call) in probes)
         {
-            var refusal = await RefusedAsync(name, call);
+            var refusal = (await UntilAsync(name, call, refused: true))!;
             Assert.Equal(StatusCode.PermissionDenied, refusal.StatusCode);
             Assert.Equal("C-9", refusal.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
         }
     }
 
-    /// <summary>Polls until the call is refused; a refusal must come (30 s bound), and the time it took is printed.</summary>
-    private async Task<RpcException> RefusedAsync(string name, Func<Task> call)
+    /// <summary>
+    /// Polls the call until it is refused (PermissionDenied) or, with <paramref name="refused"/> false, until it answers
+    /// (30 s bound), and prints how long that took; returns the refusal.
+    /// </summary>
+    private async Task<RpcException?> UntilAsync(string name, Func<Task> call, bool refused)
     {
         var watch = Stopwatch.StartNew();
-        var refusal = await Eventually.GetAsync(async () =>
+        var outcome = await Eventually.GetAsync(async () =>
         {
+            RpcException? denial = null;
             try
             {
                 await call();
-                return null;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
             {
-                return ex;
+                denial = ex;
             }
-        }, $"{name} refusing the account");
-        output.WriteLine($"{name}: refused after {watch.Elapsed.TotalMilliseconds:0} ms");
-        return refusal;
+
+            return (denial is not null) == refused ? new Outcome(denial) : null;
+        }, refused ? $"{name} refusing the account" : $"{name} letting the account in again");
+        output.WriteLine($"{name}: {(refused ? "refused" : "allowed again")} after {watch.Elapsed.TotalMilliseconds:0} ms");
+        return outcome.Denial;
     }
 
-    private async Task AllowedAsync(string name, Func<Task> call)
-    {
-        var watch = Stopwatch.StartNew();
-        await Eventually.GetAsync(async () =>
-        {
-            try
-            {
-                await call();
-                return name;
-            }
-            catch (RpcException ex) when (ex.StatusCode == StatusCode.PermissionDenied)
-            {
-                return null;
-            }
-        }, $"{name} letting the account in again");
-        output.WriteLine($"{name}: allowed again after {watch.Elapsed.TotalMilliseconds:0} ms");
-    }
+    private sealed record Outcome(RpcException? Denial);
 }
