@@ -24,6 +24,7 @@ public static class PenaltyServices
         builder.Services.AddSingleton<PenaltyStore>();
         builder.Services.AddSingleton<RecordViolation>();
         builder.Services.AddSingleton<FineSteps>();
+        builder.Services.AddSingleton<DeclareSeriousCase>();
         builder.Services.AddSingleton<QueryPenalties>();
 
         // C-7, C-9: each caller's account state from Registration, asked under Penalty's own account.

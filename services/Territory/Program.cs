@@ -8,7 +8,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ResourceNames.Territory);
 builder.AddPolicyInForce();
-builder.AddMessaging(ResourceNames.Territory, bus => bus.AddConsumer<PerformanceCreditDecidedConsumer>());
+builder.AddMessaging(ResourceNames.Territory, bus =>
+{
+    bus.AddConsumer<PerformanceCreditDecidedConsumer>();
+    bus.AddConsumer<SeriousCaseDeclaredConsumer>();
+});
 builder.AddTerritoryServices();
 
 var app = builder.Build();

@@ -10,7 +10,7 @@ public sealed class FineLifecycleTests
     private static readonly Actor Hq = new("HQ-1", "hq", At);
     private static readonly Actor Seller = new("S1", "salesperson", At.AddHours(1));
 
-    private static Fine Proposed(decimal amount = 8_000m, decimal min = 5_000m, decimal max = 50_000m) => new(
+    private static Fine Proposed(decimal amount = 8_000m, decimal min = 5_000m, decimal? max = 50_000m) => new(
         "V1.violator", "V1", "P-5", "poaching", Liabilities.Violator, "S1", "B-SH", "R-EAST", amount, min, max, false, FineStatuses.Proposed,
         new DateOnly(2026, 3, 9), At.AddDays(-3), "schedule[poaching]",
         [new FineStep(FineStatuses.Proposed, "territory", "service", At.AddDays(-3), "P-5 poaching", amount)]);
@@ -111,5 +111,50 @@ public sealed class FineLifecycleTests
     public void P8_only_an_appealed_fine_has_an_appeal_to_decide()
     {
         Assert.Throws<PolicyRefusalException>(() => FineLifecycle.DecideAppeal(Proposed(), Hq, upheld: false, "no appeal"));
+    }
+
+    [Fact]
+    public void P8_1_without_a_maximum_hq_may_adjust_to_any_amount_above_the_floor()
+    {
+        var uncapped = Proposed(max: null);
+
+        Assert.Equal(250_000m, FineLifecycle.Adjust(uncapped, Hq, 250_000m, "grave").Amount);
+        var refusal = Assert.Throws<PolicyRefusalException>(() => FineLifecycle.Adjust(uncapped, Hq, 4_999m, "too little"));
+        Assert.Equal("", refusal.Metadata["max_amount"]);
+    }
+
+    [Fact]
+    public void P8_3_a_serious_case_is_a_heavier_fine_hq_sets_beyond_any_ordinary_maximum()
+    {
+        var fine = FineLifecycle.DeclareSerious(Proposed(), Hq, 120_000m, "third poaching this year");
+
+        Assert.Equal((FineStatuses.Adjusted, 120_000m, true), (fine.Status, fine.Amount, fine.Serious));
+        Assert.Null(fine.MaxAmount);
+        Assert.Equal(new FineStep(FineStatuses.Adjusted, "HQ-1", "hq", At, "third poaching this year", 120_000m), fine.History[^1]);
+    }
+
+    [Theory]
+    [InlineData(8_000)]
+    [InlineData(7_999.99)]
+    public void P8_3_a_serious_cases_fine_must_exceed_what_the_fine_stands_at(decimal amount)
+    {
+        var refusal = Assert.Throws<PolicyRefusalException>(() => FineLifecycle.DeclareSerious(Proposed(), Hq, amount, "not heavier"));
+
+        Assert.Equal("P-8.3", refusal.RuleId);
+        Assert.Equal("8000.00", refusal.Metadata["current_amount"]);
+        Assert.Equal(8_000.01m, FineLifecycle.DeclareSerious(Proposed(), Hq, 8_000.01m, "heavier by a fen").Amount);
+    }
+
+    [Fact]
+    public void P8_3_an_appealed_paid_or_overturned_fine_cannot_be_made_heavier()
+    {
+        var appealed = FineLifecycle.Appeal(Proposed(), Seller, "not mine");
+        var overturned = FineLifecycle.DecideAppeal(appealed, Hq, upheld: false, "right");
+        var paid = FineLifecycle.Pay(FineLifecycle.Confirm(Proposed(), Hq, ""), Hq, "");
+
+        foreach (var fine in new[] { appealed, overturned, paid })
+        {
+            Assert.Equal("P-8", Assert.Throws<PolicyRefusalException>(() => FineLifecycle.DeclareSerious(fine, Hq, 90_000m, "serious")).RuleId);
+        }
     }
 }

@@ -5,7 +5,7 @@ using NodaTime;
 
 namespace CustomerProtection.Penalty.Tests;
 
-/// <summary>P-8.1 amounts and the P-8.3 serious case, as pure functions of the parameters.</summary>
+/// <summary>P-8.1 amounts and the P-8.3 repeat-violation suggestion, as pure functions of the parameters.</summary>
 public sealed class FineRulesTests
 {
     private static readonly PolicyParameters Policy = PolicyParameters.Defaults;
@@ -18,18 +18,18 @@ public sealed class FineRulesTests
     [Fact]
     public void P8_1_a_violation_of_a_kind_not_in_the_schedule_fines_the_violator_the_floor_of_5000()
     {
-        var terms = FineRules.ViolatorFine(Policy, Schedule, "below_floor_price", "P-3.7", serious: false);
+        var terms = FineRules.ViolatorFine(Policy, Schedule, "below_floor_price", "P-3.7", seriousSuggested: false);
 
         Assert.Equal(5_000m, terms.Amount);
         Assert.Equal(5_000m, terms.Min);
-        Assert.Equal(50_000m, terms.Max);
+        Assert.Null(terms.Max);
         Assert.Equal("P-8.1 floor", terms.Basis);
     }
 
     [Fact]
     public void P8_1_a_scheduled_kind_is_proposed_at_its_amount_and_may_be_adjusted_down_to_the_floor()
     {
-        var terms = FineRules.ViolatorFine(Policy, Schedule, "poaching", "P-5", serious: false);
+        var terms = FineRules.ViolatorFine(Policy, Schedule, "poaching", "P-5", seriousSuggested: false);
 
         Assert.Equal(8_000m, terms.Amount);
         Assert.Equal(5_000m, terms.Min);
@@ -39,13 +39,13 @@ public sealed class FineRulesTests
     [Fact]
     public void P8_1_a_kind_not_listed_falls_back_to_the_schedule_entry_of_its_rule_id()
     {
-        Assert.Equal(6_000m, FineRules.ViolatorFine(Policy, Schedule, "dealer_filed_dealer", "P-6", serious: false).Amount);
+        Assert.Equal(6_000m, FineRules.ViolatorFine(Policy, Schedule, "dealer_filed_dealer", "P-6", seriousSuggested: false).Amount);
     }
 
     [Fact]
     public void P8_1_a_schedule_entry_below_5000_is_raised_to_the_floor()
     {
-        var terms = FineRules.ViolatorFine(Policy, Schedule, "discount", "P-5", serious: false);
+        var terms = FineRules.ViolatorFine(Policy, Schedule, "discount", "P-5", seriousSuggested: false);
 
         Assert.Equal(5_000m, terms.Amount);
         Assert.Contains("raised to the P-8.1 floor", terms.Basis, StringComparison.Ordinal);
@@ -56,18 +56,27 @@ public sealed class FineRulesTests
     {
         var raised = Policy with { ViolatorFineMin = 6_500m };
 
-        Assert.Equal(6_500m, FineRules.ViolatorFine(raised, Schedule, "other", "P-4.1", serious: false).Amount);
-        Assert.Equal(8_000m, FineRules.ViolatorFine(raised, Schedule, "poaching", "P-5", serious: false).Amount);
+        Assert.Equal(6_500m, FineRules.ViolatorFine(raised, Schedule, "other", "P-4.1", seriousSuggested: false).Amount);
+        Assert.Equal(8_000m, FineRules.ViolatorFine(raised, Schedule, "poaching", "P-5", seriousSuggested: false).Amount);
     }
 
     [Fact]
-    public void P8_3_a_serious_case_may_be_fined_up_to_the_higher_maximum()
+    public void P8_1_the_rule_book_sets_no_maximum_on_a_violators_fine_but_a_company_may()
     {
-        var terms = FineRules.ViolatorFine(Policy, Schedule, "poaching", "P-5", serious: true);
+        Assert.Null(FineRules.ViolatorFine(Policy, Schedule, "poaching", "P-5", seriousSuggested: false).Max);
 
-        Assert.Equal(8_000m, terms.Amount);
-        Assert.Equal(100_000m, terms.Max);
-        Assert.EndsWith("P-8.3 serious case", terms.Basis, StringComparison.Ordinal);
+        var capped = Schedule with { ViolatorFineMax = 30_000m };
+        Assert.Equal(30_000m, FineRules.ViolatorFine(Policy, capped, "poaching", "P-5", seriousSuggested: false).Max);
+    }
+
+    [Fact]
+    public void P8_3_a_repeat_violation_only_suggests_a_serious_case_to_hq_and_changes_neither_amount_nor_range()
+    {
+        var ordinary = FineRules.ViolatorFine(Policy, Schedule, "poaching", "P-5", seriousSuggested: false);
+        var suggested = FineRules.ViolatorFine(Policy, Schedule, "poaching", "P-5", seriousSuggested: true);
+
+        Assert.Equal((ordinary.Amount, ordinary.Min, ordinary.Max), (suggested.Amount, suggested.Min, suggested.Max));
+        Assert.EndsWith("P-8.3 repeat violation: hq may declare a serious case", suggested.Basis, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -135,15 +144,15 @@ public sealed class FineRulesTests
     [InlineData(2, false)]
     [InlineData(3, true)]
     [InlineData(4, true)]
-    public void P8_3_the_third_violation_within_the_window_is_a_serious_case(int violationsInWindow, bool serious)
+    public void P8_3_the_third_violation_within_the_window_suggests_a_serious_case(int violationsInWindow, bool suggested)
     {
-        Assert.Equal(serious, FineRules.IsSerious(Policy, violationsInWindow));
+        Assert.Equal(suggested, FineRules.SuggestsSerious(Policy, violationsInWindow));
     }
 
     [Fact]
     public void P8_3_the_serious_count_is_a_parameter()
     {
-        Assert.True(FineRules.IsSerious(Policy with { SeriousViolationCount = 2 }, 2));
+        Assert.True(FineRules.SuggestsSerious(Policy with { SeriousViolationCount = 2 }, 2));
     }
 
     [Fact]

@@ -62,14 +62,14 @@ public sealed class PenaltyScheduleTests
     }
 
     [Fact]
-    public void P14_a_schedule_entry_above_the_maximum_fails_at_start_up()
+    public void P14_a_schedule_entry_above_the_maximum_a_company_set_fails_at_start_up()
     {
-        var settings = new PenaltyScheduleSettings
-        {
-            Versions = [new PenaltyScheduleVersionSettings { EffectiveFrom = "2026-01-01", ViolatorFineByKind = new() { ["poaching"] = 80_000m } }],
-        };
+        var entry = new Dictionary<string, decimal> { ["poaching"] = 80_000m };
+        var uncapped = new PenaltyScheduleSettings { Versions = [new PenaltyScheduleVersionSettings { EffectiveFrom = "2026-01-01", ViolatorFineByKind = entry }] };
+        var capped = new PenaltyScheduleSettings { Versions = [new PenaltyScheduleVersionSettings { EffectiveFrom = "2026-01-01", ViolatorFineByKind = entry, ViolatorFineMax = 50_000m }] };
 
-        var error = Assert.Throws<PolicyConfigurationException>(() => PenaltyScheduleBook.FromSettings(settings));
+        Assert.Equal(80_000m, PenaltyScheduleBook.FromSettings(uncapped).For(new NodaTime.LocalDate(2026, 1, 1)).ViolatorFineByKind["poaching"]);
+        var error = Assert.Throws<PolicyConfigurationException>(() => PenaltyScheduleBook.FromSettings(capped));
         Assert.Contains("ViolatorFineByKind[poaching]", error.Message, StringComparison.Ordinal);
     }
 

@@ -147,7 +147,7 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
     }
 
     [Fact]
-    public async Task P8_3_the_third_violation_within_twelve_months_is_serious()
+    public async Task P8_3_the_third_violation_within_twelve_months_suggests_a_serious_case()
     {
         await Record().ApplyAsync(ViolationReports.From(Detected("V1", at: Monday.AddMonths(-12))));
         await Record().ApplyAsync(ViolationReports.From(Detected("V2", at: Monday.AddMonths(-6))));
@@ -155,9 +155,10 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         await Record().ApplyAsync(ViolationReports.From(Detected("V3")));
 
         var third = (await Store.GetViolationAsync("V3"))!.Value;
-        Assert.True(third.Serious);
+        Assert.True(third.SeriousSuggested);
+        Assert.Null(third.Serious);
         Assert.Equal(3, third.ViolationsInWindow);
-        Assert.True((await Store.GetFineAsync("V3.violator"))!.Value.Serious);
+        Assert.False((await Store.GetFineAsync("V3.violator"))!.Value.Serious);
     }
 
     [Fact]
@@ -169,12 +170,12 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         await Record().ApplyAsync(ViolationReports.From(Detected("V3")));
 
         var third = (await Store.GetViolationAsync("V3"))!.Value;
-        Assert.False(third.Serious);
+        Assert.False(third.SeriousSuggested);
         Assert.Equal(2, third.ViolationsInWindow);
     }
 
     [Fact]
-    public async Task P8_3_three_violations_of_one_employee_recorded_at_the_same_moment_make_exactly_one_serious_case()
+    public async Task P8_3_three_violations_of_one_employee_recorded_at_the_same_moment_suggest_exactly_one_serious_case()
     {
         for (var round = 0; round < 20; round++)
         {
@@ -183,7 +184,7 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
 
             var violations = await Store.GetViolationsAsync(["V1", "V2", "V3"]);
             Assert.Equal([1, 2, 3], violations.Select(v => v.Value.ViolationsInWindow).Order());
-            Assert.Single(violations, v => v.Value.Serious);
+            Assert.Single(violations, v => v.Value.SeriousSuggested);
         }
     }
 
@@ -198,7 +199,7 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
 
         await Record().ApplyAsync(ViolationReports.From(Detected("V3")));
 
-        Assert.False((await Store.GetViolationAsync("V3"))!.Value.Serious);
+        Assert.False((await Store.GetViolationAsync("V3"))!.Value.SeriousSuggested);
         Assert.Equal(2, (await Store.GetViolationAsync("V3"))!.Value.ViolationsInWindow);
     }
 
@@ -373,5 +374,59 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         var page = await Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", "1900-01-01", "2199-12-31", 0, null);
 
         Assert.Equal(["V1"], page.Items.Select(i => i.Violation.Value.Id));
+    }
+
+    private DeclareSeriousCase Declare => new(Store, Clock);
+
+    [Fact]
+    public async Task P8_3_hq_declares_a_serious_case_with_a_heavier_fine_and_a_dismissal_in_one_step_with_one_event()
+    {
+        await Record().ApplyAsync(ViolationReports.From(Detected("V1")));
+
+        var declared = await Declare.ExecuteAsync(Hq, new SeriousCaseInput("V1", "150000", Dismissal: true, "多次抢单 / repeated poaching"));
+
+        Assert.Equal(new SeriousCase("HQ-1", _time.GetUtcNow(), "多次抢单 / repeated poaching", 150_000m, true), declared.Value.Serious);
+        var fine = (await Store.GetFineAsync("V1.violator"))!;
+        Assert.Equal((150_000m, FineStatuses.Adjusted, true, (decimal?)null), (fine.Value.Amount, fine.Value.Status, fine.Value.Serious, fine.Value.MaxAmount));
+        var events = (await OutboxAsync()).Where(e => e.Type == typeof(SeriousCaseDeclared).FullName).ToList();
+        var e = Assert.Single(events).Body;
+        Assert.Equal(("V1", "S1", true, 150_000m), (e.GetProperty("violationId").GetString(), e.GetProperty("employeeId").GetString(), e.GetProperty("dismissal").GetBoolean(), e.GetProperty("fine").GetDecimal()));
+    }
+
+    [Fact]
+    public async Task P8_3_a_dismissal_alone_leaves_the_fine_as_it_is()
+    {
+        await Record().ApplyAsync(ViolationReports.From(Detected("V1")));
+
+        await Declare.ExecuteAsync(Hq, new SeriousCaseInput("V1", "", Dismissal: true, "dismissed"));
+
+        var fine = (await Store.GetFineAsync("V1.violator"))!;
+        Assert.Equal((1L, 5_000m, false), (fine.Version, fine.Value.Amount, fine.Value.Serious));
+        Assert.True((await Store.GetViolationAsync("V1"))!.Value.Serious!.Dismissal);
+    }
+
+    [Fact]
+    public async Task P8_3_a_second_declaration_a_non_hq_caller_an_empty_declaration_and_a_dealers_dismissal_are_refused_and_change_nothing()
+    {
+        await Record().ApplyAsync(ViolationReports.From(Detected("V1")));
+        await Record().ApplyAsync(ViolationReports.From(Detected("V2") with { Violator = new ViolationParty("D1", Roles.Dealer, "B-SH", "R-EAST", "M1") }));
+        var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
+        var before = await Db.StreamLengthAsync(_outbox.StreamKey);
+
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Declare.ExecuteAsync(manager, new SeriousCaseInput("V1", "90000", false, "x")));
+        var empty = await Assert.ThrowsAsync<RequestValidationException>(() => Declare.ExecuteAsync(Hq, new SeriousCaseInput("V1", "", false, "x")));
+        Assert.Equal("fine", Assert.Single(empty.Violations).Field);
+        var dealer = await Assert.ThrowsAsync<PolicyRefusalException>(() => Declare.ExecuteAsync(Hq, new SeriousCaseInput("V2", "", true, "x")));
+        Assert.Equal("P-8.3", dealer.RuleId);
+        var notHeavier = await Assert.ThrowsAsync<PolicyRefusalException>(() => Declare.ExecuteAsync(Hq, new SeriousCaseInput("V1", "5000", true, "x")));
+        Assert.Equal("P-8.3", notHeavier.RuleId);
+        Assert.Equal(before, await Db.StreamLengthAsync(_outbox.StreamKey));
+        Assert.Null((await Store.GetViolationAsync("V1"))!.Value.Serious);
+
+        await Declare.ExecuteAsync(Hq, new SeriousCaseInput("V1", "60000", false, "first"));
+        var again = await Assert.ThrowsAsync<PolicyRefusalException>(() => Declare.ExecuteAsync(Hq, new SeriousCaseInput("V1", "70000", true, "second")));
+        Assert.Equal("P-8.3", again.RuleId);
+        Assert.Equal(60_000m, (await Store.GetFineAsync("V1.violator"))!.Value.Amount);
+        Assert.False((await Store.GetViolationAsync("V1"))!.Value.Serious!.Dismissal);
     }
 }

@@ -110,14 +110,15 @@ public sealed class ViolationRulesTests
     }
 
     [Fact]
-    public void P8_3_the_third_violation_in_the_window_is_recorded_serious_on_the_violation_and_its_fines()
+    public void P8_3_the_third_violation_in_the_window_suggests_a_serious_case_but_only_hq_declares_one()
     {
         var outcome = ViolationRules.Open(ViolationReports.From(Detected("V3")), Defaults, priorViolationsInWindow: 2, Now);
 
-        Assert.True(outcome.Next.Serious);
+        Assert.True(outcome.Next.SeriousSuggested);
+        Assert.Null(outcome.Next.Serious);
         Assert.Equal(3, outcome.Next.ViolationsInWindow);
-        Assert.True(outcome.NewFines.Single().Serious);
-        Assert.Equal(100_000m, outcome.NewFines.Single().MaxAmount);
+        Assert.False(outcome.NewFines.Single().Serious);
+        Assert.Null(outcome.NewFines.Single().MaxAmount);
     }
 
     [Fact]

@@ -65,6 +65,22 @@ public static class PenaltyChanges
         return change;
     }
 
+    /// <summary>P-8.3: hq's declaration on the violation and, with a heavier fine, the violator's fine, in one step.</summary>
+    public static AtomicChange SeriousCase(Versioned<Violation> current, Violation next, Versioned<Fine>? fine, Fine? heavier, SeriousCaseDeclared declared)
+    {
+        var change = new AtomicChange()
+            .Expect(PenaltyKeys.Violation(next.Id), current.Version)
+            .Put(PenaltyKeys.Violation(next.Id), current.Version + 1, PenaltyStore.Encode(next))
+            .Publish(declared);
+        if (fine is not null && heavier is not null)
+        {
+            change.Expect(PenaltyKeys.Fine(heavier.Id), fine.Version)
+                .Put(PenaltyKeys.Fine(heavier.Id), fine.Version + 1, PenaltyStore.Encode(heavier));
+        }
+
+        return change;
+    }
+
     private static AtomicChange AddFines(AtomicChange change, IReadOnlyList<Fine> fines, DateTimeOffset now)
     {
         foreach (var fine in fines)

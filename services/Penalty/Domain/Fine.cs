@@ -40,7 +40,8 @@ public sealed record FineStep(string Status, string By, string Role, DateTimeOff
 
 /// <summary>
 /// A fine (P-8.1). <see cref="MinAmount"/>..<see cref="MaxAmount"/> is the range hq may adjust it
-/// within. Branch and region are where the violation happened (the violator's), so that a branch's
+/// within (no maximum when null: the rule book sets none). <see cref="Serious"/>: hq declared its
+/// violation a serious case (P-8.3). Branch and region are where the violation happened (the violator's), so that a branch's
 /// fines include its manager's joint liability.
 /// </summary>
 public sealed record Fine(
@@ -54,7 +55,7 @@ public sealed record Fine(
     string? RegionId,
     decimal Amount,
     decimal MinAmount,
-    decimal MaxAmount,
+    decimal? MaxAmount,
     bool Serious,
     string Status,
     DateOnly ViolationDate,

@@ -14,6 +14,7 @@ public static class FineLifecycle
 {
     public const string LifecycleRule = "P-8";
     public const string AmountRule = "P-8.1";
+    public const string SeriousRule = "P-8.3";
 
     /// <summary>hq lets the proposed amount stand.</summary>
     public static Fine Confirm(Fine fine, Actor actor, string reason)
@@ -28,18 +29,44 @@ public static class FineLifecycle
         Require(fine, "adjust", FineStatuses.Proposed, FineStatuses.Confirmed, FineStatuses.Adjusted);
         if (amount < fine.MinAmount || amount > fine.MaxAmount)
         {
+            var max = fine.MaxAmount is { } m ? Money.Format(m) : "";
             throw new PolicyRefusalException(AmountRule,
-                Invariant($"罚款金额须在 {fine.MinAmount} 至 {fine.MaxAmount} 元之间 / the amount must be between {fine.MinAmount} and {fine.MaxAmount} CNY"),
+                fine.MaxAmount is null
+                    ? Invariant($"罚款金额不得低于 {fine.MinAmount} 元 / the amount must be at least {fine.MinAmount} CNY")
+                    : Invariant($"罚款金额须在 {fine.MinAmount} 至 {max} 元之间 / the amount must be between {fine.MinAmount} and {max} CNY"),
                 new Dictionary<string, string>
                 {
                     ["fine_id"] = fine.Id,
                     ["amount"] = Money.Format(amount),
                     ["min_amount"] = Money.Format(fine.MinAmount),
-                    ["max_amount"] = Money.Format(fine.MaxAmount),
+                    ["max_amount"] = max,
                 });
         }
 
         return Step(fine, FineStatuses.Adjusted, actor, reason, amount);
+    }
+
+    /// <summary>
+    /// P-8.3: hq declares the violation a serious case with a heavier fine: strictly more than the
+    /// fine stands at now, and no maximum (the rule book sets none; hq sets the amount). A fine under
+    /// appeal is decided first; a paid or overturned one is over.
+    /// </summary>
+    public static Fine DeclareSerious(Fine fine, Actor actor, decimal amount, string reason)
+    {
+        Require(fine, "declare serious", FineStatuses.Proposed, FineStatuses.Confirmed, FineStatuses.Adjusted);
+        if (amount <= fine.Amount)
+        {
+            throw new PolicyRefusalException(SeriousRule,
+                Invariant($"严重情节须加重处罚：金额须高于现在的 {fine.Amount} 元 / a serious case is a heavier fine: the amount must exceed the current {fine.Amount} CNY"),
+                new Dictionary<string, string>
+                {
+                    ["fine_id"] = fine.Id,
+                    ["amount"] = Money.Format(amount),
+                    ["current_amount"] = Money.Format(fine.Amount),
+                });
+        }
+
+        return Step(fine, FineStatuses.Adjusted, actor, reason, amount) with { Serious = true, MaxAmount = null };
     }
 
     /// <summary>The fined employee contests the fine: once, and before it is paid.</summary>

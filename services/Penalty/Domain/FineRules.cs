@@ -3,19 +3,19 @@ using NodaTime;
 
 namespace CustomerProtection.Penalty.Domain;
 
-/// <summary>A fine's proposed amount, the range hq may adjust it within, and how the amount was set.</summary>
-public sealed record FineTerms(decimal Amount, decimal Min, decimal Max, string Basis);
+/// <summary>A fine's proposed amount, the range hq may adjust it within (no maximum: null), and how the amount was set.</summary>
+public sealed record FineTerms(decimal Amount, decimal Min, decimal? Max, string Basis);
 
-/// <summary>The amounts of P-8.1 and the serious case of P-8.3, as plain functions of the parameters in force.</summary>
+/// <summary>The amounts of P-8.1 and the repeat-violation suggestion of P-8.3, as plain functions of the parameters in force.</summary>
 public static class FineRules
 {
     /// <summary>
     /// P-8.1: every violation fines the violator at least <see cref="PolicyParameters.ViolatorFineMin"/>.
     /// The proposal is the schedule's amount for the kind (else for the rule id, else the floor),
-    /// never below the floor. hq may adjust it down to the floor and up to the schedule's maximum
-    /// (P-8.3: a higher maximum in a serious case).
+    /// never below the floor. hq may adjust it down to the floor and up to the schedule's maximum,
+    /// if the company set one (the rule book has none); a serious case is hq's to declare (P-8.3).
     /// </summary>
-    public static FineTerms ViolatorFine(PolicyParameters parameters, PenaltySchedule schedule, string kind, string ruleId, bool serious)
+    public static FineTerms ViolatorFine(PolicyParameters parameters, PenaltySchedule schedule, string kind, string ruleId, bool seriousSuggested)
     {
         var floor = parameters.ViolatorFineMin;
         var (scheduled, basis) = schedule.ViolatorFineByKind.TryGetValue(kind, out var byKind)
@@ -28,8 +28,8 @@ public static class FineRules
             (scheduled, basis) = (floor, basis + " raised to the P-8.1 floor");
         }
 
-        var max = Math.Max(scheduled, serious ? schedule.SeriousViolatorFineMax : schedule.ViolatorFineMax);
-        return new FineTerms(scheduled, floor, max, basis + (serious ? "; P-8.3 serious case" : ""));
+        decimal? max = schedule.ViolatorFineMax is { } cap ? Math.Max(scheduled, cap) : null;
+        return new FineTerms(scheduled, floor, max, basis + (seriousSuggested ? "; P-8.3 repeat violation: hq may declare a serious case" : ""));
     }
 
     /// <summary>
@@ -69,10 +69,11 @@ public static class FineRules
         violationDay.PlusMonths(-parameters.SeriousViolationWindowMonths);
 
     /// <summary>
-    /// P-8.3: a violation is a serious case when it is at least the
+    /// P-8.3 "serious cases: heavier fines or dismissal" are hq's decision (<see cref="FineLifecycle.DeclareSerious"/>).
+    /// The repeat-violation rule only suggests one to hq: a violation that is at least the
     /// <see cref="PolicyParameters.SeriousViolationCount"/>-th of the violator's standing violations
     /// within the window (default: the third within twelve months).
     /// </summary>
-    public static bool IsSerious(PolicyParameters parameters, int violationsInWindowIncludingThis) =>
+    public static bool SuggestsSerious(PolicyParameters parameters, int violationsInWindowIncludingThis) =>
         violationsInWindowIncludingThis >= parameters.SeriousViolationCount;
 }

@@ -22,11 +22,12 @@ public sealed record PenaltySchedule
     /// </summary>
     public IReadOnlyDictionary<string, decimal> ViolatorFineByKind { get; init; } = new Dictionary<string, decimal>();
 
-    /// <summary>The most hq may adjust a violator's fine to (the rule book names only the floor).</summary>
-    public decimal ViolatorFineMax { get; init; } = 50_000m;
-
-    /// <summary>P-8.3 "heavier fines": the most hq may adjust a serious case's violator fine to.</summary>
-    public decimal SeriousViolatorFineMax { get; init; } = 100_000m;
+    /// <summary>
+    /// The most hq may adjust an ordinary violator's fine to. The rule book names only the floor
+    /// (P-8.1), so there is none by default (null); a company may set one for ordinary cases. A case
+    /// hq declares serious (P-8.3) is never capped: its heavier fine is hq's to set.
+    /// </summary>
+    public decimal? ViolatorFineMax { get; init; }
 
     /// <summary>
     /// P-8.1 scale of the manager's major-customer fine: linear from
@@ -47,18 +48,13 @@ public sealed record PenaltySchedule
 
             if (amount < 0 || amount > ViolatorFineMax)
             {
-                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(ViolatorFineByKind)}[{kind}] must be between 0 and {nameof(ViolatorFineMax)} {ViolatorFineMax} (is {amount})"));
+                errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(ViolatorFineByKind)}[{kind}] must be between 0 and {nameof(ViolatorFineMax)} {ViolatorFineMax?.ToString(CultureInfo.InvariantCulture) ?? "(none)"} (is {amount})"));
             }
         }
 
         if (ViolatorFineMax <= 0)
         {
             errors.Add($"{nameof(ViolatorFineMax)} must be positive");
-        }
-
-        if (SeriousViolatorFineMax < ViolatorFineMax)
-        {
-            errors.Add($"{nameof(SeriousViolatorFineMax)} must not be below {nameof(ViolatorFineMax)}");
         }
 
         if (MajorScaleFullAt <= 0)
@@ -89,8 +85,6 @@ public sealed record PenaltyScheduleVersionSettings
     public Dictionary<string, decimal>? ViolatorFineByKind { get; init; }
 
     public decimal? ViolatorFineMax { get; init; }
-
-    public decimal? SeriousViolatorFineMax { get; init; }
 
     public decimal? MajorScaleFullAt { get; init; }
 }
@@ -180,7 +174,6 @@ public sealed class PenaltyScheduleBook
             {
                 ViolatorFineByKind = kinds,
                 ViolatorFineMax = version.ViolatorFineMax ?? current.ViolatorFineMax,
-                SeriousViolatorFineMax = version.SeriousViolatorFineMax ?? current.SeriousViolatorFineMax,
                 MajorScaleFullAt = version.MajorScaleFullAt ?? current.MajorScaleFullAt,
             };
             result.Add((from, current));

@@ -20,6 +20,8 @@ public sealed record Finding(string ManagerFinding, string? CaseId, string Reaso
 /// </summary>
 /// <param name="OccurredAt">The fact time of the first event (detection, else confirmation): its
 /// Asia/Shanghai date selects the parameters in force (P-14) and places the fines in a period.</param>
+/// <param name="SeriousSuggested">P-8.3: the repeat-violation rule suggests a serious case to hq
+/// (<see cref="FineRules.SuggestsSerious"/>); only hq's declaration makes it one.</param>
 /// <param name="ViolationsInWindow">P-8.3: the violator's standing violations within the window
 /// ending on this violation's date, this one included, when it was recorded.</param>
 /// <param name="FineIds">The fines created for it, at most one per liability.</param>
@@ -36,10 +38,20 @@ public sealed record Violation(
     DateOnly ViolationDate,
     Detection? Detection,
     IReadOnlyList<Finding> Findings,
-    bool Serious,
+    bool SeriousSuggested,
     int ViolationsInWindow,
     IReadOnlyList<string> FineIds,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt)
+{
+    /// <summary>P-8.3: hq's declaration that this is a serious case (null: it is not).</summary>
+    public SeriousCase? Serious { get; init; }
+}
+
+/// <summary>
+/// P-8.3: hq declared a violation a serious case: a heavier fine hq set (no cap), and/or the
+/// violator's dismissal, which starts the leaver flow (P-12, C-9).
+/// </summary>
+public sealed record SeriousCase(string By, DateTimeOffset At, string Reason, decimal? Fine, bool Dismissal);
 
 /// <summary>
 /// The violator's running record (the aggregate that serialises the P-8.3 count): every new

@@ -48,7 +48,7 @@ public static class ViolationRules
         }
 
         var inWindow = priorViolationsInWindow + 1;
-        var serious = FineRules.IsSerious(parameters.Policy, inWindow);
+        var seriousSuggested = FineRules.SuggestsSerious(parameters.Policy, inWindow);
         var violation = new Violation(
             report.ViolationId,
             ruleId,
@@ -62,12 +62,12 @@ public static class ViolationRules
             DayOf(report.OccurredAt),
             report.Detection,
             report.Finding is { } finding ? [finding] : [],
-            serious,
+            seriousSuggested,
             inWindow,
             [],
             now);
 
-        var terms = FineRules.ViolatorFine(parameters.Policy, parameters.Schedule, kind, ruleId, serious);
+        var terms = FineRules.ViolatorFine(parameters.Policy, parameters.Schedule, kind, ruleId, seriousSuggested);
         var fines = new List<Fine> { Propose(violation, Liabilities.Violator, violator.EmployeeId, terms, report, now) };
         if (ManagerFine(violation, parameters, report, now) is { } managerFine)
         {
@@ -151,7 +151,7 @@ public static class ViolationRules
         terms.Amount,
         terms.Min,
         terms.Max,
-        violation.Serious,
+        violation.Serious is not null,
         FineStatuses.Proposed,
         violation.ViolationDate,
         violation.OccurredAt,

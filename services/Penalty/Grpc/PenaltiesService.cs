@@ -8,7 +8,7 @@ using static CustomerProtection.Penalty.Grpc.PenaltyMapping;
 namespace CustomerProtection.Penalty.Grpc;
 
 /// <summary>Thin gRPC surface of the Penalty service: map the request, call one use case, map the answer.</summary>
-public sealed class PenaltiesService(RecordViolation record, FineSteps steps, QueryPenalties query, PolicyClock clock) : Penalties.PenaltiesBase
+public sealed class PenaltiesService(RecordViolation record, FineSteps steps, DeclareSeriousCase declareSerious, QueryPenalties query, PolicyClock clock) : Penalties.PenaltiesBase
 {
     public override async Task<V1.Violation> RecordManagerFinding(RecordManagerFindingRequest request, ServerCallContext context)
     {
@@ -69,4 +69,12 @@ public sealed class PenaltiesService(RecordViolation record, FineSteps steps, Qu
 
     public override async Task<V1.Fine> RecordPayment(RecordPaymentRequest request, ServerCallContext context) =>
         ToProto(await steps.PayAsync(Caller.From(context), request.FineId, request.Reason, request.ExpectedVersion));
+
+    public override async Task<V1.Violation> DeclareSeriousCase(DeclareSeriousCaseRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        await declareSerious.ExecuteAsync(caller, new SeriousCaseInput(request.ViolationId, request.Fine, request.Dismissal, request.Reason));
+        var (violation, fines) = await query.GetViolationAsync(caller, request.ViolationId);
+        return ToProto(violation, fines);
+    }
 }

@@ -78,11 +78,24 @@ public static class PenaltyMapping
                     CustomerAnnualShipments = f.CustomerAnnualShipments is { } s ? Money.Format(s) : "",
                 }),
             },
-            Serious = v.Serious,
+            Serious = v.Serious is not null,
+            SeriousSuggested = v.SeriousSuggested,
             ViolationsInWindow = v.ViolationsInWindow,
             Fines = { fines.Select(ToProto) },
             Version = versioned.Version,
         };
+        if (v.Serious is { } serious)
+        {
+            proto.SeriousCase = new V1.SeriousCase
+            {
+                By = serious.By,
+                At = Timestamp.FromDateTimeOffset(serious.At),
+                Reason = serious.Reason,
+                Fine = Money.Format(serious.Fine),
+                Dismissal = serious.Dismissal,
+            };
+        }
+
         if (v.Detection is { } detection)
         {
             proto.Detection = new V1.Detection { Source = detection.Source, Evidence = detection.Evidence, DetectedAt = Timestamp.FromDateTimeOffset(detection.DetectedAt) };
