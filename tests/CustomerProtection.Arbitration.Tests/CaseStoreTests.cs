@@ -130,6 +130,60 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     }
 
     [Fact]
+    public async Task P4_5_only_the_injured_party_complains_the_owner_a_co_developer_or_the_owners_branch_manager_on_their_behalf()
+    {
+        Registration.Customers["cust1"] = Customer(coDevelopers: "S-CO");
+
+        foreach (var outsider in new[] { Salesperson(Objector), TestData.Hq, OtherManager, Secretary })
+        {
+            var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => FileEncroachmentComplaint.ExecuteAsync(outsider,
+                new EncroachmentInput("cust1", Third, "2026-03-09", "抢单"), CancellationToken.None));
+            Assert.Equal(("P-4.5", RefusalCode.PermissionDenied), (refusal.RuleId, refusal.Code));
+        }
+
+        Assert.Equal(0, await Db.StreamLengthAsync(Outbox.StreamKey));
+
+        var byManager = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, "2026-03-09", "替负责人投诉 / on the owner's behalf"), CancellationToken.None);
+        Assert.Equal((Owner, Manager.EmployeeId), (byManager.Value.ClaimantId, byManager.Value.OpenedBy));
+        Assert.Equal(Owner, byManager.Value.Recommendation!.RecommendedId);
+        await DecideCase.ExecuteAsync(TestData.Hq, new DecisionInput(byManager.Value.Id, null, null, null, "不成立 / unfounded", []), CancellationToken.None);
+
+        var byCoDeveloper = await FileEncroachmentComplaint.ExecuteAsync(Salesperson("S-CO"), new EncroachmentInput("cust1", Third, "2026-03-09", "抢单"), CancellationToken.None);
+        Assert.Equal("S-CO", byCoDeveloper.Value.ClaimantId);
+    }
+
+    [Fact]
+    public async Task P4_5_for_a_customer_nobody_holds_the_branch_manager_is_the_injured_party()
+    {
+        Registration.Customers["cust1"] = Customer(owner: null, status: "pool");
+
+        var opened = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, "2026-03-09", "跨区未批销售 / unapproved cross-region sale"), CancellationToken.None);
+
+        Assert.Equal(Manager.EmployeeId, opened.Value.ClaimantId);
+    }
+
+    [Fact]
+    public async Task P6_a_party_found_in_breach_about_the_customer_before_loses_to_the_party_that_followed_the_process()
+    {
+        // Nobody holds the customer, so no filing separates the branch manager and the accused (P-9.1);
+        // the accused has the further evidence (P-9.2), which decides while they have no breach on record.
+        Registration.Customers["cust1"] = Customer(owner: null, status: "pool");
+        Registration.Progress.Add(new ProgressFact("cust1", "trial", D("2026-03-05"), "photo", Third));
+        var first = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, "2026-03-09", "经代理商报价 / quoted through an agent"), CancellationToken.None);
+        Assert.Equal((Third, "P-9.2"), (first.Value.Recommendation!.RecommendedId, first.Value.Recommendation.DecidingRule));
+        Assert.Null(first.Value.Recommendation.Reasons.Single(r => r.RuleId == "P-6").Favours);
+        await DecideCase.ExecuteAsync(TestData.Hq, new DecisionInput(first.Value.Id, null, null, null, "成立 / confirmed",
+            [new FindingInput(Third, "P-5", "agent_quote", ManagerFindings.None)]), CancellationToken.None);
+
+        var again = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, "2026-03-10", "再次 / again"), CancellationToken.None);
+
+        var priority = again.Value.Recommendation!;
+        Assert.Equal((Manager.EmployeeId, "P-6"), (priority.RecommendedId, priority.DecidingRule));
+        Assert.Contains("P-5", priority.Reasons.Single(r => r.RuleId == "P-6").Finding, StringComparison.Ordinal);
+        Assert.Contains(again.Value.Id, await Store.AllAsync(ArbitrationKeys.PersonCases(Manager.EmployeeId)));
+    }
+
+    [Fact]
     public async Task P2_4b_a_met_claim_is_settled_by_the_due_queue_exactly_once_even_with_two_workers()
     {
         var opened = await ObjectAsync();

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Contracts.Arbitration;
+using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Storage;
 using CustomerProtection.Testing;
@@ -80,23 +81,47 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
     {
         var parent = await ObjectAsync();
 
-        var report = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "散布谣言 / spread rumours"));
+        var report = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "散布谣言 / spread rumours", "2026-03-10"));
 
         Assert.Equal((CaseKinds.Retaliation, parent.Value.Id, Owner), (report.Value.Kind, report.Value.ParentCaseId, report.Value.RespondentId));
         Assert.Equal([nameof(CaseOpened)], await TypesAsync());
         Assert.Contains(report.Value.Id, (await new QueryCases(Store).ListAsync(Hq, null, true, 0, null)).Items.Select(c => c.Value.Id));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Third), new RetaliationInput(parent.Value.Id, Owner, "x")));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Third), new RetaliationInput(parent.Value.Id, Owner, "x", "2026-03-10")));
     }
 
     [Fact]
-    public async Task P4_5_retaliation_is_reported_during_a_case_not_after_it()
+    public async Task P4_5_retaliation_is_a_violation_of_its_own_reportable_after_the_first_case_closed()
     {
         var parent = await ObjectAsync();
         await WithdrawCase.ExecuteAsync(Salesperson(Objector), parent.Value.Id, "和解 / settled");
 
-        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "x")));
+        var report = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "撤案后报复 / retaliated after the case", "2026-03-10"));
 
+        Assert.Equal((CaseKinds.Retaliation, CaseStatuses.Open, parent.Value.Id), (report.Value.Kind, report.Value.Status, report.Value.ParentCaseId));
+        var directory = new InMemoryDirectory { Employees = { [Owner] = Employee(Owner) } };
+        var decided = await new DecideCase(Store, directory, PolicyClock(_time)).ExecuteAsync(TestData.Hq, new DecisionInput(report.Value.Id, null, null, null, "报复成立 / retaliation confirmed",
+            [new FindingInput(Owner, "P-4.5", "retaliation", ManagerFindings.None)]), CancellationToken.None);
+        Assert.Equal([$"arb:{report.Value.Id}:{Owner}:P-4.5"], decided.Value.ViolationIds);
+    }
+
+    [Fact]
+    public async Task P4_5_retaliation_is_reported_within_7_working_days_of_its_discovery()
+    {
+        var parent = await ObjectAsync();
+        // Today is 2026-03-10: discovered seven working days back, today is the window's last day; one more is too late.
+        var lastDay = Calendar.AddWorkingDays(Dates.ToLocalDate(D("2026-03-10")), -7).Value;
+        var tooLate = Calendar.AddWorkingDays(lastDay, -1).Value;
+
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Objector),
+            new RetaliationInput(parent.Value.Id, Owner, "x", Dates.Iso(Dates.ToDateOnly(tooLate)))));
         Assert.Equal("P-4.5", refusal.RuleId);
+        var future = await Assert.ThrowsAsync<RequestValidationException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Objector),
+            new RetaliationInput(parent.Value.Id, Owner, "x", "2026-03-11")));
+        Assert.Equal("discovered_on", Assert.Single(future.Violations).Field);
+        Assert.Equal([nameof(CaseOpened)], await TypesAsync());
+
+        var inTime = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "x", Dates.Iso(Dates.ToDateOnly(lastDay))));
+        Assert.Equal(D("2026-03-10"), inTime.Value.WindowDeadline);
     }
 
     [Fact]

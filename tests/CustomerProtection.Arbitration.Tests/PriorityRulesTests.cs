@@ -57,7 +57,7 @@ public sealed class PriorityRulesTests
 
         Assert.Equal(Owner, result.RecommendedId);
         Assert.Equal("P-9.2", result.DecidingRule);
-        Assert.Equal(["P-9.1", "P-9.2"], result.Reasons.Select(r => r.RuleId));
+        Assert.Equal(["P-9.1", "P-6", "P-9.2"], result.Reasons.Select(r => r.RuleId));
         Assert.Null(result.Reasons[0].Favours);
     }
 
@@ -80,7 +80,7 @@ public sealed class PriorityRulesTests
             Party(Owner, null, Record(Owner, "call", "2026-03-02")), AsOf, Start);
 
         Assert.Equal(Owner, result.RecommendedId);
-        Assert.Contains("1 without evidence not counted", result.Reasons[1].Finding);
+        Assert.Contains("1 without evidence not counted", result.Reasons.Single(r => r.RuleId == "P-9.2").Finding);
     }
 
     [Fact]
@@ -92,6 +92,31 @@ public sealed class PriorityRulesTests
 
         Assert.Null(result.RecommendedId);
         Assert.Equal("P-9.3", result.DecidingRule);
-        Assert.Equal(["P-9.1", "P-9.2", "P-9.3"], result.Reasons.Select(r => r.RuleId));
+        Assert.Equal(["P-9.1", "P-6", "P-9.2", "P-9.3"], result.Reasons.Select(r => r.RuleId));
+    }
+
+    [Fact]
+    public void P6_when_no_valid_filing_separates_them_the_party_that_filed_is_favoured_before_evidence_counts()
+    {
+        var result = PriorityRules.Recommend(
+            Party(Objector, null, Record(Objector, "trial", "2026-03-01")),
+            Party(Owner, [new FilingFact("cust1", D("2026-02-01"), false, "lapsed")]), AsOf, Start);
+
+        Assert.Equal((Owner, "P-6"), (result.RecommendedId, result.DecidingRule));
+        Assert.Equal(["P-9.1", "P-6"], result.Reasons.Select(r => r.RuleId));
+    }
+
+    [Fact]
+    public void P6_a_rejected_filing_is_not_following_the_process_and_a_confirmed_breach_outweighs_a_filing()
+    {
+        var rejected = PriorityRules.Recommend(
+            Party(Objector, null, Record(Objector, "trial", "2026-03-01")),
+            Party(Owner, [new FilingFact("cust1", null, false, "rejected")]), AsOf, Start);
+        Assert.Equal((Objector, "P-9.2"), (rejected.RecommendedId, rejected.DecidingRule));
+
+        var breached = PriorityRules.Recommend(
+            Party(Objector, null),
+            Party(Owner, [new FilingFact("cust1", D("2026-02-01"), false, "lapsed")]) with { Breaches = ["P-5"] }, AsOf, Start);
+        Assert.Equal((Objector, "P-6"), (breached.RecommendedId, breached.DecidingRule));
     }
 }

@@ -29,6 +29,12 @@ public static class CaseChanges
             change.IndexAdd(ArbitrationKeys.PersonCases(respondent), @case.Id, score);
         }
 
+        if (@case.OpenedBy != @case.ClaimantId)
+        {
+            // P-4.5: a branch manager who complained on the owner's behalf finds the case among theirs.
+            change.IndexAdd(ArbitrationKeys.PersonCases(@case.OpenedBy), @case.Id, score);
+        }
+
         if (CaseKinds.DecidedByHq(@case.Kind))
         {
             change.IndexAdd(ArbitrationKeys.HqCases, @case.Id, score);

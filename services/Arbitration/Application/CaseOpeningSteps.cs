@@ -46,6 +46,27 @@ public static class CaseOpeningSteps
         return all;
     }
 
+    /// <summary>
+    /// P-6: the rules of the violations confirmed against a party about this customer in the cases they
+    /// were a party of (each decision's violation ids name the case, violator and rule).
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> BreachesAsync(ArbitrationStore store, string customerId, string employeeId)
+    {
+        var cases = await store.GetManyAsync<Case>(ArbitrationKeys.Case, await store.AllAsync(ArbitrationKeys.PersonCases(employeeId)));
+        return
+        [
+            .. cases.Select(c => c.Value)
+                .Where(c => c.CustomerId == customerId)
+                .SelectMany(c => c.ViolationIds.Select(v => ViolationRuleIds.RuleOf(v, c.Id, employeeId)))
+                .OfType<string>()
+                .Distinct(),
+        ];
+    }
+
+    /// <summary>A party's P-9 evidence: their filings and the progress records, with their P-6 breaches.</summary>
+    public static async Task<PartyEvidence> PartyAsync(ArbitrationStore store, string customerId, string employeeId, IReadOnlyList<FilingFact> filings, IReadOnlyList<ProgressFact> progress) =>
+        new(employeeId, filings, progress) { Breaches = await BreachesAsync(store, customerId, employeeId) };
+
     /// <summary>An open case about the customer, its parties and organisation as Registration has them now.</summary>
     public static Case NewCase(string kind, CustomerFacts customer, Caller caller, string? respondent, string description, DateTimeOffset now) => new()
     {

@@ -14,17 +14,26 @@ public sealed record FilingFact(string CustomerId, DateOnly? ApprovedOn, bool Va
 /// <summary>An M-2 progress record (Registration's): the evidence of P-9.2.</summary>
 public sealed record ProgressFact(string CustomerId, string Kind, DateOnly On, string? Evidence, string RecordedBy);
 
-/// <summary>What a party brings to P-9: their filings of the customer and their progress records.</summary>
-public sealed record PartyEvidence(string EmployeeId, IReadOnlyList<FilingFact> Filings, IReadOnlyList<ProgressFact> Progress);
+/// <summary>
+/// What a party brings to P-9: their filings of the customer, their progress records, and the rules
+/// of the violations confirmed against them about this customer in earlier cases (P-6: who broke the process).
+/// </summary>
+public sealed record PartyEvidence(string EmployeeId, IReadOnlyList<FilingFact> Filings, IReadOnlyList<ProgressFact> Progress)
+{
+    public IReadOnlyList<string> Breaches { get; init; } = [];
+}
 
 /// <summary>
-/// P-9 dispute priority, in order: P-9.1 was it filed (the earlier valid filing wins); P-9.2
-/// documented development progress, with evidence; P-9.3 otherwise the branch decides. Pure: the
-/// facts are read from Registration when the case opens and the result is stored with the case.
+/// P-9 dispute priority, in order: P-9.1 was it filed (the earlier valid filing wins); then P-6
+/// "in a conflict the party that followed the process is favoured"; P-9.2 documented development
+/// progress, with evidence; P-9.3 otherwise the branch decides. Pure: the facts are read from
+/// Registration (and Arbitration's own earlier cases) when the case opens and the result is stored
+/// with the case.
 /// </summary>
 public static class PriorityRules
 {
     public const string FiledFirst = "P-9.1";
+    public const string FollowedProcess = "P-6";
     public const string Progress = "P-9.2";
     public const string BranchDecides = "P-9.3";
 
@@ -56,6 +65,16 @@ public static class PriorityRules
             return new Priority(first, FiledFirst, reasons, now);
         }
 
+        // P-6: where no valid filing separates them, the party that followed the process is favoured.
+        var sa = Standing(claimant);
+        var sb = Standing(respondent);
+        var followed = sa > sb ? claimant.EmployeeId : sb > sa ? respondent.EmployeeId : null;
+        reasons.Add(new PriorityReason(FollowedProcess, $"{Describe(claimant, sa)}; {Describe(respondent, sb)}", followed));
+        if (followed is not null)
+        {
+            return new Priority(followed, FollowedProcess, reasons, now);
+        }
+
         // P-9.2
         var pa = Strength(claimant, asOf);
         var pb = Strength(respondent, asOf);
@@ -71,6 +90,29 @@ public static class PriorityRules
         reasons.Add(new PriorityReason(BranchDecides, "前两项不能区分双方，由分公司决定 / neither filing nor evidenced progress separates the parties: the branch decides", null));
         return new Priority(null, BranchDecides, reasons, now);
     }
+
+    /// <summary>How a party stood towards the process, for P-6.</summary>
+    public enum ProcessStanding
+    {
+        /// <summary>A violation about this customer was confirmed against them in an earlier case.</summary>
+        Breached = -1,
+
+        /// <summary>Neither filed nor found in breach: the facts say nothing either way.</summary>
+        Unknown = 0,
+
+        /// <summary>They filed the customer (pending, lapsed or holding): they went through the process.</summary>
+        Filed = 1,
+    }
+
+    /// <summary>
+    /// Interpretation of P-6 (docs/arbitration.md): a party followed the process when they filed the
+    /// customer — a filing still pending or since lapsed counts, a rejected one does not — and no
+    /// violation about this customer was confirmed against them; a confirmed violation outweighs a filing.
+    /// </summary>
+    public static ProcessStanding Standing(PartyEvidence party) =>
+        party.Breaches.Count > 0 ? ProcessStanding.Breached
+        : party.Filings.Any(f => f.Status != "rejected") ? ProcessStanding.Filed
+        : ProcessStanding.Unknown;
 
     /// <summary>How far a kind of contact takes development (M-2 kinds): the P-9.2 ranking.</summary>
     public static int Rank(string kind) => kind switch
@@ -116,6 +158,13 @@ public static class PriorityRules
             ? $"{party.EmployeeId} 无备案 / {party.EmployeeId} has no filing"
             : $"{party.EmployeeId} 的备案 {invalid.CustomerId} 已失效（{invalid.Status}）/ {party.EmployeeId}'s filing {invalid.CustomerId} no longer holds ({invalid.Status})";
     }
+
+    private static string Describe(PartyEvidence party, ProcessStanding standing) => standing switch
+    {
+        ProcessStanding.Breached => $"{party.EmployeeId} 就此客户有已认定违规（{string.Join(", ", party.Breaches)}）/ {party.EmployeeId} was found in breach about this customer ({string.Join(", ", party.Breaches)})",
+        ProcessStanding.Filed => $"{party.EmployeeId} 按流程备案了此客户 / {party.EmployeeId} filed this customer as the process requires",
+        _ => $"{party.EmployeeId} 未备案此客户 / {party.EmployeeId} did not file this customer",
+    };
 
     private static string Describe(string employeeId, ProgressStrength s)
     {

@@ -12,4 +12,11 @@ public static partial class ViolationRuleIds
 
     /// <summary>One violation per case, violator and rule: a decision delivered twice is fined once (P-8.1).</summary>
     public static string For(string caseId, string violatorId, string ruleId) => $"arb:{caseId}:{violatorId}:{ruleId}";
+
+    /// <summary>The rule of a violation id of <paramref name="caseId"/> whose violator is <paramref name="violatorId"/>; null for another's.</summary>
+    public static string? RuleOf(string violationId, string caseId, string violatorId)
+    {
+        var prefix = $"arb:{caseId}:{violatorId}:";
+        return violationId.StartsWith(prefix, StringComparison.Ordinal) ? violationId[prefix.Length..] : null;
+    }
 }

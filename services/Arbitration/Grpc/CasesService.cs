@@ -31,7 +31,7 @@ public sealed class CasesService(
         ToProto(await openDispute.ExecuteAsync(Caller.From(context), new DisputeInput(request.Kind, request.CustomerId, request.RespondentId, NullIfEmpty(request.SaleId), request.Description), context.CancellationToken));
 
     public override async Task<Case> ReportRetaliation(ReportRetaliationRequest request, ServerCallContext context) =>
-        ToProto(await reportRetaliation.ExecuteAsync(Caller.From(context), new RetaliationInput(request.CaseId, request.AccusedId, request.Description)));
+        ToProto(await reportRetaliation.ExecuteAsync(Caller.From(context), new RetaliationInput(request.CaseId, request.AccusedId, request.Description, request.DiscoveredOn)));
 
     public override async Task<Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync(Caller.From(context), request.CaseId));

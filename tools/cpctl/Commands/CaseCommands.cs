@@ -66,16 +66,18 @@ internal static class CaseCommands
 
     private static Command Retaliation(CommandKit kit)
     {
-        var id = Id(CaseId, "进行中的案件 / the open case it happened during");
+        var id = Id(CaseId, "报复所针对的案件（进行中或已结案）/ the case it retaliates for (open or closed)");
         var accused = Required("--accused", "报复者 / the employee retaliating");
         var description = Required("--description", "经过 / what happened");
-        return kit.Command("retaliation", "举报案件期间的报复 / report retaliation during an open case (P-4.5)", async (s, p, ct) =>
+        var discovered = Optional("--discovered-on", "发现日期 / day of discovery yyyy-MM-dd (default: today; reported within 7 working days)");
+        return kit.Command("retaliation", "举报报复行为（本身即违规）/ report retaliation, a violation of its own (P-4.5)", async (s, p, ct) =>
             s.Out.Record(await s.Cases.ReportRetaliationAsync(new ReportRetaliationRequest
             {
                 CaseId = p.GetValue(id)!,
                 AccusedId = p.GetValue(accused)!,
                 Description = p.GetValue(description)!,
-            }, s.Headers, cancellationToken: ct)), id, accused, description);
+                DiscoveredOn = p.GetValue(discovered) ?? await TodayAsync(s, ct),
+            }, s.Headers, cancellationToken: ct)), id, accused, description, discovered);
     }
 
     private static Command Show(CommandKit kit)
