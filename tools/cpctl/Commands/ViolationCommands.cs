@@ -9,7 +9,7 @@ namespace CustomerProtection.Cli.Commands;
 internal static class ViolationCommands
 {
     public static Command Create(CommandKit kit) => Group("violation", "违规及经理责任认定 / violations and the manager's liability (P-5, P-8.1, P-8.3)",
-        Show(kit), List(kit), Finding(kit));
+        Show(kit), List(kit), Finding(kit), Serious(kit));
 
     private static Command Show(CommandKit kit)
     {
@@ -34,7 +34,7 @@ internal static class ViolationCommands
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Violations, "id", "rule_id", "kind", "violator.employee_id", "violator.manager_id", "violation_date", "serious", "fines");
+            s.Out.Table(answer, answer.Violations, "id", "rule_id", "kind", "violator.employee_id", "violator.manager_id", "violation_date", "serious_suggested", "serious", "fines");
         }, branch, from, to, size, token);
     }
 
@@ -52,5 +52,21 @@ internal static class ViolationCommands
                 Reason = p.GetValue(reason)!,
                 CustomerAnnualShipments = p.GetValue(shipments) ?? "",
             }, s.Headers, cancellationToken: ct)), id, finding, reason, shipments);
+    }
+
+    private static Command Serious(CommandKit kit)
+    {
+        var id = Id("violation-id", "违规编号 / violation id");
+        var fine = Optional("--fine", "加重后的罚款（元，高于现额，无上限） / the heavier violator fine in CNY (above the current amount, no cap)");
+        var dismiss = Flag("--dismiss", "辞退违规者（离职流程：客户回公海，权限即时终止） / dismiss the violator (leaver flow: customers to the pool, access ends, P-12, C-9)");
+        var reason = Required("--reason", "理由 / reason");
+        return kit.Command("serious", "总部认定严重情节：加重罚款和/或辞退 / hq declares a serious case: a heavier fine and/or dismissal (P-8.3)", async (s, p, ct) =>
+            s.Out.Record(await s.Penalties.DeclareSeriousCaseAsync(new DeclareSeriousCaseRequest
+            {
+                ViolationId = p.GetValue(id)!,
+                Fine = p.GetValue(fine) ?? "",
+                Dismissal = p.GetValue(dismiss),
+                Reason = p.GetValue(reason)!,
+            }, s.Headers, cancellationToken: ct)), id, fine, dismiss, reason);
     }
 }

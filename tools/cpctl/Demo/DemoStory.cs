@@ -326,7 +326,7 @@ internal sealed class DemoStory
             () => _s.Penalties.GetFineAsync(new GetFineRequest { FineId = violation.ViolationId + ".violator" }, _hq, cancellationToken: ct).ResponseAsync,
             f => f.Status == FineStatus.Proposed, f => $"status {Vocabulary.Word(f.Status)}", ct);
         Expect("被罚人 / fined employee", _s2.Id, fine.EmployeeId);
-        Say($"  ✔ 罚款 / fine {fine.Id}: {fine.Amount} 元 ({fine.MinAmount}–{fine.MaxAmount}), {Vocabulary.Word(fine.Status)}; {fine.Basis}");
+        Say($"  ✔ 罚款 / fine {fine.Id}: {fine.Amount} 元 ({fine.MinAmount}–{(fine.MaxAmount == "" ? "∞" : fine.MaxAmount)}), {Vocabulary.Word(fine.Status)}; {fine.Basis}");
 
         var found = await _s.Penalties.RecordManagerFindingAsync(new RecordManagerFindingRequest
         {
