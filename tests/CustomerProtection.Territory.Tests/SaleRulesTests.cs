@@ -26,7 +26,7 @@ public sealed class SaleRulesTests
 
     private static CrossRegionFiling ApprovedFiling(string? groupParent = null) =>
         new("F1", "S1", "B-SH", "R-EAST", "R-WEST", Key, "无锡华光电子有限公司", null, groupParent, null,
-            Now.AddDays(-3), Now.AddDays(-2), FilingStatuses.Confirmed, null, "RS1", "regional_secretary", Now.AddDays(-3).AddHours(2), null);
+            Now.AddDays(-3), Now.AddDays(-2), FilingStatuses.Approved, null, "HQ1", "hq", Now.AddDays(-3).AddHours(2), null);
 
     private static PriceApproval Approved(decimal final) =>
         new("A1", "S1", Key, "P1", "R-WEST", final, 120m, "P-4.2", null, ApprovalStatuses.Approved, final, null, "HQ1", Now.AddDays(-1), Now.AddDays(-1), Today.AddDays(-1), null);

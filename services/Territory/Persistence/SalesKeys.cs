@@ -59,6 +59,9 @@ public static class SalesKeys
     /// <summary>A regional manager's queue of escalated filings targeting their region.</summary>
     public static RedisKey FilingsEscalatedIn(string regionId) => $"{DirectoryKeys.Prefix}idx:crossregion:escalated:{regionId}";
 
+    /// <summary>hq's queue of filings the target region's secretary confirmed, to approve (P-4.1; score: confirmed, unix ms).</summary>
+    public static RedisKey FilingsToApprove => DirectoryKeys.Prefix + "idx:crossregion:confirmed";
+
     public static RedisKey ApprovalCover(string sellerId, string productCode, string identityKey) =>
         $"{DirectoryKeys.Prefix}idx:priceapproval:cover:{sellerId}:{productCode}:{identityKey}";
 

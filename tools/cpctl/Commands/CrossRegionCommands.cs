@@ -81,7 +81,7 @@ internal static class CrossRegionCommands
     {
         var queue = new Option<string>("--queue")
         {
-            Description = "队列 / queue: mine, to_confirm (regional secretary), escalated (hq, regional manager)",
+            Description = "队列 / queue: mine, to_confirm (regional secretary), to_approve (hq), escalated (hq, regional manager)",
             DefaultValueFactory = _ => "mine",
         };
         var (size, token) = (PageSize(), PageToken());
