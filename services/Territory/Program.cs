@@ -20,5 +20,6 @@ app.MapGrpcService<SalesLedgerService>();
 app.MapGrpcService<CrossRegionFilingsService>();
 app.MapGrpcService<PricingService>();
 app.MapGrpcService<OpportunitiesService>();
+app.MapGrpcService<CustomerGroupsService>();
 
 app.Run();

@@ -15,7 +15,7 @@ public sealed class CrossRegionRulesTests
     private static readonly Caller Hq = new("HQ1", Roles.Hq, null, null);
 
     private static CrossRegionFiling Filing(PolicyBook? book = null) =>
-        new("F1", "S1", "B-SH", "R-EAST", "R-WEST", "uscc:91350100M000100Y43", "无锡华光电子有限公司", null, null, null,
+        new("F1", "S1", "B-SH", "R-EAST", "R-WEST", "uscc:91350100M000100Y43", "无锡华光电子有限公司", null, null,
             Submitted, CrossRegionRules.Deadline(book ?? PolicyBook.Default, Submitted), FilingStatuses.Pending, null, null, null, null, null);
 
     private static CrossRegionFiling Approved(DateTimeOffset at) =>

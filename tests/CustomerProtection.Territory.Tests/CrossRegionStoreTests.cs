@@ -43,9 +43,8 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private Task<Versioned<CrossRegionFiling>> SubmitAsync(string id = "F1", string? parent = null) =>
-        Submit.ExecuteAsync(Seller, new CrossRegionFilingInput(id, "R-WEST", new CustomerRef(null, "91350100M000100Y43", "成都某某有限公司"),
-            parent is null ? null : new CustomerRef(null, parent, null), "客户在西部"));
+    private Task<Versioned<CrossRegionFiling>> SubmitAsync(string id = "F1") =>
+        Submit.ExecuteAsync(Seller, new CrossRegionFilingInput(id, "R-WEST", new CustomerRef(null, "91350100M000100Y43", "成都某某有限公司"), "客户在西部"));
 
     private async Task<List<T>> EventsAsync<T>() =>
         [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Where(e => (string)e["type"]! == typeof(T).FullName)
@@ -200,17 +199,6 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         [.. (await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91350100M000100Y43")).Where(f => CrossRegionRules.Covers(f, Dates.ToDateOnly(PolicyTime.Today(_time))))];
 
     [Fact]
-    public async Task P4_4_a_subsidiarys_filing_records_its_group_and_does_not_cover_the_group_itself()
-    {
-        var filing = await SubmitAsync(parent: "91110000600037341L");
-        await Answer.ExecuteAsync(Secretary, "F1", confirm: true, null);
-        await Decide.ExecuteAsync(Hq, "F1", approve: true, null);
-
-        Assert.Equal("uscc:91110000600037341L", filing.Value.GroupParentIdentityKey);
-        Assert.Empty(await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91110000600037341L"));
-    }
-
-    [Fact]
     public async Task Submitting_the_same_filing_id_twice_is_one_filing_and_a_different_request_under_it_is_refused()
     {
         await SubmitAsync();
@@ -218,16 +206,16 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
 
         Assert.Single(await EventsAsync<CrossRegionFilingSubmitted>());
         await Assert.ThrowsAsync<PolicyRefusalException>(() => Submit.ExecuteAsync(Seller,
-            new CrossRegionFilingInput("F1", "R-WEST", new CustomerRef(null, null, "另一家公司"), null, null)));
+            new CrossRegionFilingInput("F1", "R-WEST", new CustomerRef(null, null, "另一家公司"), null)));
     }
 
     [Fact]
     public async Task A_filing_into_ones_own_region_or_an_unknown_region_is_bad_input()
     {
         var own = await Assert.ThrowsAsync<RequestValidationException>(() => Submit.ExecuteAsync(Seller,
-            new CrossRegionFilingInput("F2", "R-EAST", new CustomerRef(null, null, "某公司"), null, null)));
+            new CrossRegionFilingInput("F2", "R-EAST", new CustomerRef(null, null, "某公司"), null)));
         var unknown = await Assert.ThrowsAsync<RequestValidationException>(() => Submit.ExecuteAsync(Seller,
-            new CrossRegionFilingInput("F3", "R-NOPE", new CustomerRef(null, null, "某公司"), null, null)));
+            new CrossRegionFilingInput("F3", "R-NOPE", new CustomerRef(null, null, "某公司"), null)));
 
         Assert.Equal("target_region_id", Assert.Single(own.Violations).Field);
         Assert.Equal("target_region_id", Assert.Single(unknown.Violations).Field);

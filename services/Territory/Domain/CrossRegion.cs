@@ -18,7 +18,6 @@ public sealed record CrossRegionFiling(
     string IdentityKey,
     string InvoiceTitle,
     string? TaxpayerId,
-    string? GroupParentIdentityKey,
     string? Reason,
     DateTimeOffset SubmittedAt,
     DateTimeOffset Deadline,

@@ -17,7 +17,7 @@ public sealed class CrossRegionFilingsService(
 {
     public override async Task<V1.CrossRegionFiling> SubmitFiling(SubmitFilingRequest request, ServerCallContext context) =>
         ToProto(await submit.ExecuteAsync(Caller.From(context), new CrossRegionFilingInput(
-            request.Id, request.TargetRegionId, Customer(request.Customer), OptionalCustomer(request.GroupParent), request.Reason)), clock.UtcNow);
+            request.Id, request.TargetRegionId, Customer(request.Customer), request.Reason)), clock.UtcNow);
 
     public override async Task<V1.CrossRegionFiling> GetFiling(GetFilingRequest request, ServerCallContext context) =>
         ToProto(await get.ExecuteAsync(Caller.From(context), request.Id), clock.UtcNow);

@@ -130,7 +130,6 @@ internal static class SalesMapping
             CustomerIdentityKey = f.IdentityKey,
             InvoiceTitle = f.InvoiceTitle,
             TaxpayerId = f.TaxpayerId ?? "",
-            GroupParentIdentityKey = f.GroupParentIdentityKey ?? "",
             Reason = f.Reason ?? "",
             SubmittedAt = Time(f.SubmittedAt),
             Deadline = Time(f.Deadline),

@@ -12,7 +12,6 @@ public sealed record CrossRegionFilingSubmitted(
     string TargetRegionId,
     string CustomerIdentityKey,
     string InvoiceTitle,
-    string? GroupParentIdentityKey,
     DateTimeOffset SubmittedAt,
     DateTimeOffset Deadline);
 

@@ -19,8 +19,6 @@ internal static class CrossRegionCommands
         var target = Required("--target-region", "目标大区 / the region the customer is in");
         var taxpayer = Optional("--taxpayer-id", "统一社会信用代码 / taxpayer id");
         var title = Optional("--title", "发票抬头 / invoice title");
-        var groupTaxpayer = Optional("--group-taxpayer-id", "所属集团的代码 / the group's taxpayer id (P-4.4)");
-        var groupTitle = Optional("--group-title", "所属集团的抬头 / the group's invoice title (P-4.4)");
         var reason = Required("--reason", "理由 / reason");
         return kit.Command("submit", "业务员提交跨区备案 / a salesperson files to sell in another region (P-4.1, P-10)", async (s, p, ct) =>
         {
@@ -31,13 +29,8 @@ internal static class CrossRegionCommands
                 Customer = new CustomerRef { TaxpayerId = p.GetValue(taxpayer) ?? "", InvoiceTitle = p.GetValue(title) ?? "" },
                 Reason = p.GetValue(reason)!,
             };
-            if (p.GetValue(groupTaxpayer) is not null || p.GetValue(groupTitle) is not null)
-            {
-                request.GroupParent = new CustomerRef { TaxpayerId = p.GetValue(groupTaxpayer) ?? "", InvoiceTitle = p.GetValue(groupTitle) ?? "" };
-            }
-
             s.Out.Record(await s.CrossRegion.SubmitFilingAsync(request, s.Headers, cancellationToken: ct));
-        }, id, target, taxpayer, title, groupTaxpayer, groupTitle, reason);
+        }, id, target, taxpayer, title, reason);
     }
 
     private static Command Show(CommandKit kit)
