@@ -8,7 +8,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults(ResourceNames.Territory);
 builder.AddPolicyInForce();
-builder.AddMessaging(ResourceNames.Territory, bus => bus.AddConsumer<PerformanceCreditDecidedConsumer>());
+builder.AddMessaging(ResourceNames.Territory, bus =>
+{
+    bus.AddConsumer<PerformanceCreditDecidedConsumer>();
+    bus.AddConsumer<ViolationConfirmedConsumer>();
+});
 builder.AddTerritoryServices();
 
 var app = builder.Build();
@@ -21,5 +25,6 @@ app.MapGrpcService<CrossRegionFilingsService>();
 app.MapGrpcService<PricingService>();
 app.MapGrpcService<OpportunitiesService>();
 app.MapGrpcService<CustomerGroupsService>();
+app.MapGrpcService<DealerReviewsService>();
 
 app.Run();

@@ -61,6 +61,9 @@ public static class TerritoryServices
         builder.Services.AddSingleton<LinkGroupMember>();
         builder.Services.AddSingleton<UnlinkGroupMember>();
         builder.Services.AddSingleton<GetCustomerGroup>();
+        builder.Services.AddSingleton<ReviewDealerAfterViolation>();
+        builder.Services.AddSingleton<DecideDealerReview>();
+        builder.Services.AddSingleton<ListDealerReviews>();
         builder.Services.AddHostedService<CrossRegionEscalationWorker>();
 
         builder.AddRegistrationClients();
