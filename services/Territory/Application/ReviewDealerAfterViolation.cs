@@ -16,7 +16,7 @@ public sealed class ReviewDealerAfterViolation(DirectoryStore store, PolicyClock
     /// <returns>Whether this call opened the review.</returns>
     public async Task<bool> ExecuteAsync(ViolationConfirmed violation)
     {
-        if (violation.Violator.Role != Roles.Dealer || await store.GetDealerAsync(violation.Violator.EmployeeId) is not { } dealer)
+        if (violation.Violator is not { Role: Roles.Dealer } violator || await store.GetDealerAsync(violator.EmployeeId) is not { } dealer)
         {
             return false;
         }
