@@ -61,7 +61,7 @@ internal static class CrossRegionCommands
         var approve = Flag("--approve", "批准 / approve");
         var refuse = Flag("--refuse", "拒绝 / refuse");
         var reason = Optional("--reason", "理由 / reason");
-        return kit.Command("decide", "总部随时、目标大区经理在上报后决定 / hq at any time, the target regional manager once escalated (P-10)", async (s, p, ct) =>
+        return kit.Command("decide", "总部在秘书确认后批准；上报后总部和目标大区经理共同决定 / hq once the secretary confirmed; after escalation hq and the target regional manager both (P-4.1, P-10)", async (s, p, ct) =>
             s.Out.Record(await s.CrossRegion.DecideFilingAsync(new DecideCrossRegionFilingRequest
             {
                 Id = p.GetValue(id)!,
@@ -86,7 +86,7 @@ internal static class CrossRegionCommands
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Filings, "id", "status", "requester_id", "target_region_id", "invoice_title", "submitted_at", "deadline", "decided_by");
+            s.Out.Table(answer, answer.Filings, "id", "status", "stage", "requester_id", "target_region_id", "invoice_title", "submitted_at", "deadline", "decided_by");
         }, queue, size, token);
     }
 }
