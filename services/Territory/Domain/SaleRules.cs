@@ -157,7 +157,7 @@ public static class SaleRules
             {
                 var source = prior.IdentityKey == sale.IdentityKey ? "previous_sale" : "group";
                 findings.Add(new("P-3.7", ViolationKinds.BelowPreviousPrice, SaleDecision.NeedsApproval, null,
-                    $"保护失效后单价 {Money.Format(sale.UnitPrice)} 低于同产品前次售价 {Money.Format(prior.UnitPrice)}（{prior.ShippedOn:yyyy-MM-dd}，{prior.SellerId}）/ after protection lapsed, unit price {Money.Format(sale.UnitPrice)} is below the previous price {Money.Format(prior.UnitPrice)} of the product ({prior.ShippedOn:yyyy-MM-dd}, {prior.SellerId})",
+                    $"单价 {Money.Format(sale.UnitPrice)} 低于同产品前次售价 {Money.Format(prior.UnitPrice)}（{prior.ShippedOn:yyyy-MM-dd}，{prior.SellerId}）/ unit price {Money.Format(sale.UnitPrice)} is below the previous price {Money.Format(prior.UnitPrice)} of the product ({prior.ShippedOn:yyyy-MM-dd}, {prior.SellerId})",
                     Numbers(("floor_price", Money.Format(prior.UnitPrice)), ("unit_price", Money.Format(sale.UnitPrice)), ("shortfall", Money.Format(prior.UnitPrice - sale.UnitPrice)),
                         ("previous_sale_id", prior.SaleId), ("previous_shipped_on", Dates.Iso(prior.ShippedOn)), ("previous_seller_id", prior.SellerId),
                         ("floor_source", source), ("approved_price", Money.Format(approved)), ("missing_approval", "price_approval"))));
