@@ -263,6 +263,21 @@ public sealed class SaleRulesTests
     }
 
     [Fact]
+    public void P4_4_the_groups_owner_selling_to_a_subsidiary_in_another_region_needs_a_filing_there_and_is_held_to_the_groups_price()
+    {
+        var groupSale = new PriorSale("G-1", 95m, "S7", new DateOnly(2026, 1, 5), Parent);
+        var ownersRegion = FormalParent(region: "R-EAST");
+
+        var unfiled = SaleRules.Evaluate(Sale(price: 95m, region: "R-WEST"), Facts(OwnershipFacts.NotFound(Key), group: Group(ownersRegion, previous: groupSale)));
+        Assert.Equal("P-4.1", Assert.Single(unfiled.Findings).RuleId);
+        var below = SaleRules.Evaluate(Sale(price: 94.99m, region: "R-WEST"),
+            Facts(OwnershipFacts.NotFound(Key), approved: ApprovedFiling(), group: Group(ownersRegion, previous: groupSale)));
+        Assert.Equal(("P-3.7", "group"), Assert.Single(below.Findings) is var f ? (f.RuleId, f.Metadata["floor_source"]) : default);
+        Assert.Equal(SaleDecision.Allowed, SaleRules.Evaluate(Sale(price: 95m, region: "R-WEST"),
+            Facts(OwnershipFacts.NotFound(Key), approved: ApprovedFiling(), group: Group(ownersRegion, previous: groupSale))).Decision);
+    }
+
+    [Fact]
     public void P3_7_P4_4_after_a_lapse_a_group_members_previous_price_is_the_groups_latest_sale_to_any_member()
     {
         var toAnotherMember = new PriorSale("G-2", 130m, "S7", new DateOnly(2026, 3, 1), Parent);

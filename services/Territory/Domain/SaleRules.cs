@@ -143,12 +143,15 @@ public static class SaleRules
 
         // P-3.7: after protection lapses, another salesperson may not sell below the previous sale
         // price of the same product without approval. P-4.4: the floor also binds a sale to a subsidiary
-        // that needs a filing into the group's region, and for any group member the previous price is
-        // the group's (the latest earlier sale of the product to any member).
+        // across regions — one that needs a filing into the group's region, or one served in a region
+        // other than the seller's (the seed's case: the group's owner selling to a subsidiary elsewhere) —
+        // and for any group member the previous price is the group's (the latest earlier sale of the
+        // product to any member).
         var lapsed = Lapsed(sale, ownership, protector);
+        var subsidiaryAcrossRegions = group?.Parent is not null && (groupRegion is not null || sale.IsCrossRegion);
         var prior = group is null
             ? (lapsed ? facts.PreviousSale : null)
-            : (lapsed || groupRegion is not null ? group.PreviousSale : null);
+            : (lapsed || subsidiaryAcrossRegions ? group.PreviousSale : null);
         var askingFloor = floor;
         if (prior is not null)
         {
