@@ -12,6 +12,7 @@ builder.AddMessaging(ResourceNames.Territory, bus =>
 {
     bus.AddConsumer<PerformanceCreditDecidedConsumer>();
     bus.AddConsumer<SeriousCaseDeclaredConsumer>();
+    bus.AddConsumer<ViolationConfirmedConsumer>();
 });
 builder.AddTerritoryServices();
 
@@ -24,5 +25,7 @@ app.MapGrpcService<SalesLedgerService>();
 app.MapGrpcService<CrossRegionFilingsService>();
 app.MapGrpcService<PricingService>();
 app.MapGrpcService<OpportunitiesService>();
+app.MapGrpcService<CustomerGroupsService>();
+app.MapGrpcService<DealerReviewsService>();
 
 app.Run();

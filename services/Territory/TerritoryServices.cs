@@ -58,6 +58,12 @@ public static class TerritoryServices
         builder.Services.AddSingleton<DecidePriceApproval>();
         builder.Services.AddSingleton<GetPriceApproval>();
         builder.Services.AddSingleton<DistributeOpportunities>();
+        builder.Services.AddSingleton<LinkGroupMember>();
+        builder.Services.AddSingleton<UnlinkGroupMember>();
+        builder.Services.AddSingleton<GetCustomerGroup>();
+        builder.Services.AddSingleton<ReviewDealerAfterViolation>();
+        builder.Services.AddSingleton<DecideDealerReview>();
+        builder.Services.AddSingleton<ListDealerReviews>();
         builder.Services.AddHostedService<CrossRegionEscalationWorker>();
 
         builder.AddRegistrationClients();

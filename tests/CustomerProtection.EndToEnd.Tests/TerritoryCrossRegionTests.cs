@@ -101,6 +101,6 @@ public sealed class TerritoryCrossRegionTests(SystemFixture system)
 
         var decided = await Filings.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true },
             system.As("RM-" + s, Roles.RegionalManager, null, "R-WEST-" + s));
-        Assert.Equal(FilingStatus.Approved, decided.Status);
+        Assert.Equal(FilingStage.EscalatedAwaitingHq, decided.Stage); // P-10: hq decides too
     }
 }

@@ -43,9 +43,8 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private Task<Versioned<CrossRegionFiling>> SubmitAsync(string id = "F1", string? parent = null) =>
-        Submit.ExecuteAsync(Seller, new CrossRegionFilingInput(id, "R-WEST", new CustomerRef(null, "91350100M000100Y43", "成都某某有限公司"),
-            parent is null ? null : new CustomerRef(null, parent, null), "客户在西部"));
+    private Task<Versioned<CrossRegionFiling>> SubmitAsync(string id = "F1") =>
+        Submit.ExecuteAsync(Seller, new CrossRegionFilingInput(id, "R-WEST", new CustomerRef(null, "91350100M000100Y43", "成都某某有限公司"), "客户在西部"));
 
     private async Task<List<T>> EventsAsync<T>() =>
         [.. (await Db.StreamRangeAsync(_outbox.StreamKey)).Where(e => (string)e["type"]! == typeof(T).FullName)
@@ -120,7 +119,7 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
-    public async Task P10_a_filing_confirmed_in_time_leaves_the_due_queue_and_never_escalates()
+    public async Task P10_P4_1_a_filing_confirmed_in_time_never_escalates_and_waits_in_hqs_queue_until_hq_approves()
     {
         await SubmitAsync();
         _time.Advance(TimeSpan.FromHours(23));
@@ -133,33 +132,71 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         Assert.Empty(await EventsAsync<CrossRegionEscalated>());
         Assert.Equal(FilingStatuses.Confirmed, Assert.Single(await EventsAsync<CrossRegionFilingDecided>()).Outcome);
         Assert.Equal(0, await Db.SortedSetLengthAsync(SalesKeys.FilingsDue));
+        Assert.Empty((await List.ExecuteAsync(Secretary, FilingQueue.ToConfirm, 0, null)).Items);
+        Assert.Equal("F1", Assert.Single((await List.ExecuteAsync(Hq, FilingQueue.ToApprove, 0, null)).Items).Value.Id);
+        Assert.Empty(await CoveringTodayAsync());
+
+        var approved = await Decide.ExecuteAsync(Hq, "F1", approve: true, null);
+
+        Assert.Equal(FilingStatuses.Approved, approved.Value.Status);
+        Assert.Empty((await List.ExecuteAsync(Hq, FilingQueue.ToApprove, 0, null)).Items);
+        Assert.Single(await CoveringTodayAsync());
     }
 
     [Fact]
-    public async Task P10_after_escalation_the_target_regional_manager_approves_and_the_filing_leaves_both_queues()
+    public async Task P10_after_escalation_both_decisions_are_recorded_each_leaves_its_deciders_queue_and_both_approvals_approve()
     {
         await SubmitAsync();
         _time.Advance(TimeSpan.FromHours(24));
         await Worker().RunOnceAsync();
 
-        var approved = await Decide.ExecuteAsync(Manager, "F1", approve: true, "同意跨区");
+        var half = await Decide.ExecuteAsync(Manager, "F1", approve: true, "同意跨区");
+
+        Assert.Equal(FilingStatuses.Escalated, half.Value.Status);
+        Assert.Empty((await List.ExecuteAsync(Manager, FilingQueue.Escalated, 0, null)).Items);
+        Assert.True(Assert.Single((await List.ExecuteAsync(Hq, FilingQueue.Escalated, 0, null)).Items).Value.ManagerDecision!.Approve);
+        Assert.Empty(await CoveringTodayAsync());
+
+        _time.Advance(TimeSpan.FromHours(1));
+        var approved = await Decide.ExecuteAsync(Hq, "F1", approve: true, "总部同意");
 
         Assert.Equal(FilingStatuses.Approved, approved.Value.Status);
+        Assert.Equal(("RM-W", "HQ1"), (approved.Value.ManagerDecision!.DecidedBy, approved.Value.HqDecision!.DecidedBy));
         Assert.Empty((await List.ExecuteAsync(Hq, FilingQueue.Escalated, 0, null)).Items);
-        Assert.Empty((await List.ExecuteAsync(Manager, FilingQueue.Escalated, 0, null)).Items);
-        var covering = await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91350100M000100Y43");
-        Assert.True(CrossRegionRules.Covers(Assert.Single(covering), Dates.ToDateOnly(PolicyTime.Today(_time))));
+        Assert.Equal([(FilingStatuses.Escalated, Roles.RegionalManager, (bool?)true), (FilingStatuses.Approved, Roles.Hq, true)],
+            (await EventsAsync<CrossRegionFilingDecided>()).Select(e => (e.Outcome, e.DeciderRole, e.Approve)));
+        Assert.Single(await CoveringTodayAsync());
     }
 
     [Fact]
-    public async Task P4_4_a_subsidiarys_filing_records_its_group_and_does_not_cover_the_group_itself()
+    public async Task P10_hq_deciding_before_the_secretary_answered_and_before_24_hours_is_refused_and_nothing_is_written()
     {
-        var filing = await SubmitAsync(parent: "91110000600037341L");
+        await SubmitAsync();
+        _time.Advance(TimeSpan.FromHours(24) - TimeSpan.FromSeconds(1));
+
+        var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => Decide.ExecuteAsync(Hq, "F1", approve: true, null));
+
+        Assert.Equal("P-10", refusal.RuleId);
+        Assert.Equal(1, (await Get.ExecuteAsync(Hq, "F1")).Version);
+        Assert.Empty(await EventsAsync<CrossRegionFilingDecided>());
+    }
+
+    [Fact]
+    public async Task P10_an_approval_recorded_before_the_worker_ran_keeps_that_decider_out_of_the_escalated_queue()
+    {
+        await SubmitAsync();
+        _time.Advance(TimeSpan.FromHours(24));
         await Decide.ExecuteAsync(Hq, "F1", approve: true, null);
 
-        Assert.Equal("uscc:91110000600037341L", filing.Value.GroupParentIdentityKey);
-        Assert.Empty(await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91110000600037341L"));
+        Assert.Equal(1, await Worker().RunOnceAsync());
+
+        Assert.Empty((await List.ExecuteAsync(Hq, FilingQueue.Escalated, 0, null)).Items);
+        Assert.Single((await List.ExecuteAsync(Manager, FilingQueue.Escalated, 0, null)).Items);
+        Assert.Equal(FilingStatuses.Approved, (await Decide.ExecuteAsync(Manager, "F1", approve: true, null)).Value.Status);
     }
+
+    private async Task<List<CrossRegionFiling>> CoveringTodayAsync() =>
+        [.. (await Store.FilingsCoveringAsync("S1", "R-WEST", "uscc:91350100M000100Y43")).Where(f => CrossRegionRules.Covers(f, Dates.ToDateOnly(PolicyTime.Today(_time))))];
 
     [Fact]
     public async Task Submitting_the_same_filing_id_twice_is_one_filing_and_a_different_request_under_it_is_refused()
@@ -169,16 +206,16 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
 
         Assert.Single(await EventsAsync<CrossRegionFilingSubmitted>());
         await Assert.ThrowsAsync<PolicyRefusalException>(() => Submit.ExecuteAsync(Seller,
-            new CrossRegionFilingInput("F1", "R-WEST", new CustomerRef(null, null, "另一家公司"), null, null)));
+            new CrossRegionFilingInput("F1", "R-WEST", new CustomerRef(null, null, "另一家公司"), null)));
     }
 
     [Fact]
     public async Task A_filing_into_ones_own_region_or_an_unknown_region_is_bad_input()
     {
         var own = await Assert.ThrowsAsync<RequestValidationException>(() => Submit.ExecuteAsync(Seller,
-            new CrossRegionFilingInput("F2", "R-EAST", new CustomerRef(null, null, "某公司"), null, null)));
+            new CrossRegionFilingInput("F2", "R-EAST", new CustomerRef(null, null, "某公司"), null)));
         var unknown = await Assert.ThrowsAsync<RequestValidationException>(() => Submit.ExecuteAsync(Seller,
-            new CrossRegionFilingInput("F3", "R-NOPE", new CustomerRef(null, null, "某公司"), null, null)));
+            new CrossRegionFilingInput("F3", "R-NOPE", new CustomerRef(null, null, "某公司"), null)));
 
         Assert.Equal("target_region_id", Assert.Single(own.Violations).Field);
         Assert.Equal("target_region_id", Assert.Single(unknown.Violations).Field);

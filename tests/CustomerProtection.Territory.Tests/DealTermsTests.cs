@@ -218,7 +218,7 @@ public sealed class DealTermsTests(RedisServer redis) : SalesRig(redis), IClassF
     {
         var old = new SealedRecords(KeyRing.Generate("k1"));
         var oldStore = new SalesStore(Redis.Connection, new DirectoryStore(Redis.Connection, Outbox, old));
-        await new RecordSale(oldStore, Owners, new SaleFactsReader(oldStore), Clocks.Policy(FakeClock)).ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default);
+        await new RecordSale(oldStore, Owners, new SaleFactsReader(oldStore, Owners), Clocks.Policy(FakeClock)).ExecuteAsync(Hq, Shipment("ERP-1", "S2", "100.00"), default);
         await new SetAskingPrice(oldStore, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
         await new LedgerSealMigration(Redis.Connection, old, NullLogger<LedgerSealMigration>.Instance).MigrateAsync();
         var rotated = old.Ring.WithActive("k2", new Dictionary<string, byte[]> { ["k2"] = System.Security.Cryptography.RandomNumberGenerator.GetBytes(KeyRing.KeyBytes) });

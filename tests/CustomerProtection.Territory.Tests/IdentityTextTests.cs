@@ -81,11 +81,11 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
 
         Assert.Null(Customers.Resolve(withId, "", new CustomerRef(null, Code, Spoilt(Title, bad))).IdentityKey);
         Assert.Null(Customers.Resolve(withoutId, "", new CustomerRef(null, null, Spoilt(Title, bad))).IdentityKey);
-        Assert.Null(Customers.Resolve(both, "group_parent.", new CustomerRef(null, Spoilt(Code, bad), Spoilt(Title, bad))).IdentityKey);
+        Assert.Null(Customers.Resolve(both, "parent.", new CustomerRef(null, Spoilt(Code, bad), Spoilt(Title, bad))).IdentityKey);
 
         AssertRefusedOn(withId, "customer.invoice_title");
         AssertRefusedOn(withoutId, "customer.invoice_title");
-        AssertRefusedOn(both, "group_parent.customer.invoice_title", "group_parent.customer.taxpayer_id");
+        AssertRefusedOn(both, "parent.customer.invoice_title", "parent.customer.taxpayer_id");
     }
 
     [Fact]
@@ -168,8 +168,8 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
     {
         var ownership = new InMemoryOwnership();
         var store = new SalesStore(redis.Connection, Directory);
-        var authorize = new AuthorizeSale(store, ownership, new SaleFactsReader(store), Clocks.Policy(_time));
-        var record = new RecordSale(store, ownership, new SaleFactsReader(store), Clocks.Policy(_time));
+        var authorize = new AuthorizeSale(store, ownership, new SaleFactsReader(store, ownership), Clocks.Policy(_time));
+        var record = new RecordSale(store, ownership, new SaleFactsReader(store, ownership), Clocks.Policy(_time));
 
         var asked = await Assert.ThrowsAsync<RequestValidationException>(() => authorize.ExecuteAsync(Hq,
             new AuthorizationInput(new CustomerRef(null, Code, Spoilt(Title, bad)), "P1", "100.00", "R-EAST", false, null), default));

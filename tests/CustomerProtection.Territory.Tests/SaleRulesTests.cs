@@ -21,12 +21,12 @@ public sealed class SaleRulesTests
         new(seller, "R-EAST", Key, "P1", price, region, agent, day ?? Today);
 
     private static SaleFacts Facts(OwnershipFacts ownership, CrossRegionFiling? approved = null, AskingPriceVersion? asking = null,
-        PriorSale? previous = null, PriorSale? group = null, PriceApproval? approval = null) =>
+        PriorSale? previous = null, GroupFacts? group = null, PriceApproval? approval = null) =>
         new(ownership, Now, approved, null, asking, previous, group, approval);
 
-    private static CrossRegionFiling ApprovedFiling(string? groupParent = null) =>
-        new("F1", "S1", "B-SH", "R-EAST", "R-WEST", Key, "无锡华光电子有限公司", null, groupParent, null,
-            Now.AddDays(-3), Now.AddDays(-2), FilingStatuses.Confirmed, null, "RS1", "regional_secretary", Now.AddDays(-3).AddHours(2), null);
+    private static CrossRegionFiling ApprovedFiling() =>
+        new("F1", "S1", "B-SH", "R-EAST", "R-WEST", Key, "无锡华光电子有限公司", null, null,
+            Now.AddDays(-3), Now.AddDays(-2), FilingStatuses.Approved, null, "HQ1", "hq", Now.AddDays(-3).AddHours(2), null);
 
     private static PriceApproval Approved(decimal final) =>
         new("A1", "S1", Key, "P1", "R-WEST", final, 120m, "P-4.2", null, ApprovalStatuses.Approved, final, null, "HQ1", Now.AddDays(-1), Now.AddDays(-1), Today.AddDays(-1), null);
@@ -156,7 +156,7 @@ public sealed class SaleRulesTests
     [InlineData("89.99", SaleDecision.NeedsApproval)]
     public void P3_7_after_protection_lapsed_another_salesperson_may_sell_at_the_previous_price_but_not_one_fen_below(string price, SaleDecision expected)
     {
-        var previous = new PriorSale("OLD-1", 90m, "S1", new DateOnly(2026, 2, 10));
+        var previous = new PriorSale("OLD-1", 90m, "S1", new DateOnly(2026, 2, 10), Key);
         var verdict = SaleRules.Evaluate(Sale("S2", decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture)), Facts(Lapsed("S1"), previous: previous));
 
         Assert.Equal(expected, verdict.Decision);
@@ -173,21 +173,21 @@ public sealed class SaleRulesTests
     [Fact]
     public void P3_7_the_former_owner_is_not_held_to_their_own_previous_price()
     {
-        var previous = new PriorSale("OLD-1", 90m, "S9", new DateOnly(2026, 2, 10));
+        var previous = new PriorSale("OLD-1", 90m, "S9", new DateOnly(2026, 2, 10), Key);
         Assert.Equal(SaleDecision.Allowed, SaleRules.Evaluate(Sale("S1", 10m), Facts(Lapsed("S1"), previous: previous)).Decision);
     }
 
     [Fact]
     public void P3_7_a_customer_that_never_lapsed_has_no_previous_price_floor()
     {
-        var previous = new PriorSale("OLD-1", 90m, "S9", new DateOnly(2026, 2, 10));
+        var previous = new PriorSale("OLD-1", 90m, "S9", new DateOnly(2026, 2, 10), Key);
         Assert.Equal(SaleDecision.Allowed, SaleRules.Evaluate(Sale("S1", 10m), Facts(Protected("S1"), previous: previous)).Decision);
     }
 
     [Fact]
     public void P3_7_an_hq_approved_final_price_lets_the_sale_below_the_floor_at_that_price_but_not_below_it()
     {
-        var previous = new PriorSale("OLD-1", 90m, "S1", new DateOnly(2026, 2, 10));
+        var previous = new PriorSale("OLD-1", 90m, "S1", new DateOnly(2026, 2, 10), Key);
         var approval = Approved(80m) with { SellerId = "S2" };
 
         Assert.Equal(SaleDecision.Allowed, SaleRules.Evaluate(Sale("S2", 80m), Facts(Lapsed("S1"), previous: previous, approval: approval)).Decision);
@@ -199,30 +199,99 @@ public sealed class SaleRulesTests
     [Fact]
     public void P3_7_an_approval_decided_after_the_shipping_day_does_not_cover_the_earlier_shipment()
     {
-        var previous = new PriorSale("OLD-1", 90m, "S1", new DateOnly(2026, 2, 10));
+        var previous = new PriorSale("OLD-1", 90m, "S1", new DateOnly(2026, 2, 10), Key);
         var approval = Approved(80m) with { SellerId = "S2", DecidedOn = Today.AddDays(1) };
 
         Assert.Equal(SaleDecision.NeedsApproval, SaleRules.Evaluate(Sale("S2", 85m), Facts(Lapsed("S1"), previous: previous, approval: approval)).Decision);
     }
 
+    private const string Parent = "uscc:91110000600037341L";
+
+    /// <summary>The group's parent: a formal customer protected by S9 of <paramref name="region"/>.</summary>
+    private static OwnershipFacts FormalParent(string region = "R-WEST", string stage = OwnershipStages.Formal) =>
+        new(true, "C9", Parent, "华光集团有限公司", "S9", "B-CD", region, stage, OwnershipStatuses.Protected,
+            new DateOnly(2025, 6, 1), new DateOnly(2026, 12, 31), true, [], null, null);
+
+    private static GroupFacts Group(OwnershipFacts? parent, CrossRegionFiling? filing = null, PriorSale? previous = null) =>
+        new(Parent, parent, filing, null, previous);
+
     [Fact]
-    public void P4_4_a_subsidiary_sold_under_its_own_filing_is_held_to_the_groups_previous_price()
+    public void P4_4_selling_to_a_subsidiary_whose_groups_formal_customer_is_owned_in_another_region_needs_the_sellers_filing_into_that_region()
     {
-        var groupSale = new PriorSale("G-1", 95m, "S7", new DateOnly(2026, 1, 5));
-        var verdict = SaleRules.Evaluate(Sale(price: 94.99m, region: "R-WEST"),
-            Facts(OwnershipFacts.NotFound(Key), approved: ApprovedFiling(groupParent: "uscc:91110000600037341L"), group: groupSale));
+        var verdict = SaleRules.Evaluate(Sale("S1", 100m, region: "R-EAST"), Facts(OwnershipFacts.NotFound(Key), group: Group(FormalParent())));
+
+        Assert.Equal(SaleDecision.NeedsApproval, verdict.Decision);
+        var finding = Assert.Single(verdict.Findings);
+        Assert.Equal(("P-4.4", ViolationKinds.CrossRegionUnapproved), (finding.RuleId, finding.Kind));
+        Assert.Equal("R-WEST", finding.Metadata["group_region_id"]);
+        Assert.Equal(Parent, finding.Metadata["group_parent_identity_key"]);
+        Assert.Equal("cross_region_filing", finding.Metadata["missing_approval"]);
+    }
+
+    [Theory]
+    [InlineData("R-EAST", OwnershipStages.Formal)]   // the group's customer is in the seller's own region
+    [InlineData("R-WEST", "prospect")]              // the group has no formal customer
+    public void P4_4_no_new_filing_when_the_groups_customer_is_not_a_formal_customer_of_another_region(string parentRegion, string stage)
+    {
+        var verdict = SaleRules.Evaluate(Sale("S1", 100m, region: "R-EAST"), Facts(OwnershipFacts.NotFound(Key), group: Group(FormalParent(parentRegion, stage))));
+
+        Assert.Equal(SaleDecision.Allowed, verdict.Decision);
+    }
+
+    [Fact]
+    public void P4_4_P3_7_with_its_filing_the_subsidiary_is_held_to_the_groups_previous_price_at_it_allowed_one_fen_below_not()
+    {
+        var groupSale = new PriorSale("G-1", 95m, "S7", new DateOnly(2026, 1, 5), Parent);
+        var group = Group(FormalParent(), ApprovedFiling() with { TargetRegionId = "R-WEST" }, groupSale);
+
+        Assert.Equal(SaleDecision.Allowed, SaleRules.Evaluate(Sale(price: 95m), Facts(OwnershipFacts.NotFound(Key), group: group)).Decision);
+        var below = SaleRules.Evaluate(Sale(price: 94.99m), Facts(OwnershipFacts.NotFound(Key), group: group));
+        var finding = Assert.Single(below.Findings);
+        Assert.Equal("P-3.7", finding.RuleId);
+        Assert.Equal("group", finding.Metadata["floor_source"]);
+        Assert.Equal("95.00", finding.Metadata["floor_price"]);
+        Assert.Equal("F1", below.Filing!.Id);
+    }
+
+    [Fact]
+    public void P4_4_P3_7_an_hq_approved_lower_price_covers_a_sale_below_the_groups_previous_price()
+    {
+        var group = Group(FormalParent(), ApprovedFiling(), new PriorSale("G-1", 95m, "S7", new DateOnly(2026, 1, 5), Parent));
+
+        Assert.Equal(SaleDecision.Allowed, SaleRules.Evaluate(Sale(price: 90m), Facts(OwnershipFacts.NotFound(Key), group: group, approval: Approved(90m))).Decision);
+        Assert.Equal(SaleDecision.NeedsApproval, SaleRules.Evaluate(Sale(price: 89.99m), Facts(OwnershipFacts.NotFound(Key), group: group, approval: Approved(90m))).Decision);
+    }
+
+    [Fact]
+    public void P4_4_the_groups_owner_selling_to_a_subsidiary_in_another_region_needs_a_filing_there_and_is_held_to_the_groups_price()
+    {
+        var groupSale = new PriorSale("G-1", 95m, "S7", new DateOnly(2026, 1, 5), Parent);
+        var ownersRegion = FormalParent(region: "R-EAST");
+
+        var unfiled = SaleRules.Evaluate(Sale(price: 95m, region: "R-WEST"), Facts(OwnershipFacts.NotFound(Key), group: Group(ownersRegion, previous: groupSale)));
+        Assert.Equal("P-4.1", Assert.Single(unfiled.Findings).RuleId);
+        var below = SaleRules.Evaluate(Sale(price: 94.99m, region: "R-WEST"),
+            Facts(OwnershipFacts.NotFound(Key), approved: ApprovedFiling(), group: Group(ownersRegion, previous: groupSale)));
+        Assert.Equal(("P-3.7", "group"), Assert.Single(below.Findings) is var f ? (f.RuleId, f.Metadata["floor_source"]) : default);
+        Assert.Equal(SaleDecision.Allowed, SaleRules.Evaluate(Sale(price: 95m, region: "R-WEST"),
+            Facts(OwnershipFacts.NotFound(Key), approved: ApprovedFiling(), group: Group(ownersRegion, previous: groupSale))).Decision);
+    }
+
+    [Fact]
+    public void P3_7_P4_4_after_a_lapse_a_group_members_previous_price_is_the_groups_latest_sale_to_any_member()
+    {
+        var toAnotherMember = new PriorSale("G-2", 130m, "S7", new DateOnly(2026, 3, 1), Parent);
+        var verdict = SaleRules.Evaluate(Sale("S2", 120m), Facts(Lapsed("S1"), group: Group(null, previous: toAnotherMember)));
 
         var finding = Assert.Single(verdict.Findings);
-        Assert.Equal("P-3.7", finding.RuleId);
-        Assert.Equal("group_parent", finding.Metadata["floor_source"]);
-        Assert.Equal("95.00", finding.Metadata["floor_price"]);
+        Assert.Equal(("P-3.7", "group", "130.00"), (finding.RuleId, finding.Metadata["floor_source"], finding.Metadata["floor_price"]));
     }
 
     [Fact]
     public void Each_rule_broken_by_one_shipment_is_its_own_violation_with_its_own_rule_id()
     {
         var asking = new AskingPriceVersion(new DateOnly(2026, 1, 1), 120m, "HQ1", Now.AddDays(-60));
-        var previous = new PriorSale("OLD-1", 150m, "S1", new DateOnly(2026, 2, 10));
+        var previous = new PriorSale("OLD-1", 150m, "S1", new DateOnly(2026, 2, 10), Key);
         var verdict = SaleRules.Evaluate(Sale("S2", 100m, region: "R-WEST"), Facts(Lapsed("S1"), asking: asking, previous: previous));
 
         Assert.Equal(["P-3.7", "P-4.1", "P-4.2"], SaleRules.Breaches(verdict).Select(b => b.RuleId).Order());

@@ -27,8 +27,8 @@ public abstract class SalesRig(RedisServer redis) : IAsyncLifetime
 
     protected DirectoryStore Directory => new(redis.Connection, Outbox, Sealing.Records);
     protected SalesStore Store => new(redis.Connection, Directory);
-    protected RecordSale Recorder => new(Store, Owners, new SaleFactsReader(Store), Clocks.Policy(FakeClock));
-    protected AuthorizeSale Authorizer => new(Store, Owners, new SaleFactsReader(Store), Clocks.Policy(FakeClock));
+    protected RecordSale Recorder => new(Store, Owners, new SaleFactsReader(Store, Owners), Clocks.Policy(FakeClock));
+    protected AuthorizeSale Authorizer => new(Store, Owners, new SaleFactsReader(Store, Owners), Clocks.Policy(FakeClock));
     protected IDatabase Db => redis.Connection.GetDatabase();
 
     public async Task InitializeAsync()

@@ -62,6 +62,8 @@ public static class CpctlApp
             SaleCommands.Create(kit),
             PriceCommands.Create(kit),
             CrossRegionCommands.Create(kit),
+            GroupCommands.Create(kit),
+            DealerReviewCommands.Create(kit),
             OpportunityCommands.Create(kit),
             FineCommands.Create(kit),
             ViolationCommands.Create(kit),

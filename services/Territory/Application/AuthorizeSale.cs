@@ -38,7 +38,7 @@ public sealed class AuthorizeSale(SalesStore store, IOwnershipLookup ownership, 
 
         var question = new SaleQuestion(sellerId, sellerRegion, identityKey, input.ProductCode, price!.Value, input.RegionId, input.ThroughAgent,
             clock.TodayDate);
-        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, clock.UtcNow));
+        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, clock.UtcNow, cancellationToken: cancellationToken));
         return new Authorization(verdict, identityKey, facts);
     }
 

@@ -4,7 +4,7 @@ using static CustomerProtection.Territory.Application.CrossRegionFilingSteps;
 
 namespace CustomerProtection.Territory.Application;
 
-/// <summary>P-4.1, P-10: hq at any time, or the target regional manager once escalated, approves or refuses a cross-region filing.</summary>
+/// <summary>P-4.1, P-10: hq approves or refuses a filing the secretary confirmed; once escalated, hq and the target regional manager each decide.</summary>
 public sealed class DecideCrossRegionFiling(SalesStore store, PolicyClock clock)
 {
     public Task<Versioned<CrossRegionFiling>> ExecuteAsync(Caller caller, string id, bool approve, string? reason) =>

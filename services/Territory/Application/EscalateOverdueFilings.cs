@@ -6,7 +6,7 @@ namespace CustomerProtection.Territory.Application;
 
 /// <summary>
 /// P-10: a filing the target region's secretary left unanswered for 24 hours escalates by itself to
-/// hq and the target regional manager: CrossRegionEscalated and their queues. Drained from the due
+/// hq and the target regional manager, who decide together: CrossRegionEscalated and their queues. Drained from the due
 /// queue (<see cref="DueQueue"/>); each item is leased (one replica handles it) and re-checked against the clock, and the
 /// escalation is guarded by the filing's version, so a late, early or repeated tick — or two
 /// replicas at once — escalate a filing exactly once.
@@ -58,17 +58,13 @@ public sealed class EscalateOverdueFilings(SalesStore store, PolicyClock clock)
             .Select(e => e.Id)
             .ToList();
         var key = DirectoryKeys.Entity(SalesKeys.Filing, id);
-        var at = now.ToUnixTimeMilliseconds();
         var change = new AtomicChange()
             .Expect(key, filing.Version)
             .Put(key, filing.Version + 1, DirectoryStore.Encode(next))
-            .IndexRemove(SalesKeys.FilingsDue, id)
-            .IndexRemove(SalesKeys.FilingsToConfirm(next.TargetRegionId), id)
-            .IndexAdd(SalesKeys.FilingsEscalated, id, at)
-            .IndexAdd(SalesKeys.FilingsEscalatedIn(next.TargetRegionId), id, at)
             .Publish(new CrossRegionEscalated(next.Id, next.RequesterId, next.TargetRegionId, managers, next.IdentityKey, next.SubmittedAt, next.Deadline, now));
 
         // A decision that slipped in since the read wins: the guard fails and nothing is escalated.
-        return (await store.Directory.CommitAsync(change)).Succeeded;
+        // A decider who already decided (possible from the deadline on) is not queued again.
+        return (await store.Directory.CommitAsync(CrossRegionFilingSteps.Queues(change, next))).Succeeded;
     }
 }

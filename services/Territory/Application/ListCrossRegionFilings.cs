@@ -10,6 +10,7 @@ public enum FilingQueue
     Mine,
     ToConfirm,
     Escalated,
+    ToApprove,
 }
 
 /// <summary>A queue of cross-region filings, read against the clock: a pending filing past its deadline is listed as escalated, not as waiting for the secretary.</summary>
@@ -31,6 +32,10 @@ public sealed class ListCrossRegionFilings(SalesStore store, PolicyClock clock)
             case FilingQueue.ToConfirm when caller.Role == Roles.RegionalSecretary && caller.RegionId is { } region:
                 index = SalesKeys.FilingsToConfirm(region);
                 status = FilingStatuses.Pending;
+                break;
+            case FilingQueue.ToApprove when caller.IsHq:
+                index = SalesKeys.FilingsToApprove;
+                status = FilingStatuses.Confirmed;
                 break;
             case FilingQueue.Escalated when caller.IsHq:
                 index = SalesKeys.FilingsEscalated;

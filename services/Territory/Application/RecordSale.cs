@@ -77,7 +77,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
 
         var now = clock.UtcNow;
         var question = new SaleQuestion(seller.Value.Id, seller.Value.RegionId, identityKey, input.ProductCode, unitPrice!.Value, input.RegionId, input.ThroughAgent, shippedOn!.Value);
-        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, now, input.Id));
+        var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, now, input.Id, cancellationToken));
         var amount = Money.Amount(unitPrice.Value, quantity!.Value);
 
         var breaches = SaleRules.Breaches(verdict);

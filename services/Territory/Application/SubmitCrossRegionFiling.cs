@@ -5,7 +5,7 @@ using static CustomerProtection.Territory.Application.CrossRegionFilingSteps;
 
 namespace CustomerProtection.Territory.Application;
 
-public sealed record CrossRegionFilingInput(string Id, string TargetRegionId, CustomerRef Customer, CustomerRef? GroupParent, string? Reason);
+public sealed record CrossRegionFilingInput(string Id, string TargetRegionId, CustomerRef Customer, string? Reason);
 
 /// <summary>
 /// P-4.1, P-4.4, P-10: a salesperson submits a cross-region filing. It enters the target region's
@@ -20,15 +20,9 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
         DirectoryRules.CheckId(violations, "id", input.Id);
         DirectoryRules.CheckId(violations, "target_region_id", input.TargetRegionId);
         var customer = Customers.Resolve(violations, "", input.Customer);
-        var parent = Customers.Resolve(violations, "group_parent.", input.GroupParent, required: false);
         if (customer.IdentityKey is null && customer.CustomerId is not null && customer.TaxpayerId is null && customer.InvoiceTitle is null)
         {
             violations.Add(new("customer", "请给出开票资料（taxpayer_id 或 invoice_title）/ give the invoice identity (taxpayer_id or invoice_title)"));
-        }
-
-        if (customer.IdentityKey is not null && customer.IdentityKey == parent.IdentityKey)
-        {
-            violations.Add(new("group_parent", "子公司与集团不能是同一客户 / the subsidiary and its group cannot be the same customer"));
         }
 
         CheckReason(violations, input.Reason);
@@ -50,7 +44,7 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
 
         var now = clock.UtcNow;
         var filing = new CrossRegionFiling(input.Id, caller.EmployeeId, caller.BranchId, caller.RegionId, input.TargetRegionId, customer.IdentityKey!,
-            customer.InvoiceTitle ?? "", customer.TaxpayerId, parent.IdentityKey, NullIfBlank(input.Reason), now, CrossRegionRules.Deadline(clock.Book, now),
+            customer.InvoiceTitle ?? "", customer.TaxpayerId, NullIfBlank(input.Reason), now, CrossRegionRules.Deadline(clock.Book, now),
             FilingStatuses.Pending, null, null, null, null, null);
         var key = DirectoryKeys.Entity(SalesKeys.Filing, filing.Id);
         var submitted = filing.SubmittedAt.ToUnixTimeMilliseconds();
@@ -62,7 +56,7 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
             .IndexAdd(SalesKeys.FilingsToConfirm(filing.TargetRegionId), filing.Id, submitted)
             .IndexAdd(SalesKeys.FilingsOfRequester(filing.RequesterId), filing.Id, submitted)
             .Publish(new CrossRegionFilingSubmitted(filing.Id, filing.RequesterId, filing.RequesterBranchId, filing.RequesterRegionId, filing.TargetRegionId,
-                filing.IdentityKey, filing.InvoiceTitle, filing.GroupParentIdentityKey, filing.SubmittedAt, filing.Deadline));
+                filing.IdentityKey, filing.InvoiceTitle, filing.SubmittedAt, filing.Deadline));
         if ((await store.Directory.CommitAsync(change)).Succeeded)
         {
             return new Versioned<CrossRegionFiling>(filing, 1);
@@ -71,7 +65,7 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
         // The same id again: the same request is answered with what was filed, another one refused.
         var existing = (await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, input.Id))!;
         var e = existing.Value;
-        if (e.RequesterId != filing.RequesterId || e.TargetRegionId != filing.TargetRegionId || e.IdentityKey != filing.IdentityKey || e.GroupParentIdentityKey != filing.GroupParentIdentityKey)
+        if (e.RequesterId != filing.RequesterId || e.TargetRegionId != filing.TargetRegionId || e.IdentityKey != filing.IdentityKey)
         {
             throw new PolicyRefusalException("ALREADY_EXISTS", $"备案 {input.Id} 已存在 / filing {input.Id} already exists",
                 new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);

@@ -5,7 +5,9 @@ namespace CustomerProtection.Territory.Domain;
 /// <summary>
 /// A cross-region filing (P-4.1, P-4.4, P-10). <see cref="Status"/> is the stored state; what a
 /// filing is at a given moment is <see cref="CrossRegionRules.StatusAt"/>, because the P-10 deadline
-/// is data evaluated against the clock when asked, not a job that must have run.
+/// is data evaluated against the clock when asked, not a job that must have run. The final decision
+/// is <see cref="DecidedBy"/> … <see cref="DecisionReason"/>; every decider's own answer is kept
+/// beside it (the secretary's, hq's, the target regional manager's).
 /// </summary>
 public sealed record CrossRegionFiling(
     string Id,
@@ -16,7 +18,6 @@ public sealed record CrossRegionFiling(
     string IdentityKey,
     string InvoiceTitle,
     string? TaxpayerId,
-    string? GroupParentIdentityKey,
     string? Reason,
     DateTimeOffset SubmittedAt,
     DateTimeOffset Deadline,
@@ -25,21 +26,44 @@ public sealed record CrossRegionFiling(
     string? DecidedBy,
     string? DeciderRole,
     DateTimeOffset? DecidedAt,
-    string? DecisionReason)
+    string? DecisionReason,
+    FilingDecision? SecretaryAnswer = null,
+    FilingDecision? HqDecision = null,
+    FilingDecision? ManagerDecision = null)
 {
-    /// <summary>P-4.1: confirmed by the target region's secretary in time, or approved after escalation.</summary>
-    public bool IsApproved => Status is FilingStatuses.Confirmed or FilingStatuses.Approved;
+    /// <summary>P-4.1: approved by hq (after the secretary's confirmation), or by hq and the target regional manager together (P-10).</summary>
+    public bool IsApproved => Status == FilingStatuses.Approved;
 
-    public bool IsOpen => Status is FilingStatuses.Pending or FilingStatuses.Escalated;
+    public bool IsOpen => Status is FilingStatuses.Pending or FilingStatuses.Confirmed or FilingStatuses.Escalated;
 }
+
+/// <summary>One decider's answer on a filing: who, in which role, yes or no, why, when.</summary>
+public sealed record FilingDecision(string DecidedBy, string DeciderRole, bool Approve, string? Reason, DateTimeOffset DecidedAt);
 
 public static class FilingStatuses
 {
+    /// <summary>Waiting for the target region's secretary, the deadline not reached.</summary>
     public const string Pending = "pending";
+
+    /// <summary>Unanswered at the deadline: hq and the target regional manager decide together (P-10).</summary>
     public const string Escalated = "escalated";
+
+    /// <summary>The secretary confirmed in time: waiting for hq's approval (P-4.1 "approved by HQ first").</summary>
     public const string Confirmed = "confirmed";
+
     public const string Approved = "approved";
     public const string Refused = "refused";
+}
+
+/// <summary>Whose answer an open filing waits for (P-4.1, P-10).</summary>
+public enum FilingStage
+{
+    AwaitingSecretary,
+    AwaitingHq,
+    EscalatedAwaitingBoth,
+    EscalatedAwaitingHq,
+    EscalatedAwaitingRegionalManager,
+    Decided,
 }
 
 /// <summary>The P-10 clock and who may answer or decide a cross-region filing.</summary>
@@ -70,11 +94,28 @@ public static class CrossRegionRules
     public static string StatusAt(CrossRegionFiling filing, DateTimeOffset now) =>
         IsOverdue(filing, now) ? FilingStatuses.Escalated : filing.Status;
 
+    /// <summary>Whose answer the filing waits for at <paramref name="now"/>.</summary>
+    public static FilingStage StageAt(CrossRegionFiling filing, DateTimeOffset now) => StatusAt(filing, now) switch
+    {
+        FilingStatuses.Pending => FilingStage.AwaitingSecretary,
+        FilingStatuses.Confirmed => FilingStage.AwaitingHq,
+        FilingStatuses.Escalated => (filing.HqDecision, filing.ManagerDecision) switch
+        {
+            (null, null) => FilingStage.EscalatedAwaitingBoth,
+            (null, _) => FilingStage.EscalatedAwaitingHq,
+            _ => FilingStage.EscalatedAwaitingRegionalManager,
+        },
+        _ => FilingStage.Decided,
+    };
+
     /// <summary>The escalation, or null when the filing is not (or no longer) due for one: a late or repeated tick changes nothing.</summary>
     public static CrossRegionFiling? Escalate(CrossRegionFiling filing, DateTimeOffset now) =>
         IsOverdue(filing, now) ? filing with { Status = FilingStatuses.Escalated, EscalatedAt = now } : null;
 
-    /// <summary>P-10: the target region's secretary confirms or refuses while the 24 hours run.</summary>
+    /// <summary>
+    /// P-10: the target region's secretary confirms or refuses while the 24 hours run. A confirmation
+    /// sends the filing to hq, which approves it (P-4.1: "approved by HQ first"); a refusal ends it.
+    /// </summary>
     public static CrossRegionFiling Answer(CrossRegionFiling filing, Caller caller, bool confirm, string? reason, DateTimeOffset now)
     {
         if (caller.Role != Roles.RegionalSecretary || caller.RegionId != filing.TargetRegionId)
@@ -86,7 +127,7 @@ public static class CrossRegionRules
         if (status == FilingStatuses.Escalated)
         {
             throw new PolicyRefusalException("P-10",
-                $"已超过 {Iso(filing.Deadline)} 的确认期限，由总公司和目标大区经理决定 / the confirmation deadline {Iso(filing.Deadline)} has passed; hq and the target regional manager decide",
+                $"已超过 {Iso(filing.Deadline)} 的确认期限，由总公司和目标大区经理共同决定 / the confirmation deadline {Iso(filing.Deadline)} has passed; hq and the target regional manager decide together",
                 Numbers(filing, status, now));
         }
 
@@ -95,19 +136,17 @@ public static class CrossRegionRules
             throw AlreadyDecided(filing, status, now);
         }
 
-        return filing with
-        {
-            Status = confirm ? FilingStatuses.Confirmed : FilingStatuses.Refused,
-            DecidedBy = caller.EmployeeId,
-            DeciderRole = caller.Role,
-            DecidedAt = now,
-            DecisionReason = reason,
-        };
+        var answer = new FilingDecision(caller.EmployeeId, caller.Role, confirm, reason, now);
+        return confirm
+            ? filing with { Status = FilingStatuses.Confirmed, SecretaryAnswer = answer }
+            : Final(filing with { SecretaryAnswer = answer }, answer);
     }
 
     /// <summary>
-    /// P-4.1, P-10: hq decides an open filing at any time; the target regional manager decides once
-    /// it is escalated (before that the secretary's 24 hours run).
+    /// P-4.1, P-10: hq approves a filing the secretary confirmed. Once it is escalated hq and the
+    /// target regional manager each decide and both decisions are kept: it is approved when both
+    /// approved, refused as soon as either refuses. Before the secretary answered or the 24 hours
+    /// passed nobody decides.
     /// </summary>
     public static CrossRegionFiling Decide(CrossRegionFiling filing, Caller caller, bool approve, string? reason, DateTimeOffset now)
     {
@@ -118,29 +157,47 @@ public static class CrossRegionRules
         }
 
         var status = StatusAt(filing, now);
-        if (status is not (FilingStatuses.Pending or FilingStatuses.Escalated))
+        if (status == FilingStatuses.Pending)
+        {
+            throw new PolicyRefusalException("P-10",
+                $"目标大区秘书可在 {Iso(filing.Deadline)} 前确认，此前不能决定 / the target region's secretary has until {Iso(filing.Deadline)}; nobody decides before the secretary answers or that time passes",
+                Numbers(filing, status, now));
+        }
+
+        if (status == FilingStatuses.Confirmed && !caller.IsHq)
+        {
+            throw new PolicyRefusalException("P-4.1",
+                "秘书已确认，由总公司批准 / the secretary confirmed; hq approves", Numbers(filing, status, now));
+        }
+
+        var own = caller.IsHq ? filing.HqDecision : filing.ManagerDecision;
+        if (status is not (FilingStatuses.Confirmed or FilingStatuses.Escalated) || own is not null)
         {
             throw AlreadyDecided(filing, status, now);
         }
 
-        if (!caller.IsHq && status == FilingStatuses.Pending)
+        var decision = new FilingDecision(caller.EmployeeId, caller.Role, approve, reason, now);
+        var next = caller.IsHq ? filing with { HqDecision = decision } : filing with { ManagerDecision = decision };
+        if (status == FilingStatuses.Confirmed || !approve)
         {
-            throw new PolicyRefusalException("P-10",
-                $"目标大区秘书可在 {Iso(filing.Deadline)} 前确认，之后才由大区经理决定 / the target region's secretary has until {Iso(filing.Deadline)}; the regional manager decides after that",
-                Numbers(filing, status, now));
+            return Final(next, decision);
         }
 
-        return filing with
-        {
-            Status = approve ? FilingStatuses.Approved : FilingStatuses.Refused,
-            DecidedBy = caller.EmployeeId,
-            DeciderRole = caller.Role,
-            DecidedAt = now,
-            DecisionReason = reason,
-        };
+        // P-10: escalated, the first approval waits for the other decider (who sees it on the filing).
+        var other = caller.IsHq ? filing.ManagerDecision : filing.HqDecision;
+        return other is { Approve: true } ? Final(next, decision) : next;
     }
 
-    /// <summary>P-4.1: the filing lets its requester sell to its customer in its target region on <paramref name="day"/>.</summary>
+    private static CrossRegionFiling Final(CrossRegionFiling filing, FilingDecision last) => filing with
+    {
+        Status = last.Approve ? FilingStatuses.Approved : FilingStatuses.Refused,
+        DecidedBy = last.DecidedBy,
+        DeciderRole = last.DeciderRole,
+        DecidedAt = last.DecidedAt,
+        DecisionReason = last.Reason,
+    };
+
+/// <summary>P-4.1: the filing lets its requester sell to its customer in its target region on <paramref name="day"/>.</summary>
     public static bool Covers(CrossRegionFiling filing, DateOnly day) =>
         filing.IsApproved && filing.DecidedAt is { } at && Dates.DateOf(at) <= day;
 

@@ -61,7 +61,8 @@ public static class DealTerms
     /// <summary>A P-3.7 finding without the previous sale's price, id, day, seller and the shortfall (which gives the price away); others as they are.</summary>
     public static RuleFinding WithoutPreviousSale(RuleFinding finding) => finding.RuleId != "P-3.7" ? finding : finding with
     {
-        Message = "保护失效后单价低于同产品前次售价，须经公司审批定价 / after protection lapsed, the unit price is below the product's previous sale price: " +
+        // After a lapse (P-3.7) or for a group member (P-4.4): the floor is a previous sale's price either way.
+        Message = "单价低于同产品前次售价，须经公司审批定价 / the unit price is below the product's previous sale price: " +
             "selling below it needs the company's approval of the price",
         Metadata = finding.Metadata.Where(p => p.Key is "unit_price" or "floor_source" or "approved_price" or "missing_approval")
             .ToDictionary(p => p.Key, p => p.Value),

@@ -150,7 +150,7 @@ public static partial class DirectoryRules
 
     /// <summary>
     /// P-7: where a region has a direct branch or office, only point-to-point dealers are appointed.
-    /// Existing point-to-area dealers stay (this is checked on appointment only).
+    /// Existing point-to-area dealers stay while they commit no violation (<see cref="DealerReviewRules"/>).
     /// </summary>
     public static PolicyRefusalException? CheckDealerAppointment(string dealerKind, string regionId, IEnumerable<Branch> branchesInRegion)
     {
@@ -159,7 +159,7 @@ public static partial class DirectoryRules
             return null;
         }
 
-        var direct = branchesInRegion.Where(b => b.Direct).Select(b => b.Id).Order(StringComparer.Ordinal).ToList();
+        var direct = DirectBranches(branchesInRegion);
         if (direct.Count == 0)
         {
             return null;
@@ -175,4 +175,8 @@ public static partial class DirectoryRules
                 ["dealer_kind"] = dealerKind,
             });
     }
+
+    /// <summary>P-7: the region's direct branches and offices, by id.</summary>
+    public static IReadOnlyList<string> DirectBranches(IEnumerable<Branch> branchesInRegion) =>
+        [.. branchesInRegion.Where(b => b.Direct).Select(b => b.Id).Order(StringComparer.Ordinal)];
 }

@@ -55,6 +55,11 @@ public sealed record OwnershipFacts(
     public bool HasLapsed => Found && (Status is OwnershipStatuses.Lapsed or OwnershipStatuses.Pool || PreviousOwnerId is not null || LapsedOn is not null);
 }
 
+public static class OwnershipStages
+{
+    public const string Formal = "formal";
+}
+
 public static class OwnershipStatuses
 {
     public const string PendingApproval = "pending_approval";

@@ -23,7 +23,7 @@ public sealed record SaleFacts(
     CrossRegionFiling? OpenFiling,
     AskingPriceVersion? AskingPrice,
     PriorSale? PreviousSale,
-    PriorSale? GroupParentSale,
+    GroupFacts? Group,
     PriceApproval? Approval);
 
 public enum SaleDecision
@@ -102,6 +102,28 @@ public static class SaleRules
             }
         }
 
+        // P-4.4: selling to a subsidiary of a group whose formal customer (the parent) is owned in another
+        // region needs a new filing: the seller's own approved cross-region filing for the subsidiary into
+        // that region. A cross-region sale into that same region already asks for that filing (P-4.1).
+        var group = facts.Group;
+        var groupRegion = group is null ? null : GroupRules.FilingRegion(group.Parent, sale, today);
+        if (group is not null && groupRegion is not null && !(sale.IsCrossRegion && sale.RegionId == groupRegion))
+        {
+            if (group.ApprovedFiling is { } groupFiling)
+            {
+                filing ??= groupFiling;
+            }
+            else
+            {
+                findings.Add(new("P-4.4", ViolationKinds.CrossRegionUnapproved, SaleDecision.NeedsApproval, null,
+                    $"客户属于集团 {group.ParentIdentityKey}，其正式客户在 {groupRegion} 大区，向该子公司销售需先有获批的跨区域备案 / the customer belongs to group {group.ParentIdentityKey}, a formal customer of region {groupRegion}: selling to the subsidiary needs an approved cross-region filing into {groupRegion} first",
+                    Numbers(("group_parent_identity_key", group.ParentIdentityKey), ("group_region_id", groupRegion), ("seller_region_id", sale.SellerRegionId),
+                        ("missing_approval", "cross_region_filing"), ("filing_id", group.OpenFiling?.Id),
+                        ("filing_status", group.OpenFiling is { } open ? CrossRegionRules.StatusAt(open, facts.Now) : null),
+                        ("filing_deadline", group.OpenFiling?.Deadline.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)))));
+            }
+        }
+
         var approved = facts.Approval is { FinalPrice: { } final } approval && approval.Covers(sale.Day) ? final : (decimal?)null;
         decimal? floor = null;
 
@@ -120,20 +142,25 @@ public static class SaleRules
         }
 
         // P-3.7: after protection lapses, another salesperson may not sell below the previous sale
-        // price of the same product without approval. P-4.4: a group's subsidiary sold to under its
-        // own cross-region filing is held to the group's previous price as well.
-        var previous = Lapsed(sale, ownership, protector) ? facts.PreviousSale : null;
-        var group = filing?.GroupParentIdentityKey is not null ? facts.GroupParentSale : null;
-        var prior = new[] { previous, group }.Where(p => p is not null).MaxBy(p => p!.UnitPrice);
+        // price of the same product without approval. P-4.4: the floor also binds a sale to a subsidiary
+        // across regions — one that needs a filing into the group's region, or one served in a region
+        // other than the seller's (the seed's case: the group's owner selling to a subsidiary elsewhere) —
+        // and for any group member the previous price is the group's (the latest earlier sale of the
+        // product to any member).
+        var lapsed = Lapsed(sale, ownership, protector);
+        var subsidiaryAcrossRegions = group?.Parent is not null && (groupRegion is not null || sale.IsCrossRegion);
+        var prior = group is null
+            ? (lapsed ? facts.PreviousSale : null)
+            : (lapsed || subsidiaryAcrossRegions ? group.PreviousSale : null);
         var askingFloor = floor;
         if (prior is not null)
         {
             floor = Math.Max(floor ?? 0, prior.UnitPrice);
             if (BelowFloor(sale.UnitPrice, prior.UnitPrice, approved))
             {
-                var source = prior == previous ? "previous_sale" : "group_parent";
+                var source = prior.IdentityKey == sale.IdentityKey ? "previous_sale" : "group";
                 findings.Add(new("P-3.7", ViolationKinds.BelowPreviousPrice, SaleDecision.NeedsApproval, null,
-                    $"保护失效后单价 {Money.Format(sale.UnitPrice)} 低于同产品前次售价 {Money.Format(prior.UnitPrice)}（{prior.ShippedOn:yyyy-MM-dd}，{prior.SellerId}）/ after protection lapsed, unit price {Money.Format(sale.UnitPrice)} is below the previous price {Money.Format(prior.UnitPrice)} of the product ({prior.ShippedOn:yyyy-MM-dd}, {prior.SellerId})",
+                    $"单价 {Money.Format(sale.UnitPrice)} 低于同产品前次售价 {Money.Format(prior.UnitPrice)}（{prior.ShippedOn:yyyy-MM-dd}，{prior.SellerId}）/ unit price {Money.Format(sale.UnitPrice)} is below the previous price {Money.Format(prior.UnitPrice)} of the product ({prior.ShippedOn:yyyy-MM-dd}, {prior.SellerId})",
                     Numbers(("floor_price", Money.Format(prior.UnitPrice)), ("unit_price", Money.Format(sale.UnitPrice)), ("shortfall", Money.Format(prior.UnitPrice - sale.UnitPrice)),
                         ("previous_sale_id", prior.SaleId), ("previous_shipped_on", Dates.Iso(prior.ShippedOn)), ("previous_seller_id", prior.SellerId),
                         ("floor_source", source), ("approved_price", Money.Format(approved)), ("missing_approval", "price_approval"))));

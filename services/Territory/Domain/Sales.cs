@@ -72,7 +72,8 @@ public static class ViolationKinds
 }
 
 /// <summary>An earlier sale of a product to a customer: the P-3.7 floor.</summary>
-public sealed record PriorSale(string SaleId, decimal UnitPrice, string SellerId, DateOnly ShippedOn);
+/// <param name="IdentityKey">The customer it was sold to (a group's previous sale may be to another member, P-4.4).</param>
+public sealed record PriorSale(string SaleId, decimal UnitPrice, string SellerId, DateOnly ShippedOn, string IdentityKey);
 
 /// <summary>P-4.3: the local branch serves a customer developed by someone else and is paid for it.</summary>
 public sealed record ServiceSupportAgreement(

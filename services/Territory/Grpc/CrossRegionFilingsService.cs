@@ -17,7 +17,7 @@ public sealed class CrossRegionFilingsService(
 {
     public override async Task<V1.CrossRegionFiling> SubmitFiling(SubmitFilingRequest request, ServerCallContext context) =>
         ToProto(await submit.ExecuteAsync(Caller.From(context), new CrossRegionFilingInput(
-            request.Id, request.TargetRegionId, Customer(request.Customer), OptionalCustomer(request.GroupParent), request.Reason)), clock.UtcNow);
+            request.Id, request.TargetRegionId, Customer(request.Customer), request.Reason)), clock.UtcNow);
 
     public override async Task<V1.CrossRegionFiling> GetFiling(GetFilingRequest request, ServerCallContext context) =>
         ToProto(await get.ExecuteAsync(Caller.From(context), request.Id), clock.UtcNow);
@@ -35,7 +35,8 @@ public sealed class CrossRegionFilingsService(
             V1.FilingQueue.Mine => Application.FilingQueue.Mine,
             V1.FilingQueue.ToConfirm => Application.FilingQueue.ToConfirm,
             V1.FilingQueue.Escalated => Application.FilingQueue.Escalated,
-            _ => throw new RequestValidationException(new FieldViolation("queue", "mine、to_confirm 或 escalated / mine, to_confirm or escalated")),
+            V1.FilingQueue.ToApprove => Application.FilingQueue.ToApprove,
+            _ => throw new RequestValidationException(new FieldViolation("queue", "mine、to_confirm、escalated 或 to_approve / mine, to_confirm, escalated or to_approve")),
         };
         var (items, next) = await list.ExecuteAsync(Caller.From(context), queue, request.PageSize, request.PageToken);
         var now = clock.UtcNow;

@@ -130,7 +130,6 @@ internal static class SalesMapping
             CustomerIdentityKey = f.IdentityKey,
             InvoiceTitle = f.InvoiceTitle,
             TaxpayerId = f.TaxpayerId ?? "",
-            GroupParentIdentityKey = f.GroupParentIdentityKey ?? "",
             Reason = f.Reason ?? "",
             SubmittedAt = Time(f.SubmittedAt),
             Deadline = Time(f.Deadline),
@@ -141,8 +140,29 @@ internal static class SalesMapping
             DecidedAt = Time(f.DecidedAt),
             DecisionReason = f.DecisionReason ?? "",
             Version = versioned.Version,
+            Stage = CrossRegionRules.StageAt(f, now) switch
+            {
+                FilingStage.AwaitingSecretary => V1.FilingStage.AwaitingSecretary,
+                FilingStage.AwaitingHq => V1.FilingStage.AwaitingHq,
+                FilingStage.EscalatedAwaitingBoth => V1.FilingStage.EscalatedAwaitingBoth,
+                FilingStage.EscalatedAwaitingHq => V1.FilingStage.EscalatedAwaitingHq,
+                FilingStage.EscalatedAwaitingRegionalManager => V1.FilingStage.EscalatedAwaitingRegionalManager,
+                _ => V1.FilingStage.Decided,
+            },
+            SecretaryAnswer = ToProto(f.SecretaryAnswer),
+            HqDecision = ToProto(f.HqDecision),
+            RegionalManagerDecision = ToProto(f.ManagerDecision),
         };
     }
+
+    private static V1.FilingDecision? ToProto(FilingDecision? d) => d is null ? null : new()
+    {
+        DecidedBy = d.DecidedBy,
+        DeciderRole = d.DeciderRole,
+        Approve = d.Approve,
+        Reason = d.Reason ?? "",
+        DecidedAt = Time(d.DecidedAt),
+    };
 
     public static V1.Opportunity ToProto(Opportunity o) => new()
     {

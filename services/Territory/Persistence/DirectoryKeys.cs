@@ -16,6 +16,12 @@ public static class DirectoryKeys
     public const string Employee = "employee";
     public const string Dealer = "dealer";
 
+    /// <summary>P-7: hq's decision on a point-to-area dealer that lost its right to stay, by dealer id.</summary>
+    public const string DealerReview = "dealerreview";
+
+    /// <summary>hq's queue of dealer reviews not decided yet (score 0, by dealer id).</summary>
+    public static RedisKey OpenDealerReviews => $"{Prefix}idx:{DealerReview}:open";
+
     public static RedisKey Entity(string kind, string id) => $"{Prefix}{kind}:{{{id}}}";
 
     public static RedisKey All(string kind) => $"{Prefix}idx:{kind}";

@@ -12,6 +12,9 @@ public static class SalesKeys
     public const string Sale = "sale";
     public const string Violation = "violation";
     public const string Filing = "crossregion";
+
+    /// <summary>A group (P-4.4), by its parent's identity key.</summary>
+    public const string Group = "group";
     public const string AskingPrice = "price";
     public const string PriceApproval = "priceapproval";
     public const string Support = "support";
@@ -58,6 +61,12 @@ public static class SalesKeys
 
     /// <summary>A regional manager's queue of escalated filings targeting their region.</summary>
     public static RedisKey FilingsEscalatedIn(string regionId) => $"{DirectoryKeys.Prefix}idx:crossregion:escalated:{regionId}";
+
+    /// <summary>The group a subsidiary belongs to: at most one member, its parent's identity key (P-4.4; score: linked, unix ms).</summary>
+    public static RedisKey GroupOf(string identityKey) => $"{DirectoryKeys.Prefix}idx:group:of:{identityKey}";
+
+    /// <summary>hq's queue of filings the target region's secretary confirmed, to approve (P-4.1; score: confirmed, unix ms).</summary>
+    public static RedisKey FilingsToApprove => DirectoryKeys.Prefix + "idx:crossregion:confirmed";
 
     public static RedisKey ApprovalCover(string sellerId, string productCode, string identityKey) =>
         $"{DirectoryKeys.Prefix}idx:priceapproval:cover:{sellerId}:{productCode}:{identityKey}";

@@ -56,11 +56,29 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
             var (saleId, seller) = (LedgerEntry.SaleId(entry.Element!), LedgerEntry.SellerId(entry.Element!));
             if (saleId != excludingSaleId && seller != sellerId && await GetAsync<Sale>(SalesKeys.Sale, saleId) is { } sale)
             {
-                return new PriorSale(saleId, sale.Value.UnitPrice, seller, DateOnly.FromDayNumber((int)entry.Score));
+                return new PriorSale(saleId, sale.Value.UnitPrice, seller, DateOnly.FromDayNumber((int)entry.Score), identityKey);
             }
         }
 
         return null;
+    }
+
+    /// <summary>The group the customer belongs to, as parent or as subsidiary (P-4.4), or null.</summary>
+    public async Task<Versioned<CustomerGroup>?> GroupOfAsync(string identityKey)
+    {
+        var parent = (await Db.SortedSetRangeByRankAsync(SalesKeys.GroupOf(identityKey), 0, 0)) is [var p] ? (string)p! : identityKey;
+        var group = await GetAsync<CustomerGroup>(SalesKeys.Group, parent);
+        return group is { Value.Members.Count: > 0 } ? group : null;
+    }
+
+    /// <summary>
+    /// The latest earlier sale of the product to any of <paramref name="identityKeys"/> by someone other
+    /// than the seller (P-3.7 with P-4.4: a group's previous price).
+    /// </summary>
+    public async Task<PriorSale?> PreviousSaleToAnyAsync(string productCode, IEnumerable<string> identityKeys, DateOnly day, string sellerId, string? excludingSaleId = null)
+    {
+        var each = await Task.WhenAll(identityKeys.Select(key => PreviousSaleAsync(productCode, key, day, sellerId, excludingSaleId)));
+        return each.Where(p => p is not null).MaxBy(p => p!.ShippedOn);
     }
 
     /// <summary>The filings a requester has for a customer in a region (P-4.1), any status.</summary>

@@ -12,7 +12,6 @@ public sealed record CrossRegionFilingSubmitted(
     string TargetRegionId,
     string CustomerIdentityKey,
     string InvoiceTitle,
-    string? GroupParentIdentityKey,
     DateTimeOffset SubmittedAt,
     DateTimeOffset Deadline);
 
@@ -30,7 +29,11 @@ public sealed record CrossRegionEscalated(
     DateTimeOffset Deadline,
     DateTimeOffset EscalatedAt);
 
-/// <summary>P-4.1, P-10: the filing was confirmed, approved or refused (Outcome), by whom and in which role.</summary>
+/// <summary>
+/// P-4.1, P-10: one answer or decision on a filing, by whom and in which role; Outcome is the filing's
+/// status after it (confirmed: waiting for hq; escalated: waiting for the other decider; approved;
+/// refused) and Approve the decider's own yes or no.
+/// </summary>
 public sealed record CrossRegionFilingDecided(
     string FilingId,
     string RequesterId,
@@ -40,4 +43,5 @@ public sealed record CrossRegionFilingDecided(
     string DecidedBy,
     string DeciderRole,
     string? Reason,
-    DateTimeOffset DecidedAt);
+    DateTimeOffset DecidedAt,
+    bool? Approve = null);

@@ -56,6 +56,7 @@ public sealed class TerritorySaleAuthorization : IScenario
             seller[0], cancellationToken: cancellationToken);
         await filings.AnswerFilingAsync(new AnswerFilingRequest { Id = $"LF-{s}", Confirm = true },
             Bearer(context.Token("LRS-" + s, Roles.RegionalSecretary, null, west)), cancellationToken: cancellationToken);
+        await filings.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = $"LF-{s}", Approve = true }, hq, cancellationToken: cancellationToken); // P-4.1: hq approves after the secretary
 
         var ledger = new SalesLedger.SalesLedgerClient(territory);
         var decisions = new long[4];

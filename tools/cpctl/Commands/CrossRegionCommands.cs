@@ -19,8 +19,6 @@ internal static class CrossRegionCommands
         var target = Required("--target-region", "目标大区 / the region the customer is in");
         var taxpayer = Optional("--taxpayer-id", "统一社会信用代码 / taxpayer id");
         var title = Optional("--title", "发票抬头 / invoice title");
-        var groupTaxpayer = Optional("--group-taxpayer-id", "所属集团的代码 / the group's taxpayer id (P-4.4)");
-        var groupTitle = Optional("--group-title", "所属集团的抬头 / the group's invoice title (P-4.4)");
         var reason = Required("--reason", "理由 / reason");
         return kit.Command("submit", "业务员提交跨区备案 / a salesperson files to sell in another region (P-4.1, P-10)", async (s, p, ct) =>
         {
@@ -31,13 +29,8 @@ internal static class CrossRegionCommands
                 Customer = new CustomerRef { TaxpayerId = p.GetValue(taxpayer) ?? "", InvoiceTitle = p.GetValue(title) ?? "" },
                 Reason = p.GetValue(reason)!,
             };
-            if (p.GetValue(groupTaxpayer) is not null || p.GetValue(groupTitle) is not null)
-            {
-                request.GroupParent = new CustomerRef { TaxpayerId = p.GetValue(groupTaxpayer) ?? "", InvoiceTitle = p.GetValue(groupTitle) ?? "" };
-            }
-
             s.Out.Record(await s.CrossRegion.SubmitFilingAsync(request, s.Headers, cancellationToken: ct));
-        }, id, target, taxpayer, title, groupTaxpayer, groupTitle, reason);
+        }, id, target, taxpayer, title, reason);
     }
 
     private static Command Show(CommandKit kit)
@@ -68,7 +61,7 @@ internal static class CrossRegionCommands
         var approve = Flag("--approve", "批准 / approve");
         var refuse = Flag("--refuse", "拒绝 / refuse");
         var reason = Optional("--reason", "理由 / reason");
-        return kit.Command("decide", "总部随时、目标大区经理在上报后决定 / hq at any time, the target regional manager once escalated (P-10)", async (s, p, ct) =>
+        return kit.Command("decide", "总部在秘书确认后批准；上报后总部和目标大区经理共同决定 / hq once the secretary confirmed; after escalation hq and the target regional manager both (P-4.1, P-10)", async (s, p, ct) =>
             s.Out.Record(await s.CrossRegion.DecideFilingAsync(new DecideCrossRegionFilingRequest
             {
                 Id = p.GetValue(id)!,
@@ -81,7 +74,7 @@ internal static class CrossRegionCommands
     {
         var queue = new Option<string>("--queue")
         {
-            Description = "队列 / queue: mine, to_confirm (regional secretary), escalated (hq, regional manager)",
+            Description = "队列 / queue: mine, to_confirm (regional secretary), to_approve (hq), escalated (hq, regional manager)",
             DefaultValueFactory = _ => "mine",
         };
         var (size, token) = (PageSize(), PageToken());
@@ -93,7 +86,7 @@ internal static class CrossRegionCommands
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Filings, "id", "status", "requester_id", "target_region_id", "invoice_title", "submitted_at", "deadline", "decided_by");
+            s.Out.Table(answer, answer.Filings, "id", "status", "stage", "requester_id", "target_region_id", "invoice_title", "submitted_at", "deadline", "decided_by");
         }, queue, size, token);
     }
 }

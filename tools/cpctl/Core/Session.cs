@@ -66,6 +66,8 @@ public sealed class Session : IDisposable
     public Pricing.PricingClient Pricing => new(Channel(ResourceNames.Territory));
     public SalesLedger.SalesLedgerClient Sales => new(Channel(ResourceNames.Territory));
     public Opportunities.OpportunitiesClient Opportunities => new(Channel(ResourceNames.Territory));
+    public CustomerGroups.CustomerGroupsClient CustomerGroups => new(Channel(ResourceNames.Territory));
+    public DealerReviews.DealerReviewsClient DealerReviews => new(Channel(ResourceNames.Territory));
     public Cases.CasesClient Cases => new(Channel(ResourceNames.Arbitration));
     public CustomerComplaints.CustomerComplaintsClient Complaints => new(Channel(ResourceNames.Arbitration));
     public Penalties.PenaltiesClient Penalties => new(Channel(ResourceNames.Penalty));

@@ -282,10 +282,15 @@ internal sealed class DemoStory
         Expect("在西部大区经理的待办中 / in the western regional manager's queue", true, queue.Filings.Any(f => f.Id == submitted.Id));
         Say($"  ✔ 已上报总部和目标大区经理 / escalated at {Instant(escalated.EscalatedAt)} to hq and {_westManager.Name}");
 
-        var approved = await _s.CrossRegion.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true, Reason = "同意 / agreed" },
+        // P-10: after escalation hq and the target regional manager decide together; approved when both approved.
+        var halfway = await _s.CrossRegion.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true, Reason = "同意 / agreed" },
             _westManager.Headers, cancellationToken: ct);
-        Expect("大区经理决定后 / status after the regional manager's decision", FilingStatus.Approved, approved.Status);
-        Ok($"{_westManager.Name} 批准 / approved by {approved.DecidedBy} ({approved.DeciderRole})");
+        Expect("大区经理决定后 / status after the regional manager's decision", FilingStatus.Escalated, halfway.Status);
+        Expect("等待总部 / waiting for hq", FilingStage.EscalatedAwaitingHq, halfway.Stage);
+        var approved = await _s.CrossRegion.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true, Reason = "同意 / agreed" },
+            _hq, cancellationToken: ct);
+        Expect("总部决定后 / status after hq's decision", FilingStatus.Approved, approved.Status);
+        Ok($"{_westManager.Name} 和总部共同批准 / approved by {approved.RegionalManagerDecision.DecidedBy} and {approved.HqDecision.DecidedBy} together");
     }
 
     // ---- 6. Poaching, fined ----------------------------------------------------------------------------
