@@ -110,11 +110,16 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
     /// <summary>
     /// The customer as protected by <paramref name="owner"/> from <paramref name="startDay"/>
     /// (approval, claim, reallocation, award or import): a new period with no extension yet, the
-    /// reminders planned from now and, when announced, the P-2.2 objection window.
+    /// reminders planned from now and, when announced, the P-2.2 objection window. Every path
+    /// that gives a customer an owner comes through here, so here every new owner starts as a prospect
+    /// (P-3.1, P-3.2, P-3.4 by the declared sales), also of a customer that has bought before: the stage
+    /// is the owner's protection stage, and only a formal purchase in their own period makes it formal
+    /// (<see cref="RecordShipment"/>). That the customer has bought stays a fact (<see cref="Customer.LastShipmentOn"/>).
     /// </summary>
     public Customer StartProtection(Customer customer, Person owner, LocalDate startDay, Instant now, string approvedBy, bool announce) => customer with
     {
         Status = CustomerStatus.Protected,
+        Stage = Stages.Prospect,
         OwnerId = owner.Id,
         OwnerName = owner.Name,
         BranchId = owner.BranchId,
