@@ -3,6 +3,7 @@ using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Policy;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Storage;
@@ -226,5 +227,162 @@ public sealed class LifecycleTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.True(await _h.Cases.OpenedAsync(new CaseOpened("CASE-L", "objection", id, "S2", "S1", now)));
         Assert.True(await _h.Cases.AwardedAsync(new OwnershipAwarded("CASE-L", id, "S2", "S1", [], Resolutions.Decision, "P-9.2", "M-B-SH", now)));
         Assert.True(await _h.Cases.ClosedAsync(new CaseClosed("CASE-L", id, "decided", now)));
+    }
+
+    // ---- The same rules over random sequences: a small model of one customer's stage and period ----
+
+    /// <summary>What the rule book says about one customer's owner, stage and period (nothing about who may take it: the gate's tests do that).</summary>
+    private sealed class StageModel
+    {
+        public string? Owner;
+        public DateOnly? PeriodStart;
+        public bool Formal;
+        public decimal Declared;
+        public DateOnly? LastPurchase;
+        public int Case;
+
+        public LocalDate? LastDay => PeriodStart is { } start ? Formal ? FormalLastDay(start) : ProspectLastDay(start, Declared) : null;
+
+        public bool ProtectedOn(DateOnly today) => Owner is not null && LastDay is { } last && LocalDate.FromDateOnly(today) <= last;
+
+        /// <summary>Any new owner (P-3.1 with P-3.2/P-3.4): a prospect from that day.</summary>
+        /// <summary>How often a customer that had bought got a new owner (the case P-3.1's row is about).</summary>
+        public int NewOwnersAfterPurchase;
+
+        public void NewOwner(string owner, DateOnly today, decimal? declared)
+        {
+            NewOwnersAfterPurchase += LastPurchase is null ? 0 : 1;
+            (Owner, PeriodStart, Formal) = (owner, today, false);
+            Declared = declared ?? Declared;
+        }
+
+        /// <summary>P-1.1, P-3.1: a formal purchase counts for the owner shipped in their protected period; the purchase is a fact either way.</summary>
+        public void FormalPurchase(DateOnly shipped, DateOnly today)
+        {
+            if (ProtectedOn(today) && shipped >= PeriodStart && (!Formal || shipped > PeriodStart))
+            {
+                (Formal, PeriodStart) = (true, shipped);
+            }
+
+            LastPurchase = LastPurchase > shipped ? LastPurchase : shipped;
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task P3_1_and_P1_1_random_sequences_of_owner_changes_sales_of_every_kind_and_time_follow_the_stage_model(int seed)
+    {
+        var rnd = new Random(seed);
+        string[] people = ["S1", "S2", "S3"];
+        await _h.SeedBranchAsync("B-SH", autoApprove: false, people);
+        var taxpayerId = Harness.NewTaxpayerId();
+        var title = $"上海随机{seed}有限公司";
+        var model = new StageModel();
+        string? id = null;
+        var trace = new List<string>();
+
+        for (var step = 0; step < 40; step++)
+        {
+            var today = Today;
+            var who = people[rnd.Next(people.Length)];
+            var op = id is null ? 0 : rnd.Next(8);
+            if (op is 2 or 3 && who == model.Owner)
+            {
+                op = 7;   // a change of owner to the owner is no change
+            }
+
+            string what;
+            try
+            {
+                switch (op)
+                {
+                    case 0:
+                        var declared = rnd.Next(2) == 0 ? 100_000m : 400_000m;
+                        what = $"{who} files ({declared})";
+                        var (filed, _) = await _h.File.ExecuteAsync(Harness.Salesperson(who), Harness.Filing(title, taxpayerId, sales: declared));
+                        id = filed.Value.Id;
+                        await _h.Decide.ApproveAsync(Harness.Secretary(), id);
+                        model.NewOwner(who, today, declared);
+                        break;
+                    case 1:
+                        what = $"{who} claims";
+                        await _h.ClaimFromPool.ExecuteAsync(Harness.Salesperson(who), id!);
+                        model.NewOwner(who, today, null);
+                        break;
+                    case 2:
+                        what = $"reallocated to {who}";
+                        await _h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), id!, who, "分配");
+                        model.NewOwner(who, today, null);
+                        break;
+                    case 3:
+                        what = $"awarded to {who}";
+                        var caseId = $"CASE-{seed}-{++model.Case}";
+                        var now = _h.Time.GetUtcNow();
+                        await _h.Cases.OpenedAsync(new CaseOpened(caseId, "objection", id!, who, model.Owner, now));
+                        var applied = await _h.Cases.AwardedAsync(new OwnershipAwarded(caseId, id!, who, model.Owner, [], Resolutions.Decision, "P-9.2", "M-B-SH", now));
+                        await _h.Cases.ClosedAsync(new CaseClosed(caseId, id!, "decided", now));
+                        if (applied && (await _h.CustomerAsync(id!)).OwnerId == who)
+                        {
+                            model.NewOwner(who, today, null);
+                        }
+                        else
+                        {
+                            what += " (refused)";
+                        }
+
+                        break;
+                    case 4:
+                    case 5:
+                        var shipped = today.AddDays(-rnd.Next(0, 12));
+                        what = $"{who} ships a formal purchase dated {shipped:yyyy-MM-dd}";
+                        await _h.Shipments.FromSaleAsync(Sale(await _h.CustomerAsync(id!), $"SALE-{seed}-{step}", shipped, who, SaleKinds.FormalPurchase));
+                        model.FormalPurchase(shipped, today);
+                        break;
+                    case 6:
+                        var kind = rnd.Next(2) == 0 ? SaleKinds.Sample : SaleKinds.Trial;
+                        what = $"{who} ships a {kind}";
+                        await _h.Shipments.FromSaleAsync(Sale(await _h.CustomerAsync(id!), $"SALE-{seed}-{step}", today, who, kind));
+                        break;
+                    default:
+                        var days = rnd.Next(1, 80);
+                        what = $"+{days} days";
+                        _h.AdvanceTo(_h.Time.GetUtcNow().AddDays(days));
+                        await _h.DrainDueAsync();
+                        break;
+                }
+            }
+            catch (Exception refused) when (refused is PolicyRefusalException or ScopeDeniedException)
+            {
+                what = $"op {op} by {who} refused ({(refused as PolicyRefusalException)?.RuleId ?? "scope"})";
+            }
+
+            trace.Add($"{today:yyyy-MM-dd} {what}");
+            if (id is null)
+            {
+                continue;
+            }
+
+            var stored = await _h.CustomerAsync(id);
+            var state = _h.Clock.Evaluate(stored);
+            var context = $"seed {seed}, after:\n{string.Join("\n", trace)}";
+            Assert.True(model.ProtectedOn(Today) == state.ProtectedNow, $"protected: model {model.ProtectedOn(Today)}, service {state.ProtectedNow}; {context}");
+            Assert.True((model.Formal ? Stages.Formal : Stages.Prospect) == stored.Stage, $"stage: model formal={model.Formal}, service {stored.Stage}; {context}");
+            Assert.True(model.PeriodStart == stored.PeriodStart, $"period start: model {model.PeriodStart}, service {stored.PeriodStart}; {context}");
+            Assert.True(model.LastPurchase == stored.LastShipmentOn, $"last purchase: model {model.LastPurchase}, service {stored.LastShipmentOn}; {context}");
+            if (state.ProtectedNow)
+            {
+                Assert.True(model.Owner == stored.OwnerId && model.LastDay == state.End!.LastDay, $"owner/last day: model {model.Owner} {model.LastDay}, service {stored.OwnerId} {state.End!.LastDay}; {context}");
+            }
+        }
+
+        // The sequence must have exercised the row: a customer that has bought changing hands.
+        Assert.True(model.NewOwnersAfterPurchase > 0, $"seed {seed} never gave a customer that had bought a new owner:\n{string.Join("\n", trace)}");
     }
 }
