@@ -157,7 +157,8 @@ public sealed class RegistrationTests(SystemFixture system)
         Assert.Equal(60, requested.PendingExtension.Days);
         var extended = await Customers.DecideExtensionAsync(new DecideExtensionRequest { CustomerId = granted.CustomerId, Approve = true }, org.Manager);
         Assert.Equal(60, extended.ExtensionDays);
-        Assert.True(Date(extended.LastProtectedDay) >= lastDay.PlusDays(60));
+        // P-3.3: 180 + 60 days from the shipment (the first last day may have rolled forward, art. 203).
+        Assert.True(Date(extended.LastProtectedDay) >= today.PlusDays(180 + 60));
         Assert.Equal(30, extended.ExtensionCapRemainingDays);
 
         await AdvanceAsync(TimeSpan.FromDays(1));
