@@ -163,6 +163,31 @@ public sealed class LifecycleTests(RedisServer redis) : IClassFixture<RedisServe
         Assert.Equal(FormalLastDay(purchase), _h.Clock.Evaluate(formal).End!.LastDay);
     }
 
+    [Fact]
+    public async Task P3_1_with_NewOwnerKeepsRunningFormalPeriod_a_running_formal_period_continues_for_the_new_owner_and_a_lapsed_one_does_not()
+    {
+        var book = new PolicyBook([new PolicyVersion(PolicyBook.PolicyStart, PolicyParameters.Defaults with { NewOwnerKeepsRunningFormalPeriod = true })]);
+        var h = new Harness(redis, book);
+        var running = (await h.FileAndApproveAsync("S1", "上海续期正式甲有限公司")).Value.Id;
+        var lapsing = (await h.FileAndApproveAsync("S1", "上海续期正式乙有限公司")).Value.Id;
+        await h.Shipments.FromSaleAsync(Sale(await h.CustomerAsync(running), "SALE-R", FirstPurchase, "S1", SaleKinds.FormalPurchase));
+        await h.Shipments.FromSaleAsync(Sale(await h.CustomerAsync(lapsing), "SALE-L", FirstPurchase, "S1", SaleKinds.FormalPurchase));
+
+        // On the formal period's last day (2026-09-07) it still runs: the new owner continues it.
+        h.AdvanceTo(new DateTimeOffset(2026, 9, 7, 10, 0, 0, Shanghai));
+        await h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), running, "S2", "分配");
+        var kept = await h.CustomerAsync(running);
+        Assert.Equal(("S2", Stages.Formal, (DateOnly?)FirstPurchase), (kept.OwnerId, kept.Stage, kept.PeriodStart));
+        Assert.Equal(FormalLastDay(FirstPurchase), h.Clock.Evaluate(kept).End!.LastDay);
+
+        // The day after, the other one has lapsed: its new owner starts as a prospect.
+        h.AdvanceTo(new DateTimeOffset(2026, 9, 8, 10, 0, 0, Shanghai));
+        await h.DrainDueAsync();
+        await h.ReallocateCustomer.ExecuteAsync(Harness.Manager(), lapsing, "S2", "分配");
+        var fresh = await h.CustomerAsync(lapsing);
+        Assert.Equal((Stages.Prospect, (DateOnly?)new DateOnly(2026, 9, 8)), (fresh.Stage, fresh.PeriodStart));
+    }
+
     /// <summary>Gives the customer to S2 by <paramref name="path"/>; returns the expected annual sales the new period is tiered by.</summary>
     private async Task<decimal> GiveToS2Async(NewOwnerPath path, string id, string taxpayerId, string title)
     {
