@@ -145,50 +145,42 @@ public sealed class RegistrationTests(SystemFixture system)
         var refused = await FileAndApproveAsync(org, org.S1, $"正式客户甲{org.S}有限公司");
         var granted = await FileAndApproveAsync(org, org.S1, $"正式客户乙{org.S}有限公司");
 
-        var late = await ShipSoThatExpiryIsAsync(refused.CustomerId, 29);
+        // P-1.1, P-3.1: the owner's first formal purchase, shipped today, starts 180 days for both: one last day.
+        var today = Date((await TimeAsync()).Today);
+        var late = await ShipAsync(refused.CustomerId, today);
+        var timely = await ShipAsync(granted.CustomerId, today);
+        Assert.Equal(("formal", late.LastProtectedDay), (timely.Stage, timely.LastProtectedDay));
+        var lastDay = Date(late.LastProtectedDay);
+
+        await AdvanceAsync(TimeSpan.FromDays(Period.Between(today, lastDay.PlusDays(-30), PeriodUnits.Days).Days));
+        var requested = await Customers.RequestExtensionAsync(new RequestExtensionRequest { CustomerId = granted.CustomerId, Days = 60, Reason = "订单周期" }, org.S1);
+        Assert.Equal(60, requested.PendingExtension.Days);
+        var extended = await Customers.DecideExtensionAsync(new DecideExtensionRequest { CustomerId = granted.CustomerId, Approve = true }, org.Manager);
+        Assert.Equal(60, extended.ExtensionDays);
+        // P-3.3: 180 + 60 days from the shipment (the first last day may have rolled forward, art. 203).
+        Assert.True(Date(extended.LastProtectedDay) >= today.PlusDays(180 + 60));
+        Assert.Equal(30, extended.ExtensionCapRemainingDays);
+
+        await AdvanceAsync(TimeSpan.FromDays(1));
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
             await Customers.RequestExtensionAsync(new RequestExtensionRequest { CustomerId = refused.CustomerId, Days = 60, Reason = "订单周期" }, org.S1));
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         var info = error.GetRpcStatus()!.GetDetail<ErrorInfo>();
         Assert.Equal("P-3.3", info.Reason);
-        Assert.Equal(("29", "1", Iso(Date(late.LastProtectedDay).PlusDays(-30))), (info.Metadata["leadTimeHave"], info.Metadata["daysMissing"], info.Metadata["latestRequestDate"]));
-
-        var timely = await ShipSoThatExpiryIsAsync(granted.CustomerId, 30);
-        Assert.Equal("formal", timely.Stage);
-        var requested = await Customers.RequestExtensionAsync(new RequestExtensionRequest { CustomerId = granted.CustomerId, Days = 60, Reason = "订单周期" }, org.S1);
-        Assert.Equal(60, requested.PendingExtension.Days);
-        var extended = await Customers.DecideExtensionAsync(new DecideExtensionRequest { CustomerId = granted.CustomerId, Approve = true }, org.Manager);
-        Assert.Equal(60, extended.ExtensionDays);
-        Assert.True(Date(extended.LastProtectedDay) >= Date(timely.LastProtectedDay).PlusDays(60));
-        Assert.Equal(30, extended.ExtensionCapRemainingDays);
+        Assert.Equal(("29", "1", Iso(lastDay.PlusDays(-30))), (info.Metadata["leadTimeHave"], info.Metadata["daysMissing"], info.Metadata["latestRequestDate"]));
     }
 
-    /// <summary>
-    /// P-1.1, P-3.1 through hq's shipment RPC: a shipment dated so that the formal period's last day is
-    /// exactly <paramref name="days"/> after today. When that day is a rest day (art. 203 would roll
-    /// it), the clock moves on a day and a later shipment restarts the period.
-    /// </summary>
-    private async Task<CustomerView> ShipSoThatExpiryIsAsync(string customerId, int days)
+    /// <summary>P-1.1, P-3.1 through hq's shipment RPC: a formal purchase shipped on <paramref name="on"/>.</summary>
+    private async Task<CustomerView> ShipAsync(string customerId, LocalDate on)
     {
-        for (var attempt = 0; attempt < 12; attempt++)
+        var shipped = await Customers.RecordShipmentAsync(new RecordShipmentRequest
         {
-            var today = Date((await TimeAsync()).Today);
-            var shipped = await Customers.RecordShipmentAsync(new RecordShipmentRequest
-            {
-                CustomerId = customerId,
-                ShippedOn = Iso(today.PlusDays(days - 180)),
-                SaleId = "SALE-" + Guid.NewGuid().ToString("N")[..6],
-            }, Hq);
-            Assert.Equal("formal", shipped.Stage);
-            if (Period.Between(today, Date(shipped.LastProtectedDay), PeriodUnits.Days).Days == days)
-            {
-                return shipped;
-            }
-
-            await AdvanceAsync(TimeSpan.FromDays(1));
-        }
-
-        throw new InvalidOperationException($"no working day found for an expiry {days} days ahead");
+            CustomerId = customerId,
+            ShippedOn = Iso(on),
+            SaleId = "SALE-" + Guid.NewGuid().ToString("N")[..6],
+        }, Hq);
+        Assert.Equal("formal", shipped.Stage);
+        return shipped;
     }
 
     [Fact]

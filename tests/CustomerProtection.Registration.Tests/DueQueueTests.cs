@@ -184,4 +184,45 @@ public sealed class DueQueueTests(RedisServer redis) : IClassFixture<RedisServer
         Assert.Single(await _h.EventsAsync<MajorProspectFlagged>());
         Assert.Contains("P-3.4", (await _h.Store.HistoryAsync(customer.Value.Id))[^1].Reason, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task M2_a_month_whose_only_records_have_no_evidence_is_a_month_without_progress_for_P3_4()
+    {
+        // 600,000 declared: a major prospect approved 2026-03-10, progress due every calendar month (P-3.4).
+        var customer = await _h.FileAndApproveAsync("S1", "上海无凭证大客户有限公司", sales: 600_000m);
+        var owner = Harness.Salesperson("S1");
+
+        // April: a call with no evidence, kept and listed, but no progress: April is flagged on May 1.
+        _h.AdvanceTo(new DateTimeOffset(2026, 4, 15, 10, 0, 0, Shanghai));
+        await _h.Progress.ExecuteAsync(owner, customer.Value.Id, "call", "2026-04-15", "电话，无记录", null);
+        _h.AdvanceTo(new DateTimeOffset(2026, 5, 1, 0, 0, 0, Shanghai));
+        await _h.DrainDueAsync();
+        Assert.Equal("2026-04", Assert.Single(await _h.EventsAsync<MajorProspectFlagged>()).MissedMonth);
+
+        // May: again only records without evidence (blank evidence is none): the second missed month lapses the
+        // protection at May's end — the last protected day is 2026-05-31, the day after is lapsed.
+        _h.AdvanceTo(new DateTimeOffset(2026, 5, 20, 10, 0, 0, Shanghai));
+        await _h.Progress.ExecuteAsync(owner, customer.Value.Id, "visit", "2026-05-20", "拜访", "   ");
+        _h.AdvanceTo(new DateTimeOffset(2026, 5, 31, 23, 59, 59, Shanghai));
+        Assert.True((await _h.Query.GetAsync(Harness.Secretary(), customer.Value.Id)).State.ProtectedNow);
+        _h.AdvanceTo(new DateTimeOffset(2026, 6, 1, 0, 0, 0, Shanghai));
+        var view = await _h.Query.GetAsync(Harness.Secretary(), customer.Value.Id);
+        Assert.Equal(CustomerStatus.Lapsed, view.State.Status);
+        Assert.Equal(new NodaTime.LocalDate(2026, 5, 31), view.State.End!.LastDay);
+        Assert.Equal(["call", "visit"], (await _h.Store.ProgressAsync(customer.Value.Id)).Select(p => p.Kind));
+    }
+
+    [Fact]
+    public async Task M2_one_record_with_evidence_makes_the_month_a_month_with_progress()
+    {
+        var customer = await _h.FileAndApproveAsync("S1", "上海有凭证大客户有限公司", sales: 600_000m);
+        var owner = Harness.Salesperson("S1");
+
+        _h.AdvanceTo(new DateTimeOffset(2026, 4, 15, 10, 0, 0, Shanghai));
+        await _h.Progress.ExecuteAsync(owner, customer.Value.Id, "call", "2026-04-15", "电话，无记录", null);
+        await _h.Progress.ExecuteAsync(owner, customer.Value.Id, "quote", "2026-04-15", "报价", "Q-2026-04");
+        _h.AdvanceTo(new DateTimeOffset(2026, 5, 1, 0, 0, 0, Shanghai));
+        await _h.DrainDueAsync();
+        Assert.Empty(await _h.EventsAsync<MajorProspectFlagged>());
+    }
 }

@@ -130,11 +130,12 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
     }
 
     [Fact]
-    public async Task P6_a_dealer_filing_a_known_dealer_is_refused_and_reported_once_with_a_stable_violation_id()
+    public async Task P6_a_dealer_filing_a_known_dealer_is_refused_and_recorded_once_for_the_branch_manager_not_fined()
     {
         var dealerTaxpayerId = Harness.NewTaxpayerId();
         await _h.DealerAsync("D1", "B-SH", Harness.NewTaxpayerId(), "上海甲贸易有限公司");
         await _h.DealerAsync("D2", "B-SH", dealerTaxpayerId, "上海乙贸易有限公司");
+        var list = new ListRefusedDealerFilings(_h.Store);
 
         var first = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.File.ExecuteAsync(Harness.Dealer("D1"), Harness.Filing("上海乙贸易有限公司", dealerTaxpayerId)));
         var again = await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.File.ExecuteAsync(Harness.Dealer("D1"), Harness.Filing("上海乙贸易有限公司", dealerTaxpayerId)));
@@ -142,13 +143,26 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         Assert.Equal("P-6", first.RuleId);
         Assert.Equal(RefusalCode.FailedPrecondition, first.Code);
         Assert.Equal("D2", first.Metadata["dealerId"]);
-        Assert.Equal(first.Metadata["violationId"], again.Metadata["violationId"]);
-        var violation = Assert.Single(await _h.EventsAsync<ViolationDetected>());
-        Assert.Equal(first.Metadata["violationId"], violation.ViolationId);
-        Assert.Equal("P-6", violation.RuleId);
-        Assert.Equal("D1", violation.Violator.EmployeeId);
-        Assert.Equal("M-B-SH", violation.Violator.ManagerId);
+        Assert.Equal(first.Metadata["attemptId"], again.Metadata["attemptId"]);
+        // Nothing happened: no violation for Penalty to fine; the attempt is told to the branch manager once.
+        Assert.Empty(await _h.EventsAsync<ViolationDetected>());
+        var told = Assert.Single(await _h.EventsAsync<DealerFilingRefused>());
+        Assert.Equal((first.Metadata["attemptId"], "D1", "M-B-SH", "D2"), (told.AttemptId, told.DealerId, told.BranchManagerId, told.FiledDealerId));
+        var (recorded, next) = await list.ExecuteAsync(Harness.Manager(), null, 0, null);
+        var attempt = Assert.Single(recorded);
+        Assert.Null(next);
+        Assert.Equal((first.Metadata["attemptId"], "D1", "D2", "uscc:" + dealerTaxpayerId, new DateOnly(2026, 3, 10)),
+            (attempt.Id, attempt.DealerId, attempt.FiledDealerId, attempt.IdentityKey, attempt.On));
+        Assert.Single((await list.ExecuteAsync(Harness.Hq, "B-SH", 0, null)).Items);
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => list.ExecuteAsync(Harness.Secretary(), null, 0, null));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => list.ExecuteAsync(Harness.Dealer("D1"), "B-SH", 0, null));
         Assert.Null(await _h.Store.IdentityAsync("uscc:" + dealerTaxpayerId));
+
+        // The next day the same attempt is a new one.
+        _h.Time.Advance(TimeSpan.FromDays(1));
+        await Assert.ThrowsAsync<PolicyRefusalException>(() => _h.File.ExecuteAsync(Harness.Dealer("D1"), Harness.Filing("上海乙贸易有限公司", dealerTaxpayerId)));
+        Assert.Equal(2, (await list.ExecuteAsync(Harness.Manager(), "B-SH", 0, null)).Items.Count);
+        Assert.Empty(await _h.EventsAsync<ViolationDetected>());
     }
 
     [Fact]

@@ -110,28 +110,42 @@ public sealed class CustomerWriter(CustomerStore store, PolicyClock clock, Confi
     /// <summary>
     /// The customer as protected by <paramref name="owner"/> from <paramref name="startDay"/>
     /// (approval, claim, reallocation, award or import): a new period with no extension yet, the
-    /// reminders planned from now and, when announced, the P-2.2 objection window.
+    /// reminders planned from now and, when announced, the P-2.2 objection window. Every path
+    /// that gives a customer an owner comes through here, so here every new owner starts as a prospect
+    /// (P-3.1, P-3.2, P-3.4 by the declared sales), also of a customer that has bought before: the stage
+    /// is the owner's protection stage, and only a formal purchase in their own period makes it formal
+    /// (<see cref="RecordShipment"/>). That the customer has bought stays a fact (<see cref="Customer.LastShipmentOn"/>).
+    /// Where <see cref="Policy.PolicyParameters.NewOwnerKeepsRunningFormalPeriod"/> is on, a formal period still
+    /// running when the customer changes hands continues for the new owner instead (with its extensions).
     /// </summary>
-    public Customer StartProtection(Customer customer, Person owner, LocalDate startDay, Instant now, string approvedBy, bool announce) => customer with
+    public Customer StartProtection(Customer customer, Person owner, LocalDate startDay, Instant now, string approvedBy, bool announce)
     {
-        Status = CustomerStatus.Protected,
-        OwnerId = owner.Id,
-        OwnerName = owner.Name,
-        BranchId = owner.BranchId,
-        RegionId = owner.RegionId,
-        ApprovedOn = Protection.Date(startDay),
-        ApprovedBy = approvedBy,
-        PeriodStart = Protection.Date(startDay),
-        ExtensionDays = 0,
-        PendingExtension = null,
-        ObjectionWindowEnds = announce ? Protection.Date(Protection.ObjectionWindowEnds(clock.Book, clock.Calendar, startDay)) : null,
-        RemindersFrom = now.ToDateTimeOffset(),
-        RemindersSent = null,
-        FlaggedMonth = null,
-        ProgressDates = customer.ProgressDates?.Where(d => Protection.Local(d) >= startDay).ToList() is { Count: > 0 } kept ? kept : null,
-        FreedAt = null,
-        FreedReason = null,
-    };
+        var keepsFormal = customer.Stage == Stages.Formal
+            && customer.Status is CustomerStatus.Protected or CustomerStatus.Pool
+            && clock.Book.For(startDay).NewOwnerKeepsRunningFormalPeriod
+            && Protection.PeriodEnd(customer, clock.Book, clock.Calendar) is { } period && period.End.IsActiveAt(now);
+        return customer with
+        {
+            Status = CustomerStatus.Protected,
+            Stage = keepsFormal ? Stages.Formal : Stages.Prospect,
+            OwnerId = owner.Id,
+            OwnerName = owner.Name,
+            BranchId = owner.BranchId,
+            RegionId = owner.RegionId,
+            ApprovedOn = Protection.Date(startDay),
+            ApprovedBy = approvedBy,
+            PeriodStart = keepsFormal ? customer.PeriodStart : Protection.Date(startDay),
+            ExtensionDays = keepsFormal ? customer.ExtensionDays : 0,
+            PendingExtension = null,
+            ObjectionWindowEnds = announce ? Protection.Date(Protection.ObjectionWindowEnds(clock.Book, clock.Calendar, startDay)) : null,
+            RemindersFrom = now.ToDateTimeOffset(),
+            RemindersSent = null,
+            FlaggedMonth = null,
+            ProgressDates = customer.ProgressDates?.Where(d => Protection.Local(d) >= startDay).ToList() is { Count: > 0 } kept ? kept : null,
+            FreedAt = null,
+            FreedReason = null,
+        };
+    }
 
     /// <summary>P-2.1/P-2.2: the announcement of an approved filing (also a claim or an award's new period).</summary>
     public FilingApproved Announcement(Customer customer, DateTimeOffset at)

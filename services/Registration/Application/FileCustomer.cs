@@ -1,5 +1,5 @@
 using CustomerProtection.Contracts.Organization;
-using CustomerProtection.Contracts.Violations;
+using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
@@ -160,31 +160,30 @@ public sealed class FileCustomer(
         };
 
     /// <summary>
-    /// P-6: dealers file end customers, never another dealer. The finding goes to Penalty as a
-    /// ViolationDetected with a stable id (published once, however often the filing is tried).
+    /// P-6: dealers file end customers, never another dealer. The attempt is refused and kept for the dealer's
+    /// branch manager (<see cref="ListRefusedDealerFilings"/>, <see cref="DealerFilingRefused"/>) — not reported
+    /// as a violation: nothing was filed, so there is nothing to fine. Its id is stable per dealer, identity
+    /// and day, so the same attempt repeated is recorded once (the step expects the record absent).
     /// </summary>
     private async Task<PolicyRefusalException> DealerFiledDealerAsync(Person filer, string dealerId, ValidFiling filing, LocalDate today)
     {
-        var violationId = ViolationIds.For("P-6", filer.Id, filing.IdentityKey, Protection.Date(today));
-        var violation = new ViolationDetected(
-            violationId,
-            "P-6",
-            "dealer_filed_dealer",
-            new ViolationParty(filer.Id, Roles.Dealer, filer.BranchId, filer.RegionId, filer.ManagerId),
-            InjuredEmployeeId: null,
-            CustomerId: null,
-            CustomerIdentityKey: filing.IdentityKey,
-            CustomerAnnualShipments: 0m,
-            Evidence: $"经销商 {filer.Id} 备案了经销商 {dealerId} 的开票资料「{filing.Title}」/ dealer {filer.Id} filed the invoice identity of dealer {dealerId}",
-            Source: "registration",
-            DetectedAt: clock.UtcNow);
-        await store.CommitAsync(new AtomicChange()
-            .ExpectNotMember(RegistrationKeys.ReportedViolations, violationId)
-            .SetAdd(RegistrationKeys.ReportedViolations, violationId)
-            .Publish(violation));
+        var attemptId = ViolationIds.For("P-6", filer.Id, filing.IdentityKey, Protection.Date(today));
+        var at = clock.UtcNow;
+        var attempt = new RefusedDealerFiling(attemptId, filer.Id, filer.BranchId, dealerId, filing.IdentityKey, filing.Title, Protection.Date(today), at);
+        var key = RegistrationKeys.RefusedDealerFiling(attemptId);
+        var change = new AtomicChange()
+            .Expect(key, 0)
+            .Put(key, 1, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(attempt, RefusedFilingJsonContext.Default.RefusedDealerFiling))
+            .Publish(new DealerFilingRefused(attemptId, filer.Id, filer.BranchId, filer.ManagerId, dealerId, filing.IdentityKey, filing.Title, attempt.On, at));
+        if (filer.BranchId is { } branch)
+        {
+            change.IndexAdd(RegistrationKeys.BranchRefusedDealerFilings(branch), attemptId, at.ToUnixTimeMilliseconds());
+        }
+
+        await store.CommitAsync(change);
         return new PolicyRefusalException(
             "P-6",
             "经销商只能备案最终客户，不能备案其他经销商 / dealers file end customers only, never another dealer",
-            new Dictionary<string, string> { ["dealerId"] = dealerId, ["identityKey"] = filing.IdentityKey, ["violationId"] = violationId });
+            new Dictionary<string, string> { ["dealerId"] = dealerId, ["identityKey"] = filing.IdentityKey, ["attemptId"] = attemptId });
     }
 }

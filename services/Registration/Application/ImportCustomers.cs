@@ -149,7 +149,9 @@ public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writ
                 Status = CustomerStatus.Protected,
                 FiledBy = caller.EmployeeId,
             };
-            var formal = stage == Stages.Formal || basis.Stage == Stages.Formal;
+            // P-3.1: the row's owner is formal only when the row says so (their own last shipment); a record that
+            // was formal under an earlier owner keeps its purchases (LastShipmentOn) but its new owner starts as a prospect.
+            var formal = stage == Stages.Formal;
             var imported = basis with
             {
                 Class = filing.Class,
@@ -157,15 +159,14 @@ public sealed class ImportCustomers(CustomerIdAllocator ids, CustomerWriter writ
                 FiledBy = caller.EmployeeId,
                 FiledAt = at,
                 Evidence = filing.Evidence,
-                Stage = formal ? Stages.Formal : Stages.Prospect,
                 LastShipmentOn = lastShipment ?? basis.LastShipmentOn,
                 CoDevelopers = null,
             };
             var next = writer.StartProtection(imported, owner, approvedOn, now, caller.EmployeeId, announce: false) with { PreviousOwnerId = previousOwner };
-            if (formal && next.LastShipmentOn is { } shipped)
+            if (formal && lastShipment is { } shipped)
             {
                 // P-3.1: a formal customer's period counts from its last shipment.
-                next = next with { PeriodStart = shipped };
+                next = next with { Stage = Stages.Formal, PeriodStart = shipped };
             }
 
             var change = admission.Guard(writer.Change(existing, next, now,

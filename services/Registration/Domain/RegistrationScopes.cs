@@ -20,6 +20,10 @@ public static class RegistrationScopes
     /// <summary>P-3.3: extensions are approved by the manager or the secretary.</summary>
     public static bool CanDecideExtension(Caller caller, string branchId) => caller.IsHq || IsBranchStaff(caller, branchId);
 
+    /// <summary>P-6: a branch's refused dealer filings are for its branch manager (and hq).</summary>
+    public static bool CanSeeRefusedDealerFilings(Caller caller, string branchId) =>
+        caller.IsHq || (caller.Role == Roles.BranchManager && caller.BranchId == branchId);
+
     /// <summary>P-13: the branch manager has the final say on reallocation (and sets who is behind target, P-12).</summary>
     public static bool CanReallocate(Caller caller, string branchId) =>
         caller.IsHq || (caller.Role == Roles.BranchManager && caller.BranchId == branchId);

@@ -4,8 +4,8 @@ using System.Text;
 namespace CustomerProtection.Registration.Domain;
 
 /// <summary>
-/// Stable violation ids: the same finding (rule, violator, customer identity, day) always gets the
-/// same id, so a refused filing tried again publishes nothing new and Penalty fines it once.
+/// Stable ids of findings: the same finding (rule, who, customer identity, day) always gets the same
+/// id, so a refused attempt tried again (P-6) is recorded and published once.
 /// </summary>
 public static class ViolationIds
 {

@@ -168,5 +168,17 @@ public static class CustomerMapping
 
     public static ConsentInput? FromProto(V1.Consent? consent) => consent is null ? null : new ConsentInput(consent.Purposes, consent.Evidence);
 
+    public static V1.RefusedDealerFiling ToProto(Domain.RefusedDealerFiling f) => new()
+    {
+        AttemptId = f.Id,
+        DealerId = f.DealerId,
+        BranchId = f.BranchId ?? "",
+        FiledDealerId = f.FiledDealerId,
+        CustomerIdentityKey = f.IdentityKey,
+        InvoiceTitle = f.Title,
+        On = Iso(f.On),
+        At = f.At.ToString("O", CultureInfo.InvariantCulture),
+    };
+
     public static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }

@@ -24,8 +24,17 @@ public sealed class CustomersService(
     Application.AddCoDeveloper addCoDeveloper,
     Application.RemoveCoDeveloper removeCoDeveloper,
     ImportCustomers import,
-    ExportCustomers export) : Customers.CustomersBase
+    ExportCustomers export,
+    ListRefusedDealerFilings refusedDealerFilings) : Customers.CustomersBase
 {
+    public override async Task<RefusedDealerFilings> ListRefusedDealerFilings(ListBranchRequest request, ServerCallContext context)
+    {
+        var (items, next) = await refusedDealerFilings.ExecuteAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
+        var response = new RefusedDealerFilings { NextPageToken = next ?? "" };
+        response.Filings.Add(items.Select(ToProto));
+        return response;
+    }
+
     public override async Task<CheckDuplicateResponse> CheckDuplicate(CheckDuplicateRequest request, ServerCallContext context)
     {
         Caller.From(context);

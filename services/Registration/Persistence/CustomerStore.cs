@@ -185,6 +185,17 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
     public async Task<IReadOnlyList<ProgressEntry>> ProgressAsync(string id) =>
         Entries(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.ProgressPrefix, v => StorageFormat.DecodeProgress(v.Span));
 
+    /// <summary>P-6: the branch's refused dealer filings from the <paramref name="skip"/>-th newest, up to <paramref name="count"/>.</summary>
+    public async Task<IReadOnlyList<RefusedDealerFiling>> RefusedDealerFilingsAsync(string branchId, int skip, int count)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(RegistrationKeys.BranchRefusedDealerFilings(branchId), skip, skip + count - 1, Order.Descending);
+        var batch = Db.CreateBatch();
+        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.RefusedDealerFiling(id!), "d")).ToList();
+        batch.Execute();
+        return [.. (await Task.WhenAll(reads)).Where(v => v.HasValue)
+            .Select(v => System.Text.Json.JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)v).Span, RefusedFilingJsonContext.Default.RefusedDealerFiling)!)];
+    }
+
     private static List<T> Entries<T>(HashEntry[] fields, char prefix, Func<ReadOnlyMemory<byte>, T> decode) =>
         fields.Select(f => (Order: RegistrationKeys.EntryOrder(prefix, f.Name!), f.Value))
             .Where(f => f.Order is not null)

@@ -21,3 +21,8 @@ internal sealed partial class StorageJsonContext : JsonSerializerContext;
 [JsonSerializable(typeof(DealerSnapshot))]
 [JsonSerializable(typeof(RegionSnapshot))]
 internal sealed partial class ReplicaJsonContext : JsonSerializerContext;
+
+/// <summary>P-6's refused dealer filings (web defaults).</summary>
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RefusedDealerFiling))]
+internal sealed partial class RefusedFilingJsonContext : JsonSerializerContext;

@@ -207,8 +207,11 @@ public static class RegistrationKeys
     /// <summary>Counter of an employee's pool claims on one Shanghai day, expiring after two days.</summary>
     public static RedisKey Claims(string employeeId, DateOnly day) => $"{Prefix}claims:{{{employeeId}}}:{day:yyyyMMdd}";
 
-    /// <summary>Set of the violation ids already reported (P-6): a stable id is published once.</summary>
-    public static readonly RedisKey ReportedViolations = $"{Prefix}violations";
+    /// <summary>P-6: one refused dealer filing (hash <c>v</c>, <c>d</c> JSON), written once per stable attempt id.</summary>
+    public static RedisKey RefusedDealerFiling(string attemptId) => $"{Prefix}refused-dealer-filing:{attemptId}";
+
+    /// <summary>P-6: a branch's refused dealer filings, attempt id scored by the attempt's time (ms).</summary>
+    public static RedisKey BranchRefusedDealerFilings(string branchId) => $"{Prefix}branch:{{{branchId}}}:refused-dealer-filings";
 
     /// <summary>
     /// The due-queue (X-3, P-3.4, P-3.5), one entry per protected customer at its next deadline, in two

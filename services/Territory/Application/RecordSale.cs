@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using Grpc.Core;
@@ -15,7 +16,8 @@ public sealed record SaleInput(
     string ShippedOn,
     string RegionId,
     bool ThroughAgent,
-    string? AgentName);
+    string? AgentName,
+    string? Kind = SaleKinds.FormalPurchase);
 
 public sealed record RecordedSale(Versioned<Sale> Sale, IReadOnlyList<Violation> Violations);
 
@@ -52,6 +54,11 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         if (input.AgentName?.Length > MaxAgentNameLength)
         {
             violations.Add(new("agent_name", $"最长 {MaxAgentNameLength} 字 / at most {MaxAgentNameLength} characters"));
+        }
+
+        if (input.Kind is not (SaleKinds.FormalPurchase or SaleKinds.Sample or SaleKinds.Trial))
+        {
+            violations.Add(new("kind", "出货类型须为正式采购、样品或试用 / kind must be a formal purchase, a sample or a trial"));
         }
 
         RequestValidationException.ThrowIfAny(violations);
@@ -105,7 +112,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         var sale = new Sale(input.Id, seller.Value.Id, seller.Value.BranchId, seller.Value.RegionId, identityKey, facts.CustomerId ?? customer.CustomerId,
             customer.InvoiceTitle ?? facts.InvoiceTitle, input.ProductCode, unitPrice.Value, quantity.Value, amount, shippedOn.Value, input.RegionId,
             input.ThroughAgent, string.IsNullOrWhiteSpace(input.AgentName) ? null : input.AgentName.Trim(),
-            SaleRules.CreditTo(question, verdict.Protector), verdict.Protector, [.. detected.Select(v => v.Id)], now, caller.EmployeeId);
+            SaleRules.CreditTo(question, verdict.Protector), verdict.Protector, [.. detected.Select(v => v.Id)], now, caller.EmployeeId, Kind: input.Kind!);
 
         var result = await store.Directory.CommitAsync(SalesChanges.RecordSale(store.Directory.Sealed, sale, detected, caller));
         if (!result.Succeeded)
@@ -127,7 +134,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
     {
         var s = recorded.Value;
         var same = s.SellerId == input.SellerId && s.ProductCode == input.ProductCode && s.UnitPrice == unitPrice && s.Quantity == quantity
-            && s.ShippedOn == shippedOn && s.RegionId == input.RegionId && s.ThroughAgent == input.ThroughAgent
+            && s.ShippedOn == shippedOn && s.RegionId == input.RegionId && s.ThroughAgent == input.ThroughAgent && s.Kind == input.Kind
             && (customer.IdentityKey is null ? customer.CustomerId == s.CustomerId : customer.IdentityKey == s.IdentityKey);
         if (!same)
         {

@@ -26,7 +26,7 @@ public static class SalesChanges
             .IndexAdd(SalesKeys.ProductPrices(sale.ProductCode, sale.IdentityKey), LedgerEntry.Of(sale.Id, sale.SellerId), day)
             .IndexAdd(SalesKeys.Credits(sale.CreditedTo), LedgerEntry.Of(sale.Id, sale.SellerId), day)
             .Publish(new SaleRecorded(sale.Id, sale.IdentityKey, sale.CustomerId, sale.SellerId, sale.SellerBranchId, sale.SellerRegionId,
-                sale.ProductCode, sale.UnitPrice, sale.Quantity, sale.Amount, sale.ShippedOn, sale.ThroughAgent, sale.RecordedAt))
+                sale.ProductCode, sale.UnitPrice, sale.Quantity, sale.Amount, sale.ShippedOn, sale.ThroughAgent, sale.RecordedAt, sale.Kind))
             .Publish(new DealTermsAccessed(recorder.EmployeeId, recorder.Role, sale.CustomerId, sale.IdentityKey, DealTermsAccessKinds.Change,
                 violations.Count == 0 ? RecordDealTermsReads.SalePrices : [.. RecordDealTermsReads.SalePrices, .. RecordDealTermsReads.Evidence],
                 DealTerms.PurposeOf(recorder), "SalesLedger/RecordSale", $"sale {sale.Id}", sale.RecordedAt));

@@ -22,7 +22,8 @@ public sealed record Sale(
     IReadOnlyList<string> ViolationIds,
     DateTimeOffset RecordedAt,
     string RecordedBy,
-    CreditDecision? CreditDecision = null);
+    CreditDecision? CreditDecision = null,
+    string Kind = Contracts.Territory.SaleKinds.FormalPurchase);
 
 /// <summary>
 /// P-8.2: hq's decision, in an Arbitration case, of who is credited with a sale (P-4.3): the latest

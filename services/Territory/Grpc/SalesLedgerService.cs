@@ -48,7 +48,7 @@ public sealed class SalesLedgerService(
         var caller = Caller.From(context);
         return ToProto(await record.ExecuteAsync(caller, new SaleInput(
             request.Id, request.SellerId, Customer(request.Customer), request.ProductCode, request.UnitPrice, request.Quantity,
-            request.ShippedOn, request.RegionId, request.ThroughAgent, request.AgentName), context.CancellationToken), caller);
+            request.ShippedOn, request.RegionId, request.ThroughAgent, request.AgentName, SalesMapping.Kind(request.Kind)), context.CancellationToken), caller);
     }
 
     public override async Task<V1.Sale> GetSale(GetSaleRequest request, ServerCallContext context)

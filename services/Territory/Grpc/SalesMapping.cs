@@ -77,6 +77,7 @@ internal static class SalesMapping
             Quantity = s.Quantity.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Amount = clear ? Money.Format(s.Amount) : "",
             PricesWithheld = !clear,
+            Kind = ToProto(s.Kind),
             ShippedOn = Dates.Iso(s.ShippedOn),
             RegionId = s.RegionId,
             ThroughAgent = s.ThroughAgent,
@@ -217,4 +218,20 @@ internal static class SalesMapping
             Version = versioned.Version,
         };
     }
+
+    /// <summary>P-1.1: the request's kind; unspecified is a formal purchase (what the ERP posted before the kind existed), an unknown number null (refused on its field).</summary>
+    public static string? Kind(V1.SaleKind kind) => kind switch
+    {
+        V1.SaleKind.Unspecified or V1.SaleKind.FormalPurchase => Contracts.Territory.SaleKinds.FormalPurchase,
+        V1.SaleKind.Sample => Contracts.Territory.SaleKinds.Sample,
+        V1.SaleKind.Trial => Contracts.Territory.SaleKinds.Trial,
+        _ => null,
+    };
+
+    public static V1.SaleKind ToProto(string kind) => kind switch
+    {
+        Contracts.Territory.SaleKinds.Sample => V1.SaleKind.Sample,
+        Contracts.Territory.SaleKinds.Trial => V1.SaleKind.Trial,
+        _ => V1.SaleKind.FormalPurchase,
+    };
 }

@@ -35,3 +35,20 @@ public sealed record ProgressRecorded(string CustomerId, string? OwnerId, string
 /// manager is told. A second such month lapses the protection (ProtectionLapsed follows).
 /// </summary>
 public sealed record MajorProspectFlagged(string CustomerId, string OwnerId, string? ManagerId, string BranchId, string MissedMonth, DateOnly FlaggedOn, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// P-6: a dealer tried to file another dealer's identity and was refused. Nothing happened, so this is
+/// no violation (Penalty does not consume it): it is told to the dealer's branch manager, who can list the
+/// branch's refused attempts. <see cref="AttemptId"/> is stable per dealer, identity and day: the same
+/// attempt repeated is recorded and published once.
+/// </summary>
+public sealed record DealerFilingRefused(
+    string AttemptId,
+    string DealerId,
+    string? BranchId,
+    string? BranchManagerId,
+    string FiledDealerId,
+    string CustomerIdentityKey,
+    string InvoiceTitle,
+    DateOnly On,
+    DateTimeOffset OccurredAt);

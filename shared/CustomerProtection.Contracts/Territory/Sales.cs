@@ -2,8 +2,10 @@ namespace CustomerProtection.Contracts.Territory;
 
 /// <summary>
 /// A shipment recorded in Territory's sales ledger (from the ERP). Registration uses it: a first
-/// formal purchase makes a prospect formal (P-1.1), each shipment restarts the 180 days (P-3.1).
-/// Samples and trials are not recorded as sales.
+/// formal purchase makes a prospect formal (P-1.1), each formal purchase restarts the 180 days (P-3.1).
+/// <see cref="Kind"/> (<see cref="SaleKinds"/>) says what was shipped: samples and trials are recorded
+/// too and count only as development progress. An event without it (published before the kind existed)
+/// is a formal purchase: this contract then said samples and trials were not recorded as sales.
 /// </summary>
 public sealed record SaleRecorded(
     string SaleId,
@@ -18,7 +20,16 @@ public sealed record SaleRecorded(
     decimal Amount,
     DateOnly ShippedOn,
     bool ThroughAgent,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string Kind = SaleKinds.FormalPurchase);
+
+/// <summary>P-1.1: what a sale shipped (the words of <see cref="SaleRecorded.Kind"/>).</summary>
+public static class SaleKinds
+{
+    public const string FormalPurchase = "formal_purchase";
+    public const string Sample = "sample";
+    public const string Trial = "trial";
+}
 
 /// <summary>P-4.2: hq or the regional manager set a region's asking price for a product from a day on (never retroactive).</summary>
 public sealed record AskingPriceSet(

@@ -41,6 +41,8 @@ public sealed record PolicyOverrides
 
     public int? MajorProgressMissedMonthsToLapse { get; init; }
 
+    public bool? NewOwnerKeepsRunningFormalPeriod { get; init; }
+
     public int? ComplaintWindowWorkingDays { get; init; }
 
     public decimal? ViolatorFineMin { get; init; }
@@ -92,6 +94,7 @@ public sealed record PolicyOverrides
             ProspectExtensionCapDays = ProspectExtensionCapDays ?? previous.ProspectExtensionCapDays,
             MajorProgressMissedMonthsToFlag = MajorProgressMissedMonthsToFlag ?? previous.MajorProgressMissedMonthsToFlag,
             MajorProgressMissedMonthsToLapse = MajorProgressMissedMonthsToLapse ?? previous.MajorProgressMissedMonthsToLapse,
+            NewOwnerKeepsRunningFormalPeriod = NewOwnerKeepsRunningFormalPeriod ?? previous.NewOwnerKeepsRunningFormalPeriod,
             ComplaintWindowWorkingDays = ComplaintWindowWorkingDays ?? previous.ComplaintWindowWorkingDays,
             ViolatorFineMin = ViolatorFineMin ?? previous.ViolatorFineMin,
             ManagerFine = ManagerFine ?? previous.ManagerFine,

@@ -75,6 +75,14 @@ public sealed record PolicyParameters
     /// <summary>P-3.4: missed calendar months after which a major prospect's protection lapses.</summary>
     public int MajorProgressMissedMonthsToLapse { get; init; } = 2;
 
+    /// <summary>
+    /// P-3.1 with P-12/P-13 (the rule book names only a lapsed formal customer): whether a formal customer
+    /// whose formal period is still running when it changes hands (a reallocation, an award, a leaver's
+    /// customer taken from the pool) keeps that period — counted from its last shipment — for the new owner.
+    /// Default no: every new owner starts as a prospect until their own first formal purchase.
+    /// </summary>
+    public bool NewOwnerKeepsRunningFormalPeriod { get; init; }
+
     // ---- P-4 Cross-region sales --------------------------------------------------------------
 
     /// <summary>P-4.5: an encroachment complaint is due within this many working days of discovery.</summary>

@@ -12,7 +12,7 @@ internal static class CustomerCommands
     private const string CustomerId = "customer-id";
 
     public static Command Create(CommandKit kit) => Group("customer", "客户：备案、审批、保护期、延期、进展、导入导出 / customers: filing, approval, protection, extensions, progress, import and export",
-        Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), Show(kit), List(kit), Owner(kit), Conflicts(kit),
+        Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), RefusedDealerFilings(kit), Show(kit), List(kit), Owner(kit), Conflicts(kit),
         Ship(kit), SpecialPeriod(kit), Extend(kit), DecideExtension(kit, approve: true), DecideExtension(kit, approve: false),
         Group("progress", "跟进记录 / progress records (M-2, P-3.4)", RecordProgress(kit), ListProgress(kit)),
         Group("co-developer", "共同开发人 / co-developers (P-3.6)", CoDeveloper(kit, add: true), CoDeveloper(kit, add: false)),
@@ -99,6 +99,18 @@ internal static class CustomerCommands
         {
             var answer = await s.Customers.ListAnnouncementsAsync(Branch(p, branch, size, token), s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "owner_id", "owner_name", "approved_on", "objection_window_ends");
+        }, branch, size, token);
+    }
+
+    private static Command RefusedDealerFilings(CommandKit kit)
+    {
+        var branch = Optional("--branch", "分公司 / branch id (default: the branch manager's own)");
+        var (size, token) = (PageSize(), PageToken());
+        return kit.Command("refused-dealer-filings", "经销商备案经销商被拒的记录（不罚款） / dealers' refused filings of another dealer, not fined (P-6; branch manager, hq)", async (s, p, ct) =>
+        {
+            var answer = await s.Customers.ListRefusedDealerFilingsAsync(
+                new ListBranchRequest { BranchId = p.GetValue(branch) ?? "", PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.Filings, "attempt_id", "dealer_id", "filed_dealer_id", "customer_identity_key", "invoice_title", "on");
         }, branch, size, token);
     }
 

@@ -1,0 +1,46 @@
+using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Persistence;
+
+namespace CustomerProtection.Registration.Application;
+
+/// <summary>
+/// P-6: a branch's refused dealer filings, newest first, for its branch manager and hq (the dealers'
+/// attempts to file another dealer: refused, recorded, not fined). The page token is the number already listed.
+/// </summary>
+public sealed class ListRefusedDealerFilings(CustomerStore store)
+{
+    public const int DefaultPageSize = 50;
+
+    public async Task<(IReadOnlyList<RefusedDealerFiling> Items, string? NextPageToken)> ExecuteAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
+    {
+        var violations = new List<FieldViolation>();
+        var branch = caller.IsHq ? branchId : string.IsNullOrEmpty(branchId) ? caller.BranchId : branchId;
+        if (string.IsNullOrWhiteSpace(branch))
+        {
+            violations.Add(new("branch_id", "必须指定分公司 / a branch is required"));
+        }
+
+        var skip = 0;
+        if (!string.IsNullOrEmpty(pageToken) && (!int.TryParse(pageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip < 0))
+        {
+            violations.Add(new("page_token", "无效的分页标记 / not a page token of this list"));
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new RequestValidationException(violations);
+        }
+
+        if (!RegistrationScopes.CanSeeRefusedDealerFilings(caller, branch!))
+        {
+            throw new ScopeDeniedException("只有该分公司经理和总公司可以查看 / only the branch manager and hq see these");
+        }
+
+        // As the other lists: a page size out of range is clamped, not refused.
+        var size = pageSize <= 0 ? DefaultPageSize : Math.Min(pageSize, QueryCustomers.MaxPageSize);
+        var items = await store.RefusedDealerFilingsAsync(branch!, skip, size + 1);
+        return items.Count > size
+            ? ([.. items.Take(size)], (skip + size).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : (items, null);
+    }
+}
