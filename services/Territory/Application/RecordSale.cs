@@ -48,7 +48,8 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         DirectoryRules.CheckId(violations, "product_code", input.ProductCode);
         DirectoryRules.CheckId(violations, "region_id", input.RegionId);
         var customer = Customers.Resolve(violations, "", input.Customer);
-        var unitPrice = Money.Parse(violations, "unit_price", input.UnitPrice);
+        // P-1.1: a sample or a trial may be free; a purchase has a price.
+        var unitPrice = Money.Parse(violations, "unit_price", input.UnitPrice, allowZero: input.Kind is SaleKinds.Sample or SaleKinds.Trial);
         var quantity = DecimalField.Parse(violations, "quantity", input.Quantity, QuantityScale, Money.Max);
         var shippedOn = Dates.Parse(violations, "shipped_on", input.ShippedOn, required: true);
         if (input.AgentName?.Length > MaxAgentNameLength)
@@ -83,7 +84,7 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         }
 
         var now = clock.UtcNow;
-        var question = new SaleQuestion(seller.Value.Id, seller.Value.RegionId, identityKey, input.ProductCode, unitPrice!.Value, input.RegionId, input.ThroughAgent, shippedOn!.Value);
+        var question = new SaleQuestion(seller.Value.Id, seller.Value.RegionId, identityKey, input.ProductCode, unitPrice!.Value, input.RegionId, input.ThroughAgent, shippedOn!.Value, input.Kind!);
         var verdict = SaleRules.Evaluate(question, await reader.ReadAsync(question, facts, now, input.Id, cancellationToken));
         var amount = Money.Amount(unitPrice.Value, quantity!.Value);
 

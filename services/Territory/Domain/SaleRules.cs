@@ -9,10 +9,17 @@ public sealed record SaleQuestion(
     decimal UnitPrice,
     string RegionId,
     bool ThroughAgent,
-    DateOnly Day)
+    DateOnly Day,
+    string Kind = Contracts.Territory.SaleKinds.FormalPurchase)
 {
     /// <summary>P-4: the customer is served in a region other than the seller's.</summary>
     public bool IsCrossRegion => SellerRegionId != RegionId;
+
+    /// <summary>
+    /// P-1.1: a sample or a trial is not a sale: the price floors of a sale (P-3.7, P-4.2, P-4.4) do not
+    /// bind it (it may be free), while who may develop the customer (P-4.1, P-4.4 filings, P-5) still does.
+    /// </summary>
+    public bool IsFormalPurchase => Kind == Contracts.Territory.SaleKinds.FormalPurchase;
 }
 
 /// <summary>Everything the rules look at, read before deciding (Registration's answer and Territory's own data).</summary>
@@ -128,7 +135,7 @@ public static class SaleRules
         decimal? floor = null;
 
         // P-4.2: not below the target region's asking price for the product without approval.
-        if (sale.IsCrossRegion && facts.AskingPrice is { } asking)
+        if (sale.IsFormalPurchase && sale.IsCrossRegion && facts.AskingPrice is { } asking)
         {
             floor = asking.Price;
             if (BelowFloor(sale.UnitPrice, asking.Price, approved))
@@ -149,9 +156,10 @@ public static class SaleRules
         // product to any member).
         var lapsed = Lapsed(sale, ownership, protector);
         var subsidiaryAcrossRegions = group?.Parent is not null && (groupRegion is not null || sale.IsCrossRegion);
-        var prior = group is null
-            ? (lapsed ? facts.PreviousSale : null)
-            : (lapsed || subsidiaryAcrossRegions ? group.PreviousSale : null);
+        var prior = !sale.IsFormalPurchase ? null
+            : group is null
+                ? (lapsed ? facts.PreviousSale : null)
+                : (lapsed || subsidiaryAcrossRegions ? group.PreviousSale : null);
         var askingFloor = floor;
         if (prior is not null)
         {

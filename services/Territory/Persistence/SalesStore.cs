@@ -1,3 +1,4 @@
+using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Territory.Domain;
 using StackExchange.Redis;
 
@@ -35,17 +36,21 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
         (await Db.SortedSetRangeByRankAsync(index, skip, skip + take - 1, Order.Ascending)).Select(v => (string)v!).ToList();
 
     /// <summary>
-    /// P-8.1: the sum of the ledger's shipments to a customer in the 365 days ending on <paramref name="day"/>.
-    /// The index holds sale ids only (C-4: amounts live sealed in the sales), so the amounts are the sales'.
+    /// P-8.1: the sum of the ledger's shipments to a customer in the 365 days ending on <paramref name="day"/>:
+    /// its purchases (P-1.1: samples and trials are not). The index holds sale ids only (C-4: amounts live
+    /// sealed in the sales), so the amounts are the sales'.
     /// </summary>
     public async Task<decimal> AnnualShipmentsAsync(string identityKey, DateOnly day)
     {
         var members = await Db.SortedSetRangeByScoreAsync(SalesKeys.CustomerShipments(identityKey), day.DayNumber - 364, day.DayNumber);
         var sales = await GetManyAsync<Sale>(SalesKeys.Sale, members.Select(m => LedgerEntry.SaleId(m!)));
-        return sales.Sum(s => s.Value.Amount);
+        return sales.Where(s => s.Value.Kind == SaleKinds.FormalPurchase).Sum(s => s.Value.Amount);
     }
 
-    /// <summary>P-3.7: the latest sale of a product to a customer on or before <paramref name="day"/> by someone other than <paramref name="sellerId"/>.</summary>
+    /// <summary>
+    /// P-3.7: the latest sale of a product to a customer on or before <paramref name="day"/> by someone other
+    /// than <paramref name="sellerId"/>: a formal purchase (P-1.1: a sample's or a trial's price is no sale price).
+    /// </summary>
     public async Task<PriorSale?> PreviousSaleAsync(string productCode, string identityKey, DateOnly day, string sellerId, string? excludingSaleId = null)
     {
         const int Window = 32;
@@ -54,7 +59,7 @@ public sealed class SalesStore(IConnectionMultiplexer redis, DirectoryStore dire
         foreach (var entry in entries)
         {
             var (saleId, seller) = (LedgerEntry.SaleId(entry.Element!), LedgerEntry.SellerId(entry.Element!));
-            if (saleId != excludingSaleId && seller != sellerId && await GetAsync<Sale>(SalesKeys.Sale, saleId) is { } sale)
+            if (saleId != excludingSaleId && seller != sellerId && await GetAsync<Sale>(SalesKeys.Sale, saleId) is { Value.Kind: SaleKinds.FormalPurchase } sale)
             {
                 return new PriorSale(saleId, sale.Value.UnitPrice, seller, DateOnly.FromDayNumber((int)entry.Score), identityKey);
             }
