@@ -35,13 +35,17 @@ public sealed class SurveyTests(RedisServer redis) : IClassFixture<RedisServer>,
         var ordinary = await _m.HeldAsync("S1", "上海普通客户有限公司", CustomerClasses.Ordinary);
         var first = await _m.Surveys.OpenAsync(Harness.Hq, ["B-SH"]);
         Assert.Equal([important.Id, ordinary.Id], first.Members.Select(m => m.Member.CustomerId).Order());
+        _h.AdvanceTo(Day(3, 12, 10));
         await _m.Surveys.RecordAsync(Harness.Salesperson("S1"), first.Round.Id, important.Id, Scores(4, 4));
         await _m.Surveys.RecordAsync(Harness.Salesperson("S1"), first.Round.Id, ordinary.Id, Scores(4, 4));
 
-        // Answered on Tuesday 2026-03-10: an important customer's 90 days end on Monday 06-08.
-        _h.AdvanceTo(Day(6, 8, 12));
+        // Answered on Thursday 2026-03-12: an important customer's 90 days (the 12th not counted) end on Wednesday 06-10.
+        _h.AdvanceTo(Day(6, 9, 12));
         await Assert.ThrowsAsync<PolicyRefusalException>(() => _m.Surveys.OpenAsync(Harness.Hq, ["B-SH"]));
-        _h.AdvanceTo(Day(6, 9));
+        _h.AdvanceTo(Day(6, 10, 23));
+        var none = await Assert.ThrowsAsync<PolicyRefusalException>(() => _m.Surveys.OpenAsync(Harness.Hq, ["B-SH"]));
+        Assert.Equal("M-4", none.RuleId);
+        _h.AdvanceTo(Day(6, 11));
         var second = await _m.Surveys.OpenAsync(Harness.Secretary("B-SH"), ["B-SH"]);
         Assert.Equal([important.Id], second.Members.Select(m => m.Member.CustomerId));
     }

@@ -42,18 +42,21 @@ public sealed class VerificationTests(RedisServer redis) : IClassFixture<RedisSe
     public async Task Verification_the_owner_confirms_and_the_interval_counts_from_the_confirmation()
     {
         var customer = await _m.HeldAsync("S1", "上海重要客户有限公司", CustomerClasses.Important);
-        _h.AdvanceTo(Day(6, 9, 10));
+        _h.AdvanceTo(Day(6, 10, 10));
+        Assert.Single((await _m.Verifications.ListStaleAsync(Harness.Salesperson("S1"), null, 10, null)).Items);
 
         await Assert.ThrowsAsync<ScopeDeniedException>(() => _m.Verifications.ConfirmAsync(MaintenanceKit.Manager(), customer.Id));
         var confirmed = await _m.Verifications.ConfirmAsync(Harness.Salesperson("S1"), customer.Id);
-        Assert.Equal(("S1", new DateOnly(2026, 6, 9)), (confirmed.VerifiedBy, confirmed.VerifiedOn));
+        Assert.Equal(("S1", new DateOnly(2026, 6, 10)), (confirmed.VerifiedBy, confirmed.VerifiedOn));
         Assert.Empty(confirmed.Corrected);
         Assert.Empty((await _m.Verifications.ListStaleAsync(Harness.Salesperson("S1"), null, 10, null)).Items);
 
-        // From 06-09 the 90 days end on 09-07 (a Monday).
+        // From Wednesday 06-10 (not counted) the 90 days end on Tuesday 09-08.
         _h.AdvanceTo(Day(9, 7, 20));
         Assert.Empty((await _m.Verifications.ListStaleAsync(Harness.Salesperson("S1"), null, 10, null)).Items);
-        _h.AdvanceTo(Day(9, 8));
+        _h.AdvanceTo(Day(9, 8, 23));
+        Assert.Empty((await _m.Verifications.ListStaleAsync(Harness.Salesperson("S1"), null, 10, null)).Items);
+        _h.AdvanceTo(Day(9, 9));
         Assert.Single((await _m.Verifications.ListStaleAsync(Harness.Salesperson("S1"), null, 10, null)).Items);
     }
 
