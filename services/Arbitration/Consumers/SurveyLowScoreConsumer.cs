@@ -12,17 +12,18 @@ namespace CustomerProtection.Arbitration.Consumers;
 /// </summary>
 public sealed class SurveyLowScoreConsumer(RecordCustomerComplaint record) : IConsumer<SurveyLowScoreRecorded>
 {
-    public async Task Consume(ConsumeContext<SurveyLowScoreRecorded> context)
-    {
-        var m = context.Message;
-        // Registration checked the recorder's scope over the customer's branch (its owner, the branch's secretary, hq).
-        var caller = new Caller(m.RecordedBy, m.RecordedByRole, m.BranchId, null);
-        var description = $"M-4 满意度调查 {m.RoundId} 总体评分 {m.OverallScore}（不高于 {m.LowScore}）/ satisfaction survey {m.RoundId}: overall score {m.OverallScore} (at most {m.LowScore})";
-        await record.ExecuteAsync(caller, new ComplaintInput(m.CustomerId, null, "other", m.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), description,
-            Id: SurveyComplaintId(m.RoundId, m.CustomerId)), context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<SurveyLowScoreRecorded> context) =>
+        record.ExecuteAsync(Recorder(context.Message), Complaint(context.Message), context.CancellationToken);
 
-    /// <summary>The complaint of a round's answer: the same id for the same round and customer, of a bounded length whatever the customer's id.</summary>
-    public static string SurveyComplaintId(string roundId, string customerId) =>
-        "cc-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(roundId + "/" + customerId)))[..32];
+    /// <summary>Who recorded the answer; Registration checked their scope over the customer's branch (its owner, the branch's secretary, hq).</summary>
+    public static Caller Recorder(SurveyLowScoreRecorded m) => new(m.RecordedBy, m.RecordedByRole, m.BranchId, null);
+
+    /// <summary>The complaint: received when the answer was recorded, its id the same for the same round and customer.</summary>
+    public static ComplaintInput Complaint(SurveyLowScoreRecorded m) => new(
+        m.CustomerId,
+        null,
+        "other",
+        m.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        $"M-4 满意度调查 {m.RoundId} 总体评分 {m.OverallScore}（不高于 {m.LowScore}）/ satisfaction survey {m.RoundId}: overall score {m.OverallScore} (at most {m.LowScore})",
+        Id: "cc-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(m.RoundId + "/" + m.CustomerId)))[..32]);
 }
