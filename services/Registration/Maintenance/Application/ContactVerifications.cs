@@ -24,8 +24,6 @@ public sealed record StaleVerification(Customer Customer, MaintenanceDeadline De
 public sealed class ContactVerifications(
     CustomerStore store, MaintenanceStore maintenance, MaintainedCustomers customers, ConfidentialStore confidential, ConfidentialWriter writer, AuditLog audit, PolicyClock clock)
 {
-    private const int MaxNameLength = 100;
-
     public async Task<MaintenancePage<StaleVerification>> ListStaleAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
     {
         var today = clock.Today;
@@ -56,7 +54,6 @@ public sealed class ContactVerifications(
     {
         var violations = new List<FieldViolation>();
         FilingRules.CheckContact(violations, "contact.", correction);
-        FilingRules.CheckLength(violations, "contact.name", correction.Name, MaxNameLength);
         if (new[] { correction.Name, correction.Phone, correction.Email, correction.Address }.All(string.IsNullOrWhiteSpace))
         {
             violations.Add(new("contact", "至少更正一项 / correct at least one field"));
