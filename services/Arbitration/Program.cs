@@ -13,6 +13,7 @@ builder.AddMessaging(ResourceNames.Arbitration, bus =>
 {
     bus.AddConsumer<SaleRecordedConsumer>();
     bus.AddConsumer<OwnershipAwardRefusedConsumer>();
+    bus.AddConsumer<SurveyLowScoreConsumer>();
 });
 builder.AddArbitrationServices();
 

@@ -3,6 +3,7 @@ using CustomerProtection.Registration;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Consumers;
 using CustomerProtection.Registration.Grpc;
+using CustomerProtection.Registration.Maintenance;
 using CustomerProtection.Messaging;
 using MassTransit;
 
@@ -21,5 +22,6 @@ app.MapGrpcService<OrganizationReplicaService>();
 app.MapGrpcService<CustomersService>();
 app.MapGrpcService<OwnershipService>();
 app.MapConfidentiality();
+app.MapCustomerMaintenance();
 
 app.Run();

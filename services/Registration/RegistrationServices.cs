@@ -2,6 +2,7 @@ using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Backup;
 using CustomerProtection.Registration.Confidentiality;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Maintenance;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Registration.Workers;
 
@@ -53,6 +54,7 @@ public static class RegistrationServices
         builder.Services.AddHostedService<DueQueueWorker>();
         builder.AddConfidentiality();
         builder.AddBackups();
+        builder.AddCustomerMaintenance();
         return builder;
     }
 }

@@ -4,7 +4,8 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record ComplaintInput(string CustomerId, string? AboutEmployeeId, string Channel, string? ReceivedAt, string Description);
+/// <param name="Id">A complaint id decided by the sender (a consumer's, so that a redelivered message records it once); null: a new one.</param>
+public sealed record ComplaintInput(string CustomerId, string? AboutEmployeeId, string Channel, string? ReceivedAt, string Description, string? Id = null);
 
 /// <summary>
 /// M-3: records a customer complaint with its response deadline and a due-queue entry for it; an
@@ -45,7 +46,7 @@ public sealed class RecordCustomerComplaint(ArbitrationStore store, IRegistratio
         var (dueOn, dueAt, provisional) = ComplaintRules.ResponseDue(clock.Calendar, receivedOn, responseTimes.For(receivedOn));
         var complaint = new CustomerComplaint
         {
-            Id = "cc-" + Guid.NewGuid().ToString("N")[..20],
+            Id = input.Id ?? "cc-" + Guid.NewGuid().ToString("N")[..20],
             CustomerId = customer.CustomerId,
             BranchId = customer.BranchId,
             AboutEmployeeId = about,
@@ -66,6 +67,11 @@ public sealed class RecordCustomerComplaint(ArbitrationStore store, IRegistratio
             .IndexAdd(ArbitrationKeys.Due, ArbitrationKeys.DueComplaint(complaint.Id), ArbitrationKeys.Score(dueAt));
         if (!(await store.CommitAsync(change)).Succeeded)
         {
+            if (input.Id is not null && await store.GetComplaintAsync(input.Id) is { } recorded)
+            {
+                return recorded;
+            }
+
             throw new ConcurrencyConflictException($"投诉编号冲突，请重试 / complaint id {complaint.Id} was taken, please retry");
         }
 

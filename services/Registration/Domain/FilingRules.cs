@@ -204,7 +204,7 @@ public static class FilingRules
         }
     }
 
-    private static void CheckContact(ICollection<FieldViolation> violations, string prefix, CustomerContact contact)
+    public static void CheckContact(ICollection<FieldViolation> violations, string prefix, CustomerContact contact)
     {
         CheckLength(violations, prefix + "name", contact.Name, 100);
         CheckLength(violations, prefix + "phone", contact.Phone, 32);

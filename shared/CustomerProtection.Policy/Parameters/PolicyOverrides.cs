@@ -71,6 +71,26 @@ public sealed record PolicyOverrides
 
     public IReadOnlyList<int>? ManagerReminderDaysBefore { get; init; }
 
+    public int? FollowUpImportantDays { get; init; }
+
+    public int? FollowUpPotentialDays { get; init; }
+
+    public int? FollowUpOrdinaryDays { get; init; }
+
+    public int? SurveyImportantDays { get; init; }
+
+    public int? SurveyPotentialDays { get; init; }
+
+    public int? SurveyOrdinaryDays { get; init; }
+
+    public int? SurveyLowScore { get; init; }
+
+    public int? VerificationImportantDays { get; init; }
+
+    public int? VerificationPotentialDays { get; init; }
+
+    public int? VerificationOrdinaryDays { get; init; }
+
     /// <summary><paramref name="previous"/> with every non-null override applied.</summary>
     public PolicyParameters ApplyTo(PolicyParameters previous)
     {
@@ -109,6 +129,16 @@ public sealed record PolicyOverrides
             PoolReclaimCooldownDays = PoolReclaimCooldownDays ?? previous.PoolReclaimCooldownDays,
             OwnerReminderDaysBefore = OwnerReminderDaysBefore is null ? previous.OwnerReminderDaysBefore : [.. OwnerReminderDaysBefore],
             ManagerReminderDaysBefore = ManagerReminderDaysBefore is null ? previous.ManagerReminderDaysBefore : [.. ManagerReminderDaysBefore],
+            FollowUpImportantDays = FollowUpImportantDays ?? previous.FollowUpImportantDays,
+            FollowUpPotentialDays = FollowUpPotentialDays ?? previous.FollowUpPotentialDays,
+            FollowUpOrdinaryDays = FollowUpOrdinaryDays ?? previous.FollowUpOrdinaryDays,
+            SurveyImportantDays = SurveyImportantDays ?? previous.SurveyImportantDays,
+            SurveyPotentialDays = SurveyPotentialDays ?? previous.SurveyPotentialDays,
+            SurveyOrdinaryDays = SurveyOrdinaryDays ?? previous.SurveyOrdinaryDays,
+            SurveyLowScore = SurveyLowScore ?? previous.SurveyLowScore,
+            VerificationImportantDays = VerificationImportantDays ?? previous.VerificationImportantDays,
+            VerificationPotentialDays = VerificationPotentialDays ?? previous.VerificationPotentialDays,
+            VerificationOrdinaryDays = VerificationOrdinaryDays ?? previous.VerificationOrdinaryDays,
         };
     }
 }

@@ -133,6 +133,38 @@ public sealed record PolicyParameters
     /// <summary>X-3: the owner's manager is reminded this many days before the last protected day.</summary>
     public IReadOnlyList<int> ManagerReminderDaysBefore { get; init; } = [7];
 
+    // ---- M: customer maintenance -----------------------------------------------------------------
+
+    /// <summary>M-1: an important customer is due for follow-up this many days after its last counted contact.</summary>
+    public int FollowUpImportantDays { get; init; } = 7;
+
+    /// <summary>M-1: follow-up interval of a potential customer, in days.</summary>
+    public int FollowUpPotentialDays { get; init; } = 14;
+
+    /// <summary>M-1: follow-up interval of an ordinary customer, in days.</summary>
+    public int FollowUpOrdinaryDays { get; init; } = 30;
+
+    /// <summary>M-4: an important customer is surveyed again this many days after its last answered survey.</summary>
+    public int SurveyImportantDays { get; init; } = 90;
+
+    /// <summary>M-4: survey interval of a potential customer, in days.</summary>
+    public int SurveyPotentialDays { get; init; } = 180;
+
+    /// <summary>M-4: survey interval of an ordinary customer, in days.</summary>
+    public int SurveyOrdinaryDays { get; init; } = 365;
+
+    /// <summary>M-4: an answer whose overall score is at most this opens an M-3 follow-up.</summary>
+    public int SurveyLowScore { get; init; } = 2;
+
+    /// <summary>Customer maintenance (seed): an important customer's contacts are re-verified this many days after filing or the last verification.</summary>
+    public int VerificationImportantDays { get; init; } = 90;
+
+    /// <summary>Re-verification interval of a potential customer, in days.</summary>
+    public int VerificationPotentialDays { get; init; } = 180;
+
+    /// <summary>Re-verification interval of an ordinary customer, in days.</summary>
+    public int VerificationOrdinaryDays { get; init; } = 365;
+
     /// <summary>
     /// The ways these numbers contradict themselves or the rule book (empty when valid).
     /// <see cref="PolicyBook"/> refuses a version that has any.
@@ -206,6 +238,21 @@ public sealed record PolicyParameters
         {
             errors.Add($"{nameof(ManagerReminderDaysBefore)} must be a list of days ≥ 0");
         }
+
+        Positive(FollowUpImportantDays, nameof(FollowUpImportantDays));
+        Positive(FollowUpPotentialDays, nameof(FollowUpPotentialDays));
+        Positive(FollowUpOrdinaryDays, nameof(FollowUpOrdinaryDays));
+        Positive(SurveyImportantDays, nameof(SurveyImportantDays));
+        Positive(SurveyPotentialDays, nameof(SurveyPotentialDays));
+        Positive(SurveyOrdinaryDays, nameof(SurveyOrdinaryDays));
+        if (SurveyLowScore is < 0 or > 5)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(SurveyLowScore)} must be a score from 0 (never) to 5 (is {SurveyLowScore})"));
+        }
+
+        Positive(VerificationImportantDays, nameof(VerificationImportantDays));
+        Positive(VerificationPotentialDays, nameof(VerificationPotentialDays));
+        Positive(VerificationOrdinaryDays, nameof(VerificationOrdinaryDays));
 
         return errors;
     }

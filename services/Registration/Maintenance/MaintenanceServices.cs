@@ -1,0 +1,32 @@
+using CustomerProtection.Registration.Maintenance.Application;
+using CustomerProtection.Registration.Maintenance.Grpc;
+using CustomerProtection.Registration.Maintenance.Persistence;
+using CustomerProtection.Registration.Maintenance.Workers;
+
+namespace CustomerProtection.Registration.Maintenance;
+
+public static class MaintenanceServices
+{
+    /// <summary>
+    /// Customer maintenance (docs/maintenance.md): M-1 follow-ups and their reminders (a due-queue and its
+    /// worker), M-4 survey rounds and reports, the re-verification of contacts. Its consumer
+    /// (<see cref="Consumers.ArmFollowUpConsumer"/>) is found with Registration's other consumers.
+    /// </summary>
+    public static IHostApplicationBuilder AddCustomerMaintenance(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<MaintenanceStore>();
+        builder.Services.AddSingleton<MaintainedCustomers>();
+        builder.Services.AddSingleton<FollowUps>();
+        builder.Services.AddSingleton<FollowUpReminders>();
+        builder.Services.AddSingleton<SurveyRounds>();
+        builder.Services.AddSingleton<ContactVerifications>();
+        builder.Services.AddHostedService<FollowUpReminderWorker>();
+        return builder;
+    }
+
+    public static WebApplication MapCustomerMaintenance(this WebApplication app)
+    {
+        app.MapGrpcService<CustomerMaintenanceService>();
+        return app;
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CustomerProtection.Registration.Maintenance.Domain;
+using CustomerProtection.Registration.Persistence;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Registration.Maintenance.Persistence;
+
+/// <summary>A verification of a customer's contacts: by whom, when, which fields were corrected (none: confirmed as they were).</summary>
+public sealed record ContactVerification(string CustomerId, string VerifiedBy, DateTimeOffset VerifiedAt, DateOnly VerifiedOn, IReadOnlyList<string> Corrected);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SurveyRound))]
+[JsonSerializable(typeof(SurveyMember))]
+[JsonSerializable(typeof(SurveyAnswer))]
+[JsonSerializable(typeof(ContactVerification))]
+internal sealed partial class MaintenanceJsonContext : JsonSerializerContext;
+
+/// <summary>Reads maintenance records; writes are <see cref="AtomicChange"/> steps built by the use cases and committed through the customer store.</summary>
+public sealed class MaintenanceStore(IConnectionMultiplexer redis, CustomerStore customers)
+{
+    /// <summary>M-1's reminders: a flat due-queue (entries are few: one per owned customer).</summary>
+    public DueQueue FollowUps { get; } = DueQueue.Flat(redis, MaintenanceKeys.FollowUpDue);
+
+    private IDatabase Db => customers.Db;
+
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => customers.CommitAsync(change);
+
+    public static string Encode<T>(T value) => JsonSerializer.Serialize(value, typeof(T), MaintenanceJsonContext.Default);
+
+    private static T Decode<T>(RedisValue value) => (T)JsonSerializer.Deserialize((string)value!, typeof(T), MaintenanceJsonContext.Default)!;
+
+    public async Task<SurveyRound?> RoundAsync(string roundId) =>
+        await Db.StringGetAsync(MaintenanceKeys.Round(roundId)) is { IsNull: false } value ? Decode<SurveyRound>(value) : null;
+
+    public async Task<IReadOnlyList<SurveyMember>> MembersAsync(string roundId) =>
+        (await Db.HashValuesAsync(MaintenanceKeys.RoundMembers(roundId))).Select(Decode<SurveyMember>).OrderBy(m => m.CustomerId, StringComparer.Ordinal).ToList();
+
+    public async Task<SurveyMember?> MemberAsync(string roundId, string customerId) =>
+        await Db.HashGetAsync(MaintenanceKeys.RoundMembers(roundId), customerId) is { IsNull: false } value ? Decode<SurveyMember>(value) : null;
+
+    public async Task<IReadOnlyDictionary<string, SurveyAnswer>> AnswersAsync(string roundId) =>
+        (await Db.HashValuesAsync(MaintenanceKeys.RoundAnswers(roundId))).Select(Decode<SurveyAnswer>).ToDictionary(a => a.CustomerId, StringComparer.Ordinal);
+
+    /// <summary>The round over the same branches opened last before <paramref name="round"/>, if any.</summary>
+    public async Task<string?> PreviousRoundAsync(SurveyRound round)
+    {
+        var before = await Db.SortedSetRangeByScoreAsync(MaintenanceKeys.RoundsOver(round.BranchIds), double.NegativeInfinity,
+            round.OpenedAt.ToUnixTimeMilliseconds(), Exclude.Stop, Order.Descending, 0, 1);
+        return before.Length == 0 ? null : (string)before[0]!;
+    }
+
+    /// <summary>The day of each customer's last answered survey (null: never surveyed).</summary>
+    public async Task<IReadOnlyList<NodaTime.LocalDate?>> SurveyedAsync(IReadOnlyList<string> customerIds) =>
+        (await Db.HashGetAsync(MaintenanceKeys.Surveyed, customerIds.Select(id => (RedisValue)id).ToArray()))
+            .Select(v => v.IsNull ? (NodaTime.LocalDate?)null : Dates.ToLocalDate(DateOnly.ParseExact((string)v!, "yyyy-MM-dd", CultureInfo.InvariantCulture)))
+            .ToList();
+
+    /// <summary>Each customer's last verification, if any.</summary>
+    public async Task<IReadOnlyList<ContactVerification?>> VerificationsAsync(IReadOnlyList<string> customerIds) =>
+        (await Db.HashGetAsync(MaintenanceKeys.Verified, customerIds.Select(id => (RedisValue)id).ToArray()))
+            .Select(v => v.IsNull ? null : Decode<ContactVerification>(v))
+            .ToList();
+
+    /// <summary>The overdue period last reminded for a customer ("" when none).</summary>
+    public async Task<string> RemindedAsync(string customerId) =>
+        (string?)await Db.HashGetAsync(MaintenanceKeys.FollowUpReminded, customerId) ?? "";
+}

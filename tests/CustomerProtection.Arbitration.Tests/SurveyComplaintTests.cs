@@ -1,0 +1,39 @@
+using CustomerProtection.Arbitration.Application;
+using CustomerProtection.Arbitration.Consumers;
+using CustomerProtection.Arbitration.Domain;
+using CustomerProtection.Arbitration.Persistence;
+using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Testing;
+using static CustomerProtection.Arbitration.Tests.TestData;
+
+namespace CustomerProtection.Arbitration.Tests;
+
+/// <summary>M-4 → M-3 against a real redis-server: a low survey score recorded as a customer complaint, once however often it is delivered.</summary>
+public sealed class SurveyComplaintTests(RedisServer redis) : ArbitrationRig(redis), IClassFixture<RedisServer>, IAsyncLifetime
+{
+    public Task InitializeAsync()
+    {
+        Registration.Customers["cust1"] = Customer();
+        return Redis.FlushAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task M4_M3_a_low_survey_score_is_an_open_complaint_recorded_once_when_delivered_twice()
+    {
+        var low = new SurveyLowScoreRecorded("sv-1", "cust1", Branch, Owner, Secretary.EmployeeId, Roles.BranchSecretary, 1, 2, Time.GetUtcNow());
+        var record = new RecordCustomerComplaint(Store, Registration, Policy, ResponseTimeBook.Default);
+
+        var first = await record.ExecuteAsync(SurveyLowScoreConsumer.Recorder(low), SurveyLowScoreConsumer.Complaint(low), CancellationToken.None);
+        var again = await record.ExecuteAsync(SurveyLowScoreConsumer.Recorder(low), SurveyLowScoreConsumer.Complaint(low), CancellationToken.None);
+
+        Assert.Equal(first.Value.Id, again.Value.Id);
+        Assert.Equal(1, await Db.SortedSetLengthAsync(ArbitrationKeys.BranchComplaints(Branch)));
+        Assert.Equal(("cust1", Secretary.EmployeeId, "open"), (first.Value.CustomerId, first.Value.RecordedBy, first.Value.Status));
+        Assert.Contains("sv-1", first.Value.Description, StringComparison.Ordinal);
+        var otherRound = SurveyLowScoreConsumer.Complaint(low with { RoundId = "sv-2" });
+        Assert.NotEqual(first.Value.Id, otherRound.Id);
+    }
+}

@@ -1,0 +1,74 @@
+using CustomerProtection.Arbitration.V1;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Registration.V1;
+using Grpc.Core;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>
+/// M-4 through the real AppHost: a survey round over two branches (two imported organisations), answers
+/// recorded by the owner and the secretary, a low overall score reaching Arbitration over RabbitMQ as an
+/// M-3 complaint, and the report by branch and region with averages and the response rate.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class MaintenanceTests(SystemFixture system)
+{
+    private CustomerMaintenance.CustomerMaintenanceClient Maintenance => new(system.Channel(ResourceNames.Registration));
+    private CustomerComplaints.CustomerComplaintsClient Complaints => new(system.Channel(ResourceNames.Arbitration));
+    private Metadata Hq => system.As("HQ-1", Roles.Hq);
+
+    [Fact]
+    public async Task M4_M3_a_round_over_two_branches_is_answered_reported_by_branch_and_region_and_a_low_score_becomes_a_complaint()
+    {
+        var a = await TestOrganisation.ImportAsync(system);
+        var b = await TestOrganisation.ImportAsync(system);
+        var a1 = await a.FileProtectedCustomerAsync($"满意度甲 {a.S} 有限公司");
+        var a2 = await a.FileProtectedCustomerAsync($"满意度乙 {a.S} 有限公司");
+        var b1 = await b.FileProtectedCustomerAsync($"满意度丙 {b.S} 有限公司");
+
+        var round = await Maintenance.OpenSurveyRoundAsync(new OpenSurveyRoundRequest { BranchIds = { a.Branch, b.Branch } }, Hq);
+        Assert.Equal(new[] { a1.CustomerId, a2.CustomerId, b1.CustomerId }.Order(StringComparer.Ordinal), round.Members.Select(m => m.CustomerId).Order(StringComparer.Ordinal));
+        Assert.Equal(3, round.Surveyed);
+
+        var bad = await Assert.ThrowsAsync<RpcException>(() => Maintenance.RecordSurveyAnswerAsync(new RecordSurveyAnswerRequest
+        {
+            RoundId = round.RoundId, CustomerId = a1.CustomerId, Scores = new SurveyScores { ProductQuality = 6, Delivery = 4, Service = 4, Price = 3, Overall = 4 },
+        }, a.Salesperson1).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+
+        await Maintenance.RecordSurveyAnswerAsync(new RecordSurveyAnswerRequest
+        {
+            RoundId = round.RoundId, CustomerId = a1.CustomerId, Scores = new SurveyScores { ProductQuality = 5, Delivery = 4, Service = 4, Price = 3, Overall = 4 },
+        }, a.Salesperson1);
+        var low = await Maintenance.RecordSurveyAnswerAsync(new RecordSurveyAnswerRequest
+        {
+            RoundId = round.RoundId, CustomerId = a2.CustomerId, Scores = new SurveyScores { ProductQuality = 2, Delivery = 2, Service = 3, Price = 2, Overall = 1 },
+        }, a.Secretary);
+        Assert.True(low.LowScore);
+
+        var complaint = await Eventually.GetAsync(async () =>
+            (await Complaints.ListComplaintsAsync(new ListComplaintsRequest { BranchId = a.Branch }, Hq)).Complaints.SingleOrDefault(c => c.CustomerId == a2.CustomerId),
+            "the low score's complaint in Arbitration");
+        Assert.Equal(("open", a.Id("SEC")), (complaint.Status, complaint.RecordedBy));
+        Assert.Contains("M-4", complaint.Description, StringComparison.Ordinal);
+        Assert.DoesNotContain((await Complaints.ListComplaintsAsync(new ListComplaintsRequest { BranchId = a.Branch }, Hq)).Complaints, c => c.CustomerId == a1.CustomerId);
+
+        var report = await Maintenance.GetSurveyReportAsync(new GetSurveyRoundRequest { RoundId = round.RoundId }, Hq);
+        var branchA = report.Groups.Single(g => g.Kind == "branch" && g.Id == a.Branch);
+        Assert.Equal((2, 2, 1.0), (branchA.Surveyed, branchA.Answered, branchA.ResponseRate));
+        Assert.Equal((3.5, 3.0, 3.5, 2.5, 2.5), (branchA.Averages.ProductQuality, branchA.Averages.Delivery, branchA.Averages.Service, branchA.Averages.Price, branchA.Averages.Overall));
+        var branchB = report.Groups.Single(g => g.Kind == "branch" && g.Id == b.Branch);
+        Assert.Equal((1, 0, 0.0, false), (branchB.Surveyed, branchB.Answered, branchB.ResponseRate, branchB.Averages is not null));
+        var regionA = report.Groups.Single(g => g.Kind == "region" && g.Id == a.Region);
+        Assert.Equal((2, 2, 2.5), (regionA.Surveyed, regionA.Answered, regionA.Averages.Overall));
+        Assert.Equal((1, 0), report.Groups.Where(g => g.Kind == "region" && g.Id == b.Region).Select(g => (g.Surveyed, g.Answered)).Single());
+        var all = report.Groups.Single(g => g.Kind == "all");
+        Assert.Equal((3, 2, 0.6667), (all.Surveyed, all.Answered, all.ResponseRate));
+
+        // A branch's manager reads its own line only; a salesperson no report at all.
+        var managerOfB = await Maintenance.GetSurveyReportAsync(new GetSurveyRoundRequest { RoundId = round.RoundId }, b.As("BM", Roles.BranchManager));
+        Assert.Equal([("branch", b.Branch)], managerOfB.Groups.Select(g => (g.Kind, g.Id)));
+        var denied = await Assert.ThrowsAsync<RpcException>(() => Maintenance.GetSurveyReportAsync(new GetSurveyRoundRequest { RoundId = round.RoundId }, a.Salesperson1).ResponseAsync);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+    }
+}
