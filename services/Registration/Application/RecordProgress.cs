@@ -54,7 +54,7 @@ public sealed class RecordProgress(CustomerWriter writer, PolicyClock clock)
             // P-3.4 is the holder's duty: a claimant's trial is evidence for the claim, not the owner's monthly progress.
             // M-2: a record without evidence is kept (and listed) but is not evidence, so it is no progress for the
             // monthly check: a month whose only records lack evidence is a month without recorded progress.
-            var next = RegistrationScopes.IsOwnerOrCoDeveloper(caller, customer) && entry.Evidence is not null
+            var next = RegistrationScopes.IsOwnerOrCoDeveloper(caller, customer) && entry.IsEvidence
                 ? customer with { ProgressDates = [.. (customer.ProgressDates ?? []).Append(date.Value).Distinct().Order()] }
                 : customer;
             var change = writer.Change(current, next, now, [], [new ProgressRecorded(customer.Id, customer.OwnerId, caller.EmployeeId, entry.Kind, entry.On, at)], progress: entry);

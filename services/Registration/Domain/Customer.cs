@@ -185,7 +185,15 @@ public sealed record HistoryEntry(
     string? CaseId = null);
 
 /// <summary>An M-2 progress record.</summary>
-public sealed record ProgressEntry(string Kind, DateOnly On, string? Note, string? Evidence, string RecordedBy, DateTimeOffset RecordedAt);
+public sealed record ProgressEntry(string Kind, DateOnly On, string? Note, string? Evidence, string RecordedBy, DateTimeOffset RecordedAt)
+{
+    /// <summary>
+    /// M-2: a record is evidence only with its evidence reference; one without is kept and listed but
+    /// counts for nothing (P-3.4 monthly progress, M-1 follow-ups, P-9.2).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsEvidence => !string.IsNullOrWhiteSpace(Evidence);
+}
 
 /// <summary>
 /// A customer's confidential and secret fields (C-1: <see cref="CustomerClassification"/> gives each

@@ -43,9 +43,6 @@ public static class MaintenanceRules
         _ => parameters.VerificationOrdinaryDays,
     };
 
-    /// <summary>M-2: a contact or progress record counts only with its evidence (a record without evidence is a claim, not a contact).</summary>
-    public static bool Counts(ProgressEntry record) => !string.IsNullOrWhiteSpace(record.Evidence);
-
     /// <summary>
     /// M-1: the day a customer's follow-up interval counts from — its last counted record, or, when it has
     /// none since, the start of the current owner's period (approval, claim, award or last shipment): a
@@ -54,7 +51,7 @@ public static class MaintenanceRules
     public static LocalDate FollowUpSince(Customer customer, IEnumerable<ProgressEntry> records)
     {
         var start = Protection.Local(customer.PeriodStart ?? customer.ApprovedOn ?? Dates.DateOf(customer.FiledAt));
-        var last = records.Where(Counts).Select(r => Protection.Local(r.On)).DefaultIfEmpty(start).Max();
+        var last = records.Where(r => r.IsEvidence).Select(r => Protection.Local(r.On)).DefaultIfEmpty(start).Max();
         return last > start ? last : start;
     }
 
