@@ -13,6 +13,7 @@ builder.AddMessaging(ResourceNames.Territory, bus =>
     bus.AddConsumer<PerformanceCreditDecidedConsumer>();
     bus.AddConsumer<SeriousCaseDeclaredConsumer>();
     bus.AddConsumer<ViolationConfirmedConsumer>();
+    bus.AddConsumer<FineConfirmedConsumer>();
 });
 builder.AddTerritoryServices();
 

@@ -429,4 +429,20 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.Equal(60_000m, (await Store.GetFineAsync("V1.violator"))!.Value.Amount);
         Assert.False((await Store.GetViolationAsync("V1"))!.Value.Serious!.Dismissal);
     }
+
+    [Fact]
+    public async Task P8_1_P7_hq_letting_a_fine_stand_publishes_FineConfirmed_with_the_violators_role_and_a_proposal_or_appeal_does_not()
+    {
+        await Record().ApplyAsync(ViolationReports.From(Detected("V1") with { Violator = new ViolationParty("D1", Roles.Dealer, "B-SH", "R-EAST", "M1") }));
+        var dealer = new Caller("D1", Roles.Dealer, "B-SH", "R-EAST");
+
+        await Steps.AppealAsync(dealer, "V1.violator", "not mine");
+        await Steps.DecideAppealAsync(Hq, "V1.violator", upheld: true, "it was");
+
+        var confirmed = (await OutboxAsync()).Where(e => e.Type == typeof(FineConfirmed).FullName).Select(e => e.Body).ToList();
+        var upheld = Assert.Single(confirmed);
+        Assert.Equal(("V1.violator", "violator", "D1", Roles.Dealer, "upheld", "HQ-1"),
+            (upheld.GetProperty("fineId").GetString(), upheld.GetProperty("liability").GetString(), upheld.GetProperty("employeeId").GetString(),
+             upheld.GetProperty("violatorRole").GetString(), upheld.GetProperty("status").GetString(), upheld.GetProperty("by").GetString()));
+    }
 }

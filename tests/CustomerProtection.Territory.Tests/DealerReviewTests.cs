@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Policy.Actors;
@@ -54,6 +55,19 @@ public sealed class DealerReviewTests(RedisServer redis) : SalesRig(redis), ICla
         Assert.Equal(("D1", "V-1", "R-WEST", "B-CD"), (ended.DealerId, ended.ViolationId, ended.RegionId, Assert.Single(ended.DirectBranchIds)));
         var queued = Assert.Single(await List.ExecuteAsync(Hq, null, 0));
         Assert.Equal((DealerReviewStatuses.Open, "V-1"), (queued.Value.Status, queued.Value.ViolationId));
+    }
+
+    [Fact]
+    public async Task P7_hq_letting_a_dealers_detected_violation_fine_stand_in_Penalty_confirms_it_too_but_the_managers_fine_does_not()
+    {
+        await PointToAreaDealerAsync();
+        var at = new DateTimeOffset(2026, 3, 9, 10, 0, 0, TimeSpan.FromHours(8));
+
+        Assert.False(await Review.ExecuteAsync(new FineConfirmed("V-9.manager", "V-9", "P-5", "manager", "M1", Roles.Dealer, "confirmed", 10_000m, "HQ1", at)));
+        Assert.Empty(await EventsAsync<DealerRightToStayEnded>());
+        Assert.True(await Review.ExecuteAsync(new FineConfirmed("V-9.violator", "V-9", "P-5", "violator", "D1", Roles.Dealer, "confirmed", 5_000m, "HQ1", at)));
+
+        Assert.Equal("V-9", Assert.Single(await EventsAsync<DealerRightToStayEnded>()).ViolationId);
     }
 
     [Fact]

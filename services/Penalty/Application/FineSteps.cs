@@ -84,7 +84,9 @@ public sealed class FineSteps(PenaltyStore store, PolicyClock clock)
             OptimisticConcurrency.ExpectVersion(expectedVersion, current.Version, $"fine {fineId}");
             var now = clock.UtcNow;
             var next = step(current.Value, new Actor(caller.EmployeeId, caller.Role, now));
-            var result = await store.CommitAsync(PenaltyChanges.FineStep(current, next, now));
+            // FineConfirmed names the violator's role (P-7 reads it): the violation is read only for such a step.
+            var violation = PenaltyChanges.IsHqConfirmation(next.Status) ? (await store.GetViolationAsync(next.ViolationId))?.Value : null;
+            var result = await store.CommitAsync(PenaltyChanges.FineStep(current, next, violation, now));
             return (result, new Versioned<Fine>(next, current.Version + 1));
         }, PenaltyConcurrency.Attempts);
 

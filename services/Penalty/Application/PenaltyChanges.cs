@@ -43,14 +43,20 @@ public static class PenaltyChanges
     }
 
     /// <summary>
-    /// A step of a fine's life. A settled fine publishes PenaltySettled; an overturned violator fine
-    /// no longer counts towards a serious case (P-8.3).
+    /// A step of a fine's life. A fine hq lets stand publishes FineConfirmed (<paramref name="violation"/>
+    /// is then its violation); a settled fine publishes PenaltySettled; an overturned violator fine no
+    /// longer counts towards a serious-case suggestion (P-8.3).
     /// </summary>
-    public static AtomicChange FineStep(Versioned<Fine> current, Fine next, DateTimeOffset now)
+    public static AtomicChange FineStep(Versioned<Fine> current, Fine next, Violation? violation, DateTimeOffset now)
     {
         var change = new AtomicChange()
             .Expect(PenaltyKeys.Fine(next.Id), current.Version)
             .Put(PenaltyKeys.Fine(next.Id), current.Version + 1, PenaltyStore.Encode(next));
+        if (Confirmation(next, violation, now) is { } confirmed)
+        {
+            change.Publish(confirmed);
+        }
+
         if (next.Status == FineStatuses.Overturned && next.Liability == Liabilities.Violator)
         {
             change.IndexRemove(PenaltyKeys.OffenderViolations(next.EmployeeId), next.ViolationId);
@@ -76,10 +82,23 @@ public static class PenaltyChanges
         {
             change.Expect(PenaltyKeys.Fine(heavier.Id), fine.Version)
                 .Put(PenaltyKeys.Fine(heavier.Id), fine.Version + 1, PenaltyStore.Encode(heavier));
+            if (Confirmation(heavier, next, declared.OccurredAt) is { } confirmed)
+            {
+                change.Publish(confirmed);
+            }
         }
 
         return change;
     }
+
+    /// <summary>Whether a step lets the fine stand by hq's decision (P-8.1, P-8.2): its FineConfirmed, else null.</summary>
+    public static bool IsHqConfirmation(string status) => status is FineStatuses.Confirmed or FineStatuses.Adjusted or FineStatuses.Upheld;
+
+    private static FineConfirmed? Confirmation(Fine fine, Violation? violation, DateTimeOffset now) =>
+        violation is not null && IsHqConfirmation(fine.Status)
+            ? new FineConfirmed(fine.Id, fine.ViolationId, fine.RuleId, fine.Liability, fine.EmployeeId, violation.Violator.Role, fine.Status, fine.Amount,
+                fine.History[^1].By, now)
+            : null;
 
     private static AtomicChange AddFines(AtomicChange change, IReadOnlyList<Fine> fines, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Territory.Application;
 using MassTransit;
@@ -8,4 +9,10 @@ namespace CustomerProtection.Territory.Consumers;
 public sealed class ViolationConfirmedConsumer(ReviewDealerAfterViolation review) : IConsumer<ViolationConfirmed>
 {
     public Task Consume(ConsumeContext<ViolationConfirmed> context) => review.ExecuteAsync(context.Message);
+}
+
+/// <summary>P-7: hq let a dealer's detected violation's fine stand in Penalty: the violation is confirmed, as by a case. Idempotent.</summary>
+public sealed class FineConfirmedConsumer(ReviewDealerAfterViolation review) : IConsumer<FineConfirmed>
+{
+    public Task Consume(ConsumeContext<FineConfirmed> context) => review.ExecuteAsync(context.Message);
 }

@@ -22,3 +22,20 @@ public sealed record SeriousCaseDeclared(
     string Reason,
     string DeclaredBy,
     DateTimeOffset OccurredAt);
+
+/// <summary>
+/// hq let a fine stand: confirmed, adjusted (also made heavier in a serious case, P-8.3) or upheld on
+/// appeal — the violation is confirmed by hq (P-8.1, P-8.2). ViolatorRole is the violation's violator's
+/// role when it was found; Territory reads a violator's fine for P-7 (a point-to-area dealer's violation).
+/// </summary>
+public sealed record FineConfirmed(
+    string FineId,
+    string ViolationId,
+    string RuleId,
+    string Liability,
+    string EmployeeId,
+    string ViolatorRole,
+    string Status,
+    decimal Amount,
+    string By,
+    DateTimeOffset OccurredAt);
