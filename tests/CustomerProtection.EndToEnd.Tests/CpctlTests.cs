@@ -252,6 +252,44 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.Equal(295, lines.Count(l => l.Contains(_s, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task M1_followup_due_lists_the_owners_overdue_customers_and_the_branchs_for_its_manager_but_not_for_a_salesperson()
+    {
+        await ImportOrganisationAsync();
+        var today = DateOnly.ParseExact((await CpctlAsync("clock", "now", "--json")).Json.GetProperty("today").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var monthAgo = today.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var todayText = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // An important customer's interval is 7 days (M-1): approved a month ago without a contact since, it is overdue;
+        // approved today, it is not. The import sets the approval day (X-7), so no clock is moved.
+        var file = Path.Combine(_folder, "maintained.csv");
+        await File.WriteAllTextAsync(file,
+            "taxpayer_id,invoice_title,owner_id,customer_class,declared_annual_sales,approved_on\n" +
+            $",久未跟进甲{_s}有限公司,{Id("S1")},important,100000,{monthAgo}\n" +
+            $",刚批准乙{_s}有限公司,{Id("S1")},important,100000,{todayText}\n" +
+            $",久未跟进丙{_s}有限公司,{Id("S2")},important,100000,{monthAgo}\n");
+        var imported = await CpctlAsync("customer", "import", "--branch", Branch, "--file", file, "--as", Id("SEC"));
+        Assert.True(imported.Exit == 0, imported.ToString());
+        Assert.Contains("已备案 / filed 3", imported.Out, StringComparison.Ordinal);
+
+        var mine = await CpctlAsync("followup", "due", "--as", Id("S1"), "--json");
+        var branchTable = await CpctlAsync("followup", "due", "--branch", Branch, "--as", Id("M"));
+        var notMine = await CpctlAsync("followup", "due", "--branch", Branch, "--as", Id("S1"));
+
+        Assert.True(mine.Exit == 0, mine.ToString());
+        var due = Assert.Single(mine.Json.GetProperty("items").EnumerateArray());
+        Assert.Equal(($"久未跟进甲{_s}有限公司", "important", Id("S1"), monthAgo),
+            (due.GetProperty("invoice_title").GetString(), due.GetProperty("customer_class").GetString(), due.GetProperty("owner_id").GetString(), due.GetProperty("last_contact_on").GetString()));
+        // Due from the day after the interval's last day: overdue by the days since that last day.
+        var lastDay = DateOnly.ParseExact(due.GetProperty("last_follow_up_day").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.InRange(lastDay, today.AddDays(-23), today.AddDays(-1));
+        Assert.Equal(today.DayNumber - lastDay.DayNumber, due.GetProperty("days_overdue").GetInt32());
+        Assert.True(branchTable.Exit == 0, branchTable.ToString());
+        Assert.Contains($"久未跟进甲{_s}有限公司", branchTable.Out, StringComparison.Ordinal);
+        Assert.Contains($"久未跟进丙{_s}有限公司", branchTable.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain($"刚批准乙{_s}有限公司", branchTable.Out, StringComparison.Ordinal);
+        Assert.True(notMine.Exit == ExitCodes.PermissionDenied, notMine.ToString());
+    }
+
     /// <summary>A phone number unique to this test (contacts are confidential: C-1).</summary>
     private string Phone(int n) => $"13{n}" + string.Concat(_s.Take(8).Select(c => (char)('0' + c % 10)));
 

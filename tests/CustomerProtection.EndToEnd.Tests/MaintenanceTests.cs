@@ -53,7 +53,7 @@ public sealed class MaintenanceTests(SystemFixture system)
         Assert.Contains("M-4", complaint.Description, StringComparison.Ordinal);
         Assert.DoesNotContain((await Complaints.ListComplaintsAsync(new ListComplaintsRequest { BranchId = a.Branch }, Hq)).Complaints, c => c.CustomerId == a1.CustomerId);
 
-        var report = await Maintenance.GetSurveyReportAsync(new GetSurveyRoundRequest { RoundId = round.RoundId }, Hq);
+        var report = await Maintenance.GetSurveyReportAsync(new GetSurveyReportRequest { RoundId = round.RoundId }, Hq);
         var branchA = report.Groups.Single(g => g.Kind == "branch" && g.Id == a.Branch);
         Assert.Equal((2, 2, 1.0), (branchA.Surveyed, branchA.Answered, branchA.ResponseRate));
         Assert.Equal((3.5, 3.0, 3.5, 2.5, 2.5), (branchA.Averages.ProductQuality, branchA.Averages.Delivery, branchA.Averages.Service, branchA.Averages.Price, branchA.Averages.Overall));
@@ -66,9 +66,9 @@ public sealed class MaintenanceTests(SystemFixture system)
         Assert.Equal((3, 2, 0.6667), (all.Surveyed, all.Answered, all.ResponseRate));
 
         // A branch's manager reads its own line only; a salesperson no report at all.
-        var managerOfB = await Maintenance.GetSurveyReportAsync(new GetSurveyRoundRequest { RoundId = round.RoundId }, b.As("BM", Roles.BranchManager));
+        var managerOfB = await Maintenance.GetSurveyReportAsync(new GetSurveyReportRequest { RoundId = round.RoundId }, b.As("BM", Roles.BranchManager));
         Assert.Equal([("branch", b.Branch)], managerOfB.Groups.Select(g => (g.Kind, g.Id)));
-        var denied = await Assert.ThrowsAsync<RpcException>(() => Maintenance.GetSurveyReportAsync(new GetSurveyRoundRequest { RoundId = round.RoundId }, a.Salesperson1).ResponseAsync);
+        var denied = await Assert.ThrowsAsync<RpcException>(() => Maintenance.GetSurveyReportAsync(new GetSurveyReportRequest { RoundId = round.RoundId }, a.Salesperson1).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
     }
 }

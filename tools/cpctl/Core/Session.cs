@@ -59,6 +59,7 @@ public sealed class Session : IDisposable
     public AccessGrants.AccessGrantsClient AccessGrants => new(Channel(ResourceNames.Registration));
     public CustomerData.CustomerDataClient CustomerData => new(Channel(ResourceNames.Registration));
     public Audit.AuditClient Audit => new(Channel(ResourceNames.Registration));
+    public CustomerMaintenance.CustomerMaintenanceClient Maintenance => new(Channel(ResourceNames.Registration));
     public Incidents.IncidentsClient Incidents => new(Channel(ResourceNames.Registration));
     public OrganizationReplica.OrganizationReplicaClient Replica => new(Channel(ResourceNames.Registration));
     public OrganizationDirectory.OrganizationDirectoryClient Directory => new(Channel(ResourceNames.Territory));

@@ -15,7 +15,7 @@ namespace CustomerProtection.Registration.Maintenance.Grpc;
 public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds surveys, ContactVerifications verifications)
     : CustomerMaintenance.CustomerMaintenanceBase
 {
-    public override async Task<FollowUpList> ListFollowUpsDue(ListMaintenanceRequest request, ServerCallContext context)
+    public override async Task<FollowUpList> ListFollowUpsDue(ListFollowUpsDueRequest request, ServerCallContext context)
     {
         var page = await followUps.ListDueAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
         var response = new FollowUpList { NextPageToken = page.NextPageToken ?? "" };
@@ -53,7 +53,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
         return response;
     }
 
-    public override async Task<SurveyReport> GetSurveyReport(GetSurveyRoundRequest request, ServerCallContext context)
+    public override async Task<SurveyReport> GetSurveyReport(GetSurveyReportRequest request, ServerCallContext context)
     {
         var (round, groups) = await surveys.ReportAsync(Caller.From(context), request.RoundId);
         var response = new SurveyReport { RoundId = round.Id };
@@ -81,7 +81,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
         return response;
     }
 
-    public override async Task<VerificationList> ListStaleVerifications(ListMaintenanceRequest request, ServerCallContext context)
+    public override async Task<VerificationList> ListStaleVerifications(ListStaleVerificationsRequest request, ServerCallContext context)
     {
         var page = await verifications.ListStaleAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
         var response = new VerificationList { NextPageToken = page.NextPageToken ?? "" };
