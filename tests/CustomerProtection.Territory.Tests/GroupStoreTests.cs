@@ -49,7 +49,24 @@ public sealed class GroupStoreTests(RedisServer redis) : SalesRig(redis), IClass
         await Unlink.ExecuteAsync(Hq, ParentRef, SubsidiaryRef);
 
         await Assert.ThrowsAsync<EntityNotFoundException>(() => Get.ExecuteAsync(SubsidiaryRef));
+        await Assert.ThrowsAsync<EntityNotFoundException>(() => Get.ExecuteAsync(ParentRef));
         Assert.Equal((ParentKey, Key), (Assert.Single(await EventsAsync<CustomerGroupUnlinked>()) is var e ? (e.ParentIdentityKey, e.SubsidiaryIdentityKey) : default));
+    }
+
+    [Fact]
+    public async Task P4_4_one_level_a_groups_parent_is_nobodys_subsidiary_until_its_last_subsidiary_is_unlinked()
+    {
+        var otherParent = new CustomerRef(null, null, "另一集团有限公司");
+        await Link.ExecuteAsync(Hq, ParentRef, SubsidiaryRef);
+
+        var refused = await Assert.ThrowsAsync<PolicyRefusalException>(() => Link.ExecuteAsync(Hq, otherParent, ParentRef));
+        Assert.Equal(("P-4.4", ParentKey), (refused.RuleId, refused.Metadata["group_parent_identity_key"]));
+
+        await Unlink.ExecuteAsync(Hq, ParentRef, SubsidiaryRef);
+        var linked = await Link.ExecuteAsync(Hq, otherParent, ParentRef);
+
+        Assert.Equal(ParentKey, Assert.Single(linked.Value.Members).IdentityKey);
+        Assert.Equal(linked.Value.ParentIdentityKey, (await Get.ExecuteAsync(ParentRef)).Value.ParentIdentityKey);
     }
 
     [Fact]

@@ -46,6 +46,8 @@ public sealed class LinkGroupMember(SalesStore store, PolicyClock clock)
                 .ExpectBelowCap(SalesKeys.GroupOf(subsidiaryKey), double.NegativeInfinity, 1)
                 .Put(key, version + 1, DirectoryStore.Encode(next))
                 .IndexAdd(SalesKeys.GroupOf(subsidiaryKey), parentKey, at.ToUnixTimeMilliseconds())
+                // The parent is in its own index too, so that finding any customer's group is one read (SalesStore.GroupOfAsync).
+                .IndexAdd(SalesKeys.GroupOf(parentKey), parentKey, at.ToUnixTimeMilliseconds())
                 .Publish(new CustomerGroupLinked(parentKey, subsidiaryKey, caller.EmployeeId, at));
             return (await store.Directory.CommitAsync(change), new Versioned<CustomerGroup>(next, version + 1));
         });

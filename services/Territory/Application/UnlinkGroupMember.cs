@@ -26,8 +26,14 @@ public sealed class UnlinkGroupMember(SalesStore store, PolicyClock clock)
             var change = new AtomicChange()
                 .Expect(key, old.Version)
                 .Put(key, old.Version + 1, DirectoryStore.Encode(next))
-                .IndexRemove(SalesKeys.GroupOf(subsidiaryKey), parentKey)
-                .Publish(new CustomerGroupUnlinked(parentKey, subsidiaryKey, caller.EmployeeId, at));
+                .IndexRemove(SalesKeys.GroupOf(subsidiaryKey), parentKey);
+            if (next.Members.Count == 0)
+            {
+                // No subsidiary left: no group, so the parent leaves its own index (it may become another's subsidiary).
+                change.IndexRemove(SalesKeys.GroupOf(parentKey), parentKey);
+            }
+
+            change.Publish(new CustomerGroupUnlinked(parentKey, subsidiaryKey, caller.EmployeeId, at));
             return (await store.Directory.CommitAsync(change), new Versioned<CustomerGroup>(next, old.Version + 1));
         });
     }

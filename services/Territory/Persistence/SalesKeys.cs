@@ -62,7 +62,7 @@ public static class SalesKeys
     /// <summary>A regional manager's queue of escalated filings targeting their region.</summary>
     public static RedisKey FilingsEscalatedIn(string regionId) => $"{DirectoryKeys.Prefix}idx:crossregion:escalated:{regionId}";
 
-    /// <summary>The group a subsidiary belongs to: at most one member, its parent's identity key (P-4.4; score: linked, unix ms).</summary>
+    /// <summary>The group a customer belongs to, as a subsidiary or as its parent: one member, the parent's identity key (P-4.4; score: linked, unix ms).</summary>
     public static RedisKey GroupOf(string identityKey) => $"{DirectoryKeys.Prefix}idx:group:of:{identityKey}";
 
     /// <summary>hq's queue of filings the target region's secretary confirmed, to approve (P-4.1; score: confirmed, unix ms).</summary>
