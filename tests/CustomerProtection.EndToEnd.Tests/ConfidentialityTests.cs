@@ -151,7 +151,19 @@ public sealed class ConfidentialityTests(SystemFixture system)
         await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString + ",allowAdmin=true");
         var server = redis.GetServers().Single();
         await server.ConfigSetAsync("rdbcompression", "no");
-        await server.ExecuteAsync("SAVE");
+        // A background save may be running (the backup worker's snapshot, an AOF rewrite): SAVE once it is done.
+        await Eventually.GetAsync(async () =>
+        {
+            try
+            {
+                await server.ExecuteAsync("SAVE");
+                return "";
+            }
+            catch (RedisServerException ex) when (ex.Message.Contains("in progress", StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }, "SAVE after the background save in progress");
         var directory = (await server.ConfigGetAsync("dir")).Single().Value;
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".rdb", StringComparison.Ordinal) || f.EndsWith(".aof", StringComparison.Ordinal))
