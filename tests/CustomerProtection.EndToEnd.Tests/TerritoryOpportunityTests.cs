@@ -25,6 +25,14 @@ public sealed class TerritoryOpportunityTests(SystemFixture system)
             """;
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
             .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
+        // X-5 asks Registration for the holdings of the branch's salespeople: its copy of the organisation
+        // (from Territory's events) must know them first, as TestOrganisation waits for it.
+        var replica = new Registration.V1.OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
+        foreach (var name in new[] { "A1", "A2", "A3" })
+        {
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new Registration.V1.GetReplicaRequest { Id = $"{name}-{s}" }, Hq), $"{name}-{s} in Registration");
+        }
+
         var opportunities = new Opportunities.OpportunitiesClient(system.Channel(ResourceNames.Territory));
 
         var assignees = new List<string>();

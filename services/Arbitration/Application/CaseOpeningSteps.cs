@@ -63,9 +63,22 @@ public static class CaseOpeningSteps
         ];
     }
 
-    /// <summary>A party's P-9 evidence: their filings and the progress records, with their P-6 breaches.</summary>
-    public static async Task<PartyEvidence> PartyAsync(ArbitrationStore store, string customerId, string employeeId, IReadOnlyList<FilingFact> filings, IReadOnlyList<ProgressFact> progress) =>
-        new(employeeId, filings, progress) { Breaches = await BreachesAsync(store, customerId, employeeId) };
+    /// <summary>
+    /// P-9 with P-6: the recommendation for two parties. The parties' breaches (Arbitration's earlier cases) are
+    /// read only when no valid filing decides (P-9.1), so the usual case costs no read more.
+    /// </summary>
+    public static async Task<Priority> RecommendAsync(ArbitrationStore store, string customerId, PartyEvidence claimant, PartyEvidence respondent, DateOnly asOf, DateTimeOffset now)
+    {
+        var byFiling = PriorityRules.Recommend(claimant, respondent, asOf, now);
+        if (byFiling.DecidingRule == PriorityRules.FiledFirst)
+        {
+            return byFiling;
+        }
+
+        var claimantBreaches = BreachesAsync(store, customerId, claimant.EmployeeId);
+        var respondentBreaches = BreachesAsync(store, customerId, respondent.EmployeeId);
+        return PriorityRules.Recommend(claimant with { Breaches = await claimantBreaches }, respondent with { Breaches = await respondentBreaches }, asOf, now);
+    }
 
     /// <summary>An open case about the customer, its parties and organisation as Registration has them now.</summary>
     public static Case NewCase(string kind, CustomerFacts customer, Caller caller, string? respondent, string description, DateTimeOffset now) => new()

@@ -47,9 +47,9 @@ public sealed class FileEncroachmentComplaint(ArbitrationStore store, IRegistrat
 
         var progress = await CaseOpeningSteps.ProgressAsync(registration, cancellationToken, customer.CustomerId);
         var now = clock.UtcNow;
-        var priority = PriorityRules.Recommend(
-            await CaseOpeningSteps.PartyAsync(store, customer.CustomerId, injured, Filings(injured, customer), progress),
-            await CaseOpeningSteps.PartyAsync(store, customer.CustomerId, accused, Filings(accused, customer), progress),
+        var priority = await CaseOpeningSteps.RecommendAsync(store, customer.CustomerId,
+            new PartyEvidence(injured, Filings(injured, customer), progress),
+            new PartyEvidence(accused, Filings(accused, customer), progress),
             today, now);
         var @case = CaseOpeningSteps.NewCase(CaseKinds.Encroachment, customer, caller, accused, description, now) with
         {

@@ -50,9 +50,9 @@ public sealed class FileObjection(ArbitrationStore store, IRegistrationReader re
         }
 
         var now = clock.UtcNow;
-        var priority = PriorityRules.Recommend(
-            await CaseOpeningSteps.PartyAsync(store, customer.CustomerId, caller.EmployeeId, claimantFilings, progress),
-            await CaseOpeningSteps.PartyAsync(store, customer.CustomerId, customer.OwnerId!, [customer.Filing], progress),
+        var priority = await CaseOpeningSteps.RecommendAsync(store, customer.CustomerId,
+            new PartyEvidence(caller.EmployeeId, claimantFilings, progress),
+            new PartyEvidence(customer.OwnerId!, [customer.Filing], progress),
             today, now);
         var @case = CaseOpeningSteps.NewCase(kind, customer, caller, customer.OwnerId, reason, now) with
         {
