@@ -90,4 +90,15 @@ public sealed class StorageUnavailableTests
 
         Assert.Equal(global::Grpc.Core.StatusCode.Unavailable, status?.StatusCode);
     }
+
+    [Theory]
+    [InlineData("LOADING Redis is loading the dataset in memory", global::Grpc.Core.StatusCode.Unavailable)]
+    [InlineData("BUSY Redis is busy running a script", global::Grpc.Core.StatusCode.Unavailable)]
+    [InlineData("ERR wrong number of arguments", null)]
+    public void A_redis_that_is_restarting_is_unavailable_and_a_command_error_is_not_hidden(string message, global::Grpc.Core.StatusCode? expected)
+    {
+        var status = CustomerProtection.ServiceDefaults.Errors.DomainErrorInterceptor.Translate(new RedisServerException(message));
+
+        Assert.Equal(expected, status?.StatusCode);
+    }
 }

@@ -107,13 +107,25 @@ public sealed class DomainErrorInterceptor : Interceptor
         ConcurrencyConflictException c => new Google.Rpc.Status { Code = (int)Code.Aborted, Message = Bound(c.Message, MaxMessageLength) }.ToRpcException(),
         // Redis not reachable or not answering in time: nothing was applied that the caller was told of, and
         // a retry is safe (every change is one atomic step), which is what UNAVAILABLE says — not UNKNOWN.
-        StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => new Google.Rpc.Status
-        {
-            Code = (int)Code.Unavailable,
-            Message = "存储暂时不可用，请稍后重试 / storage is unavailable for the moment; retry later",
-        }.ToRpcException(),
+        StackExchange.Redis.RedisConnectionException or StackExchange.Redis.RedisTimeoutException => StorageUnavailable(),
+        StackExchange.Redis.RedisServerException r when IsTransient(r.Message) => StorageUnavailable(),
         _ => null,
     };
+
+    private static RpcException StorageUnavailable() => new Google.Rpc.Status
+    {
+        Code = (int)Code.Unavailable,
+        Message = "存储暂时不可用，请稍后重试 / storage is unavailable for the moment; retry later",
+    }.ToRpcException();
+
+    /// <summary>
+    /// A Redis that is restarting answers LOADING until its data is read back (likewise BUSY, MASTERDOWN,
+    /// TRYAGAIN, CLUSTERDOWN while it cannot serve): the same "retry later" as a lost connection.
+    /// </summary>
+    private static bool IsTransient(string message) =>
+        message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("BUSY", StringComparison.Ordinal)
+        || message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
+        || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal);
 
     private static RpcException InvalidArgument(RequestValidationException v)
     {
