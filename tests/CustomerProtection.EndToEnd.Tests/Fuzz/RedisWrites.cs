@@ -42,7 +42,10 @@ public sealed partial class RedisWrites : IAsyncDisposable
         // K: keyspace channel (the key in the name); every write event class, not expirations or evictions.
         await server.ConfigSetAsync("notify-keyspace-events", "Kg$lshzt");
         var writes = new RedisWrites(redis, previous);
-        await redis.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("__keyspace@*__:*"), (channel, _) => writes.Observe(channel!));
+        // The queue form, not the handler form: handlers run concurrently, so the marker's notification could be
+        // observed before a write that Redis published ahead of it; the queue keeps Redis's order, which the fence needs.
+        var notifications = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("__keyspace@*__:*"));
+        notifications.OnMessage(message => writes.Observe(message.Channel!));
         return writes;
     }
 
