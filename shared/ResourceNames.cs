@@ -27,6 +27,12 @@ static class ResourceNames
 
     /// <summary>HTTP/2 (h2c in development, TLS elsewhere) endpoint of every service: gRPC.</summary>
     public const string GrpcEndpoint = "grpc";
+
+    /// <summary>
+    /// HTTP/1.1 endpoint of every service for clients that cannot speak gRPC: the same RPCs as JSON (gRPC JSON
+    /// transcoding, docs/api.md) and the OpenAPI document. TLS, and HTTP/2 beside HTTP/1.1, when the gRPC endpoint has TLS.
+    /// </summary>
+    public const string ApiEndpoint = "api";
 }
 
 /// <summary>Configuration keys the AppHost hands to every service.</summary>

@@ -27,13 +27,13 @@ fi
 dotnet run --no-build -c Release --project CustomerProtection.AppHost --launch-profile http -- --Infrastructure:DataDirectory=$D --Telemetry:TraceSampleRatio=${RATIO:-0.01} "${EXTRA[@]}" > /tmp/apphost.log 2>&1 &
 APP=$!
 for i in $(seq 1 120); do
-  [ -f $D/services.json ] && [ $(grep -c http $D/services.json) -ge 4 ] && break; sleep 1
+  [ -f $D/services.json ] && [ $(grep -c '"grpc"' $D/services.json) -ge 4 ] && break; sleep 1
 done
 sleep 25
 cat $D/services.json
-reg=$(python3 -c "import json;print(json.load(open('$D/services.json'))['registration'])")
-ter=$(python3 -c "import json;print(json.load(open('$D/services.json'))['territory'])")
-pen=$(python3 -c "import json;print(json.load(open('$D/services.json'))['penalty'])")
+reg=$(python3 -c "import json;print(json.load(open('$D/services.json'))['registration']['grpc'])")
+ter=$(python3 -c "import json;print(json.load(open('$D/services.json'))['territory']['grpc'])")
+pen=$(python3 -c "import json;print(json.load(open('$D/services.json'))['penalty']['grpc'])")
 if [ -n "${REDIS_CLUSTER:-}" ]; then
   rport=$REDIS_CLUSTER
 else

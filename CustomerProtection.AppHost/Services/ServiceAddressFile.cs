@@ -3,16 +3,17 @@ using System.Text.Json;
 namespace CustomerProtection.AppHost.Services;
 
 /// <summary>
-/// <c>&lt;data&gt;/services.json</c>: each service's gRPC address, written as soon as Aspire has allocated the
-/// endpoints, so that <c>cpctl</c> finds a running system without asking the dashboard (whose resource service is
-/// not made for scripts). <c>{"registration": "http://localhost:40123", ...}</c>. Ports change at every start; the
-/// file is rewritten then. Addresses are not secrets (loopback, every call needs a token).
+/// <c>&lt;data&gt;/services.json</c>: each service's addresses, written as soon as Aspire has allocated the endpoints, so
+/// that <c>cpctl</c>, scripts and operators find a running system without asking the dashboard (whose resource service
+/// is not made for scripts):
+/// <c>{"registration": {"grpc": "http://localhost:40123", "api": "...", "openapi": ".../openapi/v1.json", "health": ".../health", "alive": ".../alive"}, ...}</c>.
+/// Ports change at every start; the file is rewritten then. Addresses are not secrets (loopback, every call needs a token).
 /// </summary>
 internal sealed class ServiceAddressFile
 {
     public const string FileName = "services.json";
 
-    private readonly SortedDictionary<string, string> _addresses = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, SortedDictionary<string, string>> _addresses = new(StringComparer.Ordinal);
 
     public ServiceAddressFile(string dataDirectory)
     {
@@ -23,15 +24,24 @@ internal sealed class ServiceAddressFile
 
     public string Path { get; }
 
-    /// <summary>Records the service's gRPC endpoint in the file once it is allocated.</summary>
+    /// <summary>Records the service's endpoints in the file once they are allocated.</summary>
     public IResourceBuilder<ProjectResource> Track(IResourceBuilder<ProjectResource> service)
     {
         return service.OnResourceEndpointsAllocated((resource, _, _) =>
         {
-            var url = resource.GetEndpoint(ResourceNames.GrpcEndpoint).Url;
+            var probes = resource.GetEndpoint(ResourceNames.HttpEndpoint).Url;
+            var api = resource.GetEndpoint(ResourceNames.ApiEndpoint).Url;
+            var entry = new SortedDictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["grpc"] = resource.GetEndpoint(ResourceNames.GrpcEndpoint).Url,
+                ["api"] = api,
+                ["openapi"] = api + "/openapi/v1.json",
+                ["health"] = probes + "/health",
+                ["alive"] = probes + "/alive",
+            };
             lock (_addresses)
             {
-                _addresses[resource.Name] = url;
+                _addresses[resource.Name] = entry;
                 // Written whole to a temporary file and renamed: a reader never sees half a file.
                 var temporary = Path + ".tmp";
                 File.WriteAllText(temporary, JsonSerializer.Serialize(_addresses, s_indented));

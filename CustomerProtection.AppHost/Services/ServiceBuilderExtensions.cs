@@ -7,9 +7,10 @@ namespace CustomerProtection.AppHost.Services;
 internal static class ServiceBuilderExtensions
 {
     /// <summary>
-    /// Adds one CustomerProtection service with two Kestrel endpoints: <see cref="ResourceNames.HttpEndpoint"/>
-    /// (HTTP/1.1, the /health and /alive probes) and <see cref="ResourceNames.GrpcEndpoint"/> (HTTP/2 only, so gRPC
-    /// works in cleartext: h2c has no protocol negotiation). Both have scheme http, so service discovery hands out
+    /// Adds one CustomerProtection service with three Kestrel endpoints: <see cref="ResourceNames.HttpEndpoint"/>
+    /// (HTTP/1.1, the /health and /alive probes), <see cref="ResourceNames.GrpcEndpoint"/> (HTTP/2 only, so gRPC
+    /// works in cleartext: h2c has no protocol negotiation) and <see cref="ResourceNames.ApiEndpoint"/> (the JSON routes
+    /// and the OpenAPI document, HTTP/1.1). Both have scheme http, so service discovery hands out
     /// <c>http://</c> URLs that a gRPC channel uses as h2c — unless a certificate is configured
     /// (<see cref="TransportSettings"/>): then the gRPC endpoint is https, and the probe endpoint answers only probes.
     /// </summary>
@@ -28,7 +29,7 @@ internal static class ServiceBuilderExtensions
                 options.ExcludeLaunchProfile = true;
                 options.ExcludeKestrelEndpoints = true;
             });
-        var (httpPort, grpcPort) = DirectPorts(builder);
+        var (httpPort, grpcPort, apiPort) = DirectPorts(builder);
         var count = replicas.Of(name);
         if (count > 1)
         {
@@ -37,17 +38,22 @@ internal static class ServiceBuilderExtensions
             service = service.WithReplicas(count);
         }
 
-        var (httpTarget, grpcTarget, proxied) = count > 1 ? (null, null, true) : (httpPort, grpcPort, httpPort is null);
+        var (httpTarget, grpcTarget, apiTarget, proxied) = count > 1 ? (null, null, null, true) : (httpPort, grpcPort, apiPort, httpPort is null);
         service = service.WithHttpEndpoint(name: ResourceNames.HttpEndpoint, port: httpPort, targetPort: httpTarget, isProxied: proxied);
         service = transport.Tls
-            ? service.WithHttpsEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort, targetPort: grpcTarget, isProxied: proxied).WithTransportSecurity(transport)
-            : service.WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort, targetPort: grpcTarget, isProxied: proxied);
+            ? service.WithHttpsEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort, targetPort: grpcTarget, isProxied: proxied)
+                .WithHttpsEndpoint(name: ResourceNames.ApiEndpoint, port: apiPort, targetPort: apiTarget, isProxied: proxied)
+                .WithTransportSecurity(transport)
+            : service.WithHttpEndpoint(name: ResourceNames.GrpcEndpoint, port: grpcPort, targetPort: grpcTarget, isProxied: proxied)
+                .WithHttpEndpoint(name: ResourceNames.ApiEndpoint, port: apiPort, targetPort: apiTarget, isProxied: proxied);
         return service
             .WithEndpoint(ResourceNames.GrpcEndpoint, endpoint => endpoint.Transport = "http2")
-            // Otherwise Aspire also sets ASPNETCORE_URLS for both, which Kestrel overrides with a warning.
+            // Otherwise Aspire also sets ASPNETCORE_URLS for all three, which Kestrel overrides with a warning.
             .WithEndpointsInEnvironment(_ => false)
             .WithKestrelEndpoint(ResourceNames.HttpEndpoint, "Http1", "http")
             .WithKestrelEndpoint(ResourceNames.GrpcEndpoint, "Http2", transport.Tls ? "https" : "http")
+            // JSON clients speak HTTP/1.1; over TLS, ALPN lets an HTTP/2 client use the same port (docs/api.md).
+            .WithKestrelEndpoint(ResourceNames.ApiEndpoint, transport.Tls ? "Http1AndHttp2" : "Http1", transport.Tls ? "https" : "http")
             .WithHttpHealthCheck("/health", endpointName: ResourceNames.HttpEndpoint)
             .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
             .WithReference(infrastructure.Messaging).WaitFor(infrastructure.Messaging)
@@ -61,15 +67,15 @@ internal static class ServiceBuilderExtensions
     /// latency), and with one replica per service its balancing buys nothing. A deployment has no DCP:
     /// there the ports are the platform's (null).
     /// </summary>
-    private static (int? Http, int? Grpc) DirectPorts(IDistributedApplicationBuilder builder)
+    private static (int? Http, int? Grpc, int? Api) DirectPorts(IDistributedApplicationBuilder builder)
     {
         if (!builder.ExecutionContext.IsRunMode)
         {
-            return (null, null);
+            return (null, null, null);
         }
 
-        var ports = LocalPorts.TakeFree(2);
-        return (ports[0], ports[1]);
+        var ports = LocalPorts.TakeFree(3);
+        return (ports[0], ports[1], ports[2]);
     }
 
     private static IResourceBuilder<ProjectResource> WithKestrelEndpoint(

@@ -1,4 +1,5 @@
 using CustomerProtection.ServiceDefaults;
+using CustomerProtection.ServiceDefaults.Api;
 using CustomerProtection.ServiceDefaults.Errors;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Storage;
@@ -64,7 +65,7 @@ public static class ServiceDefaultsExtensions
         builder.AddCustomerProtectionAuthentication();
 
         builder.Services.AddSingleton<AccountAccessInterceptor>();
-        builder.Services.AddGrpc(options =>
+        var grpc = builder.Services.AddGrpc(options =>
         {
             options.Interceptors.Add<DomainErrorInterceptor>();
             // C-7, C-9: a frozen or departed account is refused by every RPC (each service registers its IAccountStates).
@@ -74,6 +75,7 @@ public static class ServiceDefaultsExtensions
             // Bad input is the caller's to fix: say what is wrong, never a stack trace.
             options.EnableDetailedErrors = false;
         });
+        grpc.AddJsonApi(builder, serviceName);
         // The gRPC health service reports the same checks as /health (one registry).
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();
@@ -142,6 +144,7 @@ public static class ServiceDefaultsExtensions
         app.UseTransportSecurity();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.MapJsonApi();
 
         app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();

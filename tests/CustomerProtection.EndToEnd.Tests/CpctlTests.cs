@@ -472,8 +472,13 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
 
         var status = await CpctlAsync(new Dictionary<string, string> { ["CP_SIGNING_KEY"] = system.SigningKey }, "status", "--services-file", file, "--json");
 
-        Assert.All(SystemFixture.Services, service => Assert.Equal(
-            system.App.GetEndpoint(service, ResourceNames.GrpcEndpoint).Port, new Uri(addresses.GetProperty(service).GetString()!).Port));
+        Assert.All(SystemFixture.Services, service =>
+        {
+            var entry = addresses.GetProperty(service);
+            Assert.Equal(system.App.GetEndpoint(service, ResourceNames.GrpcEndpoint).Port, new Uri(entry.GetProperty("grpc").GetString()!).Port);
+            Assert.Equal(system.App.GetEndpoint(service, ResourceNames.ApiEndpoint).Port, new Uri(entry.GetProperty("api").GetString()!).Port);
+            Assert.Equal(new Uri(system.App.GetEndpoint(service, ResourceNames.HttpEndpoint), "/health"), new Uri(entry.GetProperty("health").GetString()!));
+        });
         Assert.True(status.Exit == ExitCodes.Ok, status.ToString());
         Assert.Equal(SystemFixture.Services, status.Json.EnumerateArray().Select(t => t.GetProperty("service").GetString()));
         Assert.All(status.Json.EnumerateArray(), t => Assert.True(t.GetProperty("controllable").GetBoolean()));
@@ -484,8 +489,8 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
     {
         try
         {
-            return JsonDocument.Parse(File.ReadAllText(file)).RootElement.TryGetProperty(ResourceNames.Registration, out var url)
-                ? new Uri(url.GetString()!).Port
+            return JsonDocument.Parse(File.ReadAllText(file)).RootElement.TryGetProperty(ResourceNames.Registration, out var entry)
+                ? new Uri(entry.GetProperty("grpc").GetString()!).Port
                 : null;
         }
         catch (IOException)

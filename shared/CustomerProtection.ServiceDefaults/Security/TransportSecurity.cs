@@ -24,12 +24,13 @@ public static class TransportSecurity
     {
         var configuration = builder.Configuration;
         var endpoints = KestrelEndpoints(configuration).ToList();
-        var insecureGrpc = endpoints.Where(e => !e.Tls && e.Protocols.Contains("Http2", StringComparison.OrdinalIgnoreCase)).ToList();
+        // Every endpoint but the probes' carries customer data: gRPC, and the same calls as JSON.
+        var insecureGrpc = endpoints.Where(e => !e.Tls && e.Name != CustomerProtection.ResourceNames.HttpEndpoint).ToList();
         if (!builder.Environment.IsDevelopment() && insecureGrpc.Count > 0
             && !configuration.GetValue<bool>(SharedConfigKeys.TransportAllowInsecure))
         {
             throw new InvalidOperationException(
-                $"C-4: outside development gRPC is served over TLS only, but {string.Join(", ", insecureGrpc.Select(e => e.Name + " (" + e.Url + ")"))} " +
+                $"C-4: outside development gRPC and its JSON routes are served over TLS only, but {string.Join(", ", insecureGrpc.Select(e => e.Name + " (" + e.Url + ")"))} " +
                 $"is plain HTTP. Give the endpoint an https:// URL and a certificate ({SharedConfigKeys.TransportCertificatePath} in the AppHost, " +
                 $"or Kestrel:Certificates:Default), or set {SharedConfigKeys.TransportAllowInsecure}=true when a mesh terminates TLS.");
         }

@@ -11,7 +11,7 @@ internal sealed class ServiceAddresses(CliEnvironment environment, FileInfo? ser
 {
     public const string FileName = "services.json";
 
-    private Dictionary<string, string>? _fromFile;
+    private Dictionary<string, Entry>? _fromFile;
     private string? _filePath;
 
     /// <summary>The address and where it came from (said in errors: a stale file is the usual cause of "unavailable").</summary>
@@ -29,9 +29,9 @@ internal sealed class ServiceAddresses(CliEnvironment environment, FileInfo? ser
         }
 
         var file = FromFile();
-        if (file.TryGetValue(service, out var fromFile))
+        if (file.TryGetValue(service, out var fromFile) && fromFile.Grpc is { Length: > 0 } grpc)
         {
-            return (fromFile, _filePath!);
+            return (grpc, _filePath!);
         }
 
         throw new CliException(ExitCodes.Unavailable,
@@ -39,7 +39,10 @@ internal sealed class ServiceAddresses(CliEnvironment environment, FileInfo? ser
             $"or pass --{service} / {variable}" + (_filePath is null ? "" : $" ({_filePath} does not name it)"));
     }
 
-    private Dictionary<string, string> FromFile()
+    /// <summary>One service in the file (its JSON address and probes are there for people and scripts; cpctl speaks gRPC).</summary>
+    private sealed record Entry(string? Grpc);
+
+    private Dictionary<string, Entry> FromFile()
     {
         if (_fromFile is not null)
         {
@@ -54,7 +57,7 @@ internal sealed class ServiceAddresses(CliEnvironment environment, FileInfo? ser
 
         try
         {
-            _fromFile = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(_filePath)) ?? [];
+            _fromFile = JsonSerializer.Deserialize<Dictionary<string, Entry>>(File.ReadAllText(_filePath), s_names) ?? [];
         }
         catch (Exception ex) when (ex is IOException or JsonException or UnauthorizedAccessException)
         {
@@ -63,4 +66,6 @@ internal sealed class ServiceAddresses(CliEnvironment environment, FileInfo? ser
 
         return _fromFile;
     }
+
+    private static readonly JsonSerializerOptions s_names = new() { PropertyNameCaseInsensitive = true };
 }
