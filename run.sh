@@ -63,6 +63,10 @@ cat <<MSG
   Once it is up, in another terminal:
     dotnet run --project tools/cpctl -- demo          (the policy's story, every step checked)
     dotnet run --project tools/cpctl -- --help        (every workflow as a command)
+  A token for your own calls (signed with .data/dev-signing.key, which the AppHost generates):
+    dotnet run --project tools/cpctl -- token --employee HQ-1 --role hq
+  Every service's gRPC, JSON, OpenAPI and health addresses: .data/services.json
+  (JSON: curl -H "Authorization: Bearer \$TOKEN" <api>/v1/clock; API reference: <api>/api-docs; docs/api.md)
   Data is kept in .data/ across restarts. Stop with Ctrl+C.
 
 MSG

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Aspire.Hosting.Testing;
+using CustomerProtection.Policy.Actors;
+using Google.Api;
+using Microsoft.OpenApi.Readers;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>
+/// JSON beside gRPC (docs/api.md), through the AppHost with a plain HttpClient on each service's api endpoint: the
+/// OpenAPI document validates and names a route for every RPC, a JSON call answers what the gRPC call answers, and a
+/// refusal is the rich status as JSON.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class JsonApiTests(SystemFixture system)
+{
+    private HttpClient Api(string service, string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = system.App.GetEndpoint(service, ResourceNames.ApiEndpoint) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    public static TheoryData<string> Services() => [.. SystemFixture.Services];
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task The_openapi_document_validates_and_has_a_route_for_every_rpc_but_the_client_streaming_ones(string service)
+    {
+        using var client = Api(service);
+        await using var document = await client.GetStreamAsync("/openapi/v1.json");
+        var openApi = new OpenApiStreamReader().Read(document, out var diagnostic);
+
+        Assert.Empty(diagnostic.Errors);
+        var missing = new List<string>();
+        foreach (var (method, _) in Fuzz.EveryRpcFuzzTests.Endpoints().Where(e => e.Service == service && !e.Method.IsClientStreaming))
+        {
+            var rule = method.GetOptions()?.GetExtension(AnnotationsExtensions.Http);
+            var (verb, path) = rule is null ? ("", "") : Route(rule);
+            if (rule is null || !openApi.Paths.TryGetValue(path, out var item)
+                || !item.Operations.Keys.Any(o => string.Equals(o.ToString(), verb, StringComparison.OrdinalIgnoreCase)))
+            {
+                missing.Add($"{method.FullName} ({(rule is null ? "no google.api.http annotation" : verb + " " + path)})");
+            }
+        }
+
+        Assert.True(missing.Count == 0, $"{missing.Count} RPCs of {service} have no JSON route:\n" + string.Join("\n", missing));
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task A_json_call_answers_what_the_grpc_call_answers(string service)
+    {
+        var token = system.Token("HQ-JSON", Roles.Hq);
+        using var client = Api(service, token);
+
+        var json = JsonDocument.Parse(await client.GetStringAsync("/v1/clock")).RootElement;
+        var grpc = await new Platform.V1.Clock.ClockClient(system.Channel(service)).GetTimeAsync(new(), SystemFixture.Bearer(token));
+
+        Assert.Equal(service, json.GetProperty("service").GetString());
+        Assert.Equal(grpc.Controllable, json.GetProperty("controllable").GetBoolean());
+        // Instants are RFC 3339 UTC strings (docs/api.md); the two calls are moments apart.
+        var now = DateTimeOffset.Parse(json.GetProperty("now").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(now - grpc.Now.ToDateTimeOffset(), TimeSpan.FromMinutes(-1), TimeSpan.FromMinutes(1));
+    }
+
+    [Fact]
+    public async Task A_json_call_without_a_token_is_unauthenticated_401()
+    {
+        using var client = Api(ResourceNames.Registration);
+
+        using var response = await client.GetAsync("/v1/clock");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_malformed_json_request_is_invalid_argument_400_with_the_field_and_changes_nothing()
+    {
+        var token = system.Token("HQ-JSON", Roles.Hq);
+        using var client = Api(ResourceNames.Territory, token);
+        var before = await new Platform.V1.Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new(), SystemFixture.Bearer(token));
+
+        using var response = await client.PostAsync("/v1/clock:advance", new StringContent("""{"by": "-3600s"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(3, status.GetProperty("code").GetInt32()); // INVALID_ARGUMENT
+        var badRequest = Assert.Single(status.GetProperty("details").EnumerateArray(),
+            d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.BadRequest");
+        Assert.Contains(badRequest.GetProperty("fieldViolations").EnumerateArray(), v => v.GetProperty("field").GetString() == "by");
+        var after = await new Platform.V1.Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new(), SystemFixture.Bearer(token));
+        Assert.Equal(before.Offset, after.Offset);
+    }
+
+    /// <summary>The HTTP verb and the OpenAPI path of an annotation (OpenAPI writes the template as it is).</summary>
+    private static (string Verb, string Path) Route(HttpRule rule) => rule.PatternCase switch
+    {
+        HttpRule.PatternOneofCase.Get => ("Get", rule.Get),
+        HttpRule.PatternOneofCase.Post => ("Post", rule.Post),
+        HttpRule.PatternOneofCase.Put => ("Put", rule.Put),
+        HttpRule.PatternOneofCase.Patch => ("Patch", rule.Patch),
+        HttpRule.PatternOneofCase.Delete => ("Delete", rule.Delete),
+        _ => (rule.Custom.Kind, rule.Custom.Path),
+    };
+}
