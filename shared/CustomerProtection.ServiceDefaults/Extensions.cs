@@ -33,6 +33,16 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string serviceName) where TBuilder : IHostApplicationBuilder
     {
         builder.Services.AddSingleton(new ServiceIdentity(serviceName));
+        // A stop (Ctrl+C, a rolling update) often finds Redis or the broker already gone: the AppHost stops everything
+        // at once, and Redis is usually first. A request or a consumer in flight then waits out its Redis call's
+        // timeout (5 s), and the host's default stop waits for each hosted service in turn, up to 30 s. Stopped
+        // together and given 3 s, a service exits promptly (docs/running.md). Nothing acknowledged depends on a clean
+        // stop: writes are atomic in Redis, the outbox relays what was not sent, an unacknowledged message comes again.
+        builder.Services.Configure<HostOptions>(options =>
+        {
+            options.ServicesStopConcurrently = true;
+            options.ShutdownTimeout = TimeSpan.FromSeconds(3);
+        });
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
@@ -118,6 +128,14 @@ public static class ServiceDefaultsExtensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            // The exporter retries a failed export until its timeout (10 s by default), and at a stop it flushes: when
+            // the collector went first — the dashboard stops with the AppHost on Ctrl+C — a service lingered 8–10 s
+            // after its host had stopped, retrying. Two seconds is plenty for a collector that answers.
+            if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"]))
+            {
+                builder.Configuration["OTEL_EXPORTER_OTLP_TIMEOUT"] = "2000";
+            }
+
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 

@@ -30,7 +30,10 @@ public abstract class SupervisedLoop(LoopHealth health, ILogger logger) : Backgr
         {
             try
             {
-                await PassAsync(stoppingToken);
+                // A stop does not wait for a pass stuck on a Redis that is already gone (each call waits out its 5 s
+                // timeout): the pass is left behind as a kill would leave it — every step is atomic in Redis, so
+                // nothing is half-written — and the service exits promptly.
+                await PassAsync(stoppingToken).WaitAsync(stoppingToken);
                 health.Succeeded(Name);
                 backoff = MinBackoff;
             }
