@@ -137,6 +137,28 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task Issue23_cpctl_report_prints_the_months_figures_by_branch_as_a_table_and_as_json()
+    {
+        await ImportOrganisationAsync();
+        var month = (await ClockTodayAsync()).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        await FileAndApproveAsync("S1", $"月报命令{_s}有限公司");
+
+        var json = await Eventually.GetAsync(async () =>
+        {
+            var run = await CpctlAsync("report", "--month", month, "--json");
+            return run.Exit == ExitCodes.Ok && run.Json.GetProperty("rows").EnumerateArray().Any(r => r.GetProperty("branch_id").GetString() == Branch) ? run : null;
+        }, "the approval in the monthly report");
+        var table = await CpctlAsync("report", "--month", month);
+        var notAMonth = await CpctlAsync("report", "--month", "2026-13");
+
+        var row = json.Json.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("branch_id").GetString() == Branch);
+        Assert.Equal("1", row.GetProperty("approvals").GetString());
+        Assert.Contains(table.Out.Split('\n'), l => l.Contains(Branch, StringComparison.Ordinal));
+        Assert.Contains("合计 / total", table.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.InvalidArgument, notAMonth.Exit);
+    }
+
+    [Fact]
     public async Task P4_5_a_late_complaint_prints_the_rule_and_its_numbers_and_exits_with_the_refusal_code_also_as_json()
     {
         await ImportOrganisationAsync();
