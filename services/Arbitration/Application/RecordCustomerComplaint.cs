@@ -1,4 +1,3 @@
-using System.Globalization;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 
