@@ -3,6 +3,7 @@ using CustomerProtection.Messaging;
 using CustomerProtection.Territory;
 using CustomerProtection.Territory.Consumers;
 using CustomerProtection.Territory.Grpc;
+using CustomerProtection.Territory.Reports;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -14,8 +15,10 @@ builder.AddMessaging(ResourceNames.Territory, bus =>
     bus.AddConsumer<SeriousCaseDeclaredConsumer>();
     bus.AddConsumer<ViolationConfirmedConsumer>();
     bus.AddConsumer<FineConfirmedConsumer>();
+    bus.AddReportConsumers();
 });
 builder.AddTerritoryServices();
+builder.AddReports();
 
 var app = builder.Build();
 
@@ -28,5 +31,6 @@ app.MapGrpcService<PricingService>();
 app.MapGrpcService<OpportunitiesService>();
 app.MapGrpcService<CustomerGroupsService>();
 app.MapGrpcService<DealerReviewsService>();
+app.MapGrpcService<ReportsService>();
 
 app.Run();

@@ -55,7 +55,7 @@ internal sealed class ClockGrpcService(TimeProvider time, ClockMode mode, Servic
         return new GetTimeResponse
         {
             Now = Timestamp.FromDateTimeOffset(now),
-            Today = today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Today = new Google.Type.Date { Year = today.Year, Month = today.Month, Day = today.Day },
             Offset = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(time is SharedClock shared ? shared.Offset : TimeSpan.Zero),
             Controllable = mode.Controllable,
             Service = service.Name,

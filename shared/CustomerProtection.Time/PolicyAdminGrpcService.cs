@@ -7,7 +7,6 @@ using CustomerProtection.Policy.Errors;
 using CustomerProtection.Policy.Actors;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
-using NodaTime.Text;
 
 namespace CustomerProtection.Time;
 
@@ -19,26 +18,23 @@ internal sealed class PolicyAdminGrpcService(PolicyBook book, CalendarProvider c
     public override Task<GetParametersResponse> GetParameters(GetParametersRequest request, ServerCallContext context)
     {
         var day = PolicyTime.Today(time);
-        if (!string.IsNullOrEmpty(request.Date))
+        if (request.Date is not null)
         {
-            var parsed = LocalDatePattern.Iso.Parse(request.Date);
-            if (!parsed.Success)
-            {
-                throw new RequestValidationException(new FieldViolation("date", "日期格式 yyyy-MM-dd / date as yyyy-MM-dd"));
-            }
-
-            day = parsed.Value;
+            var violations = new List<FieldViolation>();
+            var parsed = Dates.Parse(violations, "date", request.Date);
+            RequestValidationException.ThrowIfAny(violations);
+            day = Dates.ToLocalDate(parsed!.Value);
         }
 
         if (!book.TryFor(day, out var parameters))
         {
             throw new PolicyRefusalException("P-14", $"政策自 {PolicyBook.PolicyStart} 起生效 / the policy took effect on {PolicyBook.PolicyStart}",
-                new Dictionary<string, string> { ["date"] = request.Date, ["policy_start"] = PolicyBook.PolicyStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+                new Dictionary<string, string> { ["date"] = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["policy_start"] = PolicyBook.PolicyStart.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         }
 
         return Task.FromResult(new GetParametersResponse
         {
-            EffectiveFrom = book.VersionFor(day).EffectiveFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            EffectiveFrom = Protos.ProtoDates.ToProtoDate(Dates.ToDateOnly(book.VersionFor(day).EffectiveFrom)),
             ParametersJson = JsonSerializer.Serialize(parameters, Json),
         });
     }

@@ -111,7 +111,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     public async Task P4_5_a_confirmed_encroachment_publishes_ViolationConfirmed_with_the_party_the_shipments_and_a_stable_id()
     {
         await new RecordDeal(Store).ApplyAsync(Sale("SALE-1", Third, D("2026-01-05"), 600_000m));
-        var opened = await FileEncroachmentComplaint.ExecuteAsync(Salesperson(Owner), new EncroachmentInput("cust1", Third, "2026-03-09", "抢单 / took my customer"), CancellationToken.None);
+        var opened = await FileEncroachmentComplaint.ExecuteAsync(Salesperson(Owner), new EncroachmentInput("cust1", Third, Day("2026-03-09"), "抢单 / took my customer"), CancellationToken.None);
         Assert.Equal(Owner, opened.Value.Recommendation!.RecommendedId);
 
         var decided = await DecideCase.ExecuteAsync(TestData.Hq, new DecisionInput(opened.Value.Id, null, null, null, "侵占成立 / encroachment confirmed",
@@ -137,18 +137,18 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
         foreach (var outsider in new[] { Salesperson(Objector), TestData.Hq, OtherManager, Secretary })
         {
             var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => FileEncroachmentComplaint.ExecuteAsync(outsider,
-                new EncroachmentInput("cust1", Third, "2026-03-09", "抢单"), CancellationToken.None));
+                new EncroachmentInput("cust1", Third, Day("2026-03-09"), "抢单"), CancellationToken.None));
             Assert.Equal(("P-4.5", RefusalCode.PermissionDenied), (refusal.RuleId, refusal.Code));
         }
 
         Assert.Equal(0, await Db.StreamLengthAsync(Outbox.StreamKey));
 
-        var byManager = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, "2026-03-09", "替负责人投诉 / on the owner's behalf"), CancellationToken.None);
+        var byManager = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, Day("2026-03-09"), "替负责人投诉 / on the owner's behalf"), CancellationToken.None);
         Assert.Equal((Owner, Manager.EmployeeId), (byManager.Value.ClaimantId, byManager.Value.OpenedBy));
         Assert.Equal(Owner, byManager.Value.Recommendation!.RecommendedId);
         await DecideCase.ExecuteAsync(TestData.Hq, new DecisionInput(byManager.Value.Id, null, null, null, "不成立 / unfounded", []), CancellationToken.None);
 
-        var byCoDeveloper = await FileEncroachmentComplaint.ExecuteAsync(Salesperson("S-CO"), new EncroachmentInput("cust1", Third, "2026-03-09", "抢单"), CancellationToken.None);
+        var byCoDeveloper = await FileEncroachmentComplaint.ExecuteAsync(Salesperson("S-CO"), new EncroachmentInput("cust1", Third, Day("2026-03-09"), "抢单"), CancellationToken.None);
         Assert.Equal("S-CO", byCoDeveloper.Value.ClaimantId);
     }
 
@@ -157,7 +157,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     {
         Registration.Customers["cust1"] = Customer(owner: null, status: "pool");
 
-        var opened = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, "2026-03-09", "跨区未批销售 / unapproved cross-region sale"), CancellationToken.None);
+        var opened = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, Day("2026-03-09"), "跨区未批销售 / unapproved cross-region sale"), CancellationToken.None);
 
         Assert.Equal(Manager.EmployeeId, opened.Value.ClaimantId);
     }
@@ -169,13 +169,13 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
         // the accused has the further evidence (P-9.2), which decides while they have no breach on record.
         Registration.Customers["cust1"] = Customer(owner: null, status: "pool");
         Registration.Progress.Add(new ProgressFact("cust1", "trial", D("2026-03-05"), "photo", Third));
-        var first = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, "2026-03-09", "经代理商报价 / quoted through an agent"), CancellationToken.None);
+        var first = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, Day("2026-03-09"), "经代理商报价 / quoted through an agent"), CancellationToken.None);
         Assert.Equal((Third, "P-9.2"), (first.Value.Recommendation!.RecommendedId, first.Value.Recommendation.DecidingRule));
         Assert.Null(first.Value.Recommendation.Reasons.Single(r => r.RuleId == "P-6").Favours);
         await DecideCase.ExecuteAsync(TestData.Hq, new DecisionInput(first.Value.Id, null, null, null, "成立 / confirmed",
             [new FindingInput(Third, "P-5", "agent_quote", ManagerFindings.None)]), CancellationToken.None);
 
-        var again = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, "2026-03-10", "再次 / again"), CancellationToken.None);
+        var again = await FileEncroachmentComplaint.ExecuteAsync(Manager, new EncroachmentInput("cust1", Third, Day("2026-03-10"), "再次 / again"), CancellationToken.None);
 
         var priority = again.Value.Recommendation!;
         Assert.Equal((Manager.EmployeeId, "P-6"), (priority.RecommendedId, priority.DecidingRule));
@@ -187,7 +187,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     public async Task P2_4b_a_met_claim_is_settled_by_the_due_queue_exactly_once_even_with_two_workers()
     {
         var opened = await ObjectAsync();
-        await ResolveBySurpassingClaim.ExecuteAsync(Manager, opened.Value.Id, Milestones.Deal, "2026-04-10", "超越进度");
+        await ResolveBySurpassingClaim.ExecuteAsync(Manager, opened.Value.Id, Milestones.Deal, Day("2026-04-10"), "超越进度");
         await new RecordDeal(Store).ApplyAsync(Sale("SALE-9", Objector, D("2026-04-01"), 20_000m));
 
         // Before 24:00 of the date nothing happens, however often the workers look.
@@ -210,7 +210,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     public async Task P2_4b_a_trial_milestone_is_read_from_Registration_at_the_date_and_a_missing_one_forfeits()
     {
         var opened = await ObjectAsync();
-        await ResolveBySurpassingClaim.ExecuteAsync(Manager, opened.Value.Id, Milestones.Trial, "2026-04-10", "超越进度");
+        await ResolveBySurpassingClaim.ExecuteAsync(Manager, opened.Value.Id, Milestones.Trial, Day("2026-04-10"), "超越进度");
         Registration.Progress.Add(new ProgressFact("cust1", "trial", D("2026-04-02"), null, Objector));   // no evidence: does not count
         var readsBefore = Registration.ProgressReads;
 
@@ -228,7 +228,7 @@ public sealed class CaseStoreTests(RedisServer redis) : ArbitrationRig(redis), I
     public async Task P2_4c_three_bidders_the_highest_wins_misses_and_the_second_takes_over_with_the_ledger_per_person()
     {
         var opened = await ObjectAsync();
-        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
+        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, Day("2026-03-20"), "竞拍");
         await PlaceBid.ExecuteAsync(Salesperson(Owner), opened.Value.Id, "5000", Milestones.Trial);
         await PlaceBid.ExecuteAsync(Salesperson(Objector), opened.Value.Id, "12000.50", Milestones.Deal);
         await PlaceBid.ExecuteAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);

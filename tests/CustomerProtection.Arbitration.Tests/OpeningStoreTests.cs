@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Text.Json;
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Domain;
@@ -81,12 +82,12 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
     {
         var parent = await ObjectAsync();
 
-        var report = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "散布谣言 / spread rumours", "2026-03-10"));
+        var report = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "散布谣言 / spread rumours", Day("2026-03-10")));
 
         Assert.Equal((CaseKinds.Retaliation, parent.Value.Id, Owner), (report.Value.Kind, report.Value.ParentCaseId, report.Value.RespondentId));
         Assert.Equal([nameof(CaseOpened)], await TypesAsync());
         Assert.Contains(report.Value.Id, (await new QueryCases(Store).ListAsync(Hq, null, true, 0, null)).Items.Select(c => c.Value.Id));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Third), new RetaliationInput(parent.Value.Id, Owner, "x", "2026-03-10")));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Third), new RetaliationInput(parent.Value.Id, Owner, "x", Day("2026-03-10"))));
     }
 
     [Fact]
@@ -95,7 +96,7 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
         var parent = await ObjectAsync();
         await WithdrawCase.ExecuteAsync(Salesperson(Objector), parent.Value.Id, "和解 / settled");
 
-        var report = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "撤案后报复 / retaliated after the case", "2026-03-10"));
+        var report = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "撤案后报复 / retaliated after the case", Day("2026-03-10")));
 
         Assert.Equal((CaseKinds.Retaliation, CaseStatuses.Open, parent.Value.Id), (report.Value.Kind, report.Value.Status, report.Value.ParentCaseId));
         var directory = new InMemoryDirectory { Employees = { [Owner] = Employee(Owner) } };
@@ -113,14 +114,14 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
         var tooLate = Calendar.AddWorkingDays(lastDay, -1).Value;
 
         var refusal = await Assert.ThrowsAsync<PolicyRefusalException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Objector),
-            new RetaliationInput(parent.Value.Id, Owner, "x", Dates.Iso(Dates.ToDateOnly(tooLate)))));
+            new RetaliationInput(parent.Value.Id, Owner, "x", Dates.ToDateOnly(tooLate).ToProtoDate())));
         Assert.Equal("P-4.5", refusal.RuleId);
         var future = await Assert.ThrowsAsync<RequestValidationException>(() => ReportRetaliation.ExecuteAsync(Salesperson(Objector),
-            new RetaliationInput(parent.Value.Id, Owner, "x", "2026-03-11")));
+            new RetaliationInput(parent.Value.Id, Owner, "x", Day("2026-03-11"))));
         Assert.Equal("discovered_on", Assert.Single(future.Violations).Field);
         Assert.Equal([nameof(CaseOpened)], await TypesAsync());
 
-        var inTime = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "x", Dates.Iso(Dates.ToDateOnly(lastDay))));
+        var inTime = await ReportRetaliation.ExecuteAsync(Salesperson(Objector), new RetaliationInput(parent.Value.Id, Owner, "x", Dates.ToDateOnly(lastDay).ToProtoDate()));
         Assert.Equal(D("2026-03-10"), inTime.Value.WindowDeadline);
     }
 

@@ -276,9 +276,9 @@ public sealed class OwnershipRulesTests
         var view = ArbitrationMapping.ToProto(new Versioned<Case>(next, 7));
 
         var refusal = Assert.Single(view.AwardRefusals);
-        Assert.Equal((Objector, "X-1", "200", AwardRefusalEffects.NextBidder), (refusal.OwnerId, refusal.RuleId, refusal.Details["cap"], refusal.Effect));
+        Assert.Equal((Objector, "X-1", "200", AwardRefusalEffects.NextBidder), (refusal.OwnerId, refusal.RuleId, refusal.Details["cap"], ProtoWords.Word(refusal.Effect)));
         Assert.Equal(view.Awards[0].DecidedAt, refusal.DecidedAt);
-        Assert.Equal(Dates.Iso(At("2026-03-23", 9)), refusal.RecordedAt);
+        Assert.Equal(At("2026-03-23", 9), refusal.RecordedAt.ToDateTimeOffset());
         Assert.Equal([Objector], view.Auction.SkippedBidderIds);
     }
 }

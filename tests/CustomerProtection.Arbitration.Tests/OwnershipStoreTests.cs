@@ -117,7 +117,7 @@ public sealed class OwnershipStoreTests(RedisServer redis) : ArbitrationRig(redi
     public async Task P2_4c_runner_up_who_left_is_skipped()
     {
         var opened = await ObjectAsync();
-        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
+        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, Day("2026-03-20"), "竞拍");
         await PlaceBid.ExecuteAsync(Salesperson(Owner), opened.Value.Id, "5000", Milestones.Trial);
         await PlaceBid.ExecuteAsync(Salesperson(Objector), opened.Value.Id, "12000", Milestones.Deal);
         await PlaceBid.ExecuteAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
@@ -189,7 +189,7 @@ public sealed class OwnershipStoreTests(RedisServer redis) : ArbitrationRig(redi
     public async Task X1_a_refused_auction_winner_is_followed_by_the_next_bidder_without_reopening_anything()
     {
         var opened = await ObjectAsync();
-        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, "2026-03-20", "竞拍");
+        await ResolveByAuction.ExecuteAsync(Manager, opened.Value.Id, Day("2026-03-20"), "竞拍");
         await PlaceBid.ExecuteAsync(Salesperson(Objector), opened.Value.Id, "12000", Milestones.Deal);
         await PlaceBid.ExecuteAsync(Salesperson(Third), opened.Value.Id, "8000", Milestones.Deal);
         Time.SetUtcNow(new DateTimeOffset(2026, 3, 21, 0, 0, 0, TimeSpan.FromHours(8)));

@@ -26,6 +26,9 @@ public static class TestData
 
     public static readonly WorkingDayCalendar Calendar = WorkingDayCalendar.LoadDefault();
 
+    /// <summary>A request's day (google.type.Date) from yyyy-MM-dd.</summary>
+    public static Google.Type.Date Day(string iso) => new() { Year = D(iso).Year, Month = D(iso).Month, Day = D(iso).Day };
+
     public static DateOnly D(string iso) => DateOnly.ParseExact(iso, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public static FakeTimeProvider Clock(DateTimeOffset? at = null) => new(at ?? Start);

@@ -45,7 +45,7 @@ public sealed class ArbitrationCreditTests(SystemFixture system)
         var cases = new Cases.CasesClient(system.Channel(ResourceNames.Arbitration));
         var request = new OpenDisputeRequest
         {
-            Kind = "performance",
+            Kind = DisputeKind.Performance,
             CustomerId = filed.CustomerId,
             RespondentId = Id("S1"),
             SaleId = "NO-SUCH-SALE-" + _s,

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Globalization;
 using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Platform.V1;
@@ -40,10 +41,11 @@ public sealed class ArbitrationTests(SystemFixture system)
     }
 
     private async Task<LocalDate> TodayAsync() =>
-        LocalDate.FromDateTime(DateTime.ParseExact((await new Clock.ClockClient(system.Channel(ResourceNames.Arbitration)).GetTimeAsync(new GetTimeRequest(), Hq)).Today,
-            "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        LocalDate.FromDateOnly((await new Clock.ClockClient(system.Channel(ResourceNames.Arbitration)).GetTimeAsync(new GetTimeRequest(), Hq)).Today.ToDateOnly());
 
     private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static Google.Type.Date Day(LocalDate date) => new() { Year = date.Year, Month = date.Month, Day = date.Day };
 
     /// <summary>Moves the shared clock forward by whole days and waits until Arbitration and Registration follow.</summary>
     private async Task AdvanceDaysAsync(int days)
@@ -105,7 +107,7 @@ public sealed class ArbitrationTests(SystemFixture system)
 
         var opened = await ObjectAsync(org, early, org.Objector);
 
-        Assert.Equal(("objection", "open", org.Id("S1")), (opened.Kind, opened.Status, opened.RespondentId));
+        Assert.Equal((CaseKind.Objection, CaseStatus.Open, org.Id("S1")), (opened.Kind, opened.Status, opened.RespondentId));
         Assert.Equal(("P-9.1", org.Id("S1")), (opened.Recommendation.DecidingRule, opened.Recommendation.RecommendedId));
         var disputed = await OwnershipWhenAsync(early.CustomerId, o => o.Disputed, "CaseOpened in Registration");
         Assert.Equal(opened.CaseId, disputed.OpenCaseId);
@@ -130,13 +132,13 @@ public sealed class ArbitrationTests(SystemFixture system)
         var opened = await ObjectAsync(org, customer, org.Objector);
         var today = await TodayAsync();
 
-        await CasesClient.ResolveByAuctionAsync(new ResolveByAuctionRequest { CaseId = opened.CaseId, ClosesOn = Iso(today.PlusDays(1)), Reason = "竞拍 / auction" }, org.Manager);
-        await CasesClient.PlaceBidAsync(new PlaceBidRequest { CaseId = opened.CaseId, Amount = "5000", Milestone = "trial" }, org.Owner);
-        await CasesClient.PlaceBidAsync(new PlaceBidRequest { CaseId = opened.CaseId, Amount = "12000", Milestone = "deal" }, org.Objector);
-        await CasesClient.PlaceBidAsync(new PlaceBidRequest { CaseId = opened.CaseId, Amount = "8000", Milestone = "deal" }, org.Third);
+        await CasesClient.ResolveByAuctionAsync(new ResolveByAuctionRequest { CaseId = opened.CaseId, ClosesOn = Day(today.PlusDays(1)), Reason = "竞拍 / auction" }, org.Manager);
+        await CasesClient.PlaceBidAsync(new PlaceBidRequest { CaseId = opened.CaseId, Amount = "5000", Milestone = Milestone.Trial }, org.Owner);
+        await CasesClient.PlaceBidAsync(new PlaceBidRequest { CaseId = opened.CaseId, Amount = "12000", Milestone = Milestone.Deal }, org.Objector);
+        await CasesClient.PlaceBidAsync(new PlaceBidRequest { CaseId = opened.CaseId, Amount = "8000", Milestone = Milestone.Deal }, org.Third);
 
         await AdvanceDaysAsync(2);
-        var closed = await CaseWhenAsync(opened.CaseId, c => c.Status == "auction_commitment", "the auction's close");
+        var closed = await CaseWhenAsync(opened.CaseId, c => c.Status == CaseStatus.AuctionCommitment, "the auction's close");
         return (org, customer, closed);
     }
 
@@ -148,7 +150,7 @@ public sealed class ArbitrationTests(SystemFixture system)
         Assert.Equal(org.Id("S2"), closed.Auction.HolderId);
         Assert.Equal([org.Id("S2"), org.Id("S3"), org.Id("S1")], closed.Auction.Ranking.Select(id => closed.Auction.Bids.Single(b => b.EntryId == id).BidderId));
         var award = Assert.Single(closed.Awards);
-        Assert.Equal(("auction", org.Id("S1")), (award.Resolution, award.PreviousOwnerId));
+        Assert.Equal((Resolution.Auction, org.Id("S1")), (award.Resolution, award.PreviousOwnerId));
         var owner = await OwnershipWhenAsync(customer.CustomerId, o => o.OwnerId == org.Id("S2"), "OwnershipAwarded in Registration");
         // The case stays open through the commitment: still disputed in Registration (P-2.4(c)).
         Assert.Equal((org.Id("S2"), true, closed.CaseId), (owner.OwnerId, owner.Disputed, owner.OpenCaseId));
@@ -160,17 +162,17 @@ public sealed class ArbitrationTests(SystemFixture system)
     {
         var (org, customer, closed) = await AuctionClosedAsync();
         var today = await TodayAsync();
-        var lastDay = LocalDate.FromDateTime(DateTime.ParseExact(closed.Auction.CommitmentLastDay, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var lastDay = LocalDate.FromDateOnly(closed.Auction.CommitmentLastDay.ToDateOnly());
 
         await AdvanceDaysAsync(Period.DaysBetween(today, lastDay) + 1);
         var next = await CaseWhenAsync(closed.CaseId, c => c.Auction.HolderId == org.Id("S3"), "the commitment's end");
 
-        Assert.Equal(("auction_commitment", org.Id("S3")), (next.Status, next.OwnerId));
+        Assert.Equal((CaseStatus.AuctionCommitment, org.Id("S3")), (next.Status, next.OwnerId));
         Assert.Equal([org.Id("S2")], next.Auction.FailedBidderIds);
         Assert.Equal((org.Id("S3"), org.Id("S2")), (next.Awards[^1].OwnerId, next.Awards[^1].PreviousOwnerId));
         var ledger = await CasesClient.GetLedgerAsync(new GetLedgerRequest { PersonId = org.Id("S2") }, org.Objector);
         var forfeited = Assert.Single(ledger.Entries);
-        Assert.Equal(("12000.00", "forfeited"), (forfeited.Amount, forfeited.Status));
+        Assert.Equal(("12000.00", LedgerEntryStatus.Forfeited), (forfeited.Amount, forfeited.Status));
 
         // Registration applies the case's second award: the second bidder owns the customer, still disputed.
         var owner = await OwnershipWhenAsync(customer.CustomerId, o => o.OwnerId == org.Id("S3"), "the second OwnershipAwarded in Registration");
@@ -190,7 +192,7 @@ public sealed class ArbitrationTests(SystemFixture system)
         await OwnershipWhenAsync(customer.CustomerId, o => o.Disputed, "CaseOpened in Registration");
         await CasesClient.ResolveBySurpassingClaimAsync(new ResolveBySurpassingClaimRequest
         {
-            CaseId = opened.CaseId, Milestone = "trial", DueOn = Iso(today.PlusDays(1)), Reason = "超越进度 / surpassing",
+            CaseId = opened.CaseId, Milestone = Milestone.Trial, DueOn = Day(today.PlusDays(1)), Reason = "超越进度 / surpassing",
         }, org.Manager);
 
         // The claimant, neither owner nor co-developer, records the promised trial; only a trial.
@@ -204,13 +206,13 @@ public sealed class ArbitrationTests(SystemFixture system)
             CustomerId = customer.CustomerId, Kind = "visit", On = Iso(today), Evidence = "VISIT-" + org.S,
         }, org.Objector).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, visit.StatusCode);
-        var progress = await CasesClient.GetMilestoneProgressAsync(new GetCaseRequest { CaseId = opened.CaseId }, org.Manager);
-        Assert.Equal(Iso(today), progress.ReachedOn);
+        var progress = await CasesClient.GetMilestoneProgressAsync(new GetMilestoneProgressRequest { CaseId = opened.CaseId }, org.Manager);
+        Assert.Equal(Day(today), progress.ReachedOn);
 
         await AdvanceDaysAsync(2);
-        var won = await CaseWhenAsync(opened.CaseId, c => c.Status == "closed", "the trial claim's date");
+        var won = await CaseWhenAsync(opened.CaseId, c => c.Status == CaseStatus.Closed, "the trial claim's date");
 
-        Assert.Equal(("claim_met", org.Id("S2")), (won.Outcome, won.OwnerId));
+        Assert.Equal((Outcome.ClaimMet, org.Id("S2")), (won.Outcome, won.OwnerId));
         var owner = await OwnershipWhenAsync(customer.CustomerId, o => o.OwnerId == org.Id("S2") && !o.Disputed, "the claimant's award and CaseClosed in Registration");
         Assert.Equal(org.Id("S1"), owner.PreviousOwnerId);
     }
@@ -224,11 +226,11 @@ public sealed class ArbitrationTests(SystemFixture system)
         var met = await ObjectAsync(org, metCustomer, org.Objector);
         var missed = await ObjectAsync(org, missedCustomer, org.Third);
         var today = await TodayAsync();
-        var due = Iso(today.PlusDays(1));
+        var due = Day(today.PlusDays(1));
 
-        var pending = await CasesClient.ResolveBySurpassingClaimAsync(new ResolveBySurpassingClaimRequest { CaseId = met.CaseId, Milestone = "deal", DueOn = due, Reason = "超越进度 / surpassing" }, org.Manager);
-        await CasesClient.ResolveBySurpassingClaimAsync(new ResolveBySurpassingClaimRequest { CaseId = missed.CaseId, Milestone = "trial", DueOn = due, Reason = "超越进度 / surpassing" }, org.Manager);
-        Assert.Equal(("claim_pending", "5000.00"), (pending.Status, pending.Claim.Deposit));
+        var pending = await CasesClient.ResolveBySurpassingClaimAsync(new ResolveBySurpassingClaimRequest { CaseId = met.CaseId, Milestone = Milestone.Deal, DueOn = due, Reason = "超越进度 / surpassing" }, org.Manager);
+        await CasesClient.ResolveBySurpassingClaimAsync(new ResolveBySurpassingClaimRequest { CaseId = missed.CaseId, Milestone = Milestone.Trial, DueOn = due, Reason = "超越进度 / surpassing" }, org.Manager);
+        Assert.Equal((CaseStatus.ClaimPending, "5000.00"), (pending.Status, pending.Claim.Deposit));
 
         // The claimant's deal, shipped today through Territory's ledger (the ERP records it as hq).
         await new SalesLedger.SalesLedgerClient(system.Channel(ResourceNames.Territory)).RecordSaleAsync(new RecordSaleRequest
@@ -244,20 +246,20 @@ public sealed class ArbitrationTests(SystemFixture system)
         }, Hq);
         var progress = await Eventually.GetAsync(async () =>
         {
-            var m = await CasesClient.GetMilestoneProgressAsync(new GetCaseRequest { CaseId = met.CaseId }, org.Manager);
-            return m.ReachedOn != "" ? m : null;
+            var m = await CasesClient.GetMilestoneProgressAsync(new GetMilestoneProgressRequest { CaseId = met.CaseId }, org.Manager);
+            return m.ReachedOn is not null ? m : null;
         }, "SaleRecorded in Arbitration");
-        Assert.Equal(Iso(today), progress.ReachedOn);
+        Assert.Equal(Day(today), progress.ReachedOn);
 
         await AdvanceDaysAsync(2);
-        var won = await CaseWhenAsync(met.CaseId, c => c.Status == "closed", "the met claim's date");
-        var lost = await CaseWhenAsync(missed.CaseId, c => c.Status == "closed", "the missed claim's date");
+        var won = await CaseWhenAsync(met.CaseId, c => c.Status == CaseStatus.Closed, "the met claim's date");
+        var lost = await CaseWhenAsync(missed.CaseId, c => c.Status == CaseStatus.Closed, "the missed claim's date");
 
-        Assert.Equal(("claim_met", org.Id("S2")), (won.Outcome, won.OwnerId));
+        Assert.Equal((Outcome.ClaimMet, org.Id("S2")), (won.Outcome, won.OwnerId));
         Assert.Equal("5000.00", (await CasesClient.GetLedgerAsync(new GetLedgerRequest { CaseId = met.CaseId }, org.Manager)).Refunded);
         await OwnershipWhenAsync(metCustomer.CustomerId, o => o.OwnerId == org.Id("S2") && !o.Disputed, "the claimant's award in Registration");
 
-        Assert.Equal(("claim_missed", org.Id("S1")), (lost.Outcome, lost.OwnerId));
+        Assert.Equal((Outcome.ClaimMissed, org.Id("S1")), (lost.Outcome, lost.OwnerId));
         Assert.Equal("5000.00", (await CasesClient.GetLedgerAsync(new GetLedgerRequest { CaseId = missed.CaseId }, org.Manager)).Forfeited);
         var kept = await OwnershipWhenAsync(missedCustomer.CustomerId, o => !o.Disputed, "CaseClosed in Registration");
         Assert.Equal(org.Id("S1"), kept.OwnerId);
@@ -275,7 +277,7 @@ public sealed class ArbitrationTests(SystemFixture system)
         {
             CustomerId = customer.CustomerId,
             AccusedId = org.Id("S3"),
-            DiscoveredOn = Iso(eighthBefore),
+            DiscoveredOn = Day(eighthBefore),
             Description = "抢单 / took my customer",
         }, org.Owner).ResponseAsync);
 
@@ -288,7 +290,7 @@ public sealed class ArbitrationTests(SystemFixture system)
         {
             CustomerId = customer.CustomerId,
             AccusedId = org.Id("S3"),
-            DiscoveredOn = Iso(today),
+            DiscoveredOn = Day(today),
             Description = "抢单 / took my customer",
         }, org.Owner);
         Assert.Contains(opened.CaseId, (await CasesClient.ListCasesAsync(new ListCasesRequest { HqQueue = true, PageSize = 500 }, Hq)).Cases.Select(c => c.CaseId));
@@ -297,7 +299,7 @@ public sealed class ArbitrationTests(SystemFixture system)
         {
             CaseId = opened.CaseId,
             Reason = "侵占成立 / encroachment confirmed",
-            Violations = { new ViolationFinding { ViolatorId = org.Id("S3"), RuleId = "P-4.5", Kind = "encroachment", ManagerFinding = "negligent" } },
+            Violations = { new ViolationFinding { ViolatorId = org.Id("S3"), RuleId = "P-4.5", Kind = "encroachment", ManagerFinding = ManagerFinding.Negligent } },
         }, Hq);
 
         var violationId = Assert.Single(decided.ViolationIds);

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Aspire.Hosting;
@@ -62,7 +63,7 @@ public sealed class BackupRestoreTests(BackupSystemFixture system) : IClassFixtu
                 DeclaredAnnualSales = "100000",
                 Contact = new Contact { Name = "陈经理", Phone = "13900001111", Email = "chen@example.com" },
                 EvidenceKind = "visit",
-                EvidenceDate = (await clock.GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today,
+                EvidenceDate = (await clock.GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today.ToIso(),
                 Evidence = "拜访纪要",
             }, org.Salesperson1);
             filed.Add(view.CustomerId);

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Text;
 using Aspire.Hosting.Testing;
 using CustomerProtection.Platform.V1;
@@ -49,7 +50,7 @@ public sealed class ConfidentialityTests(SystemFixture system)
 
     private async Task<CustomerView> FileAndApproveAsync(Org org, string title, Contact contact)
     {
-        var today = (await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq)).Today;
+        var today = (await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq)).Today.ToIso();
         var filed = await Customers.FileCustomerAsync(new FileCustomerRequest
         {
             InvoiceTitle = title,
@@ -99,7 +100,7 @@ public sealed class ConfidentialityTests(SystemFixture system)
     {
         var org = await ImportOrganisationAsync();
         var approved = await FileAndApproveAsync(org, $"保密最少{org.S}有限公司", PlantedContact(org.S));
-        var today = (await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq)).Today;
+        var today = (await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq)).Today.ToIso();
         var shipped = await Customers.RecordShipmentAsync(new RecordShipmentRequest { CustomerId = approved.CustomerId, ShippedOn = today, SaleId = "SALE-" + org.S }, Hq);
 
         Assert.Equal(("protected", (Contact?)null, false), (approved.Status, approved.Contact, approved.ContactMasked));

@@ -96,6 +96,13 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
 
     /// <summary>A customer filed by <paramref name="salesperson"/> (role, branch and region looked up in the directory) and approved;
     /// <paramref name="options"/> are more options of <c>customer file</c> (a contact).</summary>
+    /// <summary>The business day from <c>cpctl clock now --json</c> (a google.type.Date: year, month, day).</summary>
+    private async Task<DateOnly> ClockTodayAsync()
+    {
+        var today = (await CpctlAsync("clock", "now", "--json")).Json.GetProperty("today");
+        return new DateOnly(today.GetProperty("year").GetInt32(), today.GetProperty("month").GetInt32(), today.GetProperty("day").GetInt32());
+    }
+
     private async Task<string> FileAndApproveAsync(string salesperson, string title, params string[] options)
     {
         var filed = await CpctlAsync(["customer", "file", "--as", Id(salesperson), "--title", title, "--class", "potential",
@@ -130,12 +137,34 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
     }
 
     [Fact]
+    public async Task Issue23_cpctl_report_prints_the_months_figures_by_branch_as_a_table_and_as_json()
+    {
+        await ImportOrganisationAsync();
+        var month = (await ClockTodayAsync()).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        await FileAndApproveAsync("S1", $"月报命令{_s}有限公司");
+
+        var json = await Eventually.GetAsync(async () =>
+        {
+            var run = await CpctlAsync("report", "--month", month, "--json");
+            return run.Exit == ExitCodes.Ok && run.Json.GetProperty("rows").EnumerateArray().Any(r => r.GetProperty("branch_id").GetString() == Branch) ? run : null;
+        }, "the approval in the monthly report");
+        var table = await CpctlAsync("report", "--month", month);
+        var notAMonth = await CpctlAsync("report", "--month", "2026-13");
+
+        var row = json.Json.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("branch_id").GetString() == Branch);
+        Assert.Equal("1", row.GetProperty("approvals").GetString());
+        Assert.Contains(table.Out.Split('\n'), l => l.Contains(Branch, StringComparison.Ordinal));
+        Assert.Contains("合计 / total", table.Out, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.InvalidArgument, notAMonth.Exit);
+    }
+
+    [Fact]
     public async Task P4_5_a_late_complaint_prints_the_rule_and_its_numbers_and_exits_with_the_refusal_code_also_as_json()
     {
         await ImportOrganisationAsync();
         var customerId = await FileAndApproveAsync("S1", $"迟到投诉{_s}有限公司");
-        var today = (await CpctlAsync("clock", "now", "--json")).Json.GetProperty("today").GetString()!;
-        var longAgo = DateOnly.ParseExact(today, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var today = (await ClockTodayAsync()).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var longAgo = (await ClockTodayAsync()).AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         string[] complain = ["case", "complain", customerId, "--as", Id("S1"), "--accused", Id("S2"), "--discovered-on", longAgo, "--description", "抢单"];
 
         var text = await CpctlAsync(complain);
@@ -256,7 +285,7 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
     public async Task M1_followup_due_lists_the_owners_overdue_customers_and_the_branchs_for_its_manager_but_not_for_a_salesperson()
     {
         await ImportOrganisationAsync();
-        var today = DateOnly.ParseExact((await CpctlAsync("clock", "now", "--json")).Json.GetProperty("today").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var today = await ClockTodayAsync();
         var monthAgo = today.AddDays(-30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var todayText = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         // An important customer's interval is 7 days (M-1): approved a month ago without a contact since, it is overdue;
@@ -349,7 +378,7 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         var read = await CpctlAsync("customer", "show", customerId, "--as", Id("S1"), "--json");
         Assert.True(read.Exit == 0, read.ToString());
         Assert.False(read.Json.GetProperty("contact_masked").GetBoolean());
-        var today = (await CpctlAsync("clock", "now", "--json")).Json.GetProperty("today").GetString()!;
+        var today = (await ClockTodayAsync()).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         // Entries reach the chain a moment after the read (the chain worker); the query shows chained entries.
         var page = await Eventually.GetAsync(async () =>

@@ -49,7 +49,7 @@ public sealed class MaintenanceTests(SystemFixture system)
         var complaint = await Eventually.GetAsync(async () =>
             (await Complaints.ListComplaintsAsync(new ListComplaintsRequest { BranchId = a.Branch }, Hq)).Complaints.SingleOrDefault(c => c.CustomerId == a2.CustomerId),
             "the low score's complaint in Arbitration");
-        Assert.Equal(("open", a.Id("SEC")), (complaint.Status, complaint.RecordedBy));
+        Assert.Equal((ComplaintStatus.Open, a.Id("SEC")), (complaint.Status, complaint.RecordedBy));
         Assert.Contains("M-4", complaint.Description, StringComparison.Ordinal);
         Assert.DoesNotContain((await Complaints.ListComplaintsAsync(new ListComplaintsRequest { BranchId = a.Branch }, Hq)).Complaints, c => c.CustomerId == a1.CustomerId);
 

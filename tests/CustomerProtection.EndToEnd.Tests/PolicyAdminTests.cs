@@ -14,10 +14,10 @@ public sealed class PolicyAdminTests(SystemFixture system)
         foreach (var service in SystemFixture.Services)
         {
             var answer = await new PolicyAdmin.PolicyAdminClient(system.Channel(service))
-                .GetParametersAsync(new GetParametersRequest { Date = "2026-03-10" }, system.As("S1", Roles.Salesperson, "B-SH", "R-EAST"));
+                .GetParametersAsync(new GetParametersRequest { Date = new Google.Type.Date { Year = 2026, Month = 3, Day = 10 } }, system.As("S1", Roles.Salesperson, "B-SH", "R-EAST"));
 
             using var json = JsonDocument.Parse(answer.ParametersJson);
-            Assert.Equal("2013-12-02", answer.EffectiveFrom);
+            Assert.Equal(new Google.Type.Date { Year = 2013, Month = 12, Day = 2 }, answer.EffectiveFrom);
             Assert.Equal(30, json.RootElement.GetProperty("ProspectProtectionDays").GetInt32());
             Assert.Equal(180, json.RootElement.GetProperty("FormalProtectionDays").GetInt32());
         }
@@ -27,7 +27,7 @@ public sealed class PolicyAdminTests(SystemFixture system)
     public async Task P14_a_date_before_the_policy_took_effect_is_refused_with_the_start_date()
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () => await new PolicyAdmin.PolicyAdminClient(system.Channel(ResourceNames.Registration))
-            .GetParametersAsync(new GetParametersRequest { Date = "2013-12-01" }, system.As("HQ-1", Roles.Hq)));
+            .GetParametersAsync(new GetParametersRequest { Date = new Google.Type.Date { Year = 2013, Month = 12, Day = 1 } }, system.As("HQ-1", Roles.Hq)));
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("P-14", error.Status.Detail, StringComparison.Ordinal);

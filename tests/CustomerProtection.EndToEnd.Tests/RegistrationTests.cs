@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Globalization;
 using System.Text;
 using CustomerProtection.Platform.V1;
@@ -59,7 +60,7 @@ public sealed class RegistrationTests(SystemFixture system)
 
     private async Task<CustomerView> FileAsync(Org org, Metadata filer, string title, string? taxpayerId = null)
     {
-        var today = (await TimeAsync()).Today;
+        var today = (await TimeAsync()).Today.ToIso();
         return await Customers.FileCustomerAsync(new FileCustomerRequest
         {
             TaxpayerId = taxpayerId ?? "",
@@ -146,7 +147,7 @@ public sealed class RegistrationTests(SystemFixture system)
         var granted = await FileAndApproveAsync(org, org.S1, $"正式客户乙{org.S}有限公司");
 
         // P-1.1, P-3.1: the owner's first formal purchase, shipped today, starts 180 days for both: one last day.
-        var today = Date((await TimeAsync()).Today);
+        var today = Date((await TimeAsync()).Today.ToIso());
         var late = await ShipAsync(refused.CustomerId, today);
         var timely = await ShipAsync(granted.CustomerId, today);
         Assert.Equal(("formal", late.LastProtectedDay), (timely.Stage, timely.LastProtectedDay));

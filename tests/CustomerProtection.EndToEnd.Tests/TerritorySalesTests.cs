@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Text;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
@@ -51,7 +52,7 @@ public sealed class TerritorySalesTests(SystemFixture system)
     /// <summary>S1 files the customer and the branch secretary approves: S1 protects it (P-2.1).</summary>
     private async Task<string> ProtectedCustomerAsync(Organisation org)
     {
-        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), Hq)).Today;
+        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), Hq)).Today.ToIso();
         var title = $"华光精密{org.Suffix}有限公司";
         var filed = await RegistrationCustomers.FileCustomerAsync(new FileCustomerRequest
         {
@@ -115,7 +116,7 @@ public sealed class TerritorySalesTests(SystemFixture system)
     {
         var org = await ImportAsync();
         var title = await ProtectedCustomerAsync(org);
-        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new GetTimeRequest(), Hq)).Today;
+        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Territory)).GetTimeAsync(new GetTimeRequest(), Hq)).Today.ToIso();
         var saleId = org.Id("ERP");
 
         var first = await Ledger.RecordSaleAsync(Poaching(org, title, saleId, today), Hq);

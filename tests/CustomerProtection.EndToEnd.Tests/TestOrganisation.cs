@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Text;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
@@ -81,7 +82,7 @@ public sealed record TestOrganisation(SystemFixture System, string S)
 
     /// <summary>The system's business date (the shared clock), as the protos write dates.</summary>
     public async Task<string> TodayAsync() =>
-        (await new Clock.ClockClient(System.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), System.As("HQ-1", Roles.Hq))).Today; // as hq: a test may have recorded S1 as left (C-9)
+        (await new Clock.ClockClient(System.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), System.As("HQ-1", Roles.Hq))).Today.ToIso(); // as hq: a test may have recorded S1 as left (C-9)
 
     /// <summary>S1 files an important customer after a visit today and the secretary approves: S1 protects it (P-2.1).</summary>
     public async Task<CustomerView> FileProtectedCustomerAsync(string title)

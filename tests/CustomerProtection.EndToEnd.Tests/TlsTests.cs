@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
@@ -104,7 +105,7 @@ public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemF
         // Territory's AuthorizeSale asks Registration (GetOwnership) over TLS, trusting the private CA: the
         // answer names the owner Registration knows.
         var org = await TestOrganisation.ImportAsync(system);
-        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today;
+        var today = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today.ToIso();
         var title = $"传输加密测试{org.S}有限公司";
         var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
         var filed = await customers.FileCustomerAsync(new FileCustomerRequest
@@ -179,7 +180,7 @@ public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemF
             DeclaredAnnualSales = "100000",
             Contact = new Contact { Name = "郑经理", Phone = "13700002222" },
             EvidenceKind = "visit",
-            EvidenceDate = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today,
+            EvidenceDate = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today.ToIso(),
             Evidence = "拜访纪要",
         }, org.Salesperson1);
         Assert.NotEmpty(filed.CustomerId);

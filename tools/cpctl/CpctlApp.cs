@@ -67,6 +67,7 @@ public static class CpctlApp
             CrossRegionCommands.Create(kit),
             GroupCommands.Create(kit),
             DealerReviewCommands.Create(kit),
+            ReportCommands.Create(kit),
             OpportunityCommands.Create(kit),
             FineCommands.Create(kit),
             ViolationCommands.Create(kit),

@@ -46,7 +46,7 @@ public static class CaseChanges
             var version = marker?.Version ?? 0;
             change.Expect(markerKey, version)
                 .Put(markerKey, version + 1, ArbitrationStore.Encode(new CustomerMarker(@case.CustomerId, @case.Id)))
-                .Publish(new CaseOpened(@case.Id, @case.Kind, @case.CustomerId, @case.ClaimantId, @case.RespondentId, @case.OpenedAt));
+                .Publish(new CaseOpened(@case.Id, @case.Kind, @case.CustomerId, @case.ClaimantId, @case.RespondentId, @case.OpenedAt, @case.BranchId));
         }
 
         return change;
@@ -106,12 +106,12 @@ public static class CaseChanges
             var version = marker?.Version ?? 0;
             change.Expect(markerKey, version)
                 .Put(markerKey, version + 1, ArbitrationStore.Encode(new CustomerMarker(next.CustomerId, next.Id)))
-                .Publish(new CaseOpened(next.Id, next.Kind, next.CustomerId, next.ClaimantId, next.RespondentId, reopenedAt));
+                .Publish(new CaseOpened(next.Id, next.Kind, next.CustomerId, next.ClaimantId, next.RespondentId, reopenedAt, next.BranchId));
         }
 
         if (transition.Closed && CaseKinds.DisputesCustomer(next.Kind))
         {
-            change.Publish(new CaseClosed(next.Id, next.CustomerId, next.Outcome!, next.ClosedAt!.Value));
+            change.Publish(new CaseClosed(next.Id, next.CustomerId, next.Outcome!, next.ClosedAt!.Value, next.BranchId));
             if (marker is { Value.OpenCaseId: var open } && open == next.Id)
             {
                 var markerKey = ArbitrationKeys.Customer(next.CustomerId);

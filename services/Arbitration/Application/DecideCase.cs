@@ -5,7 +5,7 @@ using CustomerProtection.Contracts.Violations;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record FindingInput(string ViolatorId, string RuleId, string Kind, string ManagerFinding);
+public sealed record FindingInput(string ViolatorId, string RuleId, string Kind, string? ManagerFinding);
 
 public sealed record DecisionInput(
     string CaseId,
@@ -70,7 +70,7 @@ public sealed class DecideCase(ArbitrationStore store, IDirectoryReader director
         return await CaseSteps.StepAsync(store, id, @case =>
         {
             var confirmed = input.Violations.Select(f => new ViolationConfirmed(
-                ViolationRuleIds.For(@case.Id, f.ViolatorId, f.RuleId), f.RuleId, f.Kind, parties[f.ViolatorId], @case.Id, f.ManagerFinding,
+                ViolationRuleIds.For(@case.Id, f.ViolatorId, f.RuleId), f.RuleId, f.Kind, parties[f.ViolatorId], @case.Id, f.ManagerFinding!,
                 annual, reason, caller.EmployeeId, now)).ToList();
             var transition = CaseRules.Decide(@case, caller, new CaseRules.Decision(awardTo, coDevelopers, creditTo, reason, [.. confirmed.Select(v => v.ViolationId)]), holders, now);
             var events = new List<object>(confirmed);

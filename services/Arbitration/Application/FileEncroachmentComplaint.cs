@@ -3,7 +3,7 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record EncroachmentInput(string CustomerId, string AccusedId, string DiscoveredOn, string Description);
+public sealed record EncroachmentInput(string CustomerId, string AccusedId, Google.Type.Date? DiscoveredOn, string Description);
 
 /// <summary>
 /// P-4.5: an encroachment complaint by the injured party within 7 working days of discovery (the window

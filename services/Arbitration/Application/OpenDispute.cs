@@ -3,7 +3,7 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record DisputeInput(string Kind, string CustomerId, string RespondentId, string? SaleId, string Description);
+public sealed record DisputeInput(string? Kind, string CustomerId, string RespondentId, string? SaleId, string Description);
 
 /// <summary>
 /// P-3.6 co-development and P-8.2 performance disputes; a co-development dispute takes the customer's

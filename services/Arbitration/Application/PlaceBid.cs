@@ -6,7 +6,7 @@ namespace CustomerProtection.Arbitration.Application;
 /// <summary>P-2.4 (c): a bid in a case's open auction, one per person.</summary>
 public sealed class PlaceBid(ArbitrationStore store, PolicyClock clock)
 {
-    public async Task<Versioned<Case>> ExecuteAsync(Caller caller, string caseId, string amount, string milestone)
+    public async Task<Versioned<Case>> ExecuteAsync(Caller caller, string caseId, string amount, string? milestone)
     {
         var violations = new List<FieldViolation>();
         var id = RequestFields.Id(violations, "case_id", caseId)!;

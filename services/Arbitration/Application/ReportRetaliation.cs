@@ -3,7 +3,7 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record RetaliationInput(string CaseId, string AccusedId, string Description, string DiscoveredOn);
+public sealed record RetaliationInput(string CaseId, string AccusedId, string Description, Google.Type.Date? DiscoveredOn);
 
 /// <summary>
 /// P-4.5 "retaliation is itself a violation": reported by a party of a case — while it is open or after

@@ -6,7 +6,7 @@ namespace CustomerProtection.Arbitration.Application;
 /// <summary>P-2.4 (c), chosen by the branch manager or hq (P-13): opens the auction, bids taken until 24:00 of its closing day (<see cref="PlaceBid"/>).</summary>
 public sealed class ResolveByAuction(ArbitrationStore store, PolicyClock clock)
 {
-    public async Task<Versioned<Case>> ExecuteAsync(Caller caller, string caseId, string closesOn, string? reason)
+    public async Task<Versioned<Case>> ExecuteAsync(Caller caller, string caseId, Google.Type.Date? closesOn, string? reason)
     {
         var violations = new List<FieldViolation>();
         var id = RequestFields.Id(violations, "case_id", caseId)!;

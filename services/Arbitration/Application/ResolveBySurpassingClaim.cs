@@ -6,7 +6,7 @@ namespace CustomerProtection.Arbitration.Application;
 /// <summary>P-2.4 (b), chosen by the branch manager or hq (P-13): the claimant's deposit is held until the milestone's due day, when the due-queue settles the claim.</summary>
 public sealed class ResolveBySurpassingClaim(ArbitrationStore store, PolicyClock clock)
 {
-    public async Task<Versioned<Case>> ExecuteAsync(Caller caller, string caseId, string milestone, string dueOn, string? reason)
+    public async Task<Versioned<Case>> ExecuteAsync(Caller caller, string caseId, string? milestone, Google.Type.Date? dueOn, string? reason)
     {
         var violations = new List<FieldViolation>();
         var id = RequestFields.Id(violations, "case_id", caseId)!;

@@ -23,7 +23,7 @@ public sealed class SurveyLowScoreConsumer(RecordCustomerComplaint record) : ICo
         m.CustomerId,
         null,
         "other",
-        m.OccurredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        m.OccurredAt,
         $"M-4 满意度调查 {m.RoundId} 总体评分 {m.OverallScore}（不高于 {m.LowScore}）/ satisfaction survey {m.RoundId}: overall score {m.OverallScore} (at most {m.LowScore})",
         Id: "cc-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(m.RoundId + "/" + m.CustomerId)))[..32]);
 }

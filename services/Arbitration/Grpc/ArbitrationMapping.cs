@@ -1,10 +1,13 @@
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Domain;
+using CustomerProtection.Protos;
+using Google.Protobuf.WellKnownTypes;
 using V1 = CustomerProtection.Arbitration.V1;
+using static CustomerProtection.Arbitration.Grpc.ProtoWords;
 
 namespace CustomerProtection.Arbitration.Grpc;
 
-/// <summary>Domain records to proto messages (strings for dates, instants and money, empty for "none").</summary>
+/// <summary>Domain records to proto messages: Timestamp for instants, google.type.Date for policy days (unset for "none"), enums for the domain's words, strings for money.</summary>
 public static class ArbitrationMapping
 {
     public static V1.Case ToProto(Versioned<Case> versioned)
@@ -13,8 +16,8 @@ public static class ArbitrationMapping
         var proto = new V1.Case
         {
             CaseId = c.Id,
-            Kind = c.Kind,
-            Status = c.Status,
+            Kind = Value<V1.CaseKind>(c.Kind),
+            Status = Value<V1.CaseStatus>(c.Status),
             CustomerId = c.CustomerId,
             IdentityKey = c.IdentityKey ?? "",
             BranchId = c.BranchId,
@@ -23,22 +26,22 @@ public static class ArbitrationMapping
             OwnerId = c.OwnerId ?? "",
             CoDeveloperIds = { c.CoDeveloperIds },
             OpenedBy = c.OpenedBy,
-            OpenedAt = Dates.Iso(c.OpenedAt),
+            OpenedAt = At(c.OpenedAt),
             Description = c.Description,
-            AnnouncedOn = Dates.Iso(c.AnnouncedOn),
-            WindowDeadline = Dates.Iso(c.WindowDeadline),
-            DiscoveredOn = Dates.Iso(c.DiscoveredOn),
+            AnnouncedOn = c.AnnouncedOn.ToProtoDate(),
+            WindowDeadline = c.WindowDeadline.ToProtoDate(),
+            DiscoveredOn = c.DiscoveredOn.ToProtoDate(),
             SaleId = c.SaleId ?? "",
             ParentCaseId = c.ParentCaseId ?? "",
-            Resolution = c.Resolution ?? "",
+            Resolution = Value<V1.Resolution>(c.Resolution),
             ResolvedBy = c.ResolvedBy ?? "",
             Awards = { c.Awards.Select(ToProto) },
             ViolationIds = { c.ViolationIds },
             CreditTo = c.CreditTo ?? "",
-            Outcome = c.Outcome ?? "",
+            Outcome = Value<V1.Outcome>(c.Outcome),
             OutcomeReason = c.OutcomeReason ?? "",
-            ClosedAt = Dates.Iso(c.ClosedAt),
-            NextDeadline = Dates.Iso(c.NextDeadline),
+            ClosedAt = At(c.ClosedAt),
+            NextDeadline = At(c.NextDeadline),
             Provisional = c.Provisional,
             Version = versioned.Version,
             AwardRefusals = { c.AwardRefusals.Select(ToProto) },
@@ -50,7 +53,7 @@ public static class ArbitrationMapping
                 RecommendedId = r.RecommendedId ?? "",
                 DecidingRule = r.DecidingRule,
                 Reasons = { r.Reasons.Select(x => new V1.PriorityReason { RuleId = x.RuleId, Finding = x.Finding, Favours = x.Favours ?? "" }) },
-                ComputedAt = Dates.Iso(r.ComputedAt),
+                ComputedAt = At(r.ComputedAt),
             };
         }
 
@@ -59,12 +62,12 @@ public static class ArbitrationMapping
             proto.Claim = new V1.SurpassingClaim
             {
                 ClaimantId = claim.ClaimantId,
-                Milestone = claim.Milestone,
-                StartsOn = Dates.Iso(claim.StartsOn),
-                DueOn = Dates.Iso(claim.DueOn),
+                Milestone = Value<V1.Milestone>(claim.Milestone),
+                StartsOn = claim.StartsOn.ToProtoDate(),
+                DueOn = claim.DueOn.ToProtoDate(),
                 Deposit = Money.Format(claim.Deposit),
                 DepositEntryId = claim.DepositEntryId,
-                MetOn = Dates.Iso(claim.MetOn),
+                MetOn = claim.MetOn.ToProtoDate(),
             };
         }
 
@@ -72,21 +75,21 @@ public static class ArbitrationMapping
         {
             proto.Auction = new V1.Auction
             {
-                ClosesOn = Dates.Iso(a.ClosesOn),
+                ClosesOn = a.ClosesOn.ToProtoDate(),
                 CommitmentDays = a.CommitmentDays,
                 Bids = { c.Ledger.Where(e => e.Kind == Contracts.Arbitration.LedgerKinds.Bid).OrderBy(e => e.Sequence).Select(e => new V1.Bid
                 {
                     EntryId = e.Id,
                     BidderId = e.PersonId,
                     Amount = Money.Format(e.Amount),
-                    Milestone = e.Milestone ?? "",
-                    PlacedAt = Dates.Iso(e.PostedAt),
-                    Status = e.Status,
+                    Milestone = Value<V1.Milestone>(e.Milestone),
+                    PlacedAt = At(e.PostedAt),
+                    Status = Value<V1.LedgerEntryStatus>(e.Status),
                 }) },
                 Ranking = { a.Ranking },
                 HolderId = a.HolderId ?? "",
-                CommitmentStartsOn = Dates.Iso(a.CommitmentStartsOn),
-                CommitmentLastDay = Dates.Iso(a.CommitmentLastDay),
+                CommitmentStartsOn = a.CommitmentStartsOn.ToProtoDate(),
+                CommitmentLastDay = a.CommitmentLastDay.ToProtoDate(),
                 FailedBidderIds = { a.FailedBidderIds ?? [] },
                 SkippedBidderIds = { a.SkippedBidderIds ?? [] },
             };
@@ -100,22 +103,22 @@ public static class ArbitrationMapping
         OwnerId = a.OwnerId,
         PreviousOwnerId = a.PreviousOwnerId ?? "",
         CoDeveloperIds = { a.CoDeveloperIds },
-        Resolution = a.Resolution,
+        Resolution = Value<V1.Resolution>(a.Resolution),
         Reason = a.Reason,
         DecidedBy = a.DecidedBy,
-        DecidedAt = Dates.Iso(a.DecidedAt),
+        DecidedAt = At(a.DecidedAt),
     };
 
     public static V1.AwardRefusal ToProto(AwardRefusal r) => new()
     {
         OwnerId = r.OwnerId,
-        DecidedAt = Dates.Iso(r.DecidedAt),
+        DecidedAt = At(r.DecidedAt),
         RuleId = r.RuleId,
         Reason = r.Reason,
         Details = { r.Details.ToDictionary() },
-        RefusedAt = Dates.Iso(r.RefusedAt),
-        RecordedAt = Dates.Iso(r.RecordedAt),
-        Effect = r.Effect,
+        RefusedAt = At(r.RefusedAt),
+        RecordedAt = At(r.RecordedAt),
+        Effect = Value<V1.AwardRefusalEffect>(r.Effect),
     };
 
     public static V1.Ledger ToProto(LedgerView ledger) => new()
@@ -125,13 +128,13 @@ public static class ArbitrationMapping
             EntryId = e.Id,
             CaseId = e.CaseId,
             PersonId = e.PersonId,
-            Kind = e.Kind,
+            Kind = Value<V1.LedgerEntryKind>(e.Kind),
             Amount = Money.Format(e.Amount),
-            Milestone = e.Milestone ?? "",
-            Status = e.Status,
-            PostedAt = Dates.Iso(e.PostedAt),
+            Milestone = Value<V1.Milestone>(e.Milestone),
+            Status = Value<V1.LedgerEntryStatus>(e.Status),
+            PostedAt = At(e.PostedAt),
             PostedBy = e.PostedBy,
-            SettledAt = Dates.Iso(e.SettledAt),
+            SettledAt = At(e.SettledAt),
             Settlement = e.Settlement ?? "",
         }) },
         Held = Money.Format(ledger.Sum(Contracts.Arbitration.LedgerStatuses.Held)),
@@ -148,25 +151,28 @@ public static class ArbitrationMapping
             CustomerId = c.CustomerId,
             BranchId = c.BranchId,
             AboutEmployeeId = c.AboutEmployeeId ?? "",
-            Channel = c.Channel,
+            Channel = Value<V1.ComplaintChannel>(c.Channel),
             Description = c.Description,
-            ReceivedAt = Dates.Iso(c.ReceivedAt),
+            ReceivedAt = At(c.ReceivedAt),
             RecordedBy = c.RecordedBy,
-            ResponseDueOn = Dates.Iso(c.ResponseDueOn),
-            Status = c.Status,
+            ResponseDueOn = c.ResponseDueOn.ToProtoDate(),
+            Status = Value<V1.ComplaintStatus>(c.Status),
             Overdue = ComplaintRules.IsOverdue(c, now),
             Answer = c.Answer ?? "",
             AnsweredBy = c.AnsweredBy ?? "",
-            AnsweredAt = Dates.Iso(c.AnsweredAt),
+            AnsweredAt = At(c.AnsweredAt),
             Resolution = c.Resolution ?? "",
             FollowUp = c.FollowUp ?? "",
             ResolvedBy = c.ResolvedBy ?? "",
-            ResolvedAt = Dates.Iso(c.ResolvedAt),
+            ResolvedAt = At(c.ResolvedAt),
             EscalatedTo = c.EscalatedTo ?? "",
-            EscalatedAt = Dates.Iso(c.EscalatedAt),
+            EscalatedAt = At(c.EscalatedAt),
             Version = versioned.Version,
         };
     }
+
+    /// <summary>Unset (null) for no instant.</summary>
+    public static Timestamp? At(DateTimeOffset? at) => at is { } t ? Timestamp.FromDateTimeOffset(t) : null;
 
     public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

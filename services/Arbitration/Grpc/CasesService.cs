@@ -1,8 +1,10 @@
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.V1;
+using CustomerProtection.Protos;
 using Grpc.Core;
 using static CustomerProtection.Arbitration.Grpc.ArbitrationMapping;
+using static CustomerProtection.Arbitration.Grpc.ProtoWords;
 
 namespace CustomerProtection.Arbitration.Grpc;
 
@@ -28,7 +30,7 @@ public sealed class CasesService(
         ToProto(await fileEncroachmentComplaint.ExecuteAsync(Caller.From(context), new EncroachmentInput(request.CustomerId, request.AccusedId, request.DiscoveredOn, request.Description), context.CancellationToken));
 
     public override async Task<Case> OpenDispute(OpenDisputeRequest request, ServerCallContext context) =>
-        ToProto(await openDispute.ExecuteAsync(Caller.From(context), new DisputeInput(request.Kind, request.CustomerId, request.RespondentId, NullIfEmpty(request.SaleId), request.Description), context.CancellationToken));
+        ToProto(await openDispute.ExecuteAsync(Caller.From(context), new DisputeInput(Word(request.Kind), request.CustomerId, request.RespondentId, NullIfEmpty(request.SaleId), request.Description), context.CancellationToken));
 
     public override async Task<Case> ReportRetaliation(ReportRetaliationRequest request, ServerCallContext context) =>
         ToProto(await reportRetaliation.ExecuteAsync(Caller.From(context), new RetaliationInput(request.CaseId, request.AccusedId, request.Description, request.DiscoveredOn)));
@@ -42,17 +44,17 @@ public sealed class CasesService(
         return new ListCasesResponse { Cases = { items.Select(ToProto) }, NextPageToken = next ?? "" };
     }
 
-    public override async Task<Case> ResolveJointDevelopment(ResolveRequest request, ServerCallContext context) =>
+    public override async Task<Case> ResolveJointDevelopment(ResolveJointDevelopmentRequest request, ServerCallContext context) =>
         ToProto(await resolveByJointDevelopment.ExecuteAsync(Caller.From(context), request.CaseId, request.Reason, context.CancellationToken));
 
     public override async Task<Case> ResolveBySurpassingClaim(ResolveBySurpassingClaimRequest request, ServerCallContext context) =>
-        ToProto(await resolveBySurpassingClaim.ExecuteAsync(Caller.From(context), request.CaseId, request.Milestone, request.DueOn, request.Reason));
+        ToProto(await resolveBySurpassingClaim.ExecuteAsync(Caller.From(context), request.CaseId, Word(request.Milestone), request.DueOn, request.Reason));
 
     public override async Task<Case> ResolveByAuction(ResolveByAuctionRequest request, ServerCallContext context) =>
         ToProto(await resolveByAuction.ExecuteAsync(Caller.From(context), request.CaseId, request.ClosesOn, request.Reason));
 
     public override async Task<Case> PlaceBid(PlaceBidRequest request, ServerCallContext context) =>
-        ToProto(await placeBid.ExecuteAsync(Caller.From(context), request.CaseId, request.Amount, request.Milestone));
+        ToProto(await placeBid.ExecuteAsync(Caller.From(context), request.CaseId, request.Amount, Word(request.Milestone)));
 
     public override async Task<Case> Decide(DecideRequest request, ServerCallContext context) =>
         ToProto(await decideCase.ExecuteAsync(Caller.From(context), new DecisionInput(
@@ -61,23 +63,23 @@ public sealed class CasesService(
             request.ChangeCoDevelopers ? [.. request.CoDeveloperIds] : null,
             NullIfEmpty(request.CreditTo),
             request.Reason,
-            [.. request.Violations.Select(v => new FindingInput(v.ViolatorId, v.RuleId, v.Kind, v.ManagerFinding))]), context.CancellationToken));
+            [.. request.Violations.Select(v => new FindingInput(v.ViolatorId, v.RuleId, v.Kind, Word(v.ManagerFinding)))]), context.CancellationToken));
 
     public override async Task<Case> Withdraw(WithdrawRequest request, ServerCallContext context) =>
         ToProto(await withdrawCase.ExecuteAsync(Caller.From(context), request.CaseId, request.Reason));
 
-    public override async Task<MilestoneProgress> GetMilestoneProgress(GetCaseRequest request, ServerCallContext context)
+    public override async Task<MilestoneProgress> GetMilestoneProgress(GetMilestoneProgressRequest request, ServerCallContext context)
     {
         var m = await milestones.CurrentAsync(Caller.From(context), query, request.CaseId, context.CancellationToken);
         return new MilestoneProgress
         {
             CaseId = m.CaseId,
             PersonId = m.PersonId,
-            Milestone = m.Milestone,
-            From = Dates.Iso(m.From),
-            To = Dates.Iso(m.To),
-            ReachedOn = Dates.Iso(m.ReachedOn),
-            CheckedAt = Dates.Iso(m.CheckedAt),
+            Milestone = Value<Milestone>(m.Milestone),
+            From = m.From.ToProtoDate(),
+            To = m.To.ToProtoDate(),
+            ReachedOn = m.ReachedOn.ToProtoDate(),
+            CheckedAt = At(m.CheckedAt),
         };
     }
 

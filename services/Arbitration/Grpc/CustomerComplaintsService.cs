@@ -16,8 +16,8 @@ public sealed class CustomerComplaintsService(
     PolicyClock clock) : CustomerComplaints.CustomerComplaintsBase
 {
     public override async Task<CustomerComplaint> RecordComplaint(RecordComplaintRequest request, ServerCallContext context) =>
-        ToProto(await record.ExecuteAsync(Caller.From(context), new ComplaintInput(request.CustomerId, NullIfEmpty(request.AboutEmployeeId), request.Channel,
-            NullIfEmpty(request.ReceivedAt), request.Description), context.CancellationToken), clock.UtcNow);
+        ToProto(await record.ExecuteAsync(Caller.From(context), new ComplaintInput(request.CustomerId, NullIfEmpty(request.AboutEmployeeId), ProtoWords.Word(request.Channel),
+            request.ReceivedAt?.ToDateTimeOffset(), request.Description), context.CancellationToken), clock.UtcNow);
 
     public override async Task<CustomerComplaint> AnswerComplaint(AnswerComplaintRequest request, ServerCallContext context) =>
         ToProto(await answer.ExecuteAsync(Caller.From(context), request.ComplaintId, request.Answer), clock.UtcNow);

@@ -1,10 +1,13 @@
 namespace CustomerProtection.Contracts.Arbitration;
 
-/// <summary>An ownership case was opened: Registration shows the customer as disputed and blocks transfers by anyone else.</summary>
-public sealed record CaseOpened(string CaseId, string Kind, string CustomerId, string? ClaimantId, string? RespondentId, DateTimeOffset OpenedAt);
+/// <summary>
+/// An ownership case was opened: Registration shows the customer as disputed and blocks transfers by anyone else.
+/// <see cref="BranchId"/>: the customer's branch, whose case it is (Territory's monthly report counts it there).
+/// </summary>
+public sealed record CaseOpened(string CaseId, string Kind, string CustomerId, string? ClaimantId, string? RespondentId, DateTimeOffset OpenedAt, string? BranchId = null);
 
-/// <summary>The case ended (decided, withdrawn or refused): the dispute marker is lifted.</summary>
-public sealed record CaseClosed(string CaseId, string CustomerId, string Outcome, DateTimeOffset ClosedAt);
+/// <summary>The case ended (decided, withdrawn or refused): the dispute marker is lifted. <see cref="BranchId"/> as in <see cref="CaseOpened"/>.</summary>
+public sealed record CaseClosed(string CaseId, string CustomerId, string Outcome, DateTimeOffset ClosedAt, string? BranchId = null);
 
 /// <summary>
 /// P-2.4, P-9, P-13: a decision on who owns the customer. Registration transfers ownership (or adds

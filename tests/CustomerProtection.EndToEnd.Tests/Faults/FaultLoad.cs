@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Diagnostics;
 using Grpc.Core;
 
@@ -102,7 +103,7 @@ internal sealed class FaultLoad : IAsyncDisposable
             {
                 CustomerId = filed.CustomerId,
                 AccusedId = accused,
-                DiscoveredOn = _scenario.Today,
+                DiscoveredOn = DateOnly.ParseExact(_scenario.Today, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToProtoDate(),
                 Description = $"客户被抢 / customer taken {tag}",
             }, _scenario.Org.As(filerName, "salesperson"), deadline).ResponseAsync);
         if (opened is not null)
@@ -129,7 +130,7 @@ internal sealed class FaultLoad : IAsyncDisposable
             _scenario.Complaints.RecordComplaintAsync(new Arbitration.V1.RecordComplaintRequest
             {
                 CustomerId = customer.CustomerId,
-                Channel = "phone",
+                Channel = Arbitration.V1.ComplaintChannel.Phone,
                 Description = $"送货延迟 / late delivery {tag}",
             }, _scenario.Org.Secretary, deadline).ResponseAsync);
         if (complaint is not null)

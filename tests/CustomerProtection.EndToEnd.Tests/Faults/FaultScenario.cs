@@ -291,7 +291,7 @@ internal sealed class FaultScenario : IAsyncDisposable
         foreach (var (caseId, customerId) in Record.Cases)
         {
             var @case = await Cases.GetCaseAsync(new GetCaseRequest { CaseId = caseId }, Hq, DateTime.UtcNow + ReadDeadline, cancellationToken);
-            Assert.Equal(("encroachment", customerId), (@case.Kind, @case.CustomerId));
+            Assert.Equal((Arbitration.V1.CaseKind.Encroachment, customerId), (@case.Kind, @case.CustomerId));
             var customer = await UntilAsync(async () =>
             {
                 var view = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customerId }, Org.Secretary, DateTime.UtcNow + ReadDeadline);

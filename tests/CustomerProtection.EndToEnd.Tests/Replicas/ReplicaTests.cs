@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Diagnostics;
 using System.Globalization;
 using CustomerProtection.EndToEnd.Tests.Faults;
@@ -207,7 +208,7 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
                 {
                     CustomerId = customer.CustomerId,
                     AccusedId = org.Id(i % 2 == 0 ? "S2" : "S3"),
-                    DiscoveredOn = today,
+                    DiscoveredOn = DateOnly.ParseExact(today, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).ToProtoDate(),
                     Description = $"客户被抢 / customer taken, racer {i}",
                 }, org.Salesperson1).ResponseAsync)));
 

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Collections.Concurrent;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Policy.Actors;
@@ -30,7 +31,7 @@ public sealed class RegistrationFilings : IScenario
             .ToArray();
         var secretaries = Enumerable.Range(0, Branches).Select(b => load.As($"LSEC{b}-{load.Suffix}", Roles.BranchSecretary, b)).ToArray();
         var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(context.Channel("registration"))
-            .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today;
+            .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today.ToIso();
         var filed = new ConcurrentQueue<(string Id, int Branch)>();
         var random = new ThreadLocal<Random>(() => new Random(Guid.NewGuid().GetHashCode()));
 

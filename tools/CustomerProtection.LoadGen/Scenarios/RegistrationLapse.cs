@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Diagnostics;
 using System.Globalization;
 using CustomerProtection.Platform.V1;
@@ -30,7 +31,7 @@ public sealed class RegistrationLapse : IScenario
         var load = new RegistrationLoad(context, PerBranch, Branches);
         await load.ImportOrganisationAsync(cancellationToken);
         var clock = new Clock.ClockClient(context.Channel("registration"));
-        var today = LocalDate.FromDateTime(DateTime.ParseExact((await clock.GetTimeAsync(new GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var today = LocalDate.FromDateOnly((await clock.GetTimeAsync(new GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today.ToDateOnly());
         var approvedOn = today.PlusDays(-20).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var watch = Stopwatch.StartNew();

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.Registration.V1;
 using System.Text.RegularExpressions;
 using CustomerProtection.Policy.Actors;
@@ -31,7 +32,7 @@ public sealed partial class RegistrationMemory : IScenario
 
         var random = Random.Shared;
         var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(context.Channel("registration"))
-            .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today;
+            .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today.ToIso();
         var rows = Enumerable.Range(0, context.Count).Select(i => (Branch: i % Branches, Owner: load.Salesperson(i % Branches, i / Branches % PerBranch))).ToList();
         var owned = new System.Collections.Concurrent.ConcurrentBag<(string CustomerId, int Branch, string Owner)>();
         var filings = await RegistrationLoad.RunAllAsync("file-and-approve", rows, context.Concurrency, async r =>

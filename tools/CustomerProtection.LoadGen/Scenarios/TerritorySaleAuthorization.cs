@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using System.Text;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Policy.Actors;
@@ -47,7 +48,7 @@ public sealed class TerritorySaleAuthorization : IScenario
 
         var seller = people.Select(p => Bearer(context.Token(p, Roles.Salesperson, branch, east))).ToArray();
         var secretary = Bearer(context.Token("LSEC-" + s, Roles.BranchSecretary, branch, east));
-        var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(registration).GetTimeAsync(new(), hq, cancellationToken: cancellationToken)).Today;
+        var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(registration).GetTimeAsync(new(), hq, cancellationToken: cancellationToken)).Today.ToIso();
         var customers = await FileCustomersAsync(new Customers.CustomersClient(registration), seller, secretary, s, today, Math.Max(50, context.Count / 100), context.Output, cancellationToken);
 
         // One approved cross-region filing: salesperson 0 may sell customer 0 in the west.

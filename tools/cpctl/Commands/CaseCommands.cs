@@ -41,7 +41,7 @@ internal static class CaseCommands
             {
                 CustomerId = p.GetValue(customer)!,
                 AccusedId = p.GetValue(accused)!,
-                DiscoveredOn = p.GetValue(discovered) ?? await TodayAsync(s, ct),
+                DiscoveredOn = p.GetValue(discovered) is { } on ? Day(on, "--discovered-on") : await TodayDateAsync(s, ct),
                 Description = p.GetValue(description)!,
             }, s.Headers, cancellationToken: ct)), customer, accused, discovered, description);
     }
@@ -56,7 +56,7 @@ internal static class CaseCommands
         return kit.Command("dispute", "共同开发或业绩争议 / a co-development or performance-credit dispute (P-3.6, P-8.2)", async (s, p, ct) =>
             s.Out.Record(await s.Cases.OpenDisputeAsync(new OpenDisputeRequest
             {
-                Kind = p.GetValue(kind)!,
+                Kind = Vocabulary.Parse<DisputeKind>(p.GetValue(kind)!, "--kind"),
                 CustomerId = p.GetValue(customer)!,
                 RespondentId = p.GetValue(respondent)!,
                 SaleId = p.GetValue(sale) ?? "",
@@ -76,7 +76,7 @@ internal static class CaseCommands
                 CaseId = p.GetValue(id)!,
                 AccusedId = p.GetValue(accused)!,
                 Description = p.GetValue(description)!,
-                DiscoveredOn = p.GetValue(discovered) ?? await TodayAsync(s, ct),
+                DiscoveredOn = p.GetValue(discovered) is { } on ? Day(on, "--discovered-on") : await TodayDateAsync(s, ct),
             }, s.Headers, cancellationToken: ct)), id, accused, description, discovered);
     }
 
@@ -110,7 +110,7 @@ internal static class CaseCommands
         var id = Id(CaseId, "案件编号 / case id");
         var reason = Required("--reason", "理由 / reason");
         return kit.Command("joint", "(a) 共同开发 / (a) joint development: both become co-developers", async (s, p, ct) =>
-            s.Out.Record(await s.Cases.ResolveJointDevelopmentAsync(new ResolveRequest { CaseId = p.GetValue(id)!, Reason = p.GetValue(reason)! },
+            s.Out.Record(await s.Cases.ResolveJointDevelopmentAsync(new ResolveJointDevelopmentRequest { CaseId = p.GetValue(id)!, Reason = p.GetValue(reason)! },
                 s.Headers, cancellationToken: ct)), id, reason);
     }
 
@@ -124,8 +124,8 @@ internal static class CaseCommands
             s.Out.Record(await s.Cases.ResolveBySurpassingClaimAsync(new ResolveBySurpassingClaimRequest
             {
                 CaseId = p.GetValue(id)!,
-                Milestone = p.GetValue(milestone)!,
-                DueOn = p.GetValue(due)!,
+                Milestone = Vocabulary.Parse<Milestone>(p.GetValue(milestone)!, "--milestone"),
+                DueOn = Day(p.GetValue(due)!, "--due-on"),
                 Reason = p.GetValue(reason)!,
             }, s.Headers, cancellationToken: ct)), id, milestone, due, reason);
     }
@@ -139,7 +139,7 @@ internal static class CaseCommands
             s.Out.Record(await s.Cases.ResolveByAuctionAsync(new ResolveByAuctionRequest
             {
                 CaseId = p.GetValue(id)!,
-                ClosesOn = p.GetValue(closes)!,
+                ClosesOn = Day(p.GetValue(closes)!, "--closes-on"),
                 Reason = p.GetValue(reason)!,
             }, s.Headers, cancellationToken: ct)), id, closes, reason);
     }
@@ -154,7 +154,7 @@ internal static class CaseCommands
             {
                 CaseId = p.GetValue(id)!,
                 Amount = p.GetValue(amount)!,
-                Milestone = p.GetValue(milestone)!,
+                Milestone = Vocabulary.Parse<Milestone>(p.GetValue(milestone)!, "--milestone"),
             }, s.Headers, cancellationToken: ct)), id, amount, milestone);
     }
 
@@ -198,7 +198,7 @@ internal static class CaseCommands
             throw new CliException(ExitCodes.InvalidArgument, $"--violation: '{text}' 应为 / should be violator:rule:kind[:manager_finding]");
         }
 
-        return new ViolationFinding { ViolatorId = parts[0], RuleId = parts[1], Kind = parts[2], ManagerFinding = parts.Length == 4 ? parts[3] : "" };
+        return new ViolationFinding { ViolatorId = parts[0], RuleId = parts[1], Kind = parts[2], ManagerFinding = parts.Length == 4 ? Vocabulary.Parse<ManagerFinding>(parts[3], "--violation") : ManagerFinding.Unspecified };
     }
 
     private static Command Withdraw(CommandKit kit)
@@ -226,6 +226,6 @@ internal static class CaseCommands
     {
         var id = Id(CaseId, "案件编号 / case id");
         return kit.Command("milestone", "进行中的里程碑是否已达成 / the milestone under way, evaluated now (P-2.4 b, c)", async (s, p, ct) =>
-            s.Out.Record(await s.Cases.GetMilestoneProgressAsync(new GetCaseRequest { CaseId = p.GetValue(id)! }, s.Headers, cancellationToken: ct)), id);
+            s.Out.Record(await s.Cases.GetMilestoneProgressAsync(new GetMilestoneProgressRequest { CaseId = p.GetValue(id)! }, s.Headers, cancellationToken: ct)), id);
     }
 }

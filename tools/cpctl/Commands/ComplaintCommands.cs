@@ -16,15 +16,15 @@ internal static class ComplaintCommands
         var customer = Id("customer-id", "客户编号 / customer id");
         var about = Optional("--about", "涉及员工 / the employee it is about");
         var channel = Required("--channel", "渠道 / channel: phone, email, visit, letter, other");
-        var received = Optional("--received-at", "收到时间 / received at, ISO instant (default: now)");
+        var received = Optional("--received-at", "收到时间 / received at: an ISO instant, or a day yyyy-MM-dd (its start in Asia/Shanghai); default: now");
         var description = Required("--description", "内容 / description");
         return kit.Command("record", "登记客户投诉 / record a customer's complaint (branch staff or hq)", async (s, p, ct) =>
             s.Out.Record(await s.Complaints.RecordComplaintAsync(new RecordComplaintRequest
             {
                 CustomerId = p.GetValue(customer)!,
                 AboutEmployeeId = p.GetValue(about) ?? "",
-                Channel = p.GetValue(channel)!,
-                ReceivedAt = p.GetValue(received) ?? "",
+                Channel = Vocabulary.Parse<ComplaintChannel>(p.GetValue(channel)!, "--channel"),
+                ReceivedAt = Timestamp(p.GetValue(received), "--received-at"),
                 Description = p.GetValue(description)!,
             }, s.Headers, cancellationToken: ct)), customer, about, channel, received, description);
     }

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using CustomerProtection.Cli.Core;
 using CustomerProtection.Platform.V1;
+using CustomerProtection.Protos;
 using static CustomerProtection.Cli.Core.CommandKit;
 
 namespace CustomerProtection.Cli.Commands;
@@ -21,14 +22,14 @@ internal static class PolicyCommands
         var service = ClockCommands.Service();
         return kit.Command("params", "某日生效的政策参数 / the parameters in force on a day", async (s, p, ct) =>
         {
-            var answer = await s.Policy(p.GetValue(service)!).GetParametersAsync(new GetParametersRequest { Date = p.GetValue(date) ?? "" }, s.Headers, cancellationToken: ct);
+            var answer = await s.Policy(p.GetValue(service)!).GetParametersAsync(new GetParametersRequest { Date = p.GetValue(date) is { } day ? Day(day, "--date") : null }, s.Headers, cancellationToken: ct);
             if (s.Out.Json)
             {
                 s.Out.WriteJson(answer);
                 return;
             }
 
-            s.Out.Line($"生效自 / effective from {answer.EffectiveFrom}");
+            s.Out.Line($"生效自 / effective from {answer.EffectiveFrom.ToIso()}");
             s.Out.Line(JsonSerializer.Serialize(JsonDocument.Parse(answer.ParametersJson).RootElement, Indented));
         }, date, service);
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CustomerProtection.Protos;
 using System.Globalization;
 using Grpc.Core;
 using NodaTime;
@@ -174,5 +175,20 @@ public sealed class CommandKit(CliEnvironment environment, GlobalOptions globals
 
     /// <summary>Today in the business clock (Asia/Shanghai), as the services count it: the default for dates.</summary>
     public static async Task<string> TodayAsync(Session session, CancellationToken ct) =>
+        (await TodayDateAsync(session, ct)).ToIso();
+
+    public static async Task<Google.Type.Date> TodayDateAsync(Session session, CancellationToken ct) =>
         (await session.Clock().GetTimeAsync(new Platform.V1.GetTimeRequest(), session.Headers, cancellationToken: ct)).Today;
+
+    /// <summary>A policy day (google.type.Date) written yyyy-MM-dd; the server checks its range.</summary>
+    public static Google.Type.Date Day(string text, string option) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day.ToProtoDate()
+            : throw new CliException(ExitCodes.InvalidArgument, $"{option}: '{text}' 不是日期 / is not a day yyyy-MM-dd");
+
+    /// <summary>An instant for an RPC that takes a Timestamp, read as <see cref="Instant(string?, string)"/>; null (unset) for empty.</summary>
+    public static Google.Protobuf.WellKnownTypes.Timestamp? Timestamp(string? text, string option) =>
+        Instant(text, option) is { Length: > 0 } instant
+            ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
+            : null;
 }

@@ -69,6 +69,7 @@ public sealed class Session : IDisposable
     public Opportunities.OpportunitiesClient Opportunities => new(Channel(ResourceNames.Territory));
     public CustomerGroups.CustomerGroupsClient CustomerGroups => new(Channel(ResourceNames.Territory));
     public DealerReviews.DealerReviewsClient DealerReviews => new(Channel(ResourceNames.Territory));
+    public Reports.ReportsClient Reports => new(Channel(ResourceNames.Territory));
     public Cases.CasesClient Cases => new(Channel(ResourceNames.Arbitration));
     public CustomerComplaints.CustomerComplaintsClient Complaints => new(Channel(ResourceNames.Arbitration));
     public Penalties.PenaltiesClient Penalties => new(Channel(ResourceNames.Penalty));

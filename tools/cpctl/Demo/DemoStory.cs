@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Cli.Core;
+using CustomerProtection.Protos;
 using CustomerProtection.Penalty.V1;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
@@ -64,7 +65,7 @@ internal sealed class DemoStory
                 "演示需要可调时钟 / the demo needs the controllable clock: start the system with ./run.sh (the http launch profile sets Clock:Controllable=true)");
         }
 
-        Say($"客户保护政策演示 / CustomerProtection demo — run {_x}, business day {time.Today}");
+        Say($"客户保护政策演示 / CustomerProtection demo — run {_x}, business day {time.Today.ToIso()}");
         (string Title, Func<CancellationToken, Task> Play)[] steps =
         [
             ("导入组织 / an organisation is imported", ImportOrganisationAsync),
@@ -197,8 +198,8 @@ internal sealed class DemoStory
             CustomerId = _raced.CustomerId,
             Reason = "我上周已拜访过该客户 / I visited this customer last week",
         }, _loser.Headers, cancellationToken: ct);
-        Expect("案件类型 / case kind", "objection", opened.Kind);
-        Expect("案件状态 / case status", "open", opened.Status);
+        Expect("案件类型 / case kind", "objection", Vocabulary.Word(opened.Kind));
+        Expect("案件状态 / case status", "open", Vocabulary.Word(opened.Status));
         var recommendation = opened.Recommendation;
         Say($"  {_loser.Name} 在公示期内提出异议 / objects within the window: case {opened.CaseId}");
         Say($"  P-9 建议 / recommendation: {(recommendation.RecommendedId.Length == 0 ? "分公司决定 / the branch decides" : recommendation.RecommendedId)} " +
@@ -216,13 +217,13 @@ internal sealed class DemoStory
             AwardTo = awardTo,
             Reason = "先有效备案者优先 / the earlier valid filing wins (P-9.1)",
         }, _manager.Headers, cancellationToken: ct);
-        Expect("裁决后案件状态 / case status after the decision", "closed", decided.Status);
+        Expect("裁决后案件状态 / case status after the decision", "closed", Vocabulary.Word(decided.Status));
         Expect("裁决后的负责人 / owner after the decision", awardTo, decided.OwnerId);
 
         var owner = await WaitAsync("备案服务解除争议 / Registration lifts the dispute",
             () => _s.Ownership.GetOwnershipAsync(new GetOwnershipRequest { CustomerId = _raced.CustomerId }, _hq, cancellationToken: ct).ResponseAsync,
             o => !o.Disputed && o.OwnerId == awardTo, o => $"disputed={o.Disputed}, owner={o.OwnerId}", ct);
-        Ok($"{_manager.Name} 裁决归 {owner.OwnerName}（{owner.OwnerId}），案件结案 / decided for {owner.OwnerId}; case {decided.Outcome}, customer no longer disputed");
+        Ok($"{_manager.Name} 裁决归 {owner.OwnerName}（{owner.OwnerId}），案件结案 / decided for {owner.OwnerId}; case {Vocabulary.Word(decided.Outcome)}, customer no longer disputed");
     }
 
     // ---- 4. A prospect lapses -------------------------------------------------------------------------
@@ -336,7 +337,7 @@ internal sealed class DemoStory
         var found = await _s.Penalties.RecordManagerFindingAsync(new RecordManagerFindingRequest
         {
             ViolationId = violation.ViolationId,
-            ManagerFinding = ManagerFinding.Negligent,
+            ManagerFinding = Penalty.V1.ManagerFinding.Negligent,
             Reason = "经理知情未制止 / the manager knew and did not stop it",
         }, _hq, cancellationToken: ct);
         var managerFine = found.Fines.FirstOrDefault(f => f.Liability == Liability.Manager);
@@ -388,7 +389,7 @@ internal sealed class DemoStory
             : filed;
 
     private async Task<string> TodayAsync(CancellationToken ct) =>
-        (await _s.Clock().GetTimeAsync(new GetTimeRequest(), _hq, cancellationToken: ct)).Today;
+        (await _s.Clock().GetTimeAsync(new GetTimeRequest(), _hq, cancellationToken: ct)).Today.ToIso();
 
     /// <summary>Moves the shared clock and waits until every service has followed; returns the new business day.</summary>
     private async Task<string> AdvanceAsync(TimeSpan by, CancellationToken ct)
@@ -401,7 +402,7 @@ internal sealed class DemoStory
                 t => t.Offset.ToTimeSpan() >= moved.Offset.ToTimeSpan(), t => $"offset {t.Offset.ToTimeSpan()}", ct);
         }
 
-        return moved.Today;
+        return moved.Today.ToIso();
     }
 
     /// <summary>Polls until the condition holds (an event crossing RabbitMQ); NotFound counts as "not yet".</summary>

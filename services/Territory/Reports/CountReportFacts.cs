@@ -1,0 +1,110 @@
+using CustomerProtection.Contracts.Arbitration;
+using CustomerProtection.Contracts.Penalty;
+using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Contracts.Violations;
+using CustomerProtection.Territory.Persistence;
+
+namespace CustomerProtection.Territory.Reports;
+
+/// <summary>
+/// Turns the facts other services publish into the report's counts, each once (a redelivered event, or a
+/// violation both detected and confirmed, changes nothing). Where an event names a person but no branch,
+/// Territory, which owns the organisation, puts it in that person's branch as the directory has it when the
+/// event arrives; a person it does not know counts in the row with no branch.
+/// </summary>
+public sealed class CountReportFacts(ReportStore store, DirectoryStore directory)
+{
+    /// <summary>Registration's words (OwnershipChanged.Reason and .Status) the report counts.</summary>
+    public const string Approved = "approved";
+    public const string Claimed = "claimed";
+    public const string InPool = "pool";
+
+    /// <summary>Arbitration's outcome of a case its claimant withdrew: closed, not decided.</summary>
+    public const string Withdrawn = "withdrawn";
+
+    /// <summary>P-2.1 approvals, P-12 pool entries, exits and claims. <paramref name="messageId"/>: the event's id, the same on every delivery.</summary>
+    public async Task ExecuteAsync(OwnershipChanged change, string messageId)
+    {
+        if (change.Status == InPool)
+        {
+            var branch = await BranchOfAsync(change.FromOwnerId);
+            await store.CountAsync(new ReportFact(Figures.PoolEntry, messageId, branch, change.OccurredAt),
+                step => step.SetField(ReportKeys.PoolMembers, change.CustomerId, branch));
+        }
+        else
+        {
+            await LeavePoolAsync(change.CustomerId, messageId, change.OccurredAt);
+        }
+
+        if (change.Reason == Approved)
+        {
+            await store.CountAsync(new ReportFact(Figures.Approval, messageId, await BranchOfAsync(change.ToOwnerId), change.OccurredAt));
+        }
+        else if (change.Reason == Claimed)
+        {
+            await store.CountAsync(new ReportFact(Figures.Claim, messageId, await BranchOfAsync(change.ToOwnerId), change.OccurredAt));
+        }
+    }
+
+    public Task ExecuteAsync(ProtectionLapsed lapsed) =>
+        store.CountAsync(new ReportFact(Figures.Lapse, $"{lapsed.CustomerId}@{Dates.Iso(lapsed.LastProtectedDay)}", lapsed.BranchId, lapsed.OccurredAt));
+
+    /// <summary>A reopened case is opened again (its own fact: the reopening instant).</summary>
+    public Task ExecuteAsync(CaseOpened opened) =>
+        store.CountAsync(new ReportFact(Figures.CaseOpened, $"{opened.CaseId}@{opened.OpenedAt.UtcTicks}", opened.BranchId ?? "", opened.OpenedAt));
+
+    public async Task ExecuteAsync(CaseClosed closed)
+    {
+        var id = $"{closed.CaseId}@{closed.ClosedAt.UtcTicks}";
+        await store.CountAsync(new ReportFact(Figures.CaseClosed, id, closed.BranchId ?? "", closed.ClosedAt));
+        if (closed.Outcome != Withdrawn)
+        {
+            await store.CountAsync(new ReportFact(Figures.CaseDecided, id, closed.BranchId ?? "", closed.ClosedAt));
+        }
+    }
+
+    public Task ExecuteAsync(ViolationDetected detected) =>
+        store.CountAsync(new ReportFact(Figures.Violation, detected.ViolationId, detected.Violator.BranchId ?? "", detected.DetectedAt));
+
+    public Task ExecuteAsync(ViolationConfirmed confirmed) =>
+        store.CountAsync(new ReportFact(Figures.Violation, confirmed.ViolationId, confirmed.Violator.BranchId ?? "", confirmed.ConfirmedAt));
+
+    /// <summary>P-8.1: a fine counts when hq first lets it stand, with its amount then; a later adjustment of it does not count again.</summary>
+    public async Task ExecuteAsync(FineConfirmed fine) =>
+        await store.CountAsync(new ReportFact(Figures.Fine, fine.FineId, await BranchOfAsync(fine.EmployeeId), fine.OccurredAt, fine.Amount));
+
+    /// <summary>An exit counts only for a customer the report saw enter the pool; the membership read is guarded in the same step.</summary>
+    private async Task LeavePoolAsync(string customerId, string messageId, DateTimeOffset at)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var branch = await store.PoolOfAsync(customerId);
+            if (branch.Length == 0)
+            {
+                return;
+            }
+
+            var result = await store.CountAsync(new ReportFact(Figures.PoolExit, messageId, branch, at),
+                step => step.ExpectFieldUnchanged(ReportKeys.PoolMembers, customerId, branch).SetField(ReportKeys.PoolMembers, customerId, ""));
+            if (result.Failure != ChangeFailure.VersionMoved)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<string> BranchOfAsync(string? personId)
+    {
+        if (string.IsNullOrEmpty(personId))
+        {
+            return "";
+        }
+
+        if (await directory.GetEmployeeAsync(personId) is { Value.BranchId: { } branch })
+        {
+            return branch;
+        }
+
+        return (await directory.GetDealerAsync(personId))?.Value.BranchId ?? "";
+    }
+}

@@ -1,0 +1,69 @@
+using CustomerProtection.Contracts.Arbitration;
+using CustomerProtection.Contracts.Penalty;
+using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Contracts.Violations;
+using MassTransit;
+
+namespace CustomerProtection.Territory.Reports;
+
+// The monthly report's consumers: each hands one event to CountReportFacts, which counts it once.
+
+public sealed class ReportOwnershipChangedConsumer(CountReportFacts count) : IConsumer<OwnershipChanged>
+{
+    /// <summary>The event has no id of its own: its message id, stamped by Registration's outbox, is the same on every delivery.</summary>
+    public Task Consume(ConsumeContext<OwnershipChanged> context) =>
+        count.ExecuteAsync(context.Message, context.MessageId?.ToString("N") ?? throw new InvalidOperationException("OwnershipChanged without a message id"));
+}
+
+public sealed class ReportProtectionLapsedConsumer(CountReportFacts count) : IConsumer<ProtectionLapsed>
+{
+    public Task Consume(ConsumeContext<ProtectionLapsed> context) => count.ExecuteAsync(context.Message);
+}
+
+public sealed class ReportCaseOpenedConsumer(CountReportFacts count) : IConsumer<CaseOpened>
+{
+    public Task Consume(ConsumeContext<CaseOpened> context) => count.ExecuteAsync(context.Message);
+}
+
+public sealed class ReportCaseClosedConsumer(CountReportFacts count) : IConsumer<CaseClosed>
+{
+    public Task Consume(ConsumeContext<CaseClosed> context) => count.ExecuteAsync(context.Message);
+}
+
+public sealed class ReportViolationDetectedConsumer(CountReportFacts count) : IConsumer<ViolationDetected>
+{
+    public Task Consume(ConsumeContext<ViolationDetected> context) => count.ExecuteAsync(context.Message);
+}
+
+public sealed class ReportViolationConfirmedConsumer(CountReportFacts count) : IConsumer<ViolationConfirmed>
+{
+    public Task Consume(ConsumeContext<ViolationConfirmed> context) => count.ExecuteAsync(context.Message);
+}
+
+public sealed class ReportFineConfirmedConsumer(CountReportFacts count) : IConsumer<FineConfirmed>
+{
+    public Task Consume(ConsumeContext<FineConfirmed> context) => count.ExecuteAsync(context.Message);
+}
+
+/// <summary>The report's part of Territory: its store, use cases and consumers, added by Program.cs with one line each.</summary>
+public static class ReportsRegistration
+{
+    public static IHostApplicationBuilder AddReports(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ReportStore>();
+        builder.Services.AddSingleton<CountReportFacts>();
+        builder.Services.AddSingleton<GetMonthlyReport>();
+        return builder;
+    }
+
+    public static void AddReportConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<ReportOwnershipChangedConsumer>();
+        bus.AddConsumer<ReportProtectionLapsedConsumer>();
+        bus.AddConsumer<ReportCaseOpenedConsumer>();
+        bus.AddConsumer<ReportCaseClosedConsumer>();
+        bus.AddConsumer<ReportViolationDetectedConsumer>();
+        bus.AddConsumer<ReportViolationConfirmedConsumer>();
+        bus.AddConsumer<ReportFineConfirmedConsumer>();
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using CustomerProtection.Policy.Actors;
+using Aspire.Hosting.Testing;
+using CustomerProtection.Territory.V1;
+using Grpc.Core;
+
+namespace CustomerProtection.EndToEnd.Tests;
+
+/// <summary>
+/// hq's monthly report (issue 23) through the AppHost: Registration's approval crosses RabbitMQ into Territory's
+/// report, in the month of the business clock, read over gRPC and as JSON on Territory's api endpoint.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class MonthlyReportTests(SystemFixture system)
+{
+    private Reports.ReportsClient Reports => new(system.Channel(ResourceNames.Territory));
+
+    private Metadata Hq => system.As("HQ-1", Roles.Hq);
+
+    [Fact]
+    public async Task Issue23_an_approved_filing_counts_in_its_branch_and_region_for_the_month_by_grpc_and_json_and_only_for_hq()
+    {
+        var org = await TestOrganisation.ImportAsync(system);
+        var today = DateOnly.ParseExact(await org.TodayAsync(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var month = new Google.Type.Date { Year = today.Year, Month = today.Month };
+        await org.FileProtectedCustomerAsync($"月报客户{org.S}有限公司");
+
+        var row = await Eventually.GetAsync(async () =>
+            (await Reports.GetMonthlyReportAsync(new GetMonthlyReportRequest { Month = month }, Hq)).Rows.SingleOrDefault(r => r.BranchId == org.Branch && r.Approvals > 0),
+            "the approval in Territory's monthly report");
+        Assert.Equal((org.Region, 1L), (row.RegionId, row.Approvals));
+
+        var denied = await Assert.ThrowsAsync<RpcException>(async () =>
+            await Reports.GetMonthlyReportAsync(new GetMonthlyReportRequest { Month = month }, org.As("BM", Roles.BranchManager)));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+
+        using var http = new HttpClient { BaseAddress = system.App.GetEndpoint(ResourceNames.Territory, ResourceNames.ApiEndpoint) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", system.Token("HQ-1", Roles.Hq));
+        using var answer = await http.GetAsync($"/v1/reports/monthly?month.year={month.Year}&month.month={month.Month}&groupBy=REPORT_GROUPING_REGION");
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, body);
+        using var json = JsonDocument.Parse(body);
+        var region = json.RootElement.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("regionId").GetString() == org.Region);
+        Assert.Equal(1, region.GetProperty("approvals").GetInt64()); // ASP.NET Core JSON transcoding writes an int64 as a number
+        Assert.Equal(("REPORT_GROUPING_REGION", month.Month), (json.RootElement.GetProperty("groupBy").GetString(), json.RootElement.GetProperty("month").GetProperty("month").GetInt32()));
+
+        using var badMonth = await http.GetAsync($"/v1/reports/monthly?month.year={month.Year}&month.month={month.Month}&month.day=3");
+        Assert.Equal(HttpStatusCode.BadRequest, badMonth.StatusCode);
+    }
+}
