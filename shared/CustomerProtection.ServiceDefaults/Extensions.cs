@@ -160,9 +160,10 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseTransportSecurity();
+        // Before authorization: its fallback policy (an authenticated caller) also covers requests no endpoint takes.
+        app.MapJsonApi();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapJsonApi();
 
         app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Aspire.Hosting.Testing;
 using CustomerProtection.Policy.Actors;
 using Google.Api;
@@ -15,7 +16,7 @@ namespace CustomerProtection.EndToEnd.Tests;
 /// refusal is the rich status as JSON.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class JsonApiTests(SystemFixture system)
+public sealed partial class JsonApiTests(SystemFixture system)
 {
     private HttpClient Api(string service, string? token = null)
     {
@@ -52,6 +53,17 @@ public sealed class JsonApiTests(SystemFixture system)
         }
 
         Assert.True(missing.Count == 0, $"{missing.Count} RPCs of {service} have no JSON route:\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public async Task In_development_each_service_serves_a_browsable_api_reference_of_its_document()
+    {
+        foreach (var service in SystemFixture.Services)
+        {
+            using var client = Api(service);
+            var page = await client.GetStringAsync("/api-docs/index.html");
+            Assert.Contains("swagger", page, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     [Theory]
@@ -100,14 +112,24 @@ public sealed class JsonApiTests(SystemFixture system)
         Assert.Equal(before.Offset, after.Offset);
     }
 
-    /// <summary>The HTTP verb and the OpenAPI path of an annotation (OpenAPI writes the template as it is).</summary>
-    private static (string Verb, string Path) Route(HttpRule rule) => rule.PatternCase switch
+    /// <summary>The HTTP verb and the OpenAPI path of an annotation (OpenAPI names a path variable by its JSON name).</summary>
+    private static (string Verb, string Path) Route(HttpRule rule)
     {
-        HttpRule.PatternOneofCase.Get => ("Get", rule.Get),
-        HttpRule.PatternOneofCase.Post => ("Post", rule.Post),
-        HttpRule.PatternOneofCase.Put => ("Put", rule.Put),
-        HttpRule.PatternOneofCase.Patch => ("Patch", rule.Patch),
-        HttpRule.PatternOneofCase.Delete => ("Delete", rule.Delete),
-        _ => (rule.Custom.Kind, rule.Custom.Path),
-    };
+        var (verb, template) = rule.PatternCase switch
+        {
+            HttpRule.PatternOneofCase.Get => ("Get", rule.Get),
+            HttpRule.PatternOneofCase.Post => ("Post", rule.Post),
+            HttpRule.PatternOneofCase.Put => ("Put", rule.Put),
+            HttpRule.PatternOneofCase.Patch => ("Patch", rule.Patch),
+            HttpRule.PatternOneofCase.Delete => ("Delete", rule.Delete),
+            _ => (rule.Custom.Kind, rule.Custom.Path),
+        };
+        return (verb, PathVariable().Replace(template, m => "{" + JsonName(m.Groups[1].Value) + "}"));
+    }
+
+    private static string JsonName(string field) =>
+        string.Concat(field.Split('_').Select((part, i) => i == 0 || part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
+
+    [GeneratedRegex(@"\{([a-z0-9_]+)\}")]
+    private static partial Regex PathVariable();
 }
