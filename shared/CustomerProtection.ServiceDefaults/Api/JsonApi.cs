@@ -26,9 +26,13 @@ public static class JsonApi
     public static void AddJsonApi(this IGrpcServerBuilder grpc, IHostApplicationBuilder builder, string serviceName)
     {
         grpc.AddJsonTranscoding(options =>
+        {
             // The detail types our errors carry (DomainErrorInterceptor): without them in the registry the JSON
             // writer cannot write the status, and a refusal would become an empty 500.
-            options.TypeRegistry = TypeRegistry.FromMessages(ErrorInfo.Descriptor, BadRequest.Descriptor));
+            options.TypeRegistry = TypeRegistry.FromMessages(ErrorInfo.Descriptor, BadRequest.Descriptor);
+            // proto3's JSON mapping: a 64-bit integer is a decimal string (JavaScript's numbers lose digits past 2^53).
+            options.JsonSettings.WriteInt64sAsStrings = true;
+        });
 
         builder.Services.AddGrpcSwagger();
         builder.Services.AddSwaggerGen(options =>
