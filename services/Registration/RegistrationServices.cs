@@ -28,6 +28,7 @@ public static class RegistrationServices
         builder.Services.AddSingleton<OwnershipGate>();
 
         builder.Services.AddSingleton<QueryCustomers>();
+        builder.Services.AddSingleton<Application.ListCustomers>();
         builder.Services.AddSingleton<ListRefusedDealerFilings>();
         builder.Services.AddSingleton<CountHoldings>();
         builder.Services.AddSingleton<ListIdentityConflicts>();

@@ -146,36 +146,6 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         return await store.ProgressAsync(customerId);
     }
 
-    public async Task<CustomerPage> BranchAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
-    {
-        var branch = await RequireBranchAsync(caller, branchId, pool: false);
-        var size = PageSize(pageSize);
-        var ids = await store.BranchCustomerIdsAsync(branch, NullIfEmpty(pageToken), size);
-        return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? ids[^1] : null);
-    }
-
-    public async Task<CustomerPage> OwnerAsync(Caller caller, string? ownerId, int pageSize, string? pageToken)
-    {
-        if (string.IsNullOrWhiteSpace(ownerId) || ownerId.Length > 64)
-        {
-            throw new RequestValidationException(new FieldViolation("owner_id", "必填，最长 64 / required, at most 64 characters"));
-        }
-
-        if (caller.EmployeeId != ownerId && !caller.IsHq)
-        {
-            var owner = await organization.EmployeeAsync(ownerId) ?? await organization.DealerAsync(ownerId);
-            if (owner is null || !RegistrationScopes.CanReadBranch(caller, owner.BranchId, owner.RegionId))
-            {
-                throw new ScopeDeniedException("无权查看该员工的客户 / not allowed to see this employee's customers");
-            }
-        }
-
-        var size = PageSize(pageSize);
-        var offset = Offset(pageToken);
-        var ids = (await store.Db.SortedSetRangeByRankAsync(RegistrationKeys.OwnerCustomers(ownerId), offset, offset + size - 1)).Select(v => (string)v!).ToList();
-        return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
-    }
-
     /// <summary>P-2.1: the secretary's queue, oldest first.</summary>
     public Task<CustomerPage> PendingAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
         TimeIndexAsync(caller, branchId, RegistrationKeys.BranchPending, double.NegativeInfinity, pageSize, pageToken, pool: false);
@@ -201,7 +171,8 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     public async Task<IReadOnlyList<CustomerDetails>> DetailsAsync(Caller caller, IReadOnlyList<string> ids) =>
         (await store.GetManyAsync(ids)).Select(customer => new CustomerDetails(customer, clock.Evaluate(customer.Value), null, false)).ToList();
 
-    private async Task<string> RequireBranchAsync(Caller caller, string? branchId, bool pool)
+    /// <summary>The branch, when the caller may read its lists (the pool and announcements: its salespeople too).</summary>
+    public async Task<string> RequireBranchAsync(Caller caller, string? branchId, bool pool)
     {
         if (string.IsNullOrWhiteSpace(branchId) || branchId.Length > 64)
         {
@@ -224,8 +195,6 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         string.IsNullOrEmpty(token) ? 0
         : long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset
         : throw new RequestValidationException(new FieldViolation("page_token", "无效 / invalid"));
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>X-4, P-2.5: the near-duplicates of a pending filing, for the secretary's review.</summary>
     public Task<IReadOnlyList<NearDuplicateMatch>> NearDuplicatesOfAsync(Customer customer) => nearDuplicates.FindAsync(customer.Title, customer.Id);

@@ -54,6 +54,11 @@ public static class CustomerMapping
             ContactDestroyed = details.ContactDestroyed,
         };
         view.CoDeveloperIds.Add(c.CoDevelopers ?? []);
+        if (state.DaysRemaining is { } days)
+        {
+            view.DaysRemaining = days;
+        }
+
         if (c.PendingExtension is { } request)
         {
             view.PendingExtension = new ExtensionRequest
@@ -73,6 +78,60 @@ public static class CustomerMapping
         view.ConsentPurposes.Add(details.Consent?.Purposes ?? []);
 
         return view;
+    }
+
+    /// <summary>ListCustomers' filters in the domain's words; an UNSPECIFIED or unknown value is the field's error.</summary>
+    public static CustomerFilter FromProto(ListCustomersRequest request)
+    {
+        var violations = new List<FieldViolation>();
+        var filter = new CustomerFilter(
+            Words(violations, "status", request.Status, StatusWords),
+            Words(violations, "stage", request.Stage, StageWords),
+            Words(violations, "customer_class", request.CustomerClass, ClassWords),
+            request.ExpiresWithinDays);
+        RequestValidationException.ThrowIfAny(violations);
+        return filter;
+    }
+
+    private static readonly Dictionary<V1.CustomerStatus, string> StatusWords = new()
+    {
+        [V1.CustomerStatus.PendingApproval] = Domain.CustomerStatus.Pending,
+        [V1.CustomerStatus.Protected] = Domain.CustomerStatus.Protected,
+        [V1.CustomerStatus.Lapsed] = Domain.CustomerStatus.Lapsed,
+        [V1.CustomerStatus.Pool] = Domain.CustomerStatus.Pool,
+        [V1.CustomerStatus.Rejected] = Domain.CustomerStatus.Rejected,
+    };
+
+    private static readonly Dictionary<V1.CustomerStage, string> StageWords = new()
+    {
+        [V1.CustomerStage.Prospect] = Stages.Prospect,
+        [V1.CustomerStage.Formal] = Stages.Formal,
+    };
+
+    private static readonly Dictionary<V1.CustomerClass, string> ClassWords = new()
+    {
+        [V1.CustomerClass.Important] = CustomerClasses.Important,
+        [V1.CustomerClass.Potential] = CustomerClasses.Potential,
+        [V1.CustomerClass.Ordinary] = CustomerClasses.Ordinary,
+    };
+
+    private static HashSet<string> Words<T>(List<FieldViolation> violations, string field, IEnumerable<T> values, Dictionary<T, string> words)
+        where T : struct, Enum
+    {
+        var set = new HashSet<string>();
+        foreach (var value in values)
+        {
+            if (words.TryGetValue(value, out var word))
+            {
+                set.Add(word);
+            }
+            else
+            {
+                violations.Add(new(field, $"未知的值 {value} / unknown value {value}"));
+            }
+        }
+
+        return set;
     }
 
     public static CustomerList ToProto(CustomerPage page)

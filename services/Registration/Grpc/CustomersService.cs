@@ -11,6 +11,7 @@ namespace CustomerProtection.Registration.Grpc;
 /// <summary>Thin gRPC surface of customers: map the request, call one use case, map the answer.</summary>
 public sealed class CustomersService(
     QueryCustomers query,
+    Application.ListCustomers listCustomers,
     FileCustomer file,
     DecideFiling decide,
     RecordShipment shipments,
@@ -92,18 +93,8 @@ public sealed class CustomersService(
     public override async Task<CustomerView> GetCustomer(GetCustomerRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync(Caller.From(context), request.CustomerId, request.Purpose));
 
-    public override async Task<CustomerList> ListCustomers(ListCustomersRequest request, ServerCallContext context)
-    {
-        var caller = Caller.From(context);
-        if (string.IsNullOrEmpty(request.BranchId) == string.IsNullOrEmpty(request.OwnerId))
-        {
-            throw new RequestValidationException(new FieldViolation("branch_id", "branch_id 与 owner_id 二选一 / give one of branch_id and owner_id"));
-        }
-
-        return ToProto(string.IsNullOrEmpty(request.BranchId)
-            ? await query.OwnerAsync(caller, request.OwnerId, request.PageSize, request.PageToken)
-            : await query.BranchAsync(caller, request.BranchId, request.PageSize, request.PageToken));
-    }
+    public override async Task<CustomerList> ListCustomers(ListCustomersRequest request, ServerCallContext context) =>
+        ToProto(await listCustomers.ExecuteAsync(Caller.From(context), request.BranchId, request.OwnerId, FromProto(request), request.PageSize, request.PageToken));
 
     public override async Task<CustomerView> RecordShipment(RecordShipmentRequest request, ServerCallContext context)
     {

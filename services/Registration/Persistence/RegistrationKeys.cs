@@ -198,6 +198,15 @@ public static class RegistrationKeys
     /// <summary>Sorted set by the end of the objection window: current announcements (P-2.2).</summary>
     public static RedisKey BranchAnnouncements(string branchId) => $"{Prefix}branch:{{{branchId}}}:announcements";
 
+    /// <summary>
+    /// Sorted set by the end of protection (ms): the branch's protected customers, so "ending within N days"
+    /// (P-3.5) is one range read, soonest first. Written in the customer's atomic step like every index.
+    /// </summary>
+    public static RedisKey BranchProtected(string branchId) => $"{Prefix}branch:{{{branchId}}}:protected";
+
+    /// <summary>The same, company-wide (hq's list without a branch): one sorted set of every protected customer.</summary>
+    public static readonly RedisKey CompanyProtected = Prefix + "protected";
+
     /// <summary>Sorted set by request time: extension requests waiting for a decision (P-3.3).</summary>
     public static RedisKey BranchExtensions(string branchId) => $"{Prefix}branch:{{{branchId}}}:extensions";
 
