@@ -124,20 +124,43 @@ internal static class CustomerCommands
     private static Command List(CommandKit kit)
     {
         var branch = Optional("--branch", "分公司的客户 / a branch's customers");
-        var owner = Optional("--owner", "某人的客户 / one owner's customers");
+        var owner = Optional("--owner", "某人的客户 / one owner's customers (neither: hq the company, branch staff their branch, others their own)");
+        var expiring = Number("--expiring", "N 天内到期的受保护客户，最早到期在前 / protected and ending within N days, soonest first (P-3.5)");
+        var status = Words("--status", "状态 / status (computed now): pending_approval, protected, lapsed, pool, rejected");
+        var stage = Words("--stage", "阶段 / stage: prospect, formal");
+        var customerClass = Words("--class", "分类 / class (M-1): important, potential, ordinary");
         var (size, token) = (PageSize(), PageToken());
-        return kit.Command("list", "客户列表 / customers of a branch or of an owner", async (s, p, ct) =>
+        return kit.Command("list", "客户列表（可按状态、阶段、分类、到期筛选） / customers of the company, a branch or an owner, filtered by status, stage, class, expiry", async (s, p, ct) =>
         {
-            var answer = await s.Customers.ListCustomersAsync(new ListCustomersRequest
+            var request = new ListCustomersRequest
             {
                 BranchId = p.GetValue(branch) ?? "",
                 OwnerId = p.GetValue(owner) ?? "",
+                ExpiresWithinDays = p.GetValue(expiring),
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
-            }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "status", "stage", "owner_id", "owner_name", "last_protected_day", "disputed");
-        }, branch, owner, size, token);
+            };
+            request.Status.Add(EnumWords<CustomerStatus>(p.GetValue(status), "CUSTOMER_STATUS_", "--status"));
+            request.Stage.Add(EnumWords<CustomerStage>(p.GetValue(stage), "CUSTOMER_STAGE_", "--stage"));
+            request.CustomerClass.Add(EnumWords<CustomerClass>(p.GetValue(customerClass), "CUSTOMER_CLASS_", "--class"));
+            var answer = await s.Customers.ListCustomersAsync(request, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "status", "stage", "customer_class", "owner_id", "owner_name",
+                "last_protected_day", "days_remaining", "disputed");
+        }, branch, owner, expiring, status, stage, customerClass, size, token);
     }
+
+    /// <summary>A repeatable option of lower-case words (the proto enum's values without their prefix).</summary>
+    private static Option<string[]> Words(string name, string description) =>
+        new(name) { Description = description + "；可重复 / repeatable", AllowMultipleArgumentsPerToken = true };
+
+    /// <summary>"protected" → CUSTOMER_STATUS_PROTECTED, by the enum's own names: a word it lacks is refused here.</summary>
+    private static IEnumerable<T> EnumWords<T>(string[]? words, string prefix, string option) where T : struct, Enum =>
+        (words ?? []).Select(word => Enum.GetValues<T>().Where(v => NameOf(v) == prefix + word.Trim().ToUpperInvariant()).Cast<T?>().FirstOrDefault()
+            ?? throw new CliException(ExitCodes.InvalidArgument, $"{option}: 未知的值 {word} / unknown value {word}"));
+
+    private static string NameOf<T>(T value) where T : struct, Enum =>
+        typeof(T).GetField(value.ToString())!.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
+            .Cast<Google.Protobuf.Reflection.OriginalNameAttribute>().Single().Name;
 
     private static Command Owner(CommandKit kit)
     {
