@@ -68,6 +68,32 @@ public sealed class ListCustomersScaleTests(RedisServer redis, ITestOutputHelper
         new(new HashSet<string>(statuses ?? []), new HashSet<string>(), new HashSet<string>(classes ?? []), expiresWithinDays);
 
     [Fact]
+    public async Task Memory_the_sets_of_the_last_protected_day_take_under_32_bytes_a_customer()
+    {
+        var server = redis.Connection.GetServer(redis.ConnectionString);
+        long company = 0, branches = 0, members = 0;
+        await foreach (var key in server.KeysAsync(pattern: Persistence.RegistrationKeys.Prefix + "*ending:*"))
+        {
+            var bytes = (long)await _h.Db.ExecuteAsync("MEMORY", "USAGE", key, "SAMPLES", "0");
+            if (((string)key!).Contains(":branch:", StringComparison.Ordinal))
+            {
+                branches += bytes;
+            }
+            else
+            {
+                company += bytes;
+                members += await _h.Db.SetLengthAsync(key);
+            }
+        }
+
+        output.WriteLine($"company sets {(double)company / Customers:F1} B, branch sets {(double)branches / Customers:F1} B a customer");
+        Assert.Equal(Customers, members);
+        // A day's set is an intset (4 B an id) up to set-max-intset-entries (5,001); here every customer ends within
+        // 30 days and weekends roll onto Mondays (art. 203), so some company-wide days hold more and become hash tables.
+        Assert.True(company + branches < 32 * Customers, $"{company + branches} B");
+    }
+
+    [Fact]
     public async Task P3_5_M1_a_page_of_each_everyday_question_over_100000_customers()
     {
         var branchStaff = new Caller("SEC-B07", Roles.BranchSecretary, "B07", "R-EAST");

@@ -208,7 +208,10 @@ public sealed class ListCustomersTests(RedisServer redis) : IClassFixture<RedisS
     {
         var (a, b, c, bj) = await SeedPeriodsAsync();
         // As an earlier layout left them: no index by the end of protection.
-        await _h.Db.KeyDeleteAsync([RegistrationKeys.CompanyProtected, RegistrationKeys.BranchProtected("B-SH"), RegistrationKeys.BranchProtected("B-BJ")]);
+        var server = redis.Connection.GetServer(redis.ConnectionString);
+        var ending = await server.KeysAsync(pattern: RegistrationKeys.Prefix + "*ending:*").ToListAsync();
+        Assert.NotEmpty(ending);
+        await _h.Db.KeyDeleteAsync([.. ending]);
         await _h.Db.StringSetAsync(StorageMigration.Marker, "5");
         Assert.Empty((await ListAsync(Harness.Hq, Filter(expiresWithinDays: 60))).Items);
 

@@ -150,18 +150,70 @@ public sealed class ListCustomers(CustomerStore store, Organization organization
     }
 
     /// <summary>
-    /// P-3.5: the scope's protected customers whose protection ends after now and by the end of day N
-    /// (Asia/Shanghai), from the index by the end of protection, soonest first. The window is fixed by the
-    /// first page (the token carries it), so later pages continue the same range.
+    /// P-3.5: the scope's protected customers whose last protected day is today or within N days, soonest
+    /// first: a branch's or the company's from the sets of each last day (in id order within a day), an
+    /// owner's from their index by the end of protection. The window is fixed by the first page (the token
+    /// carries it), so later pages continue the same range.
     /// </summary>
     private (Source, string?) Expiring(Scope scope, int days, string? token)
     {
-        var key = scope.Kind switch
+        if (scope.Kind == ScopeKind.Owner)
         {
-            ScopeKind.Company => RegistrationKeys.CompanyProtected,
-            ScopeKind.Branch => RegistrationKeys.BranchProtected(scope.Id),
-            _ => RegistrationKeys.OwnerCustomers(scope.Id), // scored alike; pending filings (+inf) fall outside
-        };
+            return OwnerExpiring(scope.Id, days, token);
+        }
+
+        int from, to;
+        (int Day, string? After)? start = null;
+        if (string.IsNullOrEmpty(token))
+        {
+            from = clock.TodayDate.DayNumber;
+            to = from + days;
+        }
+        else if (token.Split('.', 5) is ["d", var f, var t, var d, var after] && Number(f) is { } pf && Number(t) is { } pt && Number(d) is { } pd
+                 && pf <= pd && pd <= pt && pt - pf <= MaxExpiresWithinDays && after.Length > 0)
+        {
+            (from, to, start) = ((int)pf, (int)pt, ((int)pd, after));
+        }
+        else
+        {
+            throw InvalidToken();
+        }
+
+        Func<DateOnly, RedisKey> day = scope.Kind == ScopeKind.Company
+            ? RegistrationKeys.CompanyEnding
+            : lastDay => RegistrationKeys.BranchEnding(scope.Id, lastDay);
+        return (async (position, count) =>
+        {
+            var (first, after) = position is null ? start ?? (from, null) : ((int)Number(position.Split('.', 5)[3])!, position.Split('.', 5)[4]);
+            var ids = new List<(string, string)>(count);
+            // One day first (a page seldom needs more), then twice as many days a round trip.
+            for (int at = first, width = 1; at <= to && ids.Count < count; at += width, width = Math.Min(width * 2, MaxDaysPerRead))
+            {
+                var batch = store.Db.CreateBatch();
+                var reads = Enumerable.Range(at, Math.Min(width, to - at + 1))
+                    .Select(n => (Day: n, Members: batch.SetMembersAsync(day(DateOnly.FromDayNumber(n))))).ToList();
+                batch.Execute();
+                foreach (var (n, members) in reads)
+                {
+                    var ordered = (await members).Select(m => (string)m!).OrderBy(IdOrder.Key).ThenBy(id => id, StringComparer.Ordinal)
+                        .SkipWhile(id => n == first && after is not null && IdOrder.Compare(id, after) <= 0);
+                    foreach (var id in ordered.Take(count - ids.Count))
+                    {
+                        ids.Add((id, $"d.{from}.{to}.{n}.{id}"));
+                    }
+                }
+            }
+
+            return ids;
+        }, null);
+    }
+
+    /// <summary>At most this many day sets a round trip in <see cref="Expiring"/>.</summary>
+    private const int MaxDaysPerRead = 32;
+
+    /// <summary>An owner's protected customers ending by the end of day N, from their index scored by the end (pending filings, +inf, fall outside).</summary>
+    private (Source, string?) OwnerExpiring(string ownerId, int days, string? token)
+    {
         long from, to, offset;
         if (string.IsNullOrEmpty(token))
         {
@@ -180,10 +232,19 @@ public sealed class ListCustomers(CustomerStore store, Organization organization
 
         return (async (position, count) =>
         {
-            var skip = position is null ? offset : long.Parse(position.Split('.')[3], CultureInfo.InvariantCulture);
-            var ids = await store.Db.SortedSetRangeByScoreAsync(key, from, to, Exclude.Start, Order.Ascending, skip, count);
+            var skip = position is null ? offset : Number(position.Split('.')[3])!.Value;
+            var ids = await store.Db.SortedSetRangeByScoreAsync(RegistrationKeys.OwnerCustomers(ownerId), from, to, Exclude.Start, Order.Ascending, skip, count);
             return [.. ids.Select((id, i) => ((string)id!, $"e.{from}.{to}.{skip + i + 1}"))];
         }, null);
+    }
+
+    /// <summary>Ids in the branch listing's order: integers by value, then the others in ordinal order.</summary>
+    private static class IdOrder
+    {
+        public static (int, long) Key(string id) => RegistrationKeys.IntegerId(id) is { } n ? (0, n) : (1, 0);
+
+        public static int Compare(string x, string y) =>
+            Key(x).CompareTo(Key(y)) is var byKey and not 0 ? byKey : string.CompareOrdinal(x, y);
     }
 
     /// <summary>Every customer of the scope: a branch's in id order, an owner's by the end of protection, the company's by id.</summary>

@@ -199,13 +199,15 @@ public static class RegistrationKeys
     public static RedisKey BranchAnnouncements(string branchId) => $"{Prefix}branch:{{{branchId}}}:announcements";
 
     /// <summary>
-    /// Sorted set by the end of protection (ms): the branch's protected customers, so "ending within N days"
-    /// (P-3.5) is one range read, soonest first. Written in the customer's atomic step like every index.
+    /// Set: the branch's protected customers whose last protected day is <paramref name="lastDay"/> (P-3.5), so
+    /// "ending within N days" reads N + 1 sets, soonest first, whatever the size of the branch. A set of integer
+    /// ids is an intset (4 B an id): a sorted set by the end would take ~100 B a customer. Written in the
+    /// customer's atomic step like every index; Redis deletes a day's set with its last member.
     /// </summary>
-    public static RedisKey BranchProtected(string branchId) => $"{Prefix}branch:{{{branchId}}}:protected";
+    public static RedisKey BranchEnding(string branchId, DateOnly lastDay) => $"{Prefix}branch:{{{branchId}}}:ending:{lastDay:yyyyMMdd}";
 
-    /// <summary>The same, company-wide (hq's list without a branch): one sorted set of every protected customer.</summary>
-    public static readonly RedisKey CompanyProtected = Prefix + "protected";
+    /// <summary>The same, company-wide (hq's list without a branch).</summary>
+    public static RedisKey CompanyEnding(DateOnly lastDay) => $"{Prefix}ending:{lastDay:yyyyMMdd}";
 
     /// <summary>Sorted set by request time: extension requests waiting for a decision (P-3.3).</summary>
     public static RedisKey BranchExtensions(string branchId) => $"{Prefix}branch:{{{branchId}}}:extensions";

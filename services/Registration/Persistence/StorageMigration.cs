@@ -16,8 +16,8 @@ namespace CustomerProtection.Registration.Persistence;
 /// (X-1 holdings of a branch); a branch's sorted set of all its customers → its blocks of ids (layout 4,
 /// <see cref="RegistrationKeys.BranchCustomers(string, string)"/>); every record with a taxpayer id listed in its
 /// title's group (layout 5, <see cref="RegistrationKeys.TitleGroupField"/>: P-2.5 as written, a title-only filing
-/// meets it); every protected customer in the indexes by the end of its protection (layout 6,
-/// <see cref="RegistrationKeys.BranchProtected"/>, <see cref="RegistrationKeys.CompanyProtected"/>: "ending within N days"). Records that are now the same customer are not merged: hq reads them in the identity
+/// meets it); every protected customer in the sets of its last protected day (layout 6,
+/// <see cref="RegistrationKeys.BranchEnding"/>, <see cref="RegistrationKeys.CompanyEnding"/>: "ending within N days"). Records that are now the same customer are not merged: hq reads them in the identity
 /// conflicts report and settles them through an ownership case. Each key moves in one script (read,
 /// write, delete), a branch's customers in chunks of one script each (moved members leave the sorted set
 /// in the chunk that adds them to their blocks), so a second replica doing the same, or a crash half
@@ -212,9 +212,9 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
     }
 
     /// <summary>
-    /// Layout 6: a protected customer joins the indexes by the end of its protection, scored as
-    /// <see cref="CustomerIndexes.Of"/> scores it (the effective end evaluated now); 1 when it was added.
-    /// ZADD of the same score again changes nothing, so a second replica or a restart is harmless.
+    /// Layout 6: a protected customer joins the sets of its last protected day, as <see cref="CustomerIndexes.Of"/>
+    /// puts it there (the effective end evaluated now); 1 when it was added. SADD again changes nothing, so a
+    /// second replica or a restart is harmless.
     /// </summary>
     private async Task<int> IndexProtectedAsync(IDatabase db, RedisKey key)
     {
@@ -239,10 +239,10 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
             return 0;
         }
 
-        var endsAt = CustomerIndexes.Ms(end.EndsAt);
+        var lastDay = Protection.Date(end.LastDay);
         var batch = db.CreateBatch();
-        var added = batch.SortedSetAddAsync(RegistrationKeys.BranchProtected(customer.BranchId), customer.Id, endsAt);
-        var company = batch.SortedSetAddAsync(RegistrationKeys.CompanyProtected, customer.Id, endsAt);
+        var added = batch.SetAddAsync(RegistrationKeys.BranchEnding(customer.BranchId, lastDay), customer.Id);
+        var company = batch.SetAddAsync(RegistrationKeys.CompanyEnding(lastDay), customer.Id);
         batch.Execute();
         await company;
         return await added ? 1 : 0;
