@@ -154,6 +154,21 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     public Task<CustomerPage> AnnouncementsAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
         TimeIndexAsync(caller, branchId, RegistrationKeys.BranchAnnouncements, clock.Now.ToUnixTimeMilliseconds(), pageSize, pageToken, pool: true);
 
+    /// <summary>
+    /// P-3.3: the extension requests waiting in a branch (the caller's when none is given), the longest waiting
+    /// first, from the index kept with the customers (scored by the request day).
+    /// </summary>
+    public Task<CustomerPage> ExtensionRequestsAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
+    {
+        if (pageSize > ListCustomers.MaxPageSize)
+        {
+            throw new RequestValidationException(new FieldViolation("page_size", $"0 到 {ListCustomers.MaxPageSize} / 0 to {ListCustomers.MaxPageSize}"));
+        }
+
+        return TimeIndexAsync(caller, string.IsNullOrEmpty(branchId) ? caller.BranchId : branchId, RegistrationKeys.BranchExtensions,
+            double.NegativeInfinity, pageSize, pageToken, pool: false);
+    }
+
     /// <summary>P-12: the branch's public pool, oldest first.</summary>
     public Task<CustomerPage> PoolAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
         TimeIndexAsync(caller, branchId, RegistrationKeys.BranchPool, double.NegativeInfinity, pageSize, pageToken, pool: true);

@@ -120,6 +120,14 @@ public sealed class CustomersService(
         return Changed(await decideExtension.ExecuteAsync(caller, request.CustomerId, request.Approve, request.Reason));
     }
 
+    public override async Task<ListExtensionRequestsResponse> ListExtensionRequests(ListExtensionRequestsRequest request, ServerCallContext context)
+    {
+        var page = await query.ExtensionRequestsAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
+        var response = new ListExtensionRequestsResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.Customers.Add(page.Items.Select(ToProto));
+        return response;
+    }
+
     public override async Task<ProgressRecord> RecordProgress(RecordProgressRequest request, ServerCallContext context)
     {
         var entry = await progress.ExecuteAsync(Caller.From(context), request.CustomerId, request.Kind, request.On, request.Note, request.Evidence);
