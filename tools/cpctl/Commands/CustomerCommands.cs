@@ -13,7 +13,7 @@ internal static class CustomerCommands
 
     public static Command Create(CommandKit kit) => Group("customer", "客户：备案、审批、保护期、延期、进展、导入导出 / customers: filing, approval, protection, extensions, progress, import and export",
         Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), RefusedDealerFilings(kit), Show(kit), List(kit), Owner(kit), Conflicts(kit),
-        Ship(kit), SpecialPeriod(kit), Extend(kit), DecideExtension(kit, approve: true), DecideExtension(kit, approve: false),
+        Ship(kit), SpecialPeriod(kit), Extend(kit), DecideExtension(kit, approve: true), DecideExtension(kit, approve: false), ExtensionsWaiting(kit),
         Group("progress", "跟进记录 / progress records (M-2, P-3.4)", RecordProgress(kit), ListProgress(kit)),
         Group("co-developer", "共同开发人 / co-developers (P-3.6)", CoDeveloper(kit, add: true), CoDeveloper(kit, add: false)),
         History(kit), CustomerImport.Create(kit), CustomerExport.Create(kit));
@@ -111,6 +111,23 @@ internal static class CustomerCommands
             var answer = await s.Customers.ListRefusedDealerFilingsAsync(
                 new ListBranchRequest { BranchId = p.GetValue(branch) ?? "", PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Filings, "attempt_id", "dealer_id", "filed_dealer_id", "customer_identity_key", "invoice_title", "on");
+        }, branch, size, token);
+    }
+
+    private static Command ExtensionsWaiting(CommandKit kit)
+    {
+        var branch = Optional("--branch", "分公司 / branch id (default: the caller's own)");
+        var (size, token) = (PageSize(), PageToken());
+        return kit.Command("extensions-waiting", "待决定的延期申请，等待最久的在前 / extension requests waiting for the branch manager or secretary, longest waiting first (P-3.3)", async (s, p, ct) =>
+        {
+            var answer = await s.Customers.ListExtensionRequestsAsync(new ListExtensionRequestsRequest
+            {
+                BranchId = p.GetValue(branch) ?? "",
+                PageSize = p.GetValue(size),
+                PageToken = p.GetValue(token) ?? "",
+            }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "owner_id", "pending_extension.days", "pending_extension.requested_on",
+                "pending_extension.reason", "last_protected_day", "days_remaining");
         }, branch, size, token);
     }
 
