@@ -30,6 +30,7 @@ public static class RegistrationServices
         builder.Services.AddSingleton<QueryCustomers>();
         builder.Services.AddSingleton<Application.ListCustomers>();
         builder.Services.AddSingleton<ListRefusedDealerFilings>();
+        builder.Services.AddSingleton<Application.ListRefusedFilings>();
         builder.Services.AddSingleton<CountHoldings>();
         builder.Services.AddSingleton<ListIdentityConflicts>();
         builder.Services.AddSingleton<FileCustomer>();

@@ -239,5 +239,20 @@ public static class CustomerMapping
         At = f.At.ToString("O", CultureInfo.InvariantCulture),
     };
 
+    public static V1.RefusedFiling ToProto(Domain.RefusedFiling f) => new()
+    {
+        RefusalId = f.Id,
+        FilerId = f.FilerId,
+        BranchId = f.BranchId ?? "",
+        RuleId = f.RuleId,
+        IdentityKey = f.IdentityKey,
+        InvoiceTitle = f.Title,
+        CustomerId = f.CustomerId,
+        HolderId = f.HolderId ?? "",
+        Reason = f.Reason,
+        RefusedOn = new Google.Type.Date { Year = f.On.Year, Month = f.On.Month, Day = f.On.Day },
+        RefusedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f.At),
+    };
+
     public static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }

@@ -26,8 +26,17 @@ public sealed class CustomersService(
     Application.RemoveCoDeveloper removeCoDeveloper,
     ImportCustomers import,
     ExportCustomers export,
-    ListRefusedDealerFilings refusedDealerFilings) : Customers.CustomersBase
+    ListRefusedDealerFilings refusedDealerFilings,
+    Application.ListRefusedFilings refusedFilings) : Customers.CustomersBase
 {
+    public override async Task<ListRefusedFilingsResponse> ListRefusedFilings(ListRefusedFilingsRequest request, ServerCallContext context)
+    {
+        var (items, next) = await refusedFilings.ExecuteAsync(Caller.From(context), request.FilerId, request.PageSize, request.PageToken);
+        var response = new ListRefusedFilingsResponse { NextPageToken = next ?? "" };
+        response.RefusedFilings.Add(items.Select(ToProto));
+        return response;
+    }
+
     public override async Task<RefusedDealerFilings> ListRefusedDealerFilings(ListBranchRequest request, ServerCallContext context)
     {
         var (items, next) = await refusedDealerFilings.ExecuteAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);

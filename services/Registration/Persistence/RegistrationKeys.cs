@@ -221,6 +221,12 @@ public static class RegistrationKeys
     /// <summary>P-6: one refused dealer filing (hash <c>v</c>, <c>d</c> JSON), written once per stable attempt id.</summary>
     public static RedisKey RefusedDealerFiling(string attemptId) => $"{Prefix}refused-dealer-filing:{attemptId}";
 
+    /// <summary>A filing rejected (P-2.1) or refused as taken (P-9.1): one record (hash <c>v</c>, <c>d</c> JSON) per filer, identity and day.</summary>
+    public static RedisKey RefusedFiling(string id) => $"{Prefix}refused-filing:{id}";
+
+    /// <summary>A filer's refused filings, record id scored by the time (ms).</summary>
+    public static RedisKey FilerRefusedFilings(string filerId) => $"{Prefix}filer:{{{filerId}}}:refused-filings";
+
     /// <summary>P-6: a branch's refused dealer filings, attempt id scored by the attempt's time (ms).</summary>
     public static RedisKey BranchRefusedDealerFilings(string branchId) => $"{Prefix}branch:{{{branchId}}}:refused-dealer-filings";
 
