@@ -12,7 +12,7 @@ internal static class CustomerCommands
     private const string CustomerId = "customer-id";
 
     public static Command Create(CommandKit kit) => Group("customer", "客户：备案、审批、保护期、延期、进展、导入导出 / customers: filing, approval, protection, extensions, progress, import and export",
-        Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), RefusedDealerFilings(kit), Show(kit), List(kit), Owner(kit), Conflicts(kit),
+        Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), RefusedFilings(kit), RefusedDealerFilings(kit), Show(kit), List(kit), Owner(kit), Conflicts(kit),
         Ship(kit), SpecialPeriod(kit), Extend(kit), DecideExtension(kit, approve: true), DecideExtension(kit, approve: false), ExtensionsWaiting(kit),
         Group("progress", "跟进记录 / progress records (M-2, P-3.4)", RecordProgress(kit), ListProgress(kit)),
         Group("co-developer", "共同开发人 / co-developers (P-3.6)", CoDeveloper(kit, add: true), CoDeveloper(kit, add: false)),
@@ -100,6 +100,22 @@ internal static class CustomerCommands
             var answer = await s.Customers.ListAnnouncementsAsync(Branch(p, branch, size, token), s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "owner_id", "owner_name", "approved_on", "objection_window_ends");
         }, branch, size, token);
+    }
+
+    private static Command RefusedFilings(CommandKit kit)
+    {
+        var filer = Optional("--filer", "备案人 / the filer (default: yourself; their branch manager and hq may ask)");
+        var (size, token) = (PageSize(), PageToken());
+        return kit.Command("refused-filings", "被驳回或因已被占有而被拒的备案及原因，最新在前 / filings rejected (P-2.1, with the reason) or refused as taken (P-9.1, with the holder), newest first", async (s, p, ct) =>
+        {
+            var answer = await s.Customers.ListRefusedFilingsAsync(new ListRefusedFilingsRequest
+            {
+                FilerId = p.GetValue(filer) ?? "",
+                PageSize = p.GetValue(size),
+                PageToken = p.GetValue(token) ?? "",
+            }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.RefusedFilings, "refused_at", "rule_id", "invoice_title", "identity_key", "customer_id", "holder_id", "reason");
+        }, filer, size, token);
     }
 
     private static Command RefusedDealerFilings(CommandKit kit)
