@@ -48,7 +48,7 @@ public sealed class Harness
         var poolOptions = Options.Create(pool ?? new PoolOptions());
         Gate = new OwnershipGate(Store, Clock, poolOptions);
         Query = new QueryCustomers(Store, near, Organization, Gate, Clock, Access);
-        ListCustomers = new ListCustomers(Store, Organization, Clock, Query);
+        ListCustomers = new ListCustomers(Store, Organization, Clock, Query, poolOptions);
         RefusedFilings = new ListRefusedFilings(Store, Organization);
         File = new FileCustomer(Store, ids, Writer, Organization, near, Gate, Clock);
         Decide = new DecideFiling(Writer, Organization, Gate, Clock);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Application;
@@ -13,15 +14,20 @@ public sealed record CustomerFilter(
     IReadOnlySet<string> Statuses,
     IReadOnlySet<string> Stages,
     IReadOnlySet<string> Classes,
-    int ExpiresWithinDays)
+    int ExpiresWithinDays,
+    string? Text = null)
 {
     public static readonly CustomerFilter None = new(new HashSet<string>(), new HashSet<string>(), new HashSet<string>(), 0);
 
+    /// <summary><see cref="Text"/>: part of the invoice title (any case) or the start of the taxpayer id.</summary>
     public bool Matches(Customer customer, ProtectionState state) =>
         (Statuses.Count == 0 || Statuses.Contains(state.Status))
         && (Stages.Count == 0 || Stages.Contains(customer.Stage))
         && (Classes.Count == 0 || Classes.Contains(customer.Class))
-        && (ExpiresWithinDays == 0 || state.DaysRemaining <= ExpiresWithinDays);
+        && (ExpiresWithinDays == 0 || state.DaysRemaining <= ExpiresWithinDays)
+        && (string.IsNullOrWhiteSpace(Text)
+            || customer.Title.Contains(Text.Trim(), StringComparison.OrdinalIgnoreCase)
+            || customer.TaxpayerId?.StartsWith(Text.Trim().ToUpperInvariant(), StringComparison.Ordinal) == true);
 }
 
 /// <summary>
@@ -33,7 +39,7 @@ public sealed record CustomerFilter(
 /// times its size, so a rare filter costs bounded time per page: such a page may come back short with a
 /// next token.
 /// </summary>
-public sealed class ListCustomers(CustomerStore store, Organization organization, PolicyClock clock, QueryCustomers query)
+public sealed class ListCustomers(CustomerStore store, Organization organization, PolicyClock clock, QueryCustomers query, IOptions<PoolOptions> poolOptions)
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 500;
@@ -73,6 +79,40 @@ public sealed class ListCustomers(CustomerStore store, Organization organization
 
         var (source, start) = filter.ExpiresWithinDays > 0 ? Expiring(scope, filter.ExpiresWithinDays, pageToken) : Walk(scope, pageToken);
         return await PageAsync(source, start, filter, size);
+    }
+
+    /// <summary>
+    /// P-12: the branch's public pool (its salespeople may see it too), the longest free first, filtered by text and
+    /// class, each customer with who may claim it today (P-12 priority window, X-2 cool-down) as the claim rules compute it.
+    /// </summary>
+    public async Task<CustomerPage> PoolAsync(Caller caller, string? branchId, CustomerFilter filter, int pageSize, string? pageToken)
+    {
+        if (pageSize is < 0 or > MaxPageSize)
+        {
+            throw new RequestValidationException(new FieldViolation("page_size", $"0 到 {MaxPageSize} / 0 to {MaxPageSize}"));
+        }
+
+        var branch = await query.RequireBranchAsync(caller, branchId, pool: true);
+        var start = string.IsNullOrEmpty(pageToken) ? 0
+            : pageToken.Split('.') is ["p", var o] && Number(o) is { } offset ? offset : throw InvalidToken();
+        Source source = async (position, count) =>
+        {
+            var skip = position is null ? start : Number(position[2..])!.Value;
+            var ids = await store.Db.SortedSetRangeByRankAsync(RegistrationKeys.BranchPool(branch), skip, skip + count - 1);
+            return [.. ids.Select((id, i) => ((string)id!, $"p.{skip + i + 1}"))];
+        };
+        var page = await PageAsync(source, null, filter, pageSize == 0 ? DefaultPageSize : pageSize);
+        var today = clock.Today;
+        var parameters = clock.On(today);
+        return page with { Items = [.. page.Items.Select(item => item with { PoolClaims = Claims(item, today, parameters) })] };
+    }
+
+    private PoolClaims Claims(CustomerDetails item, NodaTime.LocalDate today, Policy.PolicyParameters parameters)
+    {
+        var (previousOwner, freedAt) = item.State.FreedOf(item.Customer.Value);
+        var openFrom = PoolRules.PriorityEnds(item.Customer.Value, freedAt, poolOptions.Value) is { } o && o > today ? Protection.Date(o) : (DateOnly?)null;
+        var reclaimFrom = previousOwner is not null && PoolRules.CooldownEnds(freedAt, parameters) is { } c && c > today ? Protection.Date(c) : (DateOnly?)null;
+        return new PoolClaims(openFrom, previousOwner, reclaimFrom);
     }
 
     /// <summary>Reads the source a page at a time, keeps what matches, stops when the page is full or the scan budget spent.</summary>

@@ -12,7 +12,13 @@ namespace CustomerProtection.Registration.Application;
 /// C-2 (or destroyed, C-10) and, with a clear contact, the consent it was given under (C-6).
 /// </summary>
 public sealed record CustomerDetails(Versioned<Customer> Customer, ProtectionState State, CustomerContact? Contact, bool ContactMasked,
-    bool ContactDestroyed = false, Consent? Consent = null);
+    bool ContactDestroyed = false, Consent? Consent = null, PoolClaims? PoolClaims = null);
+
+/// <summary>
+/// P-12, X-2 for a pool customer today: open to every salesperson of the branch from <paramref name="OpenToAllFrom"/>
+/// (null: already), and the previous owner may take it back from <paramref name="PreviousOwnerMayClaimFrom"/> (null: already).
+/// </summary>
+public sealed record PoolClaims(DateOnly? OpenToAllFrom, string? PreviousOwnerId, DateOnly? PreviousOwnerMayClaimFrom);
 
 /// <summary>One page of customers.</summary>
 public sealed record CustomerPage(IReadOnlyList<CustomerDetails> Items, string? NextPageToken);
@@ -168,10 +174,6 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         return TimeIndexAsync(caller, string.IsNullOrEmpty(branchId) ? caller.BranchId : branchId, RegistrationKeys.BranchExtensions,
             double.NegativeInfinity, pageSize, pageToken, pool: false);
     }
-
-    /// <summary>P-12: the branch's public pool, oldest first.</summary>
-    public Task<CustomerPage> PoolAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
-        TimeIndexAsync(caller, branchId, RegistrationKeys.BranchPool, double.NegativeInfinity, pageSize, pageToken, pool: true);
 
     private async Task<CustomerPage> TimeIndexAsync(Caller caller, string? branchId, Func<string, RedisKey> index, double after, int pageSize, string? pageToken, bool pool)
     {

@@ -72,6 +72,7 @@ public static class CustomerClassification
         ["period_start"] = Sensitivity.Internal,
         ["last_protected_day"] = Sensitivity.Internal,
         ["days_remaining"] = Sensitivity.Internal,
+        ["pool_claims"] = Sensitivity.Internal,
         ["rolled_forward"] = Sensitivity.Internal,
         ["provisional"] = Sensitivity.Internal,
         ["extension_days"] = Sensitivity.Internal,

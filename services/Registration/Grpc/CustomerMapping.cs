@@ -59,6 +59,16 @@ public static class CustomerMapping
             view.DaysRemaining = days;
         }
 
+        if (details.PoolClaims is { } claims)
+        {
+            view.PoolClaims = new V1.PoolClaims
+            {
+                OpenToAllFrom = Date(claims.OpenToAllFrom),
+                PreviousOwnerId = claims.PreviousOwnerId ?? "",
+                PreviousOwnerMayClaimFrom = Date(claims.PreviousOwnerMayClaimFrom),
+            };
+        }
+
         if (c.PendingExtension is { } request)
         {
             view.PendingExtension = new ExtensionRequest
@@ -91,6 +101,20 @@ public static class CustomerMapping
             request.ExpiresWithinDays);
         RequestValidationException.ThrowIfAny(violations);
         return filter;
+    }
+
+    /// <summary>ListPool's filters: the text and the classes.</summary>
+    public static CustomerFilter FromProto(ListPoolRequest request)
+    {
+        var violations = new List<FieldViolation>();
+        if (request.Query.Length > 200)
+        {
+            violations.Add(new("query", "最长 200 / at most 200 characters"));
+        }
+
+        var classes = Words(violations, "customer_class", request.CustomerClass, ClassWords);
+        RequestValidationException.ThrowIfAny(violations);
+        return CustomerFilter.None with { Classes = classes, Text = request.Query };
     }
 
     private static readonly Dictionary<V1.CustomerStatus, string> StatusWords = new()
@@ -239,6 +263,8 @@ public static class CustomerMapping
         At = f.At.ToString("O", CultureInfo.InvariantCulture),
     };
 
+    private static Google.Type.Date? Date(DateOnly? day) => day is { } d ? new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day } : null;
+
     public static V1.RefusedFiling ToProto(Domain.RefusedFiling f) => new()
     {
         RefusalId = f.Id,
@@ -250,7 +276,7 @@ public static class CustomerMapping
         CustomerId = f.CustomerId,
         HolderId = f.HolderId ?? "",
         Reason = f.Reason,
-        RefusedOn = new Google.Type.Date { Year = f.On.Year, Month = f.On.Month, Day = f.On.Day },
+        RefusedOn = Date(f.On),
         RefusedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f.At),
     };
 

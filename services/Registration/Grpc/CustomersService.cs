@@ -150,8 +150,8 @@ public sealed class CustomersService(
         return list;
     }
 
-    public override async Task<CustomerList> ListPool(ListBranchRequest request, ServerCallContext context) =>
-        ToProto(await query.PoolAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken));
+    public override async Task<CustomerList> ListPool(ListPoolRequest request, ServerCallContext context) =>
+        ToProto(await listCustomers.PoolAsync(Caller.From(context), request.BranchId, FromProto(request), request.PageSize, request.PageToken));
 
     public override async Task<CustomerView> ClaimFromPool(ClaimFromPoolRequest request, ServerCallContext context)
     {

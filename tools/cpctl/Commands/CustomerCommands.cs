@@ -187,7 +187,7 @@ internal static class CustomerCommands
         new(name) { Description = description + "；可重复 / repeatable", AllowMultipleArgumentsPerToken = true };
 
     /// <summary>"protected" → CUSTOMER_STATUS_PROTECTED, by the enum's own names: a word it lacks is refused here.</summary>
-    private static IEnumerable<T> EnumWords<T>(string[]? words, string prefix, string option) where T : struct, Enum =>
+    public static IEnumerable<T> EnumWords<T>(string[]? words, string prefix, string option) where T : struct, Enum =>
         (words ?? []).Select(word => Enum.GetValues<T>().Where(v => NameOf(v) == prefix + word.Trim().ToUpperInvariant()).Cast<T?>().FirstOrDefault()
             ?? throw new CliException(ExitCodes.InvalidArgument, $"{option}: 未知的值 {word} / unknown value {word}"));
 
