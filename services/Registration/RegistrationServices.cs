@@ -28,7 +28,9 @@ public static class RegistrationServices
         builder.Services.AddSingleton<OwnershipGate>();
 
         builder.Services.AddSingleton<QueryCustomers>();
+        builder.Services.AddSingleton<Application.ListCustomers>();
         builder.Services.AddSingleton<ListRefusedDealerFilings>();
+        builder.Services.AddSingleton<Application.ListRefusedFilings>();
         builder.Services.AddSingleton<CountHoldings>();
         builder.Services.AddSingleton<ListIdentityConflicts>();
         builder.Services.AddSingleton<FileCustomer>();

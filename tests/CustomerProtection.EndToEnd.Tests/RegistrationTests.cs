@@ -115,7 +115,7 @@ public sealed class RegistrationTests(SystemFixture system)
         // The due-queue writes the lapse and its ProtectionLapsed in one step: the history shows it.
         var history = await HistoryWhenAsync(approved.CustomerId, "lapsed", org.Secretary);
         Assert.Equal(["filed", "approved", "lapsed"], history.Events.Select(e => e.Change));
-        var pool = await Customers.ListPoolAsync(new ListBranchRequest { BranchId = org.Branch }, org.S2);
+        var pool = await Customers.ListPoolAsync(new ListPoolRequest { BranchId = org.Branch }, org.S2);
         Assert.Contains(pool.Customers, c => c.CustomerId == approved.CustomerId);
     }
 
@@ -223,7 +223,7 @@ public sealed class RegistrationTests(SystemFixture system)
             Assert.Equal(org.Id("S2"), history.Events[^1].FromOwnerId);
         }
 
-        var pool = await Customers.ListPoolAsync(new ListBranchRequest { BranchId = org.Branch }, org.S1);
+        var pool = await Customers.ListPoolAsync(new ListPoolRequest { BranchId = org.Branch }, org.S1);
         Assert.Contains(pool.Customers, c => c.CustomerId == first.CustomerId);
     }
 

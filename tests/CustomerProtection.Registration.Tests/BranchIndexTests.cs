@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CustomerProtection.Contracts.Arbitration;
+using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Policy.Actors;
@@ -59,7 +60,7 @@ public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.Equal(["0", "2", "3", "5", "x"], (await _h.Db.SortedSetRangeByScoreAsync(RegistrationKeys.BranchCustomerBlocks("B-SH"))).Select(b => (string)b!));
 
         List<string> expected = [.. integers, "007", "legacy-a", "legacy-b"];
-        foreach (var size in new[] { 7, 100, 853, 1000 })
+        foreach (var size in new[] { 7, 100, 353, ListCustomers.MaxPageSize })
         {
             Assert.Equal(expected, await ListAsync("B-SH", size));
         }
@@ -103,7 +104,7 @@ public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisSer
         string[] others = ["abc", "1234567890123456", "007"];
         await _h.Db.SortedSetAddAsync(RegistrationKeys.LegacyBranchCustomers("B-SH"), [.. integers.Concat(others).Select(id => new SortedSetEntry(id, 0))]);
         await _h.Db.SortedSetAddAsync(RegistrationKeys.LegacyBranchCustomers("B-BJ"), [new("77", 0), new("2050", 0)]);
-        var migration = new StorageMigration(redis.Connection, _h.Replica, NullLogger<StorageMigration>.Instance);
+        var migration = new StorageMigration(redis.Connection, _h.Replica, _h.Clock, NullLogger<StorageMigration>.Instance);
 
         // A replica stops after its first chunk (1,000 of the lexically first ids)…
         Assert.Equal(integers.Count + others.Length - StorageMigration.BranchChunk, await migration.MoveBranchCustomersAsync("B-SH", 1));
@@ -141,7 +142,7 @@ public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisSer
             }
         }
 
-        Assert.Equal(Customers, (await ListAsync("B-SH", 1000)).Count + (await ListAsync("B-BJ", 1000)).Count);
+        Assert.Equal(Customers, (await ListAsync("B-SH", ListCustomers.MaxPageSize)).Count + (await ListAsync("B-BJ", ListCustomers.MaxPageSize)).Count);
         Assert.Equal(2 * 11, blocks); // ids 5,000,001–5,010,000: blocks 4882–4892
         Assert.True(bytes < 15 * Customers, $"{bytes} B for {Customers} customers: {(double)bytes / Customers:F1} B each");
     }
@@ -178,14 +179,14 @@ public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.True((await _h.Writer.CommitAsync(_h.Writer.Change(old, old.Value with { BranchId = branch }, _h.Clock.Now, [], []))).Succeeded);
     }
 
-    /// <summary>The branch's customers through ListCustomers (QueryCustomers), page by page.</summary>
+    /// <summary>The branch's customers through ListCustomers (ListCustomers), page by page.</summary>
     private async Task<List<string>> ListAsync(string branch, int pageSize)
     {
         var ids = new List<string>();
         string? token = null;
         do
         {
-            var page = await _h.Query.BranchAsync(Harness.Hq, branch, pageSize, token);
+            var page = await _h.ListCustomers.ExecuteAsync(Harness.Hq, branch, null, CustomerFilter.None, pageSize, token);
             Assert.True(page.Items.Count <= pageSize);
             ids.AddRange(page.Items.Select(i => i.Customer.Value.Id));
             token = page.NextPageToken;

@@ -57,7 +57,7 @@ public sealed class DueQueueTests(RedisServer redis) : IClassFixture<RedisServer
         Assert.Equal(CustomerStatus.Lapsed, stored.Status);
         Assert.Equal("S1", stored.PreviousOwnerId);
         Assert.Equal(new DateTimeOffset(2026, 4, 10, 0, 0, 0, Shanghai), stored.FreedAt);
-        Assert.Equal([customer.Value.Id], (await _h.Query.PoolAsync(Harness.Salesperson("S2"), "B-SH", 10, null)).Items.Select(i => i.Customer.Value.Id));
+        Assert.Equal([customer.Value.Id], (await _h.ListCustomers.PoolAsync(Harness.Salesperson("S2"), "B-SH", Application.CustomerFilter.None, 10, null)).Items.Select(i => i.Customer.Value.Id));
         Assert.Equal(0, await _h.Db.SortedSetLengthAsync(RegistrationKeys.OwnerCustomers("S1")));
         Assert.Equal(0, await _h.Db.SortedSetLengthAsync(RegistrationKeys.Due));
         Assert.Equal(Changes.Lapsed, (await _h.Store.HistoryAsync(customer.Value.Id))[^1].Change);

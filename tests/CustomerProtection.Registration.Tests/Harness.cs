@@ -48,6 +48,8 @@ public sealed class Harness
         var poolOptions = Options.Create(pool ?? new PoolOptions());
         Gate = new OwnershipGate(Store, Clock, poolOptions);
         Query = new QueryCustomers(Store, near, Organization, Gate, Clock, Access);
+        ListCustomers = new ListCustomers(Store, Organization, Clock, Query, poolOptions);
+        RefusedFilings = new ListRefusedFilings(Store, Organization);
         File = new FileCustomer(Store, ids, Writer, Organization, near, Gate, Clock);
         Decide = new DecideFiling(Writer, Organization, Gate, Clock);
         Shipments = new RecordShipment(Store, Writer, Clock);
@@ -83,6 +85,8 @@ public sealed class Harness
     public CustomerWriter Writer { get; }
     public OwnershipGate Gate { get; }
     public QueryCustomers Query { get; }
+    public ListCustomers ListCustomers { get; }
+    public ListRefusedFilings RefusedFilings { get; }
     public FileCustomer File { get; }
     public DecideFiling Decide { get; }
     public RecordShipment Shipments { get; }

@@ -53,7 +53,7 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
     private async Task AssertNothingWrittenAsync()
     {
         Assert.Empty(await _h.OutboxAsync());
-        Assert.Empty((await _h.Query.BranchAsync(Harness.Secretary(), "B-SH", 10, null)).Items);
+        Assert.Empty((await _h.ListCustomers.ExecuteAsync(Harness.Secretary(), "B-SH", null, CustomerFilter.None, 10, null)).Items);
         var server = redis.Connection.GetServer(redis.ConnectionString);
         Assert.Empty(await server.KeysAsync(pattern: Persistence.RegistrationKeys.Prefix + "identities:*").ToListAsync());
         Assert.Empty(await server.KeysAsync(pattern: Persistence.RegistrationKeys.Prefix + "titlekey:*").ToListAsync());

@@ -253,7 +253,7 @@ public sealed class OwnershipGateTests(RedisServer redis) : IClassFixture<RedisS
         await _h.Db.StringSetAsync(StorageMigration.Marker, "4");
         Assert.Empty(await new ListIdentityConflicts(_h.Store, _h.Clock).ExecuteAsync(Harness.Hq));
 
-        await new StorageMigration(redis.Connection, _h.Replica, NullLogger<StorageMigration>.Instance).MigrateAsync();
+        await new StorageMigration(redis.Connection, _h.Replica, _h.Clock, NullLogger<StorageMigration>.Instance).MigrateAsync();
 
         var conflict = Assert.Single(await new ListIdentityConflicts(_h.Store, _h.Clock).ExecuteAsync(Harness.Hq));
         Assert.Equal((titleOnly.Value.Id, withId.Value.Id), (conflict.TitleOnly.Value.Id, conflict.WithTaxpayerId.Value.Id));

@@ -50,12 +50,13 @@ public sealed class StorageLayoutTests(RedisServer redis) : IClassFixture<RedisS
         await _h.Db.StringSetAsync("cp:registration:customer:{77}:pii", envelope);
         // An employee copied before branches listed their salespeople.
         await _h.Replica.ApplyAsync(OrganizationReplicaStore.Employee, "S9", 1, new Contracts.Organization.EmployeeSnapshot("S9", "销售S9", "salesperson", "B-SH", "R-EAST", "M-B-SH", "active", null, null));
-        var migration = new StorageMigration(redis.Connection, _h.Replica, NullLogger<StorageMigration>.Instance);
+        var migration = new StorageMigration(redis.Connection, _h.Replica, _h.Clock, NullLogger<StorageMigration>.Instance);
 
         // Those five keys were written before the service-wide hash tag: moved under it first (as at start-up), …
         Assert.Equal(5, await new KeySpaceMigration(redis.Connection, ResourceNames.Registration, NullLogger<KeySpaceMigration>.Instance).MoveAsync());
-        // … then six keys moved, and the record with a taxpayer id listed in its title's group (layout 5, P-2.5).
-        Assert.Equal(7, await migration.MigrateAsync());
+        // … then six keys moved, the record with a taxpayer id listed in its title's group (layout 5, P-2.5), and the
+        // protected record indexed by the end of its protection (layout 6, P-3.5).
+        Assert.Equal(8, await migration.MigrateAsync());
         var title = CustomerProtection.Policy.Identity.InvoiceTitle.Normalize("上海旧版精工有限公司");
         Assert.Equal("77", await _h.Db.HashGetAsync(RegistrationKeys.Identities("title:" + title), RegistrationKeys.TitleGroupField(title)));
 

@@ -1,4 +1,5 @@
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Persistence;
 
 namespace CustomerProtection.Registration.Application;
 
@@ -46,6 +47,11 @@ public sealed class DecideFiling(CustomerWriter writer, Organization organizatio
             var next = OwnershipRules.Rejected(customer);
             var change = writer.Change(current, next, now,
                 [new(now.ToDateTimeOffset(), Changes.Rejected, next.Status, customer.OwnerId, null, reason.Trim(), caller.EmployeeId)], []);
+            // The filer's list of refused filings keeps the rejection and its reason (ListRefusedFilings), in this step.
+            var day = clock.TodayDate;
+            CustomerStore.RecordRefusedFiling(change, new RefusedFiling(ViolationIds.For("P-2.1", customer.FiledBy, customer.IdentityKey, day),
+                customer.FiledBy, customer.BranchId, "P-2.1", customer.IdentityKey, customer.Title, customer.Id, null, reason.Trim(), day,
+                now.ToDateTimeOffset()), once: false);
             return Task.FromResult<(AtomicChange?, Versioned<Customer>)>((change, new Versioned<Customer>(next, current.Version + 1)));
         });
     }

@@ -58,7 +58,35 @@ public sealed class FileCustomer(
         var branch = filer.BranchId == caller.BranchId ? branchRead.Result : await organization.BranchAsync(filer.BranchId);
         var autoApproval = branch?.AutoApproveFilings == true || parameters.AutoApproval;
 
-        var identity = identityRead.Result;
+        try
+        {
+            return await FileAsync(caller, filing, filer, identityRead.Result, autoApproval, today);
+        }
+        catch (PolicyRefusalException taken) when (taken.Code == RefusalCode.AlreadyExists)
+        {
+            await RecordTakenAsync(filer, filing, taken, today);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// P-9.1: the refusal is kept for the filer (ListRefusedFilings), once per filer, identity and day, as P-6's
+    /// refused dealer filings are; a second refusal the same day writes nothing (its step expects no record).
+    /// </summary>
+    private async Task RecordTakenAsync(Person filer, ValidFiling filing, PolicyRefusalException taken, LocalDate today)
+    {
+        var day = Protection.Date(today);
+        var refused = new RefusedFiling(ViolationIds.For("P-9.1", filer.Id, filing.IdentityKey, day), filer.Id, filer.BranchId, "P-9.1",
+            filing.IdentityKey, filing.Title, taken.Metadata.GetValueOrDefault("customerId", ""), NullIfEmpty(taken.Metadata.GetValueOrDefault("ownerId")),
+            taken.Message, day, clock.UtcNow);
+        await store.CommitAsync(CustomerStore.RecordRefusedFiling(new AtomicChange(), refused, once: true));
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private async Task<(Versioned<Customer> Customer, CustomerContact Contact)> FileAsync(
+        Caller caller, ValidFiling filing, Person filer, IdentityRecords identity, bool autoApproval, LocalDate today)
+    {
         var retry = new ConflictRetry(Attempts);
         for (var first = true; ; first = false)
         {

@@ -12,7 +12,13 @@ namespace CustomerProtection.Registration.Application;
 /// C-2 (or destroyed, C-10) and, with a clear contact, the consent it was given under (C-6).
 /// </summary>
 public sealed record CustomerDetails(Versioned<Customer> Customer, ProtectionState State, CustomerContact? Contact, bool ContactMasked,
-    bool ContactDestroyed = false, Consent? Consent = null);
+    bool ContactDestroyed = false, Consent? Consent = null, PoolClaims? PoolClaims = null);
+
+/// <summary>
+/// P-12, X-2 for a pool customer today: open to every salesperson of the branch from <paramref name="OpenToAllFrom"/>
+/// (null: already), and the previous owner may take it back from <paramref name="PreviousOwnerMayClaimFrom"/> (null: already).
+/// </summary>
+public sealed record PoolClaims(DateOnly? OpenToAllFrom, string? PreviousOwnerId, DateOnly? PreviousOwnerMayClaimFrom);
 
 /// <summary>One page of customers.</summary>
 public sealed record CustomerPage(IReadOnlyList<CustomerDetails> Items, string? NextPageToken);
@@ -146,36 +152,6 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         return await store.ProgressAsync(customerId);
     }
 
-    public async Task<CustomerPage> BranchAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
-    {
-        var branch = await RequireBranchAsync(caller, branchId, pool: false);
-        var size = PageSize(pageSize);
-        var ids = await store.BranchCustomerIdsAsync(branch, NullIfEmpty(pageToken), size);
-        return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? ids[^1] : null);
-    }
-
-    public async Task<CustomerPage> OwnerAsync(Caller caller, string? ownerId, int pageSize, string? pageToken)
-    {
-        if (string.IsNullOrWhiteSpace(ownerId) || ownerId.Length > 64)
-        {
-            throw new RequestValidationException(new FieldViolation("owner_id", "必填，最长 64 / required, at most 64 characters"));
-        }
-
-        if (caller.EmployeeId != ownerId && !caller.IsHq)
-        {
-            var owner = await organization.EmployeeAsync(ownerId) ?? await organization.DealerAsync(ownerId);
-            if (owner is null || !RegistrationScopes.CanReadBranch(caller, owner.BranchId, owner.RegionId))
-            {
-                throw new ScopeDeniedException("无权查看该员工的客户 / not allowed to see this employee's customers");
-            }
-        }
-
-        var size = PageSize(pageSize);
-        var offset = Offset(pageToken);
-        var ids = (await store.Db.SortedSetRangeByRankAsync(RegistrationKeys.OwnerCustomers(ownerId), offset, offset + size - 1)).Select(v => (string)v!).ToList();
-        return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
-    }
-
     /// <summary>P-2.1: the secretary's queue, oldest first.</summary>
     public Task<CustomerPage> PendingAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
         TimeIndexAsync(caller, branchId, RegistrationKeys.BranchPending, double.NegativeInfinity, pageSize, pageToken, pool: false);
@@ -184,9 +160,20 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     public Task<CustomerPage> AnnouncementsAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
         TimeIndexAsync(caller, branchId, RegistrationKeys.BranchAnnouncements, clock.Now.ToUnixTimeMilliseconds(), pageSize, pageToken, pool: true);
 
-    /// <summary>P-12: the branch's public pool, oldest first.</summary>
-    public Task<CustomerPage> PoolAsync(Caller caller, string? branchId, int pageSize, string? pageToken) =>
-        TimeIndexAsync(caller, branchId, RegistrationKeys.BranchPool, double.NegativeInfinity, pageSize, pageToken, pool: true);
+    /// <summary>
+    /// P-3.3: the extension requests waiting in a branch (the caller's when none is given), the longest waiting
+    /// first, from the index kept with the customers (scored by the request day).
+    /// </summary>
+    public Task<CustomerPage> ExtensionRequestsAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
+    {
+        if (pageSize > ListCustomers.MaxPageSize)
+        {
+            throw new RequestValidationException(new FieldViolation("page_size", $"0 到 {ListCustomers.MaxPageSize} / 0 to {ListCustomers.MaxPageSize}"));
+        }
+
+        return TimeIndexAsync(caller, string.IsNullOrEmpty(branchId) ? caller.BranchId : branchId, RegistrationKeys.BranchExtensions,
+            double.NegativeInfinity, pageSize, pageToken, pool: false);
+    }
 
     private async Task<CustomerPage> TimeIndexAsync(Caller caller, string? branchId, Func<string, RedisKey> index, double after, int pageSize, string? pageToken, bool pool)
     {
@@ -201,7 +188,8 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     public async Task<IReadOnlyList<CustomerDetails>> DetailsAsync(Caller caller, IReadOnlyList<string> ids) =>
         (await store.GetManyAsync(ids)).Select(customer => new CustomerDetails(customer, clock.Evaluate(customer.Value), null, false)).ToList();
 
-    private async Task<string> RequireBranchAsync(Caller caller, string? branchId, bool pool)
+    /// <summary>The branch, when the caller may read its lists (the pool and announcements: its salespeople too).</summary>
+    public async Task<string> RequireBranchAsync(Caller caller, string? branchId, bool pool)
     {
         if (string.IsNullOrWhiteSpace(branchId) || branchId.Length > 64)
         {
@@ -224,8 +212,6 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         string.IsNullOrEmpty(token) ? 0
         : long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset
         : throw new RequestValidationException(new FieldViolation("page_token", "无效 / invalid"));
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>X-4, P-2.5: the near-duplicates of a pending filing, for the secretary's review.</summary>
     public Task<IReadOnlyList<NearDuplicateMatch>> NearDuplicatesOfAsync(Customer customer) => nearDuplicates.FindAsync(customer.Title, customer.Id);

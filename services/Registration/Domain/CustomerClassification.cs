@@ -71,6 +71,8 @@ public static class CustomerClassification
         ["approved_on"] = Sensitivity.Internal,
         ["period_start"] = Sensitivity.Internal,
         ["last_protected_day"] = Sensitivity.Internal,
+        ["days_remaining"] = Sensitivity.Internal,
+        ["pool_claims"] = Sensitivity.Internal,
         ["rolled_forward"] = Sensitivity.Internal,
         ["provisional"] = Sensitivity.Internal,
         ["extension_days"] = Sensitivity.Internal,

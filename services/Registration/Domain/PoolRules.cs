@@ -35,13 +35,12 @@ public static class PoolRules
     /// </summary>
     public static PolicyRefusalException? CheckCooldown(string employeeId, string? previousOwnerId, Instant? freedAt, PolicyParameters parameters, LocalDate today)
     {
-        if (previousOwnerId != employeeId || freedAt is not { } at)
+        if (previousOwnerId != employeeId || CooldownEnds(freedAt, parameters) is not { } allowedFrom)
         {
             return null;
         }
 
-        var freedOn = PolicyTime.DateOf(at);
-        var allowedFrom = freedOn.PlusDays(parameters.PoolReclaimCooldownDays);
+        var freedOn = PolicyTime.DateOf(freedAt!.Value);
         if (today >= allowedFrom)
         {
             return null;
@@ -59,15 +58,22 @@ public static class PoolRules
             });
     }
 
+    /// <summary>X-2: the first day the previous owner may take the customer back (the day it was freed + N); null when nothing was freed.</summary>
+    public static LocalDate? CooldownEnds(Instant? freedAt, PolicyParameters parameters) =>
+        freedAt is { } at ? PolicyTime.DateOf(at).PlusDays(parameters.PoolReclaimCooldownDays) : null;
+
+    /// <summary>P-12: the first day a leaver's pool customer is open to every salesperson of its branch; null for any other free customer.</summary>
+    public static LocalDate? PriorityEnds(Customer customer, Instant? freedAt, PoolOptions options) =>
+        customer.FreedReason == Changes.Pool && freedAt is { } at ? PolicyTime.DateOf(at).PlusDays(options.PriorityDays) : null;
+
     /// <summary>P-12: a leaver's customers are offered to priority claimants first.</summary>
     public static PolicyRefusalException? CheckPriority(Customer customer, Instant? freedAt, Claimant claimant, LocalDate today, PoolOptions options)
     {
-        if (customer.FreedReason != Changes.Pool || freedAt is not { } at || IsPriority(claimant, today, options))
+        if (PriorityEnds(customer, freedAt, options) is not { } openFrom || IsPriority(claimant, today, options))
         {
             return null;
         }
 
-        var openFrom = PolicyTime.DateOf(at).PlusDays(options.PriorityDays);
         return today >= openFrom
             ? null
             : new PolicyRefusalException(

@@ -13,13 +13,15 @@ namespace CustomerProtection.Registration.Domain;
 /// <param name="End">The effective end: the period's, or earlier when P-3.4 lapsed it.</param>
 /// <param name="Status">The effective status: a protected customer whose end has passed is lapsed.</param>
 /// <param name="Progress">P-3.4's monthly check, for a major prospect.</param>
+/// <param name="DaysRemaining">While protected: policy days from today to the last protected day (0 on the last day).</param>
 public sealed record ProtectionState(
     ProtectionRules? Rules,
     ProtectionEnd? PeriodEnd,
     ProtectionEnd? End,
     string Status,
     bool ProtectedNow,
-    MonthlyProgressResult? Progress)
+    MonthlyProgressResult? Progress,
+    int? DaysRemaining = null)
 {
     /// <summary>Who holds the customer now (empty once lapsed, whether or not the lapse was processed).</summary>
     public string? OwnerOf(Customer customer) => Status is CustomerStatus.Protected or CustomerStatus.Pending ? customer.OwnerId : null;
@@ -89,7 +91,8 @@ public static class Protection
         }
 
         var active = end.IsActiveAt(now);
-        return new ProtectionState(rules, periodEnd, end, active ? CustomerStatus.Protected : CustomerStatus.Lapsed, active, progress);
+        return new ProtectionState(rules, periodEnd, end, active ? CustomerStatus.Protected : CustomerStatus.Lapsed, active, progress,
+            active ? Period.Between(PolicyTime.DateOf(now), end.LastDay, PeriodUnits.Days).Days : null);
     }
 
     /// <summary>P-3.3: the extension cap left in the current period.</summary>

@@ -54,6 +54,21 @@ public static class CustomerMapping
             ContactDestroyed = details.ContactDestroyed,
         };
         view.CoDeveloperIds.Add(c.CoDevelopers ?? []);
+        if (state.DaysRemaining is { } days)
+        {
+            view.DaysRemaining = days;
+        }
+
+        if (details.PoolClaims is { } claims)
+        {
+            view.PoolClaims = new V1.PoolClaims
+            {
+                OpenToAllFrom = Date(claims.OpenToAllFrom),
+                PreviousOwnerId = claims.PreviousOwnerId ?? "",
+                PreviousOwnerMayClaimFrom = Date(claims.PreviousOwnerMayClaimFrom),
+            };
+        }
+
         if (c.PendingExtension is { } request)
         {
             view.PendingExtension = new ExtensionRequest
@@ -73,6 +88,74 @@ public static class CustomerMapping
         view.ConsentPurposes.Add(details.Consent?.Purposes ?? []);
 
         return view;
+    }
+
+    /// <summary>ListCustomers' filters in the domain's words; an UNSPECIFIED or unknown value is the field's error.</summary>
+    public static CustomerFilter FromProto(ListCustomersRequest request)
+    {
+        var violations = new List<FieldViolation>();
+        var filter = new CustomerFilter(
+            Words(violations, "status", request.Status, StatusWords),
+            Words(violations, "stage", request.Stage, StageWords),
+            Words(violations, "customer_class", request.CustomerClass, ClassWords),
+            request.ExpiresWithinDays);
+        RequestValidationException.ThrowIfAny(violations);
+        return filter;
+    }
+
+    /// <summary>ListPool's filters: the text and the classes.</summary>
+    public static CustomerFilter FromProto(ListPoolRequest request)
+    {
+        var violations = new List<FieldViolation>();
+        if (request.Query.Length > 200)
+        {
+            violations.Add(new("query", "最长 200 / at most 200 characters"));
+        }
+
+        var classes = Words(violations, "customer_class", request.CustomerClass, ClassWords);
+        RequestValidationException.ThrowIfAny(violations);
+        return CustomerFilter.None with { Classes = classes, Text = request.Query };
+    }
+
+    private static readonly Dictionary<V1.CustomerStatus, string> StatusWords = new()
+    {
+        [V1.CustomerStatus.PendingApproval] = Domain.CustomerStatus.Pending,
+        [V1.CustomerStatus.Protected] = Domain.CustomerStatus.Protected,
+        [V1.CustomerStatus.Lapsed] = Domain.CustomerStatus.Lapsed,
+        [V1.CustomerStatus.Pool] = Domain.CustomerStatus.Pool,
+        [V1.CustomerStatus.Rejected] = Domain.CustomerStatus.Rejected,
+    };
+
+    private static readonly Dictionary<V1.CustomerStage, string> StageWords = new()
+    {
+        [V1.CustomerStage.Prospect] = Stages.Prospect,
+        [V1.CustomerStage.Formal] = Stages.Formal,
+    };
+
+    private static readonly Dictionary<V1.CustomerClass, string> ClassWords = new()
+    {
+        [V1.CustomerClass.Important] = CustomerClasses.Important,
+        [V1.CustomerClass.Potential] = CustomerClasses.Potential,
+        [V1.CustomerClass.Ordinary] = CustomerClasses.Ordinary,
+    };
+
+    private static HashSet<string> Words<T>(List<FieldViolation> violations, string field, IEnumerable<T> values, Dictionary<T, string> words)
+        where T : struct, Enum
+    {
+        var set = new HashSet<string>();
+        foreach (var value in values)
+        {
+            if (words.TryGetValue(value, out var word))
+            {
+                set.Add(word);
+            }
+            else
+            {
+                violations.Add(new(field, $"未知的值 {value} / unknown value {value}"));
+            }
+        }
+
+        return set;
     }
 
     public static CustomerList ToProto(CustomerPage page)
@@ -178,6 +261,23 @@ public static class CustomerMapping
         InvoiceTitle = f.Title,
         On = Iso(f.On),
         At = f.At.ToString("O", CultureInfo.InvariantCulture),
+    };
+
+    private static Google.Type.Date? Date(DateOnly? day) => day is { } d ? new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day } : null;
+
+    public static V1.RefusedFiling ToProto(Domain.RefusedFiling f) => new()
+    {
+        RefusalId = f.Id,
+        FilerId = f.FilerId,
+        BranchId = f.BranchId ?? "",
+        RuleId = f.RuleId,
+        IdentityKey = f.IdentityKey,
+        InvoiceTitle = f.Title,
+        CustomerId = f.CustomerId,
+        HolderId = f.HolderId ?? "",
+        Reason = f.Reason,
+        RefusedOn = Date(f.On),
+        RefusedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f.At),
     };
 
     public static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";

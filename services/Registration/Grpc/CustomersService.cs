@@ -11,6 +11,7 @@ namespace CustomerProtection.Registration.Grpc;
 /// <summary>Thin gRPC surface of customers: map the request, call one use case, map the answer.</summary>
 public sealed class CustomersService(
     QueryCustomers query,
+    Application.ListCustomers listCustomers,
     FileCustomer file,
     DecideFiling decide,
     RecordShipment shipments,
@@ -25,8 +26,17 @@ public sealed class CustomersService(
     Application.RemoveCoDeveloper removeCoDeveloper,
     ImportCustomers import,
     ExportCustomers export,
-    ListRefusedDealerFilings refusedDealerFilings) : Customers.CustomersBase
+    ListRefusedDealerFilings refusedDealerFilings,
+    Application.ListRefusedFilings refusedFilings) : Customers.CustomersBase
 {
+    public override async Task<ListRefusedFilingsResponse> ListRefusedFilings(ListRefusedFilingsRequest request, ServerCallContext context)
+    {
+        var (items, next) = await refusedFilings.ExecuteAsync(Caller.From(context), request.FilerId, request.PageSize, request.PageToken);
+        var response = new ListRefusedFilingsResponse { NextPageToken = next ?? "" };
+        response.RefusedFilings.Add(items.Select(ToProto));
+        return response;
+    }
+
     public override async Task<RefusedDealerFilings> ListRefusedDealerFilings(ListBranchRequest request, ServerCallContext context)
     {
         var (items, next) = await refusedDealerFilings.ExecuteAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
@@ -92,18 +102,8 @@ public sealed class CustomersService(
     public override async Task<CustomerView> GetCustomer(GetCustomerRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync(Caller.From(context), request.CustomerId, request.Purpose));
 
-    public override async Task<CustomerList> ListCustomers(ListCustomersRequest request, ServerCallContext context)
-    {
-        var caller = Caller.From(context);
-        if (string.IsNullOrEmpty(request.BranchId) == string.IsNullOrEmpty(request.OwnerId))
-        {
-            throw new RequestValidationException(new FieldViolation("branch_id", "branch_id 与 owner_id 二选一 / give one of branch_id and owner_id"));
-        }
-
-        return ToProto(string.IsNullOrEmpty(request.BranchId)
-            ? await query.OwnerAsync(caller, request.OwnerId, request.PageSize, request.PageToken)
-            : await query.BranchAsync(caller, request.BranchId, request.PageSize, request.PageToken));
-    }
+    public override async Task<CustomerList> ListCustomers(ListCustomersRequest request, ServerCallContext context) =>
+        ToProto(await listCustomers.ExecuteAsync(Caller.From(context), request.BranchId, request.OwnerId, FromProto(request), request.PageSize, request.PageToken));
 
     public override async Task<CustomerView> RecordShipment(RecordShipmentRequest request, ServerCallContext context)
     {
@@ -129,6 +129,14 @@ public sealed class CustomersService(
         return Changed(await decideExtension.ExecuteAsync(caller, request.CustomerId, request.Approve, request.Reason));
     }
 
+    public override async Task<ListExtensionRequestsResponse> ListExtensionRequests(ListExtensionRequestsRequest request, ServerCallContext context)
+    {
+        var page = await query.ExtensionRequestsAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
+        var response = new ListExtensionRequestsResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.Customers.Add(page.Items.Select(ToProto));
+        return response;
+    }
+
     public override async Task<ProgressRecord> RecordProgress(RecordProgressRequest request, ServerCallContext context)
     {
         var entry = await progress.ExecuteAsync(Caller.From(context), request.CustomerId, request.Kind, request.On, request.Note, request.Evidence);
@@ -142,8 +150,8 @@ public sealed class CustomersService(
         return list;
     }
 
-    public override async Task<CustomerList> ListPool(ListBranchRequest request, ServerCallContext context) =>
-        ToProto(await query.PoolAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken));
+    public override async Task<CustomerList> ListPool(ListPoolRequest request, ServerCallContext context) =>
+        ToProto(await listCustomers.PoolAsync(Caller.From(context), request.BranchId, FromProto(request), request.PageSize, request.PageToken));
 
     public override async Task<CustomerView> ClaimFromPool(ClaimFromPoolRequest request, ServerCallContext context)
     {

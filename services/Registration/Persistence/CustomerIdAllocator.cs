@@ -13,7 +13,8 @@ namespace CustomerProtection.Registration.Persistence;
 public sealed class CustomerIdAllocator(IConnectionMultiplexer redis) : IDisposable
 {
     private const long BlockSize = 1000;
-    private static readonly RedisKey Counter = RegistrationKeys.Prefix + "customer-ids";
+    /// <summary>The highest id handed out so far (ids are below or equal): where a walk of every customer ends.</summary>
+    public static readonly RedisKey Counter = RegistrationKeys.Prefix + "customer-ids";
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _next;
     private long _end;

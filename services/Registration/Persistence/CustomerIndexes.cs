@@ -41,6 +41,13 @@ public static class CustomerIndexes
                 // Scored by the end of protection: ZCOUNT above "now" is the number protected now.
                 var endsAt = state.End is { } end ? Ms(end.EndsAt) : 0;
                 entries.Add(new(RegistrationKeys.OwnerCustomers(owner), id, endsAt));
+                if (state.End is { } ending)
+                {
+                    var lastDay = Protection.Date(ending.LastDay);
+                    entries.Add(new(RegistrationKeys.BranchEnding(customer.BranchId, lastDay), id, null));
+                    entries.Add(new(RegistrationKeys.CompanyEnding(lastDay), id, null));
+                }
+
                 if (customer.Stage == Stages.Formal)
                 {
                     entries.Add(new(RegistrationKeys.OwnerFormal(owner), id, endsAt));

@@ -186,14 +186,41 @@ public sealed class CustomerStore(IConnectionMultiplexer redis, RedisOutbox outb
         Entries(await Db.HashGetAllAsync(RegistrationKeys.Customer(id)), RegistrationKeys.ProgressPrefix, v => StorageFormat.DecodeProgress(v.Span));
 
     /// <summary>P-6: the branch's refused dealer filings from the <paramref name="skip"/>-th newest, up to <paramref name="count"/>.</summary>
-    public async Task<IReadOnlyList<RefusedDealerFiling>> RefusedDealerFilingsAsync(string branchId, int skip, int count)
+    public Task<IReadOnlyList<RefusedDealerFiling>> RefusedDealerFilingsAsync(string branchId, int skip, int count) =>
+        NewestRecordsAsync(RegistrationKeys.BranchRefusedDealerFilings(branchId), RegistrationKeys.RefusedDealerFiling,
+            RefusedFilingJsonContext.Default.RefusedDealerFiling, skip, count);
+
+    /// <summary>A filer's refused filings (P-2.1 rejected, P-9.1 taken) from the <paramref name="skip"/>-th newest, up to <paramref name="count"/>.</summary>
+    public Task<IReadOnlyList<RefusedFiling>> RefusedFilingsAsync(string filerId, int skip, int count) =>
+        NewestRecordsAsync(RegistrationKeys.FilerRefusedFilings(filerId), RegistrationKeys.RefusedFiling,
+            RefusedFilingJsonContext.Default.RefusedFiling, skip, count);
+
+    /// <summary>
+    /// Adds a refused filing to <paramref name="change"/>: its record and its place in the filer's index.
+    /// <paramref name="once"/>: only when no record of that filer, identity and day exists (the step fails otherwise).
+    /// </summary>
+    public static AtomicChange RecordRefusedFiling(AtomicChange change, RefusedFiling refused, bool once)
     {
-        var ids = await Db.SortedSetRangeByRankAsync(RegistrationKeys.BranchRefusedDealerFilings(branchId), skip, skip + count - 1, Order.Descending);
+        var key = RegistrationKeys.RefusedFiling(refused.Id);
+        if (once)
+        {
+            change.Expect(key, 0);
+        }
+
+        return change
+            .Put(key, 1, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(refused, RefusedFilingJsonContext.Default.RefusedFiling))
+            .IndexAdd(RegistrationKeys.FilerRefusedFilings(refused.FilerId), refused.Id, refused.At.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>Records (hash <c>d</c>, JSON) listed in a time-scored index, newest first.</summary>
+    private async Task<IReadOnlyList<T>> NewestRecordsAsync<T>(RedisKey index, Func<string, RedisKey> key, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, int skip, int count)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(index, skip, skip + count - 1, Order.Descending);
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => batch.HashGetAsync(RegistrationKeys.RefusedDealerFiling(id!), "d")).ToList();
+        var reads = ids.Select(id => batch.HashGetAsync(key(id!), "d")).ToList();
         batch.Execute();
         return [.. (await Task.WhenAll(reads)).Where(v => v.HasValue)
-            .Select(v => System.Text.Json.JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)v).Span, RefusedFilingJsonContext.Default.RefusedDealerFiling)!)];
+            .Select(v => System.Text.Json.JsonSerializer.Deserialize(((ReadOnlyMemory<byte>)v).Span, type)!)];
     }
 
     private static List<T> Entries<T>(HashEntry[] fields, char prefix, Func<ReadOnlyMemory<byte>, T> decode) =>

@@ -25,4 +25,5 @@ internal sealed partial class ReplicaJsonContext : JsonSerializerContext;
 /// <summary>P-6's refused dealer filings (web defaults).</summary>
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(RefusedDealerFiling))]
+[JsonSerializable(typeof(RefusedFiling))]
 internal sealed partial class RefusedFilingJsonContext : JsonSerializerContext;

@@ -198,6 +198,17 @@ public static class RegistrationKeys
     /// <summary>Sorted set by the end of the objection window: current announcements (P-2.2).</summary>
     public static RedisKey BranchAnnouncements(string branchId) => $"{Prefix}branch:{{{branchId}}}:announcements";
 
+    /// <summary>
+    /// Set: the branch's protected customers whose last protected day is <paramref name="lastDay"/> (P-3.5), so
+    /// "ending within N days" reads N + 1 sets, soonest first, whatever the size of the branch. A set of integer
+    /// ids is an intset (4 B an id): a sorted set by the end would take ~100 B a customer. Written in the
+    /// customer's atomic step like every index; Redis deletes a day's set with its last member.
+    /// </summary>
+    public static RedisKey BranchEnding(string branchId, DateOnly lastDay) => $"{Prefix}branch:{{{branchId}}}:ending:{lastDay:yyyyMMdd}";
+
+    /// <summary>The same, company-wide (hq's list without a branch).</summary>
+    public static RedisKey CompanyEnding(DateOnly lastDay) => $"{Prefix}ending:{lastDay:yyyyMMdd}";
+
     /// <summary>Sorted set by request time: extension requests waiting for a decision (P-3.3).</summary>
     public static RedisKey BranchExtensions(string branchId) => $"{Prefix}branch:{{{branchId}}}:extensions";
 
@@ -209,6 +220,12 @@ public static class RegistrationKeys
 
     /// <summary>P-6: one refused dealer filing (hash <c>v</c>, <c>d</c> JSON), written once per stable attempt id.</summary>
     public static RedisKey RefusedDealerFiling(string attemptId) => $"{Prefix}refused-dealer-filing:{attemptId}";
+
+    /// <summary>A filing rejected (P-2.1) or refused as taken (P-9.1): one record (hash <c>v</c>, <c>d</c> JSON) per filer, identity and day.</summary>
+    public static RedisKey RefusedFiling(string id) => $"{Prefix}refused-filing:{id}";
+
+    /// <summary>A filer's refused filings, record id scored by the time (ms).</summary>
+    public static RedisKey FilerRefusedFilings(string filerId) => $"{Prefix}filer:{{{filerId}}}:refused-filings";
 
     /// <summary>P-6: a branch's refused dealer filings, attempt id scored by the attempt's time (ms).</summary>
     public static RedisKey BranchRefusedDealerFilings(string branchId) => $"{Prefix}branch:{{{branchId}}}:refused-dealer-filings";

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Time;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Registration.Persistence;
@@ -14,15 +16,16 @@ namespace CustomerProtection.Registration.Persistence;
 /// (X-1 holdings of a branch); a branch's sorted set of all its customers → its blocks of ids (layout 4,
 /// <see cref="RegistrationKeys.BranchCustomers(string, string)"/>); every record with a taxpayer id listed in its
 /// title's group (layout 5, <see cref="RegistrationKeys.TitleGroupField"/>: P-2.5 as written, a title-only filing
-/// meets it). Records that are now the same customer are not merged: hq reads them in the identity
+/// meets it); every protected customer in the sets of its last protected day (layout 6,
+/// <see cref="RegistrationKeys.BranchEnding"/>, <see cref="RegistrationKeys.CompanyEnding"/>: "ending within N days"). Records that are now the same customer are not merged: hq reads them in the identity
 /// conflicts report and settles them through an ownership case. Each key moves in one script (read,
 /// write, delete), a branch's customers in chunks of one script each (moved members leave the sorted set
 /// in the chunk that adds them to their blocks), so a second replica doing the same, or a crash half
 /// way, is harmless; a marker says it is done, so later starts cost one GET.
 /// </summary>
-public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationReplicaStore replica, ILogger<StorageMigration> logger) : IHostedService
+public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationReplicaStore replica, PolicyClock clock, ILogger<StorageMigration> logger) : IHostedService
 {
-    public const string CurrentLayout = "5";
+    public const string CurrentLayout = "6";
     public static readonly RedisKey Marker = RegistrationKeys.Prefix + "layout";
 
     private static readonly string IdentityPrefix = RegistrationKeys.Prefix + "identity:{";
@@ -164,6 +167,7 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
             await foreach (var key in server.KeysAsync(db.Database, CustomerPrefix + "*}", pageSize: 1000))
             {
                 moved += await JoinTitleGroupAsync(db, key);
+                moved += await IndexProtectedAsync(db, key);
             }
 
             await foreach (var key in server.KeysAsync(db.Database, BranchPrefix + "*" + LegacyBranchCustomersSuffix, pageSize: 1000))
@@ -205,6 +209,43 @@ public sealed class StorageMigration(IConnectionMultiplexer redis, OrganizationR
         return (int)await db.ScriptEvaluateAsync(JoinTitleGroup,
             [key, RegistrationKeys.Identities(Policy.Identity.CustomerIdentity.TitlePrefix + title)],
             [RegistrationKeys.TitleGroupField(title), customer.Id]);
+    }
+
+    /// <summary>
+    /// Layout 6: a protected customer joins the sets of its last protected day, as <see cref="CustomerIndexes.Of"/>
+    /// puts it there (the effective end evaluated now); 1 when it was added. SADD again changes nothing, so a
+    /// second replica or a restart is harmless.
+    /// </summary>
+    private async Task<int> IndexProtectedAsync(IDatabase db, RedisKey key)
+    {
+        var data = await db.HashGetAsync(key, "d");
+        if (data.IsNull)
+        {
+            return 0;
+        }
+
+        Customer customer;
+        try
+        {
+            customer = StorageFormat.DecodeCustomer(((ReadOnlyMemory<byte>)data).Span);
+        }
+        catch (InvalidDataException)
+        {
+            return 0; // As for layout 5: a record this build cannot read is left as it is.
+        }
+
+        if (customer is not { Status: CustomerStatus.Protected } || clock.Evaluate(customer).End is not { } end)
+        {
+            return 0;
+        }
+
+        var lastDay = Protection.Date(end.LastDay);
+        var batch = db.CreateBatch();
+        var added = batch.SetAddAsync(RegistrationKeys.BranchEnding(customer.BranchId, lastDay), customer.Id);
+        var company = batch.SetAddAsync(RegistrationKeys.CompanyEnding(lastDay), customer.Id);
+        batch.Execute();
+        await company;
+        return await added ? 1 : 0;
     }
 
     /// <summary>

@@ -12,8 +12,8 @@ internal static class CustomerCommands
     private const string CustomerId = "customer-id";
 
     public static Command Create(CommandKit kit) => Group("customer", "客户：备案、审批、保护期、延期、进展、导入导出 / customers: filing, approval, protection, extensions, progress, import and export",
-        Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), RefusedDealerFilings(kit), Show(kit), List(kit), Owner(kit), Conflicts(kit),
-        Ship(kit), SpecialPeriod(kit), Extend(kit), DecideExtension(kit, approve: true), DecideExtension(kit, approve: false),
+        Check(kit), File(kit), Approve(kit), Reject(kit), Pending(kit), Announcements(kit), RefusedFilings(kit), RefusedDealerFilings(kit), Show(kit), List(kit), Owner(kit), Conflicts(kit),
+        Ship(kit), SpecialPeriod(kit), Extend(kit), DecideExtension(kit, approve: true), DecideExtension(kit, approve: false), ExtensionsWaiting(kit),
         Group("progress", "跟进记录 / progress records (M-2, P-3.4)", RecordProgress(kit), ListProgress(kit)),
         Group("co-developer", "共同开发人 / co-developers (P-3.6)", CoDeveloper(kit, add: true), CoDeveloper(kit, add: false)),
         History(kit), CustomerImport.Create(kit), CustomerExport.Create(kit));
@@ -102,6 +102,22 @@ internal static class CustomerCommands
         }, branch, size, token);
     }
 
+    private static Command RefusedFilings(CommandKit kit)
+    {
+        var filer = Optional("--filer", "备案人 / the filer (default: yourself; their branch manager and hq may ask)");
+        var (size, token) = (PageSize(), PageToken());
+        return kit.Command("refused-filings", "被驳回或因已被占有而被拒的备案及原因，最新在前 / filings rejected (P-2.1, with the reason) or refused as taken (P-9.1, with the holder), newest first", async (s, p, ct) =>
+        {
+            var answer = await s.Customers.ListRefusedFilingsAsync(new ListRefusedFilingsRequest
+            {
+                FilerId = p.GetValue(filer) ?? "",
+                PageSize = p.GetValue(size),
+                PageToken = p.GetValue(token) ?? "",
+            }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.RefusedFilings, "refused_at", "rule_id", "invoice_title", "identity_key", "customer_id", "holder_id", "reason");
+        }, filer, size, token);
+    }
+
     private static Command RefusedDealerFilings(CommandKit kit)
     {
         var branch = Optional("--branch", "分公司 / branch id (default: the branch manager's own)");
@@ -111,6 +127,23 @@ internal static class CustomerCommands
             var answer = await s.Customers.ListRefusedDealerFilingsAsync(
                 new ListBranchRequest { BranchId = p.GetValue(branch) ?? "", PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Filings, "attempt_id", "dealer_id", "filed_dealer_id", "customer_identity_key", "invoice_title", "on");
+        }, branch, size, token);
+    }
+
+    private static Command ExtensionsWaiting(CommandKit kit)
+    {
+        var branch = Optional("--branch", "分公司 / branch id (default: the caller's own)");
+        var (size, token) = (PageSize(), PageToken());
+        return kit.Command("extensions-waiting", "待决定的延期申请，等待最久的在前 / extension requests waiting for the branch manager or secretary, longest waiting first (P-3.3)", async (s, p, ct) =>
+        {
+            var answer = await s.Customers.ListExtensionRequestsAsync(new ListExtensionRequestsRequest
+            {
+                BranchId = p.GetValue(branch) ?? "",
+                PageSize = p.GetValue(size),
+                PageToken = p.GetValue(token) ?? "",
+            }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "owner_id", "pending_extension.days", "pending_extension.requested_on",
+                "pending_extension.reason", "last_protected_day", "days_remaining");
         }, branch, size, token);
     }
 
@@ -124,20 +157,43 @@ internal static class CustomerCommands
     private static Command List(CommandKit kit)
     {
         var branch = Optional("--branch", "分公司的客户 / a branch's customers");
-        var owner = Optional("--owner", "某人的客户 / one owner's customers");
+        var owner = Optional("--owner", "某人的客户 / one owner's customers (neither: hq the company, branch staff their branch, others their own)");
+        var expiring = Number("--expiring", "N 天内到期的受保护客户，最早到期在前 / protected and ending within N days, soonest first (P-3.5)");
+        var status = Words("--status", "状态 / status (computed now): pending_approval, protected, lapsed, pool, rejected");
+        var stage = Words("--stage", "阶段 / stage: prospect, formal");
+        var customerClass = Words("--class", "分类 / class (M-1): important, potential, ordinary");
         var (size, token) = (PageSize(), PageToken());
-        return kit.Command("list", "客户列表 / customers of a branch or of an owner", async (s, p, ct) =>
+        return kit.Command("list", "客户列表（可按状态、阶段、分类、到期筛选） / customers of the company, a branch or an owner, filtered by status, stage, class, expiry", async (s, p, ct) =>
         {
-            var answer = await s.Customers.ListCustomersAsync(new ListCustomersRequest
+            var request = new ListCustomersRequest
             {
                 BranchId = p.GetValue(branch) ?? "",
                 OwnerId = p.GetValue(owner) ?? "",
+                ExpiresWithinDays = p.GetValue(expiring),
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
-            }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "status", "stage", "owner_id", "owner_name", "last_protected_day", "disputed");
-        }, branch, owner, size, token);
+            };
+            request.Status.Add(EnumWords<CustomerStatus>(p.GetValue(status), "CUSTOMER_STATUS_", "--status"));
+            request.Stage.Add(EnumWords<CustomerStage>(p.GetValue(stage), "CUSTOMER_STAGE_", "--stage"));
+            request.CustomerClass.Add(EnumWords<CustomerClass>(p.GetValue(customerClass), "CUSTOMER_CLASS_", "--class"));
+            var answer = await s.Customers.ListCustomersAsync(request, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "status", "stage", "customer_class", "owner_id", "owner_name",
+                "last_protected_day", "days_remaining", "disputed");
+        }, branch, owner, expiring, status, stage, customerClass, size, token);
     }
+
+    /// <summary>A repeatable option of lower-case words (the proto enum's values without their prefix).</summary>
+    private static Option<string[]> Words(string name, string description) =>
+        new(name) { Description = description + "；可重复 / repeatable", AllowMultipleArgumentsPerToken = true };
+
+    /// <summary>"protected" → CUSTOMER_STATUS_PROTECTED, by the enum's own names: a word it lacks is refused here.</summary>
+    public static IEnumerable<T> EnumWords<T>(string[]? words, string prefix, string option) where T : struct, Enum =>
+        (words ?? []).Select(word => Enum.GetValues<T>().Where(v => NameOf(v) == prefix + word.Trim().ToUpperInvariant()).Cast<T?>().FirstOrDefault()
+            ?? throw new CliException(ExitCodes.InvalidArgument, $"{option}: 未知的值 {word} / unknown value {word}"));
+
+    private static string NameOf<T>(T value) where T : struct, Enum =>
+        typeof(T).GetField(value.ToString())!.GetCustomAttributes(typeof(Google.Protobuf.Reflection.OriginalNameAttribute), false)
+            .Cast<Google.Protobuf.Reflection.OriginalNameAttribute>().Single().Name;
 
     private static Command Owner(CommandKit kit)
     {

@@ -14,12 +14,23 @@ internal static class PoolCommands
     private static Command List(CommandKit kit)
     {
         var branch = Required("--branch", "分公司 / branch id");
+        var search = Optional("--search", "名称的一部分或税号开头 / part of the invoice title or the start of the taxpayer id");
+        var customerClass = new Option<string[]>("--class") { Description = "分类 / class (M-1): important, potential, ordinary；可重复 / repeatable", AllowMultipleArgumentsPerToken = true };
         var (size, token) = (PageSize(), PageToken());
-        return kit.Command("list", "池中客户 / customers in the pool", async (s, p, ct) =>
+        return kit.Command("list", "池中客户及谁可领取 / customers in the pool, searchable, with who may claim them (P-12 priority window, X-2 cool-down)", async (s, p, ct) =>
         {
-            var answer = await s.Customers.ListPoolAsync(CustomerCommands.Branch(p, branch, size, token), s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "stage", "previous_owner_id", "freed_on", "disputed");
-        }, branch, size, token);
+            var request = new ListPoolRequest
+            {
+                BranchId = p.GetValue(branch)!,
+                Query = p.GetValue(search) ?? "",
+                PageSize = p.GetValue(size),
+                PageToken = p.GetValue(token) ?? "",
+            };
+            request.CustomerClass.Add(CustomerCommands.EnumWords<CustomerClass>(p.GetValue(customerClass), "CUSTOMER_CLASS_", "--class"));
+            var answer = await s.Customers.ListPoolAsync(request, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "customer_class", "stage", "previous_owner_id", "freed_on",
+                "pool_claims.open_to_all_from", "pool_claims.previous_owner_may_claim_from", "disputed");
+        }, branch, search, customerClass, size, token);
     }
 
     private static Command Claim(CommandKit kit)

@@ -252,7 +252,7 @@ internal sealed class DemoStory
             () => _s.Customers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = filed.CustomerId }, _secretary.Headers, cancellationToken: ct).ResponseAsync,
             h => h.Events.Any(e => e.Change == "lapsed"), h => string.Join(" → ", h.Events.Select(e => e.Change)), ct);
         await WaitAsync("公共池中的客户 / the customer in the branch's pool",
-            () => _s.Customers.ListPoolAsync(new ListBranchRequest { BranchId = BranchId, PageSize = 1000 }, _s1.Headers, cancellationToken: ct).ResponseAsync,
+            () => _s.Customers.ListPoolAsync(new ListPoolRequest { BranchId = BranchId, PageSize = 500 }, _s1.Headers, cancellationToken: ct).ResponseAsync,
             pool => pool.Customers.Any(c => c.CustomerId == filed.CustomerId), pool => $"{pool.Customers.Count} customers, not {filed.CustomerId}", ct);
         Ok("失效已记入历史，客户进入公共池，其他人可以领取 / the lapse is in the history (X-6) and the customer is in the pool for others to claim");
     }
@@ -362,7 +362,7 @@ internal sealed class DemoStory
             c => c.Status == "pool", c => $"status {c.Status}, owner {c.OwnerId}", ct);
         Expect("池中客户的负责人 / owner in the pool", "", pooled.OwnerId);
         Expect("原负责人 / previous owner", _s3.Id, pooled.PreviousOwnerId);
-        var pool = await _s.Customers.ListPoolAsync(new ListBranchRequest { BranchId = BranchId, PageSize = 1000 }, _s1.Headers, cancellationToken: ct);
+        var pool = await _s.Customers.ListPoolAsync(new ListPoolRequest { BranchId = BranchId, PageSize = 500 }, _s1.Headers, cancellationToken: ct);
         Expect("在分公司公共池中 / listed in the branch's pool", true, pool.Customers.Any(c => c.CustomerId == held.CustomerId));
         Ok($"客户 {held.CustomerId} 已进入公共池，优先给新员工和未完成指标者 / in the pool, served first to new hires and those behind target");
     }
