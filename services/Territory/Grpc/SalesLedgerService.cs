@@ -38,7 +38,7 @@ public sealed class SalesLedgerService(
             CustomerProtected = verdict.Protector is not null,
             FloorPrice = Money.Format(verdict.Floor),
             ApprovedPrice = Money.Format(verdict.ApprovedPrice),
-            CrossRegionFilingId = verdict.Filing?.Id ?? "",
+            CrossRegionRequestId = verdict.Filing?.Id ?? "",
             FloorWithheld = floorWithheld,
         };
     }

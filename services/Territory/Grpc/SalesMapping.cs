@@ -107,21 +107,21 @@ internal static class SalesMapping
         RecordedAt = Time(a.RecordedAt),
     };
 
-    public static V1.FilingStatus Status(string status) => status switch
+    public static V1.CrossRegionRequestStatus Status(string status) => status switch
     {
-        FilingStatuses.Pending => V1.FilingStatus.Pending,
-        FilingStatuses.Escalated => V1.FilingStatus.Escalated,
-        FilingStatuses.Confirmed => V1.FilingStatus.Confirmed,
-        FilingStatuses.Approved => V1.FilingStatus.Approved,
-        FilingStatuses.Refused => V1.FilingStatus.Refused,
-        _ => V1.FilingStatus.Unspecified,
+        FilingStatuses.Pending => V1.CrossRegionRequestStatus.Pending,
+        FilingStatuses.Escalated => V1.CrossRegionRequestStatus.Escalated,
+        FilingStatuses.Confirmed => V1.CrossRegionRequestStatus.Confirmed,
+        FilingStatuses.Approved => V1.CrossRegionRequestStatus.Approved,
+        FilingStatuses.Refused => V1.CrossRegionRequestStatus.Refused,
+        _ => V1.CrossRegionRequestStatus.Unspecified,
     };
 
-    /// <param name="now">The filing's status is shown as it is at this instant (P-10 is evaluated when asked).</param>
-    public static V1.CrossRegionFiling ToProto(Versioned<CrossRegionFiling> versioned, DateTimeOffset now)
+    /// <param name="now">The cross-region request's status is shown as it is at this instant (P-10 is evaluated when asked).</param>
+    public static V1.CrossRegionRequest ToProto(Versioned<CrossRegionFiling> versioned, DateTimeOffset now)
     {
         var f = versioned.Value;
-        return new V1.CrossRegionFiling
+        return new V1.CrossRegionRequest
         {
             Id = f.Id,
             RequesterId = f.RequesterId,
@@ -143,12 +143,12 @@ internal static class SalesMapping
             Version = versioned.Version,
             Stage = CrossRegionRules.StageAt(f, now) switch
             {
-                FilingStage.AwaitingSecretary => V1.FilingStage.AwaitingSecretary,
-                FilingStage.AwaitingHq => V1.FilingStage.AwaitingHq,
-                FilingStage.EscalatedAwaitingBoth => V1.FilingStage.EscalatedAwaitingBoth,
-                FilingStage.EscalatedAwaitingHq => V1.FilingStage.EscalatedAwaitingHq,
-                FilingStage.EscalatedAwaitingRegionalManager => V1.FilingStage.EscalatedAwaitingRegionalManager,
-                _ => V1.FilingStage.Decided,
+                FilingStage.AwaitingSecretary => V1.CrossRegionRequestStage.AwaitingSecretary,
+                FilingStage.AwaitingHq => V1.CrossRegionRequestStage.AwaitingHq,
+                FilingStage.EscalatedAwaitingBoth => V1.CrossRegionRequestStage.EscalatedAwaitingBoth,
+                FilingStage.EscalatedAwaitingHq => V1.CrossRegionRequestStage.EscalatedAwaitingHq,
+                FilingStage.EscalatedAwaitingRegionalManager => V1.CrossRegionRequestStage.EscalatedAwaitingRegionalManager,
+                _ => V1.CrossRegionRequestStage.Decided,
             },
             SecretaryAnswer = ToProto(f.SecretaryAnswer),
             HqDecision = ToProto(f.HqDecision),
@@ -156,7 +156,7 @@ internal static class SalesMapping
         };
     }
 
-    private static V1.FilingDecision? ToProto(FilingDecision? d) => d is null ? null : new()
+    private static V1.CrossRegionDecision? ToProto(FilingDecision? d) => d is null ? null : new()
     {
         DecidedBy = d.DecidedBy,
         DeciderRole = d.DeciderRole,
