@@ -93,7 +93,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
 
         // S1 leaves (Territory's directory); Registration moves S1's customers to branch A's pool.
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { Id = a.Id("S1"), Reason = "辞职" }, a.As("BM", Roles.BranchManager));
+            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = a.Id("S1"), Reason = "辞职" }, a.As("BM", Roles.BranchManager));
         var pooled = await Eventually.GetAsync(async () =>
         {
             var c = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, a.Secretary);
@@ -144,7 +144,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = "100.00",
             Quantity = "5",
-            ShippedOn = await org.TodayAsync(),
+            ShippedOn = ProtoDays.Day(await org.TodayAsync()),
             RegionId = org.Region,
         }, system.As("ERP-" + org.S, Roles.Erp));
 

@@ -169,8 +169,8 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
 
         var own = await Penalty.ListFinesAsync(new ListFinesRequest(), s1);
         var denied = await Assert.ThrowsAsync<RpcException>(async () =>
-            await Penalty.ListBranchViolationsAsync(new ListBranchViolationsRequest { BranchId = Branch }, s1));
-        var history = await Penalty.ListBranchViolationsAsync(new ListBranchViolationsRequest { BranchId = Branch },
+            await Penalty.ListViolationsAsync(new ListViolationsRequest { BranchId = Branch }, s1));
+        var history = await Penalty.ListViolationsAsync(new ListViolationsRequest { BranchId = Branch },
             system.As("M-" + _suffix, Roles.BranchManager, Branch, "R-E2E"));
 
         Assert.Equal(["V1-" + _suffix + ".violator"], own.Fines.Select(f => f.Id));

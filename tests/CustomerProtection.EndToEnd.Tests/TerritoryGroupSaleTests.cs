@@ -35,7 +35,7 @@ public sealed class TerritoryGroupSaleTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = "95.00",
             Quantity = "1",
-            ShippedOn = today,
+            ShippedOn = ProtoDays.Day(today),
             RegionId = groupRegion.Region,
         }, Hq);
         var subsidiary = new CustomerRef { InvoiceTitle = $"华光电子{groupRegion.S}有限公司" };

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.Territory.Domain;
 using Google.Protobuf.WellKnownTypes;
 using V1 = CustomerProtection.Territory.V1;
@@ -78,7 +79,7 @@ internal static class SalesMapping
             Amount = clear ? Money.Format(s.Amount) : "",
             PricesWithheld = !clear,
             Kind = ToProto(s.Kind),
-            ShippedOn = Dates.Iso(s.ShippedOn),
+            ShippedOn = s.ShippedOn.ToProtoDate(),
             RegionId = s.RegionId,
             ThroughAgent = s.ThroughAgent,
             AgentName = s.AgentName ?? "",
@@ -100,8 +101,8 @@ internal static class SalesMapping
         DeveloperId = a.DeveloperId,
         SupportingBranchId = a.SupportingBranchId,
         Fee = Money.Format(a.Fee),
-        ValidFrom = Dates.Iso(a.ValidFrom),
-        ValidUntil = Dates.Iso(a.ValidUntil),
+        ValidFrom = a.ValidFrom.ToProtoDate(),
+        ValidUntil = a.ValidUntil.ToProtoDate(),
         Terms = a.Terms ?? "",
         RecordedBy = a.RecordedBy,
         RecordedAt = Time(a.RecordedAt),
@@ -180,7 +181,7 @@ internal static class SalesMapping
 
     public static V1.AskingPriceVersion ToProto(AskingPriceVersion v) => new()
     {
-        EffectiveFrom = Dates.Iso(v.EffectiveFrom),
+        EffectiveFrom = v.EffectiveFrom.ToProtoDate(),
         Price = Money.Format(v.Price),
         SetBy = v.SetBy,
         SetAt = Time(v.SetAt),
@@ -210,7 +211,7 @@ internal static class SalesMapping
                 _ => V1.ApprovalStatus.Refused,
             },
             FinalPrice = Money.Format(a.FinalPrice),
-            ValidUntil = Dates.Iso(a.ValidUntil),
+            ValidUntil = a.ValidUntil.ToProtoDate(),
             DecidedBy = a.DecidedBy ?? "",
             RequestedAt = Time(a.RequestedAt),
             DecidedAt = Time(a.DecidedAt),

@@ -21,21 +21,23 @@ internal static class ViolationCommands
     private static Command List(CommandKit kit)
     {
         var branch = Required("--branch", "分公司 / branch id");
+        var violator = Optional("--violator", "违规人员工号 / only this violator's");
         var from = Optional("--from", "起 / from yyyy-MM-dd");
         var to = Optional("--to", "止 / to yyyy-MM-dd");
         var (size, token) = (PageSize(), PageToken());
         return kit.Command("list", "分公司的违规历史 / a branch's violation history, newest first", async (s, p, ct) =>
         {
-            var answer = await s.Penalties.ListBranchViolationsAsync(new ListBranchViolationsRequest
+            var answer = await s.Penalties.ListViolationsAsync(new ListViolationsRequest
             {
                 BranchId = p.GetValue(branch)!,
-                From = p.GetValue(from) ?? "",
-                To = p.GetValue(to) ?? "",
+                ViolatorId = p.GetValue(violator) ?? "",
+                From = DayOrNull(p.GetValue(from), "--from"),
+                To = DayOrNull(p.GetValue(to), "--to"),
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Violations, "id", "rule_id", "kind", "violator.employee_id", "violator.manager_id", "violation_date", "serious_suggested", "serious", "fines");
-        }, branch, from, to, size, token);
+        }, branch, violator, from, to, size, token);
     }
 
     private static Command Finding(CommandKit kit)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CustomerProtection.Protos;
 using System.Globalization;
 using Grpc.Core;
 using NodaTime;
@@ -175,4 +176,13 @@ public sealed class CommandKit(CliEnvironment environment, GlobalOptions globals
     /// <summary>Today in the business clock (Asia/Shanghai), as the services count it: the default for dates.</summary>
     public static async Task<string> TodayAsync(Session session, CancellationToken ct) =>
         (await session.Clock().GetTimeAsync(new Platform.V1.GetTimeRequest(), session.Headers, cancellationToken: ct)).Today;
+
+    /// <summary>A policy day (google.type.Date) written yyyy-MM-dd; the server checks its range.</summary>
+    public static Google.Type.Date Day(string text, string option) =>
+        DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day.ToProtoDate()
+            : throw new CliException(ExitCodes.InvalidArgument, $"{option}: '{text}' 不是日期 / is not a day yyyy-MM-dd");
+
+    /// <summary>An optional day option: unset (null) when not given.</summary>
+    public static Google.Type.Date? DayOrNull(string? text, string option) => text is null ? null : Day(text, option);
 }

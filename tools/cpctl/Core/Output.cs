@@ -186,7 +186,7 @@ public sealed class Output
     }
 
     private static bool IsWellKnown(MessageDescriptor type) =>
-        type.FullName is "google.protobuf.Timestamp" or "google.protobuf.Duration";
+        type.FullName is "google.protobuf.Timestamp" or "google.protobuf.Duration" or "google.type.Date";
 
     private static bool IsEmpty(FieldDescriptor field, object? value) => value switch
     {
@@ -208,6 +208,7 @@ public sealed class Output
     {
         Timestamp t => t.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
         Duration d => d.ToTimeSpan().ToString("c", CultureInfo.InvariantCulture),
+        Google.Type.Date day => CustomerProtection.Protos.ProtoDates.ToIso(day),
         Enum e => Vocabulary.Word(e),
         bool b => b ? "true" : "false",
         ByteString bytes => $"<{bytes.Length} bytes>",

@@ -318,7 +318,7 @@ internal sealed class DemoStory
             ProductCode = "P-100",
             UnitPrice = "120.00",
             Quantity = "50",
-            ShippedOn = await TodayAsync(ct),
+            ShippedOn = CommandKit.Day(await TodayAsync(ct), "today"),
             RegionId = East,
         }, _hq, cancellationToken: ct);
         var violation = sale.Violations.FirstOrDefault(v => v.RuleId == "P-5");
@@ -352,7 +352,7 @@ internal sealed class DemoStory
         Expect("批准后的状态 / status after approval", "protected", held.Status);
         Say($"  {_s3.Name} 保护的客户 / protects {held.CustomerId}");
 
-        var left = await _s.Directory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { Id = _s3.Id, Reason = "辞职 / resigned" }, _manager.Headers, cancellationToken: ct);
+        var left = await _s.Directory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = _s3.Id, Reason = "辞职 / resigned" }, _manager.Headers, cancellationToken: ct);
         Expect("离职后的状态 / employee status", EmployeeStatus.Left, left.Status);
         Say($"  {_manager.Name} 记录 {_s3.Name} 离职 / records the resignation ({left.LeftOn}); EmployeeLeft goes to Registration");
 
