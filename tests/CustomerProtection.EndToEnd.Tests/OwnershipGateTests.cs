@@ -151,7 +151,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
         // Registration answered with the title-only record: S1 owns it, S2's sale is poaching (P-5).
         Assert.Equal((org.Id("S1"), customer.CustomerId), (sale.OwnerId, sale.CustomerId));
         var violation = Assert.Single(sale.Violations);
-        Assert.Equal(("P-5", "poaching", org.Id("S2"), org.Id("S1")), (violation.RuleId, violation.Kind, violation.ViolatorId, violation.InjuredEmployeeId));
+        Assert.Equal(("P-5", SaleViolationKind.Poaching, org.Id("S2"), org.Id("S1")), (violation.RuleId, violation.Kind, violation.ViolatorId, violation.InjuredEmployeeId));
 
         // ViolationDetected crossed RabbitMQ: Penalty holds it and fines S2 (P-8.1).
         var received = await Eventually.GetAsync(async () =>

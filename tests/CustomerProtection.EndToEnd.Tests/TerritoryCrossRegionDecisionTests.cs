@@ -71,8 +71,8 @@ public sealed class TerritoryCrossRegionDecisionTests(SystemFixture system)
         var approved = await Filings.DecideCrossRegionRequestAsync(new DecideCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id, Approve = true, Reason = "总部同意" }, Hq);
         Assert.Equal(CrossRegionRequestStatus.Approved, approved.Status);
         Assert.Equal(CrossRegionRequestStage.Decided, approved.Stage);
-        Assert.Equal(("RM-" + s, Roles.RegionalManager, true), (approved.RegionalManagerDecision.DecidedBy, approved.RegionalManagerDecision.DeciderRole, approved.RegionalManagerDecision.Approve));
-        Assert.Equal(("HQ-1", Roles.Hq, true), (approved.HqDecision.DecidedBy, approved.HqDecision.DeciderRole, approved.HqDecision.Approve));
+        Assert.Equal(("RM-" + s, Role.RegionalManager, true), (approved.RegionalManagerDecision.DecidedBy, approved.RegionalManagerDecision.DeciderRole, approved.RegionalManagerDecision.Approve));
+        Assert.Equal(("HQ-1", Role.Hq, true), (approved.HqDecision.DecidedBy, approved.HqDecision.DeciderRole, approved.HqDecision.Approve));
         Assert.Equal(approved.HqDecision.DecidedAt, approved.DecidedAt);
         Assert.Null(approved.SecretaryAnswer);
     }

@@ -47,7 +47,7 @@ public sealed class TerritoryDealerReviewTests(SystemFixture system)
             DealerId = "D-" + s, Decision = DealerReviewDecision.ConvertToPointToPoint, Reason = "改为点对点 / point-to-point from now",
         }, Hq);
 
-        Assert.Equal("converted", decided.Status);
+        Assert.Equal(DealerReviewStatus.Converted, decided.Status);
         Assert.Equal(DealerKind.PointToPoint, (await Directory.GetDealerAsync(new GetDealerRequest { DealerId = "D-" + s }, Hq)).Kind);
         Assert.DoesNotContain((await Reviews.ListDealerReviewsAsync(new ListDealerReviewsRequest { PageSize = 500 }, Hq)).Reviews, r => r.DealerId == "D-" + s);
     }

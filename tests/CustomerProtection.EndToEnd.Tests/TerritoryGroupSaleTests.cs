@@ -39,7 +39,7 @@ public sealed class TerritoryGroupSaleTests(SystemFixture system)
             RegionId = groupRegion.Region,
         }, Hq);
         var subsidiary = new CustomerRef { InvoiceTitle = $"华光电子{groupRegion.S}有限公司" };
-        var group = await Groups.LinkSubsidiaryAsync(new GroupLinkRequest { Parent = new CustomerRef { InvoiceTitle = parentTitle }, Subsidiary = subsidiary }, Hq);
+        var group = await Groups.LinkSubsidiaryAsync(new LinkSubsidiaryRequest { Parent = new CustomerRef { InvoiceTitle = parentTitle }, Subsidiary = subsidiary }, Hq);
         Assert.Single(group.Subsidiaries);
 
         AuthorizeSaleRequest Ask(string price) => new() { Customer = subsidiary, ProductCode = "P1", UnitPrice = price, RegionId = sellers.Region };

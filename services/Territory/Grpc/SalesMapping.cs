@@ -45,7 +45,7 @@ internal static class SalesMapping
         {
             ViolationId = v.Id,
             RuleId = v.RuleId,
-            Kind = v.Kind,
+            Kind = ViolationKind(v.Kind),
             ViolatorId = v.ViolatorId,
             ViolatorManagerId = v.ViolatorManagerId ?? "",
             InjuredEmployeeId = v.InjuredEmployeeId ?? "",
@@ -108,6 +108,25 @@ internal static class SalesMapping
         RecordedAt = Time(a.RecordedAt),
     };
 
+    public static V1.SaleViolationKind ViolationKind(string kind) => kind switch
+    {
+        ViolationKinds.Poaching => V1.SaleViolationKind.Poaching,
+        ViolationKinds.ThroughAgent => V1.SaleViolationKind.ThroughAgent,
+        ViolationKinds.CrossRegionUnapproved => V1.SaleViolationKind.CrossRegionUnapproved,
+        ViolationKinds.BelowPreviousPrice => V1.SaleViolationKind.BelowPreviousPrice,
+        ViolationKinds.BelowAskingPrice => V1.SaleViolationKind.BelowAskingPrice,
+        _ => V1.SaleViolationKind.Unspecified,
+    };
+
+    private static V1.SkipReason SkipReason(string reason) => reason switch
+    {
+        RoundRobin.Inactive => V1.SkipReason.Inactive,
+        EmployeeStatuses.OnLeave => V1.SkipReason.OnLeave,
+        EmployeeStatuses.Left => V1.SkipReason.Left,
+        RoundRobin.AtHoldingCap => V1.SkipReason.AtHoldingCap,
+        _ => V1.SkipReason.Unspecified,
+    };
+
     public static V1.CrossRegionRequestStatus Status(string status) => status switch
     {
         FilingStatuses.Pending => V1.CrossRegionRequestStatus.Pending,
@@ -138,7 +157,7 @@ internal static class SalesMapping
             Status = Status(CrossRegionRules.StatusAt(f, now)),
             EscalatedAt = Time(f.EscalatedAt),
             DecidedBy = f.DecidedBy ?? "",
-            DeciderRole = f.DeciderRole ?? "",
+            DeciderRole = f.DeciderRole is { } role ? DirectoryMapping.Role(role) : V1.Role.Unspecified,
             DecidedAt = Time(f.DecidedAt),
             DecisionReason = f.DecisionReason ?? "",
             Version = versioned.Version,
@@ -160,7 +179,7 @@ internal static class SalesMapping
     private static V1.CrossRegionDecision? ToProto(FilingDecision? d) => d is null ? null : new()
     {
         DecidedBy = d.DecidedBy,
-        DeciderRole = d.DeciderRole,
+        DeciderRole = DirectoryMapping.Role(d.DeciderRole),
         Approve = d.Approve,
         Reason = d.Reason ?? "",
         DecidedAt = Time(d.DecidedAt),
@@ -171,12 +190,12 @@ internal static class SalesMapping
         Id = o.Id,
         Title = o.Title,
         Description = o.Description ?? "",
-        PoolId = o.PoolId,
+        RotationId = o.PoolId,
         PublishedBy = o.PublishedBy,
         PublishedAt = Time(o.PublishedAt),
         AssigneeId = o.AssigneeId ?? "",
         Position = o.Position,
-        Skipped = { o.Skipped.Select(s => new V1.SkippedCandidate { EmployeeId = s.EmployeeId, Reason = s.Reason, Holding = s.Holding, Cap = s.Cap }) },
+        Skipped = { o.Skipped.Select(s => new V1.SkippedCandidate { EmployeeId = s.EmployeeId, Reason = SkipReason(s.Reason), Holding = s.Holding, Cap = s.Cap }) },
     };
 
     public static V1.AskingPriceVersion ToProto(AskingPriceVersion v) => new()

@@ -41,7 +41,7 @@ public sealed class EdgeLimitTests(SystemFixture system)
             await directory.CreateRegionAsync(new CreateRegionRequest { RegionId = id, Name = "华东大区" }, hq));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Contains(ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "id");
+        Assert.Contains(ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "region_id");
         Assert.True(ex.Status.Detail.Length <= 1000, $"the message repeats {ex.Status.Detail.Length} characters");
     }
 
