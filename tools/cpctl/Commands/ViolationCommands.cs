@@ -9,7 +9,7 @@ namespace CustomerProtection.Cli.Commands;
 internal static class ViolationCommands
 {
     public static Command Create(CommandKit kit) => Group("violation", "违规及经理责任认定 / violations and the manager's liability (P-5, P-8.1, P-8.3)",
-        Show(kit), List(kit), Finding(kit), Serious(kit));
+        Show(kit), List(kit), Report(kit), Finding(kit), Serious(kit));
 
     private static Command Show(CommandKit kit)
     {
@@ -38,6 +38,21 @@ internal static class ViolationCommands
             }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Violations, "id", "rule_id", "kind", "violator.employee_id", "violator.manager_id", "violation_date", "serious_suggested", "serious", "fines");
         }, branch, violator, from, to, size, token);
+    }
+
+    private static Command Report(CommandKit kit)
+    {
+        var month = Required("--month", "月份 / the month yyyy-MM");
+        return kit.Command("report", "月度违规与罚款（按分公司、大区） / a month's violations and fines by branch and region (P-8)", async (s, p, ct) =>
+        {
+            var text = p.GetValue(month)!;
+            var first = Day(text + "-01", "--month");
+            var answer = await s.Penalties.GetMonthlyViolationReportAsync(new GetMonthlyViolationReportRequest
+            {
+                Month = new Google.Type.Date { Year = first.Year, Month = first.Month },
+            }, s.Headers, cancellationToken: ct);
+            s.Out.Record(answer);
+        }, month);
     }
 
     private static Command Finding(CommandKit kit)
