@@ -322,10 +322,10 @@ internal sealed class DemoStory
             RegionId = East,
         }, _hq, cancellationToken: ct);
         var violation = sale.Violations.FirstOrDefault(v => v.RuleId == "P-5");
-        Expect("检出的违规 / the violation found", "P-5 poaching", violation is null ? "none" : $"{violation.RuleId} {violation.Kind}");
+        Expect("检出的违规 / the violation found", "P-5 poaching", violation is null ? "none" : $"{violation.RuleId} {Vocabulary.Word(violation.Kind)}");
         Expect("违规人 / violator", _s2.Id, violation!.ViolatorId);
         Expect("受害人 / injured party", _s1.Id, violation.InjuredEmployeeId);
-        Say($"  {_s2.Name} 仍然发货 / ships anyway: sale {sale.Id}, {sale.Amount} 元 → violation {violation.ViolationId} [{violation.RuleId} {violation.Kind}], credit to {sale.CreditedTo}");
+        Say($"  {_s2.Name} 仍然发货 / ships anyway: sale {sale.Id}, {sale.Amount} 元 → violation {violation.ViolationId} [{violation.RuleId} {Vocabulary.Word(violation.Kind)}], credit to {sale.CreditedTo}");
 
         var fine = await WaitAsync("违规人的罚款 / the violator's fine (ViolationDetected → Penalty)",
             () => _s.Penalties.GetFineAsync(new GetFineRequest { FineId = violation.ViolationId + ".violator" }, _hq, cancellationToken: ct).ResponseAsync,
@@ -354,7 +354,7 @@ internal sealed class DemoStory
 
         var left = await _s.Directory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = _s3.Id, Reason = "辞职 / resigned" }, _manager.Headers, cancellationToken: ct);
         Expect("离职后的状态 / employee status", EmployeeStatus.Left, left.Status);
-        Say($"  {_manager.Name} 记录 {_s3.Name} 离职 / records the resignation ({left.LeftOn}); EmployeeLeft goes to Registration");
+        Say($"  {_manager.Name} 记录 {_s3.Name} 离职 / records the resignation ({CustomerProtection.Protos.ProtoDates.ToIso(left.LeftOn)}); EmployeeLeft goes to Registration");
 
         var pooled = await WaitAsync("客户进入公共池 / the customer moved to the pool",
             () => _s.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = held.CustomerId }, _secretary.Headers, cancellationToken: ct).ResponseAsync,
