@@ -26,7 +26,7 @@ app.MapDefaultEndpoints();
 app.MapPolicyInForce();
 app.MapGrpcService<OrganizationDirectoryService>();
 app.MapGrpcService<SalesLedgerService>();
-app.MapGrpcService<CrossRegionFilingsService>();
+app.MapGrpcService<CrossRegionRequestsService>();
 app.MapGrpcService<PricingService>();
 app.MapGrpcService<OpportunitiesService>();
 app.MapGrpcService<CustomerGroupsService>();

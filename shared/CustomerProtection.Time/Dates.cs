@@ -77,6 +77,14 @@ public static class Dates
         return day;
     }
 
+    /// <summary>
+    /// A request's google.type.Date as the yyyy-MM-dd text the use cases parse with <see cref="Parse(ICollection{FieldViolation}, string, string?, bool)"/>
+    /// (empty when unset). The numbers are written as given, so an impossible day (month 13, February 30, day 0) fails
+    /// that parse on its field, together with the request's other fields.
+    /// </summary>
+    public static string AsText(Google.Type.Date? date) =>
+        date is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{date.Year:D4}-{date.Month:D2}-{date.Day:D2}");
+
     /// <summary>The days a request may name (<see cref="EdgeLimits.EarliestDay"/>, held at the edge for every day field).</summary>
     public static readonly DateOnly Earliest = EdgeLimits.EarliestDay;
 

@@ -38,7 +38,7 @@ public sealed class AccountAccessTests(SystemFixture system, ITestOutputHelper o
         ("registration Customers/ListCustomers", async caller =>
             await new Customers.CustomersClient(system.Channel(ResourceNames.Registration)).ListCustomersAsync(new ListCustomersRequest { OwnerId = id }, caller)),
         ("territory OrganizationDirectory/GetEmployee", async caller =>
-            await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory)).GetEmployeeAsync(new GetByIdRequest { Id = id }, caller)),
+            await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory)).GetEmployeeAsync(new GetEmployeeRequest { EmployeeId = id }, caller)),
         ("arbitration Cases/ListCases", async caller =>
             await new Cases.CasesClient(system.Channel(ResourceNames.Arbitration)).ListCasesAsync(new ListCasesRequest(), caller)),
         ("penalty Penalties/ListFines", async caller =>
@@ -90,7 +90,7 @@ public sealed class AccountAccessTests(SystemFixture system, ITestOutputHelper o
         }
 
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { Id = org.Id("S1"), Reason = "辞职" }, Hq);
+            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = org.Id("S1"), Reason = "辞职" }, Hq);
 
         foreach (var (name, call) in probes)
         {

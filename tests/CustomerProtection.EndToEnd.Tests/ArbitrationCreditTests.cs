@@ -39,7 +39,7 @@ public sealed class ArbitrationCreditTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = "250.00",
             Quantity = "4",
-            ShippedOn = today,
+            ShippedOn = ProtoDays.Day(today),
             RegionId = Id("R-EAST"),
         }, Hq);
         var cases = new Cases.CasesClient(system.Channel(ResourceNames.Arbitration));

@@ -241,7 +241,7 @@ public sealed class ArbitrationTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = "100.00",
             Quantity = "10",
-            ShippedOn = Iso(today),
+            ShippedOn = ProtoDays.Day(Iso(today)),
             RegionId = org.Id("R-EAST"),
         }, Hq);
         var progress = await Eventually.GetAsync(async () =>

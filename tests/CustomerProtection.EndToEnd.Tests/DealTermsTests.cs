@@ -68,7 +68,7 @@ public sealed class DealTermsTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = unitPrice,
             Quantity = "3",
-            ShippedOn = await org.TodayAsync(),
+            ShippedOn = ProtoDays.Day(await org.TodayAsync()),
             RegionId = org.Region,
         }, Hq);
         await Pricing.SetAskingPriceAsync(new SetAskingPriceRequest { RegionId = org.Region, ProductCode = "P1", Price = askingPrice }, Hq);

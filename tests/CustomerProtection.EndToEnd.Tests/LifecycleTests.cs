@@ -29,7 +29,7 @@ public sealed class LifecycleTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = "100.00",
             Quantity = "1",
-            ShippedOn = await org.TodayAsync(),
+            ShippedOn = ProtoDays.Day(await org.TodayAsync()),
             RegionId = org.Region,
             Kind = kind,
         }, system.As("ERP-" + org.S, Roles.Erp));
@@ -69,7 +69,7 @@ public sealed class LifecycleTests(SystemFixture system)
         {
             await Directory.AppointDealerAsync(new AppointDealerRequest
             {
-                Id = org.Id(id), Name = title, BranchId = org.Branch, Kind = DealerKind.PointToPoint, TaxpayerId = taxpayerId, InvoiceTitle = title,
+                DealerId = org.Id(id), Name = title, BranchId = org.Branch, Kind = DealerKind.PointToPoint, TaxpayerId = taxpayerId, InvoiceTitle = title,
             }, Hq);
             await Eventually.GetAsync(async () => await Replica.GetDealerAsync(new GetReplicaRequest { Id = org.Id(id) }, Hq), $"{id} in Registration");
         }

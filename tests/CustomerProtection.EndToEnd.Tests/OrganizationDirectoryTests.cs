@@ -67,7 +67,7 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
         var suffix = Suffix();
         await Territory.ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(Organisation(suffix), Encoding.UTF8) }, Hq);
 
-        var left = await Territory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { Id = "S2-" + suffix, Reason = "辞职" },
+        var left = await Territory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = "S2-" + suffix, Reason = "辞职" },
             system.As("M-" + suffix, Roles.BranchManager, "B-SH-" + suffix, "R-EAST-" + suffix));
 
         Assert.Equal(EmployeeStatus.Left, left.Status);
@@ -82,7 +82,7 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
     [Fact]
     public async Task A_call_without_a_token_is_Unauthenticated()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Territory.ListRegionsAsync(new ListRequest()));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Territory.ListRegionsAsync(new ListRegionsRequest()));
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
         Assert.Contains("a valid bearer token is required", error.Status.Detail, StringComparison.Ordinal);
     }
@@ -91,7 +91,7 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
     public async Task A_token_signed_with_another_key_is_Unauthenticated()
     {
         var forged = DevTokens.Mint(Convert.ToBase64String(new byte[32]), "HQ-1", Roles.Hq, null, null, TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(1));
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Territory.ListRegionsAsync(new ListRequest(), SystemFixture.Bearer(forged)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Territory.ListRegionsAsync(new ListRegionsRequest(), SystemFixture.Bearer(forged)));
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
     }
 
@@ -99,7 +99,7 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
     public async Task A_salesperson_creating_a_region_is_PermissionDenied()
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await Territory.CreateRegionAsync(new CreateRegionRequest { Id = "R-" + Suffix(), Name = "新大区" }, system.As("S1", Roles.Salesperson, "B-SH", "R-EAST")));
+            await Territory.CreateRegionAsync(new CreateRegionRequest { RegionId = "R-" + Suffix(), Name = "新大区" }, system.As("S1", Roles.Salesperson, "B-SH", "R-EAST")));
         Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
     }
 
@@ -122,17 +122,17 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
         var id = "E-" + Suffix();
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Territory.CreateEmployeeAsync(new CreateEmployeeRequest
         {
-            Id = id,
+            EmployeeId = id,
             Name = "",
             Role = Role.Salesperson,
-            HireDate = "2024/01/02",
+            HireDate = new Google.Type.Date { Year = 2024, Month = 13, Day = 2 },
         }, Hq));
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var badRequest = error.GetRpcStatus()!.GetDetail<BadRequest>();
         Assert.Equal(["hire_date", "name"], badRequest.FieldViolations.Select(v => v.Field).Order());
 
-        var missing = await Assert.ThrowsAsync<RpcException>(async () => await Territory.GetEmployeeAsync(new GetByIdRequest { Id = id }, Hq));
+        var missing = await Assert.ThrowsAsync<RpcException>(async () => await Territory.GetEmployeeAsync(new GetEmployeeRequest { EmployeeId = id }, Hq));
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
 
@@ -144,7 +144,7 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Territory.AppointDealerAsync(new AppointDealerRequest
         {
-            Id = "D9-" + suffix,
+            DealerId = "D9-" + suffix,
             Name = "华东总代",
             BranchId = "B-SH-" + suffix,
             Kind = DealerKind.PointToArea,

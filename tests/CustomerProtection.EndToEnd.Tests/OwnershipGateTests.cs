@@ -93,7 +93,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
 
         // S1 leaves (Territory's directory); Registration moves S1's customers to branch A's pool.
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { Id = a.Id("S1"), Reason = "辞职" }, a.As("BM", Roles.BranchManager));
+            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = a.Id("S1"), Reason = "辞职" }, a.As("BM", Roles.BranchManager));
         var pooled = await Eventually.GetAsync(async () =>
         {
             var c = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, a.Secretary);
@@ -144,14 +144,14 @@ public sealed class OwnershipGateTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = "100.00",
             Quantity = "5",
-            ShippedOn = await org.TodayAsync(),
+            ShippedOn = ProtoDays.Day(await org.TodayAsync()),
             RegionId = org.Region,
         }, system.As("ERP-" + org.S, Roles.Erp));
 
         // Registration answered with the title-only record: S1 owns it, S2's sale is poaching (P-5).
         Assert.Equal((org.Id("S1"), customer.CustomerId), (sale.OwnerId, sale.CustomerId));
         var violation = Assert.Single(sale.Violations);
-        Assert.Equal(("P-5", "poaching", org.Id("S2"), org.Id("S1")), (violation.RuleId, violation.Kind, violation.ViolatorId, violation.InjuredEmployeeId));
+        Assert.Equal(("P-5", SaleViolationKind.Poaching, org.Id("S2"), org.Id("S1")), (violation.RuleId, violation.Kind, violation.ViolatorId, violation.InjuredEmployeeId));
 
         // ViolationDetected crossed RabbitMQ: Penalty holds it and fines S2 (P-8.1).
         var received = await Eventually.GetAsync(async () =>

@@ -60,6 +60,29 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(1, stored.Version);
     }
 
+    /// <summary>P-8: hq's monthly figures come from Penalty: a branch's violations of the month (each once) and their fines.</summary>
+    [Fact]
+    public async Task P8_the_monthly_report_shows_a_branchs_violations_and_fines_of_the_month_and_refuses_a_salesperson()
+    {
+        var now = await PenaltyBus.NowAsync(system);
+        foreach (var n in new[] { "1", "2" })
+        {
+            await _bus.PublishAsync(PenaltyBus.Detected($"V{n}-{_suffix}", $"S{n}-{_suffix}", Branch, "M-" + _suffix, 200_000m, now));
+            await FineAsync($"V{n}-{_suffix}.violator");
+        }
+
+        var shanghai = now.ToOffset(TimeSpan.FromHours(8));
+        var request = new GetMonthlyViolationReportRequest { Month = new Google.Type.Date { Year = shanghai.Year, Month = shanghai.Month } };
+        var report = await Penalty.GetMonthlyViolationReportAsync(request, Hq);
+
+        var branch = Assert.Single(report.Branches, b => b.BranchId == Branch);
+        Assert.Equal((2L, 2L, "10000.00", "0.00", 0L), (branch.Figures.Violations, branch.Figures.Fines, branch.Figures.Amount, branch.Figures.Paid, branch.Figures.Serious));
+        Assert.Contains(report.Regions, r => r.RegionId == "R-E2E" && r.Figures.Violations >= 2);
+        var denied = await Assert.ThrowsAsync<RpcException>(async () =>
+            await Penalty.GetMonthlyViolationReportAsync(request, system.As("S1-" + _suffix, Roles.Salesperson, Branch, "R-E2E")));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+    }
+
     [Fact]
     public async Task P8_1_the_manager_is_fined_once_after_hq_finds_him_negligent()
     {
@@ -169,8 +192,8 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
 
         var own = await Penalty.ListFinesAsync(new ListFinesRequest(), s1);
         var denied = await Assert.ThrowsAsync<RpcException>(async () =>
-            await Penalty.ListBranchViolationsAsync(new ListBranchViolationsRequest { BranchId = Branch }, s1));
-        var history = await Penalty.ListBranchViolationsAsync(new ListBranchViolationsRequest { BranchId = Branch },
+            await Penalty.ListViolationsAsync(new ListViolationsRequest { BranchId = Branch }, s1));
+        var history = await Penalty.ListViolationsAsync(new ListViolationsRequest { BranchId = Branch },
             system.As("M-" + _suffix, Roles.BranchManager, Branch, "R-E2E"));
 
         Assert.Equal(["V1-" + _suffix + ".violator"], own.Fines.Select(f => f.Id));

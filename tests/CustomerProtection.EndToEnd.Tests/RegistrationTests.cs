@@ -209,7 +209,7 @@ public sealed class RegistrationTests(SystemFixture system)
         var second = await FileAndApproveAsync(org, org.S2, $"离职客户乙{org.S}有限公司");
 
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { Id = org.Id("S2"), Reason = "辞职" }, org.Manager);
+            .RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = org.Id("S2"), Reason = "辞职" }, org.Manager);
 
         foreach (var customer in new[] { first, second })
         {

@@ -60,10 +60,10 @@ public sealed class SeriousCaseTests(SystemFixture system) : IAsyncLifetime
         var employee = await Eventually.GetAsync(async () =>
         {
             var e = await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
-                .GetEmployeeAsync(new GetByIdRequest { Id = violator }, Hq);
+                .GetEmployeeAsync(new GetEmployeeRequest { EmployeeId = violator }, Hq);
             return e.Status == EmployeeStatus.Left ? e : null;
         }, "the dismissal recorded as a departure");
-        Assert.Equal(await org.TodayAsync(), employee.LeftOn);
+        Assert.Equal(ProtoDays.Day(await org.TodayAsync()), employee.LeftOn);
         var pooled = await Eventually.GetAsync(async () =>
         {
             var c = await new Customers.CustomersClient(system.Channel(ResourceNames.Registration))

@@ -17,7 +17,7 @@ namespace CustomerProtection.EndToEnd.Tests;
 [Collection(SystemCollection.Name)]
 public sealed class TerritoryCrossRegionDecisionTests(SystemFixture system)
 {
-    private CrossRegionFilings.CrossRegionFilingsClient Filings => new(system.Channel(ResourceNames.Territory));
+    private CrossRegionRequests.CrossRegionRequestsClient Filings => new(system.Channel(ResourceNames.Territory));
     private Metadata Hq => system.As("HQ-1", Roles.Hq);
 
     [Fact]
@@ -33,17 +33,17 @@ public sealed class TerritoryCrossRegionDecisionTests(SystemFixture system)
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))
             .ImportOrganizationAsync(new ImportOrganizationRequest { Format = ImportFormat.Json, Content = ByteString.CopyFrom(json, Encoding.UTF8) }, Hq);
         var manager = system.As("RM-" + s, Roles.RegionalManager, null, "R-WEST-" + s);
-        var submitted = await Filings.SubmitFilingAsync(new SubmitFilingRequest
+        var submitted = await Filings.CreateCrossRegionRequestAsync(new CreateCrossRegionRequestRequest
         {
-            Id = "FD-" + s,
+            RequestId = "FD-" + s,
             TargetRegionId = "R-WEST-" + s,
             Customer = new CustomerRef { InvoiceTitle = "成都双决机械有限公司" + s },
             Reason = "客户在西部",
         }, system.As("S1-" + s, Roles.Salesperson, "B-SH-" + s, "R-EAST-" + s));
 
         // Within the 24 hours hq may not decide in the secretary's place (P-10), and says until when.
-        var early = await Assert.ThrowsAsync<RpcException>(async () => await Filings.DecideFilingAsync(
-            new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true }, Hq));
+        var early = await Assert.ThrowsAsync<RpcException>(async () => await Filings.DecideCrossRegionRequestAsync(
+            new DecideCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id, Approve = true }, Hq));
         Assert.Equal(StatusCode.FailedPrecondition, early.StatusCode);
         var info = early.GetRpcStatus()!.GetDetail<ErrorInfo>();
         Assert.Equal("P-10", info.Reason);
@@ -54,25 +54,25 @@ public sealed class TerritoryCrossRegionDecisionTests(SystemFixture system)
             .AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(TimeSpan.FromHours(24)) }, Hq);
         var escalated = await Eventually.GetAsync(async () =>
         {
-            var f = await Filings.GetFilingAsync(new GetFilingRequest { Id = submitted.Id }, Hq);
+            var f = await Filings.GetCrossRegionRequestAsync(new GetCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id }, Hq);
             return f.EscalatedAt is not null ? f : null;
         }, $"escalation of {submitted.Id}");
-        Assert.Equal(FilingStage.EscalatedAwaitingBoth, escalated.Stage);
+        Assert.Equal(CrossRegionRequestStage.EscalatedAwaitingBoth, escalated.Stage);
 
-        var byManager = await Filings.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true, Reason = "大区同意" }, manager);
-        Assert.Equal(FilingStatus.Escalated, byManager.Status);
-        Assert.Equal(FilingStage.EscalatedAwaitingHq, byManager.Stage);
-        Assert.Empty((await Filings.ListFilingsAsync(new ListFilingsRequest { Queue = FilingQueue.Escalated }, manager)).Filings);
+        var byManager = await Filings.DecideCrossRegionRequestAsync(new DecideCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id, Approve = true, Reason = "大区同意" }, manager);
+        Assert.Equal(CrossRegionRequestStatus.Escalated, byManager.Status);
+        Assert.Equal(CrossRegionRequestStage.EscalatedAwaitingHq, byManager.Stage);
+        Assert.Empty((await Filings.ListCrossRegionRequestsAsync(new ListCrossRegionRequestsRequest { Queue = CrossRegionRequestQueue.Escalated }, manager)).CrossRegionRequests);
 
         // hq, the second decider, sees the manager's decision in its queue.
-        var inHqQueue = (await Filings.ListFilingsAsync(new ListFilingsRequest { Queue = FilingQueue.Escalated, PageSize = 500 }, Hq)).Filings.Single(f => f.Id == submitted.Id);
+        var inHqQueue = (await Filings.ListCrossRegionRequestsAsync(new ListCrossRegionRequestsRequest { Queue = CrossRegionRequestQueue.Escalated, PageSize = 500 }, Hq)).CrossRegionRequests.Single(f => f.Id == submitted.Id);
         Assert.Equal(("RM-" + s, true, "大区同意"), (inHqQueue.RegionalManagerDecision.DecidedBy, inHqQueue.RegionalManagerDecision.Approve, inHqQueue.RegionalManagerDecision.Reason));
 
-        var approved = await Filings.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true, Reason = "总部同意" }, Hq);
-        Assert.Equal(FilingStatus.Approved, approved.Status);
-        Assert.Equal(FilingStage.Decided, approved.Stage);
-        Assert.Equal(("RM-" + s, Roles.RegionalManager, true), (approved.RegionalManagerDecision.DecidedBy, approved.RegionalManagerDecision.DeciderRole, approved.RegionalManagerDecision.Approve));
-        Assert.Equal(("HQ-1", Roles.Hq, true), (approved.HqDecision.DecidedBy, approved.HqDecision.DeciderRole, approved.HqDecision.Approve));
+        var approved = await Filings.DecideCrossRegionRequestAsync(new DecideCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id, Approve = true, Reason = "总部同意" }, Hq);
+        Assert.Equal(CrossRegionRequestStatus.Approved, approved.Status);
+        Assert.Equal(CrossRegionRequestStage.Decided, approved.Stage);
+        Assert.Equal(("RM-" + s, Role.RegionalManager, true), (approved.RegionalManagerDecision.DecidedBy, approved.RegionalManagerDecision.DeciderRole, approved.RegionalManagerDecision.Approve));
+        Assert.Equal(("HQ-1", Role.Hq, true), (approved.HqDecision.DecidedBy, approved.HqDecision.DeciderRole, approved.HqDecision.Approve));
         Assert.Equal(approved.HqDecision.DecidedAt, approved.DecidedAt);
         Assert.Null(approved.SecretaryAnswer);
     }

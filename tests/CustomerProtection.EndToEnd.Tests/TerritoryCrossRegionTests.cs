@@ -13,7 +13,7 @@ namespace CustomerProtection.EndToEnd.Tests;
 [Collection(SystemCollection.Name)]
 public sealed class TerritoryCrossRegionTests(SystemFixture system)
 {
-    private CrossRegionFilings.CrossRegionFilingsClient Filings => new(system.Channel(ResourceNames.Territory));
+    private CrossRegionRequests.CrossRegionRequestsClient Filings => new(system.Channel(ResourceNames.Territory));
     private Metadata Hq => system.As("HQ-1", Roles.Hq);
 
     private async Task<string> ImportAsync()
@@ -33,9 +33,9 @@ public sealed class TerritoryCrossRegionTests(SystemFixture system)
 
     private Metadata Seller(string s) => system.As("S1-" + s, Roles.Salesperson, "B-SH-" + s, "R-EAST-" + s);
 
-    private Task<CrossRegionFiling> SubmitAsync(string s, string id) => Filings.SubmitFilingAsync(new SubmitFilingRequest
+    private Task<CrossRegionRequest> SubmitAsync(string s, string id) => Filings.CreateCrossRegionRequestAsync(new CreateCrossRegionRequestRequest
     {
-        Id = id,
+        RequestId = id,
         TargetRegionId = "R-WEST-" + s,
         Customer = new CustomerRef { InvoiceTitle = "成都某某机械有限公司" + s },
         Reason = "客户在西部",
@@ -47,39 +47,39 @@ public sealed class TerritoryCrossRegionTests(SystemFixture system)
     private Task AdvanceAsync(TimeSpan by) =>
         new Clock.ClockClient(system.Channel(ResourceNames.Territory)).AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(by) }, Hq).ResponseAsync;
 
-    private Task<CrossRegionFiling> EscalatedAsync(string id) => Eventually.GetAsync(async () =>
+    private Task<CrossRegionRequest> EscalatedAsync(string id) => Eventually.GetAsync(async () =>
     {
-        var f = await Filings.GetFilingAsync(new GetFilingRequest { Id = id }, Hq);
+        var f = await Filings.GetCrossRegionRequestAsync(new GetCrossRegionRequestRequest { CrossRegionRequestId = id }, Hq);
         return f.EscalatedAt is not null ? f : null;
     }, $"escalation of {id}");
 
     [Fact]
-    public async Task P10_a_cross_region_filing_unanswered_for_24_hours_escalates_to_hq_and_the_target_regional_manager_exactly_once()
+    public async Task P10_a_cross_region_request_unanswered_for_24_hours_escalates_to_hq_and_the_target_regional_manager_exactly_once()
     {
         var s = await ImportAsync();
         var submitted = await SubmitAsync(s, "F1-" + s);
         if (await NowAsync() < submitted.Deadline.ToDateTimeOffset())
         {
-            Assert.Equal(FilingStatus.Pending, (await Filings.GetFilingAsync(new GetFilingRequest { Id = submitted.Id }, Hq)).Status);
+            Assert.Equal(CrossRegionRequestStatus.Pending, (await Filings.GetCrossRegionRequestAsync(new GetCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id }, Hq)).Status);
         }
 
         Assert.Equal(submitted.SubmittedAt.ToDateTimeOffset().AddHours(24), submitted.Deadline.ToDateTimeOffset());
         await AdvanceAsync(TimeSpan.FromHours(24));
 
         var escalated = await EscalatedAsync(submitted.Id);
-        Assert.Equal(FilingStatus.Escalated, escalated.Status);
+        Assert.Equal(CrossRegionRequestStatus.Escalated, escalated.Status);
         Assert.True(escalated.EscalatedAt.ToDateTimeOffset() >= escalated.Deadline.ToDateTimeOffset());
-        var managerQueue = await Filings.ListFilingsAsync(new ListFilingsRequest { Queue = FilingQueue.Escalated },
+        var managerQueue = await Filings.ListCrossRegionRequestsAsync(new ListCrossRegionRequestsRequest { Queue = CrossRegionRequestQueue.Escalated },
             system.As("RM-" + s, Roles.RegionalManager, null, "R-WEST-" + s));
-        Assert.Equal([submitted.Id], managerQueue.Filings.Select(f => f.Id));
-        var hqQueue = await Filings.ListFilingsAsync(new ListFilingsRequest { Queue = FilingQueue.Escalated, PageSize = 500 }, Hq);
-        Assert.Single(hqQueue.Filings, f => f.Id == submitted.Id);
+        Assert.Equal([submitted.Id], managerQueue.CrossRegionRequests.Select(f => f.Id));
+        var hqQueue = await Filings.ListCrossRegionRequestsAsync(new ListCrossRegionRequestsRequest { Queue = CrossRegionRequestQueue.Escalated, PageSize = 500 }, Hq);
+        Assert.Single(hqQueue.CrossRegionRequests, f => f.Id == submitted.Id);
 
         // Later ticks (proved to have run: a second filing escalates after them) leave the first as it was.
         var second = await SubmitAsync(s, "F2-" + s);
         await AdvanceAsync(TimeSpan.FromHours(24));
         await EscalatedAsync(second.Id);
-        var again = await Filings.GetFilingAsync(new GetFilingRequest { Id = submitted.Id }, Hq);
+        var again = await Filings.GetCrossRegionRequestAsync(new GetCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id }, Hq);
         Assert.Equal(escalated.Version, again.Version);
         Assert.Equal(escalated.EscalatedAt, again.EscalatedAt);
     }
@@ -91,16 +91,16 @@ public sealed class TerritoryCrossRegionTests(SystemFixture system)
         var submitted = await SubmitAsync(s, "F3-" + s);
         await AdvanceAsync(TimeSpan.FromHours(24));
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Filings.AnswerFilingAsync(
-            new AnswerFilingRequest { Id = submitted.Id, Confirm = true }, system.As("RS-" + s, Roles.RegionalSecretary, null, "R-WEST-" + s)));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Filings.AnswerCrossRegionRequestAsync(
+            new AnswerCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id, Confirm = true }, system.As("RS-" + s, Roles.RegionalSecretary, null, "R-WEST-" + s)));
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         var info = error.GetRpcStatus()!.GetDetail<ErrorInfo>();
         Assert.Equal("P-10", info.Reason);
         Assert.Equal(submitted.Deadline.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), info.Metadata["deadline"]);
 
-        var decided = await Filings.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true },
+        var decided = await Filings.DecideCrossRegionRequestAsync(new DecideCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id, Approve = true },
             system.As("RM-" + s, Roles.RegionalManager, null, "R-WEST-" + s));
-        Assert.Equal(FilingStage.EscalatedAwaitingHq, decided.Stage); // P-10: hq decides too
+        Assert.Equal(CrossRegionRequestStage.EscalatedAwaitingHq, decided.Stage); // P-10: hq decides too
     }
 }

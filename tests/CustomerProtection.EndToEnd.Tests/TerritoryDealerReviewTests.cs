@@ -21,14 +21,14 @@ public sealed class TerritoryDealerReviewTests(SystemFixture system)
     {
         var s = Guid.NewGuid().ToString("N")[..8];
         var region = "R-WEST-" + s;
-        await Directory.CreateRegionAsync(new CreateRegionRequest { Id = region, Name = "西部大区" }, Hq);
-        await Directory.CreateBranchAsync(new CreateBranchRequest { Id = "B-AG-" + s, RegionId = region, Name = "代理处", Kind = BranchKind.Office, Direct = false }, Hq);
+        await Directory.CreateRegionAsync(new CreateRegionRequest { RegionId = region, Name = "西部大区" }, Hq);
+        await Directory.CreateBranchAsync(new CreateBranchRequest { BranchId = "B-AG-" + s, RegionId = region, Name = "代理处", Kind = BranchKind.Office, Direct = false }, Hq);
         // Appointed while the region had no direct branch (P-7 allowed it); the direct branch opens later.
         await Directory.AppointDealerAsync(new AppointDealerRequest
         {
-            Id = "D-" + s, Name = "西部经销", BranchId = "B-AG-" + s, Kind = DealerKind.PointToArea, InvoiceTitle = $"成都经销{s}有限公司",
+            DealerId = "D-" + s, Name = "西部经销", BranchId = "B-AG-" + s, Kind = DealerKind.PointToArea, InvoiceTitle = $"成都经销{s}有限公司",
         }, Hq);
-        await Directory.CreateBranchAsync(new CreateBranchRequest { Id = "B-CD-" + s, RegionId = region, Name = "成都分公司", Kind = BranchKind.Branch, Direct = true }, Hq);
+        await Directory.CreateBranchAsync(new CreateBranchRequest { BranchId = "B-CD-" + s, RegionId = region, Name = "成都分公司", Kind = BranchKind.Branch, Direct = true }, Hq);
 
         await using var bus = await PenaltyBus.StartAsync(system);
         var confirmed = new ViolationConfirmed("V-" + s, "P-6", "dealer_filed_dealer", new ViolationParty("D-" + s, Roles.Dealer, "B-AG-" + s, region, null),
@@ -47,8 +47,8 @@ public sealed class TerritoryDealerReviewTests(SystemFixture system)
             DealerId = "D-" + s, Decision = DealerReviewDecision.ConvertToPointToPoint, Reason = "改为点对点 / point-to-point from now",
         }, Hq);
 
-        Assert.Equal("converted", decided.Status);
-        Assert.Equal(DealerKind.PointToPoint, (await Directory.GetDealerAsync(new GetByIdRequest { Id = "D-" + s }, Hq)).Kind);
+        Assert.Equal(DealerReviewStatus.Converted, decided.Status);
+        Assert.Equal(DealerKind.PointToPoint, (await Directory.GetDealerAsync(new GetDealerRequest { DealerId = "D-" + s }, Hq)).Kind);
         Assert.DoesNotContain((await Reviews.ListDealerReviewsAsync(new ListDealerReviewsRequest { PageSize = 500 }, Hq)).Reviews, r => r.DealerId == "D-" + s);
     }
 }

@@ -51,7 +51,7 @@ public sealed class TerritoryErpTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = "120.00",
             Quantity = "2",
-            ShippedOn = today,
+            ShippedOn = ProtoDays.Day(today),
             RegionId = Id("R-EAST"),
         };
 
@@ -86,7 +86,7 @@ public sealed class TerritoryErpTests(SystemFixture system)
                 RegionId = "R-ANY",
             }, erp)),
             ["territory CreateRegion"] = await RefusalAsync(() =>
-                new OrganizationDirectory.OrganizationDirectoryClient(territory).CreateRegionAsync(new CreateRegionRequest { Id = Id("R-ERP"), Name = "大区" }, erp)),
+                new OrganizationDirectory.OrganizationDirectoryClient(territory).CreateRegionAsync(new CreateRegionRequest { RegionId = Id("R-ERP"), Name = "大区" }, erp)),
             ["territory SetAskingPrice"] = await RefusalAsync(() =>
                 new Pricing.PricingClient(territory).SetAskingPriceAsync(new SetAskingPriceRequest { RegionId = "R-ANY", ProductCode = "P1", Price = "1.00" }, erp)),
             ["registration FileCustomer"] = await RefusalAsync(() =>
@@ -102,7 +102,7 @@ public sealed class TerritoryErpTests(SystemFixture system)
             ["arbitration ListCases hq"] = await RefusalAsync(() =>
                 new Cases.CasesClient(system.Channel(ResourceNames.Arbitration)).ListCasesAsync(new ListCasesRequest { HqQueue = true }, erp)),
             ["penalty ListBranchViolations"] = await RefusalAsync(() =>
-                new Penalties.PenaltiesClient(system.Channel(ResourceNames.Penalty)).ListBranchViolationsAsync(new ListBranchViolationsRequest { BranchId = "B-ANY" }, erp)),
+                new Penalties.PenaltiesClient(system.Channel(ResourceNames.Penalty)).ListViolationsAsync(new ListViolationsRequest { BranchId = "B-ANY" }, erp)),
             ["clock Advance"] = await RefusalAsync(() =>
                 new Clock.ClockClient(territory).AdvanceAsync(new AdvanceRequest { By = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) }, erp)),
         };

@@ -14,7 +14,7 @@ public sealed class TerritoryGroupSaleTests(SystemFixture system)
 {
     private SalesLedger.SalesLedgerClient Ledger => new(system.Channel(ResourceNames.Territory));
     private CustomerGroups.CustomerGroupsClient Groups => new(system.Channel(ResourceNames.Territory));
-    private CrossRegionFilings.CrossRegionFilingsClient Filings => new(system.Channel(ResourceNames.Territory));
+    private CrossRegionRequests.CrossRegionRequestsClient Filings => new(system.Channel(ResourceNames.Territory));
     private Pricing.PricingClient Pricing => new(system.Channel(ResourceNames.Territory));
     private Metadata Hq => system.As("HQ-1", Roles.Hq);
 
@@ -35,11 +35,11 @@ public sealed class TerritoryGroupSaleTests(SystemFixture system)
             ProductCode = "P1",
             UnitPrice = "95.00",
             Quantity = "1",
-            ShippedOn = today,
+            ShippedOn = ProtoDays.Day(today),
             RegionId = groupRegion.Region,
         }, Hq);
         var subsidiary = new CustomerRef { InvoiceTitle = $"华光电子{groupRegion.S}有限公司" };
-        var group = await Groups.LinkSubsidiaryAsync(new GroupLinkRequest { Parent = new CustomerRef { InvoiceTitle = parentTitle }, Subsidiary = subsidiary }, Hq);
+        var group = await Groups.LinkSubsidiaryAsync(new LinkSubsidiaryRequest { Parent = new CustomerRef { InvoiceTitle = parentTitle }, Subsidiary = subsidiary }, Hq);
         Assert.Single(group.Subsidiaries);
 
         AuthorizeSaleRequest Ask(string price) => new() { Customer = subsidiary, ProductCode = "P1", UnitPrice = price, RegionId = sellers.Region };
@@ -53,19 +53,19 @@ public sealed class TerritoryGroupSaleTests(SystemFixture system)
         Assert.Equal(SaleDecision.NeedsApproval, refused.Decision);
         var finding = Assert.Single(refused.Findings);
         Assert.Equal(groupRegion.Region, finding.Metadata["group_region_id"]);
-        Assert.Equal("cross_region_filing", finding.Metadata["missing_approval"]);
+        Assert.Equal("cross_region_request", finding.Metadata["missing_approval"]);
 
         // The new filing: into the group's region, confirmed by its secretary, approved by hq (P-4.1, P-10).
-        var filing = await Filings.SubmitFilingAsync(new SubmitFilingRequest
+        var filing = await Filings.CreateCrossRegionRequestAsync(new CreateCrossRegionRequestRequest
         {
-            Id = sellers.Id("GF"),
+            RequestId = sellers.Id("GF"),
             TargetRegionId = groupRegion.Region,
             Customer = subsidiary,
             Reason = "集团子公司 / the group's subsidiary",
         }, sellers.Salesperson1);
-        await Filings.AnswerFilingAsync(new AnswerFilingRequest { Id = filing.Id, Confirm = true },
+        await Filings.AnswerCrossRegionRequestAsync(new AnswerCrossRegionRequestRequest { CrossRegionRequestId = filing.Id, Confirm = true },
             system.As(groupRegion.Id("RS"), Roles.RegionalSecretary, null, groupRegion.Region));
-        Assert.Equal(FilingStatus.Approved, (await Filings.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = filing.Id, Approve = true }, Hq)).Status);
+        Assert.Equal(CrossRegionRequestStatus.Approved, (await Filings.DecideCrossRegionRequestAsync(new DecideCrossRegionRequestRequest { CrossRegionRequestId = filing.Id, Approve = true }, Hq)).Status);
 
         Assert.Equal(SaleDecision.Allowed, (await Ledger.AuthorizeSaleAsync(Ask("95.00"), sellers.Salesperson1)).Decision);
         var below = await Ledger.AuthorizeSaleAsync(Ask("94.99"), sellers.Salesperson1);

@@ -47,6 +47,6 @@ public sealed class TerritoryOpportunityTests(SystemFixture system)
         Assert.Equal(["A1-" + s, "A2-" + s, "A3-" + s], rotation.Order);
         Assert.Equal([$"O1-{s}", $"O2-{s}", $"O3-{s}"], rotation.Assignments.Select(a => a.Id));
         var skipped = Assert.Single(rotation.Assignments[1].Skipped);
-        Assert.Equal(("A2-" + s, "on_leave"), (skipped.EmployeeId, skipped.Reason));
+        Assert.Equal(("A2-" + s, SkipReason.OnLeave), (skipped.EmployeeId, skipped.Reason));
     }
 }

@@ -58,7 +58,7 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
             ProductCode = "P1",
             UnitPrice = "100.00",
             Quantity = "5",
-            ShippedOn = today,
+            ShippedOn = ProtoDays.Day(today),
             RegionId = Id("R-EAST"),
         };
 

@@ -79,7 +79,7 @@ public sealed class TerritorySalesTests(SystemFixture system)
         ProductCode = "P1",
         UnitPrice = "100.00",
         Quantity = "5",
-        ShippedOn = shippedOn,
+        ShippedOn = ProtoDays.Day(shippedOn),
         RegionId = org.Id("R-EAST"),
     };
 
@@ -139,7 +139,7 @@ public sealed class TerritorySalesTests(SystemFixture system)
         var received = await Eventually.GetAsync(async () =>
             await penalties.GetViolationAsync(new CustomerProtection.Penalty.V1.GetViolationRequest { ViolationId = violation.ViolationId }, Hq), "ViolationDetected in Penalty");
         Assert.Equal("P-5", received.RuleId);
-        var branch = await penalties.ListBranchViolationsAsync(new CustomerProtection.Penalty.V1.ListBranchViolationsRequest { BranchId = org.Id("B-SH"), PageSize = 500 }, Hq);
+        var branch = await penalties.ListViolationsAsync(new CustomerProtection.Penalty.V1.ListViolationsRequest { BranchId = org.Id("B-SH"), PageSize = 500 }, Hq);
         Assert.Single(branch.Violations, v => v.Id == violation.ViolationId);
     }
 }

@@ -323,12 +323,12 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         var other = Detected("V3") with { Violator = new ViolationParty("S9", "salesperson", "B-HZ", "R-EAST", "M9") };
         await Record().ApplyAsync(ViolationReports.From(other));
 
-        var page = await Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", null, null, 0, null);
+        var page = await Query.ListViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", null, null, null, 0, null);
 
         Assert.Equal(["V2", "V1"], page.Items.Select(i => i.Violation.Value.Id));
         Assert.Equal(["V2.manager", "V2.violator"], page.Items[0].Fines.Select(f => f.Value.Id).Order(StringComparer.Ordinal));
         await Assert.ThrowsAsync<ScopeDeniedException>(() =>
-            Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-HZ", null, null, 0, null));
+            Query.ListViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-HZ", null, null, null, 0, null));
     }
 
     /// <summary>
@@ -361,7 +361,7 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
     public async Task A_branch_history_period_outside_1900_to_2199_is_refused_by_field(string? from, string? to, string field)
     {
         var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", from, to, 0, null));
+            Query.ListViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", null, from, to, 0, null));
 
         Assert.Equal([field], error.Violations.Select(v => v.Field));
     }
@@ -371,9 +371,68 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
     {
         await Record().ApplyAsync(ViolationReports.From(Detected("V1", at: Monday.AddDays(-10))));
 
-        var page = await Query.BranchViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", "1900-01-01", "2199-12-31", 0, null);
+        var page = await Query.ListViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", null, "1900-01-01", "2199-12-31", 0, null);
 
         Assert.Equal(["V1"], page.Items.Select(i => i.Violation.Value.Id));
+    }
+
+    [Fact]
+    public async Task ListViolations_filters_by_violator_while_reading_on_and_pages_to_the_end()
+    {
+        await Record().ApplyAsync(ViolationReports.From(Detected("V1", at: Monday.AddDays(-3))));
+        await Record().ApplyAsync(ViolationReports.From(Detected("V2", violator: "S2", at: Monday.AddDays(-2))));
+        await Record().ApplyAsync(ViolationReports.From(Detected("V3", at: Monday.AddDays(-1))));
+        var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
+
+        var first = await Query.ListViolationsAsync(manager, "B-SH", "S1", null, null, 1, null);
+        var second = await Query.ListViolationsAsync(manager, "B-SH", "S1", null, null, 1, first.NextPageToken);
+        var last = await Query.ListViolationsAsync(manager, "B-SH", "S1", null, null, 1, second.NextPageToken);
+
+        Assert.Equal(["V3"], first.Items.Select(i => i.Violation.Value.Id));
+        Assert.Equal(["V1"], second.Items.Select(i => i.Violation.Value.Id));
+        Assert.Empty(last.Items);
+        Assert.Null(last.NextPageToken);
+        Assert.Equal(["V3", "V1"], (await Query.ListViolationsAsync(manager, "B-SH", "S1", null, null, 0, null)).Items.Select(i => i.Violation.Value.Id));
+    }
+
+    /// <summary>P-8: hq's monthly figures: each violation once, its fines, the standing amount and what was paid, by branch and region.</summary>
+    [Fact]
+    public async Task P8_the_monthly_report_counts_a_months_violations_once_with_their_fines_by_branch_and_region()
+    {
+        await Record().ApplyAsync(ViolationReports.From(Detected("V1")));
+        await Record().ApplyAsync(ViolationReports.From(Confirmed("V1", ManagerFindings.Negligent)));
+        await Record().ApplyAsync(ViolationReports.From(Detected("V2", violator: "S2")));
+        await Record().ApplyAsync(ViolationReports.From(Detected("V3", violator: "S3")));
+        await Record().ApplyAsync(ViolationReports.From(Detected("V4") with { Violator = new ViolationParty("S9", "salesperson", "B-HZ", "R-EAST", "M9") }));
+        await Record().ApplyAsync(ViolationReports.From(Detected("V5", violator: "S4", at: Monday.AddMonths(1))));
+        await Steps.ConfirmAsync(Hq, "V1.violator", "", 0);
+        await Steps.PayAsync(Hq, "V1.violator", "ref 1", 0);
+        await Steps.AppealAsync(new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST"), "V2.violator", "not me");
+        await Steps.DecideAppealAsync(Hq, "V2.violator", upheld: false, "wrong seller");
+
+        var march = await Query.MonthlyReportAsync(Hq, 2026, 3);
+
+        Assert.Equal(new DateOnly(2026, 3, 1), march.Month);
+        Assert.Equal([new BranchFigures("B-HZ", "R-EAST", new ViolationFigures(1, 1, 5_000m, 0m, 0)),
+                      new BranchFigures("B-SH", "R-EAST", new ViolationFigures(3, 4, 20_000m, 5_000m, 0))], march.Branches);
+        Assert.Equal([new RegionFigures("R-EAST", new ViolationFigures(4, 5, 25_000m, 5_000m, 0))], march.Regions);
+        Assert.Equal(new ViolationFigures(4, 5, 25_000m, 5_000m, 0), march.Total);
+        Assert.Equal(new ViolationFigures(1, 1, 5_000m, 0m, 0), (await Query.MonthlyReportAsync(Hq, 2026, 4)).Total);
+    }
+
+    [Fact]
+    public async Task P8_the_monthly_report_of_a_branch_manager_is_their_branch_and_a_salesperson_may_not_ask()
+    {
+        await Record().ApplyAsync(ViolationReports.From(Detected("V1")));
+        await Record().ApplyAsync(ViolationReports.From(Detected("V4") with { Violator = new ViolationParty("S9", "salesperson", "B-HZ", "R-EAST", "M9") }));
+
+        var own = await Query.MonthlyReportAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), 2026, 3);
+
+        Assert.Equal(["B-SH"], own.Branches.Select(b => b.BranchId));
+        Assert.Equal(1, own.Total.Violations);
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Query.MonthlyReportAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), 2026, 3));
+        var bad = await Assert.ThrowsAsync<RequestValidationException>(() => Query.MonthlyReportAsync(Hq, 2026, 0));
+        Assert.Equal(["month"], bad.Violations.Select(v => v.Field));
     }
 
     private DeclareSeriousCase Declare => new(Store, Clock);

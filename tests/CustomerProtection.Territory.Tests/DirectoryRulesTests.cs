@@ -6,6 +6,25 @@ namespace CustomerProtection.Territory.Tests;
 
 public sealed class DirectoryRulesTests
 {
+    /// <summary>A directory day is read by the use case (a google.type.Date reaches it as text): the calendar and 1900–2199.</summary>
+    [Theory]
+    [InlineData("1900-01-01", true)]
+    [InlineData("2199-12-31", true)]
+    [InlineData("0001-01-01", false)]
+    [InlineData("1899-12-31", false)]
+    [InlineData("2200-01-01", false)]
+    [InlineData("2024-13-02", false)]
+    [InlineData("2024-02-30", false)]
+    public void A_directory_day_is_a_calendar_day_from_1900_to_2199(string day, bool valid)
+    {
+        var violations = new List<FieldViolation>();
+
+        DirectoryRules.CheckDate(violations, "hire_date", day, out var parsed);
+
+        Assert.Equal(valid, parsed is not null);
+        Assert.Equal(valid ? [] : ["hire_date"], violations.Select(v => v.Field));
+    }
+
     private static Branch DirectBranch(string id, string region) => new(id, region, "分公司 " + id, BranchKinds.Branch, true, null, false);
 
     [Fact]

@@ -105,9 +105,9 @@ public sealed class GroupStoreTests(RedisServer redis) : SalesRig(redis), IClass
         await new CreateBranch(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new BranchInput("B-CD", "R-WEST", "成都分公司", BranchKinds.Branch, true, null, false));
         await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S9", "赵九", Roles.Salesperson, "B-CD", null, null, "2024-01-02"));
         await Recorder.ExecuteAsync(Hq, new SaleInput("ERP-P1", "S9", ParentRef, "P1", "95.00", "1", "2026-03-09", "R-WEST", false, null), default);
-        await new SubmitCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Seller, new CrossRegionFilingInput("GF1", "R-WEST", SubsidiaryRef, "集团子公司"));
-        await new AnswerCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(new Caller("RS-W", Roles.RegionalSecretary, null, "R-WEST"), "GF1", true, null);
-        await new DecideCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, "GF1", true, null);
+        var request = (await new SubmitCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Seller, new CrossRegionFilingInput(null, "R-WEST", SubsidiaryRef, "集团子公司"))).Value.Id;
+        await new AnswerCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(new Caller("RS-W", Roles.RegionalSecretary, null, "R-WEST"), request, true, null);
+        await new DecideCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, request, true, null);
 
         Assert.Equal(SaleDecision.Allowed, (await AskAsync("95.00")).Verdict.Decision);
         var below = await AskAsync("94.99");

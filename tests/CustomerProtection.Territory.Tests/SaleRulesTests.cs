@@ -110,7 +110,7 @@ public sealed class SaleRulesTests
         Assert.Equal(SaleDecision.NeedsApproval, verdict.Decision);
         var finding = Assert.Single(verdict.Findings);
         Assert.Equal("P-4.1", finding.RuleId);
-        Assert.Equal("cross_region_filing", finding.Metadata["missing_approval"]);
+        Assert.Equal("cross_region_request", finding.Metadata["missing_approval"]);
         Assert.Equal("R-WEST", finding.Metadata["target_region_id"]);
         Assert.Equal("R-EAST", finding.Metadata["seller_region_id"]);
     }
@@ -225,7 +225,7 @@ public sealed class SaleRulesTests
         Assert.Equal(("P-4.4", ViolationKinds.CrossRegionUnapproved), (finding.RuleId, finding.Kind));
         Assert.Equal("R-WEST", finding.Metadata["group_region_id"]);
         Assert.Equal(Parent, finding.Metadata["group_parent_identity_key"]);
-        Assert.Equal("cross_region_filing", finding.Metadata["missing_approval"]);
+        Assert.Equal("cross_region_request", finding.Metadata["missing_approval"]);
     }
 
     [Theory]

@@ -12,7 +12,7 @@ public sealed class TerritoryDirectoryReader(OrganizationDirectory.OrganizationD
     {
         try
         {
-            var e = await client.GetEmployeeAsync(new GetByIdRequest { Id = employeeId }, cancellationToken: cancellationToken);
+            var e = await client.GetEmployeeAsync(new GetEmployeeRequest { EmployeeId = employeeId }, cancellationToken: cancellationToken);
             return new EmployeeFacts(e.Id, RoleName(e.Role), NullIfEmpty(e.BranchId), NullIfEmpty(e.RegionId), NullIfEmpty(e.ManagerId), StatusName(e.Status));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
@@ -25,7 +25,7 @@ public sealed class TerritoryDirectoryReader(OrganizationDirectory.OrganizationD
     {
         try
         {
-            var d = await client.GetDealerAsync(new GetByIdRequest { Id = dealerId }, cancellationToken: cancellationToken);
+            var d = await client.GetDealerAsync(new GetDealerRequest { DealerId = dealerId }, cancellationToken: cancellationToken);
             return new EmployeeFacts(d.Id, Roles.Dealer, NullIfEmpty(d.BranchId), NullIfEmpty(d.RegionId), null, StatusName(d.Status));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
@@ -38,7 +38,7 @@ public sealed class TerritoryDirectoryReader(OrganizationDirectory.OrganizationD
     {
         try
         {
-            return NullIfEmpty((await client.GetBranchAsync(new GetByIdRequest { Id = branchId }, cancellationToken: cancellationToken)).ManagerId);
+            return NullIfEmpty((await client.GetBranchAsync(new GetBranchRequest { BranchId = branchId }, cancellationToken: cancellationToken)).ManagerId);
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {

@@ -17,6 +17,16 @@ public sealed record StatusTotal(string Status, long Count, decimal Amount);
 /// <summary>Totals of a set of fines: standing (not overturned) amount, paid, outstanding, serious cases, and by status.</summary>
 public sealed record FineTotals(long Count, decimal Amount, decimal Paid, decimal Outstanding, long Serious, IReadOnlyList<StatusTotal> ByStatus);
 
+/// <summary>Violations (each once), their fines, the standing amount, what was paid, and serious cases (P-8.3).</summary>
+public sealed record ViolationFigures(long Violations, long Fines, decimal Amount, decimal Paid, long Serious);
+
+public sealed record BranchFigures(string BranchId, string RegionId, ViolationFigures Figures);
+
+public sealed record RegionFigures(string RegionId, ViolationFigures Figures);
+
+/// <summary>One month's violations and fines by branch and region (P-8; <see cref="QueryPenalties.MonthlyReportAsync"/>).</summary>
+public sealed record MonthlyViolationReport(DateOnly Month, IReadOnlyList<BranchFigures> Branches, IReadOnlyList<RegionFigures> Regions, ViolationFigures Total);
+
 /// <summary>
 /// Reading fines and violations, each caller within their reach (<see cref="PenaltyScopes"/>):
 /// a filter is narrowed to the caller's region, branch or self, and asking for someone else's is
@@ -98,33 +108,15 @@ public sealed class QueryPenalties(PenaltyStore store)
     {
         var violations = new List<FieldViolation>();
         var (filter, min, max) = Prepare(violations, caller, query);
-        var index = IndexFor(filter);
         var byStatus = FineStatuses.All.ToDictionary(s => s, _ => (Count: 0L, Amount: 0m));
         long count = 0, serious = 0;
-        IndexEntry? last = null;
-        while (true)
+        await ScanAsync(caller, filter, min, max, fine =>
         {
-            var entries = await store.PageAsync(index, min, max, last, ScanChunk);
-            foreach (var fine in await store.GetFinesAsync([.. entries.Select(e => e.Id)]))
-            {
-                if (!Matches(caller, filter, fine.Value))
-                {
-                    continue;
-                }
-
-                count++;
-                serious += fine.Value.Serious ? 1 : 0;
-                var (c, a) = byStatus[fine.Value.Status];
-                byStatus[fine.Value.Status] = (c + 1, a + fine.Value.Amount);
-            }
-
-            if (entries.Count < ScanChunk)
-            {
-                break;
-            }
-
-            last = entries[^1];
-        }
+            count++;
+            serious += fine.Serious ? 1 : 0;
+            var (c, a) = byStatus[fine.Status];
+            byStatus[fine.Status] = (c + 1, a + fine.Amount);
+        });
 
         var standing = byStatus.Where(s => FineStatuses.Stands(s.Key)).Sum(s => s.Value.Amount);
         var paid = byStatus[FineStatuses.Paid].Amount;
@@ -132,12 +124,102 @@ public sealed class QueryPenalties(PenaltyStore store)
             [.. FineStatuses.All.Select(s => new StatusTotal(s, byStatus[s].Count, byStatus[s].Amount))]);
     }
 
-    /// <summary>A branch's violation history, newest first, with each violation's fines.</summary>
-    public async Task<Page<(Versioned<Violation> Violation, IReadOnlyList<Versioned<Fine>> Fines)>> BranchViolationsAsync(
-        Caller caller, string branchId, string? from, string? to, int pageSize, string? pageToken)
+    /// <summary>
+    /// hq's monthly figures (P-8): the violations of one month (by violation day, Asia/Shanghai) and their
+    /// fines, by branch and by region, from the fines (each carries its violation's branch and region). A
+    /// regional role sees its region, a branch manager or secretary its branch; others may not ask.
+    /// </summary>
+    public async Task<MonthlyViolationReport> MonthlyReportAsync(Caller caller, int year, int month)
+    {
+        if (!PenaltyScopes.CanReadReports(caller))
+        {
+            throw new ScopeDeniedException("月度违规报表供总公司、大区和分公司管理者查看 / the monthly report is for hq, regional and branch management");
+        }
+
+        var violations = new List<FieldViolation>();
+        if (year is < 1900 or > 2199 || month is < 1 or > 12)
+        {
+            violations.Add(new("month", "须给出年和月（1900–2199）/ give the year (1900–2199) and the month"));
+        }
+
+        RequestValidationException.ThrowIfAny(violations);
+        var first = new DateOnly(year, month, 1);
+        var (filter, min, max) = Prepare(violations, caller,
+            new FineQuery(null, null, null, null, null, Dates.Iso(first), Dates.Iso(first.AddMonths(1).AddDays(-1))));
+        var branches = new SortedDictionary<(string Branch, string Region), ViolationTally>();
+        var regions = new SortedDictionary<string, ViolationTally>(StringComparer.Ordinal);
+        var total = new ViolationTally();
+        await ScanAsync(caller, filter, min, max, fine =>
+        {
+            var branch = (fine.BranchId ?? "", fine.RegionId ?? "");
+            (branches.TryGetValue(branch, out var b) ? b : branches[branch] = new()).Add(fine);
+            (regions.TryGetValue(branch.Item2, out var r) ? r : regions[branch.Item2] = new()).Add(fine);
+            total.Add(fine);
+        });
+
+        return new MonthlyViolationReport(first,
+            [.. branches.Select(b => new BranchFigures(b.Key.Branch, b.Key.Region, b.Value.Figures()))],
+            [.. regions.Select(r => new RegionFigures(r.Key, r.Value.Figures()))],
+            total.Figures());
+    }
+
+    /// <summary>Every fine of the (already narrowed) filter in the score range, read in chunks of the index it picks.</summary>
+    private async Task ScanAsync(Caller caller, FineQuery filter, double min, double max, Action<Fine> visit)
+    {
+        var index = IndexFor(filter);
+        IndexEntry? last = null;
+        while (true)
+        {
+            var entries = await store.PageAsync(index, min, max, last, ScanChunk);
+            foreach (var fine in await store.GetFinesAsync([.. entries.Select(e => e.Id)]))
+            {
+                if (Matches(caller, filter, fine.Value))
+                {
+                    visit(fine.Value);
+                }
+            }
+
+            if (entries.Count < ScanChunk)
+            {
+                return;
+            }
+
+            last = entries[^1];
+        }
+    }
+
+    /// <summary>One line of the monthly report: violations counted once however many fines they carry.</summary>
+    private sealed class ViolationTally
+    {
+        private readonly HashSet<string> _violations = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _serious = new(StringComparer.Ordinal);
+        private long _fines;
+        private decimal _amount;
+        private decimal _paid;
+
+        public void Add(Fine fine)
+        {
+            _violations.Add(fine.ViolationId);
+            if (fine.Serious)
+            {
+                _serious.Add(fine.ViolationId);
+            }
+
+            _fines++;
+            _amount += FineStatuses.Stands(fine.Status) ? fine.Amount : 0m;
+            _paid += fine.Status == FineStatuses.Paid ? fine.Amount : 0m;
+        }
+
+        public ViolationFigures Figures() => new(_violations.Count, _fines, _amount, _paid, _serious.Count);
+    }
+
+    /// <summary>A branch's violations, newest first, with each violation's fines; a violator filter is applied while reading on.</summary>
+    public async Task<Page<(Versioned<Violation> Violation, IReadOnlyList<Versioned<Fine>> Fines)>> ListViolationsAsync(
+        Caller caller, string branchId, string? violatorId, string? from, string? to, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();
         ViolationReports.CheckId(violations, "branch_id", branchId, required: true);
+        ViolationReports.CheckId(violations, "violator_id", violatorId, required: false);
         var size = PageSize(violations, pageSize);
         var after = DecodeToken(violations, pageToken);
         var (min, max) = Period(violations, from, to);
@@ -147,13 +229,36 @@ public sealed class QueryPenalties(PenaltyStore store)
             throw new ScopeDeniedException("无权查看该分公司的违规记录 / not allowed to see this branch's violations");
         }
 
-        var entries = await store.PageAsync(PenaltyKeys.ViolationsByBranch(branchId), min, max, after, size);
-        var found = await store.GetViolationsAsync([.. entries.Select(e => e.Id)]);
-        var visible = found.Where(v => PenaltyScopes.CanSee(caller, v.Value)).ToList();
+        var visible = new List<Versioned<Violation>>();
+        var last = after;
+        var exhausted = false;
+        while (visible.Count < size && !exhausted)
+        {
+            var entries = await store.PageAsync(PenaltyKeys.ViolationsByBranch(branchId), min, max, last, size);
+            var byId = (await store.GetViolationsAsync([.. entries.Select(e => e.Id)])).ToDictionary(v => v.Value.Id, StringComparer.Ordinal);
+            var consumed = 0;
+            foreach (var entry in entries)
+            {
+                last = entry;
+                consumed++;
+                if (byId.TryGetValue(entry.Id, out var v) && PenaltyScopes.CanSee(caller, v.Value)
+                    && (violatorId is null || v.Value.Violator.EmployeeId == violatorId))
+                {
+                    visible.Add(v);
+                    if (visible.Count == size)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            exhausted = entries.Count < size && consumed == entries.Count;
+        }
+
         var fines = await store.GetFinesAsync([.. visible.SelectMany(v => v.Value.FineIds)]);
         var finesByViolation = fines.ToLookup(f => f.Value.ViolationId, StringComparer.Ordinal);
         var items = visible.Select(v => (v, (IReadOnlyList<Versioned<Fine>>)[.. finesByViolation[v.Value.Id]])).ToList();
-        return new Page<(Versioned<Violation>, IReadOnlyList<Versioned<Fine>>)>(items, entries.Count == size ? EncodeToken(entries[^1]) : null);
+        return new Page<(Versioned<Violation>, IReadOnlyList<Versioned<Fine>>)>(items, exhausted ? null : EncodeToken(last!.Value));
     }
 
     /// <summary>Narrows the filter to what the caller may see; asking for more is PermissionDenied.</summary>

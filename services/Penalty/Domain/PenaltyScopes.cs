@@ -24,6 +24,10 @@ public static class PenaltyScopes
     /// A branch's violation history: hq, the branch's manager and secretary, and regional roles
     /// (whose answer holds only the violations of their own region: a violation carries its region).
     /// </summary>
+    /// <summary>The monthly report: hq, the regional roles and a branch's manager and secretary (each narrowed to their reach).</summary>
+    public static bool CanReadReports(Caller caller) => caller.Role is Roles.Hq or Roles.RegionalManager or Roles.RegionalSecretary
+        or Roles.BranchManager or Roles.BranchSecretary;
+
     public static bool CanListBranch(Caller caller, string branchId) => caller.Role switch
     {
         Roles.Hq or Roles.RegionalManager or Roles.RegionalSecretary => true,

@@ -2,6 +2,7 @@ using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.V1;
+using CustomerProtection.Time;
 using Grpc.Core;
 using static CustomerProtection.Penalty.Grpc.PenaltyMapping;
 
@@ -33,9 +34,10 @@ public sealed class PenaltiesService(RecordViolation record, FineSteps steps, De
         return ToProto(violation, fines);
     }
 
-    public override async Task<ListViolationsResponse> ListBranchViolations(ListBranchViolationsRequest request, ServerCallContext context)
+    public override async Task<ListViolationsResponse> ListViolations(ListViolationsRequest request, ServerCallContext context)
     {
-        var page = await query.BranchViolationsAsync(Caller.From(context), request.BranchId, request.From, request.To, request.PageSize, request.PageToken);
+        var page = await query.ListViolationsAsync(Caller.From(context), request.BranchId, request.ViolatorId.Length == 0 ? null : request.ViolatorId,
+            Dates.AsText(request.From), Dates.AsText(request.To), request.PageSize, request.PageToken);
         return new ListViolationsResponse
         {
             Violations = { page.Items.Select(i => ToProto(i.Violation, i.Fines)) },
@@ -54,6 +56,9 @@ public sealed class PenaltiesService(RecordViolation record, FineSteps steps, De
 
     public override async Task<V1.FineTotals> GetFineTotals(GetFineTotalsRequest request, ServerCallContext context) =>
         ToProto(await query.TotalsAsync(Caller.From(context), Query(request.Filter)));
+
+    public override async Task<V1.MonthlyViolationReport> GetMonthlyViolationReport(GetMonthlyViolationReportRequest request, ServerCallContext context) =>
+        ToProto(await query.MonthlyReportAsync(Caller.From(context), request.Month?.Year ?? 0, request.Month?.Month ?? 0));
 
     public override async Task<V1.Fine> ConfirmFine(ConfirmFineRequest request, ServerCallContext context) =>
         ToProto(await steps.ConfirmAsync(Caller.From(context), request.FineId, request.Reason, request.ExpectedVersion));

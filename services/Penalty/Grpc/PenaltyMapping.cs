@@ -1,11 +1,13 @@
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
+using CustomerProtection.Protos;
+using CustomerProtection.Time;
 using Google.Protobuf.WellKnownTypes;
 
 namespace CustomerProtection.Penalty.Grpc;
 
-/// <summary>Domain ↔ proto: names of statuses, liabilities and findings, money as decimal strings, dates as ISO.</summary>
+/// <summary>Domain ↔ proto: names of statuses, liabilities and findings, money as decimal strings, days as google.type.Date.</summary>
 public static class PenaltyMapping
 {
     public static V1.Fine ToProto(Versioned<Fine> versioned)
@@ -26,7 +28,7 @@ public static class PenaltyMapping
             MaxAmount = Money.Format(fine.MaxAmount),
             Serious = fine.Serious,
             Status = Status(fine.Status),
-            ViolationDate = Iso(fine.ViolationDate),
+            ViolationDate = fine.ViolationDate.ToProtoDate(),
             Basis = fine.Basis,
             History =
             {
@@ -65,7 +67,7 @@ public static class PenaltyMapping
             CustomerIdentityKey = v.CustomerIdentityKey ?? "",
             CustomerAnnualShipments = Money.Format(v.CustomerAnnualShipments),
             OccurredAt = Timestamp.FromDateTimeOffset(v.OccurredAt),
-            ViolationDate = Iso(v.ViolationDate),
+            ViolationDate = v.ViolationDate.ToProtoDate(),
             Findings =
             {
                 v.Findings.Select(f => new V1.Finding
@@ -127,8 +129,25 @@ public static class PenaltyMapping
                 V1.Liability.Manager => Liabilities.Manager,
                 _ => null,
             },
-            NullIfEmpty(filter.From),
-            NullIfEmpty(filter.To));
+            NullIfEmpty(Dates.AsText(filter.From)),
+            NullIfEmpty(Dates.AsText(filter.To)));
+
+    public static V1.MonthlyViolationReport ToProto(MonthlyViolationReport report) => new()
+    {
+        Month = new Google.Type.Date { Year = report.Month.Year, Month = report.Month.Month },
+        Branches = { report.Branches.Select(b => new V1.BranchFigures { BranchId = b.BranchId, RegionId = b.RegionId, Figures = ToProto(b.Figures) }) },
+        Regions = { report.Regions.Select(r => new V1.RegionFigures { RegionId = r.RegionId, Figures = ToProto(r.Figures) }) },
+        Total = ToProto(report.Total),
+    };
+
+    private static V1.ViolationFigures ToProto(ViolationFigures f) => new()
+    {
+        Violations = f.Violations,
+        Fines = f.Fines,
+        Amount = Money.Format(f.Amount),
+        Paid = Money.Format(f.Paid),
+        Serious = f.Serious,
+    };
 
     public static string ManagerFinding(V1.ManagerFinding finding) => finding switch
     {
@@ -185,8 +204,6 @@ public static class PenaltyMapping
         V1.FineStatus.Paid => FineStatuses.Paid,
         _ => throw new RequestValidationException(new FieldViolation("filter.status", "未知状态 / unknown status")),
     };
-
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

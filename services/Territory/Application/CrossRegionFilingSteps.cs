@@ -23,7 +23,7 @@ public static class CrossRegionFilingSteps
 
         return await OptimisticConcurrency.RetryAsync(async () =>
         {
-            var old = await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, id) ?? throw new EntityNotFoundException("filing", id);
+            var old = await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, id) ?? throw new EntityNotFoundException("cross_region_request", id);
             var next = decide(old.Value);
             var made = NewDecision(old.Value, next);
             var key = DirectoryKeys.Entity(SalesKeys.Filing, id);

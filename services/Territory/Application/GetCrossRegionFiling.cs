@@ -11,10 +11,10 @@ public sealed class GetCrossRegionFiling(SalesStore store)
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
         RequestValidationException.ThrowIfAny(violations);
-        var filing = await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, id) ?? throw new EntityNotFoundException("filing", id);
+        var filing = await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, id) ?? throw new EntityNotFoundException("cross_region_request", id);
         if (!MaySee(caller, filing.Value))
         {
-            throw new ScopeDeniedException($"无权查看备案 {id} / not allowed to see filing {id}");
+            throw new ScopeDeniedException($"无权查看跨区域销售申请 {id} / not allowed to see cross-region request {id}");
         }
 
         return filing;

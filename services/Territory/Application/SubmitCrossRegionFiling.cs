@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
@@ -5,19 +7,20 @@ using static CustomerProtection.Territory.Application.CrossRegionFilingSteps;
 
 namespace CustomerProtection.Territory.Application;
 
-public sealed record CrossRegionFilingInput(string Id, string TargetRegionId, CustomerRef Customer, string? Reason);
+/// <param name="RequestId">Optional idempotency key of the caller: a retry with it answers the first request.</param>
+public sealed record CrossRegionFilingInput(string? RequestId, string TargetRegionId, CustomerRef Customer, string? Reason);
 
 /// <summary>
-/// P-4.1, P-4.4, P-10: a salesperson submits a cross-region filing. It enters the target region's
-/// queue with its deadline, and its event is published, in one atomic step; the same request again is
-/// answered with what was filed.
+/// P-4.1, P-4.4, P-10: a salesperson makes a cross-region request. It enters the target region's
+/// queue with its deadline, and its event is published, in one atomic step. The server makes the id
+/// (docs/api.md); the same request_id again is answered with what was requested.
 /// </summary>
 public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
 {
     public async Task<Versioned<CrossRegionFiling>> ExecuteAsync(Caller caller, CrossRegionFilingInput input)
     {
         var violations = new List<FieldViolation>();
-        DirectoryRules.CheckId(violations, "id", input.Id);
+        DirectoryRules.CheckId(violations, "request_id", input.RequestId, required: false);
         DirectoryRules.CheckId(violations, "target_region_id", input.TargetRegionId);
         var customer = Customers.Resolve(violations, "", input.Customer);
         if (customer.IdentityKey is null && customer.CustomerId is not null && customer.TaxpayerId is null && customer.InvoiceTitle is null)
@@ -29,12 +32,12 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
         RequestValidationException.ThrowIfAny(violations);
         if (caller.Role is not (Roles.Salesperson or Roles.BranchManager) || caller.RegionId is null)
         {
-            throw new ScopeDeniedException("跨区域备案由本区域的销售员提出 / cross-region filings are submitted by salespeople of a region");
+            throw new ScopeDeniedException("跨区域销售申请由本区域的销售员提出 / cross-region requests are made by salespeople of a region");
         }
 
         if (caller.RegionId == input.TargetRegionId)
         {
-            throw new RequestValidationException(new FieldViolation("target_region_id", "目标大区就是本大区，无需跨区域备案 / the target region is the caller's own: no cross-region filing is needed"));
+            throw new RequestValidationException(new FieldViolation("target_region_id", "目标大区就是本大区，无需跨区域销售申请 / the target region is the caller's own: no cross-region request is needed"));
         }
 
         if (await store.Directory.GetRegionAsync(input.TargetRegionId) is null)
@@ -43,7 +46,7 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
         }
 
         var now = clock.UtcNow;
-        var filing = new CrossRegionFiling(input.Id, caller.EmployeeId, caller.BranchId, caller.RegionId, input.TargetRegionId, customer.IdentityKey!,
+        var filing = new CrossRegionFiling(NewId(caller.EmployeeId, input.RequestId), caller.EmployeeId, caller.BranchId, caller.RegionId, input.TargetRegionId, customer.IdentityKey!,
             customer.InvoiceTitle ?? "", customer.TaxpayerId, NullIfBlank(input.Reason), now, CrossRegionRules.Deadline(clock.Book, now),
             FilingStatuses.Pending, null, null, null, null, null);
         var key = DirectoryKeys.Entity(SalesKeys.Filing, filing.Id);
@@ -62,15 +65,25 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
             return new Versioned<CrossRegionFiling>(filing, 1);
         }
 
-        // The same id again: the same request is answered with what was filed, another one refused.
-        var existing = (await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, input.Id))!;
+        // The same request_id again (the id is made from it): the same request is answered with what was
+        // requested; the key reused for another customer or region is the caller's mistake.
+        var existing = (await store.GetAsync<CrossRegionFiling>(SalesKeys.Filing, filing.Id))!;
         var e = existing.Value;
-        if (e.RequesterId != filing.RequesterId || e.TargetRegionId != filing.TargetRegionId || e.IdentityKey != filing.IdentityKey)
+        if (e.TargetRegionId != filing.TargetRegionId || e.IdentityKey != filing.IdentityKey)
         {
-            throw new PolicyRefusalException("ALREADY_EXISTS", $"备案 {input.Id} 已存在 / filing {input.Id} already exists",
-                new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);
+            throw new RequestValidationException(new FieldViolation("request_id",
+                $"该 request_id 已用于另一请求 {e.Id} / this request_id was used for another request, {e.Id}"));
         }
 
         return existing;
     }
+
+    /// <summary>
+    /// The server's id (docs/api.md). With a request_id it is derived from the requester and the key, so a
+    /// retry lands on the same record and the atomic step's version check makes it one request; ids made
+    /// by callers before (same key layout) are still read as they are.
+    /// </summary>
+    internal static string NewId(string requesterId, string? requestId) => string.IsNullOrEmpty(requestId)
+        ? "XR-" + Guid.NewGuid().ToString("N")[..24]
+        : "XR-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(requesterId + "\n" + requestId)))[..24];
 }

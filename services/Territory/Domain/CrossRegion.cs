@@ -202,11 +202,11 @@ public static class CrossRegionRules
         filing.IsApproved && filing.DecidedAt is { } at && Dates.DateOf(at) <= day;
 
     private static PolicyRefusalException AlreadyDecided(CrossRegionFiling filing, string status, DateTimeOffset now) =>
-        new("P-10", $"备案 {filing.Id} 已是 {status} / filing {filing.Id} is already {status}", Numbers(filing, status, now));
+        new("P-10", $"跨区域销售申请 {filing.Id} 已是 {status} / cross-region request {filing.Id} is already {status}", Numbers(filing, status, now));
 
     private static Dictionary<string, string> Numbers(CrossRegionFiling filing, string status, DateTimeOffset now) => new()
     {
-        ["filing_id"] = filing.Id,
+        ["cross_region_request_id"] = filing.Id,
         ["status"] = status,
         ["submitted_at"] = Iso(filing.SubmittedAt),
         ["deadline"] = Iso(filing.Deadline),

@@ -130,23 +130,9 @@ public static partial class DirectoryRules
         }
     }
 
-    public static void CheckDate(ICollection<FieldViolation> violations, string field, string? text, out DateOnly? date)
-    {
-        date = null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed))
-        {
-            date = parsed;
-        }
-        else
-        {
-            violations.Add(new(field, "日期格式 yyyy-MM-dd / date as yyyy-MM-dd"));
-        }
-    }
+    /// <summary>A directory day (a hire date, a departure, an import row's): yyyy-MM-dd from 1900 to 2199 (<see cref="Dates.Parse(ICollection{FieldViolation}, string, string?, bool)"/>).</summary>
+    public static void CheckDate(ICollection<FieldViolation> violations, string field, string? text, out DateOnly? date) =>
+        date = Dates.Parse(violations, field, text);
 
     /// <summary>
     /// P-7: where a region has a direct branch or office, only point-to-point dealers are appointed.

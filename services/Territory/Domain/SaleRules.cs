@@ -100,12 +100,12 @@ public static class SaleRules
             filing = facts.ApprovedFiling;
             if (filing is null)
             {
-                // P-4.1: outside one's region only with an approved cross-region filing, first.
+                // P-4.1: outside one's region only with an approved cross-region request, first.
                 findings.Add(new("P-4.1", ViolationKinds.CrossRegionUnapproved, SaleDecision.NeedsApproval, null,
-                    $"跨区域销售（{sale.SellerRegionId} → {sale.RegionId}）需先有获批的跨区域备案 / selling outside one's region ({sale.SellerRegionId} → {sale.RegionId}) needs an approved cross-region filing first",
-                    Numbers(("seller_region_id", sale.SellerRegionId), ("target_region_id", sale.RegionId), ("missing_approval", "cross_region_filing"),
-                        ("filing_id", facts.OpenFiling?.Id), ("filing_status", facts.OpenFiling is { } open ? CrossRegionRules.StatusAt(open, facts.Now) : null),
-                        ("filing_deadline", facts.OpenFiling?.Deadline.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)))));
+                    $"跨区域销售（{sale.SellerRegionId} → {sale.RegionId}）需先有获批的跨区域销售申请 / selling outside one's region ({sale.SellerRegionId} → {sale.RegionId}) needs an approved cross-region request first",
+                    Numbers(("seller_region_id", sale.SellerRegionId), ("target_region_id", sale.RegionId), ("missing_approval", "cross_region_request"),
+                        ("cross_region_request_id", facts.OpenFiling?.Id), ("cross_region_request_status", facts.OpenFiling is { } open ? CrossRegionRules.StatusAt(open, facts.Now) : null),
+                        ("cross_region_request_deadline", facts.OpenFiling?.Deadline.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)))));
             }
         }
 
@@ -123,11 +123,11 @@ public static class SaleRules
             else
             {
                 findings.Add(new("P-4.4", ViolationKinds.CrossRegionUnapproved, SaleDecision.NeedsApproval, null,
-                    $"客户属于集团 {group.ParentIdentityKey}，其正式客户在 {groupRegion} 大区，向该子公司销售需先有获批的跨区域备案 / the customer belongs to group {group.ParentIdentityKey}, a formal customer of region {groupRegion}: selling to the subsidiary needs an approved cross-region filing into {groupRegion} first",
+                    $"客户属于集团 {group.ParentIdentityKey}，其正式客户在 {groupRegion} 大区，向该子公司销售需先有获批的跨区域销售申请 / the customer belongs to group {group.ParentIdentityKey}, a formal customer of region {groupRegion}: selling to the subsidiary needs an approved cross-region request into {groupRegion} first",
                     Numbers(("group_parent_identity_key", group.ParentIdentityKey), ("group_region_id", groupRegion), ("seller_region_id", sale.SellerRegionId),
-                        ("missing_approval", "cross_region_filing"), ("filing_id", group.OpenFiling?.Id),
-                        ("filing_status", group.OpenFiling is { } open ? CrossRegionRules.StatusAt(open, facts.Now) : null),
-                        ("filing_deadline", group.OpenFiling?.Deadline.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)))));
+                        ("missing_approval", "cross_region_request"), ("cross_region_request_id", group.OpenFiling?.Id),
+                        ("cross_region_request_status", group.OpenFiling is { } open ? CrossRegionRules.StatusAt(open, facts.Now) : null),
+                        ("cross_region_request_deadline", group.OpenFiling?.Deadline.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)))));
             }
         }
 

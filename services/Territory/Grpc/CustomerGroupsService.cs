@@ -9,10 +9,10 @@ namespace CustomerProtection.Territory.Grpc;
 /// <summary>Thin gRPC surface of groups (P-4.4).</summary>
 public sealed class CustomerGroupsService(LinkGroupMember link, UnlinkGroupMember unlink, GetCustomerGroup get) : CustomerGroups.CustomerGroupsBase
 {
-    public override async Task<V1.CustomerGroup> LinkSubsidiary(GroupLinkRequest request, ServerCallContext context) =>
+    public override async Task<V1.CustomerGroup> LinkSubsidiary(LinkSubsidiaryRequest request, ServerCallContext context) =>
         ToProto(await link.ExecuteAsync(Caller.From(context), OptionalCustomer(request.Parent), OptionalCustomer(request.Subsidiary)));
 
-    public override async Task<V1.CustomerGroup> UnlinkSubsidiary(GroupLinkRequest request, ServerCallContext context) =>
+    public override async Task<V1.CustomerGroup> UnlinkSubsidiary(UnlinkSubsidiaryRequest request, ServerCallContext context) =>
         ToProto(await unlink.ExecuteAsync(Caller.From(context), OptionalCustomer(request.Parent), OptionalCustomer(request.Subsidiary)));
 
     public override async Task<V1.CustomerGroup> GetGroup(GetGroupRequest request, ServerCallContext context) =>

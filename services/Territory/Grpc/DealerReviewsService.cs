@@ -42,7 +42,13 @@ public sealed class DealerReviewsService(ListDealerReviews list, DecideDealerRev
             RuleId = r.RuleId,
             DirectBranchIds = { r.DirectBranchIds },
             OpenedAt = SalesMapping.Time(r.OpenedAt),
-            Status = r.Status,
+            Status = r.Status switch
+            {
+                Domain.DealerReviewStatuses.Open => DealerReviewStatus.Open,
+                Domain.DealerReviewStatuses.Converted => DealerReviewStatus.Converted,
+                Domain.DealerReviewStatuses.Ended => DealerReviewStatus.Ended,
+                _ => DealerReviewStatus.Unspecified,
+            },
             DecidedBy = r.DecidedBy ?? "",
             DecidedAt = SalesMapping.Time(r.DecidedAt),
             Reason = r.Reason ?? "",

@@ -1,10 +1,11 @@
-using System.Globalization;
+using CustomerProtection.Protos;
+using CustomerProtection.Time;
 using CustomerProtection.Territory.Domain;
 using V1 = CustomerProtection.Territory.V1;
 
 namespace CustomerProtection.Territory.Grpc;
 
-/// <summary>Between the wire (proto enums, ISO date strings) and the domain's vocabulary.</summary>
+/// <summary>Between the wire (proto enums, google.type.Date days) and the domain's vocabulary.</summary>
 internal static class DirectoryMapping
 {
     private static readonly Dictionary<V1.Role, string> RoleNames = new()
@@ -99,5 +100,5 @@ internal static class DirectoryMapping
 
     public static V1.ImportCounts ToProto(Application.ImportCounts c) => new() { Created = c.Created, Updated = c.Updated, Unchanged = c.Unchanged };
 
-    private static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+    private static Google.Type.Date? Date(DateOnly? date) => date.ToProtoDate();
 }

@@ -21,7 +21,7 @@ public sealed class OpportunitiesService(DistributeOpportunities opportunities) 
         var rotation = await opportunities.RotationAsync(request.BranchId, request.RegionId);
         return new V1.Rotation
         {
-            PoolId = rotation.PoolId,
+            RotationId = rotation.PoolId,
             Order = { rotation.Order },
             LastAssigneeId = rotation.LastAssigneeId ?? "",
             Assignments = { rotation.Assignments.Select(ToProto) },

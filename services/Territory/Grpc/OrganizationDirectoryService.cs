@@ -23,44 +23,44 @@ public sealed class OrganizationDirectoryService(
     QueryDirectory query) : OrganizationDirectory.OrganizationDirectoryBase
 {
     public override async Task<V1.Region> CreateRegion(CreateRegionRequest request, ServerCallContext context) =>
-        ToProto(await createRegion.ExecuteAsync(Caller.From(context), new RegionInput(request.Id, request.Name)));
+        ToProto(await createRegion.ExecuteAsync(Caller.From(context), new RegionInput(request.RegionId, request.Name)));
 
     public override async Task<V1.Region> UpdateRegion(UpdateRegionRequest request, ServerCallContext context) =>
-        ToProto(await renameRegion.ExecuteAsync(Caller.From(context), new RegionInput(request.Id, request.Name), request.ExpectedVersion));
+        ToProto(await renameRegion.ExecuteAsync(Caller.From(context), new RegionInput(request.RegionId, request.Name), request.ExpectedVersion));
 
-    public override async Task<V1.Region> GetRegion(GetByIdRequest request, ServerCallContext context) =>
-        ToProto(await query.GetAsync<Domain.Region>(DirectoryKeys.Region, request.Id));
+    public override async Task<V1.Region> GetRegion(GetRegionRequest request, ServerCallContext context) =>
+        ToProto(await query.GetAsync<Domain.Region>(DirectoryKeys.Region, request.RegionId));
 
-    public override async Task<ListRegionsResponse> ListRegions(ListRequest request, ServerCallContext context)
+    public override async Task<ListRegionsResponse> ListRegions(ListRegionsRequest request, ServerCallContext context)
     {
-        var page = await query.RegionsAsync(Query(request));
+        var page = await query.RegionsAsync(new DirectoryQuery(request.PageSize, request.PageToken, null, null, null, null));
         return new ListRegionsResponse { Regions = { page.Items.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
     public override async Task<V1.Branch> CreateBranch(CreateBranchRequest request, ServerCallContext context) =>
         ToProto(await createBranch.ExecuteAsync(Caller.From(context), new BranchInput(
-            request.Id, request.RegionId, request.Name, BranchKind(request.Kind), request.Direct, request.ManagerId, request.AutoApproveFilings)));
+            request.BranchId, request.RegionId, request.Name, BranchKind(request.Kind), request.Direct, request.ManagerId, request.AutoApproveFilings)));
 
     public override async Task<V1.Branch> UpdateBranch(UpdateBranchRequest request, ServerCallContext context) =>
         ToProto(await changeBranch.ExecuteAsync(Caller.From(context), new BranchUpdate(
-            request.Id,
+            request.BranchId,
             request.HasName ? request.Name : null,
             request.HasManagerId ? request.ManagerId : null,
             request.HasAutoApproveFilings ? request.AutoApproveFilings : null,
             request.ExpectedVersion)));
 
-    public override async Task<V1.Branch> GetBranch(GetByIdRequest request, ServerCallContext context) =>
-        ToProto(await query.GetAsync<Domain.Branch>(DirectoryKeys.Branch, request.Id));
+    public override async Task<V1.Branch> GetBranch(GetBranchRequest request, ServerCallContext context) =>
+        ToProto(await query.GetAsync<Domain.Branch>(DirectoryKeys.Branch, request.BranchId));
 
-    public override async Task<ListBranchesResponse> ListBranches(ListRequest request, ServerCallContext context)
+    public override async Task<ListBranchesResponse> ListBranches(ListBranchesRequest request, ServerCallContext context)
     {
-        var page = await query.BranchesAsync(Query(request));
+        var page = await query.BranchesAsync(new DirectoryQuery(request.PageSize, request.PageToken, NullIfEmpty(request.RegionId), null, null, null));
         return new ListBranchesResponse { Branches = { page.Items.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
     public override async Task<V1.Employee> CreateEmployee(CreateEmployeeRequest request, ServerCallContext context) =>
         ToProto(await hireEmployee.ExecuteAsync(Caller.From(context), new EmployeeInput(
-            request.Id, request.Name, Role(request.Role), request.BranchId, request.RegionId, request.ManagerId, request.HireDate)));
+            request.EmployeeId, request.Name, Role(request.Role), request.BranchId, request.RegionId, request.ManagerId, Dates.AsText(request.HireDate))));
 
     public override async Task<V1.Employee> UpdateEmployee(UpdateEmployeeRequest request, ServerCallContext context)
     {
@@ -70,7 +70,7 @@ public sealed class OrganizationDirectoryService(
         }
 
         return ToProto(await changeEmployee.ExecuteAsync(Caller.From(context), new EmployeeUpdate(
-            request.Id,
+            request.EmployeeId,
             request.HasName ? request.Name : null,
             RoleOrNull(request.Role),
             request.HasBranchId ? request.BranchId : null,
@@ -81,30 +81,31 @@ public sealed class OrganizationDirectoryService(
     }
 
     public override async Task<V1.Employee> RecordEmployeeLeft(RecordEmployeeLeftRequest request, ServerCallContext context) =>
-        ToProto(await recordEmployeeLeft.ExecuteAsync(Caller.From(context), request.Id, request.LeftOn, request.Reason));
+        ToProto(await recordEmployeeLeft.ExecuteAsync(Caller.From(context), request.EmployeeId, Dates.AsText(request.LeftOn), request.Reason));
 
-    public override async Task<V1.Employee> GetEmployee(GetByIdRequest request, ServerCallContext context) =>
-        ToProto(await query.GetAsync<Domain.Employee>(DirectoryKeys.Employee, request.Id));
+    public override async Task<V1.Employee> GetEmployee(GetEmployeeRequest request, ServerCallContext context) =>
+        ToProto(await query.GetAsync<Domain.Employee>(DirectoryKeys.Employee, request.EmployeeId));
 
-    public override async Task<ListEmployeesResponse> ListEmployees(ListRequest request, ServerCallContext context)
+    public override async Task<ListEmployeesResponse> ListEmployees(ListEmployeesRequest request, ServerCallContext context)
     {
-        var page = await query.EmployeesAsync(Query(request));
+        var page = await query.EmployeesAsync(new DirectoryQuery(request.PageSize, request.PageToken,
+            NullIfEmpty(request.RegionId), NullIfEmpty(request.BranchId), RoleOrNull(request.Role), Status(request.Status)));
         return new ListEmployeesResponse { Employees = { page.Items.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
     public override async Task<V1.Dealer> AppointDealer(AppointDealerRequest request, ServerCallContext context) =>
         ToProto(await appointDealer.ExecuteAsync(Caller.From(context), new DealerInput(
-            request.Id, request.Name, request.BranchId, request.RegionId, DealerKind(request.Kind), request.TaxpayerId, request.InvoiceTitle)));
+            request.DealerId, request.Name, request.BranchId, request.RegionId, DealerKind(request.Kind), request.TaxpayerId, request.InvoiceTitle)));
 
     public override async Task<V1.Dealer> TerminateDealer(TerminateDealerRequest request, ServerCallContext context) =>
-        ToProto(await endDealerAppointment.ExecuteAsync(Caller.From(context), request.Id, request.Reason));
+        ToProto(await endDealerAppointment.ExecuteAsync(Caller.From(context), request.DealerId, request.Reason));
 
-    public override async Task<V1.Dealer> GetDealer(GetByIdRequest request, ServerCallContext context) =>
-        ToProto(await query.GetAsync<Domain.Dealer>(DirectoryKeys.Dealer, request.Id));
+    public override async Task<V1.Dealer> GetDealer(GetDealerRequest request, ServerCallContext context) =>
+        ToProto(await query.GetAsync<Domain.Dealer>(DirectoryKeys.Dealer, request.DealerId));
 
-    public override async Task<ListDealersResponse> ListDealers(ListRequest request, ServerCallContext context)
+    public override async Task<ListDealersResponse> ListDealers(ListDealersRequest request, ServerCallContext context)
     {
-        var page = await query.DealersAsync(Query(request));
+        var page = await query.DealersAsync(new DirectoryQuery(request.PageSize, request.PageToken, NullIfEmpty(request.RegionId), NullIfEmpty(request.BranchId), null, null));
         return new ListDealersResponse { Dealers = { page.Items.Select(ToProto) }, NextPageToken = page.NextPageToken ?? "" };
     }
 
@@ -129,11 +130,5 @@ public sealed class OrganizationDirectoryService(
         };
     }
 
-    private static DirectoryQuery Query(ListRequest request) => new(
-        request.PageSize,
-        request.PageToken,
-        string.IsNullOrEmpty(request.RegionId) ? null : request.RegionId,
-        string.IsNullOrEmpty(request.BranchId) ? null : request.BranchId,
-        RoleOrNull(request.Role),
-        Status(request.Status));
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

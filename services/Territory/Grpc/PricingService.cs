@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
@@ -19,16 +20,16 @@ public sealed class PricingService(
     public override async Task<V1.AskingPrice> SetAskingPrice(SetAskingPriceRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var (price, from) = await setAskingPrice.ExecuteAsync(caller, new AskingPriceInput(request.RegionId, request.ProductCode, request.Price, request.EffectiveFrom));
+        var (price, from) = await setAskingPrice.ExecuteAsync(caller, new AskingPriceInput(request.RegionId, request.ProductCode, request.Price, Dates.AsText(request.EffectiveFrom)));
         return Describe(price, from, caller);
     }
 
     public override async Task<V1.AskingPrice> GetAskingPrice(GetAskingPriceRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var (price, on) = await getAskingPrice.ExecuteAsync(request.RegionId, request.ProductCode, request.On);
+        var (price, on) = await getAskingPrice.ExecuteAsync(request.RegionId, request.ProductCode, Dates.AsText(request.On));
         return price is null
-            ? new V1.AskingPrice { RegionId = request.RegionId, ProductCode = request.ProductCode, On = Dates.Iso(on) }
+            ? new V1.AskingPrice { RegionId = request.RegionId, ProductCode = request.ProductCode, On = on.ToProtoDate() }
             : Describe(price, on, caller);
     }
 
@@ -42,7 +43,7 @@ public sealed class PricingService(
     public override async Task<V1.PriceApproval> DecidePriceApproval(DecidePriceApprovalRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return await ShownAsync(await decidePriceApproval.ExecuteAsync(caller, new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, request.ValidUntil, request.Reason)), caller, context);
+        return await ShownAsync(await decidePriceApproval.ExecuteAsync(caller, new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, Dates.AsText(request.ValidUntil), request.Reason)), caller, context);
     }
 
     public override async Task<V1.PriceApproval> GetPriceApproval(GetPriceApprovalRequest request, ServerCallContext context)
@@ -80,7 +81,7 @@ public sealed class PricingService(
             ProductCode = price.Value.ProductCode,
             Versions = { price.Value.Versions.Select(Shown) },
             InForce = price.Value.InForce(on) is { } v ? Shown(v) : null,
-            On = Dates.Iso(on),
+            On = on.ToProtoDate(),
             Version = price.Version,
             PricesWithheld = !clear,
         };

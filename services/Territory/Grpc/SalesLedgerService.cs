@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
@@ -38,7 +39,7 @@ public sealed class SalesLedgerService(
             CustomerProtected = verdict.Protector is not null,
             FloorPrice = Money.Format(verdict.Floor),
             ApprovedPrice = Money.Format(verdict.ApprovedPrice),
-            CrossRegionFilingId = verdict.Filing?.Id ?? "",
+            CrossRegionRequestId = verdict.Filing?.Id ?? "",
             FloorWithheld = floorWithheld,
         };
     }
@@ -48,7 +49,7 @@ public sealed class SalesLedgerService(
         var caller = Caller.From(context);
         return ToProto(await record.ExecuteAsync(caller, new SaleInput(
             request.Id, request.SellerId, Customer(request.Customer), request.ProductCode, request.UnitPrice, request.Quantity,
-            request.ShippedOn, request.RegionId, request.ThroughAgent, request.AgentName, SalesMapping.Kind(request.Kind)), context.CancellationToken), caller);
+            Dates.AsText(request.ShippedOn), request.RegionId, request.ThroughAgent, request.AgentName, SalesMapping.Kind(request.Kind)), context.CancellationToken), caller);
     }
 
     public override async Task<V1.Sale> GetSale(GetSaleRequest request, ServerCallContext context)
@@ -70,7 +71,7 @@ public sealed class SalesLedgerService(
     public override async Task<ListCreditsResponse> ListCredits(ListCreditsRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var report = await query.CreditsAsync(caller, request.EmployeeId, request.From, request.To);
+        var report = await query.CreditsAsync(caller, request.EmployeeId, Dates.AsText(request.From), Dates.AsText(request.To));
         var clear = DealTerms.MaySeeCreditAmounts(caller, report.EmployeeId);
         if (clear)
         {
@@ -82,7 +83,7 @@ public sealed class SalesLedgerService(
             EmployeeId = report.EmployeeId,
             Credits =
             {
-                report.Credits.Select(c => new Credit { SaleId = c.Id, ShippedOn = Dates.Iso(c.ShippedOn), Amount = clear ? Money.Format(c.Amount) : "", SellerId = c.SellerId }),
+                report.Credits.Select(c => new Credit { SaleId = c.Id, ShippedOn = c.ShippedOn.ToProtoDate(), Amount = clear ? Money.Format(c.Amount) : "", SellerId = c.SellerId }),
             },
             Total = clear ? Money.Format(report.Total) : "",
             AmountsWithheld = !clear,
@@ -91,7 +92,7 @@ public sealed class SalesLedgerService(
 
     public override async Task<V1.ServiceSupportAgreement> RecordServiceSupport(RecordServiceSupportRequest request, ServerCallContext context) =>
         ToProto(await recordServiceSupport.ExecuteAsync(Caller.From(context), new ServiceSupportInput(
-            request.Id, Customer(request.Customer), request.DeveloperId, request.SupportingBranchId, request.Fee, request.ValidFrom, request.ValidUntil, request.Terms)));
+            request.Id, Customer(request.Customer), request.DeveloperId, request.SupportingBranchId, request.Fee, Dates.AsText(request.ValidFrom), Dates.AsText(request.ValidUntil), request.Terms)));
 
     public override async Task<ListServiceSupportResponse> ListServiceSupport(ListServiceSupportRequest request, ServerCallContext context) =>
         new() { Agreements = { (await listServiceSupport.ExecuteAsync(Caller.From(context), request.SupportingBranchId, request.DeveloperId)).Select(ToProto) } };

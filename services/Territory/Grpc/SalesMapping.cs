@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.Territory.Domain;
 using Google.Protobuf.WellKnownTypes;
 using V1 = CustomerProtection.Territory.V1;
@@ -44,7 +45,7 @@ internal static class SalesMapping
         {
             ViolationId = v.Id,
             RuleId = v.RuleId,
-            Kind = v.Kind,
+            Kind = ViolationKind(v.Kind),
             ViolatorId = v.ViolatorId,
             ViolatorManagerId = v.ViolatorManagerId ?? "",
             InjuredEmployeeId = v.InjuredEmployeeId ?? "",
@@ -78,7 +79,7 @@ internal static class SalesMapping
             Amount = clear ? Money.Format(s.Amount) : "",
             PricesWithheld = !clear,
             Kind = ToProto(s.Kind),
-            ShippedOn = Dates.Iso(s.ShippedOn),
+            ShippedOn = s.ShippedOn.ToProtoDate(),
             RegionId = s.RegionId,
             ThroughAgent = s.ThroughAgent,
             AgentName = s.AgentName ?? "",
@@ -100,28 +101,47 @@ internal static class SalesMapping
         DeveloperId = a.DeveloperId,
         SupportingBranchId = a.SupportingBranchId,
         Fee = Money.Format(a.Fee),
-        ValidFrom = Dates.Iso(a.ValidFrom),
-        ValidUntil = Dates.Iso(a.ValidUntil),
+        ValidFrom = a.ValidFrom.ToProtoDate(),
+        ValidUntil = a.ValidUntil.ToProtoDate(),
         Terms = a.Terms ?? "",
         RecordedBy = a.RecordedBy,
         RecordedAt = Time(a.RecordedAt),
     };
 
-    public static V1.FilingStatus Status(string status) => status switch
+    public static V1.SaleViolationKind ViolationKind(string kind) => kind switch
     {
-        FilingStatuses.Pending => V1.FilingStatus.Pending,
-        FilingStatuses.Escalated => V1.FilingStatus.Escalated,
-        FilingStatuses.Confirmed => V1.FilingStatus.Confirmed,
-        FilingStatuses.Approved => V1.FilingStatus.Approved,
-        FilingStatuses.Refused => V1.FilingStatus.Refused,
-        _ => V1.FilingStatus.Unspecified,
+        ViolationKinds.Poaching => V1.SaleViolationKind.Poaching,
+        ViolationKinds.ThroughAgent => V1.SaleViolationKind.ThroughAgent,
+        ViolationKinds.CrossRegionUnapproved => V1.SaleViolationKind.CrossRegionUnapproved,
+        ViolationKinds.BelowPreviousPrice => V1.SaleViolationKind.BelowPreviousPrice,
+        ViolationKinds.BelowAskingPrice => V1.SaleViolationKind.BelowAskingPrice,
+        _ => V1.SaleViolationKind.Unspecified,
     };
 
-    /// <param name="now">The filing's status is shown as it is at this instant (P-10 is evaluated when asked).</param>
-    public static V1.CrossRegionFiling ToProto(Versioned<CrossRegionFiling> versioned, DateTimeOffset now)
+    private static V1.SkipReason SkipReason(string reason) => reason switch
+    {
+        RoundRobin.Inactive => V1.SkipReason.Inactive,
+        EmployeeStatuses.OnLeave => V1.SkipReason.OnLeave,
+        EmployeeStatuses.Left => V1.SkipReason.Left,
+        RoundRobin.AtHoldingCap => V1.SkipReason.AtHoldingCap,
+        _ => V1.SkipReason.Unspecified,
+    };
+
+    public static V1.CrossRegionRequestStatus Status(string status) => status switch
+    {
+        FilingStatuses.Pending => V1.CrossRegionRequestStatus.Pending,
+        FilingStatuses.Escalated => V1.CrossRegionRequestStatus.Escalated,
+        FilingStatuses.Confirmed => V1.CrossRegionRequestStatus.Confirmed,
+        FilingStatuses.Approved => V1.CrossRegionRequestStatus.Approved,
+        FilingStatuses.Refused => V1.CrossRegionRequestStatus.Refused,
+        _ => V1.CrossRegionRequestStatus.Unspecified,
+    };
+
+    /// <param name="now">The cross-region request's status is shown as it is at this instant (P-10 is evaluated when asked).</param>
+    public static V1.CrossRegionRequest ToProto(Versioned<CrossRegionFiling> versioned, DateTimeOffset now)
     {
         var f = versioned.Value;
-        return new V1.CrossRegionFiling
+        return new V1.CrossRegionRequest
         {
             Id = f.Id,
             RequesterId = f.RequesterId,
@@ -137,18 +157,18 @@ internal static class SalesMapping
             Status = Status(CrossRegionRules.StatusAt(f, now)),
             EscalatedAt = Time(f.EscalatedAt),
             DecidedBy = f.DecidedBy ?? "",
-            DeciderRole = f.DeciderRole ?? "",
+            DeciderRole = f.DeciderRole is { } role ? DirectoryMapping.Role(role) : V1.Role.Unspecified,
             DecidedAt = Time(f.DecidedAt),
             DecisionReason = f.DecisionReason ?? "",
             Version = versioned.Version,
             Stage = CrossRegionRules.StageAt(f, now) switch
             {
-                FilingStage.AwaitingSecretary => V1.FilingStage.AwaitingSecretary,
-                FilingStage.AwaitingHq => V1.FilingStage.AwaitingHq,
-                FilingStage.EscalatedAwaitingBoth => V1.FilingStage.EscalatedAwaitingBoth,
-                FilingStage.EscalatedAwaitingHq => V1.FilingStage.EscalatedAwaitingHq,
-                FilingStage.EscalatedAwaitingRegionalManager => V1.FilingStage.EscalatedAwaitingRegionalManager,
-                _ => V1.FilingStage.Decided,
+                FilingStage.AwaitingSecretary => V1.CrossRegionRequestStage.AwaitingSecretary,
+                FilingStage.AwaitingHq => V1.CrossRegionRequestStage.AwaitingHq,
+                FilingStage.EscalatedAwaitingBoth => V1.CrossRegionRequestStage.EscalatedAwaitingBoth,
+                FilingStage.EscalatedAwaitingHq => V1.CrossRegionRequestStage.EscalatedAwaitingHq,
+                FilingStage.EscalatedAwaitingRegionalManager => V1.CrossRegionRequestStage.EscalatedAwaitingRegionalManager,
+                _ => V1.CrossRegionRequestStage.Decided,
             },
             SecretaryAnswer = ToProto(f.SecretaryAnswer),
             HqDecision = ToProto(f.HqDecision),
@@ -156,10 +176,10 @@ internal static class SalesMapping
         };
     }
 
-    private static V1.FilingDecision? ToProto(FilingDecision? d) => d is null ? null : new()
+    private static V1.CrossRegionDecision? ToProto(FilingDecision? d) => d is null ? null : new()
     {
         DecidedBy = d.DecidedBy,
-        DeciderRole = d.DeciderRole,
+        DeciderRole = DirectoryMapping.Role(d.DeciderRole),
         Approve = d.Approve,
         Reason = d.Reason ?? "",
         DecidedAt = Time(d.DecidedAt),
@@ -170,17 +190,17 @@ internal static class SalesMapping
         Id = o.Id,
         Title = o.Title,
         Description = o.Description ?? "",
-        PoolId = o.PoolId,
+        RotationId = o.PoolId,
         PublishedBy = o.PublishedBy,
         PublishedAt = Time(o.PublishedAt),
         AssigneeId = o.AssigneeId ?? "",
         Position = o.Position,
-        Skipped = { o.Skipped.Select(s => new V1.SkippedCandidate { EmployeeId = s.EmployeeId, Reason = s.Reason, Holding = s.Holding, Cap = s.Cap }) },
+        Skipped = { o.Skipped.Select(s => new V1.SkippedCandidate { EmployeeId = s.EmployeeId, Reason = SkipReason(s.Reason), Holding = s.Holding, Cap = s.Cap }) },
     };
 
     public static V1.AskingPriceVersion ToProto(AskingPriceVersion v) => new()
     {
-        EffectiveFrom = Dates.Iso(v.EffectiveFrom),
+        EffectiveFrom = v.EffectiveFrom.ToProtoDate(),
         Price = Money.Format(v.Price),
         SetBy = v.SetBy,
         SetAt = Time(v.SetAt),
@@ -210,7 +230,7 @@ internal static class SalesMapping
                 _ => V1.ApprovalStatus.Refused,
             },
             FinalPrice = Money.Format(a.FinalPrice),
-            ValidUntil = Dates.Iso(a.ValidUntil),
+            ValidUntil = a.ValidUntil.ToProtoDate(),
             DecidedBy = a.DecidedBy ?? "",
             RequestedAt = Time(a.RequestedAt),
             DecidedAt = Time(a.DecidedAt),

@@ -16,7 +16,7 @@ public sealed class CrossRegionEscalationWorker(EscalateOverdueFilings escalate,
     {
         if (await escalate.RunOnceAsync() is > 0 and var count)
         {
-            logger.LogInformation("P-10: escalated {Count} cross-region filings", count);
+            logger.LogInformation("P-10: escalated {Count} cross-region requests", count);
         }
 
         await Task.Delay(configuration.GetValue("Territory:EscalationPollInterval", TimeSpan.FromSeconds(1)), stoppingToken);

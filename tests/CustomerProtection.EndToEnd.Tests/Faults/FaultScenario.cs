@@ -89,7 +89,7 @@ internal sealed class FaultScenario : IAsyncDisposable
         ProductCode = "P1",
         UnitPrice = "100.00",
         Quantity = "5",
-        ShippedOn = Today,
+        ShippedOn = ProtoDays.Day(Today),
         RegionId = Org.Region,
     };
 

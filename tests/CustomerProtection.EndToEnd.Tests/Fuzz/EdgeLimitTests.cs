@@ -38,10 +38,10 @@ public sealed class EdgeLimitTests(SystemFixture system)
         var id = new string('R', 100_000);
 
         var ex = await Assert.ThrowsAsync<RpcException>(async () =>
-            await directory.CreateRegionAsync(new CreateRegionRequest { Id = id, Name = "华东大区" }, hq));
+            await directory.CreateRegionAsync(new CreateRegionRequest { RegionId = id, Name = "华东大区" }, hq));
 
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
-        Assert.Contains(ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "id");
+        Assert.Contains(ex.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations, v => v.Field == "region_id");
         Assert.True(ex.Status.Detail.Length <= 1000, $"the message repeats {ex.Status.Detail.Length} characters");
     }
 
@@ -82,7 +82,7 @@ public sealed class EdgeLimitTests(SystemFixture system)
     {
         var org = await TestOrganisation.ImportAsync(system);
         var directory = new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory));
-        var request = new CreateEmployeeRequest { Id = org.Id("S9"), Name = "钱七", Role = Role.Salesperson, BranchId = org.Branch, HireDate = "0001-01-01" };
+        var request = new CreateEmployeeRequest { EmployeeId = org.Id("S9"), Name = "钱七", Role = Role.Salesperson, BranchId = org.Branch, HireDate = new Google.Type.Date { Year = 1, Month = 1, Day = 1 } };
 
         var ex = await Assert.ThrowsAsync<RpcException>(async () => await directory.CreateEmployeeAsync(request, system.As("HQ-EDGE", Roles.Hq)));
 

@@ -130,7 +130,7 @@ public sealed class EveryRpcFuzzTests(SystemFixture system, ITestOutputHelper ou
     {
         await writes.BeginAsync();
         await new Territory.V1.OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory)).CreateRegionAsync(
-            new Territory.V1.CreateRegionRequest { Id = "R-FUZZ-" + Guid.NewGuid().ToString("N")[..8], Name = "模糊测试 / fuzz" }, system.As("HQ-FUZZ", Roles.Hq));
+            new Territory.V1.CreateRegionRequest { RegionId = "R-FUZZ-" + Guid.NewGuid().ToString("N")[..8], Name = "模糊测试 / fuzz" }, system.As("HQ-FUZZ", Roles.Hq));
         Assert.NotEmpty(await writes.EndAsync());
         await writes.SettleAsync();
     }

@@ -29,10 +29,10 @@ public sealed class EdgeLimitsTests
     [Fact]
     public void A_name_may_have_200_characters_and_free_text_4000()
     {
-        Assert.Empty(Refused(new CreateRegionRequest { Id = "R-1", Name = new string('名', 200) }));
-        Assert.Equal(["name"], Refused(new CreateRegionRequest { Id = "R-1", Name = new string('名', 201) }));
-        Assert.Empty(Refused(new RecordEmployeeLeftRequest { Id = "E-1", Reason = new string('因', 4000) }));
-        Assert.Equal(["reason"], Refused(new RecordEmployeeLeftRequest { Id = "E-1", Reason = new string('因', 4001) }));
+        Assert.Empty(Refused(new CreateRegionRequest { RegionId = "R-1", Name = new string('名', 200) }));
+        Assert.Equal(["name"], Refused(new CreateRegionRequest { RegionId = "R-1", Name = new string('名', 201) }));
+        Assert.Empty(Refused(new RecordEmployeeLeftRequest { EmployeeId = "E-1", Reason = new string('因', 4000) }));
+        Assert.Equal(["reason"], Refused(new RecordEmployeeLeftRequest { EmployeeId = "E-1", Reason = new string('因', 4001) }));
     }
 
     [Fact]
@@ -63,13 +63,13 @@ public sealed class EdgeLimitsTests
     [InlineData("2024/01/02", true)] // malformed: the use case refuses it with the request's other fields
     public void A_day_is_within_1900_to_2199(string day, bool passes)
     {
-        Assert.Equal(passes, !Refused(new RecordEmployeeLeftRequest { Id = "E-1", LeftOn = day }).Any());
+        Assert.Equal(passes, !Refused(new RecordShipmentRequest { CustomerId = "C-1", ShippedOn = day }).Any());
     }
 
     [Fact]
     public void A_timestamp_is_a_valid_instant_of_those_days()
     {
-        Assert.Empty(Refused(new ListFinesRequest { Filter = new FineFilter { From = "2026-01-01" } }));
+        Assert.Empty(Refused(new ListFinesRequest { Filter = new FineFilter { From = new Google.Type.Date { Year = 2026, Month = 1, Day = 1 } } }));
         Assert.False(EdgeLimits.IsWithinRange(new Timestamp { Seconds = -62135596800 }));
         Assert.False(EdgeLimits.IsWithinRange(new Timestamp { Seconds = 0, Nanos = -1 }));
         Assert.True(EdgeLimits.IsWithinRange(Timestamp.FromDateTimeOffset(new DateTimeOffset(2199, 12, 31, 23, 59, 59, TimeSpan.Zero))));

@@ -30,7 +30,7 @@ public sealed class DirectoryReads : IScenario
         }, hq, cancellationToken: cancellationToken);
 
         var result = await LoadRunner.RunAsync(Name, context.Concurrency, context.Duration, async (_, n) =>
-            await client.GetEmployeeAsync(new GetByIdRequest { Id = $"L{suffix}-{n % 200}" }, hq, cancellationToken: cancellationToken), cancellationToken, context.Warmup, context.Rate);
+            await client.GetEmployeeAsync(new GetEmployeeRequest { EmployeeId = $"L{suffix}-{n % 200}" }, hq, cancellationToken: cancellationToken), cancellationToken, context.Warmup, context.Rate);
         await context.Output.WriteLineAsync(result.ToString());
     }
 }

@@ -51,13 +51,13 @@ public sealed class TerritorySaleAuthorization : IScenario
         var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(registration).GetTimeAsync(new(), hq, cancellationToken: cancellationToken)).Today.ToIso();
         var customers = await FileCustomersAsync(new Customers.CustomersClient(registration), seller, secretary, s, today, Math.Max(50, context.Count / 100), context.Output, cancellationToken);
 
-        // One approved cross-region filing: salesperson 0 may sell customer 0 in the west.
-        var filings = new CrossRegionFilings.CrossRegionFilingsClient(territory);
-        await filings.SubmitFilingAsync(new SubmitFilingRequest { Id = $"LF-{s}", TargetRegionId = west, Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = customers[0] } },
+        // One approved cross-region request: salesperson 0 may sell customer 0 in the west.
+        var crossRegion = new CrossRegionRequests.CrossRegionRequestsClient(territory);
+        var request = await crossRegion.CreateCrossRegionRequestAsync(new CreateCrossRegionRequestRequest { RequestId = $"LF-{s}", TargetRegionId = west, Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = customers[0] } },
             seller[0], cancellationToken: cancellationToken);
-        await filings.AnswerFilingAsync(new AnswerFilingRequest { Id = $"LF-{s}", Confirm = true },
+        await crossRegion.AnswerCrossRegionRequestAsync(new AnswerCrossRegionRequestRequest { CrossRegionRequestId = request.Id, Confirm = true },
             Bearer(context.Token("LRS-" + s, Roles.RegionalSecretary, null, west)), cancellationToken: cancellationToken);
-        await filings.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = $"LF-{s}", Approve = true }, hq, cancellationToken: cancellationToken); // P-4.1: hq approves after the secretary
+        await crossRegion.DecideCrossRegionRequestAsync(new DecideCrossRegionRequestRequest { CrossRegionRequestId = request.Id, Approve = true }, hq, cancellationToken: cancellationToken); // P-4.1: hq approves after the secretary
 
         var ledger = new SalesLedger.SalesLedgerClient(territory);
         var decisions = new long[4];

@@ -39,8 +39,8 @@ internal static class FineCommands
             RegionId = p.GetValue(_region) ?? "",
             Status = p.GetValue(_status) is { } status ? Vocabulary.Parse<FineStatus>(status, "--status") : FineStatus.Unspecified,
             Liability = p.GetValue(_liability) is { } liability ? Vocabulary.Parse<Liability>(liability, "--liability") : Liability.Unspecified,
-            From = p.GetValue(_from) ?? "",
-            To = p.GetValue(_to) ?? "",
+            From = DayOrNull(p.GetValue(_from), "--from"),
+            To = DayOrNull(p.GetValue(_to), "--to"),
         };
     }
 

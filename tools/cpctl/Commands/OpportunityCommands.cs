@@ -5,7 +5,7 @@ using static CustomerProtection.Cli.Core.CommandKit;
 
 namespace CustomerProtection.Cli.Commands;
 
-/// <summary><c>cpctl opportunity …</c>: external opportunities handed out in the pool's published round robin (P-11, X-5).</summary>
+/// <summary><c>cpctl opportunity …</c>: external opportunities handed out in a branch's or region's published round robin (P-11, X-5).</summary>
 internal static class OpportunityCommands
 {
     public static Command Create(CommandKit kit) => Group("opportunity", "外部商机轮流分配 / external opportunities, round robin (P-11, X-5)",
@@ -50,7 +50,7 @@ internal static class OpportunityCommands
                 return;
             }
 
-            s.Out.Line($"{answer.PoolId}: {string.Join(" → ", answer.Order)}   (上一位 / last: {answer.LastAssigneeId})");
+            s.Out.Line($"{answer.RotationId}: {string.Join(" → ", answer.Order)}   (上一位 / last: {answer.LastAssigneeId})");
             s.Out.Table(answer, answer.Assignments, "id", "title", "assignee_id", "position", "published_at", "skipped");
         }, branch, region);
     }

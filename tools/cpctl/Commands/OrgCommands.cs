@@ -13,10 +13,10 @@ internal static class OrgCommands
 {
     public static Command Create(CommandKit kit) => Group("org", "组织架构：大区、分公司、员工、经销商 / the organisation: regions, branches, employees, dealers",
         Import(kit),
-        Group("region", "大区 / regions", CreateRegion(kit), UpdateRegion(kit), Show(kit, "show", "查看大区 / show a region", (s, id, ct) => s.Directory.GetRegionAsync(new GetByIdRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListRegions(kit)),
-        Group("branch", "分公司、办事处 / branches and offices", CreateBranch(kit), UpdateBranch(kit), Show(kit, "show", "查看分公司 / show a branch", (s, id, ct) => s.Directory.GetBranchAsync(new GetByIdRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListBranches(kit)),
-        Group("employee", "员工 / employees", CreateEmployee(kit), UpdateEmployee(kit), Leave(kit), Show(kit, "show", "查看员工 / show an employee", (s, id, ct) => s.Directory.GetEmployeeAsync(new GetByIdRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListEmployees(kit)),
-        Group("dealer", "经销商 / dealers (P-7)", AppointDealer(kit), TerminateDealer(kit), Show(kit, "show", "查看经销商 / show a dealer", (s, id, ct) => s.Directory.GetDealerAsync(new GetByIdRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListDealers(kit)),
+        Group("region", "大区 / regions", CreateRegion(kit), UpdateRegion(kit), Show(kit, "show", "查看大区 / show a region", (s, id, ct) => s.Directory.GetRegionAsync(new GetRegionRequest { RegionId = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListRegions(kit)),
+        Group("branch", "分公司、办事处 / branches and offices", CreateBranch(kit), UpdateBranch(kit), Show(kit, "show", "查看分公司 / show a branch", (s, id, ct) => s.Directory.GetBranchAsync(new GetBranchRequest { BranchId = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListBranches(kit)),
+        Group("employee", "员工 / employees", CreateEmployee(kit), UpdateEmployee(kit), Leave(kit), Show(kit, "show", "查看员工 / show an employee", (s, id, ct) => s.Directory.GetEmployeeAsync(new GetEmployeeRequest { EmployeeId = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListEmployees(kit)),
+        Group("dealer", "经销商 / dealers (P-7)", AppointDealer(kit), TerminateDealer(kit), Show(kit, "show", "查看经销商 / show a dealer", (s, id, ct) => s.Directory.GetDealerAsync(new GetDealerRequest { DealerId = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListDealers(kit)),
         Group("replica", "备案服务中的组织副本 / Registration's copy of the organisation (from Territory's events)",
             Show(kit, "employee", "备案服务中的员工副本 / Registration's copy of an employee", (s, id, ct) => s.Replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync),
             Show(kit, "branch", "备案服务中的分公司副本 / Registration's copy of a branch", (s, id, ct) => s.Replica.GetBranchAsync(new GetReplicaRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync),
@@ -54,7 +54,7 @@ internal static class OrgCommands
         var id = Required("--id", "编号 / id");
         var name = Required("--name", "名称 / name");
         return kit.Command("create", "新建大区 / create a region", async (s, p, ct) =>
-            s.Out.Record(await s.Directory.CreateRegionAsync(new CreateRegionRequest { Id = p.GetValue(id)!, Name = p.GetValue(name)! }, s.Headers, cancellationToken: ct)), id, name);
+            s.Out.Record(await s.Directory.CreateRegionAsync(new CreateRegionRequest { RegionId = p.GetValue(id)!, Name = p.GetValue(name)! }, s.Headers, cancellationToken: ct)), id, name);
     }
 
     private static Command UpdateRegion(CommandKit kit)
@@ -63,18 +63,17 @@ internal static class OrgCommands
         var name = Required("--name", "名称 / name");
         var version = Version();
         return kit.Command("update", "修改大区 / update a region", async (s, p, ct) =>
-            s.Out.Record(await s.Directory.UpdateRegionAsync(new UpdateRegionRequest { Id = p.GetValue(id)!, Name = p.GetValue(name)!, ExpectedVersion = p.GetValue(version) },
+            s.Out.Record(await s.Directory.UpdateRegionAsync(new UpdateRegionRequest { RegionId = p.GetValue(id)!, Name = p.GetValue(name)!, ExpectedVersion = p.GetValue(version) },
                 s.Headers, cancellationToken: ct)), id, name, version);
     }
 
-    private static ListRequest Page(ParseResult p, Option<int> size, Option<string?> token) => new() { PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" };
 
     private static Command ListRegions(CommandKit kit)
     {
         var (size, token) = (PageSize(), PageToken());
         return kit.Command("list", "大区列表 / regions", async (s, p, ct) =>
         {
-            var answer = await s.Directory.ListRegionsAsync(Page(p, size, token), s.Headers, cancellationToken: ct);
+            var answer = await s.Directory.ListRegionsAsync(new ListRegionsRequest { PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Regions, "id", "name", "version");
         }, size, token);
     }
@@ -91,7 +90,7 @@ internal static class OrgCommands
         return kit.Command("create", "新建分公司或办事处 / create a branch or office", async (s, p, ct) =>
             s.Out.Record(await s.Directory.CreateBranchAsync(new CreateBranchRequest
             {
-                Id = p.GetValue(id)!,
+                BranchId = p.GetValue(id)!,
                 RegionId = p.GetValue(region)!,
                 Name = p.GetValue(name)!,
                 Kind = Vocabulary.Parse<BranchKind>(p.GetValue(kind)!, "--kind"),
@@ -110,7 +109,7 @@ internal static class OrgCommands
         var version = Version();
         return kit.Command("update", "修改分公司 / update a branch", async (s, p, ct) =>
         {
-            var request = new UpdateBranchRequest { Id = p.GetValue(id)!, ExpectedVersion = p.GetValue(version) };
+            var request = new UpdateBranchRequest { BranchId = p.GetValue(id)!, ExpectedVersion = p.GetValue(version) };
             if (p.GetValue(name) is { } n)
             {
                 request.Name = n;
@@ -136,7 +135,7 @@ internal static class OrgCommands
         var (size, token) = (PageSize(), PageToken());
         return kit.Command("list", "分公司列表 / branches", async (s, p, ct) =>
         {
-            var request = Page(p, size, token);
+            var request = new ListBranchesRequest { PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" };
             request.RegionId = p.GetValue(region) ?? "";
             var answer = await s.Directory.ListBranchesAsync(request, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Branches, "id", "name", "region_id", "kind", "direct", "manager_id", "auto_approve_filings");
@@ -155,13 +154,13 @@ internal static class OrgCommands
         return kit.Command("create", "新建员工 / create an employee", async (s, p, ct) =>
             s.Out.Record(await s.Directory.CreateEmployeeAsync(new CreateEmployeeRequest
             {
-                Id = p.GetValue(id)!,
+                EmployeeId = p.GetValue(id)!,
                 Name = p.GetValue(name)!,
                 Role = Vocabulary.Parse<Role>(p.GetValue(role)!, "--role"),
                 BranchId = p.GetValue(branch) ?? "",
                 RegionId = p.GetValue(region) ?? "",
                 ManagerId = p.GetValue(manager) ?? "",
-                HireDate = p.GetValue(hired) ?? "",
+                HireDate = p.GetValue(hired) is { } hire ? Day(hire, "--hire-date") : null,
             }, s.Headers, cancellationToken: ct)), id, name, role, branch, region, manager, hired);
     }
 
@@ -177,7 +176,7 @@ internal static class OrgCommands
         var version = Version();
         return kit.Command("update", "修改员工（调动、休假） / update an employee (transfer, leave of absence)", async (s, p, ct) =>
         {
-            var request = new UpdateEmployeeRequest { Id = p.GetValue(id)!, ExpectedVersion = p.GetValue(version) };
+            var request = new UpdateEmployeeRequest { EmployeeId = p.GetValue(id)!, ExpectedVersion = p.GetValue(version) };
             if (p.GetValue(name) is { } n)
             {
                 request.Name = n;
@@ -220,8 +219,8 @@ internal static class OrgCommands
         return kit.Command("leave", "记录离职：其客户进入公共池 / record a departure: the leaver's customers go to the pool (P-12, C-9)", async (s, p, ct) =>
             s.Out.Record(await s.Directory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest
             {
-                Id = p.GetValue(id)!,
-                LeftOn = p.GetValue(on) ?? "",
+                EmployeeId = p.GetValue(id)!,
+                LeftOn = p.GetValue(on) is { } day ? Day(day, "--on") : null,
                 Reason = p.GetValue(reason)!,
             }, s.Headers, cancellationToken: ct)), id, on, reason);
     }
@@ -235,7 +234,7 @@ internal static class OrgCommands
         var (size, token) = (PageSize(), PageToken());
         return kit.Command("list", "员工列表 / employees", async (s, p, ct) =>
         {
-            var request = Page(p, size, token);
+            var request = new ListEmployeesRequest { PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" };
             request.RegionId = p.GetValue(region) ?? "";
             request.BranchId = p.GetValue(branch) ?? "";
             request.Role = p.GetValue(role) is { } r ? Vocabulary.Parse<Role>(r, "--role") : Role.Unspecified;
@@ -257,7 +256,7 @@ internal static class OrgCommands
         return kit.Command("appoint", "任命经销商（直属区域不得设点对面） / appoint a dealer (P-7: no point-to-area where a direct branch is)", async (s, p, ct) =>
             s.Out.Record(await s.Directory.AppointDealerAsync(new AppointDealerRequest
             {
-                Id = p.GetValue(id)!,
+                DealerId = p.GetValue(id)!,
                 Name = p.GetValue(name)!,
                 BranchId = p.GetValue(branch)!,
                 RegionId = p.GetValue(region) ?? "",
@@ -272,7 +271,7 @@ internal static class OrgCommands
         var id = Id("id", "编号 / id");
         var reason = Required("--reason", "原因 / reason");
         return kit.Command("terminate", "终止经销商 / terminate a dealer", async (s, p, ct) =>
-            s.Out.Record(await s.Directory.TerminateDealerAsync(new TerminateDealerRequest { Id = p.GetValue(id)!, Reason = p.GetValue(reason)! }, s.Headers, cancellationToken: ct)), id, reason);
+            s.Out.Record(await s.Directory.TerminateDealerAsync(new TerminateDealerRequest { DealerId = p.GetValue(id)!, Reason = p.GetValue(reason)! }, s.Headers, cancellationToken: ct)), id, reason);
     }
 
     private static Command ListDealers(CommandKit kit)
@@ -282,7 +281,7 @@ internal static class OrgCommands
         var (size, token) = (PageSize(), PageToken());
         return kit.Command("list", "经销商列表 / dealers", async (s, p, ct) =>
         {
-            var request = Page(p, size, token);
+            var request = new ListDealersRequest { PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" };
             request.RegionId = p.GetValue(region) ?? "";
             request.BranchId = p.GetValue(branch) ?? "";
             var answer = await s.Directory.ListDealersAsync(request, s.Headers, cancellationToken: ct);

@@ -23,7 +23,7 @@ internal static class PriceCommands
                 RegionId = p.GetValue(region)!,
                 ProductCode = p.GetValue(product)!,
                 Price = p.GetValue(price)!,
-                EffectiveFrom = p.GetValue(from) ?? "",
+                EffectiveFrom = DayOrNull(p.GetValue(from), "--from"),
             }, s.Headers, cancellationToken: ct)), region, product, price, from);
     }
 
@@ -37,7 +37,7 @@ internal static class PriceCommands
             {
                 RegionId = p.GetValue(region)!,
                 ProductCode = p.GetValue(product)!,
-                On = p.GetValue(on) ?? "",
+                On = DayOrNull(p.GetValue(on), "--on"),
             }, s.Headers, cancellationToken: ct)), region, product, on);
     }
 
@@ -75,7 +75,7 @@ internal static class PriceCommands
                 Id = p.GetValue(id)!,
                 Approve = Either(p, approve, refuse),
                 FinalPrice = p.GetValue(final) ?? "",
-                ValidUntil = p.GetValue(until) ?? "",
+                ValidUntil = DayOrNull(p.GetValue(until), "--valid-until"),
                 Reason = p.GetValue(reason) ?? "",
             }, s.Headers, cancellationToken: ct)), id, approve, refuse, final, until, reason);
     }

@@ -64,7 +64,7 @@ internal static class SaleCommands
                 ProductCode = p.GetValue(product)!,
                 UnitPrice = p.GetValue(price)!,
                 Quantity = p.GetValue(quantity)!,
-                ShippedOn = p.GetValue(shipped) ?? await TodayAsync(s, ct),
+                ShippedOn = Day(p.GetValue(shipped) ?? await TodayAsync(s, ct), "--shipped-on"),
                 RegionId = p.GetValue(region)!,
                 ThroughAgent = p.GetValue(agent) is not null,
                 AgentName = p.GetValue(agent) ?? "",
@@ -105,8 +105,8 @@ internal static class SaleCommands
             var answer = await s.Sales.ListCreditsAsync(new ListCreditsRequest
             {
                 EmployeeId = p.GetValue(employee) ?? "",
-                From = p.GetValue(from) ?? "",
-                To = p.GetValue(to) ?? "",
+                From = DayOrNull(p.GetValue(from), "--from"),
+                To = DayOrNull(p.GetValue(to), "--to"),
             }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Credits, "sale_id", "shipped_on", "amount", "seller_id");
             s.Out.Line($"合计 / total {answer.Total}");
@@ -131,8 +131,8 @@ internal static class SaleCommands
                 DeveloperId = p.GetValue(developer)!,
                 SupportingBranchId = p.GetValue(branch)!,
                 Fee = p.GetValue(fee)!,
-                ValidFrom = p.GetValue(from)!,
-                ValidUntil = p.GetValue(until) ?? "",
+                ValidFrom = Day(p.GetValue(from)!, "--from"),
+                ValidUntil = DayOrNull(p.GetValue(until), "--until"),
                 Terms = p.GetValue(terms) ?? "",
             }, s.Headers, cancellationToken: ct)), [id, .. customer.All, developer, branch, fee, from, until, terms]);
     }

@@ -9,7 +9,7 @@ namespace CustomerProtection.Cli.Commands;
 internal static class ViolationCommands
 {
     public static Command Create(CommandKit kit) => Group("violation", "违规及经理责任认定 / violations and the manager's liability (P-5, P-8.1, P-8.3)",
-        Show(kit), List(kit), Finding(kit), Serious(kit));
+        Show(kit), List(kit), Report(kit), Finding(kit), Serious(kit));
 
     private static Command Show(CommandKit kit)
     {
@@ -21,21 +21,38 @@ internal static class ViolationCommands
     private static Command List(CommandKit kit)
     {
         var branch = Required("--branch", "分公司 / branch id");
+        var violator = Optional("--violator", "违规人员工号 / only this violator's");
         var from = Optional("--from", "起 / from yyyy-MM-dd");
         var to = Optional("--to", "止 / to yyyy-MM-dd");
         var (size, token) = (PageSize(), PageToken());
         return kit.Command("list", "分公司的违规历史 / a branch's violation history, newest first", async (s, p, ct) =>
         {
-            var answer = await s.Penalties.ListBranchViolationsAsync(new ListBranchViolationsRequest
+            var answer = await s.Penalties.ListViolationsAsync(new ListViolationsRequest
             {
                 BranchId = p.GetValue(branch)!,
-                From = p.GetValue(from) ?? "",
-                To = p.GetValue(to) ?? "",
+                ViolatorId = p.GetValue(violator) ?? "",
+                From = DayOrNull(p.GetValue(from), "--from"),
+                To = DayOrNull(p.GetValue(to), "--to"),
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Violations, "id", "rule_id", "kind", "violator.employee_id", "violator.manager_id", "violation_date", "serious_suggested", "serious", "fines");
-        }, branch, from, to, size, token);
+        }, branch, violator, from, to, size, token);
+    }
+
+    private static Command Report(CommandKit kit)
+    {
+        var month = Required("--month", "月份 / the month yyyy-MM");
+        return kit.Command("report", "月度违规与罚款（按分公司、大区） / a month's violations and fines by branch and region (P-8)", async (s, p, ct) =>
+        {
+            var text = p.GetValue(month)!;
+            var first = Day(text + "-01", "--month");
+            var answer = await s.Penalties.GetMonthlyViolationReportAsync(new GetMonthlyViolationReportRequest
+            {
+                Month = new Google.Type.Date { Year = first.Year, Month = first.Month },
+            }, s.Headers, cancellationToken: ct);
+            s.Out.Record(answer);
+        }, month);
     }
 
     private static Command Finding(CommandKit kit)

@@ -191,4 +191,7 @@ public sealed class CommandKit(CliEnvironment environment, GlobalOptions globals
         Instant(text, option) is { Length: > 0 } instant
             ? Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal))
             : null;
+
+    /// <summary>An optional day option: unset (null) when not given.</summary>
+    public static Google.Type.Date? DayOrNull(string? text, string option) => text is null ? null : Day(text, option);
 }

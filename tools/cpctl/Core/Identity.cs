@@ -49,7 +49,7 @@ internal sealed class Identity(CliEnvironment environment, FileInfo? keyFile)
         if (role is null)
         {
             // The directory knows the employee's role and placement: the same claims the company's provider would issue.
-            var found = await directory().GetEmployeeAsync(new GetByIdRequest { Id = employee }, Bearer(Mint(DefaultEmployee, Roles.Hq, null, null)),
+            var found = await directory().GetEmployeeAsync(new GetEmployeeRequest { EmployeeId = employee }, Bearer(Mint(DefaultEmployee, Roles.Hq, null, null)),
                 cancellationToken: ct);
             role = Vocabulary.Word(found.Role);
             branch ??= NullIfEmpty(found.BranchId);

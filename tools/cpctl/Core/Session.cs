@@ -63,7 +63,7 @@ public sealed class Session : IDisposable
     public Incidents.IncidentsClient Incidents => new(Channel(ResourceNames.Registration));
     public OrganizationReplica.OrganizationReplicaClient Replica => new(Channel(ResourceNames.Registration));
     public OrganizationDirectory.OrganizationDirectoryClient Directory => new(Channel(ResourceNames.Territory));
-    public CrossRegionFilings.CrossRegionFilingsClient CrossRegion => new(Channel(ResourceNames.Territory));
+    public CrossRegionRequests.CrossRegionRequestsClient CrossRegion => new(Channel(ResourceNames.Territory));
     public Pricing.PricingClient Pricing => new(Channel(ResourceNames.Territory));
     public SalesLedger.SalesLedgerClient Sales => new(Channel(ResourceNames.Territory));
     public Opportunities.OpportunitiesClient Opportunities => new(Channel(ResourceNames.Territory));

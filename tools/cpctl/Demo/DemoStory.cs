@@ -72,7 +72,7 @@ internal sealed class DemoStory
             ("两名业务员同时备案同一客户，只有一人成功 / two salespeople file the same customer at once: one wins (P-2.1, P-9.1)", RaceAsync),
             ("异议进入仲裁并裁决 / an objection goes to arbitration and is decided (P-2.2, P-9, P-13)", ObjectionAsync),
             ("潜在客户30天后失效 / a prospect lapses after its 30 days (P-3.5)", LapseAsync),
-            ("跨区备案24小时未确认即上报 / a cross-region filing escalates after 24 hours (P-10)", CrossRegionAsync),
+            ("跨区域销售申请24小时未确认即上报 / a cross-region request escalates after 24 hours (P-10)", CrossRegionAsync),
             ("抢单被检出并罚款，经理连带 / a poaching sale is detected and fined, the manager jointly liable (P-3.6, P-5, P-8.1)", PoachingAsync),
             ("离职员工的客户进入公共池 / a resignation sends the leaver's customers to the pool (P-12)", ResignationAsync),
         ];
@@ -257,40 +257,40 @@ internal sealed class DemoStory
         Ok("失效已记入历史，客户进入公共池，其他人可以领取 / the lapse is in the history (X-6) and the customer is in the pool for others to claim");
     }
 
-    // ---- 5. A cross-region filing escalates -----------------------------------------------------------
+    // ---- 5. A cross-region request escalates -----------------------------------------------------------
 
     private async Task CrossRegionAsync(CancellationToken ct)
     {
-        var submitted = await _s.CrossRegion.SubmitFilingAsync(new SubmitFilingRequest
+        var submitted = await _s.CrossRegion.CreateCrossRegionRequestAsync(new CreateCrossRegionRequestRequest
         {
-            Id = $"XR-{_x}",
+            RequestId = $"XR-{_x}",
             TargetRegionId = West,
             Customer = new Territory.V1.CustomerRef { InvoiceTitle = $"成都天府{_x}机械有限公司" },
             Reason = "客户总部在上海，工厂在成都 / headquarters in Shanghai, plant in Chengdu",
         }, _s1.Headers, cancellationToken: ct);
-        Expect("提交后的状态 / status when submitted", FilingStatus.Pending, submitted.Status);
+        Expect("提交后的状态 / status when submitted", CrossRegionRequestStatus.Pending, submitted.Status);
         Expect("确认期限 / deadline", submitted.SubmittedAt.ToDateTimeOffset().AddHours(24), submitted.Deadline.ToDateTimeOffset());
-        Say($"  {_s1.Name} 提交跨区备案 / files to sell in {West}: {submitted.Id}, the western secretary must answer by {Instant(submitted.Deadline)}");
+        Say($"  {_s1.Name} 提交跨区域销售申请 / asks to sell in {West}: {submitted.Id}, the western secretary must answer by {Instant(submitted.Deadline)}");
 
         var today = await AdvanceAsync(TimeSpan.FromHours(24), ct);
         Say($"  西部秘书未答复；总部拨快24小时 / the secretary does not answer; hq moves the clock 24 hours: today is {today}");
 
         var escalated = await WaitAsync("自动上报 / the escalation by the worker",
-            () => _s.CrossRegion.GetFilingAsync(new GetFilingRequest { Id = submitted.Id }, _hq, cancellationToken: ct).ResponseAsync,
+            () => _s.CrossRegion.GetCrossRegionRequestAsync(new GetCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id }, _hq, cancellationToken: ct).ResponseAsync,
             f => f.EscalatedAt is not null, f => $"status {Vocabulary.Word(f.Status)}, not escalated", ct);
-        Expect("上报后的状态 / status after the deadline", FilingStatus.Escalated, escalated.Status);
-        var queue = await _s.CrossRegion.ListFilingsAsync(new ListFilingsRequest { Queue = FilingQueue.Escalated }, _westManager.Headers, cancellationToken: ct);
-        Expect("在西部大区经理的待办中 / in the western regional manager's queue", true, queue.Filings.Any(f => f.Id == submitted.Id));
+        Expect("上报后的状态 / status after the deadline", CrossRegionRequestStatus.Escalated, escalated.Status);
+        var queue = await _s.CrossRegion.ListCrossRegionRequestsAsync(new ListCrossRegionRequestsRequest { Queue = CrossRegionRequestQueue.Escalated }, _westManager.Headers, cancellationToken: ct);
+        Expect("在西部大区经理的待办中 / in the western regional manager's queue", true, queue.CrossRegionRequests.Any(f => f.Id == submitted.Id));
         Say($"  ✔ 已上报总部和目标大区经理 / escalated at {Instant(escalated.EscalatedAt)} to hq and {_westManager.Name}");
 
         // P-10: after escalation hq and the target regional manager decide together; approved when both approved.
-        var halfway = await _s.CrossRegion.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true, Reason = "同意 / agreed" },
+        var halfway = await _s.CrossRegion.DecideCrossRegionRequestAsync(new DecideCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id, Approve = true, Reason = "同意 / agreed" },
             _westManager.Headers, cancellationToken: ct);
-        Expect("大区经理决定后 / status after the regional manager's decision", FilingStatus.Escalated, halfway.Status);
-        Expect("等待总部 / waiting for hq", FilingStage.EscalatedAwaitingHq, halfway.Stage);
-        var approved = await _s.CrossRegion.DecideFilingAsync(new DecideCrossRegionFilingRequest { Id = submitted.Id, Approve = true, Reason = "同意 / agreed" },
+        Expect("大区经理决定后 / status after the regional manager's decision", CrossRegionRequestStatus.Escalated, halfway.Status);
+        Expect("等待总部 / waiting for hq", CrossRegionRequestStage.EscalatedAwaitingHq, halfway.Stage);
+        var approved = await _s.CrossRegion.DecideCrossRegionRequestAsync(new DecideCrossRegionRequestRequest { CrossRegionRequestId = submitted.Id, Approve = true, Reason = "同意 / agreed" },
             _hq, cancellationToken: ct);
-        Expect("总部决定后 / status after hq's decision", FilingStatus.Approved, approved.Status);
+        Expect("总部决定后 / status after hq's decision", CrossRegionRequestStatus.Approved, approved.Status);
         Ok($"{_westManager.Name} 和总部共同批准 / approved by {approved.RegionalManagerDecision.DecidedBy} and {approved.HqDecision.DecidedBy} together");
     }
 
@@ -319,14 +319,14 @@ internal sealed class DemoStory
             ProductCode = "P-100",
             UnitPrice = "120.00",
             Quantity = "50",
-            ShippedOn = await TodayAsync(ct),
+            ShippedOn = CommandKit.Day(await TodayAsync(ct), "today"),
             RegionId = East,
         }, _hq, cancellationToken: ct);
         var violation = sale.Violations.FirstOrDefault(v => v.RuleId == "P-5");
-        Expect("检出的违规 / the violation found", "P-5 poaching", violation is null ? "none" : $"{violation.RuleId} {violation.Kind}");
+        Expect("检出的违规 / the violation found", "P-5 poaching", violation is null ? "none" : $"{violation.RuleId} {Vocabulary.Word(violation.Kind)}");
         Expect("违规人 / violator", _s2.Id, violation!.ViolatorId);
         Expect("受害人 / injured party", _s1.Id, violation.InjuredEmployeeId);
-        Say($"  {_s2.Name} 仍然发货 / ships anyway: sale {sale.Id}, {sale.Amount} 元 → violation {violation.ViolationId} [{violation.RuleId} {violation.Kind}], credit to {sale.CreditedTo}");
+        Say($"  {_s2.Name} 仍然发货 / ships anyway: sale {sale.Id}, {sale.Amount} 元 → violation {violation.ViolationId} [{violation.RuleId} {Vocabulary.Word(violation.Kind)}], credit to {sale.CreditedTo}");
 
         var fine = await WaitAsync("违规人的罚款 / the violator's fine (ViolationDetected → Penalty)",
             () => _s.Penalties.GetFineAsync(new GetFineRequest { FineId = violation.ViolationId + ".violator" }, _hq, cancellationToken: ct).ResponseAsync,
@@ -353,9 +353,9 @@ internal sealed class DemoStory
         Expect("批准后的状态 / status after approval", "protected", held.Status);
         Say($"  {_s3.Name} 保护的客户 / protects {held.CustomerId}");
 
-        var left = await _s.Directory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { Id = _s3.Id, Reason = "辞职 / resigned" }, _manager.Headers, cancellationToken: ct);
+        var left = await _s.Directory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = _s3.Id, Reason = "辞职 / resigned" }, _manager.Headers, cancellationToken: ct);
         Expect("离职后的状态 / employee status", EmployeeStatus.Left, left.Status);
-        Say($"  {_manager.Name} 记录 {_s3.Name} 离职 / records the resignation ({left.LeftOn}); EmployeeLeft goes to Registration");
+        Say($"  {_manager.Name} 记录 {_s3.Name} 离职 / records the resignation ({CustomerProtection.Protos.ProtoDates.ToIso(left.LeftOn)}); EmployeeLeft goes to Registration");
 
         var pooled = await WaitAsync("客户进入公共池 / the customer moved to the pool",
             () => _s.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = held.CustomerId }, _secretary.Headers, cancellationToken: ct).ResponseAsync,
