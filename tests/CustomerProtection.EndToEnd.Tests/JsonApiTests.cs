@@ -112,6 +112,38 @@ public sealed partial class JsonApiTests(SystemFixture system)
         Assert.Equal(before.Offset, after.Offset);
     }
 
+    [Fact]
+    public async Task A_branch_system_files_and_approves_a_customer_as_json_and_a_second_filing_is_refused_409_with_rule_P9_1()
+    {
+        var org = await TestOrganisation.ImportAsync(system);
+        string Token(string name, string role) => system.Token(org.Id(name), role, org.Branch, org.Region);
+        var filing = TestOrganisation.Filing("JSON 客户 / json customer " + org.S, TestOrganisation.NewTaxpayerId(), await org.TodayAsync());
+        // What a JSON client sends: the request in proto3's JSON form (lowerCamelCase names).
+        var body = Google.Protobuf.JsonFormatter.Default.Format(filing);
+
+        using var first = Api(ResourceNames.Registration, Token("S1", Roles.Salesperson));
+        using var filed = await first.PostAsync("/v1/customers", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, filed.StatusCode);
+        var customerId = JsonDocument.Parse(await filed.Content.ReadAsStringAsync()).RootElement.GetProperty("customerId").GetString()!;
+
+        using var second = Api(ResourceNames.Registration, Token("S2", Roles.Salesperson));
+        using var refused = await second.PostAsync("/v1/customers", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var status = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(6, status.GetProperty("code").GetInt32()); // ALREADY_EXISTS
+        var info = Assert.Single(status.GetProperty("details").EnumerateArray(),
+            d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.ErrorInfo");
+        Assert.Equal("P-9.1", info.GetProperty("reason").GetString());
+
+        using var secretary = Api(ResourceNames.Registration, Token("SEC", Roles.BranchSecretary));
+        using var approved = await secretary.PostAsync($"/v1/customers/{customerId}:approve", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+        var view = await new Registration.V1.Customers.CustomersClient(system.Channel(ResourceNames.Registration))
+            .GetCustomerAsync(new Registration.V1.GetCustomerRequest { CustomerId = customerId }, org.Salesperson1);
+        Assert.Equal(org.Id("S1"), view.OwnerId);
+        Assert.Equal(JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString(), view.Status);
+    }
+
     /// <summary>The HTTP verb and the OpenAPI path of an annotation (OpenAPI names a path variable by its JSON name).</summary>
     private static (string Verb, string Path) Route(HttpRule rule)
     {

@@ -31,7 +31,10 @@ public sealed class FilingTests(RedisServer redis) : IClassFixture<RedisServer>,
         var view = await _h.Query.GetAsync(Harness.Salesperson("S1"), filed.Value.Id);
         Assert.Equal(CustomerStatus.Pending, view.State.Status);
         Assert.False(view.State.ProtectedNow);
-        Assert.Empty(await _h.OutboxAsync());
+        // Not announced before approval (P-2.1): the one event is the filing itself, for the monthly report.
+        var filing = Assert.Single(await _h.EventsAsync<FilingSubmitted>());
+        Assert.Equal((filed.Value.Id, "S1"), (filing.CustomerId, filing.FilerId));
+        Assert.Single(await _h.OutboxAsync());
         var check = await _h.Query.CheckDuplicateAsync(null, "上海华光电子有限公司", false);
         Assert.Equal("taken", check.Verdict);
         Assert.Equal("S1", check.Holder!.OwnerId);

@@ -1,3 +1,4 @@
+using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Persistence;
 
@@ -46,7 +47,8 @@ public sealed class DecideFiling(CustomerWriter writer, Organization organizatio
             var now = clock.Now;
             var next = OwnershipRules.Rejected(customer);
             var change = writer.Change(current, next, now,
-                [new(now.ToDateTimeOffset(), Changes.Rejected, next.Status, customer.OwnerId, null, reason.Trim(), caller.EmployeeId)], []);
+                [new(now.ToDateTimeOffset(), Changes.Rejected, next.Status, customer.OwnerId, null, reason.Trim(), caller.EmployeeId)],
+                [new FilingRejected(customer.Id, customer.IdentityKey, customer.FiledBy, customer.BranchId, caller.EmployeeId, now.ToDateTimeOffset())]);
             // The filer's list of refused filings keeps the rejection and its reason (ListRefusedFilings), in this step.
             var day = clock.TodayDate;
             CustomerStore.RecordRefusedFiling(change, new RefusedFiling(ViolationIds.For("P-2.1", customer.FiledBy, customer.IdentityKey, day),

@@ -111,7 +111,7 @@ public sealed class FileCustomer(
             var next = approve ? writer.StartProtection(filed, filer, today, now, "auto", announce: true) with { PreviousOwnerId = previousOwner } : filed;
             var at = now.ToDateTimeOffset();
             var history = new List<HistoryEntry> { new(at, Changes.Filed, CustomerStatus.Pending, null, filer.Id, filing.EvidenceKind, filer.Id) };
-            var events = new List<object>();
+            var events = new List<object> { new FilingSubmitted(next.Id, next.IdentityKey, filer.Id, filer.BranchId, at) };
             if (approve)
             {
                 history.Add(new(at, Changes.Approved, CustomerStatus.Protected, previousOwner, filer.Id, "auto-approval", "auto"));

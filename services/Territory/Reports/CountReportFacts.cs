@@ -46,6 +46,13 @@ public sealed class CountReportFacts(ReportStore store, DirectoryStore directory
         }
     }
 
+    /// <summary>P-2.1: a filing counts in the filer's branch; a customer filed again after it lapsed is another filing (the instant tells them apart).</summary>
+    public Task ExecuteAsync(FilingSubmitted filed) =>
+        store.CountAsync(new ReportFact(Figures.Filing, $"{filed.CustomerId}@{filed.OccurredAt.UtcTicks}", filed.BranchId, filed.OccurredAt));
+
+    public Task ExecuteAsync(FilingRejected rejected) =>
+        store.CountAsync(new ReportFact(Figures.Rejection, $"{rejected.CustomerId}@{rejected.OccurredAt.UtcTicks}", rejected.BranchId, rejected.OccurredAt));
+
     public Task ExecuteAsync(ProtectionLapsed lapsed) =>
         store.CountAsync(new ReportFact(Figures.Lapse, $"{lapsed.CustomerId}@{Dates.Iso(lapsed.LastProtectedDay)}", lapsed.BranchId, lapsed.OccurredAt));
 

@@ -15,6 +15,16 @@ public sealed class ReportOwnershipChangedConsumer(CountReportFacts count) : ICo
         count.ExecuteAsync(context.Message, context.MessageId?.ToString("N") ?? throw new InvalidOperationException("OwnershipChanged without a message id"));
 }
 
+public sealed class ReportFilingSubmittedConsumer(CountReportFacts count) : IConsumer<FilingSubmitted>
+{
+    public Task Consume(ConsumeContext<FilingSubmitted> context) => count.ExecuteAsync(context.Message);
+}
+
+public sealed class ReportFilingRejectedConsumer(CountReportFacts count) : IConsumer<FilingRejected>
+{
+    public Task Consume(ConsumeContext<FilingRejected> context) => count.ExecuteAsync(context.Message);
+}
+
 public sealed class ReportProtectionLapsedConsumer(CountReportFacts count) : IConsumer<ProtectionLapsed>
 {
     public Task Consume(ConsumeContext<ProtectionLapsed> context) => count.ExecuteAsync(context.Message);
@@ -59,6 +69,8 @@ public static class ReportsRegistration
     public static void AddReportConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<ReportOwnershipChangedConsumer>();
+        bus.AddConsumer<ReportFilingSubmittedConsumer>();
+        bus.AddConsumer<ReportFilingRejectedConsumer>();
         bus.AddConsumer<ReportProtectionLapsedConsumer>();
         bus.AddConsumer<ReportCaseOpenedConsumer>();
         bus.AddConsumer<ReportCaseClosedConsumer>();

@@ -5,6 +5,8 @@ namespace CustomerProtection.Territory.Reports;
 /// <summary>What the monthly report counts: one kind of fact per figure (docs/territory.md, Reports).</summary>
 public static class Figures
 {
+    public const string Filing = "filing";
+    public const string Rejection = "rejection";
     public const string Approval = "approval";
     public const string Lapse = "lapse";
     public const string PoolEntry = "pool_in";
@@ -29,6 +31,8 @@ public sealed record ReportFact(string Figure, string FactId, string BranchId, D
 /// <summary>One branch's (or region's) figures of a month.</summary>
 public sealed record MonthlyTotals
 {
+    public long Filings { get; init; }
+    public long Rejections { get; init; }
     public long Approvals { get; init; }
     public long Lapses { get; init; }
     public long PoolEntries { get; init; }
@@ -43,6 +47,8 @@ public sealed record MonthlyTotals
 
     public static MonthlyTotals operator +(MonthlyTotals a, MonthlyTotals b) => new()
     {
+        Filings = a.Filings + b.Filings,
+        Rejections = a.Rejections + b.Rejections,
         Approvals = a.Approvals + b.Approvals,
         Lapses = a.Lapses + b.Lapses,
         PoolEntries = a.PoolEntries + b.PoolEntries,
@@ -76,6 +82,8 @@ public static class MonthlyReportRules
             var row = rows.GetValueOrDefault(branch, MonthlyTotals.Zero);
             rows[branch] = figure switch
             {
+                Figures.Filing when inMonth => row with { Filings = row.Filings + 1 },
+                Figures.Rejection when inMonth => row with { Rejections = row.Rejections + 1 },
                 Figures.Approval when inMonth => row with { Approvals = row.Approvals + 1 },
                 Figures.Lapse when inMonth => row with { Lapses = row.Lapses + 1 },
                 Figures.Claim when inMonth => row with { Claims = row.Claims + 1 },

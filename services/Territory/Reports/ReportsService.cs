@@ -31,6 +31,8 @@ public sealed class ReportsService(GetMonthlyReport report) : V1.Reports.Reports
     {
         BranchId = branchId,
         RegionId = regionId,
+        Filings = t.Filings,
+        Rejections = t.Rejections,
         Approvals = t.Approvals,
         Lapses = t.Lapses,
         PoolEntries = t.PoolEntries,

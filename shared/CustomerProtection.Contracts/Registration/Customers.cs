@@ -3,6 +3,12 @@ namespace CustomerProtection.Contracts.Registration;
 // Registration's facts about customers. They carry ids and business facts only, never clear
 // confidential values (C-2): contacts, phones and bank data stay in Registration.
 
+/// <summary>P-2.1: a salesperson or dealer filed a customer (pending the secretary's decision, or approved at once: FilingApproved follows).</summary>
+public sealed record FilingSubmitted(string CustomerId, string IdentityKey, string FilerId, string BranchId, DateTimeOffset OccurredAt);
+
+/// <summary>P-2.1: the branch secretary rejected a pending filing; the identity is free again. The reason stays in Registration.</summary>
+public sealed record FilingRejected(string CustomerId, string IdentityKey, string FilerId, string BranchId, string RejectedBy, DateTimeOffset OccurredAt);
+
 /// <summary>P-2.1/P-2.2: a filing was approved and announced; protection runs and the objection window is open.</summary>
 public sealed record FilingApproved(
     string CustomerId,

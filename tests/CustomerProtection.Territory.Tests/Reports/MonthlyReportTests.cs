@@ -56,11 +56,21 @@ public sealed class MonthlyReportTests(RedisServer redis) : SalesRig(redis), ICl
         await Count.ExecuteAsync(fine);
         await Count.ExecuteAsync(new ProtectionLapsed("C-3", "uscc:x", "S2", "B-SH", new DateOnly(2026, 11, 4), at));
         await Count.ExecuteAsync(new ProtectionLapsed("C-3", "uscc:x", "S2", "B-SH", new DateOnly(2026, 11, 4), at));
+        // P-2.1: three filings (one redelivered), one of them rejected (redelivered too).
+        var filed = new FilingSubmitted("C-1", "uscc:a", "S1", "B-SH", at.AddHours(-1));
+        await Count.ExecuteAsync(filed);
+        await Count.ExecuteAsync(filed);
+        await Count.ExecuteAsync(new FilingSubmitted("C-2", "uscc:b", "S2", "B-SH", at.AddHours(-1)));
+        await Count.ExecuteAsync(new FilingSubmitted("C-4", "uscc:c", "S2", "B-SH", at));
+        var rejected = new FilingRejected("C-4", "uscc:c", "S2", "B-SH", "SEC", at.AddHours(1));
+        await Count.ExecuteAsync(rejected);
+        await Count.ExecuteAsync(rejected);
 
         var row = Assert.Single((await Report.ExecuteAsync(Hq, November, ReportGroup.Branch)).Rows);
 
         Assert.Equal(("B-SH", "R-EAST"), (row.BranchId, row.RegionId));
         Assert.Equal((2L, 1L, 1L, 1L, 5_000m), (row.Totals.Approvals, row.Totals.Lapses, row.Totals.Violations, row.Totals.Fines, row.Totals.FineAmount));
+        Assert.Equal((3L, 1L), (row.Totals.Filings, row.Totals.Rejections));
         Assert.Empty((await Report.ExecuteAsync(Hq, new Google.Type.Date { Year = 2026, Month = 12 }, ReportGroup.Branch)).Rows);
     }
 

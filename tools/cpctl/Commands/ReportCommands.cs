@@ -13,7 +13,7 @@ internal static class ReportCommands
     {
         var month = Required("--month", "月份 / the month, yyyy-MM (Asia/Shanghai)");
         var by = Optional("--by", "分组 / rows by: branch (default), region");
-        return kit.Command("report", "总部月报：备案、失效、公海、案件、违规与罚款 / hq's monthly report: approvals, lapses, pool, cases, violations and fines", async (s, p, ct) =>
+        return kit.Command("report", "总部月报：备案、失效、公海、案件、违规与罚款 / hq's monthly report: filings, rejections, approvals, lapses, pool, cases, violations and fines", async (s, p, ct) =>
         {
             var answer = await s.Reports.GetMonthlyReportAsync(new GetMonthlyReportRequest
             {
@@ -23,7 +23,7 @@ internal static class ReportCommands
             var total = answer.Total.Clone();
             total.BranchId = answer.GroupBy == ReportGrouping.Region ? "" : "合计 / total";
             total.RegionId = answer.GroupBy == ReportGrouping.Region ? "合计 / total" : "";
-            s.Out.Table(answer, answer.Rows.Append(total), "branch_id", "region_id", "approvals", "lapses", "pool_entries", "claims", "pool_size",
+            s.Out.Table(answer, answer.Rows.Append(total), "branch_id", "region_id", "filings", "rejections", "approvals", "lapses", "pool_entries", "claims", "pool_size",
                 "cases_opened", "cases_decided", "cases_open", "violations", "fines", "fine_amount");
         }, month, by);
     }
