@@ -60,6 +60,37 @@ public sealed class SupervisedLoopTests
         Assert.True(loop.Passes > faults.Length);
     }
 
+    /// <summary>A pass stuck on a call that ignores the stop, as a Redis call to a server already gone does until its timeout.</summary>
+    private sealed class StuckLoop(LoopHealth health) : SupervisedLoop(health, NullLogger.Instance)
+    {
+        public readonly TaskCompletionSource<bool> Entered = new();
+        public readonly TaskCompletionSource<bool> Released = new();
+
+        protected override string Name => "stuck";
+
+        protected override async Task PassAsync(CancellationToken stoppingToken)
+        {
+            Entered.TrySetResult(true);
+            await Released.Task;
+        }
+    }
+
+    [Fact]
+    public async Task A_stop_does_not_wait_for_a_pass_stuck_on_a_call_that_ignores_it()
+    {
+        var loop = new StuckLoop(new LoopHealth());
+        await loop.StartAsync(CancellationToken.None);
+        await loop.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var stop = loop.StopAsync(CancellationToken.None);
+
+        // The stop completes while the stuck call is still pending: the loop left it behind.
+        Assert.Same(stop, await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(30))));
+        Assert.False(loop.Released.Task.IsCompleted);
+        Assert.True(loop.ExecuteTask!.IsCompletedSuccessfully);
+        loop.Released.SetResult(true);
+    }
+
     private static async Task<bool> WaitForAsync(Func<bool> condition)
     {
         for (var i = 0; i < 300 && !condition(); i++)
