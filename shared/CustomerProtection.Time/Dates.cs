@@ -21,16 +21,12 @@ public static class Dates
     /// <summary>The Asia/Shanghai day of an instant.</summary>
     public static DateOnly DateOf(DateTimeOffset instant) => ToDateOnly(Policy.PolicyTime.DateOf(Instant.FromDateTimeOffset(instant)));
 
+    /// <summary>A day written as yyyy-MM-dd (an import document's, a stored text): within the days a request may name, or a violation of its field.</summary>
     public static DateOnly? Parse(ICollection<FieldViolation> violations, string field, string? text, bool required = false)
     {
         if (string.IsNullOrEmpty(text))
         {
-            if (required)
-            {
-                violations.Add(new(field, "必填 / required"));
-            }
-
-            return null;
+            return Missing(violations, field, required);
         }
 
         if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
@@ -39,13 +35,7 @@ public static class Dates
             return null;
         }
 
-        if (date < Earliest || date > Latest)
-        {
-            violations.Add(new(field, $"日期须在 {Iso(Earliest)} 至 {Iso(Latest)} 之间 / a date from {Iso(Earliest)} to {Iso(Latest)}"));
-            return null;
-        }
-
-        return date;
+        return InRange(violations, field, date);
     }
 
     /// <summary>A request's google.type.Date: a real day of the calendar within the days a request may name, or a violation of its field.</summary>
@@ -53,37 +43,63 @@ public static class Dates
     {
         if (date is null)
         {
-            if (required)
-            {
-                violations.Add(new(field, "必填 / required"));
-            }
-
-            return null;
+            return Missing(violations, field, required);
         }
 
-        if (date.Year < 1 || date.Year > 9999 || date.Month is < 1 or > 12 || date.Day < 1 || date.Day > DateTime.DaysInMonth(date.Year, date.Month))
+        if (!IsCalendarDay(date.Year, date.Month, date.Day))
         {
             violations.Add(new(field, "须为日历上的一天（年、月、日）/ a day of the calendar (year, month and day)"));
             return null;
         }
 
-        var day = new DateOnly(date.Year, date.Month, date.Day);
-        if (day < Earliest || day > Latest)
-        {
-            violations.Add(new(field, $"日期须在 {Iso(Earliest)} 至 {Iso(Latest)} 之间 / a date from {Iso(Earliest)} to {Iso(Latest)}"));
-            return null;
-        }
-
-        return day;
+        return InRange(violations, field, new DateOnly(date.Year, date.Month, date.Day));
     }
 
     /// <summary>
-    /// A request's google.type.Date as the yyyy-MM-dd text the use cases parse with <see cref="Parse(ICollection{FieldViolation}, string, string?, bool)"/>
-    /// (empty when unset). The numbers are written as given, so an impossible day (month 13, February 30, day 0) fails
-    /// that parse on its field, together with the request's other fields.
+    /// A request's month (docs/api.md: a google.type.Date with day 0): its first day, within the days a request may
+    /// name, or a violation of its field. A month is always required: a report is of one month.
     /// </summary>
-    public static string AsText(Google.Type.Date? date) =>
-        date is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{date.Year:D4}-{date.Month:D2}-{date.Day:D2}");
+    public static DateOnly? ParseMonth(ICollection<FieldViolation> violations, string field, Google.Type.Date? month)
+    {
+        if (month is null)
+        {
+            return Missing(violations, field, required: true);
+        }
+
+        if (month.Day != 0 || !IsCalendarDay(month.Year, month.Month, 1))
+        {
+            violations.Add(new(field, "年和月，日为 0 / a year and a month with day 0"));
+            return null;
+        }
+
+        // The range starts on a first of January and ends on a 31 December, so a month is in it when its first day is.
+        return InRange(violations, field, new DateOnly(month.Year, month.Month, 1));
+    }
+
+    private static DateOnly? Missing(ICollection<FieldViolation> violations, string field, bool required)
+    {
+        if (required)
+        {
+            violations.Add(new(field, "必填 / required"));
+        }
+
+        return null;
+    }
+
+    private static bool IsCalendarDay(int year, int month, int day) =>
+        year is >= 1 and <= 9999 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
+
+    /// <summary>The one range rule of every day a request names, whichever way it is written.</summary>
+    private static DateOnly? InRange(ICollection<FieldViolation> violations, string field, DateOnly day)
+    {
+        if (day >= Earliest && day <= Latest)
+        {
+            return day;
+        }
+
+        violations.Add(new(field, $"日期须在 {Iso(Earliest)} 至 {Iso(Latest)} 之间 / a date from {Iso(Earliest)} to {Iso(Latest)}"));
+        return null;
+    }
 
     /// <summary>The days a request may name (<see cref="EdgeLimits.EarliestDay"/>, held at the edge for every day field).</summary>
     public static readonly DateOnly Earliest = EdgeLimits.EarliestDay;

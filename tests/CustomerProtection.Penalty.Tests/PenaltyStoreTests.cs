@@ -8,6 +8,7 @@ using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Storage;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Protos;
 using CustomerProtection.Testing;
 using CustomerProtection.Time;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -272,7 +273,7 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.Equal(["V00.violator"], (await Query.ListFinesAsync(Hq, new FineQuery(null, null, null, FineStatuses.Confirmed, null, null, null), 100, null)).Items.Select(f => f.Value.Id));
         // Violation dates 2026-03-03..2026-03-05 (Asia/Shanghai), both ends included.
         Assert.Equal(["V04.violator", "V05.violator", "V06.violator"],
-            (await Query.ListFinesAsync(Hq, new FineQuery(null, null, null, null, null, "2026-03-03", "2026-03-05"), 100, null)).Items.Select(f => f.Value.Id));
+            (await Query.ListFinesAsync(Hq, new FineQuery(null, null, null, null, null, new DateOnly(2026, 3, 3).ToProtoDate(), new DateOnly(2026, 3, 5).ToProtoDate()), 100, null)).Items.Select(f => f.Value.Id));
     }
 
     [Fact]
@@ -353,15 +354,17 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
 
     /// <summary>Issue 21: days whose instants .NET cannot hold (year 1, year 9999, a negative year) made the handler throw; a request names days from 1900 to 2199.</summary>
     [Theory]
-    [InlineData("0001-01-01", null, "from")]
-    [InlineData(null, "9999-12-31", "to")]
-    [InlineData("-0001-01-01", null, "from")]
-    [InlineData("1899-12-31", null, "from")]
-    [InlineData(null, "2200-01-01", "to")]
-    public async Task A_branch_history_period_outside_1900_to_2199_is_refused_by_field(string? from, string? to, string field)
+    [InlineData(1, 1, 1, "from")]
+    [InlineData(9999, 12, 31, "to")]
+    [InlineData(-1, 1, 1, "from")]
+    [InlineData(1899, 12, 31, "from")]
+    [InlineData(2200, 1, 1, "to")]
+    [InlineData(2026, 2, 30, "from")]
+    public async Task A_branch_history_period_outside_1900_to_2199_or_off_the_calendar_is_refused_by_field(int year, int month, int day, string field)
     {
+        var date = new Google.Type.Date { Year = year, Month = month, Day = day };
         var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
-            Query.ListViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", null, from, to, 0, null));
+            Query.ListViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", null, field == "from" ? date : null, field == "to" ? date : null, 0, null));
 
         Assert.Equal([field], error.Violations.Select(v => v.Field));
     }
@@ -371,7 +374,7 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
     {
         await Record().ApplyAsync(ViolationReports.From(Detected("V1", at: Monday.AddDays(-10))));
 
-        var page = await Query.ListViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", null, "1900-01-01", "2199-12-31", 0, null);
+        var page = await Query.ListViolationsAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), "B-SH", null, Dates.Earliest.ToProtoDate(), Dates.Latest.ToProtoDate(), 0, null);
 
         Assert.Equal(["V1"], page.Items.Select(i => i.Violation.Value.Id));
     }
@@ -410,14 +413,14 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         await Steps.AppealAsync(new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST"), "V2.violator", "not me");
         await Steps.DecideAppealAsync(Hq, "V2.violator", upheld: false, "wrong seller");
 
-        var march = await Query.MonthlyReportAsync(Hq, 2026, 3);
+        var march = await Query.MonthlyReportAsync(Hq, Month(2026, 3));
 
         Assert.Equal(new DateOnly(2026, 3, 1), march.Month);
         Assert.Equal([new BranchFigures("B-HZ", "R-EAST", new ViolationFigures(1, 1, 5_000m, 0m, 0)),
                       new BranchFigures("B-SH", "R-EAST", new ViolationFigures(3, 4, 20_000m, 5_000m, 0))], march.Branches);
         Assert.Equal([new RegionFigures("R-EAST", new ViolationFigures(4, 5, 25_000m, 5_000m, 0))], march.Regions);
         Assert.Equal(new ViolationFigures(4, 5, 25_000m, 5_000m, 0), march.Total);
-        Assert.Equal(new ViolationFigures(1, 1, 5_000m, 0m, 0), (await Query.MonthlyReportAsync(Hq, 2026, 4)).Total);
+        Assert.Equal(new ViolationFigures(1, 1, 5_000m, 0m, 0), (await Query.MonthlyReportAsync(Hq, Month(2026, 4))).Total);
     }
 
     [Fact]
@@ -426,14 +429,30 @@ public sealed class PenaltyStoreTests(RedisServer redis) : IClassFixture<RedisSe
         await Record().ApplyAsync(ViolationReports.From(Detected("V1")));
         await Record().ApplyAsync(ViolationReports.From(Detected("V4") with { Violator = new ViolationParty("S9", "salesperson", "B-HZ", "R-EAST", "M9") }));
 
-        var own = await Query.MonthlyReportAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), 2026, 3);
+        var own = await Query.MonthlyReportAsync(new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST"), Month(2026, 3));
 
         Assert.Equal(["B-SH"], own.Branches.Select(b => b.BranchId));
         Assert.Equal(1, own.Total.Violations);
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => Query.MonthlyReportAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), 2026, 3));
-        var bad = await Assert.ThrowsAsync<RequestValidationException>(() => Query.MonthlyReportAsync(Hq, 2026, 0));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => Query.MonthlyReportAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), Month(2026, 3)));
+        var bad = await Assert.ThrowsAsync<RequestValidationException>(() => Query.MonthlyReportAsync(Hq, Month(2026, 0)));
         Assert.Equal(["month"], bad.Violations.Select(v => v.Field));
     }
+
+    /// <summary>docs/api.md: a month is a google.type.Date with day 0; a day in it, a missing month or one outside 1900–2199 is refused on the field.</summary>
+    [Theory]
+    [InlineData(2026, 3, 15)]
+    [InlineData(2026, 13, 0)]
+    [InlineData(1899, 12, 0)]
+    [InlineData(2200, 1, 0)]
+    public async Task P8_the_monthly_report_month_is_a_year_and_month_with_day_0(int year, int month, int day)
+    {
+        var bad = await Assert.ThrowsAsync<RequestValidationException>(() => Query.MonthlyReportAsync(Hq, new Google.Type.Date { Year = year, Month = month, Day = day }));
+        Assert.Equal(["month"], bad.Violations.Select(v => v.Field));
+        var missing = await Assert.ThrowsAsync<RequestValidationException>(() => Query.MonthlyReportAsync(Hq, null));
+        Assert.Equal(["month"], missing.Violations.Select(v => v.Field));
+    }
+
+    private static Google.Type.Date Month(int year, int month) => new() { Year = year, Month = month };
 
     private DeclareSeriousCase Declare => new(Store, Clock);
 

@@ -10,6 +10,7 @@ using CustomerProtection.Territory.Persistence;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -37,7 +38,7 @@ public sealed class CrossRegionStoreTests(RedisServer redis) : IClassFixture<Red
         await redis.FlushAsync();
         await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
         await new CreateRegion(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-WEST", "西部大区"));
-        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("RM-W", "西部经理", Roles.RegionalManager, null, "R-WEST", null, "2020-01-01"));
+        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("RM-W", "西部经理", Roles.RegionalManager, null, "R-WEST", null, null), Day(2020, 1, 1));
         await Db.KeyDeleteAsync(_outbox.StreamKey);
     }
 

@@ -11,6 +11,7 @@ using CustomerProtection.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -27,7 +28,7 @@ public sealed class DealTermsTests(RedisServer redis) : SalesRig(redis), IClassF
     private static readonly Caller RegionalSecretary = new("RS-E", Roles.RegionalSecretary, null, "R-EAST");
 
     private static SaleInput Shipment(string id, string seller, string price, string quantity = "3", string day = "2026-03-10", string region = "R-EAST") =>
-        new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, quantity, day, region, false, null);
+        new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, quantity, Day(day), region, false, null);
 
     private static OwnershipFacts LapsedFrom(string previousOwner) =>
         new(true, "C1", Key, null, null, null, null, "formal", OwnershipStatuses.Lapsed,

@@ -10,6 +10,7 @@ using CustomerProtection.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -71,7 +72,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
         {
             try
             {
-                await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("E1", "张三" + i, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
+                await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("E1", "张三" + i, Roles.Salesperson, "B-SH", null, null, null), Day(2024, 1, 2));
                 return true;
             }
             catch (PolicyRefusalException ex) when (ex.Code == RefusalCode.AlreadyExists)
@@ -200,7 +201,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     public async Task Recording_a_departure_publishes_EmployeeLeft_once()
     {
         await SeedEastAsync();
-        await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("E1", "张三", Roles.Salesperson, "B-SH", null, null, null));
+        await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("E1", "张三", Roles.Salesperson, "B-SH", null, null, null), null);
 
         var left = await new RecordEmployeeLeft(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, "E1", null, "辞职");
         await new RecordEmployeeLeft(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, "E1", null, "again");
@@ -218,7 +219,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
         var manager = new Caller("BM1", Roles.BranchManager, "B-SH", "R-EAST");
 
         await Assert.ThrowsAsync<ScopeDeniedException>(() => new HireEmployee(Store, Clocks.Policy(_time))
-            .ExecuteAsync(manager, new EmployeeInput("E5", "王五", Roles.Salesperson, "B-HZ", null, null, null)));
+            .ExecuteAsync(manager, new EmployeeInput("E5", "王五", Roles.Salesperson, "B-HZ", null, null, null), null));
         Assert.Null(await Store.GetEmployeeAsync("E5"));
     }
 
@@ -229,7 +230,7 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
         for (var i = 1; i <= 7; i++)
         {
             var role = i % 2 == 0 ? Roles.BranchSecretary : Roles.Salesperson;
-            await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput($"E{i}", "员工" + i, role, "B-SH", null, null, null));
+            await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput($"E{i}", "员工" + i, role, "B-SH", null, null, null), null);
         }
 
         var query = new QueryDirectory(Store);

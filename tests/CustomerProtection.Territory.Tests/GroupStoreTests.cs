@@ -7,6 +7,7 @@ using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using CustomerProtection.Testing;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -93,7 +94,7 @@ public sealed class GroupStoreTests(RedisServer redis) : SalesRig(redis), IClass
 
         Assert.Equal(SaleDecision.NeedsApproval, asked.Verdict.Decision);
         Assert.Equal(("P-4.4", "R-WEST"), Assert.Single(asked.Verdict.Findings) is var f ? (f.RuleId, f.Metadata["group_region_id"]) : default);
-        var recorded = await Recorder.ExecuteAsync(Hq, new SaleInput("ERP-G1", "S1", SubsidiaryRef, "P1", "100.00", "1", "2026-03-10", "R-EAST", false, null), default);
+        var recorded = await Recorder.ExecuteAsync(Hq, new SaleInput("ERP-G1", "S1", SubsidiaryRef, "P1", "100.00", "1", Day(2026, 3, 10), "R-EAST", false, null), default);
         Assert.Equal(["P-4.4"], recorded.Violations.Select(v => v.RuleId));
     }
 
@@ -103,8 +104,8 @@ public sealed class GroupStoreTests(RedisServer redis) : SalesRig(redis), IClass
         ParentIsFormalIn("R-WEST");
         await Link.ExecuteAsync(Hq, ParentRef, SubsidiaryRef);
         await new CreateBranch(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new BranchInput("B-CD", "R-WEST", "成都分公司", BranchKinds.Branch, true, null, false));
-        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S9", "赵九", Roles.Salesperson, "B-CD", null, null, "2024-01-02"));
-        await Recorder.ExecuteAsync(Hq, new SaleInput("ERP-P1", "S9", ParentRef, "P1", "95.00", "1", "2026-03-09", "R-WEST", false, null), default);
+        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S9", "赵九", Roles.Salesperson, "B-CD", null, null, null), Day(2024, 1, 2));
+        await Recorder.ExecuteAsync(Hq, new SaleInput("ERP-P1", "S9", ParentRef, "P1", "95.00", "1", Day(2026, 3, 9), "R-WEST", false, null), default);
         var request = (await new SubmitCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Seller, new CrossRegionFilingInput(null, "R-WEST", SubsidiaryRef, "集团子公司"))).Value.Id;
         await new AnswerCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(new Caller("RS-W", Roles.RegionalSecretary, null, "R-WEST"), request, true, null);
         await new DecideCrossRegionFiling(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, request, true, null);

@@ -8,6 +8,7 @@ using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Time.Testing;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -174,7 +175,7 @@ public sealed class IdentityTextTests(RedisServer redis) : IClassFixture<RedisSe
         var asked = await Assert.ThrowsAsync<RequestValidationException>(() => authorize.ExecuteAsync(Hq,
             new AuthorizationInput(new CustomerRef(null, Code, Spoilt(Title, bad)), "P1", "100.00", "R-EAST", false, null), default));
         var recorded = await Assert.ThrowsAsync<RequestValidationException>(() => record.ExecuteAsync(Hq,
-            new SaleInput("ERP-1", "S1", new CustomerRef(null, Spoilt(Code, bad), Title), "P1", "100.00", "1", "2026-03-10", "R-EAST", false, null), default));
+            new SaleInput("ERP-1", "S1", new CustomerRef(null, Spoilt(Code, bad), Title), "P1", "100.00", "1", Day(2026, 3, 10), "R-EAST", false, null), default));
 
         AssertRefusedOn(asked.Violations, "customer.invoice_title");
         AssertRefusedOn(recorded.Violations.Where(v => v.Field.StartsWith("customer.", StringComparison.Ordinal)), "customer.taxpayer_id");

@@ -9,6 +9,7 @@ using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Time.Testing;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -38,10 +39,10 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
         await new CreateBranch(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
         foreach (var id in new[] { "S1", "S2", "S3", "S4" })
         {
-            await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput(id, "销售" + id, Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
+            await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput(id, "销售" + id, Roles.Salesperson, "B-SH", null, null, null), Day(2024, 1, 2));
         }
 
-        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("SEC", "秘书", Roles.BranchSecretary, "B-SH", null, null, "2024-01-02"));
+        await new HireEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("SEC", "秘书", Roles.BranchSecretary, "B-SH", null, null, null), Day(2024, 1, 2));
         await new ChangeEmployee(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeUpdate("S2", null, null, null, null, null, EmployeeStatuses.OnLeave, 0));
         await new RecordEmployeeLeft(Directory, Clocks.Policy(_time)).ExecuteAsync(Hq, "S4", null, "辞职");
     }

@@ -6,6 +6,7 @@ using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
 using CustomerProtection.Testing;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -13,7 +14,7 @@ namespace CustomerProtection.Territory.Tests;
 public sealed class SaleKindTests(RedisServer redis) : SalesRig(redis), IClassFixture<RedisServer>
 {
     private static SaleInput Shipment(string id, string? kind) =>
-        new(id, "S1", new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", "1.00", "1", "2026-03-10", "R-EAST", false, null, kind);
+        new(id, "S1", new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", "1.00", "1", Day(2026, 3, 10), "R-EAST", false, null, kind);
 
     private async Task<List<SaleRecorded>> SalesRecordedAsync() =>
         [.. (await Db.StreamRangeAsync(Outbox.StreamKey)).Where(e => (string)e["type"]! == typeof(SaleRecorded).FullName)
@@ -57,7 +58,7 @@ public sealed class SaleKindTests(RedisServer redis) : SalesRig(redis), IClassFi
     }
 
     private static SaleInput Sold(string id, string seller, string price, string day, string kind = SaleKinds.FormalPurchase) =>
-        new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, "2", day, "R-EAST", false, null, kind);
+        new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, "2", Day(day), "R-EAST", false, null, kind);
 
     /// <summary>S1's protection of the customer lapsed on 2026-02-28 (P-3.5): P-3.7 binds others' sales.</summary>
     private void LapsedFromS1() => Owners.Set(new OwnershipFacts(true, "C1", Key, null, null, null, null, "formal", OwnershipStatuses.Lapsed,

@@ -12,6 +12,7 @@ using CustomerProtection.Testing;
 using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -26,7 +27,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
             new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), true, [], null, null);
 
     private static SaleInput Shipment(string id, string seller = "S2", string price = "100.00", string quantity = "10", string day = "2026-03-10", string region = "R-EAST", bool agent = false) =>
-        new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, quantity, day, region, agent, agent ? "某贸易公司" : null);
+        new(id, seller, new CustomerRef(null, Taxpayer, "无锡华光电子有限公司"), "P1", price, quantity, Day(day), region, agent, agent ? "某贸易公司" : null);
 
     private async Task<List<(string Type, string Body)>> OutboxAsync() =>
         [.. (await Db.StreamRangeAsync(Outbox.StreamKey)).Select(e => ((string)e["type"]!, (string)e["body"]!))];
@@ -122,7 +123,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
     [Fact]
     public async Task Bad_input_is_refused_field_by_field_before_anything_is_read_or_written()
     {
-        var bad = new SaleInput("ERP 1", "", new CustomerRef(null, "91350100M000100Y44", null), "P1", "12.345", "-1", "2026-3-1", "R-EAST", false, null);
+        var bad = new SaleInput("ERP 1", "", new CustomerRef(null, "91350100M000100Y44", null), "P1", "12.345", "-1", Day(2026, 2, 30), "R-EAST", false, null);
 
         var error = await Assert.ThrowsAsync<RequestValidationException>(() => Recorder.ExecuteAsync(Hq, bad, default));
 
@@ -220,13 +221,13 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
     public async Task P4_2_asking_prices_are_versioned_and_a_shipment_meets_the_version_in_force_on_its_day()
     {
         await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "100.00", null));
-        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "130.00", "2026-03-20"));
+        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "130.00", Day(2026, 3, 20)));
 
-        var (price, _) = await new GetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync("R-WEST", "P1", "2026-03-19");
+        var (price, _) = await new GetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync("R-WEST", "P1", Day(2026, 3, 19));
         Assert.Equal(100m, price!.Value.InForce(new DateOnly(2026, 3, 19))!.Price);
         Assert.Equal(130m, price.Value.InForce(new DateOnly(2026, 3, 20))!.Price);
 
-        var retroactive = await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "1.00", "2026-03-09")));
+        var retroactive = await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "1.00", Day(2026, 3, 9))));
         Assert.Equal("effective_from", Assert.Single(retroactive.Violations).Field);
         await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(RegionalManagerWest with { RegionId = "R-EAST" }, new AskingPriceInput("R-WEST", "P1", "1.00", null)));
     }
@@ -275,7 +276,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
     public async Task P4_3_the_local_branchs_service_support_is_a_recorded_paid_agreement_within_the_branch_managers_scope()
     {
         var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
-        var input = new ServiceSupportInput("SUP-1", new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", "2026-03-10", "2026-12-31", "上门维护");
+        var input = new ServiceSupportInput("SUP-1", new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", Day(2026, 3, 10), Day(2026, 12, 31), "上门维护");
 
         var agreement = await new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input);
         var again = await new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input);
@@ -287,7 +288,7 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
         Assert.Equal(["SUP-1"], (await new ListServiceSupport(Store).ExecuteAsync(Hq, "B-SH", null)).Select(a => a.Id));
         Assert.Equal(["SUP-1"], (await new ListServiceSupport(Store).ExecuteAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
         await Assert.ThrowsAsync<ScopeDeniedException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
-        var late = await Assert.ThrowsAsync<RequestValidationException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input with { Id = "SUP-3", ValidUntil = "2026-01-01" }));
+        var late = await Assert.ThrowsAsync<RequestValidationException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input with { Id = "SUP-3", ValidUntil = Day(2026, 1, 1) }));
         Assert.Equal("valid_until", Assert.Single(late.Violations).Field);
     }
 
@@ -308,8 +309,8 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
         Assert.Equal(("ERP-1", "S2", "S1", "CASE-1"), (moved.SaleId, moved.CreditedTo, moved.PreviousCreditedTo, moved.CaseId));
         var sale = (await Store.GetAsync<Sale>(SalesKeys.Sale, "ERP-1"))!;
         Assert.Equal((2L, "S2", "S1", "CASE-1"), (sale.Version, sale.Value.CreditedTo, sale.Value.CreditDecision!.PreviousCreditedTo, sale.Value.CreditDecision.CaseId));
-        var s2 = await query.CreditsAsync(Hq, "S2", "2026-01-01", "2026-12-31");
-        var s1 = await query.CreditsAsync(Hq, "S1", "2026-01-01", "2026-12-31");
+        var s2 = await query.CreditsAsync(Hq, "S2", Day(2026, 1, 1), Day(2026, 12, 31));
+        var s1 = await query.CreditsAsync(Hq, "S1", Day(2026, 1, 1), Day(2026, 12, 31));
         Assert.Equal(["ERP-1"], s2.Credits.Select(c => c.Id));
         Assert.Equal(1000m, s2.Total);
         Assert.Empty(s1.Credits);
@@ -373,12 +374,12 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
     public async Task Sales_and_prices_refuse_another_role_before_reading_the_input()
     {
         var salesperson = new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST");
-        var bad = new SaleInput("ERP 1", "", new CustomerRef(null, "91350100M000100Y44", null), "P1", "12.345", "-1", "2026-3-1", "R-EAST", false, null);
+        var bad = new SaleInput("ERP 1", "", new CustomerRef(null, "91350100M000100Y44", null), "P1", "12.345", "-1", Day(2026, 2, 30), "R-EAST", false, null);
 
         await Assert.ThrowsAsync<ScopeDeniedException>(() => Recorder.ExecuteAsync(salesperson, bad, CancellationToken.None));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(salesperson, new AskingPriceInput("", "", "x", "never")));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(salesperson, new AskingPriceInput("", "", "x", Day(2026, 13, 1))));
         // The roles that may act still get the fields' errors.
         await Assert.ThrowsAsync<RequestValidationException>(() => Recorder.ExecuteAsync(Erp, bad, CancellationToken.None));
-        await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(RegionalManagerWest, new AskingPriceInput("", "", "x", "never")));
+        await Assert.ThrowsAsync<RequestValidationException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(RegionalManagerWest, new AskingPriceInput("", "", "x", Day(2026, 13, 1))));
     }
 }

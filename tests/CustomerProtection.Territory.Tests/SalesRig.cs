@@ -6,6 +6,7 @@ using CustomerProtection.Territory.Persistence;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests;
 
@@ -37,9 +38,9 @@ public abstract class SalesRig(RedisServer redis) : IAsyncLifetime
         await new CreateRegion(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
         await new CreateRegion(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new RegionInput("R-WEST", "西部大区"));
         await new CreateBranch(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
-        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("M1", "李经理", Roles.BranchManager, "B-SH", null, null, "2020-01-01"));
-        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S1", "张三", Roles.Salesperson, "B-SH", null, "M1", "2024-01-02"));
-        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S2", "王五", Roles.Salesperson, "B-SH", null, null, "2024-01-02"));
+        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("M1", "李经理", Roles.BranchManager, "B-SH", null, null, null), Day(2020, 1, 1));
+        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S1", "张三", Roles.Salesperson, "B-SH", null, "M1", null), Day(2024, 1, 2));
+        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S2", "王五", Roles.Salesperson, "B-SH", null, null, null), Day(2024, 1, 2));
         await Db.KeyDeleteAsync(Outbox.StreamKey);
     }
 

@@ -27,7 +27,7 @@ public sealed class SeriousCaseDismissalTests(RedisServer redis) : IClassFixture
         await redis.FlushAsync();
         await new CreateRegion(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new RegionInput("R-EAST", "华东大区"));
         await new CreateBranch(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new BranchInput("B-SH", "R-EAST", "上海分公司", BranchKinds.Branch, true, null, false));
-        await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("E1", "张三", Roles.Salesperson, "B-SH", null, null, null));
+        await new HireEmployee(Store, Clocks.Policy(_time)).ExecuteAsync(Hq, new EmployeeInput("E1", "张三", Roles.Salesperson, "B-SH", null, null, null), null);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

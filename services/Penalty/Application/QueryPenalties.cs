@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Persistence;
+using CustomerProtection.Protos;
 using NodaTime;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Penalty.Application;
 
 /// <summary>A filter on fines: every given field must match. Dates are violation dates (Asia/Shanghai), inclusive.</summary>
-public sealed record FineQuery(string? EmployeeId, string? BranchId, string? RegionId, string? Status, string? Liability, string? From, string? To);
+public sealed record FineQuery(string? EmployeeId, string? BranchId, string? RegionId, string? Status, string? Liability, Google.Type.Date? From, Google.Type.Date? To);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextPageToken);
 
@@ -129,7 +130,7 @@ public sealed class QueryPenalties(PenaltyStore store)
     /// fines, by branch and by region, from the fines (each carries its violation's branch and region). A
     /// regional role sees its region, a branch manager or secretary its branch; others may not ask.
     /// </summary>
-    public async Task<MonthlyViolationReport> MonthlyReportAsync(Caller caller, int year, int month)
+    public async Task<MonthlyViolationReport> MonthlyReportAsync(Caller caller, Google.Type.Date? month)
     {
         if (!PenaltyScopes.CanReadReports(caller))
         {
@@ -137,15 +138,10 @@ public sealed class QueryPenalties(PenaltyStore store)
         }
 
         var violations = new List<FieldViolation>();
-        if (year is < 1900 or > 2199 || month is < 1 or > 12)
-        {
-            violations.Add(new("month", "须给出年和月（1900–2199）/ give the year (1900–2199) and the month"));
-        }
-
+        var first = Dates.ParseMonth(violations, "month", month);
         RequestValidationException.ThrowIfAny(violations);
-        var first = new DateOnly(year, month, 1);
         var (filter, min, max) = Prepare(violations, caller,
-            new FineQuery(null, null, null, null, null, Dates.Iso(first), Dates.Iso(first.AddMonths(1).AddDays(-1))));
+            new FineQuery(null, null, null, null, null, first!.Value.ToProtoDate(), first.Value.AddMonths(1).AddDays(-1).ToProtoDate()));
         var branches = new SortedDictionary<(string Branch, string Region), ViolationTally>();
         var regions = new SortedDictionary<string, ViolationTally>(StringComparer.Ordinal);
         var total = new ViolationTally();
@@ -157,7 +153,7 @@ public sealed class QueryPenalties(PenaltyStore store)
             total.Add(fine);
         });
 
-        return new MonthlyViolationReport(first,
+        return new MonthlyViolationReport(first.Value,
             [.. branches.Select(b => new BranchFigures(b.Key.Branch, b.Key.Region, b.Value.Figures()))],
             [.. regions.Select(r => new RegionFigures(r.Key, r.Value.Figures()))],
             total.Figures());
@@ -215,7 +211,7 @@ public sealed class QueryPenalties(PenaltyStore store)
 
     /// <summary>A branch's violations, newest first, with each violation's fines; a violator filter is applied while reading on.</summary>
     public async Task<Page<(Versioned<Violation> Violation, IReadOnlyList<Versioned<Fine>> Fines)>> ListViolationsAsync(
-        Caller caller, string branchId, string? violatorId, string? from, string? to, int pageSize, string? pageToken)
+        Caller caller, string branchId, string? violatorId, Google.Type.Date? from, Google.Type.Date? to, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();
         ViolationReports.CheckId(violations, "branch_id", branchId, required: true);
@@ -312,7 +308,7 @@ public sealed class QueryPenalties(PenaltyStore store)
     };
 
     /// <summary>Violation dates from..to (Asia/Shanghai, inclusive) as a score range of instants.</summary>
-    private static (double Min, double Max) Period(List<FieldViolation> violations, string? from, string? to, string prefix = "")
+    private static (double Min, double Max) Period(List<FieldViolation> violations, Google.Type.Date? from, Google.Type.Date? to, string prefix = "")
     {
         var min = double.NegativeInfinity;
         var max = double.PositiveInfinity;
@@ -334,8 +330,8 @@ public sealed class QueryPenalties(PenaltyStore store)
         return (min, max);
     }
 
-    private static LocalDate? ParseDate(List<FieldViolation> violations, string field, string? text) =>
-        Dates.Parse(violations, field, text) is { } date ? Dates.ToLocalDate(date) : null;
+    private static LocalDate? ParseDate(List<FieldViolation> violations, string field, Google.Type.Date? day) =>
+        Dates.Parse(violations, field, day) is { } date ? Dates.ToLocalDate(date) : null;
 
     private static int PageSize(List<FieldViolation> violations, int pageSize)
     {

@@ -37,7 +37,7 @@ public sealed class PenaltiesService(RecordViolation record, FineSteps steps, De
     public override async Task<ListViolationsResponse> ListViolations(ListViolationsRequest request, ServerCallContext context)
     {
         var page = await query.ListViolationsAsync(Caller.From(context), request.BranchId, request.ViolatorId.Length == 0 ? null : request.ViolatorId,
-            Dates.AsText(request.From), Dates.AsText(request.To), request.PageSize, request.PageToken);
+            request.From, request.To, request.PageSize, request.PageToken);
         return new ListViolationsResponse
         {
             Violations = { page.Items.Select(i => ToProto(i.Violation, i.Fines)) },
@@ -58,7 +58,7 @@ public sealed class PenaltiesService(RecordViolation record, FineSteps steps, De
         ToProto(await query.TotalsAsync(Caller.From(context), Query(request.Filter)));
 
     public override async Task<V1.MonthlyViolationReport> GetMonthlyViolationReport(GetMonthlyViolationReportRequest request, ServerCallContext context) =>
-        ToProto(await query.MonthlyReportAsync(Caller.From(context), request.Month?.Year ?? 0, request.Month?.Month ?? 0));
+        ToProto(await query.MonthlyReportAsync(Caller.From(context), request.Month));
 
     public override async Task<V1.Fine> ConfirmFine(ConfirmFineRequest request, ServerCallContext context) =>
         ToProto(await steps.ConfirmAsync(Caller.From(context), request.FineId, request.Reason, request.ExpectedVersion));

@@ -129,8 +129,8 @@ public static class PenaltyMapping
                 V1.Liability.Manager => Liabilities.Manager,
                 _ => null,
             },
-            NullIfEmpty(Dates.AsText(filter.From)),
-            NullIfEmpty(Dates.AsText(filter.To)));
+            filter.From,
+            filter.To);
 
     public static V1.MonthlyViolationReport ToProto(MonthlyViolationReport report) => new()
     {

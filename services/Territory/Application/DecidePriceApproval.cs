@@ -5,7 +5,7 @@ using static CustomerProtection.Territory.Application.PriceApprovalLimits;
 
 namespace CustomerProtection.Territory.Application;
 
-public sealed record PriceDecisionInput(string Id, bool Approve, string? FinalPrice, string? ValidUntil, string? Reason);
+public sealed record PriceDecisionInput(string Id, bool Approve, string? FinalPrice, Google.Type.Date? ValidUntil, string? Reason);
 
 /// <summary>P-3.7: "the company sets the final price": hq approves a below-floor request with it, or refuses.</summary>
 public sealed class DecidePriceApproval(SalesStore store, PolicyClock clock)

@@ -6,7 +6,7 @@ namespace CustomerProtection.Territory.Application;
 /// <summary>P-4.2: a region's asking prices for a product, and the day they are read for.</summary>
 public sealed class GetAskingPrice(SalesStore store, PolicyClock clock)
 {
-    public async Task<(Versioned<AskingPrice>? Price, DateOnly On)> ExecuteAsync(string regionId, string productCode, string? on)
+    public async Task<(Versioned<AskingPrice>? Price, DateOnly On)> ExecuteAsync(string regionId, string productCode, Google.Type.Date? on)
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "region_id", regionId);

@@ -7,11 +7,11 @@ namespace CustomerProtection.Territory.Application;
 /// <summary>Hires an employee, within the caller's scope (<see cref="DirectoryScopes"/>); publishes EmployeeJoined.</summary>
 public sealed class HireEmployee(DirectoryStore store, PolicyClock clock)
 {
-    public async Task<Versioned<Employee>> ExecuteAsync(Caller caller, EmployeeInput input)
+    public async Task<Versioned<Employee>> ExecuteAsync(Caller caller, EmployeeInput input, Google.Type.Date? hireDate)
     {
         var violations = new List<FieldViolation>();
         DirectoryChecks.CheckEmployeeFormat(violations, "", input);
-        DirectoryRules.CheckDate(violations, "hire_date", input.HireDate, out var hireDate);
+        var hired = Dates.Parse(violations, "hire_date", hireDate);
         RequestValidationException.ThrowIfAny(violations);
 
         return await OptimisticConcurrency.RetryAsync(async () =>
@@ -34,7 +34,7 @@ public sealed class HireEmployee(DirectoryStore store, PolicyClock clock)
             }
 
             var employee = new Employee(input.Id, input.Name.Trim(), input.Role, DirectoryChecks.NullIfEmpty(input.BranchId), region, DirectoryChecks.NullIfEmpty(input.ManagerId),
-                EmployeeStatuses.Active, hireDate ?? clock.TodayDate, null);
+                EmployeeStatuses.Active, hired ?? clock.TodayDate, null);
             var at = clock.UtcNow;
             return (await store.CommitAsync(DirectoryChanges.Employee(null, employee, (s, v) => new EmployeeJoined(s, v, at))), new Versioned<Employee>(employee, 1));
         });

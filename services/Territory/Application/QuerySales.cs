@@ -59,7 +59,7 @@ public sealed class QuerySales(SalesStore store, PolicyClock clock)
     }
 
     /// <summary>P-4.3: the sales credited to an employee (their own, or anyone's for hq and managers).</summary>
-    public async Task<CreditReport> CreditsAsync(Caller caller, string? employeeId, string? from, string? to)
+    public async Task<CreditReport> CreditsAsync(Caller caller, string? employeeId, Google.Type.Date? from, Google.Type.Date? to)
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "employee_id", employeeId, required: false);

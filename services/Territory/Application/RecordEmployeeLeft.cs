@@ -11,11 +11,11 @@ namespace CustomerProtection.Territory.Application;
 /// </summary>
 public sealed class RecordEmployeeLeft(DirectoryStore store, PolicyClock clock)
 {
-    public async Task<Versioned<Employee>> ExecuteAsync(Caller caller, string id, string? leftOn, string? reason)
+    public async Task<Versioned<Employee>> ExecuteAsync(Caller caller, string id, Google.Type.Date? leftOn, string? reason)
     {
         var violations = new List<FieldViolation>();
         DirectoryRules.CheckId(violations, "id", id);
-        DirectoryRules.CheckDate(violations, "left_on", leftOn, out var leftDate);
+        var leftDate = Dates.Parse(violations, "left_on", leftOn);
         if (reason?.Length > 500)
         {
             violations.Add(new("reason", "最长 500 字 / at most 500 characters"));

@@ -13,7 +13,7 @@ public sealed record SaleInput(
     string ProductCode,
     string UnitPrice,
     string Quantity,
-    string ShippedOn,
+    Google.Type.Date? ShippedOn,
     string RegionId,
     bool ThroughAgent,
     string? AgentName,
@@ -105,9 +105,9 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
                 Violation.IdFor(input.Id, f.RuleId), f.RuleId, f.Kind, input.Id,
                 seller.Value.Id, seller.Value.Role, seller.Value.BranchId, seller.Value.RegionId, manager,
                 f.InjuredEmployeeId, facts.CustomerId ?? customer.CustomerId, identityKey, annual,
-                Evidence(f, input, identityKey, unitPrice.Value, quantity.Value, amount), now,
+                Evidence(f, input, shippedOn.Value, identityKey, unitPrice.Value, quantity.Value, amount), now,
                 f.InjuredEmployeeId is { } i ? injuredManagers[i] : null,
-                f.RuleId == "P-3.7" ? Evidence(DealTerms.WithoutPreviousSale(f), input, identityKey, unitPrice.Value, quantity.Value, amount) : null)));
+                f.RuleId == "P-3.7" ? Evidence(DealTerms.WithoutPreviousSale(f), input, shippedOn.Value, identityKey, unitPrice.Value, quantity.Value, amount) : null)));
         }
 
         var sale = new Sale(input.Id, seller.Value.Id, seller.Value.BranchId, seller.Value.RegionId, identityKey, facts.CustomerId ?? customer.CustomerId,
@@ -148,12 +148,12 @@ public sealed class RecordSale(SalesStore store, IOwnershipLookup ownership, Sal
         return new RecordedSale(recorded, [.. violations.Select(v => v.Value)]);
     }
 
-    private static string Evidence(RuleFinding finding, SaleInput input, string identityKey, decimal unitPrice, decimal quantity, decimal amount)
+    private static string Evidence(RuleFinding finding, SaleInput input, DateOnly shippedOn, string identityKey, decimal unitPrice, decimal quantity, decimal amount)
     {
         var numbers = string.Join(", ", finding.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         var agent = input.ThroughAgent ? $"，经代理/中间人 {input.AgentName} / through agent {input.AgentName}" : "";
-        return $"{finding.Message}. 出货 {input.Id}：销售 {input.SellerId} 于 {input.ShippedOn} 在大区 {input.RegionId} 向 {identityKey} 出货 {input.ProductCode} " +
+        return $"{finding.Message}. 出货 {input.Id}：销售 {input.SellerId} 于 {Dates.Iso(shippedOn)} 在大区 {input.RegionId} 向 {identityKey} 出货 {input.ProductCode} " +
             $"单价 {Money.Format(unitPrice)} × {quantity.ToString(CultureInfo.InvariantCulture)} = {Money.Format(amount)}{agent} / shipment {input.Id}: seller {input.SellerId} " +
-            $"shipped {input.ProductCode} to {identityKey} in region {input.RegionId} on {input.ShippedOn} at {Money.Format(unitPrice)}. [{numbers}]";
+            $"shipped {input.ProductCode} to {identityKey} in region {input.RegionId} on {Dates.Iso(shippedOn)} at {Money.Format(unitPrice)}. [{numbers}]";
     }
 }

@@ -4,7 +4,7 @@ using CustomerProtection.Territory.Persistence;
 
 namespace CustomerProtection.Territory.Application;
 
-public sealed record ServiceSupportInput(string Id, CustomerRef Customer, string DeveloperId, string SupportingBranchId, string Fee, string ValidFrom, string? ValidUntil, string? Terms);
+public sealed record ServiceSupportInput(string Id, CustomerRef Customer, string DeveloperId, string SupportingBranchId, string Fee, Google.Type.Date? ValidFrom, Google.Type.Date? ValidUntil, string? Terms);
 
 /// <summary>
 /// P-4.3: records a service-support agreement — the sale's credit stays with the salesperson who

@@ -4,7 +4,7 @@ using CustomerProtection.Territory.Persistence;
 
 namespace CustomerProtection.Territory.Application;
 
-public sealed record AskingPriceInput(string RegionId, string ProductCode, string Price, string? EffectiveFrom);
+public sealed record AskingPriceInput(string RegionId, string ProductCode, string Price, Google.Type.Date? EffectiveFrom);
 
 /// <summary>P-4.2: sets a region's asking price for a product from a date on (hq, or the regional manager of the region); versioned by effective date, never retroactive.</summary>
 public sealed class SetAskingPrice(SalesStore store, PolicyClock clock)

@@ -130,7 +130,7 @@ public static partial class DirectoryRules
         }
     }
 
-    /// <summary>A directory day (a hire date, a departure, an import row's): yyyy-MM-dd from 1900 to 2199 (<see cref="Dates.Parse(ICollection{FieldViolation}, string, string?, bool)"/>).</summary>
+    /// <summary>An import row's directory day (a hire date): yyyy-MM-dd from 1900 to 2199 (<see cref="Dates.Parse(ICollection{FieldViolation}, string, string?, bool)"/>).</summary>
     public static void CheckDate(ICollection<FieldViolation> violations, string field, string? text, out DateOnly? date) =>
         date = Dates.Parse(violations, field, text);
 

@@ -60,7 +60,7 @@ public sealed class OrganizationDirectoryService(
 
     public override async Task<V1.Employee> CreateEmployee(CreateEmployeeRequest request, ServerCallContext context) =>
         ToProto(await hireEmployee.ExecuteAsync(Caller.From(context), new EmployeeInput(
-            request.EmployeeId, request.Name, Role(request.Role), request.BranchId, request.RegionId, request.ManagerId, Dates.AsText(request.HireDate))));
+            request.EmployeeId, request.Name, Role(request.Role), request.BranchId, request.RegionId, request.ManagerId, null), request.HireDate));
 
     public override async Task<V1.Employee> UpdateEmployee(UpdateEmployeeRequest request, ServerCallContext context)
     {
@@ -81,7 +81,7 @@ public sealed class OrganizationDirectoryService(
     }
 
     public override async Task<V1.Employee> RecordEmployeeLeft(RecordEmployeeLeftRequest request, ServerCallContext context) =>
-        ToProto(await recordEmployeeLeft.ExecuteAsync(Caller.From(context), request.EmployeeId, Dates.AsText(request.LeftOn), request.Reason));
+        ToProto(await recordEmployeeLeft.ExecuteAsync(Caller.From(context), request.EmployeeId, request.LeftOn, request.Reason));
 
     public override async Task<V1.Employee> GetEmployee(GetEmployeeRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync<Domain.Employee>(DirectoryKeys.Employee, request.EmployeeId));

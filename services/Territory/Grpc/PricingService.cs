@@ -20,14 +20,14 @@ public sealed class PricingService(
     public override async Task<V1.AskingPrice> SetAskingPrice(SetAskingPriceRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var (price, from) = await setAskingPrice.ExecuteAsync(caller, new AskingPriceInput(request.RegionId, request.ProductCode, request.Price, Dates.AsText(request.EffectiveFrom)));
+        var (price, from) = await setAskingPrice.ExecuteAsync(caller, new AskingPriceInput(request.RegionId, request.ProductCode, request.Price, request.EffectiveFrom));
         return Describe(price, from, caller);
     }
 
     public override async Task<V1.AskingPrice> GetAskingPrice(GetAskingPriceRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var (price, on) = await getAskingPrice.ExecuteAsync(request.RegionId, request.ProductCode, Dates.AsText(request.On));
+        var (price, on) = await getAskingPrice.ExecuteAsync(request.RegionId, request.ProductCode, request.On);
         return price is null
             ? new V1.AskingPrice { RegionId = request.RegionId, ProductCode = request.ProductCode, On = on.ToProtoDate() }
             : Describe(price, on, caller);
@@ -43,7 +43,7 @@ public sealed class PricingService(
     public override async Task<V1.PriceApproval> DecidePriceApproval(DecidePriceApprovalRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return await ShownAsync(await decidePriceApproval.ExecuteAsync(caller, new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, Dates.AsText(request.ValidUntil), request.Reason)), caller, context);
+        return await ShownAsync(await decidePriceApproval.ExecuteAsync(caller, new PriceDecisionInput(request.Id, request.Approve, request.FinalPrice, request.ValidUntil, request.Reason)), caller, context);
     }
 
     public override async Task<V1.PriceApproval> GetPriceApproval(GetPriceApprovalRequest request, ServerCallContext context)

@@ -49,7 +49,7 @@ public sealed class SalesLedgerService(
         var caller = Caller.From(context);
         return ToProto(await record.ExecuteAsync(caller, new SaleInput(
             request.Id, request.SellerId, Customer(request.Customer), request.ProductCode, request.UnitPrice, request.Quantity,
-            Dates.AsText(request.ShippedOn), request.RegionId, request.ThroughAgent, request.AgentName, SalesMapping.Kind(request.Kind)), context.CancellationToken), caller);
+            request.ShippedOn, request.RegionId, request.ThroughAgent, request.AgentName, SalesMapping.Kind(request.Kind)), context.CancellationToken), caller);
     }
 
     public override async Task<V1.Sale> GetSale(GetSaleRequest request, ServerCallContext context)
@@ -71,7 +71,7 @@ public sealed class SalesLedgerService(
     public override async Task<ListCreditsResponse> ListCredits(ListCreditsRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        var report = await query.CreditsAsync(caller, request.EmployeeId, Dates.AsText(request.From), Dates.AsText(request.To));
+        var report = await query.CreditsAsync(caller, request.EmployeeId, request.From, request.To);
         var clear = DealTerms.MaySeeCreditAmounts(caller, report.EmployeeId);
         if (clear)
         {
@@ -92,7 +92,7 @@ public sealed class SalesLedgerService(
 
     public override async Task<V1.ServiceSupportAgreement> RecordServiceSupport(RecordServiceSupportRequest request, ServerCallContext context) =>
         ToProto(await recordServiceSupport.ExecuteAsync(Caller.From(context), new ServiceSupportInput(
-            request.Id, Customer(request.Customer), request.DeveloperId, request.SupportingBranchId, request.Fee, Dates.AsText(request.ValidFrom), Dates.AsText(request.ValidUntil), request.Terms)));
+            request.Id, Customer(request.Customer), request.DeveloperId, request.SupportingBranchId, request.Fee, request.ValidFrom, request.ValidUntil, request.Terms)));
 
     public override async Task<ListServiceSupportResponse> ListServiceSupport(ListServiceSupportRequest request, ServerCallContext context) =>
         new() { Agreements = { (await listServiceSupport.ExecuteAsync(Caller.From(context), request.SupportingBranchId, request.DeveloperId)).Select(ToProto) } };

@@ -19,7 +19,10 @@ public sealed class GetMonthlyReport(ReportStore store, Persistence.DirectorySto
 {
     public async Task<MonthlyReportView> ExecuteAsync(Caller caller, Google.Type.Date? month, ReportGroup groupBy)
     {
-        var first = FirstDay(month);
+        var violations = new List<FieldViolation>();
+        var parsed = Dates.ParseMonth(violations, "month", month);
+        RequestValidationException.ThrowIfAny(violations);
+        var first = parsed!.Value;
         if (!caller.IsHq)
         {
             throw new ScopeDeniedException("月报仅总公司查看 / the monthly report is hq's");
@@ -39,19 +42,5 @@ public sealed class GetMonthlyReport(ReportStore store, Persistence.DirectorySto
                 .Select(g => new ReportRow("", g.Key, g.Select(b => b.Value).Aggregate(MonthlyTotals.Zero, (a, b) => a + b)));
         var ordered = rows.OrderBy(r => groupBy == ReportGroup.Branch ? r.BranchId : r.RegionId, StringComparer.Ordinal).ToList();
         return new MonthlyReportView(first, groupBy, ordered, ordered.Select(r => r.Totals).Aggregate(MonthlyTotals.Zero, (a, b) => a + b), clock.UtcNow);
-    }
-
-    /// <summary>docs/api.md: a month is a google.type.Date with day 0, within the days a request may name.</summary>
-    private static DateOnly FirstDay(Google.Type.Date? month)
-    {
-        var violations = new List<FieldViolation>();
-        if (month is null || month.Day != 0 || month.Month is < 1 or > 12
-            || Dates.Parse(violations, "month", new Google.Type.Date { Year = month.Year, Month = month.Month, Day = 1 }) is not { } day)
-        {
-            throw new RequestValidationException(new FieldViolation("month",
-                $"年和月，日为 0（{Dates.Earliest.Year}–{Dates.Latest.Year}）/ a year and a month with day 0 ({Dates.Earliest.Year}–{Dates.Latest.Year})"));
-        }
-
-        return day;
     }
 }

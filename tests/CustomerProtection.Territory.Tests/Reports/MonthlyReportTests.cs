@@ -8,6 +8,7 @@ using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Reports;
 using CustomerProtection.Testing;
+using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests.Reports;
 
@@ -30,8 +31,8 @@ public sealed class MonthlyReportTests(RedisServer redis) : SalesRig(redis), ICl
     {
         await new CreateBranch(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new BranchInput("B-HZ", "R-EAST", "杭州分公司", BranchKinds.Branch, true, null, false));
         await new CreateBranch(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new BranchInput("B-CD", "R-WEST", "成都分公司", BranchKinds.Branch, true, null, false));
-        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S3", "赵六", Roles.Salesperson, "B-HZ", null, null, "2024-01-02"));
-        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S4", "钱七", Roles.Salesperson, "B-CD", null, null, "2024-01-02"));
+        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S3", "赵六", Roles.Salesperson, "B-HZ", null, null, null), Day(2024, 1, 2));
+        await new HireEmployee(Directory, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new EmployeeInput("S4", "钱七", Roles.Salesperson, "B-CD", null, null, null), Day(2024, 1, 2));
     }
 
     private static OwnershipChanged Approved(string customerId, string owner, DateTimeOffset at) => new(customerId, null, owner, "protected", CountReportFacts.Approved, owner, at);
