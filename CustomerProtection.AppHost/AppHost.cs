@@ -48,6 +48,9 @@ var penalty = builder.AddCustomerProtectionService<Projects.CustomerProtection_P
     .WithReference(registration) // asks Registration each caller's account state (C-7, C-9), as every service does
     .WithReference(territory);
 
+// Territory's monthly report asks Penalty for its violation figures (Penalty's ledger is their one source).
+territory.WithReference(penalty);
+
 // The services' gRPC addresses in <data>/services.json, where cpctl looks for a running system.
 if (infrastructure.Data is { } data)
 {

@@ -13,6 +13,9 @@ public static class TerritoryServices
     /// <summary>Where Registration's gRPC endpoint is: Aspire service discovery of the <c>registration</c> resource's <c>grpc</c> endpoint.</summary>
     public const string RegistrationAddressKey = "Territory:RegistrationAddress";
 
+    /// <summary>Where Penalty's gRPC endpoint is: Aspire service discovery of the <c>penalty</c> resource's <c>grpc</c> endpoint.</summary>
+    public const string PenaltyAddressKey = "Territory:PenaltyAddress";
+
     /// <summary>The service account Territory asks Registration for account states with (see <see cref="ServiceCalls.AddServiceAccount"/>).</summary>
     public const string ServiceAccountKey = "Territory:ServiceAccount";
 
@@ -67,7 +70,23 @@ public static class TerritoryServices
         builder.Services.AddHostedService<CrossRegionEscalationWorker>();
 
         builder.AddRegistrationClients();
+        builder.AddPenaltyClient();
         return builder;
+    }
+
+    /// <summary>
+    /// Penalty's Penalties service over gRPC, for the monthly report's violation figures (one source: Penalty's
+    /// ledger). The call acts for the caller (hq), so Penalty applies the caller's rights, as Registration does.
+    /// </summary>
+    private static void AddPenaltyClient(this IHostApplicationBuilder builder)
+    {
+        var address = builder.Configuration[PenaltyAddressKey] is { Length: > 0 } configured
+            ? new Uri(configured)
+            : TransportSecurity.GrpcAddress(builder.Configuration, CustomerProtection.ResourceNames.Penalty);
+        builder.Services.AddGrpcClient<CustomerProtection.Penalty.V1.Penalties.PenaltiesClient>(options => options.Address = address).ActForTheCaller().Lean();
+        var timeout = builder.Configuration.GetValue(PenaltyCalls.TimeoutKey, BoundedCalls.DefaultTimeout);
+        builder.Services.AddSingleton(services => new PenaltyCalls(services.GetRequiredService<TimeProvider>(), timeout));
+        builder.Services.AddSingleton<Reports.IViolationFigures, PenaltyViolationFigures>();
     }
 
     /// <summary>
@@ -81,7 +100,7 @@ public static class TerritoryServices
             : CustomerProtection.ServiceDefaults.Security.TransportSecurity.GrpcAddress(builder.Configuration, CustomerProtection.ResourceNames.Registration);
         builder.Services.AddGrpcClient<Ownership.OwnershipClient>(options => options.Address = address).ActForTheCaller().Lean();
         builder.Services.AddGrpcClient<Customers.CustomersClient>(options => options.Address = address).ActForTheCaller().Lean();
-        var timeout = builder.Configuration.GetValue(RegistrationCalls.TimeoutKey, RegistrationCalls.DefaultTimeout);
+        var timeout = builder.Configuration.GetValue(RegistrationCalls.TimeoutKey, BoundedCalls.DefaultTimeout);
         builder.Services.AddSingleton(services => new RegistrationCalls(services.GetRequiredService<TimeProvider>(), timeout));
         builder.Services.AddSingleton<IOwnershipLookup, RegistrationOwnershipLookup>();
         builder.Services.AddSingleton<IHoldingCounts, RegistrationHoldingCounts>();
@@ -96,7 +115,7 @@ public static class TerritoryServices
     /// every HttpClient the standard resilience pipeline (rate limiter, total and attempt timeouts,
     /// retries, circuit breaker, each execution metered) and four log handlers with a log scope per
     /// request; for one short read they cost more than they save: a failed read fails the request
-    /// and the caller asks again, and <see cref="RegistrationCalls"/> bounds the wait.
+    /// and the caller asks again, and <see cref="BoundedCalls"/> bounds the wait.
     /// </summary>
     /// <remarks>
     /// <c>RemoveAllResilienceHandlers</c> is marked experimental (EXTEXP0001) in

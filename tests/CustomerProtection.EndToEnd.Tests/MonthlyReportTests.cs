@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using CustomerProtection.Policy.Actors;
 using Aspire.Hosting.Testing;
+using CustomerProtection.Penalty.V1;
 using CustomerProtection.Territory.V1;
 using Grpc.Core;
 
@@ -48,5 +49,32 @@ public sealed class MonthlyReportTests(SystemFixture system)
 
         using var badMonth = await http.GetAsync($"/v1/reports/monthly?month.year={month.Year}&month.month={month.Month}&month.day=3");
         Assert.Equal(HttpStatusCode.BadRequest, badMonth.StatusCode);
+    }
+
+    /// <summary>P-8: the report's violations and fines are Penalty's (its ledger with adjustments), asked at report time: by branch and by region.</summary>
+    [Fact]
+    public async Task P8_the_reports_violation_figures_are_Penaltys_monthly_report_for_the_same_month_by_branch_and_by_region()
+    {
+        var org = await TestOrganisation.ImportAsync(system);
+        await using var bus = await PenaltyBus.StartAsync(system);
+        var penalty = new Penalties.PenaltiesClient(system.Channel(ResourceNames.Penalty));
+        var now = await PenaltyBus.NowAsync(system);
+        var violation = "V-REPORT-" + org.S;
+        await bus.PublishAsync(PenaltyBus.Detected(violation, org.Id("S1"), org.Branch, org.Id("BM"), 200_000m, now));
+        await Eventually.GetAsync(async () => await penalty.GetFineAsync(new GetFineRequest { FineId = violation + ".violator" }, Hq), "the violation's fine in Penalty");
+        var shanghai = now.ToOffset(TimeSpan.FromHours(8));
+        var month = new Google.Type.Date { Year = shanghai.Year, Month = shanghai.Month };
+
+        var fromPenalty = await penalty.GetMonthlyViolationReportAsync(new GetMonthlyViolationReportRequest { Month = month }, Hq);
+        var byBranch = await Reports.GetMonthlyReportAsync(new GetMonthlyReportRequest { Month = month, GroupBy = ReportGrouping.Branch }, Hq);
+        var byRegion = await Reports.GetMonthlyReportAsync(new GetMonthlyReportRequest { Month = month, GroupBy = ReportGrouping.Region }, Hq);
+
+        var penaltyBranch = Assert.Single(fromPenalty.Branches, b => b.BranchId == org.Branch).Figures;
+        var branch = Assert.Single(byBranch.Rows, r => r.BranchId == org.Branch);
+        Assert.Equal((penaltyBranch.Violations, penaltyBranch.Fines, penaltyBranch.Amount), (branch.Violations, branch.Fines, branch.FineAmount));
+        Assert.True(branch.Violations >= 1, "the published violation is in the branch's row");
+        var penaltyRegion = Assert.Single(fromPenalty.Regions, r => r.RegionId == "R-E2E").Figures;
+        var region = Assert.Single(byRegion.Rows, r => r.RegionId == "R-E2E");
+        Assert.Equal((penaltyRegion.Violations, penaltyRegion.Fines, penaltyRegion.Amount), (region.Violations, region.Fines, region.FineAmount));
     }
 }

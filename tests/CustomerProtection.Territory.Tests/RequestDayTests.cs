@@ -111,10 +111,16 @@ public sealed class RequestDayTests(RedisServer redis) : SalesRig(redis), IClass
     [Fact]
     public async Task The_monthly_report_refuses_a_day_in_its_month_on_the_month_field()
     {
-        var report = new GetMonthlyReport(new ReportStore(Redis.Connection, Outbox), Directory, Clocks.Policy(FakeClock));
+        var report = new GetMonthlyReport(new ReportStore(Redis.Connection, Outbox), Directory, new NoPenalty(), Clocks.Policy(FakeClock));
 
         var error = await Assert.ThrowsAsync<RequestValidationException>(() => report.ExecuteAsync(Hq, Day(2026, 3, 15), ReportGroup.Branch));
 
         Assert.Equal("month", Assert.Single(error.Violations).Field);
+    }
+
+    /// <summary>The month is refused before Penalty is asked.</summary>
+    private sealed class NoPenalty : IViolationFigures
+    {
+        public Task<ViolationMonth> MonthAsync(DateOnly month, CancellationToken cancellationToken) => throw new InvalidOperationException("Penalty asked for a refused month");
     }
 }

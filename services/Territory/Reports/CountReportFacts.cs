@@ -1,16 +1,14 @@
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Registration;
-using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Territory.Persistence;
 
 namespace CustomerProtection.Territory.Reports;
 
 /// <summary>
-/// Turns the facts other services publish into the report's counts, each once (a redelivered event, or a
-/// violation both detected and confirmed, changes nothing). Where an event names a person but no branch,
-/// Territory, which owns the organisation, puts it in that person's branch as the directory has it when the
-/// event arrives; a person it does not know counts in the row with no branch.
+/// Turns the facts other services publish into the report's counts, each once (a redelivered event changes
+/// nothing). Where an event names a person but no branch, Territory, which owns the organisation, puts it in that
+/// person's branch as the directory has it when the event arrives; a person it does not know counts in the row
+/// with no branch. Violations and fines are not counted here: they are Penalty's (<see cref="IViolationFigures"/>).
 /// </summary>
 public sealed class CountReportFacts(ReportStore store, DirectoryStore directory)
 {
@@ -69,16 +67,6 @@ public sealed class CountReportFacts(ReportStore store, DirectoryStore directory
             await store.CountAsync(new ReportFact(Figures.CaseDecided, id, closed.BranchId ?? "", closed.ClosedAt));
         }
     }
-
-    public Task ExecuteAsync(ViolationDetected detected) =>
-        store.CountAsync(new ReportFact(Figures.Violation, detected.ViolationId, detected.Violator.BranchId ?? "", detected.DetectedAt));
-
-    public Task ExecuteAsync(ViolationConfirmed confirmed) =>
-        store.CountAsync(new ReportFact(Figures.Violation, confirmed.ViolationId, confirmed.Violator.BranchId ?? "", confirmed.ConfirmedAt));
-
-    /// <summary>P-8.1: a fine counts when hq first lets it stand, with its amount then; a later adjustment of it does not count again.</summary>
-    public async Task ExecuteAsync(FineConfirmed fine) =>
-        await store.CountAsync(new ReportFact(Figures.Fine, fine.FineId, await BranchOfAsync(fine.EmployeeId), fine.OccurredAt, fine.Amount));
 
     /// <summary>An exit counts only for a customer the report saw enter the pool; the membership read is guarded in the same step.</summary>
     private async Task LeavePoolAsync(string customerId, string messageId, DateTimeOffset at)

@@ -1,7 +1,5 @@
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Registration;
-using CustomerProtection.Contracts.Violations;
 using MassTransit;
 
 namespace CustomerProtection.Territory.Reports;
@@ -40,21 +38,6 @@ public sealed class ReportCaseClosedConsumer(CountReportFacts count) : IConsumer
     public Task Consume(ConsumeContext<CaseClosed> context) => count.ExecuteAsync(context.Message);
 }
 
-public sealed class ReportViolationDetectedConsumer(CountReportFacts count) : IConsumer<ViolationDetected>
-{
-    public Task Consume(ConsumeContext<ViolationDetected> context) => count.ExecuteAsync(context.Message);
-}
-
-public sealed class ReportViolationConfirmedConsumer(CountReportFacts count) : IConsumer<ViolationConfirmed>
-{
-    public Task Consume(ConsumeContext<ViolationConfirmed> context) => count.ExecuteAsync(context.Message);
-}
-
-public sealed class ReportFineConfirmedConsumer(CountReportFacts count) : IConsumer<FineConfirmed>
-{
-    public Task Consume(ConsumeContext<FineConfirmed> context) => count.ExecuteAsync(context.Message);
-}
-
 /// <summary>The report's part of Territory: its store, use cases and consumers, added by Program.cs with one line each.</summary>
 public static class ReportsRegistration
 {
@@ -74,8 +57,5 @@ public static class ReportsRegistration
         bus.AddConsumer<ReportProtectionLapsedConsumer>();
         bus.AddConsumer<ReportCaseOpenedConsumer>();
         bus.AddConsumer<ReportCaseClosedConsumer>();
-        bus.AddConsumer<ReportViolationDetectedConsumer>();
-        bus.AddConsumer<ReportViolationConfirmedConsumer>();
-        bus.AddConsumer<ReportFineConfirmedConsumer>();
     }
 }

@@ -15,12 +15,10 @@ public static class Figures
     public const string CaseOpened = "case_opened";
     public const string CaseClosed = "case_closed";
     public const string CaseDecided = "case_decided";
-    public const string Violation = "violation";
-    public const string Fine = "fine";
 }
 
-/// <summary>One counted fact: its figure, its own id (the same on every delivery), where and when it happened, and a fine's amount.</summary>
-public sealed record ReportFact(string Figure, string FactId, string BranchId, DateTimeOffset At, decimal Amount = 0m)
+/// <summary>One counted fact: its figure, its own id (the same on every delivery), where and when it happened.</summary>
+public sealed record ReportFact(string Figure, string FactId, string BranchId, DateTimeOffset At)
 {
     /// <summary>The Asia/Shanghai month of the fact's time, <c>yyyy-MM</c>: the month it counts in.</summary>
     public string Month => MonthOf(Dates.DateOf(At));
@@ -28,7 +26,7 @@ public sealed record ReportFact(string Figure, string FactId, string BranchId, D
     public static string MonthOf(DateOnly day) => day.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }
 
-/// <summary>One branch's (or region's) figures of a month.</summary>
+/// <summary>One branch's (or region's) figures of a month; the violations and fines are Penalty's (<see cref="IViolationFigures"/>).</summary>
 public sealed record MonthlyTotals
 {
     public long Filings { get; init; }
@@ -73,10 +71,10 @@ public static class MonthlyReportRules
     /// closed) over every month up to and including <paramref name="month"/> (<paramref name="facts"/> holds
     /// those months only). Branches with nothing to show are left out.
     /// </summary>
-    public static IReadOnlyDictionary<string, MonthlyTotals> ByBranch(string month, IEnumerable<(string Month, string Figure, string BranchId, decimal Amount)> facts)
+    public static IReadOnlyDictionary<string, MonthlyTotals> ByBranch(string month, IEnumerable<(string Month, string Figure, string BranchId)> facts)
     {
         var rows = new Dictionary<string, MonthlyTotals>(StringComparer.Ordinal);
-        foreach (var (factMonth, figure, branch, amount) in facts)
+        foreach (var (factMonth, figure, branch) in facts)
         {
             var inMonth = factMonth == month;
             var row = rows.GetValueOrDefault(branch, MonthlyTotals.Zero);
@@ -92,12 +90,23 @@ public static class MonthlyReportRules
                 Figures.CaseOpened => row with { CasesOpened = row.CasesOpened + (inMonth ? 1 : 0), CasesOpen = row.CasesOpen + 1 },
                 Figures.CaseClosed => row with { CasesOpen = row.CasesOpen - 1 },
                 Figures.CaseDecided when inMonth => row with { CasesDecided = row.CasesDecided + 1 },
-                Figures.Violation when inMonth => row with { Violations = row.Violations + 1 },
-                Figures.Fine when inMonth => row with { Fines = row.Fines + 1, FineAmount = row.FineAmount + amount },
                 _ => row,
             };
         }
 
         return rows.Where(r => r.Value != MonthlyTotals.Zero).ToDictionary(r => r.Key, r => r.Value, StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// The rows (branches or regions) with Penalty's figures of the same key: a row Penalty has and the facts do not is
+    /// a row of its violations only. Violation and fine facts counted by earlier versions are not read (ByBranch skips them).
+    /// </summary>
+    public static IReadOnlyDictionary<string, MonthlyTotals> WithViolations(IReadOnlyDictionary<string, MonthlyTotals> rows, IReadOnlyDictionary<string, ViolationCount> penalty) =>
+        rows.Keys.Union(penalty.Keys, StringComparer.Ordinal).ToDictionary(
+            key => key,
+            key => penalty.TryGetValue(key, out var count) ? WithViolations(rows.GetValueOrDefault(key, MonthlyTotals.Zero), count) : rows[key],
+            StringComparer.Ordinal);
+
+    public static MonthlyTotals WithViolations(MonthlyTotals row, ViolationCount penalty) =>
+        row with { Violations = penalty.Violations, Fines = penalty.Fines, FineAmount = penalty.Amount };
 }

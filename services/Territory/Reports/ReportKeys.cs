@@ -7,13 +7,13 @@ public static class ReportKeys
 {
     private static readonly string Prefix = KeySpace.Of(ResourceNames.Territory) + "report:";
 
-    /// <summary>A month's facts: field <c>figure|fact id</c>, value <c>branch|amount</c>.</summary>
+    /// <summary>A month's facts: field <c>figure|fact id</c>, value the branch (<c>branch|amount</c> from earlier versions).</summary>
     public static RedisKey Month(string month) => $"{Prefix}month:{month}";
 
     /// <summary>Every month that has a fact (<c>yyyy-MM</c>), so a report reads the months up to its own.</summary>
     public static RedisKey Months => $"{Prefix}months";
 
-    /// <summary>The once-only markers (<c>figure|fact id</c>): a redelivered event, or a violation both detected and confirmed, counts once.</summary>
+    /// <summary>The once-only markers (<c>figure|fact id</c>): a redelivered event counts once.</summary>
     public static RedisKey Counted => $"{Prefix}counted";
 
     /// <summary>Customers in a branch's pool now: customer id → branch id (empty once out), to count an exit only for a customer that entered.</summary>

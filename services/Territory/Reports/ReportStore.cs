@@ -1,4 +1,3 @@
-using System.Globalization;
 using StackExchange.Redis;
 
 namespace CustomerProtection.Territory.Reports;
@@ -16,7 +15,7 @@ public sealed class ReportStore(IConnectionMultiplexer redis, RedisOutbox outbox
             .ExpectNotMember(ReportKeys.Counted, field)
             .SetAdd(ReportKeys.Counted, field)
             .SetAdd(ReportKeys.Months, fact.Month)
-            .SetField(ReportKeys.Month(fact.Month), field, fact.BranchId + "|" + fact.Amount.ToString(CultureInfo.InvariantCulture));
+            .SetField(ReportKeys.Month(fact.Month), field, fact.BranchId);
         return await (also?.Invoke(change) ?? change).CommitAsync(Db, outbox);
     }
 
@@ -24,20 +23,20 @@ public sealed class ReportStore(IConnectionMultiplexer redis, RedisOutbox outbox
     public async Task<string> PoolOfAsync(string customerId) => (string?)await Db.HashGetAsync(ReportKeys.PoolMembers, customerId) ?? "";
 
     /// <summary>Every fact of the months up to and including <paramref name="month"/> (yyyy-MM sorts as it reads).</summary>
-    public async Task<IReadOnlyList<(string Month, string Figure, string BranchId, decimal Amount)>> FactsUpToAsync(string month)
+    public async Task<IReadOnlyList<(string Month, string Figure, string BranchId)>> FactsUpToAsync(string month)
     {
         var months = (await Db.SetMembersAsync(ReportKeys.Months)).Select(m => (string)m!).Where(m => string.CompareOrdinal(m, month) <= 0).ToList();
         var batch = Db.CreateBatch();
         var reads = months.Select(m => (Month: m, Fields: batch.HashGetAllAsync(ReportKeys.Month(m)))).ToList();
         batch.Execute();
-        var facts = new List<(string, string, string, decimal)>();
+        var facts = new List<(string, string, string)>();
         foreach (var (m, fields) in reads)
         {
             foreach (var entry in await fields)
             {
                 var figure = ((string)entry.Name!).Split('|', 2)[0];
-                var value = ((string)entry.Value!).Split('|', 2);
-                facts.Add((m, figure, value[0], decimal.Parse(value[1], NumberStyles.Number, CultureInfo.InvariantCulture)));
+                // Facts written by earlier versions carry "branch|amount" (a fine's); the branch comes first in both.
+                facts.Add((m, figure, ((string)entry.Value!).Split('|', 2)[0]));
             }
         }
 

@@ -16,7 +16,7 @@ public sealed class ReportsService(GetMonthlyReport report) : V1.Reports.Reports
             ReportGrouping.Region => ReportGroup.Region,
             _ => throw new RequestValidationException(new FieldViolation("group_by", "按分公司或大区 / REPORT_GROUPING_BRANCH or REPORT_GROUPING_REGION")),
         };
-        var view = await report.ExecuteAsync(Caller.From(context), request.Month, group);
+        var view = await report.ExecuteAsync(Caller.From(context), request.Month, group, context.CancellationToken);
         return new MonthlyReport
         {
             Month = new Google.Type.Date { Year = view.Month.Year, Month = view.Month.Month, Day = 0 },

@@ -1,13 +1,14 @@
 using CustomerProtection.Contracts.Arbitration;
-using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Registration;
-using CustomerProtection.Contracts.Violations;
+using CustomerProtection.Penalty.V1;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Territory.Application;
+using CustomerProtection.Territory.Clients;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Reports;
 using CustomerProtection.Testing;
+using Grpc.Core;
 using static CustomerProtection.Territory.Tests.ProtoDay;
 
 namespace CustomerProtection.Territory.Tests.Reports;
@@ -25,7 +26,8 @@ public sealed class MonthlyReportTests(RedisServer redis) : SalesRig(redis), ICl
 
     private ReportStore Reports => new(Redis.Connection, Outbox);
     private CountReportFacts Count => new(Reports, Directory);
-    private GetMonthlyReport Report => new(Reports, Directory, Clocks.Policy(FakeClock));
+    private FakePenalty Penalty { get; } = new();
+    private GetMonthlyReport Report => new(Reports, Directory, new PenaltyViolationFigures(Penalty, new PenaltyCalls(FakeClock, TimeSpan.FromSeconds(5))), Clocks.Policy(FakeClock));
 
     private async Task MoreBranchesAsync()
     {
@@ -37,24 +39,14 @@ public sealed class MonthlyReportTests(RedisServer redis) : SalesRig(redis), ICl
 
     private static OwnershipChanged Approved(string customerId, string owner, DateTimeOffset at) => new(customerId, null, owner, "protected", CountReportFacts.Approved, owner, at);
 
-    private static ViolationParty Party(string employee, string branch) => new(employee, Roles.Salesperson, branch, "R-EAST", null);
-
     [Fact]
-    public async Task Issue23_a_redelivered_event_counts_once_and_a_violation_detected_then_confirmed_is_one_violation()
+    public async Task Issue23_a_redelivered_event_counts_once()
     {
         var at = new DateTimeOffset(2026, 11, 5, 10, 0, 0, Shanghai);
         var approval = Approved("C-1", "S1", at);
         await Count.ExecuteAsync(approval, "msg-1");
         await Count.ExecuteAsync(approval, "msg-1");                       // redelivered
         await Count.ExecuteAsync(Approved("C-2", "S2", at), "msg-2");
-        var detected = new ViolationDetected("V-1", "P-5", "poaching", Party("S1", "B-SH"), null, "C-1", null, 0m, "sale", "territory", at);
-        await Count.ExecuteAsync(detected);
-        await Count.ExecuteAsync(detected);
-        // Confirmed by hq in December: still the one violation of November.
-        await Count.ExecuteAsync(new ViolationConfirmed("V-1", "P-5", "poaching", Party("S1", "B-SH"), null, ManagerFindings.None, 0m, "hq", "HQ1", at.AddMonths(1)));
-        var fine = new FineConfirmed("F-1", "V-1", "P-5", "violator", "S1", Roles.Salesperson, "confirmed", 5_000m, "HQ1", at);
-        await Count.ExecuteAsync(fine);
-        await Count.ExecuteAsync(fine);
         await Count.ExecuteAsync(new ProtectionLapsed("C-3", "uscc:x", "S2", "B-SH", new DateOnly(2026, 11, 4), at));
         await Count.ExecuteAsync(new ProtectionLapsed("C-3", "uscc:x", "S2", "B-SH", new DateOnly(2026, 11, 4), at));
         // P-2.1: three filings (one redelivered), one of them rejected (redelivered too).
@@ -70,7 +62,7 @@ public sealed class MonthlyReportTests(RedisServer redis) : SalesRig(redis), ICl
         var row = Assert.Single((await Report.ExecuteAsync(Hq, November, ReportGroup.Branch)).Rows);
 
         Assert.Equal(("B-SH", "R-EAST"), (row.BranchId, row.RegionId));
-        Assert.Equal((2L, 1L, 1L, 1L, 5_000m), (row.Totals.Approvals, row.Totals.Lapses, row.Totals.Violations, row.Totals.Fines, row.Totals.FineAmount));
+        Assert.Equal((2L, 1L), (row.Totals.Approvals, row.Totals.Lapses));
         Assert.Equal((3L, 1L), (row.Totals.Filings, row.Totals.Rejections));
         Assert.Empty((await Report.ExecuteAsync(Hq, new Google.Type.Date { Year = 2026, Month = 12 }, ReportGroup.Branch)).Rows);
     }
@@ -130,6 +122,73 @@ public sealed class MonthlyReportTests(RedisServer redis) : SalesRig(redis), ICl
 
         Assert.Equal((2L, 0L, 2L, 2L, 2L, 0L), (oct.PoolEntries, oct.Claims, oct.PoolSize, oct.CasesOpened, oct.CasesOpen, oct.CasesDecided));
         Assert.Equal((1L, 1L, 2L, 0L, 0L, 1L), (nov.PoolEntries, nov.Claims, nov.PoolSize, nov.CasesOpened, nov.CasesOpen, nov.CasesDecided));
+    }
+
+    [Fact]
+    public async Task P8_the_violations_and_fines_are_Penaltys_for_the_month_by_branch_and_by_region_and_its_total()
+    {
+        await MoreBranchesAsync();
+        var at = new DateTimeOffset(2026, 11, 12, 9, 0, 0, Shanghai);
+        await Count.ExecuteAsync(Approved("C-1", "S1", at), "m1");
+        await Count.ExecuteAsync(Approved("C-2", "S4", at), "m2");
+        // Stored by an earlier version, which counted violations from events: no longer read.
+        await Db.HashSetAsync(ReportKeys.Month("2026-11"), "violation|V-OLD", "B-SH|0");
+        await Db.HashSetAsync(ReportKeys.Month("2026-11"), "fine|F-OLD", "B-SH|9999");
+        // V-1's violator is in B-SH and its manager in B-HZ: one violation of the month, in both branches' rows.
+        Penalty.Answer = new MonthlyViolationReport
+        {
+            Month = November,
+            Branches =
+            {
+                Figures("B-HZ", "R-EAST", 1, 1, "20000.00"),
+                Figures("B-SH", "R-EAST", 2, 2, "8000.50"),
+            },
+            Regions = { new RegionFigures { RegionId = "R-EAST", Figures = new ViolationFigures { Violations = 2, Fines = 3, Amount = "28000.50" } } },
+            Total = new ViolationFigures { Violations = 2, Fines = 3, Amount = "28000.50" },
+        };
+
+        var byBranch = await Report.ExecuteAsync(Hq, November, ReportGroup.Branch);
+        var byRegion = await Report.ExecuteAsync(Hq, November, ReportGroup.Region);
+
+        Assert.Equal([November, November], Penalty.Asked); // asked at report time, each time
+        Assert.Equal([("B-CD", "R-WEST", 1L, 0L, 0L, 0m), ("B-HZ", "R-EAST", 0L, 1L, 1L, 20_000m), ("B-SH", "R-EAST", 1L, 2L, 2L, 8_000.50m)],
+            byBranch.Rows.Select(r => (r.BranchId, r.RegionId, r.Totals.Approvals, r.Totals.Violations, r.Totals.Fines, r.Totals.FineAmount)));
+        Assert.Equal([("R-EAST", 1L, 2L, 3L, 28_000.50m), ("R-WEST", 1L, 0L, 0L, 0m)],
+            byRegion.Rows.Select(r => (r.RegionId, r.Totals.Approvals, r.Totals.Violations, r.Totals.Fines, r.Totals.FineAmount)));
+        Assert.Equal((2L, 2L, 3L, 28_000.50m), (byBranch.Total.Approvals, byBranch.Total.Violations, byBranch.Total.Fines, byBranch.Total.FineAmount));
+        Assert.Equal(byBranch.Total, byRegion.Total);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.Unavailable)]
+    [InlineData(StatusCode.DeadlineExceeded)]
+    public async Task P8_without_Penaltys_figures_there_is_no_report_but_Unavailable_naming_Penalty(StatusCode status)
+    {
+        await Count.ExecuteAsync(Approved("C-1", "S1", new DateTimeOffset(2026, 11, 12, 9, 0, 0, Shanghai)), "m1");
+        Penalty.Failure = new RpcException(new Status(status, "Error connecting to subchannel."));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Report.ExecuteAsync(Hq, November, ReportGroup.Branch));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("Penalty", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    private static BranchFigures Figures(string branch, string region, long violations, long fines, string amount) =>
+        new() { BranchId = branch, RegionId = region, Figures = new ViolationFigures { Violations = violations, Fines = fines, Amount = amount, Paid = "0.00" } };
+
+    /// <summary>Penalty's GetMonthlyViolationReport as the test sets it: an answer, or a failure of the call.</summary>
+    private sealed class FakePenalty : Penalties.PenaltiesClient
+    {
+        public MonthlyViolationReport Answer { get; set; } = new() { Total = new ViolationFigures { Amount = "0.00" } };
+        public RpcException? Failure { get; set; }
+        public List<Google.Type.Date> Asked { get; } = [];
+
+        public override AsyncUnaryCall<MonthlyViolationReport> GetMonthlyViolationReportAsync(GetMonthlyViolationReportRequest request, CallOptions options)
+        {
+            Asked.Add(request.Month);
+            var answer = Failure is { } failure ? Task.FromException<MonthlyViolationReport>(failure) : Task.FromResult(Answer);
+            return new(answer, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+        }
     }
 
     [Fact]
