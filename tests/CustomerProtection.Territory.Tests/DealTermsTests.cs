@@ -44,8 +44,8 @@ public sealed class DealTermsTests(RedisServer redis) : SalesRig(redis), IClassF
         await Recorder.ExecuteAsync(Hq, Shipment("BY-OWNER", "S1", "4321.17", day: "2026-02-10"), default);
         var below = await Recorder.ExecuteAsync(Hq, Shipment("BELOW", "S2", "4300.29"), default);
         await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "7654.32", null));
-        await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock)).ExecuteAsync(Seller,
-            new PriceApprovalInput("PA-1", new CustomerRef(null, Taxpayer, null), "P1", "R-EAST", "4111.13", null), default);
+        var approval = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock)).ExecuteAsync(Seller,
+            new PriceApprovalInput(null, new CustomerRef(null, Taxpayer, null), "P1", "R-EAST", "4111.13", null), default);
 
         // The events carry the amounts to their consumers (Arbitration's P-2.4 milestones) through the
         // outbox, which the relay empties once they are published; everything else is at rest.
@@ -63,7 +63,7 @@ public sealed class DealTermsTests(RedisServer redis) : SalesRig(redis), IClassF
         Assert.Equal(12963.51m + 12900.87m, await Store.AnnualShipmentsAsync(Key, new DateOnly(2026, 3, 10)));
         Assert.Equal(4321.17m, (await Store.PreviousSaleAsync("P1", Key, new DateOnly(2026, 3, 10), "S2"))!.UnitPrice);
         Assert.Equal(7654.32m, (await Store.GetAsync<AskingPrice>(SalesKeys.AskingPrice, SalesKeys.PriceId("R-WEST", "P1")))!.Value.Versions[0].Price);
-        Assert.Equal(4321.17m, (await Store.GetAsync<PriceApproval>(SalesKeys.PriceApproval, "PA-1"))!.Value.FloorPrice);
+        Assert.Equal(4321.17m, (await Store.GetAsync<PriceApproval>(SalesKeys.PriceApproval, approval.Value.Id))!.Value.FloorPrice);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class DealTermsTests(RedisServer redis) : SalesRig(redis), IClassF
         Owners.Set(LapsedFrom("S1"));
 
         var approval = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock)).ExecuteAsync(Seller,
-            new PriceApprovalInput("PA-1", new CustomerRef(null, Taxpayer, null), "P1", "R-EAST", "80.00", null), default);
+            new PriceApprovalInput(null, new CustomerRef(null, Taxpayer, null), "P1", "R-EAST", "80.00", null), default);
 
         Assert.Equal((90m, true), (approval.Value.FloorPrice, approval.Value.FloorIsPreviousSale));
         Assert.False(DealTerms.MaySeeApprovalFloor(Seller, approval.Value));

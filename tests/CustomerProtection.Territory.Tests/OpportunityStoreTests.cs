@@ -49,8 +49,8 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private Task<Opportunity> PublishAsync(string id, Caller? by = null) =>
-        Distribute.PublishAsync(by ?? Hq, new OpportunityInput(id, "外部商机 " + id, null, "B-SH", null), default);
+    private Task<Opportunity> PublishAsync(string name, Caller? by = null, string? requestId = null) =>
+        Distribute.PublishAsync(by ?? Hq, new OpportunityInput(requestId, "外部商机 " + name, null, "B-SH", null), default);
 
     [Fact]
     public async Task P11_X5_opportunities_go_round_robin_skipping_leave_and_the_holding_cap_and_the_rotation_shows_every_assignment()
@@ -65,11 +65,12 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
         Assert.Equal([("S2", "on_leave"), ("S3", "at_holding_cap")], second.Skipped.Select(s => (s.EmployeeId, s.Reason)));
 
         _holdings.Counts["S3"] = 0;
-        Assert.Equal("S3", (await PublishAsync("O3")).AssigneeId);
+        var third = await PublishAsync("O3");
+        Assert.Equal("S3", third.AssigneeId);
 
         var rotation = await Distribute.RotationAsync("B-SH", null);
         Assert.Equal(["S1", "S2", "S3"], rotation.Order);
-        Assert.Equal(["O1", "O2", "O3"], rotation.Assignments.Select(a => a.Id));
+        Assert.Equal([first.Id, second.Id, third.Id], rotation.Assignments.Select(a => a.Id));
         Assert.Equal("S3", rotation.LastAssigneeId);
     }
 
@@ -90,8 +91,47 @@ public sealed class OpportunityStoreTests(RedisServer redis) : IClassFixture<Red
     public async Task P11_a_branch_publishes_only_to_its_own_pool()
     {
         await Assert.ThrowsAsync<ScopeDeniedException>(() =>
-            Distribute.PublishAsync(new Caller("SEC", Roles.BranchSecretary, "B-BJ", "R-NORTH"), new OpportunityInput("O9", "商机", null, "B-SH", null), default));
+            Distribute.PublishAsync(new Caller("SEC", Roles.BranchSecretary, "B-BJ", "R-NORTH"), new OpportunityInput(null, "商机", null, "B-SH", null), default));
         await Assert.ThrowsAsync<ScopeDeniedException>(() =>
-            Distribute.PublishAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), new OpportunityInput("O9", "商机", null, "B-SH", null), default));
+            Distribute.PublishAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), new OpportunityInput(null, "商机", null, "B-SH", null), default));
+    }
+
+    /// <summary>docs/api.md: the server makes the id; the same request_id again is the first publication, nothing more.</summary>
+    [Fact]
+    public async Task X5_the_server_makes_the_id_and_a_retry_with_the_same_request_id_publishes_nothing_more()
+    {
+        var first = await PublishAsync("O1", requestId: "retry-1");
+        var retried = await PublishAsync("O1", requestId: "retry-1");
+        var another = await PublishAsync("O1");
+
+        Assert.Matches("^OP-[0-9a-f]{24}$", first.Id);
+        Assert.Equal((first.Id, first.AssigneeId, first.PublishedAt), (retried.Id, retried.AssigneeId, retried.PublishedAt));
+        Assert.NotEqual(first.Id, another.Id);
+        Assert.Equal([first.Id, another.Id], (await Distribute.RotationAsync("B-SH", null)).Assignments.Select(a => a.Id));
+        var events = (await redis.Connection.GetDatabase().StreamRangeAsync(_outbox.StreamKey))
+            .Count(e => (string)e["type"]! == typeof(OpportunityAssigned).FullName);
+        Assert.Equal(2, events);
+    }
+
+    [Fact]
+    public async Task X5_a_request_id_reused_for_another_title_is_refused_on_request_id_and_changes_nothing()
+    {
+        var first = await PublishAsync("O1", requestId: "retry-1");
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() => PublishAsync("O2", requestId: "retry-1"));
+
+        Assert.Equal("request_id", Assert.Single(error.Violations).Field);
+        Assert.Equal([first.Id], (await Distribute.RotationAsync("B-SH", null)).Assignments.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task X5_an_opportunity_stored_under_a_caller_chosen_id_is_still_read()
+    {
+        var old = new Opportunity("O-2025-17", "旧商机", null, "branch:B-SH", "HQ1", _time.GetUtcNow(), "S1", 0, []);
+        var key = DirectoryKeys.Entity(SalesKeys.Opportunity, old.Id);
+        Assert.True((await Directory.CommitAsync(new AtomicChange().Expect(key, 0).Put(key, 1, DirectoryStore.Encode(old)))).Succeeded);
+
+        var read = await Distribute.GetAsync("O-2025-17");
+        Assert.Equal((old.Id, old.Title, old.PoolId, old.AssigneeId), (read.Id, read.Title, read.PoolId, read.AssigneeId));
     }
 }

@@ -232,6 +232,28 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
         await Assert.ThrowsAsync<ScopeDeniedException>(() => new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(RegionalManagerWest with { RegionId = "R-EAST" }, new AskingPriceInput("R-WEST", "P1", "1.00", null)));
     }
 
+    /// <summary>docs/api.md: the server makes the id; the same request_id again is the first request, and another request's key is refused.</summary>
+    [Fact]
+    public async Task P4_2_the_server_makes_the_price_approval_id_and_a_retry_with_the_same_request_id_asks_nothing_more()
+    {
+        var seller = new Caller("S2", Roles.Salesperson, "B-SH", "R-EAST");
+        await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
+        var customer = new CustomerRef(null, Taxpayer, null);
+        var request = new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock));
+
+        var first = await request.ExecuteAsync(seller, new PriceApprovalInput("retry-1", customer, "P1", "R-WEST", "100.00", "大单"), default);
+        var retried = await request.ExecuteAsync(seller, new PriceApprovalInput("retry-1", customer, "P1", "R-WEST", "100.00", "大单"), default);
+        var another = await request.ExecuteAsync(seller, new PriceApprovalInput(null, customer, "P1", "R-WEST", "100.00", "大单"), default);
+        var reused = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            request.ExecuteAsync(seller, new PriceApprovalInput("retry-1", customer, "P2", "R-WEST", "100.00", null), default));
+
+        Assert.Matches("^PA-[0-9a-f]{24}$", first.Value.Id);
+        Assert.Equal((first.Value.Id, 1L), (retried.Value.Id, retried.Version));
+        Assert.NotEqual(first.Value.Id, another.Value.Id);
+        Assert.Equal("request_id", Assert.Single(reused.Violations).Field);
+        Assert.Equal([first.Value.Id, another.Value.Id], (await EventsAsync<PriceApprovalRequested>()).Select(e => e.ApprovalId));
+    }
+
     [Fact]
     public async Task P3_7_P4_2_hq_sets_the_final_price_and_the_authorisation_then_allows_that_price_and_not_a_fen_below()
     {
@@ -239,10 +261,11 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
         await new SetAskingPrice(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new AskingPriceInput("R-WEST", "P1", "120.00", null));
         var customer = new CustomerRef(null, Taxpayer, null);
 
-        var request = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock)).ExecuteAsync(seller, new PriceApprovalInput("PA-1", customer, "P1", "R-WEST", "100.00", "大单"), default);
+        var request = await new RequestPriceApproval(Store, Authorizer, Clocks.Policy(FakeClock)).ExecuteAsync(seller, new PriceApprovalInput(null, customer, "P1", "R-WEST", "100.00", "大单"), default);
+        var id = request.Value.Id;
         Assert.Equal((120m, "P-4.2"), (request.Value.FloorPrice, request.Value.FloorRuleId));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new DecidePriceApproval(Store, Clocks.Policy(FakeClock)).ExecuteAsync(seller, new PriceDecisionInput("PA-1", true, "100.00", null, null)));
-        await new DecidePriceApproval(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new PriceDecisionInput("PA-1", true, "105.00", null, "公司定价"));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new DecidePriceApproval(Store, Clocks.Policy(FakeClock)).ExecuteAsync(seller, new PriceDecisionInput(id, true, "100.00", null, null)));
+        await new DecidePriceApproval(Store, Clocks.Policy(FakeClock)).ExecuteAsync(Hq, new PriceDecisionInput(id, true, "105.00", null, "公司定价"));
 
         var atFinal = await Authorizer.ExecuteAsync(seller, new AuthorizationInput(customer, "P1", "105.00", "R-WEST", false, null), default);
         var belowFinal = await Authorizer.ExecuteAsync(seller, new AuthorizationInput(customer, "P1", "104.99", "R-WEST", false, null), default);
@@ -255,8 +278,8 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
         var asked = Assert.Single(await EventsAsync<PriceApprovalRequested>());
         var decided = Assert.Single(await EventsAsync<PriceApprovalDecided>());
         Assert.Equal(("R-WEST", "P1", 120m, new DateOnly(2026, 3, 10)), (set.RegionId, set.ProductCode, set.Price, set.EffectiveFrom));
-        Assert.Equal(("PA-1", "S2", 100m, (decimal?)120m, "P-4.2"), (asked.ApprovalId, asked.SellerId, asked.RequestedPrice, asked.FloorPrice, asked.FloorRuleId));
-        Assert.Equal(("PA-1", ApprovalStatuses.Approved, (decimal?)105m, "HQ1"), (decided.ApprovalId, decided.Status, decided.FinalPrice, decided.DecidedBy));
+        Assert.Equal((id, "S2", 100m, (decimal?)120m, "P-4.2"), (asked.ApprovalId, asked.SellerId, asked.RequestedPrice, asked.FloorPrice, asked.FloorRuleId));
+        Assert.Equal((id, ApprovalStatuses.Approved, (decimal?)105m, "HQ1"), (decided.ApprovalId, decided.Status, decided.FinalPrice, decided.DecidedBy));
     }
 
     [Fact]

@@ -5,7 +5,8 @@ using CustomerProtection.Territory.Persistence;
 
 namespace CustomerProtection.Territory.Application;
 
-public sealed record OpportunityInput(string Id, string Title, string? Description, string? BranchId, string? RegionId);
+/// <param name="RequestId">Optional idempotency key of the caller: a retry with it answers the first publication.</param>
+public sealed record OpportunityInput(string? RequestId, string Title, string? Description, string? BranchId, string? RegionId);
 
 public sealed record RotationView(string PoolId, IReadOnlyList<string> Order, string? LastAssigneeId, IReadOnlyList<Opportunity> Assignments);
 
@@ -13,7 +14,8 @@ public sealed record RotationView(string PoolId, IReadOnlyList<string> Order, st
 /// P-11, X-5: hq (any pool) or a branch's manager or secretary (their branch) publishes an external
 /// opportunity; it goes to the next eligible salesperson in the pool's published order. The
 /// opportunity, the rotation's new turn and OpportunityAssigned are one atomic step guarded by the
-/// rotation's version, so two opportunities published at once never go to the same turn.
+/// rotation's version, so two opportunities published at once never go to the same turn. The server makes the
+/// id (<see cref="ServerIds"/>, <c>OP-</c>); the same request_id again is answered with the first publication.
 /// </summary>
 public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts holdings, PolicyClock clock)
 {
@@ -22,7 +24,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
     public async Task<Opportunity> PublishAsync(Caller caller, OpportunityInput input, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        DirectoryRules.CheckId(violations, "id", input.Id);
+        DirectoryRules.CheckId(violations, "request_id", input.RequestId, required: false);
         DirectoryRules.CheckName(violations, "title", input.Title);
         if (input.Description?.Length > MaxDescriptionLength)
         {
@@ -37,15 +39,17 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
             throw new ScopeDeniedException("总公司发布到任何分公司或大区，分公司只发布到本分公司 / hq publishes to any pool, a branch to its own");
         }
 
+        var id = ServerIds.New("OP-", caller.EmployeeId, input.RequestId);
         var parameters = clock.On(clock.Today);
         return await OptimisticConcurrency.RetryAsync(async () =>
         {
-            if (await store.GetAsync<Opportunity>(SalesKeys.Opportunity, input.Id) is { } existing)
+            // The same request_id again (the id is made from it and the caller): the first publication, unless the
+            // key was reused for another pool or title. A race between two retries ends here on the second pass.
+            if (await store.GetAsync<Opportunity>(SalesKeys.Opportunity, id) is { } existing)
             {
                 return existing.Value.PoolId == poolId && existing.Value.Title == input.Title.Trim()
                     ? (ChangeResult.Applied, existing.Value)
-                    : throw new PolicyRefusalException("ALREADY_EXISTS", $"商机 {input.Id} 已存在 / opportunity {input.Id} already exists",
-                        new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);
+                    : throw ServerIds.ReusedRequestId(existing.Value.Id);
             }
 
             var pool = await PoolAsync(input.BranchId, input.RegionId);
@@ -55,7 +59,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
             var rotation = await store.GetAsync<Rotation>(SalesKeys.Rotation, poolId);
             var turn = RoundRobin.Next(order, rotation?.Value.LastAssigneeId, parameters.HoldingCap);
 
-            var opportunity = new Opportunity(input.Id, input.Title.Trim(), string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim(), poolId,
+            var opportunity = new Opportunity(id, input.Title.Trim(), string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim(), poolId,
                 caller.EmployeeId, clock.UtcNow, turn.AssigneeId, turn.Position, turn.Skipped);
             var next = new Rotation(poolId, turn.AssigneeId ?? rotation?.Value.LastAssigneeId, (rotation?.Value.Assignments ?? 0) + 1);
             var opportunityKey = DirectoryKeys.Entity(SalesKeys.Opportunity, opportunity.Id);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Territory.Domain;
 using CustomerProtection.Territory.Persistence;
@@ -46,7 +44,7 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
         }
 
         var now = clock.UtcNow;
-        var filing = new CrossRegionFiling(NewId(caller.EmployeeId, input.RequestId), caller.EmployeeId, caller.BranchId, caller.RegionId, input.TargetRegionId, customer.IdentityKey!,
+        var filing = new CrossRegionFiling(ServerIds.New("XR-", caller.EmployeeId, input.RequestId), caller.EmployeeId, caller.BranchId, caller.RegionId, input.TargetRegionId, customer.IdentityKey!,
             customer.InvoiceTitle ?? "", customer.TaxpayerId, NullIfBlank(input.Reason), now, CrossRegionRules.Deadline(clock.Book, now),
             FilingStatuses.Pending, null, null, null, null, null);
         var key = DirectoryKeys.Entity(SalesKeys.Filing, filing.Id);
@@ -71,19 +69,9 @@ public sealed class SubmitCrossRegionFiling(SalesStore store, PolicyClock clock)
         var e = existing.Value;
         if (e.TargetRegionId != filing.TargetRegionId || e.IdentityKey != filing.IdentityKey)
         {
-            throw new RequestValidationException(new FieldViolation("request_id",
-                $"该 request_id 已用于另一请求 {e.Id} / this request_id was used for another request, {e.Id}"));
+            throw ServerIds.ReusedRequestId(e.Id);
         }
 
         return existing;
     }
-
-    /// <summary>
-    /// The server's id (docs/api.md). With a request_id it is derived from the requester and the key, so a
-    /// retry lands on the same record and the atomic step's version check makes it one request; ids made
-    /// by callers before (same key layout) are still read as they are.
-    /// </summary>
-    internal static string NewId(string requesterId, string? requestId) => string.IsNullOrEmpty(requestId)
-        ? "XR-" + Guid.NewGuid().ToString("N")[..24]
-        : "XR-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(requesterId + "\n" + requestId)))[..24];
 }

@@ -11,7 +11,7 @@ public sealed class OpportunitiesService(DistributeOpportunities opportunities) 
 {
     public override async Task<V1.Opportunity> PublishOpportunity(PublishOpportunityRequest request, ServerCallContext context) =>
         ToProto(await opportunities.PublishAsync(Caller.From(context),
-            new OpportunityInput(request.Id, request.Title, request.Description, request.BranchId, request.RegionId), context.CancellationToken));
+            new OpportunityInput(request.RequestId, request.Title, request.Description, request.BranchId, request.RegionId), context.CancellationToken));
 
     public override async Task<V1.Opportunity> GetOpportunity(GetOpportunityRequest request, ServerCallContext context) =>
         ToProto(await opportunities.GetAsync(request.Id));

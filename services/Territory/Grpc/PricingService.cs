@@ -37,7 +37,7 @@ public sealed class PricingService(
     {
         var caller = Caller.From(context);
         return await ShownAsync(await requestPriceApproval.ExecuteAsync(caller, new PriceApprovalInput(
-            request.Id, Customer(request.Customer), request.ProductCode, request.RegionId, request.RequestedPrice, request.Reason), context.CancellationToken), caller, context);
+            request.RequestId, Customer(request.Customer), request.ProductCode, request.RegionId, request.RequestedPrice, request.Reason), context.CancellationToken), caller, context);
     }
 
     public override async Task<V1.PriceApproval> DecidePriceApproval(DecidePriceApprovalRequest request, ServerCallContext context)
