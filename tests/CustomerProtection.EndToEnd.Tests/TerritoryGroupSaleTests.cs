@@ -76,7 +76,7 @@ public sealed class TerritoryGroupSaleTests(SystemFixture system)
         // hq approves a lower final price: the sale at it is allowed, a fen below it is not.
         var request = await Pricing.RequestPriceApprovalAsync(new RequestPriceApprovalRequest
         {
-            Id = sellers.Id("PA"),
+            RequestId = sellers.Id("PA"),
             Customer = subsidiary,
             ProductCode = "P1",
             RegionId = sellers.Region,

@@ -35,17 +35,16 @@ public sealed class TerritoryOpportunityTests(SystemFixture system)
 
         var opportunities = new Opportunities.OpportunitiesClient(system.Channel(ResourceNames.Territory));
 
-        var assignees = new List<string>();
+        var published = new List<Opportunity>();
         for (var i = 1; i <= 3; i++)
         {
-            var published = await opportunities.PublishOpportunityAsync(new PublishOpportunityRequest { Id = $"O{i}-{s}", Title = $"外部商机 {i}", BranchId = "B-" + s }, Hq);
-            assignees.Add(published.AssigneeId);
+            published.Add(await opportunities.PublishOpportunityAsync(new PublishOpportunityRequest { RequestId = $"O{i}-{s}", Title = $"外部商机 {i}", BranchId = "B-" + s }, Hq));
         }
 
-        Assert.Equal(["A1-" + s, "A3-" + s, "A1-" + s], assignees);
+        Assert.Equal(["A1-" + s, "A3-" + s, "A1-" + s], published.Select(p => p.AssigneeId));
         var rotation = await opportunities.GetRotationAsync(new GetRotationRequest { BranchId = "B-" + s }, Hq);
         Assert.Equal(["A1-" + s, "A2-" + s, "A3-" + s], rotation.Order);
-        Assert.Equal([$"O1-{s}", $"O2-{s}", $"O3-{s}"], rotation.Assignments.Select(a => a.Id));
+        Assert.Equal(published.Select(p => p.Id), rotation.Assignments.Select(a => a.Id));
         var skipped = Assert.Single(rotation.Assignments[1].Skipped);
         Assert.Equal(("A2-" + s, SkipReason.OnLeave), (skipped.EmployeeId, skipped.Reason));
     }

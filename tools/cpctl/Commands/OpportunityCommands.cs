@@ -13,7 +13,7 @@ internal static class OpportunityCommands
 
     private static Command Publish(CommandKit kit)
     {
-        var id = Optional("--id", "商机编号（幂等） / opportunity id, idempotent (default: a new one)");
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只发布一次 / request id: a retry with the same one publishes once (default: none)");
         var title = Required("--title", "标题 / title");
         var description = Optional("--description", "描述 / description");
         var branch = Optional("--branch", "分公司的业务员 / a branch's salespeople");
@@ -21,12 +21,12 @@ internal static class OpportunityCommands
         return kit.Command("publish", "发布商机，按公布顺序分配 / publish an opportunity: it goes to the next eligible salesperson", async (s, p, ct) =>
             s.Out.Record(await s.Opportunities.PublishOpportunityAsync(new PublishOpportunityRequest
             {
-                Id = NewId(p.GetValue(id), "OPP"),
+                RequestId = p.GetValue(requestId) ?? "",
                 Title = p.GetValue(title)!,
                 Description = p.GetValue(description) ?? "",
                 BranchId = p.GetValue(branch) ?? "",
                 RegionId = p.GetValue(region) ?? "",
-            }, s.Headers, cancellationToken: ct)), id, title, description, branch, region);
+            }, s.Headers, cancellationToken: ct)), requestId, title, description, branch, region);
     }
 
     private static Command Show(CommandKit kit)

@@ -43,7 +43,7 @@ internal static class PriceCommands
 
     private static Command RequestApproval(CommandKit kit)
     {
-        var id = Optional("--id", "申请编号 / request id (default: a new one)");
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one makes one request (default: none)");
         var customer = new CustomerCommands.IdentityOptions();
         var product = Required("--product", "产品编码 / product code");
         var region = Required("--region", "大区 / region id");
@@ -52,13 +52,13 @@ internal static class PriceCommands
         return kit.Command("request-approval", "申请低于底价销售 / ask hq to sell below a floor (P-3.7, P-4.2)", async (s, p, ct) =>
             s.Out.Record(await s.Pricing.RequestPriceApprovalAsync(new RequestPriceApprovalRequest
             {
-                Id = NewId(p.GetValue(id), "PA"),
+                RequestId = p.GetValue(requestId) ?? "",
                 Customer = SaleCommands.Ref(customer, p),
                 ProductCode = p.GetValue(product)!,
                 RegionId = p.GetValue(region)!,
                 RequestedPrice = p.GetValue(price)!,
                 Reason = p.GetValue(reason)!,
-            }, s.Headers, cancellationToken: ct)), [id, .. customer.All, product, region, price, reason]);
+            }, s.Headers, cancellationToken: ct)), [requestId, .. customer.All, product, region, price, reason]);
     }
 
     private static Command Decide(CommandKit kit)
