@@ -226,6 +226,11 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         var json = await CpctlAsync("customer", "list", "--owner", Id("S1"), "--as", Id("M"), "--json");
         var table = await CpctlAsync("customer", "list", "--owner", Id("S1"), "--as", Id("M"));
         var employees = await CpctlAsync("org", "employee", "list", "--branch", Branch, "--role", "salesperson", "--json");
+        // The short form `cpctl customers --expiring N` is `customer list` under another name: the same output.
+        var expiringLong = await CpctlAsync("customer", "list", "--expiring", "14", "--as", Id("M"));
+        var expiringShort = await CpctlAsync("customers", "--expiring", "14", "--as", Id("M"));
+        var withinYearLong = await CpctlAsync("customer", "list", "--expiring", "400", "--owner", Id("S1"), "--as", Id("M"));
+        var withinYearShort = await CpctlAsync("customers", "--expiring", "400", "--owner", Id("S1"), "--as", Id("M"));
 
         Assert.True(json.Exit == 0, json.ToString());
         var customers = json.Json.GetProperty("customers").EnumerateArray().ToList();
@@ -239,6 +244,11 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.Contains(Id("S2"), row, StringComparison.Ordinal);
         Assert.Equal([Id("S1"), Id("S2")], employees.Json.GetProperty("employees").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
         Assert.All(employees.Json.GetProperty("employees").EnumerateArray(), e => Assert.Equal("ROLE_SALESPERSON", e.GetProperty("role").GetString()));
+        Assert.True(expiringShort.Exit == 0, expiringShort.ToString());
+        Assert.Equal(expiringLong.Out, expiringShort.Out);
+        Assert.True(withinYearShort.Exit == 0, withinYearShort.ToString());
+        Assert.Contains($"列表甲{_s}有限公司", withinYearShort.Out, StringComparison.Ordinal);
+        Assert.Equal(withinYearLong.Out, withinYearShort.Out);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Penalty.Application;
 using CustomerProtection.Penalty.Domain;
 using CustomerProtection.Penalty.Grpc;
