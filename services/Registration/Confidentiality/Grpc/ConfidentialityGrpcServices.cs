@@ -1,9 +1,9 @@
+using CustomerProtection.Protos;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
-using CustomerProtection.Protos;
 using CustomerProtection.Registration.Grpc;
 using CustomerProtection.Registration.V1;
 using Grpc.Core;
@@ -39,6 +39,7 @@ public sealed class AccessGrantsService(AccessRequests requests, PolicyClock clo
 /// <summary>C-6 consent and third-party sharing, C-10 destruction, C-4 key status.</summary>
 public sealed class CustomerDataService(CustomerDataCare care, KeyRotation rotation) : CustomerData.CustomerDataBase
 {
+    // PURPOSE_UNSPECIFIED (or an unknown number) has no word: it goes on as "", which the consent's check refuses on its purposes[i].
     public override async Task<ConsentView> RecordConsent(RecordConsentRequest request, ServerCallContext context) =>
         ToProto(request.CustomerId, await care.RecordConsentAsync(Caller.From(context), request.CustomerId, [.. request.Purposes.Select(p => ProtoWords.Word(p) ?? "")], request.Evidence));
 
