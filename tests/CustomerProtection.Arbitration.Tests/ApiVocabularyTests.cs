@@ -1,5 +1,6 @@
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Grpc;
+using CustomerProtection.Protos;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Violations;
 using CustomerProtection.Policy.Errors;

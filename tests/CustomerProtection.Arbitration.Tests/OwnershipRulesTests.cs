@@ -1,6 +1,7 @@
 using CustomerProtection.Arbitration.Clients;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Grpc;
+using CustomerProtection.Protos;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;

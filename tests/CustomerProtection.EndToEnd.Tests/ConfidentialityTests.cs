@@ -74,11 +74,11 @@ public sealed class ConfidentialityTests(SystemFixture system)
         Assert.True(before.ContactMasked);
         Assert.Equal("", before.Contact.BankAccount);
 
-        var request = await Grants.RequestAccessAsync(new RequestAccessRequest { CustomerId = customer.CustomerId, Purpose = "administration", Reason = "区域核查", Days = 1 }, org.Regional);
+        var request = await Grants.RequestAccessAsync(new RequestAccessRequest { CustomerId = customer.CustomerId, Purpose = Purpose.Administration, Reason = "区域核查", Days = 1 }, org.Regional);
         var denied = await Assert.ThrowsAsync<RpcException>(() => Grants.DecideAccessAsync(new DecideAccessRequest { GrantId = request.GrantId, Approve = true }, org.Secretary).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         var approved = await Grants.DecideAccessAsync(new DecideAccessRequest { GrantId = request.GrantId, Approve = true }, org.Manager);
-        Assert.Equal("active", approved.Status);
+        Assert.Equal(AccessGrantStatus.Active, approved.Status);
 
         var granted = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Regional);
         Assert.Equal((false, contact.Phone, contact.BankAccount), (granted.ContactMasked, granted.Contact.Phone, granted.Contact.BankAccount));
@@ -92,7 +92,7 @@ public sealed class ConfidentialityTests(SystemFixture system)
         }, "Registration following the clock", TimeSpan.FromSeconds(10));
         var after = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Regional);
         Assert.True(after.ContactMasked);
-        Assert.Equal("expired", (await Grants.GetAccessGrantAsync(new GetAccessGrantRequest { GrantId = request.GrantId }, org.Regional)).Status);
+        Assert.Equal(AccessGrantStatus.Expired, (await Grants.GetAccessGrantAsync(new GetAccessGrantRequest { GrantId = request.GrantId }, org.Regional)).Status);
     }
 
     [Fact]
@@ -110,10 +110,10 @@ public sealed class ConfidentialityTests(SystemFixture system)
 
         var entries = (await Eventually.GetAsync(async () =>
         {
-            var page = await AuditLog.QueryAuditAsync(new QueryAuditRequest { CustomerId = approved.CustomerId }, Hq);
-            return page.Entries.Count >= 2 ? page : null;
-        }, "the filing and the read chained")).Entries;
-        Assert.Equal([("change", "Customers/FileCustomer"), ("read", "Customers/GetCustomer")], entries.Select(e => (e.Kind, e.Rpc)));
+            var page = await AuditLog.ListAuditEntriesAsync(new ListAuditEntriesRequest { CustomerId = approved.CustomerId }, Hq);
+            return page.AuditEntries.Count >= 2 ? page : null;
+        }, "the filing and the read chained")).AuditEntries;
+        Assert.Equal([(AuditEntryKind.Change, "Customers/FileCustomer"), (AuditEntryKind.Read, "Customers/GetCustomer")], entries.Select(e => (e.Kind, e.Rpc)));
     }
 
     [Fact]
@@ -130,9 +130,9 @@ public sealed class ConfidentialityTests(SystemFixture system)
         Assert.Equal(StatusCode.PermissionDenied, frozen.StatusCode);
         Assert.Equal("C-7", frozen.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
         var affected = await Incidents.ListAffectedCustomersAsync(new ListAffectedCustomersRequest { IncidentId = incident.IncidentId }, Hq);
-        Assert.Contains(affected.Customers, c => c.CustomerId == customer.CustomerId && c.EmployeeIds.Contains(org.OwnerId));
-        var entries = await AuditLog.QueryAuditAsync(new QueryAuditRequest { EmployeeId = org.OwnerId }, Hq);
-        Assert.Contains(entries.Entries, e => e.Kind == "read" && e.CustomerId == customer.CustomerId && e.Rpc == "Customers/GetCustomer" && e.Fields.Contains("contact_phone"));
+        Assert.Contains(affected.AffectedCustomers, c => c.CustomerId == customer.CustomerId && c.EmployeeIds.Contains(org.OwnerId));
+        var entries = await AuditLog.ListAuditEntriesAsync(new ListAuditEntriesRequest { EmployeeId = org.OwnerId }, Hq);
+        Assert.Contains(entries.AuditEntries, e => e.Kind == AuditEntryKind.Read && e.CustomerId == customer.CustomerId && e.Rpc == "Customers/GetCustomer" && e.Fields.Contains("contact_phone"));
         Assert.True((await AuditLog.VerifyAuditAsync(new VerifyAuditRequest(), Hq)).Intact);
 
         await Incidents.UnfreezeAccountAsync(new UnfreezeAccountRequest { IncidentId = incident.IncidentId, EmployeeId = org.OwnerId, Reason = "排除嫌疑" }, Hq);

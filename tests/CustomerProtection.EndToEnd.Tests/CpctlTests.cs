@@ -226,6 +226,11 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         var json = await CpctlAsync("customer", "list", "--owner", Id("S1"), "--as", Id("M"), "--json");
         var table = await CpctlAsync("customer", "list", "--owner", Id("S1"), "--as", Id("M"));
         var employees = await CpctlAsync("org", "employee", "list", "--branch", Branch, "--role", "salesperson", "--json");
+        // The short form `cpctl customers --expiring N` is `customer list` under another name: the same output.
+        var expiringLong = await CpctlAsync("customer", "list", "--expiring", "14", "--as", Id("M"));
+        var expiringShort = await CpctlAsync("customers", "--expiring", "14", "--as", Id("M"));
+        var withinYearLong = await CpctlAsync("customer", "list", "--expiring", "400", "--owner", Id("S1"), "--as", Id("M"));
+        var withinYearShort = await CpctlAsync("customers", "--expiring", "400", "--owner", Id("S1"), "--as", Id("M"));
 
         Assert.True(json.Exit == 0, json.ToString());
         var customers = json.Json.GetProperty("customers").EnumerateArray().ToList();
@@ -239,6 +244,11 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.Contains(Id("S2"), row, StringComparison.Ordinal);
         Assert.Equal([Id("S1"), Id("S2")], employees.Json.GetProperty("employees").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
         Assert.All(employees.Json.GetProperty("employees").EnumerateArray(), e => Assert.Equal("ROLE_SALESPERSON", e.GetProperty("role").GetString()));
+        Assert.True(expiringShort.Exit == 0, expiringShort.ToString());
+        Assert.Equal(expiringLong.Out, expiringShort.Out);
+        Assert.True(withinYearShort.Exit == 0, withinYearShort.ToString());
+        Assert.Contains($"列表甲{_s}有限公司", withinYearShort.Out, StringComparison.Ordinal);
+        Assert.Equal(withinYearLong.Out, withinYearShort.Out);
     }
 
     [Fact]
@@ -307,11 +317,11 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         var notMine = await CpctlAsync("followup", "due", "--branch", Branch, "--as", Id("S1"));
 
         Assert.True(mine.Exit == 0, mine.ToString());
-        var due = Assert.Single(mine.Json.GetProperty("items").EnumerateArray());
-        Assert.Equal(($"久未跟进甲{_s}有限公司", "important", Id("S1"), monthAgo),
-            (due.GetProperty("invoice_title").GetString(), due.GetProperty("customer_class").GetString(), due.GetProperty("owner_id").GetString(), due.GetProperty("last_contact_on").GetString()));
+        var due = Assert.Single(mine.Json.GetProperty("follow_ups_due").EnumerateArray());
+        Assert.Equal(($"久未跟进甲{_s}有限公司", "CUSTOMER_CLASS_IMPORTANT", Id("S1"), today.AddDays(-30)),
+            (due.GetProperty("invoice_title").GetString(), due.GetProperty("customer_class").GetString(), due.GetProperty("owner_id").GetString(), Day(due.GetProperty("last_contact_on"))));
         // Due from the day after the interval's last day: overdue by the days since that last day.
-        var lastDay = DateOnly.ParseExact(due.GetProperty("last_follow_up_day").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var lastDay = Day(due.GetProperty("last_follow_up_day"));
         Assert.InRange(lastDay, today.AddDays(-23), today.AddDays(-1));
         Assert.Equal(today.DayNumber - lastDay.DayNumber, due.GetProperty("days_overdue").GetInt32());
         Assert.True(branchTable.Exit == 0, branchTable.ToString());
@@ -319,6 +329,9 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.Contains($"久未跟进丙{_s}有限公司", branchTable.Out, StringComparison.Ordinal);
         Assert.DoesNotContain($"刚批准乙{_s}有限公司", branchTable.Out, StringComparison.Ordinal);
         Assert.True(notMine.Exit == ExitCodes.PermissionDenied, notMine.ToString());
+
+        // A google.type.Date in the protobuf JSON mapping.
+        static DateOnly Day(JsonElement date) => new(date.GetProperty("year").GetInt32(), date.GetProperty("month").GetInt32(), date.GetProperty("day").GetInt32());
     }
 
     /// <summary>A phone number unique to this test (contacts are confidential: C-1).</summary>
@@ -340,7 +353,7 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
             "--days", "3", "--json");
         Assert.True(requested.Exit == 0, requested.ToString());
         var grantId = requested.Json.GetProperty("grant_id").GetString()!;
-        Assert.Equal(("pending", customerId, Branch, 3), (requested.Json.GetProperty("status").GetString(), requested.Json.GetProperty("customer_id").GetString(),
+        Assert.Equal(("ACCESS_GRANT_STATUS_PENDING", customerId, Branch, 3), (requested.Json.GetProperty("status").GetString(), requested.Json.GetProperty("customer_id").GetString(),
             requested.Json.GetProperty("branch_id").GetString(), requested.Json.GetProperty("days").GetInt32()));
         var beforeGrant = await CpctlAsync("customer", "show", customerId, "--as", Id("X1"));
         var refusedWithoutReason = await CpctlAsync("access", "decide", grantId, "--refuse", "--as", Id("M"));
@@ -358,7 +371,7 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.Contains("  reason: ", refusedWithoutReason.Err, StringComparison.Ordinal);
         Assert.True(neither.Exit == ExitCodes.InvalidArgument, neither.ToString());
         Assert.True(approved.Exit == 0, approved.ToString());
-        Assert.Equal(("active", Id("M")), (approved.Json.GetProperty("status").GetString(), approved.Json.GetProperty("decided_by").GetString()));
+        Assert.Equal(("ACCESS_GRANT_STATUS_ACTIVE", Id("M")), (approved.Json.GetProperty("status").GetString(), approved.Json.GetProperty("decided_by").GetString()));
         Assert.True(shown.Exit == 0, shown.ToString());
         Assert.Equal("active", Field(shown.Out, "status"));
         var row = listed.Out.Split('\n').Single(l => l.Contains(grantId, StringComparison.Ordinal));
@@ -367,8 +380,8 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.True(read.Exit == 0, read.ToString());
         Assert.Equal(phone, read.Json.GetProperty("contact").GetProperty("phone").GetString());
         Assert.True(revoked.Exit == 0, revoked.ToString());
-        Assert.Equal("revoked", revoked.Json.GetProperty("status").GetString());
-        Assert.Equal(("revoked", Id("M")), (afterRevoke.Json.GetProperty("status").GetString(), afterRevoke.Json.GetProperty("ended_by").GetString()));
+        Assert.Equal("ACCESS_GRANT_STATUS_REVOKED", revoked.Json.GetProperty("status").GetString());
+        Assert.Equal(("ACCESS_GRANT_STATUS_REVOKED", Id("M")), (afterRevoke.Json.GetProperty("status").GetString(), afterRevoke.Json.GetProperty("ended_by").GetString()));
         Assert.True(readAfter.Exit == ExitCodes.PermissionDenied, readAfter.ToString());
     }
 
@@ -387,9 +400,9 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         {
             var query = await CpctlAsync("audit", "query", "--customer", customerId, "--json");
             Assert.True(query.Exit == 0, query.ToString());
-            return query.Json.GetProperty("entries").EnumerateArray().Any(IsTheRead) ? query : null;
+            return query.Json.GetProperty("audit_entries").EnumerateArray().Any(IsTheRead) ? query : null;
         }, "the owner's read in the audit log");
-        var entry = page.Json.GetProperty("entries").EnumerateArray().First(IsTheRead);
+        var entry = page.Json.GetProperty("audit_entries").EnumerateArray().First(IsTheRead);
         var table = await CpctlAsync("audit", "query", "--customer", customerId, "--employee", Id("S1"));
         var sinceToday = await CpctlAsync("audit", "query", "--customer", customerId, "--from", today, "--json");
         var beforeToday = await CpctlAsync("audit", "query", "--customer", customerId, "--to", today, "--json");
@@ -402,10 +415,10 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         var row = table.Out.Split('\n').Single(l => l.Contains("Customers/GetCustomer", StringComparison.Ordinal));
         Assert.Contains(Id("S1"), row, StringComparison.Ordinal);
         Assert.Contains("sales_development", row, StringComparison.Ordinal);
-        Assert.Contains(sinceToday.Json.GetProperty("entries").EnumerateArray(), IsTheRead);
-        Assert.DoesNotContain(beforeToday.Json.GetProperty("entries").EnumerateArray(), IsTheRead);
+        Assert.Contains(sinceToday.Json.GetProperty("audit_entries").EnumerateArray(), IsTheRead);
+        Assert.DoesNotContain(beforeToday.Json.GetProperty("audit_entries").EnumerateArray(), IsTheRead);
         Assert.True(byManager.Exit == 0, byManager.ToString());
-        Assert.Contains(byManager.Json.GetProperty("entries").EnumerateArray(), IsTheRead);
+        Assert.Contains(byManager.Json.GetProperty("audit_entries").EnumerateArray(), IsTheRead);
         Assert.True(bySalesperson.Exit == ExitCodes.PermissionDenied, bySalesperson.ToString());
         Assert.True(verified.Exit == 0, verified.ToString());
         Assert.True(verified.Json.GetProperty("intact").GetBoolean());
@@ -417,7 +430,7 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
 
         static long Int64(JsonElement e, string field) => long.Parse(e.GetProperty(field).GetString()!, CultureInfo.InvariantCulture);
 
-        bool IsTheRead(JsonElement e) => e.GetProperty("kind").GetString() == "read" && e.GetProperty("employee_id").GetString() == Id("S1")
+        bool IsTheRead(JsonElement e) => e.GetProperty("kind").GetString() == "AUDIT_ENTRY_KIND_READ" && e.GetProperty("employee_id").GetString() == Id("S1")
             && e.GetProperty("rpc").GetString() == "Customers/GetCustomer" && e.GetProperty("customer_id").GetString() == customerId;
     }
 
@@ -448,14 +461,14 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.Contains("rule     C-7", frozen.Err, StringComparison.Ordinal);
         Assert.Contains(incidentId, frozen.Err, StringComparison.Ordinal);
         Assert.True(affected.Exit == 0, affected.ToString());
-        var customer = affected.Json.GetProperty("customers").EnumerateArray().Single(c => c.GetProperty("customer_id").GetString() == customerId);
+        var customer = affected.Json.GetProperty("affected_customers").EnumerateArray().Single(c => c.GetProperty("customer_id").GetString() == customerId);
         Assert.Equal([Id("S1")], customer.GetProperty("employee_ids").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains(affectedTable.Out.Split('\n'), l => l.Contains(customerId, StringComparison.Ordinal) && l.Contains(Id("S1"), StringComparison.Ordinal));
-        Assert.Contains(step.Json.GetProperty("steps").EnumerateArray(), s => s.GetProperty("what").GetString() == "step");
+        Assert.Contains(step.Json.GetProperty("steps").EnumerateArray(), s => s.GetProperty("what").GetString() == "INCIDENT_STEP_KIND_STEP");
         Assert.True(unfrozen.Exit == 0, unfrozen.ToString());
         Assert.Empty(unfrozen.Json.GetProperty("frozen_employee_ids").EnumerateArray());
         Assert.True(readAgain.Exit == 0, readAgain.ToString());
-        Assert.Equal("closed", closed.Json.GetProperty("status").GetString());
+        Assert.Equal("INCIDENT_STATUS_CLOSED", closed.Json.GetProperty("status").GetString());
         Assert.Equal("closed", Field(shown.Out, "status"));
         Assert.True(notHq.Exit == ExitCodes.PermissionDenied, notHq.ToString());
     }
@@ -477,7 +490,7 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         var keysNotHq = await CpctlAsync("data", "keys", "--as", Id("M"));
 
         Assert.True(consent.Exit == 0, consent.ToString());
-        Assert.Equal(["sales_development", "service", "third_party_sharing"],
+        Assert.Equal(["PURPOSE_SALES_DEVELOPMENT", "PURPOSE_SERVICE", "PURPOSE_THIRD_PARTY_SHARING"],
             consent.Json.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()!).Order(StringComparer.Ordinal));
         Assert.True(shared.Exit == 0, shared.ToString());
         Assert.Equal((phone, $"DPA-{_s}"), (shared.Json.GetProperty("contact").GetProperty("phone").GetString(), shared.Json.GetProperty("contract_reference").GetString()));

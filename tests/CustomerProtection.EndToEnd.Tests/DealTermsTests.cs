@@ -84,13 +84,13 @@ public sealed class DealTermsTests(SystemFixture system)
         var audit = new Audit.AuditClient(system.Channel(ResourceNames.Registration));
         var entries = await Eventually.GetAsync(async () =>
         {
-            var page = await audit.QueryAuditAsync(new QueryAuditRequest { CustomerId = filed.CustomerId }, Hq);
-            var ofSale = page.Entries.Where(e => e.Rpc.StartsWith("territory:", StringComparison.Ordinal)).ToList();
+            var page = await audit.ListAuditEntriesAsync(new ListAuditEntriesRequest { CustomerId = filed.CustomerId }, Hq);
+            var ofSale = page.AuditEntries.Where(e => e.Rpc.StartsWith("territory:", StringComparison.Ordinal)).ToList();
             return ofSale.Count >= 3 ? ofSale : null;
         }, "Territory's audit entries in Registration's log");
         // (The three arrive over the bus, in any order.)
         Assert.Equal(
-            new[] { ("change", "HQ-1", "territory:SalesLedger/RecordSale"), ("read", org.Id("BM"), "territory:SalesLedger/GetSale"), ("read", org.Id("S1"), "territory:SalesLedger/GetSale") }.Order(),
+            new[] { (AuditEntryKind.Change, "HQ-1", "territory:SalesLedger/RecordSale"), (AuditEntryKind.Read, org.Id("BM"), "territory:SalesLedger/GetSale"), (AuditEntryKind.Read, org.Id("S1"), "territory:SalesLedger/GetSale") }.Order(),
             entries.Select(e => (e.Kind, e.EmployeeId, e.Rpc)).Order());
         Assert.All(entries, e => Assert.Equal(["unit_price", "amount"], e.Fields));
 

@@ -144,6 +144,48 @@ public sealed partial class JsonApiTests(SystemFixture system)
         Assert.Equal(JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString(), view.Status);
     }
 
+    /// <summary>
+    /// C-6 and C-5 as JSON: a consent names its purposes by the enum's names, and the audit list takes its period as RFC 3339
+    /// instants in the query and names the entry's RPC — the method, not the JSON route it came by.
+    /// </summary>
+    [Fact]
+    public async Task C5_C6_a_consent_recorded_as_json_is_audited_under_its_rpc_and_listed_by_a_period_of_rfc_3339_instants()
+    {
+        var org = await TestOrganisation.ImportAsync(system);
+        var customer = await org.FileProtectedCustomerAsync("JSON 同意 / json consent " + org.S);
+        // The business clock (other tests move it), a minute back: the consent is recorded after it.
+        var before = (await new Platform.V1.Clock.ClockClient(system.Channel(ResourceNames.Registration))
+            .GetTimeAsync(new(), SystemFixture.Bearer(system.Token("HQ-JSON", Roles.Hq)))).Now.ToDateTimeOffset().AddMinutes(-1);
+        using var owner = Api(ResourceNames.Registration, system.Token(org.Id("S1"), Roles.Salesperson, org.Branch, org.Region));
+        using var hq = Api(ResourceNames.Registration, system.Token("HQ-JSON", Roles.Hq));
+
+        using var consented = await owner.PostAsync($"/v1/customers/{customer.CustomerId}:recordConsent",
+            new StringContent("""{"purposes": ["PURPOSE_SERVICE"], "evidence": "DOC-JSON-1"}""", Encoding.UTF8, "application/json"));
+        using var unspecified = await owner.PostAsync($"/v1/customers/{customer.CustomerId}:recordConsent",
+            new StringContent("""{"purposes": ["PURPOSE_UNSPECIFIED"], "evidence": "DOC-JSON-2"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, consented.StatusCode);
+        Assert.Equal(["PURPOSE_SALES_DEVELOPMENT", "PURPOSE_SERVICE"],
+            JsonDocument.Parse(await consented.Content.ReadAsStringAsync()).RootElement.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, unspecified.StatusCode);
+        var badRequest = Assert.Single(JsonDocument.Parse(await unspecified.Content.ReadAsStringAsync()).RootElement.GetProperty("details").EnumerateArray(),
+            d => d.GetProperty("@type").GetString() == "type.googleapis.com/google.rpc.BadRequest");
+        Assert.Equal("purposes[0]", Assert.Single(badRequest.GetProperty("fieldViolations").EnumerateArray()).GetProperty("field").GetString());
+
+        var since = Uri.EscapeDataString(before.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        var raw = await Eventually.GetAsync(async () =>
+        {
+            using var listed = await hq.GetAsync($"/v1/auditEntries?customerId={customer.CustomerId}&from={since}");
+            Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+            var entries = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.GetProperty("auditEntries").EnumerateArray();
+            return entries.Where(e => e.GetProperty("kind").GetString() == "AUDIT_ENTRY_KIND_CONSENT").Select(e => e.GetRawText()).FirstOrDefault();
+        }, "the consent's audit entry");
+        var entry = JsonDocument.Parse(raw).RootElement;
+        Assert.Equal(("CustomerData/RecordConsent", "PURPOSE_ADMINISTRATION", "ACCOUNT_ROLE_SALESPERSON"),
+            (entry.GetProperty("rpc").GetString(), entry.GetProperty("purpose").GetString(), entry.GetProperty("role").GetString()));
+        Assert.True(DateTimeOffset.Parse(entry.GetProperty("at").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > before);
+    }
+
     /// <summary>The HTTP verb and the OpenAPI path of an annotation (OpenAPI names a path variable by its JSON name).</summary>
     private static (string Verb, string Path) Route(HttpRule rule)
     {

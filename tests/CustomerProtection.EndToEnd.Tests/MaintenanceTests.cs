@@ -54,20 +54,20 @@ public sealed class MaintenanceTests(SystemFixture system)
         Assert.DoesNotContain((await Complaints.ListComplaintsAsync(new ListComplaintsRequest { BranchId = a.Branch }, Hq)).Complaints, c => c.CustomerId == a1.CustomerId);
 
         var report = await Maintenance.GetSurveyReportAsync(new GetSurveyReportRequest { RoundId = round.RoundId }, Hq);
-        var branchA = report.Groups.Single(g => g.Kind == "branch" && g.Id == a.Branch);
+        var branchA = report.Groups.Single(g => g.Kind == SurveyGroupKind.Branch && g.Id == a.Branch);
         Assert.Equal((2, 2, 1.0), (branchA.Surveyed, branchA.Answered, branchA.ResponseRate));
         Assert.Equal((3.5, 3.0, 3.5, 2.5, 2.5), (branchA.Averages.ProductQuality, branchA.Averages.Delivery, branchA.Averages.Service, branchA.Averages.Price, branchA.Averages.Overall));
-        var branchB = report.Groups.Single(g => g.Kind == "branch" && g.Id == b.Branch);
+        var branchB = report.Groups.Single(g => g.Kind == SurveyGroupKind.Branch && g.Id == b.Branch);
         Assert.Equal((1, 0, 0.0, false), (branchB.Surveyed, branchB.Answered, branchB.ResponseRate, branchB.Averages is not null));
-        var regionA = report.Groups.Single(g => g.Kind == "region" && g.Id == a.Region);
+        var regionA = report.Groups.Single(g => g.Kind == SurveyGroupKind.Region && g.Id == a.Region);
         Assert.Equal((2, 2, 2.5), (regionA.Surveyed, regionA.Answered, regionA.Averages.Overall));
-        Assert.Equal((1, 0), report.Groups.Where(g => g.Kind == "region" && g.Id == b.Region).Select(g => (g.Surveyed, g.Answered)).Single());
-        var all = report.Groups.Single(g => g.Kind == "all");
+        Assert.Equal((1, 0), report.Groups.Where(g => g.Kind == SurveyGroupKind.Region && g.Id == b.Region).Select(g => (g.Surveyed, g.Answered)).Single());
+        var all = report.Groups.Single(g => g.Kind == SurveyGroupKind.All);
         Assert.Equal((3, 2, 0.6667), (all.Surveyed, all.Answered, all.ResponseRate));
 
         // A branch's manager reads its own line only; a salesperson no report at all.
         var managerOfB = await Maintenance.GetSurveyReportAsync(new GetSurveyReportRequest { RoundId = round.RoundId }, b.As("BM", Roles.BranchManager));
-        Assert.Equal([("branch", b.Branch)], managerOfB.Groups.Select(g => (g.Kind, g.Id)));
+        Assert.Equal([(SurveyGroupKind.Branch, b.Branch)], managerOfB.Groups.Select(g => (g.Kind, g.Id)));
         var denied = await Assert.ThrowsAsync<RpcException>(() => Maintenance.GetSurveyReportAsync(new GetSurveyReportRequest { RoundId = round.RoundId }, a.Salesperson1).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
     }

@@ -172,7 +172,7 @@ public sealed class PenaltyTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(("6000.00", FineStatus.Adjusted), (adjusted.Amount, adjusted.Status));
         Assert.Equal(FineStatus.Appealed, appealed.Status);
         Assert.Equal([FineStatus.Proposed, FineStatus.Adjusted, FineStatus.Appealed, FineStatus.Overturned], overturned.History.Select(s => s.Status));
-        Assert.Equal((seller, Roles.Salesperson), (overturned.History[2].By, overturned.History[2].Role));
+        Assert.Equal((seller, ActorRole.Salesperson), (overturned.History[2].By, overturned.History[2].Role));
         var settled = await Eventually.GetAsync(() => Task.FromResult(_bus.Settled.GetValueOrDefault(fineId)), "PenaltySettled");
         Assert.Equal(("overturned", 0m), (settled.Outcome, settled.Amount));
 

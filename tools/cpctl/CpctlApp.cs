@@ -56,6 +56,7 @@ public static class CpctlApp
         {
             DemoCommand.Create(kit),
             CustomerCommands.Create(kit),
+            CustomerCommands.ListShortForm(kit),
             PoolCommands.Create(kit),
             CaseCommands.Create(kit),
             ComplaintCommands.Create(kit),

@@ -1,6 +1,7 @@
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.V1;
+using CustomerProtection.Protos;
 using Grpc.Core;
 using static CustomerProtection.Arbitration.Grpc.ArbitrationMapping;
 

@@ -36,7 +36,7 @@ public static class PenaltyMapping
                 {
                     Status = Status(s.Status),
                     By = s.By,
-                    Role = s.Role,
+                    Role = Role(s.Role),
                     At = Timestamp.FromDateTimeOffset(s.At),
                     Reason = s.Reason,
                     Amount = Money.Format(s.Amount),
@@ -57,7 +57,7 @@ public static class PenaltyMapping
             Violator = new V1.Party
             {
                 EmployeeId = v.Violator.EmployeeId,
-                Role = v.Violator.Role,
+                Role = Role(v.Violator.Role),
                 BranchId = v.Violator.BranchId ?? "",
                 RegionId = v.Violator.RegionId ?? "",
                 ManagerId = v.Violator.ManagerId ?? "",
@@ -172,6 +172,21 @@ public static class PenaltyMapping
         ManagerFindings.Involved => V1.ManagerFinding.Involved,
         ManagerFindings.Inactive => V1.ManagerFinding.Inactive,
         _ => V1.ManagerFinding.Unspecified,
+    };
+
+    /// <summary>A stored role word (the token's, or "service" for a step another service's event recorded); UNSPECIFIED for a word outside the set.</summary>
+    private static V1.ActorRole Role(string role) => role switch
+    {
+        Roles.Salesperson => V1.ActorRole.Salesperson,
+        Roles.Dealer => V1.ActorRole.Dealer,
+        Roles.BranchSecretary => V1.ActorRole.BranchSecretary,
+        Roles.BranchManager => V1.ActorRole.BranchManager,
+        Roles.RegionalSecretary => V1.ActorRole.RegionalSecretary,
+        Roles.RegionalManager => V1.ActorRole.RegionalManager,
+        Roles.Hq => V1.ActorRole.Hq,
+        Roles.Erp => V1.ActorRole.Erp,
+        "service" => V1.ActorRole.Service, // what ViolationReports records for an event's step
+        _ => V1.ActorRole.Unspecified,
     };
 
     private static V1.Liability Liability(string liability) => liability switch

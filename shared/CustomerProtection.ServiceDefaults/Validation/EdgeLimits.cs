@@ -15,14 +15,13 @@ namespace CustomerProtection.ServiceDefaults.Validation;
 /// <item><term>id</term><description><c>id</c>, <c>…_id</c>, each of <c>…_ids</c>: at most <see cref="MaxIdLength"/> characters.</description></item>
 /// <item><term>name</term><description><see cref="NameFields"/>: at most <see cref="MaxNameLength"/>.</description></item>
 /// <item><term>day</term><description><see cref="DayFields"/>, <c>…_on</c>, <c>…_date</c>: a yyyy-MM-dd from <see cref="EarliestDay"/> to <see cref="LatestDay"/> (the format is the use case's).</description></item>
-/// <item><term>instant</term><description><c>…_at</c>, <c>suspected_from</c>, <see cref="InstantFields"/>: an ISO instant within those days, UTC (the format is the use case's).</description></item>
+/// <item><term>instant</term><description><c>…_at</c>: an ISO instant within those days, UTC (the format is the use case's).</description></item>
 /// <item><term>free text</term><description>every other string: at most <see cref="MaxTextLength"/>.</description></item>
 /// <item><term>file</term><description>bytes: at most <see cref="MaxFileBytes"/> in one message.</description></item>
 /// <item><term>list</term><description>a repeated or map field: at most <see cref="MaxListCount"/> items.</description></item>
 /// <item><term>Timestamp</term><description>google.protobuf.Timestamp: a valid one from the first of those days to the end of the last (UTC).</description></item>
 /// <item><term>duration</term><description>google.protobuf.Duration: a valid one of at most <see cref="MaxDuration"/> either way (the clock's range).</description></item>
 /// </list>
-/// Exceptions: <see cref="InstantFields"/>, named like days, carry ISO instants.
 /// </summary>
 public static class EdgeLimits
 {
@@ -59,13 +58,6 @@ public static class EdgeLimits
     public static readonly IReadOnlySet<string> DayFields = new HashSet<string>(StringComparer.Ordinal)
     {
         "on", "date", "from", "to", "valid_from", "valid_until", "effective_from",
-    };
-
-    /// <summary>Fields named like days that carry ISO instants: (message full name, field name).</summary>
-    public static readonly IReadOnlySet<(string Message, string Field)> InstantFields = new HashSet<(string, string)>
-    {
-        ("customerprotection.registration.v1.QueryAuditRequest", "from"),
-        ("customerprotection.registration.v1.QueryAuditRequest", "to"),
     };
 
     private static readonly long MaxDurationSeconds = (long)MaxDuration.TotalSeconds;
@@ -113,7 +105,7 @@ public static class EdgeLimits
                 foreach (System.Collections.DictionaryEntry entry in map)
                 {
                     CheckText(entry.Key as string, $"{path}[{Echo.Prefix(entry.Key?.ToString())}]", MaxTextLength, violations);
-                    CheckValue(field, entry.Value, $"{path}[{Echo.Prefix(entry.Key?.ToString())}]", message, violations);
+                    CheckValue(field, entry.Value, $"{path}[{Echo.Prefix(entry.Key?.ToString())}]", violations);
                 }
             }
             else if (field.IsRepeated)
@@ -122,23 +114,23 @@ public static class EdgeLimits
                 CheckCount(list.Count, path, violations);
                 for (var i = 0; i < list.Count && i < MaxListCount; i++)
                 {
-                    CheckValue(field, list[i], $"{path}[{i}]", message, violations);
+                    CheckValue(field, list[i], $"{path}[{i}]", violations);
                 }
             }
             else
             {
-                CheckValue(field, value, path, message, violations);
+                CheckValue(field, value, path, violations);
             }
         }
     }
 
-    private static void CheckValue(FieldDescriptor field, object? value, string path, IMessage owner, List<FieldViolation> violations)
+    private static void CheckValue(FieldDescriptor field, object? value, string path, List<FieldViolation> violations)
     {
         var valueField = field.IsMap ? field.MessageType.FindFieldByNumber(2) : field;
         switch (value)
         {
             case string text:
-                CheckString(valueField, text, path, owner, violations);
+                CheckString(valueField, text, path, violations);
                 break;
             case ByteString bytes when bytes.Length > MaxFileBytes:
                 violations.Add(new(path, $"最多 {MaxFileBytes} 字节 / at most {MaxFileBytes} bytes"));
@@ -155,7 +147,7 @@ public static class EdgeLimits
         }
     }
 
-    private static void CheckString(FieldDescriptor field, string text, string path, IMessage owner, List<FieldViolation> violations)
+    private static void CheckString(FieldDescriptor field, string text, string path, List<FieldViolation> violations)
     {
         var name = field.Name;
         if (name == "id" || name.EndsWith("_id", StringComparison.Ordinal) || name.EndsWith("_ids", StringComparison.Ordinal))
@@ -170,7 +162,7 @@ public static class EdgeLimits
         {
             CheckText(text, path, MaxTextLength, violations);
         }
-        else if (IsInstantField(field, owner))
+        else if (IsInstantField(field))
         {
             if (!IsInstantWithinRange(text))
             {
@@ -186,8 +178,7 @@ public static class EdgeLimits
     private static bool IsDayField(FieldDescriptor field) =>
         DayFields.Contains(field.Name) || field.Name.EndsWith("_on", StringComparison.Ordinal) || field.Name.EndsWith("_date", StringComparison.Ordinal);
 
-    private static bool IsInstantField(FieldDescriptor field, IMessage owner) =>
-        field.Name.EndsWith("_at", StringComparison.Ordinal) || field.Name == "suspected_from" || InstantFields.Contains((owner.Descriptor.FullName, field.Name));
+    private static bool IsInstantField(FieldDescriptor field) => field.Name.EndsWith("_at", StringComparison.Ordinal);
 
     /// <summary>False for an instant as the use cases parse it (ISO 8601, UTC when no offset is given) outside the days above; its format is the use case's to check.</summary>
     public static bool IsInstantWithinRange(string text) =>

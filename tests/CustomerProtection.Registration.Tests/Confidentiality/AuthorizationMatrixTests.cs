@@ -71,7 +71,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture f) : IClassFixture<Ma
         ["CustomerData/RecordConsent"] = Row(owner: (Allowed, Denied), staff: (Allowed, Denied), regional: (Denied, Denied), hq: (Allowed, Allowed)),
         ["CustomerData/ShareWithThirdParty"] = Row(owner: (Denied, Denied), staff: (Denied, Denied), regional: (Denied, Denied), hq: (Allowed, Allowed), manager: (Allowed, Denied)),
         ["CustomerData/DestroyPersonalData"] = Row(owner: (Denied, Denied), staff: (Denied, Denied), regional: (Denied, Denied), hq: (Allowed, Allowed)),
-        ["Audit/QueryAudit"] = Row(owner: (Denied, Denied), staff: (Denied, Denied), regional: (Denied, Denied), hq: (Allowed, Allowed), manager: (Allowed, Denied)),
+        ["Audit/ListAuditEntries"] = Row(owner: (Denied, Denied), staff: (Denied, Denied), regional: (Denied, Denied), hq: (Allowed, Allowed), manager: (Allowed, Denied)),
         ["Audit/VerifyAudit"] = Row(owner: (Denied, Denied), staff: (Denied, Denied), regional: (Denied, Denied), hq: (Allowed, Allowed)),
         ["Incidents/RecordIncident"] = Row(owner: (Denied, Denied), staff: (Denied, Denied), regional: (Denied, Denied), hq: (Allowed, Allowed)),
     };
@@ -181,7 +181,7 @@ public sealed class AuthorizationMatrixTests(MatrixFixture f) : IClassFixture<Ma
             case "CustomerData/DestroyPersonalData":
                 await k.Care.DestroyAsync(caller, customer.Id, "客户来函");
                 return Allowed;
-            case "Audit/QueryAudit":
+            case "Audit/ListAuditEntries":
                 await k.AuditQueries.QueryAsync(caller, customer.Id, null, null, null, 10, null);
                 return Allowed;
             case "Audit/VerifyAudit":

@@ -11,8 +11,8 @@ internal static class AccessCommands
 {
     private const string GrantId = "grant-id";
 
-    /// <summary>The purposes of C-6, as the server spells them (confidentiality.proto).</summary>
-    internal const string Purposes = "sales_development, service, marketing, third_party_sharing, administration";
+    /// <summary>The purposes of C-6 (the Purpose enum), as words.</summary>
+    internal static readonly string Purposes = string.Join(", ", Vocabulary.Words<Purpose>());
 
     public static Command Create(CommandKit kit) => Group("access", "查看保密信息的授权：申请、审批、撤销 / access grants to a customer's confidential data: request, decide, revoke (C-3)",
         Request(kit), Decide(kit), Revoke(kit), Show(kit), List(kit));
@@ -27,7 +27,7 @@ internal static class AccessCommands
             s.Out.Record(await s.AccessGrants.RequestAccessAsync(new RequestAccessRequest
             {
                 CustomerId = p.GetValue(customer)!,
-                Purpose = p.GetValue(purpose)!,
+                Purpose = Vocabulary.Parse<Purpose>(p.GetValue(purpose)!, "--purpose"),
                 Reason = p.GetValue(reason)!,
                 Days = p.GetValue(days),
             }, s.Headers, cancellationToken: ct)), customer, purpose, reason, days);
@@ -76,7 +76,7 @@ internal static class AccessCommands
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Grants, "grant_id", "customer_id", "employee_id", "employee_role", "purpose", "days", "status", "requested_at", "decided_by", "expires_at");
+            s.Out.Table(answer, answer.AccessGrants, "grant_id", "customer_id", "employee_id", "employee_role", "purpose", "days", "status", "requested_at", "decided_by", "expires_at");
         }, branch, size, token);
     }
 }

@@ -23,16 +23,16 @@ internal static class AuditCommands
         return kit.Command("query", "按客户、员工、时段查询（总部；分公司经理查本分公司） / entries by customer, employee and period, oldest first " +
             "(hq; a branch manager for the branch's customers and employees)", async (s, p, ct) =>
         {
-            var answer = await s.Audit.QueryAuditAsync(new QueryAuditRequest
+            var answer = await s.Audit.ListAuditEntriesAsync(new ListAuditEntriesRequest
             {
                 CustomerId = p.GetValue(customer) ?? "",
                 EmployeeId = p.GetValue(employee) ?? "",
-                From = Instant(p.GetValue(from), "--from"),
-                To = Instant(p.GetValue(to), "--to"),
+                From = Timestamp(p.GetValue(from), "--from"),
+                To = Timestamp(p.GetValue(to), "--to"),
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Entries, "sequence", "at", "employee_id", "role", "customer_id", "kind", "fields", "purpose", "rpc", "detail");
+            s.Out.Table(answer, answer.AuditEntries, "sequence", "at", "employee_id", "role", "customer_id", "kind", "fields", "purpose", "rpc", "detail");
         }, customer, employee, from, to, size, token);
     }
 
@@ -46,7 +46,7 @@ internal static class AuditCommands
             {
                 // The answer is printed either way; the exit code is what a scheduled check acts on.
                 throw new CliException(ExitCodes.AuditChainBroken, string.Create(CultureInfo.InvariantCulture,
-                    $"审计链断裂 / the audit chain is broken at {verification.BrokenSequence} ({verification.BrokenEntryId}): {verification.BrokenReason}"));
+                    $"审计链断裂 / the audit chain is broken at {verification.BrokenSequence} ({verification.BrokenEntryId}): {Vocabulary.Word(verification.BrokenReason)}"));
             }
 
             s.Out.Line("链完整 / chain intact: 保存 head_hash 于系统之外 / keep head_hash outside the system");

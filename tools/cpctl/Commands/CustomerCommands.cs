@@ -154,7 +154,14 @@ internal static class CustomerCommands
             s.Out.Record(await s.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = p.GetValue(id)! }, s.Headers, cancellationToken: ct)), id);
     }
 
-    private static Command List(CommandKit kit)
+    private static Command List(CommandKit kit) =>
+        List(kit, "list", "客户列表（可按状态、阶段、分类、到期筛选） / customers of the company, a branch or an owner, filtered by status, stage, class, expiry");
+
+    /// <summary><c>cpctl customers …</c>: the short form the issue names (<c>cpctl customers --expiring 14</c>), <c>customer list</c> under another name.</summary>
+    public static Command ListShortForm(CommandKit kit) =>
+        List(kit, "customers", "客户列表，同 customer list / customers: the same as customer list (e.g. cpctl customers --expiring 14)");
+
+    private static Command List(CommandKit kit, string name, string description)
     {
         var branch = Optional("--branch", "分公司的客户 / a branch's customers");
         var owner = Optional("--owner", "某人的客户 / one owner's customers (neither: hq the company, branch staff their branch, others their own)");
@@ -163,7 +170,7 @@ internal static class CustomerCommands
         var stage = Words("--stage", "阶段 / stage: prospect, formal");
         var customerClass = Words("--class", "分类 / class (M-1): important, potential, ordinary");
         var (size, token) = (PageSize(), PageToken());
-        return kit.Command("list", "客户列表（可按状态、阶段、分类、到期筛选） / customers of the company, a branch or an owner, filtered by status, stage, class, expiry", async (s, p, ct) =>
+        return kit.Command(name, description, async (s, p, ct) =>
         {
             var request = new ListCustomersRequest
             {

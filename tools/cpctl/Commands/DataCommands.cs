@@ -27,7 +27,7 @@ internal static class DataCommands
         return kit.Command("consent", "登记客户同意（负责人、分公司秘书或经理、总部） / record the customer's consent (the owner, the branch's secretary or manager, hq; C-6)", async (s, p, ct) =>
         {
             var request = new RecordConsentRequest { CustomerId = p.GetValue(customer)!, Evidence = p.GetValue(evidence) ?? "" };
-            request.Purposes.Add(p.GetValue(purposes) ?? []);
+            request.Purposes.Add((p.GetValue(purposes) ?? []).Select(word => Vocabulary.Parse<Purpose>(word, "--purpose")));
             s.Out.Record(await s.CustomerData.RecordConsentAsync(request, s.Headers, cancellationToken: ct));
         }, customer, purposes, evidence);
     }

@@ -26,7 +26,7 @@ internal static class IncidentCommands
         var since = Optional("--suspected-from", "怀疑起始 / suspected from: yyyy-MM-dd (Asia/Shanghai) or an ISO instant; default: ever");
         return kit.Command("record", "登记泄露事件并冻结账号 / record a suspected leak and freeze the accounts named (C-7)", async (s, p, ct) =>
         {
-            var request = new RecordIncidentRequest { Description = p.GetValue(description)!, SuspectedFrom = Instant(p.GetValue(since), "--suspected-from") };
+            var request = new RecordIncidentRequest { Description = p.GetValue(description)!, SuspectedFrom = Timestamp(p.GetValue(since), "--suspected-from") };
             request.EmployeeIds.Add(p.GetValue(employees)!);
             s.Out.Record(await s.Incidents.RecordIncidentAsync(request, s.Headers, cancellationToken: ct));
         }, description, employees, since);
@@ -51,7 +51,7 @@ internal static class IncidentCommands
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Customers, "customer_id", "employee_ids");
+            s.Out.Table(answer, answer.AffectedCustomers, "customer_id", "employee_ids");
         }, id, size, token);
     }
 

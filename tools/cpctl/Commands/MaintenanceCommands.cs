@@ -37,7 +37,7 @@ internal static class MaintenanceCommands
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Items, "customer_id", "invoice_title", "customer_class", "owner_id", "branch_id", "last_contact_on", "last_follow_up_day", "days_overdue");
+            s.Out.Table(answer, answer.FollowUpsDue, "customer_id", "invoice_title", "customer_class", "owner_id", "branch_id", "last_contact_on", "last_follow_up_day", "days_overdue");
         }, branch, size, token);
     }
 
@@ -127,7 +127,7 @@ internal static class MaintenanceCommands
                 PageSize = p.GetValue(size),
                 PageToken = p.GetValue(token) ?? "",
             }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Items, "customer_id", "invoice_title", "customer_class", "owner_id", "branch_id", "verified_on", "last_verification_day", "days_overdue");
+            s.Out.Table(answer, answer.StaleVerifications, "customer_id", "invoice_title", "customer_class", "owner_id", "branch_id", "verified_on", "last_verification_day", "days_overdue");
         }, branch, size, token);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Persistence;
@@ -12,13 +11,11 @@ namespace CustomerProtection.Registration.Confidentiality.Application;
 /// </summary>
 public sealed class AuditQueries(AuditLog audit, CustomerStore customers, Organization organization)
 {
-    public async Task<AuditPage> QueryAsync(Caller caller, string? customerId, string? employeeId, string? from, string? to, int pageSize, string? pageToken)
+    public async Task<AuditPage> QueryAsync(Caller caller, string? customerId, string? employeeId, DateTimeOffset? start, DateTimeOffset? end, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();
         var customer = Id(violations, "customer_id", customerId);
         var employee = Id(violations, "employee_id", employeeId);
-        var start = Instant(violations, "from", from);
-        var end = Instant(violations, "to", to);
         if (start is not null && end is not null && end <= start)
         {
             violations.Add(new("to", "须晚于 from / must be after from"));
@@ -73,21 +70,5 @@ public sealed class AuditQueries(AuditLog audit, CustomerStore customers, Organi
         }
 
         return value.Trim();
-    }
-
-    private static DateTimeOffset? Instant(List<FieldViolation> violations, string field, string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-        {
-            return instant;
-        }
-
-        violations.Add(new(field, "ISO 时间，如 2026-11-27T09:00:00+08:00 / an ISO instant such as 2026-11-27T09:00:00+08:00"));
-        return null;
     }
 }

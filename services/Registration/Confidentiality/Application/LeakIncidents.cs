@@ -27,7 +27,7 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
     public const int MaxTextLength = 2000;
     private const int Attempts = 5;
 
-    public async Task<Versioned<Incident>> RecordAsync(Caller caller, string? description, IReadOnlyList<string> employeeIds, string? suspectedFrom)
+    public async Task<Versioned<Incident>> RecordAsync(Caller caller, string? description, IReadOnlyList<string> employeeIds, DateTimeOffset? suspectedFrom)
     {
         RequireHq(caller);
         var violations = new List<FieldViolation>();
@@ -47,17 +47,9 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
         }
 
         var now = clock.UtcNow;
-        DateTimeOffset? from = null;
-        if (!string.IsNullOrWhiteSpace(suspectedFrom))
+        if (suspectedFrom > now)
         {
-            if (!DateTimeOffset.TryParse(suspectedFrom, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) || parsed > now)
-            {
-                violations.Add(new("suspected_from", "ISO 时间，不晚于现在 / an ISO instant, not in the future"));
-            }
-            else
-            {
-                from = parsed;
-            }
+            violations.Add(new("suspected_from", "不晚于现在 / not in the future"));
         }
 
         RequestValidationException.ThrowIfAny(violations);
@@ -74,7 +66,7 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
             RecordedAt = now,
             EmployeeIds = accounts,
             Frozen = accounts,
-            SuspectedFrom = from,
+            SuspectedFrom = suspectedFrom,
             Steps = steps,
         };
 
@@ -99,7 +91,7 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
         var touched = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var account in accounts)
         {
-            foreach (var customer in await audit.CustomersTouchedByAsync(account, from))
+            foreach (var customer in await audit.CustomersTouchedByAsync(account, suspectedFrom))
             {
                 (touched.TryGetValue(customer, out var by) ? by : touched[customer] = new SortedSet<string>(StringComparer.Ordinal)).Add(account);
             }

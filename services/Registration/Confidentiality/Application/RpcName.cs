@@ -1,3 +1,5 @@
+using Grpc.AspNetCore.Server;
+
 namespace CustomerProtection.Registration.Confidentiality.Application;
 
 /// <summary>
@@ -9,19 +11,17 @@ public sealed class RpcName(IHttpContextAccessor? accessor)
 {
     public const string Background = "background";
 
+    /// <summary>
+    /// From the endpoint's gRPC method, which a gRPC call and its JSON form (docs/api.md) both carry: the request path
+    /// would name a JSON call by its route ("v1/customers/1001") and so hide which RPC read the data.
+    /// </summary>
     public string Current
     {
         get
         {
-            // gRPC paths are "/customerprotection.registration.v1.Customers/GetCustomer".
-            var path = accessor?.HttpContext?.Request.Path.Value;
-            if (string.IsNullOrEmpty(path))
-            {
-                return Background;
-            }
-
-            var dot = path.LastIndexOf('.');
-            return dot >= 0 ? path[(dot + 1)..] : path.TrimStart('/');
+            // ServiceName is "customerprotection.registration.v1.Customers": the entry keeps the service's own name.
+            var method = accessor?.HttpContext?.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+            return method is null ? Background : $"{method.ServiceName[(method.ServiceName.LastIndexOf('.') + 1)..]}/{method.Name}";
         }
     }
 }

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality.Application;
@@ -14,7 +15,7 @@ namespace CustomerProtection.Registration.Confidentiality.Grpc;
 public sealed class AccessGrantsService(AccessRequests requests, PolicyClock clock) : AccessGrants.AccessGrantsBase
 {
     public override async Task<AccessGrant> RequestAccess(RequestAccessRequest request, ServerCallContext context) =>
-        ToProto(await requests.RequestAsync(Caller.From(context), request.CustomerId, request.Purpose, request.Reason, request.Days), clock.UtcNow);
+        ToProto(await requests.RequestAsync(Caller.From(context), request.CustomerId, ProtoWords.Word(request.Purpose), request.Reason, request.Days), clock.UtcNow);
 
     public override async Task<AccessGrant> DecideAccess(DecideAccessRequest request, ServerCallContext context) =>
         ToProto(await requests.DecideAsync(Caller.From(context), request.GrantId, request.Approve, request.Reason), clock.UtcNow);
@@ -25,12 +26,12 @@ public sealed class AccessGrantsService(AccessRequests requests, PolicyClock clo
     public override async Task<AccessGrant> GetAccessGrant(GetAccessGrantRequest request, ServerCallContext context) =>
         ToProto(await requests.GetAsync(Caller.From(context), request.GrantId), clock.UtcNow);
 
-    public override async Task<AccessGrantList> ListAccessGrants(ListAccessGrantsRequest request, ServerCallContext context)
+    public override async Task<ListAccessGrantsResponse> ListAccessGrants(ListAccessGrantsRequest request, ServerCallContext context)
     {
         var page = await requests.ListAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
         var now = clock.UtcNow;
-        var list = new AccessGrantList { NextPageToken = page.NextPageToken ?? "" };
-        list.Grants.Add(page.Items.Select(g => ToProto(g, now)));
+        var list = new ListAccessGrantsResponse { NextPageToken = page.NextPageToken ?? "" };
+        list.AccessGrants.Add(page.Items.Select(g => ToProto(g, now)));
         return list;
     }
 }
@@ -38,8 +39,9 @@ public sealed class AccessGrantsService(AccessRequests requests, PolicyClock clo
 /// <summary>C-6 consent and third-party sharing, C-10 destruction, C-4 key status.</summary>
 public sealed class CustomerDataService(CustomerDataCare care, KeyRotation rotation) : CustomerData.CustomerDataBase
 {
+    // PURPOSE_UNSPECIFIED (or an unknown number) has no word: it goes on as "", which the consent's check refuses on its purposes[i].
     public override async Task<ConsentView> RecordConsent(RecordConsentRequest request, ServerCallContext context) =>
-        ToProto(request.CustomerId, await care.RecordConsentAsync(Caller.From(context), request.CustomerId, request.Purposes, request.Evidence));
+        ToProto(request.CustomerId, await care.RecordConsentAsync(Caller.From(context), request.CustomerId, [.. request.Purposes.Select(p => ProtoWords.Word(p) ?? "")], request.Evidence));
 
     public override async Task<SharedCustomerData> ShareWithThirdParty(ShareWithThirdPartyRequest request, ServerCallContext context)
     {
@@ -56,7 +58,7 @@ public sealed class CustomerDataService(CustomerDataCare care, KeyRotation rotat
     public override async Task<DestroyPersonalDataResponse> DestroyPersonalData(DestroyPersonalDataRequest request, ServerCallContext context)
     {
         var at = await care.DestroyAsync(Caller.From(context), request.CustomerId, request.Reason);
-        return new DestroyPersonalDataResponse { CustomerId = request.CustomerId, Destroyed = true, DestroyedAt = Iso(at) };
+        return new DestroyPersonalDataResponse { CustomerId = request.CustomerId, Destroyed = true, DestroyedAt = At(at) };
     }
 
     public override async Task<KeyStatus> GetKeyStatus(GetKeyStatusRequest request, ServerCallContext context)
@@ -73,11 +75,12 @@ public sealed class CustomerDataService(CustomerDataCare care, KeyRotation rotat
 /// <summary>C-5: audit queries and chain verification.</summary>
 public sealed class AuditService(AuditQueries queries) : Audit.AuditBase
 {
-    public override async Task<V1.AuditPage> QueryAudit(QueryAuditRequest request, ServerCallContext context)
+    public override async Task<ListAuditEntriesResponse> ListAuditEntries(ListAuditEntriesRequest request, ServerCallContext context)
     {
-        var page = await queries.QueryAsync(Caller.From(context), request.CustomerId, request.EmployeeId, request.From, request.To, request.PageSize, request.PageToken);
-        var view = new V1.AuditPage { NextPageToken = page.NextPageToken ?? "" };
-        view.Entries.Add(page.Entries.Select(ToProto));
+        var page = await queries.QueryAsync(Caller.From(context), request.CustomerId, request.EmployeeId, request.From?.ToDateTimeOffset(), request.To?.ToDateTimeOffset(),
+            request.PageSize, request.PageToken);
+        var view = new ListAuditEntriesResponse { NextPageToken = page.NextPageToken ?? "" };
+        view.AuditEntries.Add(page.Entries.Select(ToProto));
         return view;
     }
 
@@ -89,12 +92,12 @@ public sealed class AuditService(AuditQueries queries) : Audit.AuditBase
 public sealed class IncidentsService(LeakIncidents incidents) : V1.Incidents.IncidentsBase
 {
     public override async Task<Incident> RecordIncident(RecordIncidentRequest request, ServerCallContext context) =>
-        ToProto(await incidents.RecordAsync(Caller.From(context), request.Description, request.EmployeeIds, request.SuspectedFrom));
+        ToProto(await incidents.RecordAsync(Caller.From(context), request.Description, request.EmployeeIds, request.SuspectedFrom?.ToDateTimeOffset()));
 
     public override async Task<Incident> GetIncident(GetIncidentRequest request, ServerCallContext context) =>
         ToProto(await incidents.GetAsync(Caller.From(context), request.IncidentId));
 
-    public override async Task<AffectedCustomers> ListAffectedCustomers(ListAffectedCustomersRequest request, ServerCallContext context) =>
+    public override async Task<ListAffectedCustomersResponse> ListAffectedCustomers(ListAffectedCustomersRequest request, ServerCallContext context) =>
         ToProto(await incidents.AffectedAsync(Caller.From(context), request.IncidentId, request.PageSize, request.PageToken));
 
     public override async Task<Incident> AddIncidentStep(AddIncidentStepRequest request, ServerCallContext context) =>

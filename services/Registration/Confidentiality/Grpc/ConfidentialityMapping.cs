@@ -1,18 +1,19 @@
-using System.Globalization;
 using ChainedEntry = CustomerProtection.Registration.Confidentiality.Domain.ChainedEntry;
 using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Confidentiality.Crypto;
 using CustomerProtection.Registration.Confidentiality.Persistence;
 using CustomerProtection.Registration.Confidentiality.Persistence.Audit;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Protos;
 using CustomerProtection.Registration.V1;
+using Google.Protobuf.WellKnownTypes;
 using CustomerProtection.ServiceDefaults.Encryption;
 using DomainGrant = CustomerProtection.Registration.Confidentiality.Domain.AccessGrant;
 using DomainIncident = CustomerProtection.Registration.Confidentiality.Domain.Incident;
 
 namespace CustomerProtection.Registration.Confidentiality.Grpc;
 
-/// <summary>Confidentiality domain → proto. Instants as ISO strings, absent values as empty strings.</summary>
+/// <summary>Confidentiality domain → proto: Timestamp for instants (unset for none), enums for the domain's words (<see cref="ProtoWords"/>), absent strings empty.</summary>
 public static class ConfidentialityMapping
 {
     public static AccessGrant ToProto(Versioned<DomainGrant> versioned, DateTimeOffset now)
@@ -24,17 +25,17 @@ public static class ConfidentialityMapping
             CustomerId = g.CustomerId,
             BranchId = g.BranchId,
             EmployeeId = g.EmployeeId,
-            EmployeeRole = g.EmployeeRole,
-            Purpose = g.Purpose,
+            EmployeeRole = ProtoWords.Value<AccountRole>(g.EmployeeRole),
+            Purpose = ProtoWords.Value<Purpose>(g.Purpose),
             Reason = g.Reason ?? "",
             Days = g.Days,
-            Status = g.StatusAt(now),
-            RequestedAt = Iso(g.RequestedAt),
+            Status = ProtoWords.Value<AccessGrantStatus>(g.StatusAt(now)),
+            RequestedAt = At(g.RequestedAt),
             DecidedBy = g.DecidedBy ?? "",
-            DecidedAt = Iso(g.DecidedAt),
+            DecidedAt = At(g.DecidedAt),
             DecisionReason = g.DecisionReason ?? "",
-            ExpiresAt = Iso(g.ExpiresAt),
-            EndedAt = Iso(g.EndedAt),
+            ExpiresAt = At(g.ExpiresAt),
+            EndedAt = At(g.EndedAt),
             EndedBy = g.EndedBy ?? "",
             Version = versioned.Version,
         };
@@ -46,10 +47,10 @@ public static class ConfidentialityMapping
         {
             CustomerId = customerId,
             Evidence = consent.Evidence ?? "",
-            RecordedAt = Iso(consent.RecordedAt),
+            RecordedAt = At(consent.RecordedAt),
             RecordedBy = consent.RecordedBy,
         };
-        view.Purposes.Add(consent.Purposes);
+        view.Purposes.Add(consent.Purposes.Select(ProtoWords.Value<Purpose>));
         return view;
     }
 
@@ -60,12 +61,12 @@ public static class ConfidentialityMapping
         {
             EntryId = entry.EntryId,
             Sequence = entry.Sequence,
-            At = Iso(r.At),
+            At = At(r.At),
             EmployeeId = r.EmployeeId,
-            Role = r.Role,
+            Role = ProtoWords.Value<AccountRole>(r.Role),
             CustomerId = r.CustomerId ?? "",
-            Kind = r.Kind,
-            Purpose = r.Purpose ?? "",
+            Kind = ProtoWords.Value<AuditEntryKind>(r.Kind),
+            Purpose = ProtoWords.Value<Purpose>(r.Purpose),
             Rpc = r.Rpc,
             Detail = r.Detail ?? "",
             Hash = Convert.ToHexStringLower(entry.Hash),
@@ -82,7 +83,7 @@ public static class ConfidentialityMapping
         HeadHash = Convert.ToHexStringLower(verification.HeadHash),
         BrokenSequence = verification.Broken?.Sequence ?? 0,
         BrokenEntryId = verification.Broken?.EntryId ?? "",
-        BrokenReason = verification.Broken?.Reason ?? "",
+        BrokenReason = ProtoWords.Value<BrokenLinkReason>(verification.Broken?.Reason),
     };
 
     public static Incident ToProto(Versioned<DomainIncident> versioned)
@@ -92,16 +93,16 @@ public static class ConfidentialityMapping
         {
             IncidentId = i.Id,
             Description = i.Description,
-            Status = i.Status,
+            Status = ProtoWords.Value<V1.IncidentStatus>(i.Status),
             RecordedBy = i.RecordedBy,
-            RecordedAt = Iso(i.RecordedAt),
-            SuspectedFrom = Iso(i.SuspectedFrom),
+            RecordedAt = At(i.RecordedAt),
+            SuspectedFrom = At(i.SuspectedFrom),
             AffectedCustomers = i.AffectedCustomers,
             Version = versioned.Version,
         };
         view.EmployeeIds.Add(i.EmployeeIds);
         view.FrozenEmployeeIds.Add(i.Frozen);
-        view.Steps.Add(i.Steps.Select(s => new IncidentStep { At = Iso(s.At), By = s.By, What = s.What, Note = s.Note ?? "" }));
+        view.Steps.Add(i.Steps.Select(s => new IncidentStep { At = At(s.At), By = s.By, What = ProtoWords.Value<IncidentStepKind>(s.What), Note = s.Note ?? "" }));
         return view;
     }
 
@@ -111,8 +112,8 @@ public static class ConfidentialityMapping
         {
             ActiveKeyId = ring.ActiveId,
             PassKeyId = pass?.KeyId ?? "",
-            PassStartedAt = Iso(pass?.StartedAt),
-            PassFinishedAt = Iso(pass?.FinishedAt),
+            PassStartedAt = At(pass?.StartedAt),
+            PassFinishedAt = At(pass?.FinishedAt),
             ValuesScanned = pass?.Scanned ?? 0,
             ValuesRewrapped = pass?.Rewrapped ?? 0,
             ValuesUnderOtherKeys = pass?.UnderOtherKeys ?? 0,
@@ -121,18 +122,19 @@ public static class ConfidentialityMapping
         return status;
     }
 
-    public static AffectedCustomers ToProto(AffectedPage page)
+    public static ListAffectedCustomersResponse ToProto(AffectedPage page)
     {
-        var list = new AffectedCustomers { NextPageToken = page.NextPageToken ?? "" };
+        var list = new ListAffectedCustomersResponse { NextPageToken = page.NextPageToken ?? "" };
         foreach (var item in page.Items)
         {
             var customer = new V1.AffectedCustomer { CustomerId = item.CustomerId };
             customer.EmployeeIds.Add(item.EmployeeIds);
-            list.Customers.Add(customer);
+            list.AffectedCustomers.Add(customer);
         }
 
         return list;
     }
 
-    public static string Iso(DateTimeOffset? at) => at?.ToString("O", CultureInfo.InvariantCulture) ?? "";
+    /// <summary>Unset (null) for no instant.</summary>
+    public static Timestamp? At(DateTimeOffset? at) => at is { } t ? Timestamp.FromDateTimeOffset(t) : null;
 }

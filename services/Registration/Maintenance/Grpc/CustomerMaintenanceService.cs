@@ -2,8 +2,10 @@ using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Maintenance.Application;
 using CustomerProtection.Registration.Maintenance.Domain;
 using CustomerProtection.Registration.Maintenance.Persistence;
+using CustomerProtection.Protos;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.ServiceDefaults.Security;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using SurveyAnswer = CustomerProtection.Registration.Maintenance.Domain.SurveyAnswer;
 using SurveyRound = CustomerProtection.Registration.V1.SurveyRound;
@@ -11,23 +13,26 @@ using SurveyMember = CustomerProtection.Registration.V1.SurveyMember;
 
 namespace CustomerProtection.Registration.Maintenance.Grpc;
 
-/// <summary>Thin gRPC surface of customer maintenance: map the request, call one use case, map the answer.</summary>
+/// <summary>
+/// Thin gRPC surface of customer maintenance: map the request, call one use case, map the answer (policy days as
+/// google.type.Date, instants as Timestamp, the domain's words as enums through <see cref="ProtoWords"/>).
+/// </summary>
 public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds surveys, ContactVerifications verifications)
     : CustomerMaintenance.CustomerMaintenanceBase
 {
-    public override async Task<FollowUpList> ListFollowUpsDue(ListFollowUpsDueRequest request, ServerCallContext context)
+    public override async Task<ListFollowUpsDueResponse> ListFollowUpsDue(ListFollowUpsDueRequest request, ServerCallContext context)
     {
         var page = await followUps.ListDueAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
-        var response = new FollowUpList { NextPageToken = page.NextPageToken ?? "" };
-        response.Items.Add(page.Items.Select(d => new FollowUp
+        var response = new ListFollowUpsDueResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.FollowUpsDue.Add(page.Items.Select(d => new FollowUp
         {
             CustomerId = d.Customer.Id,
             InvoiceTitle = d.Customer.Title,
-            CustomerClass = d.Customer.Class,
+            CustomerClass = ProtoWords.Value<CustomerClass>(d.Customer.Class),
             OwnerId = d.Customer.OwnerId ?? "",
             BranchId = d.Customer.BranchId,
-            LastContactOn = Iso(d.Deadline.Since),
-            LastFollowUpDay = Iso(d.Deadline.End.LastDay),
+            LastContactOn = Day(d.Deadline.Since),
+            LastFollowUpDay = Day(d.Deadline.End.LastDay),
             DaysOverdue = d.DaysOverdue,
         }));
         return response;
@@ -61,7 +66,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
         {
             var group = new SurveyGroup
             {
-                Kind = g.Kind,
+                Kind = ProtoWords.Value<SurveyGroupKind>(g.Kind),
                 Id = g.Id,
                 Surveyed = g.Surveyed,
                 Answered = g.Answered,
@@ -81,19 +86,19 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
         return response;
     }
 
-    public override async Task<VerificationList> ListStaleVerifications(ListStaleVerificationsRequest request, ServerCallContext context)
+    public override async Task<ListStaleVerificationsResponse> ListStaleVerifications(ListStaleVerificationsRequest request, ServerCallContext context)
     {
         var page = await verifications.ListStaleAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
-        var response = new VerificationList { NextPageToken = page.NextPageToken ?? "" };
-        response.Items.Add(page.Items.Select(s => new VerificationDue
+        var response = new ListStaleVerificationsResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.StaleVerifications.Add(page.Items.Select(s => new VerificationDue
         {
             CustomerId = s.Customer.Id,
             InvoiceTitle = s.Customer.Title,
-            CustomerClass = s.Customer.Class,
+            CustomerClass = ProtoWords.Value<CustomerClass>(s.Customer.Class),
             OwnerId = s.Customer.OwnerId ?? "",
             BranchId = s.Customer.BranchId,
-            VerifiedOn = Iso(s.Deadline.Since),
-            LastVerificationDay = Iso(s.Deadline.End.LastDay),
+            VerifiedOn = Day(s.Deadline.Since),
+            LastVerificationDay = Day(s.Deadline.End.LastDay),
             DaysOverdue = s.DaysOverdue,
         }));
         return response;
@@ -108,7 +113,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
         return ToProto(await verifications.CorrectAsync(Caller.From(context), request.CustomerId, new CustomerContact(c.Name, c.Phone, c.Email, c.Address)));
     }
 
-    private static string Iso(NodaTime.LocalDate day) => Dates.Iso(Dates.ToDateOnly(day));
+    private static Google.Type.Date Day(NodaTime.LocalDate day) => Dates.ToDateOnly(day).ToProtoDate();
 
     private static SurveyRound ToProto(SurveyRoundView view)
     {
@@ -116,7 +121,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
         {
             RoundId = view.Round.Id,
             OpenedBy = view.Round.OpenedBy,
-            OpenedOn = Dates.Iso(view.Round.OpenedOn),
+            OpenedOn = view.Round.OpenedOn.ToProtoDate(),
             Surveyed = view.Round.Surveyed,
             Answered = view.Answered,
         };
@@ -125,7 +130,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
         {
             CustomerId = m.Member.CustomerId,
             InvoiceTitle = m.Member.Title,
-            CustomerClass = m.Member.Class,
+            CustomerClass = ProtoWords.Value<CustomerClass>(m.Member.Class),
             OwnerId = m.Member.OwnerId ?? "",
             BranchId = m.Member.BranchId,
             RegionId = m.Member.RegionId ?? "",
@@ -143,7 +148,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
             ProductQuality = answer.Scores[0], Delivery = answer.Scores[1], Service = answer.Scores[2], Price = answer.Scores[3], Overall = answer.Scores[4],
         },
         RecordedBy = answer.RecordedBy,
-        RecordedOn = Dates.Iso(answer.RecordedOn),
+        RecordedOn = answer.RecordedOn.ToProtoDate(),
         LowScore = answer.LowScore,
     };
 
@@ -153,7 +158,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
         {
             CustomerId = verification.CustomerId,
             VerifiedBy = verification.VerifiedBy,
-            VerifiedAt = Dates.Iso(verification.VerifiedAt),
+            VerifiedAt = Timestamp.FromDateTimeOffset(verification.VerifiedAt),
             Corrected = verification.Corrected.Count > 0,
         };
         proto.FieldsCorrected.Add(verification.Corrected);
