@@ -1,7 +1,7 @@
 using System.Reflection;
 using Google.Protobuf.Reflection;
 
-namespace CustomerProtection.Arbitration.Grpc;
+namespace CustomerProtection.Protos;
 
 /// <summary>
 /// The API's enums beside the domain's words (the events' vocabulary): CASE_STATUS_AUCTION_BIDDING is

@@ -3,7 +3,7 @@ using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Protos;
 using Google.Protobuf.WellKnownTypes;
 using V1 = CustomerProtection.Arbitration.V1;
-using static CustomerProtection.Arbitration.Grpc.ProtoWords;
+using static CustomerProtection.Protos.ProtoWords;
 
 namespace CustomerProtection.Arbitration.Grpc;
 

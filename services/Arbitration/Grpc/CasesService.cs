@@ -4,7 +4,7 @@ using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Protos;
 using Grpc.Core;
 using static CustomerProtection.Arbitration.Grpc.ArbitrationMapping;
-using static CustomerProtection.Arbitration.Grpc.ProtoWords;
+using static CustomerProtection.Protos.ProtoWords;
 
 namespace CustomerProtection.Arbitration.Grpc;
 
