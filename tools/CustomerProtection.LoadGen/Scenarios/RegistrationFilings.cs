@@ -54,7 +54,7 @@ public sealed class RegistrationFilings : IScenario
         await context.Output.WriteLineAsync(filing.ToString());
 
         var approval = await RegistrationLoad.RunAllAsync("approve-filing", [.. filed], context.Concurrency, async next =>
-            await load.Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = next.Id }, secretaries[next.Branch], cancellationToken: cancellationToken),
+            await load.Customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = next.Id }, secretaries[next.Branch], cancellationToken: cancellationToken),
             cancellationToken);
         await context.Output.WriteLineAsync(approval.ToString());
     }

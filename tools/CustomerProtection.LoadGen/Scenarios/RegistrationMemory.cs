@@ -48,7 +48,7 @@ public sealed partial class RegistrationMemory : IScenario
                 EvidenceDate = today,
                 Evidence = "拜访纪要 " + today,
             }, load.As(r.Owner, Roles.Salesperson, r.Branch), cancellationToken: cancellationToken);
-            await load.Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId },
+            await load.Customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId },
                 load.As($"LSEC{r.Branch}-{load.Suffix}", Roles.BranchSecretary, r.Branch), cancellationToken: cancellationToken);
             owned.Add((filed.CustomerId, r.Branch, r.Owner));
         }, cancellationToken);

@@ -97,7 +97,7 @@ public sealed class TerritorySaleAuthorization : IScenario
             }, sellers[i % sellers.Length], cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
             if (filed.Status != "protected")
             {
-                await client.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, secretary, cancellationToken: cancellationToken);
+                await client.ApproveFilingAsync(new CustomerProtection.Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, secretary, cancellationToken: cancellationToken);
             }
 
             titles.Add(title);
