@@ -141,7 +141,9 @@ public sealed partial class JsonApiTests(SystemFixture system)
         var view = await new Registration.V1.Customers.CustomersClient(system.Channel(ResourceNames.Registration))
             .GetCustomerAsync(new Registration.V1.GetCustomerRequest { CustomerId = customerId }, org.Salesperson1);
         Assert.Equal(org.Id("S1"), view.OwnerId);
-        Assert.Equal(JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString(), view.Status);
+        // The enum by its name in JSON (docs/api.md), the same value over gRPC.
+        Assert.Equal("CUSTOMER_STATUS_PROTECTED", JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal(Registration.V1.CustomerStatus.Protected, view.Status);
     }
 
     /// <summary>The HTTP verb and the OpenAPI path of an annotation (OpenAPI names a path variable by its JSON name).</summary>
