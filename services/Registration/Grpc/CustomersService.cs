@@ -230,7 +230,25 @@ public sealed class CustomersService(
         }
 
         content.Position = 0;
-        var report = await import.ExecuteAsync(caller, branchId, content);
+        return Imported(await import.ExecuteAsync(caller, branchId, content));
+    }
+
+    public override async Task<ImportCustomersResponse> UploadCustomersCsv(UploadCustomersCsvRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        // A JSON client names its file's type; a gRPC client may leave it unset.
+        var contentType = request.Csv?.ContentType ?? "";
+        if (contentType.Length > 0 && !contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RequestValidationException(new FieldViolation("csv.content_type", "须为 text/csv / must be text/csv"));
+        }
+
+        using var content = new MemoryStream(request.Csv?.Data.ToByteArray() ?? [], writable: false);
+        return Imported(await import.ExecuteAsync(caller, request.BranchId, content));
+    }
+
+    private static ImportCustomersResponse Imported(ImportReport report)
+    {
         var response = new ImportCustomersResponse
         {
             Rows = report.Rows,
@@ -248,6 +266,17 @@ public sealed class CustomersService(
         {
             await responseStream.WriteAsync(new ExportCustomersChunk { Chunk = Google.Protobuf.ByteString.CopyFrom(chunk) });
         }
+    }
+
+    public override async Task<Google.Api.HttpBody> DownloadCustomersCsv(DownloadCustomersCsvRequest request, ServerCallContext context)
+    {
+        using var csv = new MemoryStream();
+        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken, request.Purpose))
+        {
+            csv.Write(chunk);
+        }
+
+        return new Google.Api.HttpBody { ContentType = "text/csv; charset=utf-8", Data = Google.Protobuf.ByteString.CopyFrom(csv.GetBuffer(), 0, (int)csv.Length) };
     }
 
     /// <summary>
