@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Grpc;
 using CustomerProtection.Protos;

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.Arbitration.Clients;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Grpc;
@@ -65,17 +66,17 @@ public sealed class OwnershipRulesTests
     }
 
     [Fact]
-    public void P13_the_window_end_Registration_announces_is_read_and_an_empty_one_means_not_announced()
+    public void P13_the_window_end_Registration_announces_is_read_and_an_absent_one_means_not_announced()
     {
         var view = new Registration.V1.CustomerView
         {
-            CustomerId = "cust1", IdentityKey = "uscc:cust1", InvoiceTitle = "客户", BranchId = Branch, OwnerId = Owner, Status = "protected",
-            ProtectedNow = true, ApprovedOn = "2026-03-10", ObjectionWindowEnds = "2026-03-13",
+            CustomerId = "cust1", IdentityKey = "uscc:cust1", InvoiceTitle = "客户", BranchId = Branch, OwnerId = Owner, Status = Registration.V1.CustomerStatus.Protected,
+            ProtectedNow = true, ApprovedOn = D("2026-03-10").ToProtoDate(), ObjectionWindowEnds = D("2026-03-13").ToProtoDate(),
         };
 
         Assert.Equal(D("2026-03-13"), RegistrationReader.Map(view).ObjectionWindowEnds);
         Assert.True(RegistrationReader.Map(view).IsAnnounced);
-        view.ObjectionWindowEnds = "";
+        view.ObjectionWindowEnds = null;
         Assert.Null(RegistrationReader.Map(view).ObjectionWindowEnds);
         Assert.False(RegistrationReader.Map(view).IsAnnounced);
     }

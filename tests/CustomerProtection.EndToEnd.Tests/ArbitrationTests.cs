@@ -69,15 +69,15 @@ public sealed class ArbitrationTests(SystemFixture system)
         var filed = await RegistrationCustomers.FileCustomerAsync(new FileCustomerRequest
         {
             InvoiceTitle = $"{name}{org.S}有限公司",
-            CustomerClass = "important",
+            CustomerClass = CustomerClass.Important,
             DeclaredAnnualSales = "100000",
-            EvidenceKind = "visit",
-            EvidenceDate = Iso(today),
+            EvidenceKind = FilingEvidenceKind.Visit,
+            EvidenceDate = Day(today),
             Evidence = "拜访 / visit",
         }, org.Owner);
-        return filed.Status == "protected"
+        return filed.Status == CustomerStatus.Protected
             ? filed
-            : await RegistrationCustomers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+            : await RegistrationCustomers.ApproveFilingAsync(new CustomerProtection.Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
     }
 
     private async Task<Case> ObjectAsync(Org org, CustomerView customer, Metadata objector) =>
@@ -177,9 +177,9 @@ public sealed class ArbitrationTests(SystemFixture system)
         // Registration applies the case's second award: the second bidder owns the customer, still disputed.
         var owner = await OwnershipWhenAsync(customer.CustomerId, o => o.OwnerId == org.Id("S3"), "the second OwnershipAwarded in Registration");
         Assert.Equal((org.Id("S2"), true, closed.CaseId), (owner.PreviousOwnerId, owner.Disputed, owner.OpenCaseId));
-        var history = await RegistrationCustomers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, Hq);
+        var history = await RegistrationCustomers.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = customer.CustomerId }, Hq);
         Assert.Equal([(org.Id("S1"), org.Id("S2")), (org.Id("S2"), org.Id("S3"))],
-            history.Events.Where(e => e.Change == "awarded").Select(e => (e.FromOwnerId, e.ToOwnerId)));
+            history.Events.Where(e => e.Change == OwnershipChange.Awarded).Select(e => (e.FromOwnerId, e.ToOwnerId)));
     }
 
     [Fact]
@@ -198,12 +198,12 @@ public sealed class ArbitrationTests(SystemFixture system)
         // The claimant, neither owner nor co-developer, records the promised trial; only a trial.
         var trial = await RegistrationCustomers.RecordProgressAsync(new RecordProgressRequest
         {
-            CustomerId = customer.CustomerId, Kind = "trial", On = Iso(today), Note = "样品试用 / sample trial", Evidence = "TRIAL-" + org.S,
+            CustomerId = customer.CustomerId, Kind = ProgressKind.Trial, On = Day(today), Note = "样品试用 / sample trial", Evidence = "TRIAL-" + org.S,
         }, org.Objector);
         Assert.Equal(org.Id("S2"), trial.RecordedBy);
         var visit = await Assert.ThrowsAsync<RpcException>(() => RegistrationCustomers.RecordProgressAsync(new RecordProgressRequest
         {
-            CustomerId = customer.CustomerId, Kind = "visit", On = Iso(today), Evidence = "VISIT-" + org.S,
+            CustomerId = customer.CustomerId, Kind = ProgressKind.Visit, On = Day(today), Evidence = "VISIT-" + org.S,
         }, org.Objector).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, visit.StatusCode);
         var progress = await CasesClient.GetMilestoneProgressAsync(new GetMilestoneProgressRequest { CaseId = opened.CaseId }, org.Manager);

@@ -59,11 +59,11 @@ public sealed class BackupRestoreTests(BackupSystemFixture system) : IClassFixtu
             var view = await customers.FileCustomerAsync(new FileCustomerRequest
             {
                 InvoiceTitle = $"备份测试{org.S}第{i}有限公司",
-                CustomerClass = "potential",
+                CustomerClass = CustomerClass.Potential,
                 DeclaredAnnualSales = "100000",
                 Contact = new Contact { Name = "陈经理", Phone = "13900001111", Email = "chen@example.com" },
-                EvidenceKind = "visit",
-                EvidenceDate = (await clock.GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today.ToIso(),
+                EvidenceKind = FilingEvidenceKind.Visit,
+                EvidenceDate = (await clock.GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today,
                 Evidence = "拜访纪要",
             }, org.Salesperson1);
             filed.Add(view.CustomerId);

@@ -54,14 +54,14 @@ public sealed class ConfidentialityTests(SystemFixture system)
         var filed = await Customers.FileCustomerAsync(new FileCustomerRequest
         {
             InvoiceTitle = title,
-            CustomerClass = "potential",
+            CustomerClass = CustomerClass.Potential,
             DeclaredAnnualSales = "100000",
             Contact = contact,
-            EvidenceKind = "visit",
-            EvidenceDate = today,
+            EvidenceKind = FilingEvidenceKind.Visit,
+            EvidenceDate = ProtoDays.Day(today),
             Evidence = "拜访纪要",
         }, org.Owner);
-        return await Customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+        return await Customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
     }
 
     [Fact]
@@ -101,10 +101,10 @@ public sealed class ConfidentialityTests(SystemFixture system)
         var org = await ImportOrganisationAsync();
         var approved = await FileAndApproveAsync(org, $"保密最少{org.S}有限公司", PlantedContact(org.S));
         var today = (await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq)).Today.ToIso();
-        var shipped = await Customers.RecordShipmentAsync(new RecordShipmentRequest { CustomerId = approved.CustomerId, ShippedOn = today, SaleId = "SALE-" + org.S }, Hq);
+        var shipped = await Customers.RecordShipmentAsync(new RecordShipmentRequest { CustomerId = approved.CustomerId, ShippedOn = ProtoDays.Day(today), SaleId = "SALE-" + org.S }, Hq);
 
-        Assert.Equal(("protected", (Contact?)null, false), (approved.Status, approved.Contact, approved.ContactMasked));
-        Assert.Equal(("formal", (Contact?)null), (shipped.Stage, shipped.Contact));
+        Assert.Equal((CustomerStatus.Protected, (Contact?)null, false), (approved.Status, approved.Contact, approved.ContactMasked));
+        Assert.Equal((CustomerStage.Formal, (Contact?)null), (shipped.Stage, shipped.Contact));
         var read = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = approved.CustomerId }, org.Secretary);
         Assert.Equal(PlantedContact(org.S).Phone, read.Contact.Phone);
 

@@ -109,11 +109,11 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
             "--evidence-kind", "visit", "--evidence", "拜访纪要", "--json", .. options]);
         Assert.True(filed.Exit == 0, filed.ToString());
         var customerId = filed.Json.GetProperty("customer_id").GetString()!;
-        if (filed.Json.GetProperty("status").GetString() == "pending_approval")
+        if (filed.Json.GetProperty("status").GetString() == "CUSTOMER_STATUS_PENDING_APPROVAL")
         {
             var approved = await CpctlAsync("customer", "approve", customerId, "--as", Id("SEC"), "--json");
             Assert.True(approved.Exit == 0, approved.ToString());
-            Assert.Equal("protected", approved.Json.GetProperty("status").GetString());
+            Assert.Equal("CUSTOMER_STATUS_PROTECTED", approved.Json.GetProperty("status").GetString());
         }
 
         return customerId;
@@ -235,7 +235,7 @@ public sealed class CpctlTests(SystemFixture system, ITestOutputHelper output) :
         Assert.True(json.Exit == 0, json.ToString());
         var customers = json.Json.GetProperty("customers").EnumerateArray().ToList();
         Assert.Equal([first, second], customers.Select(c => c.GetProperty("customer_id").GetString()).Order(StringComparer.Ordinal));
-        Assert.All(customers, c => Assert.Equal(("protected", Id("S1")), (c.GetProperty("status").GetString(), c.GetProperty("owner_id").GetString())));
+        Assert.All(customers, c => Assert.Equal(("CUSTOMER_STATUS_PROTECTED", Id("S1")), (c.GetProperty("status").GetString(), c.GetProperty("owner_id").GetString())));
         Assert.Contains("customer_id", table.Out, StringComparison.Ordinal);
         Assert.Contains($"列表甲{_s}有限公司", table.Out, StringComparison.Ordinal);
         Assert.True(pending.Exit == 0, pending.ToString());

@@ -45,12 +45,12 @@ public sealed class DealTermsTests(SystemFixture system)
         // Registration: S1 files the customer with its deal terms, financials and contracts.
         var title = $"交易条款{org.S}有限公司";
         var filing = TestOrganisation.Filing(title, "", await org.TodayAsync());
-        filing.CustomerClass = "important";
+        filing.CustomerClass = CustomerClass.Important;
         filing.Contact = contact;
         var filed = await Customers.FileCustomerAsync(filing, org.Salesperson1);
-        if (filed.Status != "protected")
+        if (filed.Status != CustomerStatus.Protected)
         {
-            await Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+            await Customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
         }
 
         var byOwner = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = filed.CustomerId }, org.Salesperson1);

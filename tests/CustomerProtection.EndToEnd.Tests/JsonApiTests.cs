@@ -141,7 +141,9 @@ public sealed partial class JsonApiTests(SystemFixture system)
         var view = await new Registration.V1.Customers.CustomersClient(system.Channel(ResourceNames.Registration))
             .GetCustomerAsync(new Registration.V1.GetCustomerRequest { CustomerId = customerId }, org.Salesperson1);
         Assert.Equal(org.Id("S1"), view.OwnerId);
-        Assert.Equal(JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString(), view.Status);
+        // The enum by its name in JSON (docs/api.md), the same value over gRPC.
+        Assert.Equal("CUSTOMER_STATUS_PROTECTED", JsonDocument.Parse(await approved.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal(Registration.V1.CustomerStatus.Protected, view.Status);
     }
 
     /// <summary>
@@ -187,6 +189,35 @@ public sealed partial class JsonApiTests(SystemFixture system)
     }
 
     /// <summary>The HTTP verb and the OpenAPI path of an annotation (OpenAPI names a path variable by its JSON name).</summary>
+    [Fact]
+    public async Task X7_C2_a_json_client_uploads_a_branch_list_as_text_csv_and_downloads_it_masked_for_a_regional_manager()
+    {
+        var org = await TestOrganisation.ImportAsync(system);
+        var csv = $"""
+            invoice_title,owner_id,customer_class,declared_annual_sales,contact_name,contact_phone
+            上传客户甲{org.S}有限公司,{org.Id("S1")},important,350000,张三,13900002222
+            上传客户乙{org.S}有限公司,NOBODY,ordinary,,,
+            """;
+
+        using var secretary = Api(ResourceNames.Registration, system.Token(org.Id("SEC"), Roles.BranchSecretary, org.Branch, org.Region));
+        using var uploaded = await secretary.PostAsync($"/v1/customers:uploadCsv?branchId={org.Branch}", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
+        var report = JsonDocument.Parse(await uploaded.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal((2, 1, 1), (report.GetProperty("rows").GetInt32(), report.GetProperty("filed").GetInt32(), report.GetProperty("refused").GetInt32()));
+        var results = report.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["IMPORT_OUTCOME_FILED", "IMPORT_OUTCOME_REFUSED"], results.Select(r => r.GetProperty("outcome").GetString()));
+        var customerId = results[0].GetProperty("customerId").GetString()!;
+
+        using var regional = Api(ResourceNames.Registration, system.Token("RM-" + org.S, Roles.RegionalManager, null, org.Region));
+        using var downloaded = await regional.GetAsync($"/v1/customers:downloadCsv?branchId={org.Branch}");
+        Assert.Equal(HttpStatusCode.OK, downloaded.StatusCode);
+        Assert.Equal("text/csv", downloaded.Content.Headers.ContentType?.MediaType);
+        var text = await downloaded.Content.ReadAsStringAsync();
+        Assert.Contains(customerId, text, StringComparison.Ordinal);
+        Assert.Contains("139****2222", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("13900002222", text, StringComparison.Ordinal);
+    }
+
     private static (string Verb, string Path) Route(HttpRule rule)
     {
         var (verb, template) = rule.PatternCase switch

@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.V1;
@@ -44,20 +45,20 @@ public sealed class LifecycleTests(SystemFixture system)
         Assert.Equal(SaleKind.Sample, sample.Kind);
         var progress = await Eventually.GetAsync(async () =>
         {
-            var list = await Customers.ListProgressAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Salesperson1);
-            return list.Records.Count > 0 ? list : null;
+            var list = await Customers.ListProgressAsync(new ListProgressRequest { CustomerId = customer.CustomerId }, org.Salesperson1);
+            return list.ProgressRecords.Count > 0 ? list : null;
         }, "the sample as trial progress in Registration");
-        Assert.Equal("trial", Assert.Single(progress.Records).Kind);
-        Assert.Equal("prospect", (await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Salesperson1)).Stage);
+        Assert.Equal(ProgressKind.Trial, Assert.Single(progress.ProgressRecords).Kind);
+        Assert.Equal(CustomerStage.Prospect, (await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Salesperson1)).Stage);
 
         var purchase = await SellAsync(org, customer, "ERP-FORMAL", SaleKind.FormalPurchase);
         Assert.Equal(SaleKind.FormalPurchase, purchase.Kind);
         var formal = await Eventually.GetAsync(async () =>
         {
             var view = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Salesperson1);
-            return view.Stage == "formal" ? view : null;
+            return view.Stage == CustomerStage.Formal ? view : null;
         }, "the formal purchase in Registration");
-        Assert.Equal(await org.TodayAsync(), formal.PeriodStart);
+        Assert.Equal(await org.TodayAsync(), formal.PeriodStart.ToIso());
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public sealed class LifecycleTests(SystemFixture system)
             {
                 DealerId = org.Id(id), Name = title, BranchId = org.Branch, Kind = DealerKind.PointToPoint, TaxpayerId = taxpayerId, InvoiceTitle = title,
             }, Hq);
-            await Eventually.GetAsync(async () => await Replica.GetDealerAsync(new GetReplicaRequest { Id = org.Id(id) }, Hq), $"{id} in Registration");
+            await Eventually.GetAsync(async () => await Replica.GetDealerAsync(new GetDealerReplicaRequest { DealerId = org.Id(id) }, Hq), $"{id} in Registration");
         }
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -80,10 +81,10 @@ public sealed class LifecycleTests(SystemFixture system)
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         var info = error.GetRpcStatus()!.GetDetail<ErrorInfo>();
         Assert.Equal(("P-6", org.Id("D2")), (info.Reason, info.Metadata["dealerId"]));
-        var listed = await Customers.ListRefusedDealerFilingsAsync(new ListBranchRequest(), org.As("BM", Roles.BranchManager));
-        var attempt = Assert.Single(listed.Filings);
+        var listed = await Customers.ListRefusedDealerFilingsAsync(new ListRefusedDealerFilingsRequest(), org.As("BM", Roles.BranchManager));
+        var attempt = Assert.Single(listed.RefusedDealerFilings);
         Assert.Equal((info.Metadata["attemptId"], org.Id("D1"), org.Id("D2")), (attempt.AttemptId, attempt.DealerId, attempt.FiledDealerId));
-        var denied = await Assert.ThrowsAsync<RpcException>(async () => await Customers.ListRefusedDealerFilingsAsync(new ListBranchRequest(), org.Secretary));
+        var denied = await Assert.ThrowsAsync<RpcException>(async () => await Customers.ListRefusedDealerFilingsAsync(new ListRefusedDealerFilingsRequest(), org.Secretary));
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
     }
 }

@@ -50,14 +50,14 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
         Assert.Equal(8, result.EventsPublished);
 
         var copy = await Eventually.GetAsync(async () =>
-            await Registration.GetEmployeeAsync(new GetReplicaRequest { Id = "S1-" + suffix }, system.As("S1-" + suffix, Roles.Salesperson)), "EmployeeJoined in Registration");
+            await Registration.GetEmployeeAsync(new GetEmployeeReplicaRequest { EmployeeId = "S1-" + suffix }, system.As("S1-" + suffix, Roles.Salesperson)), "EmployeeJoined in Registration");
         Assert.Equal("M-" + suffix, copy.ManagerId);
         Assert.Equal("B-SH-" + suffix, copy.BranchId);
         Assert.Equal("R-EAST-" + suffix, copy.RegionId);
         Assert.Equal(traceId.ToHexString(), copy.SourceTraceId);
 
         var dealer = await Eventually.GetAsync(async () =>
-            await Registration.GetDealerAsync(new GetReplicaRequest { Id = "D1-" + suffix }, Hq), "DealerAppointed in Registration");
+            await Registration.GetDealerAsync(new GetDealerReplicaRequest { DealerId = "D1-" + suffix }, Hq), "DealerAppointed in Registration");
         Assert.Equal("uscc:91350100M000100Y43", dealer.IdentityKey);
     }
 
@@ -73,8 +73,8 @@ public sealed class OrganizationDirectoryTests(SystemFixture system)
         Assert.Equal(EmployeeStatus.Left, left.Status);
         var copy = await Eventually.GetAsync(async () =>
         {
-            var e = await Registration.GetEmployeeAsync(new GetReplicaRequest { Id = "S2-" + suffix }, Hq);
-            return e.Status == "left" ? e : null;
+            var e = await Registration.GetEmployeeAsync(new GetEmployeeReplicaRequest { EmployeeId = "S2-" + suffix }, Hq);
+            return e.Status == EmployeeStatus.Left ? e : null;
         }, "EmployeeLeft in Registration");
         Assert.Equal(left.Version, copy.Version);
     }

@@ -34,10 +34,10 @@ public sealed class OwnershipGateTests(SystemFixture system)
     private async Task<CustomerView> FileAndApproveAsync(TestOrganisation org, Metadata filer, string title, string? taxpayerId = null)
     {
         var filed = await FileAsync(org, filer, title, taxpayerId);
-        var approved = filed.Status == "protected"
+        var approved = filed.Status == CustomerStatus.Protected
             ? filed
-            : await Customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
-        Assert.Equal("protected", approved.Status);
+            : await Customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+        Assert.Equal(CustomerStatus.Protected, approved.Status);
         return approved;
     }
 
@@ -66,7 +66,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
 
         // the title alone is taken, by S1.
         var check = await Customers.CheckDuplicateAsync(new CheckDuplicateRequest { InvoiceTitle = title }, s2);
-        Assert.Equal("taken", check.Verdict);
+        Assert.Equal(DuplicateVerdict.Taken, check.Verdict);
         Assert.Equal((held.CustomerId, org.Id("S1")), (check.Holder.CustomerId, check.Holder.OwnerId));
 
         // The reverse order: S1 files by title only, S2 files the same title with a taxpayer id.
@@ -78,7 +78,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
         var reverseInfo = Refusal(reverse, StatusCode.AlreadyExists, "P-9.1");
         Assert.Equal((org.Id("S1"), org.Branch, "invoice_title"), (reverseInfo.Metadata["ownerId"], reverseInfo.Metadata["branchId"], reverseInfo.Metadata["matchedBy"]));
         var reverseCheck = await Customers.CheckDuplicateAsync(new CheckDuplicateRequest { TaxpayerId = taxpayerId, InvoiceTitle = titleOnly }, s2);
-        Assert.Equal("taken", reverseCheck.Verdict);
+        Assert.Equal(DuplicateVerdict.Taken, reverseCheck.Verdict);
         Assert.Equal((heldByTitle.CustomerId, org.Id("S1")), (reverseCheck.Holder.CustomerId, reverseCheck.Holder.OwnerId));
     }
 
@@ -97,7 +97,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
         var pooled = await Eventually.GetAsync(async () =>
         {
             var c = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, a.Secretary);
-            return c.Status == "pool" ? c : null;
+            return c.Status == CustomerStatus.Pool ? c : null;
         }, "P-12 pool move");
         Assert.Equal((a.Branch, "", a.Id("S1")), (pooled.BranchId, pooled.OwnerId, pooled.PreviousOwnerId));
 
@@ -121,11 +121,11 @@ public sealed class OwnershipGateTests(SystemFixture system)
 
         // Nothing changed: still in branch A's pool, without an owner.
         var after = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, a.Secretary);
-        Assert.Equal(("pool", a.Branch, "", a.Id("S1"), pooled.Version), (after.Status, after.BranchId, after.OwnerId, after.PreviousOwnerId, after.Version));
-        var history = await Customers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, a.Secretary);
-        Assert.Equal("pool", history.Events[^1].Change);
+        Assert.Equal((CustomerStatus.Pool, a.Branch, "", a.Id("S1"), pooled.Version), (after.Status, after.BranchId, after.OwnerId, after.PreviousOwnerId, after.Version));
+        var history = await Customers.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = customer.CustomerId }, a.Secretary);
+        Assert.Equal(OwnershipChange.Pool, history.Events[^1].Change);
         var check = await Customers.CheckDuplicateAsync(new CheckDuplicateRequest { TaxpayerId = taxpayerId, InvoiceTitle = title }, b.Salesperson1);
-        Assert.Equal((customer.CustomerId, "pool"), (check.Holder.CustomerId, check.Holder.Status));
+        Assert.Equal((customer.CustomerId, CustomerStatus.Pool), (check.Holder.CustomerId, check.Holder.Status));
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class RegistrationTests(SystemFixture system)
 
     private async Task<GetTimeResponse> TimeAsync() => await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq);
 
-    private static LocalDate Date(string iso) => LocalDate.FromDateTime(DateTime.ParseExact(iso, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+    private static LocalDate Date(Google.Type.Date day) => new(day.Year, day.Month, day.Day);
 
     private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -65,11 +65,11 @@ public sealed class RegistrationTests(SystemFixture system)
         {
             TaxpayerId = taxpayerId ?? "",
             InvoiceTitle = title,
-            CustomerClass = "potential",
+            CustomerClass = CustomerClass.Potential,
             DeclaredAnnualSales = "100000",
             Contact = new Contact { Name = "王经理", Phone = "13812345678", Email = "wang@example.com" },
-            EvidenceKind = "visit",
-            EvidenceDate = today,
+            EvidenceKind = FilingEvidenceKind.Visit,
+            EvidenceDate = ProtoDays.Day(today),
             Evidence = "拜访纪要",
         }, filer);
     }
@@ -77,14 +77,14 @@ public sealed class RegistrationTests(SystemFixture system)
     private async Task<CustomerView> FileAndApproveAsync(Org org, Metadata filer, string title)
     {
         var filed = await FileAsync(org, filer, title);
-        Assert.Equal("pending_approval", filed.Status);
-        return await Customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+        Assert.Equal(CustomerStatus.PendingApproval, filed.Status);
+        return await Customers.ApproveFilingAsync(new CustomerProtection.Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
     }
 
-    private async Task<OwnershipHistory> HistoryWhenAsync(string customerId, string change, Metadata caller) =>
+    private async Task<OwnershipHistory> HistoryWhenAsync(string customerId, OwnershipChange change, Metadata caller) =>
         await Eventually.GetAsync(async () =>
         {
-            var history = await Customers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = customerId }, caller);
+            var history = await Customers.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = customerId }, caller);
             return history.Events.Any(e => e.Change == change) ? history : null;
         }, $"history entry '{change}'");
 
@@ -95,10 +95,10 @@ public sealed class RegistrationTests(SystemFixture system)
         var title = $"上海失效测试{org.S}有限公司";
         var approved = await FileAndApproveAsync(org, org.S1, title);
 
-        Assert.Equal("protected", approved.Status);
+        Assert.Equal(CustomerStatus.Protected, approved.Status);
         Assert.True(approved.ProtectedNow);
         Assert.Equal(org.Id("S1"), approved.OwnerId);
-        var announced = await Customers.ListAnnouncementsAsync(new ListBranchRequest { BranchId = org.Branch }, org.S2);
+        var announced = await Customers.ListAnnouncementsAsync(new ListAnnouncementsRequest { BranchId = org.Branch }, org.S2);
         Assert.Contains(announced.Customers, c => c.CustomerId == approved.CustomerId);
 
         // Past the last protected day (at least 31 days; more when art. 203 rolled the last day).
@@ -108,13 +108,13 @@ public sealed class RegistrationTests(SystemFixture system)
         await AdvanceAsync(by);
 
         var ownership = await Ownership.GetOwnershipAsync(new GetOwnershipRequest { CustomerId = approved.CustomerId }, Hq);
-        Assert.Equal(("lapsed", false, "", org.Id("S1")), (ownership.Status, ownership.ProtectedNow, ownership.OwnerId, ownership.PreviousOwnerId));
+        Assert.Equal((CustomerStatus.Lapsed, false, "", org.Id("S1")), (ownership.Status, ownership.ProtectedNow, ownership.OwnerId, ownership.PreviousOwnerId));
         var check = await Customers.CheckDuplicateAsync(new CheckDuplicateRequest { InvoiceTitle = title }, org.S2);
-        Assert.Equal("free", check.Verdict);
+        Assert.Equal(DuplicateVerdict.Free, check.Verdict);
 
         // The due-queue writes the lapse and its ProtectionLapsed in one step: the history shows it.
-        var history = await HistoryWhenAsync(approved.CustomerId, "lapsed", org.Secretary);
-        Assert.Equal(["filed", "approved", "lapsed"], history.Events.Select(e => e.Change));
+        var history = await HistoryWhenAsync(approved.CustomerId, OwnershipChange.Lapsed, org.Secretary);
+        Assert.Equal([OwnershipChange.Filed, OwnershipChange.Approved, OwnershipChange.Lapsed], history.Events.Select(e => e.Change));
         var pool = await Customers.ListPoolAsync(new ListPoolRequest { BranchId = org.Branch }, org.S2);
         Assert.Contains(pool.Customers, c => c.CustomerId == approved.CustomerId);
     }
@@ -134,8 +134,8 @@ public sealed class RegistrationTests(SystemFixture system)
         Assert.Equal(org.Id("S1"), info.Metadata["ownerId"]);
         Assert.Equal("张三", info.Metadata["ownerName"]);
         Assert.Equal(org.Branch, info.Metadata["branchId"]);
-        Assert.Equal(approved.ApprovedOn, info.Metadata["since"]);
-        Assert.Equal(approved.LastProtectedDay, info.Metadata["protectedUntil"]);
+        Assert.Equal(approved.ApprovedOn.ToIso(), info.Metadata["since"]);
+        Assert.Equal(approved.LastProtectedDay.ToIso(), info.Metadata["protectedUntil"]);
         Assert.Equal("prospect", info.Metadata["stage"]);
     }
 
@@ -147,10 +147,10 @@ public sealed class RegistrationTests(SystemFixture system)
         var granted = await FileAndApproveAsync(org, org.S1, $"正式客户乙{org.S}有限公司");
 
         // P-1.1, P-3.1: the owner's first formal purchase, shipped today, starts 180 days for both: one last day.
-        var today = Date((await TimeAsync()).Today.ToIso());
+        var today = Date((await TimeAsync()).Today);
         var late = await ShipAsync(refused.CustomerId, today);
         var timely = await ShipAsync(granted.CustomerId, today);
-        Assert.Equal(("formal", late.LastProtectedDay), (timely.Stage, timely.LastProtectedDay));
+        Assert.Equal((CustomerStage.Formal, late.LastProtectedDay), (timely.Stage, timely.LastProtectedDay));
         var lastDay = Date(late.LastProtectedDay);
 
         await AdvanceAsync(TimeSpan.FromDays(Period.Between(today, lastDay.PlusDays(-30), PeriodUnits.Days).Days));
@@ -177,10 +177,10 @@ public sealed class RegistrationTests(SystemFixture system)
         var shipped = await Customers.RecordShipmentAsync(new RecordShipmentRequest
         {
             CustomerId = customerId,
-            ShippedOn = Iso(on),
+            ShippedOn = ProtoDays.Day(Iso(on)),
             SaleId = "SALE-" + Guid.NewGuid().ToString("N")[..6],
         }, Hq);
-        Assert.Equal("formal", shipped.Stage);
+        Assert.Equal(CustomerStage.Formal, shipped.Stage);
         return shipped;
     }
 
@@ -216,10 +216,10 @@ public sealed class RegistrationTests(SystemFixture system)
             var pooled = await Eventually.GetAsync(async () =>
             {
                 var c = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Secretary);
-                return c.Status == "pool" ? c : null;
+                return c.Status == CustomerStatus.Pool ? c : null;
             }, "P-12 pool move");
             Assert.Equal(("", org.Id("S2")), (pooled.OwnerId, pooled.PreviousOwnerId));
-            var history = await HistoryWhenAsync(customer.CustomerId, "pool", org.Secretary);
+            var history = await HistoryWhenAsync(customer.CustomerId, OwnershipChange.Pool, org.Secretary);
             Assert.Equal(org.Id("S2"), history.Events[^1].FromOwnerId);
         }
 
@@ -250,7 +250,7 @@ public sealed class RegistrationTests(SystemFixture system)
         var report = await call;
 
         Assert.Equal((3, 1, 1, 1), (report.Rows, report.Filed, report.Duplicates, report.Refused));
-        Assert.Equal(["filed", "duplicate", "refused"], report.Results.Select(r => r.Outcome));
+        Assert.Equal([ImportOutcome.Filed, ImportOutcome.Duplicate, ImportOutcome.Refused], report.Results.Select(r => r.Outcome));
         Assert.Equal((held.CustomerId, org.Id("S2")), (report.Results[1].CustomerId, report.Results[1].Holder.OwnerId));
 
         var exported = new StringBuilder();

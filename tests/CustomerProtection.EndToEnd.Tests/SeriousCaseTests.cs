@@ -68,7 +68,7 @@ public sealed class SeriousCaseTests(SystemFixture system) : IAsyncLifetime
         {
             var c = await new Customers.CustomersClient(system.Channel(ResourceNames.Registration))
                 .GetCustomerAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, org.Secretary);
-            return c.Status == "pool" ? c : null;
+            return c.Status == CustomerStatus.Pool ? c : null;
         }, "P-12 pool move of the dismissed salesperson's customer");
         Assert.Equal((org.Branch, "", violator), (pooled.BranchId, pooled.OwnerId, pooled.PreviousOwnerId));
         var refused = await Eventually.GetAsync(async () =>

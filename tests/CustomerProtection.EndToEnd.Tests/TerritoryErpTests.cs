@@ -93,10 +93,10 @@ public sealed class TerritoryErpTests(SystemFixture system)
                 new Customers.CustomersClient(system.Channel(ResourceNames.Registration)).FileCustomerAsync(new FileCustomerRequest
                 {
                     InvoiceTitle = $"某某{_s}有限公司",
-                    CustomerClass = "important",
+                    CustomerClass = CustomerClass.Important,
                     DeclaredAnnualSales = "1",
-                    EvidenceKind = "visit",
-                    EvidenceDate = "2026-11-27",
+                    EvidenceKind = FilingEvidenceKind.Visit,
+                    EvidenceDate = ProtoDays.Day("2026-11-27"),
                     Evidence = "x",
                 }, erp)),
             ["arbitration ListCases hq"] = await RefusalAsync(() =>

@@ -30,7 +30,7 @@ public sealed class TerritoryOpportunityTests(SystemFixture system)
         var replica = new Registration.V1.OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
         foreach (var name in new[] { "A1", "A2", "A3" })
         {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new Registration.V1.GetReplicaRequest { Id = $"{name}-{s}" }, Hq), $"{name}-{s} in Registration");
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new Registration.V1.GetEmployeeReplicaRequest { EmployeeId = $"{name}-{s}" }, Hq), $"{name}-{s} in Registration");
         }
 
         var opportunities = new Opportunities.OpportunitiesClient(system.Channel(ResourceNames.Territory));

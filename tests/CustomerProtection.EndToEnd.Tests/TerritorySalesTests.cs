@@ -40,7 +40,7 @@ public sealed class TerritorySalesTests(SystemFixture system)
         var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
         foreach (var id in new[] { "S1-" + s, "SEC-" + s })
         {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, Hq), $"{id} in Registration");
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetEmployeeReplicaRequest { EmployeeId = id }, Hq), $"{id} in Registration");
         }
 
         return new Organisation(s,
@@ -57,15 +57,15 @@ public sealed class TerritorySalesTests(SystemFixture system)
         var filed = await RegistrationCustomers.FileCustomerAsync(new FileCustomerRequest
         {
             InvoiceTitle = title,
-            CustomerClass = "important",
+            CustomerClass = CustomerClass.Important,
             DeclaredAnnualSales = "100000",
-            EvidenceKind = "visit",
-            EvidenceDate = today,
+            EvidenceKind = FilingEvidenceKind.Visit,
+            EvidenceDate = ProtoDays.Day(today),
             Evidence = "拜访 / visit",
         }, org.Owner);
-        if (filed.Status != "protected")
+        if (filed.Status != CustomerStatus.Protected)
         {
-            await RegistrationCustomers.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+            await RegistrationCustomers.ApproveFilingAsync(new CustomerProtection.Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
         }
 
         return title;

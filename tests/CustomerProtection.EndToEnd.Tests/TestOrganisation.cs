@@ -47,10 +47,10 @@ public sealed record TestOrganisation(SystemFixture System, string S)
     {
         TaxpayerId = taxpayerId,
         InvoiceTitle = title,
-        CustomerClass = "potential",
+        CustomerClass = CustomerClass.Potential,
         DeclaredAnnualSales = "100000",
-        EvidenceKind = "visit",
-        EvidenceDate = today,
+        EvidenceKind = FilingEvidenceKind.Visit,
+        EvidenceDate = ProtoDays.Day(today),
         Evidence = "拜访纪要 / visit notes",
     };
 
@@ -73,10 +73,10 @@ public sealed record TestOrganisation(SystemFixture System, string S)
         var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
         foreach (var name in new[] { "BM", "S1", "S2", "S3", "SEC" })
         {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = org.Id(name) }, hq), $"{org.Id(name)} in Registration");
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetEmployeeReplicaRequest { EmployeeId = org.Id(name) }, hq), $"{org.Id(name)} in Registration");
         }
 
-        await Eventually.GetAsync(async () => await replica.GetBranchAsync(new GetReplicaRequest { Id = org.Branch }, hq), "the branch in Registration");
+        await Eventually.GetAsync(async () => await replica.GetBranchAsync(new GetBranchReplicaRequest { BranchId = org.Branch }, hq), "the branch in Registration");
         return org;
     }
 
@@ -91,14 +91,14 @@ public sealed record TestOrganisation(SystemFixture System, string S)
         var filed = await customers.FileCustomerAsync(new FileCustomerRequest
         {
             InvoiceTitle = title,
-            CustomerClass = "important",
+            CustomerClass = CustomerClass.Important,
             DeclaredAnnualSales = "100000",
-            EvidenceKind = "visit",
-            EvidenceDate = await TodayAsync(),
+            EvidenceKind = FilingEvidenceKind.Visit,
+            EvidenceDate = ProtoDays.Day(await TodayAsync()),
             Evidence = "拜访 / visit",
         }, Salesperson1);
-        return filed.Status == "protected"
+        return filed.Status == CustomerStatus.Protected
             ? filed
-            : await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId }, Secretary);
+            : await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, Secretary);
     }
 }

@@ -111,14 +111,14 @@ public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemF
         var filed = await customers.FileCustomerAsync(new FileCustomerRequest
         {
             InvoiceTitle = title,
-            CustomerClass = "potential",
+            CustomerClass = CustomerClass.Potential,
             DeclaredAnnualSales = "100000",
             Contact = new Contact { Name = "郑经理", Phone = "13700002222" },
-            EvidenceKind = "visit",
-            EvidenceDate = today,
+            EvidenceKind = FilingEvidenceKind.Visit,
+            EvidenceDate = ProtoDays.Day(today),
             Evidence = "拜访纪要",
         }, org.Salesperson1);
-        await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
+        await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, org.Secretary);
         var answer = await new SalesLedger.SalesLedgerClient(system.Channel(ResourceNames.Territory)).AuthorizeSaleAsync(new AuthorizeSaleRequest
         {
             Customer = new CustomerRef { InvoiceTitle = title },
@@ -176,11 +176,11 @@ public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemF
         var filed = await new Customers.CustomersClient(system.Channel(ResourceNames.Registration)).FileCustomerAsync(new FileCustomerRequest
         {
             InvoiceTitle = $"中间件加密测试{org.S}有限公司",
-            CustomerClass = "potential",
+            CustomerClass = CustomerClass.Potential,
             DeclaredAnnualSales = "100000",
             Contact = new Contact { Name = "郑经理", Phone = "13700002222" },
-            EvidenceKind = "visit",
-            EvidenceDate = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today.ToIso(),
+            EvidenceKind = FilingEvidenceKind.Visit,
+            EvidenceDate = (await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).GetTimeAsync(new GetTimeRequest(), org.Salesperson1)).Today,
             Evidence = "拜访纪要",
         }, org.Salesperson1);
         Assert.NotEmpty(filed.CustomerId);

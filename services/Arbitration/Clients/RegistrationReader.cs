@@ -1,5 +1,6 @@
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.Domain;
+using CustomerProtection.Protos;
 using CustomerProtection.Registration.V1;
 using Grpc.Core;
 
@@ -23,9 +24,9 @@ public sealed class RegistrationReader(Customers.CustomersClient client) : IRegi
 
     public async Task<IReadOnlyList<ProgressFact>> ListProgressAsync(string customerId, CancellationToken cancellationToken)
     {
-        var list = await client.ListProgressAsync(new GetCustomerRequest { CustomerId = customerId }, cancellationToken: cancellationToken);
-        return list.Records
-            .Select(r => Dates.FromWire(r.On) is { } on ? new ProgressFact(customerId, r.Kind, on, NullIfEmpty(r.Evidence), r.RecordedBy) : null)
+        var list = await client.ListProgressAsync(new ListProgressRequest { CustomerId = customerId }, cancellationToken: cancellationToken);
+        return list.ProgressRecords
+            .Select(r => r.On is { } on && ProtoWords.Word(r.Kind) is { } kind ? new ProgressFact(customerId, kind, on.ToDateOnly(), NullIfEmpty(r.Evidence), r.RecordedBy) : null)
             .OfType<ProgressFact>()
             .ToList();
     }
@@ -37,12 +38,12 @@ public sealed class RegistrationReader(Customers.CustomersClient client) : IRegi
         view.BranchId,
         NullIfEmpty(view.RegionId),
         NullIfEmpty(view.OwnerId),
-        view.Status,
+        ProtoWords.Word(view.Status) ?? "",
         view.ProtectedNow,
-        Dates.FromWire(view.ApprovedOn),
+        view.ApprovedOn?.ToDateOnly(),
         [.. view.CoDeveloperIds],
         NullIfEmpty(view.PreviousOwnerId),
-        Dates.FromWire(view.ObjectionWindowEnds));
+        view.ObjectionWindowEnds?.ToDateOnly());
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

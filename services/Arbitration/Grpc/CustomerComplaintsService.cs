@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.V1;

@@ -1,12 +1,18 @@
 using System.Globalization;
+using CustomerProtection.Protos;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
+using Google.Protobuf.WellKnownTypes;
+using static CustomerProtection.Protos.ProtoWords;
 
 namespace CustomerProtection.Registration.Grpc;
 
-/// <summary>Domain → proto. Dates as yyyy-MM-dd, absent values as empty strings.</summary>
+/// <summary>
+/// Domain ↔ proto (docs/api.md): policy days as google.type.Date and instants as Timestamp (unset when absent),
+/// the domain's words as the API's enums (<see cref="ProtoWords"/>), other absent values as empty strings.
+/// </summary>
 public static class CustomerMapping
 {
     public static CustomerView ToProto(CustomerDetails details)
@@ -19,38 +25,38 @@ public static class CustomerMapping
             IdentityKey = c.IdentityKey,
             TaxpayerId = c.TaxpayerId ?? "",
             InvoiceTitle = c.Title,
-            CustomerClass = c.Class,
+            CustomerClass = Value<V1.CustomerClass>(c.Class),
             DeclaredAnnualSales = c.Sales.ToString(CultureInfo.InvariantCulture),
             BranchId = c.BranchId,
             RegionId = c.RegionId ?? "",
             OwnerId = state.OwnerOf(c) ?? "",
             OwnerName = state.OwnerOf(c) is null ? "" : c.OwnerName ?? "",
-            Status = state.Status,
-            Stage = c.Stage,
+            Status = Value<V1.CustomerStatus>(state.Status),
+            Stage = Value<V1.CustomerStage>(c.Stage),
             ProtectedNow = state.ProtectedNow,
             FiledBy = c.FiledBy,
-            FiledOn = Iso(Protection.Date(Policy.PolicyTime.DateOf(NodaTime.Instant.FromDateTimeOffset(c.FiledAt)))),
-            ApprovedOn = Iso(c.ApprovedOn),
-            PeriodStart = Iso(c.PeriodStart),
-            LastProtectedDay = state.End is { } end ? Iso(Protection.Date(end.LastDay)) : "",
+            FiledOn = Dates.DateOf(c.FiledAt).ToProtoDate(),
+            ApprovedOn = c.ApprovedOn.ToProtoDate(),
+            PeriodStart = c.PeriodStart.ToProtoDate(),
+            LastProtectedDay = state.End is { } end ? Protection.Date(end.LastDay).ToProtoDate() : null,
             RolledForward = state.End?.RolledForward ?? false,
             Provisional = state.End?.Provisional ?? false,
             ExtensionDays = c.ExtensionDays,
             ExtensionCapRemainingDays = state.Rules is { } rules ? Protection.ExtensionCapRemaining(c, rules) : 0,
-            ObjectionWindowEnds = Iso(c.ObjectionWindowEnds),
+            ObjectionWindowEnds = c.ObjectionWindowEnds.ToProtoDate(),
             Disputed = c.OpenCaseId is not null,
             OpenCaseId = c.OpenCaseId ?? "",
             PreviousOwnerId = state.FreedOf(c).PreviousOwnerId ?? "",
-            FreedOn = state.FreedOf(c).FreedAt is { } freed ? Iso(Protection.Date(Policy.PolicyTime.DateOf(freed))) : "",
-            LastShipmentOn = Iso(c.LastShipmentOn),
+            FreedOn = state.FreedOf(c).FreedAt is { } freed ? Protection.Date(Policy.PolicyTime.DateOf(freed)).ToProtoDate() : null,
+            LastShipmentOn = c.LastShipmentOn.ToProtoDate(),
             SpecialPeriodDays = c.SpecialPeriodDays ?? 0,
             ManualReview = c.ManualReview,
             ProgressFlagged = state.Progress?.Flagged ?? false,
             MonthsWithoutProgress = state.Progress?.MonthsMissing ?? 0,
             ContactMasked = details.ContactMasked,
             Version = details.Customer.Version,
-            EvidenceKind = c.EvidenceKind ?? "",
-            EvidenceDate = Iso(c.EvidenceDate),
+            EvidenceKind = Value<FilingEvidenceKind>(c.EvidenceKind),
+            EvidenceDate = c.EvidenceDate.ToProtoDate(),
             ContactDestroyed = details.ContactDestroyed,
         };
         view.CoDeveloperIds.Add(c.CoDevelopers ?? []);
@@ -63,9 +69,9 @@ public static class CustomerMapping
         {
             view.PoolClaims = new V1.PoolClaims
             {
-                OpenToAllFrom = Date(claims.OpenToAllFrom),
+                OpenToAllFrom = claims.OpenToAllFrom.ToProtoDate(),
                 PreviousOwnerId = claims.PreviousOwnerId ?? "",
-                PreviousOwnerMayClaimFrom = Date(claims.PreviousOwnerMayClaimFrom),
+                PreviousOwnerMayClaimFrom = claims.PreviousOwnerMayClaimFrom.ToProtoDate(),
             };
         }
 
@@ -74,7 +80,7 @@ public static class CustomerMapping
             view.PendingExtension = new ExtensionRequest
             {
                 Days = request.Days,
-                RequestedOn = Iso(request.RequestedOn),
+                RequestedOn = request.RequestedOn.ToProtoDate(),
                 RequestedBy = request.RequestedBy,
                 Reason = request.Reason ?? "",
             };
@@ -95,9 +101,9 @@ public static class CustomerMapping
     {
         var violations = new List<FieldViolation>();
         var filter = new CustomerFilter(
-            Words(violations, "status", request.Status, StatusWords),
-            Words(violations, "stage", request.Stage, StageWords),
-            Words(violations, "customer_class", request.CustomerClass, ClassWords),
+            Words(violations, "status", request.Status),
+            Words(violations, "stage", request.Stage),
+            Words(violations, "customer_class", request.CustomerClass),
             request.ExpiresWithinDays);
         RequestValidationException.ThrowIfAny(violations);
         return filter;
@@ -112,40 +118,18 @@ public static class CustomerMapping
             violations.Add(new("query", "最长 200 / at most 200 characters"));
         }
 
-        var classes = Words(violations, "customer_class", request.CustomerClass, ClassWords);
+        var classes = Words(violations, "customer_class", request.CustomerClass);
         RequestValidationException.ThrowIfAny(violations);
         return CustomerFilter.None with { Classes = classes, Text = request.Query };
     }
 
-    private static readonly Dictionary<V1.CustomerStatus, string> StatusWords = new()
-    {
-        [V1.CustomerStatus.PendingApproval] = Domain.CustomerStatus.Pending,
-        [V1.CustomerStatus.Protected] = Domain.CustomerStatus.Protected,
-        [V1.CustomerStatus.Lapsed] = Domain.CustomerStatus.Lapsed,
-        [V1.CustomerStatus.Pool] = Domain.CustomerStatus.Pool,
-        [V1.CustomerStatus.Rejected] = Domain.CustomerStatus.Rejected,
-    };
-
-    private static readonly Dictionary<V1.CustomerStage, string> StageWords = new()
-    {
-        [V1.CustomerStage.Prospect] = Stages.Prospect,
-        [V1.CustomerStage.Formal] = Stages.Formal,
-    };
-
-    private static readonly Dictionary<V1.CustomerClass, string> ClassWords = new()
-    {
-        [V1.CustomerClass.Important] = CustomerClasses.Important,
-        [V1.CustomerClass.Potential] = CustomerClasses.Potential,
-        [V1.CustomerClass.Ordinary] = CustomerClasses.Ordinary,
-    };
-
-    private static HashSet<string> Words<T>(List<FieldViolation> violations, string field, IEnumerable<T> values, Dictionary<T, string> words)
-        where T : struct, Enum
+    private static HashSet<string> Words<T>(List<FieldViolation> violations, string field, IEnumerable<T> values)
+        where T : struct, System.Enum
     {
         var set = new HashSet<string>();
         foreach (var value in values)
         {
-            if (words.TryGetValue(value, out var word))
+            if (Word(value) is { } word)
             {
                 set.Add(word);
             }
@@ -158,12 +142,22 @@ public static class CustomerMapping
         return set;
     }
 
-    public static CustomerList ToProto(CustomerPage page)
+    /// <summary>
+    /// A request's policy day, read with <see cref="Dates.Parse(ICollection{FieldViolation}, string, Google.Type.Date?, bool)"/>
+    /// (a day that is not on the calendar is InvalidArgument on its field) and handed to the use case as the
+    /// yyyy-MM-dd text it validates with its own rules (required, not in the future), as the CSV import hands it
+    /// its columns; empty when unset.
+    /// </summary>
+    public static string Day(string field, Google.Type.Date? date)
     {
-        var list = new CustomerList { NextPageToken = page.NextPageToken ?? "" };
-        list.Customers.Add(page.Items.Select(ToProto));
-        return list;
+        var violations = new List<FieldViolation>();
+        var day = Dates.Parse(violations, field, date);
+        RequestValidationException.ThrowIfAny(violations);
+        return Dates.Iso(day);
     }
+
+    /// <summary>Unset (null) for no instant.</summary>
+    public static Timestamp? At(DateTimeOffset? at) => at is { } t ? Timestamp.FromDateTimeOffset(t) : null;
 
     public static Holder ToProto(HolderInfo holder) => new()
     {
@@ -172,10 +166,10 @@ public static class CustomerMapping
         OwnerId = holder.OwnerId ?? "",
         OwnerName = holder.OwnerName ?? "",
         BranchId = holder.BranchId,
-        Status = holder.Status,
-        Stage = holder.Stage,
-        Since = HolderInfo.Iso(holder.Since),
-        LastProtectedDay = HolderInfo.Iso(holder.LastProtectedDay),
+        Status = Value<V1.CustomerStatus>(holder.Status),
+        Stage = Value<V1.CustomerStage>(holder.Stage),
+        Since = holder.Since.ToProtoDate(),
+        LastProtectedDay = holder.LastProtectedDay.ToProtoDate(),
         ProtectedNow = holder.ProtectedNow,
         OpenCaseId = holder.OpenCaseId ?? "",
         Provisional = holder.Provisional,
@@ -186,18 +180,18 @@ public static class CustomerMapping
         CustomerId = match.Customer.Id,
         InvoiceTitle = match.Customer.Title,
         Score = Math.Round(match.Score, 3),
-        Status = match.State.Status,
+        Status = Value<V1.CustomerStatus>(match.State.Status),
         OwnerName = match.State.OwnerOf(match.Customer) is null ? "" : match.Customer.OwnerName ?? "",
         BranchId = match.Customer.BranchId,
     };
 
     public static OwnershipEvent ToProto(HistoryEntry entry) => new()
     {
-        At = entry.At.ToString("O", CultureInfo.InvariantCulture),
+        At = At(entry.At),
         FromOwnerId = entry.From ?? "",
         ToOwnerId = entry.To ?? "",
-        Status = entry.Status,
-        Change = entry.Change,
+        Status = Value<V1.CustomerStatus>(entry.Status),
+        Change = Value<OwnershipChange>(entry.Change),
         Reason = entry.Reason ?? "",
         By = entry.By,
         CaseId = entry.CaseId ?? "",
@@ -206,12 +200,12 @@ public static class CustomerMapping
     public static ProgressRecord ToProto(string customerId, ProgressEntry entry) => new()
     {
         CustomerId = customerId,
-        Kind = entry.Kind,
-        On = Iso(entry.On),
+        Kind = Value<ProgressKind>(entry.Kind),
+        On = entry.On.ToProtoDate(),
         Note = entry.Note ?? "",
         Evidence = entry.Evidence ?? "",
         RecordedBy = entry.RecordedBy,
-        RecordedAt = entry.RecordedAt.ToString("O", CultureInfo.InvariantCulture),
+        RecordedAt = At(entry.RecordedAt),
     };
 
     public static ImportRowResult ToProto(ImportRowOutcome outcome)
@@ -219,7 +213,7 @@ public static class CustomerMapping
         var result = new ImportRowResult
         {
             Row = outcome.Row,
-            Outcome = outcome.Outcome,
+            Outcome = Value<ImportOutcome>(outcome.Outcome),
             CustomerId = outcome.CustomerId ?? "",
             RuleId = outcome.RuleId ?? "",
             Reason = outcome.Reason ?? "",
@@ -259,11 +253,9 @@ public static class CustomerMapping
         FiledDealerId = f.FiledDealerId,
         CustomerIdentityKey = f.IdentityKey,
         InvoiceTitle = f.Title,
-        On = Iso(f.On),
-        At = f.At.ToString("O", CultureInfo.InvariantCulture),
+        On = f.On.ToProtoDate(),
+        At = At(f.At),
     };
-
-    private static Google.Type.Date? Date(DateOnly? day) => day is { } d ? new Google.Type.Date { Year = d.Year, Month = d.Month, Day = d.Day } : null;
 
     public static V1.RefusedFiling ToProto(Domain.RefusedFiling f) => new()
     {
@@ -276,9 +268,7 @@ public static class CustomerMapping
         CustomerId = f.CustomerId,
         HolderId = f.HolderId ?? "",
         Reason = f.Reason,
-        RefusedOn = Date(f.On),
-        RefusedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(f.At),
+        RefusedOn = f.On.ToProtoDate(),
+        RefusedAt = At(f.At),
     };
-
-    public static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 }

@@ -4,6 +4,7 @@ using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
 using Grpc.Core;
+using static CustomerProtection.Protos.ProtoWords;
 using static CustomerProtection.Registration.Grpc.CustomerMapping;
 
 namespace CustomerProtection.Registration.Grpc;
@@ -37,11 +38,11 @@ public sealed class CustomersService(
         return response;
     }
 
-    public override async Task<RefusedDealerFilings> ListRefusedDealerFilings(ListBranchRequest request, ServerCallContext context)
+    public override async Task<ListRefusedDealerFilingsResponse> ListRefusedDealerFilings(ListRefusedDealerFilingsRequest request, ServerCallContext context)
     {
         var (items, next) = await refusedDealerFilings.ExecuteAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
-        var response = new RefusedDealerFilings { NextPageToken = next ?? "" };
-        response.Filings.Add(items.Select(ToProto));
+        var response = new ListRefusedDealerFilingsResponse { NextPageToken = next ?? "" };
+        response.RefusedDealerFilings.Add(items.Select(ToProto));
         return response;
     }
 
@@ -49,7 +50,12 @@ public sealed class CustomersService(
     {
         Caller.From(context);
         var check = await query.CheckDuplicateAsync(request.TaxpayerId, request.InvoiceTitle, request.ManualReview);
-        var response = new CheckDuplicateResponse { IdentityKey = check.IdentityKey, Verdict = check.Verdict, MatchedBy = check.MatchedBy ?? "" };
+        var response = new CheckDuplicateResponse
+        {
+            IdentityKey = check.IdentityKey,
+            Verdict = Value<DuplicateVerdict>(check.Verdict),
+            MatchedBy = Value<V1.MatchedBy>(check.MatchedBy),
+        };
         if (check.Holder is { } holder)
         {
             response.Holder = ToProto(holder);
@@ -62,53 +68,64 @@ public sealed class CustomersService(
     public override async Task<CustomerView> FileCustomer(FileCustomerRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
+        // An UNSPECIFIED class or evidence kind has no word: the filing rules refuse it on its field (P-2.1, M-1).
         var (filed, contact) = await file.ExecuteAsync(caller, new FilingInput(
-            request.TaxpayerId, request.InvoiceTitle, request.ManualReview, request.CustomerClass, request.DeclaredAnnualSales,
-            FromProto(request.Contact), request.EvidenceKind, request.EvidenceDate, request.Evidence, FromProto(request.Consent)));
+            request.TaxpayerId, request.InvoiceTitle, request.ManualReview, Word(request.CustomerClass), request.DeclaredAnnualSales,
+            FromProto(request.Contact), Word(request.EvidenceKind), Day("evidence_date", request.EvidenceDate), request.Evidence, FromProto(request.Consent)));
         return ToProto(query.Written(caller, filed, contact));
     }
 
-    public override async Task<CustomerView> ApproveFiling(DecideFilingRequest request, ServerCallContext context)
+    public override async Task<CustomerView> ApproveFiling(ApproveFilingRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         Lookup.RequireId(request.CustomerId);
         return Changed(await decide.ApproveAsync(caller, request.CustomerId));
     }
 
-    public override async Task<CustomerView> RejectFiling(DecideFilingRequest request, ServerCallContext context)
+    public override async Task<CustomerView> RejectFiling(RejectFilingRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         Lookup.RequireId(request.CustomerId);
         return Changed(await decide.RejectAsync(caller, request.CustomerId, request.Reason));
     }
 
-    public override async Task<PendingFilings> ListPendingFilings(ListBranchRequest request, ServerCallContext context)
+    public override async Task<ListPendingFilingsResponse> ListPendingFilings(ListPendingFilingsRequest request, ServerCallContext context)
     {
         var page = await query.PendingAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
-        var response = new PendingFilings { NextPageToken = page.NextPageToken ?? "" };
+        var response = new ListPendingFilingsResponse { NextPageToken = page.NextPageToken ?? "" };
         foreach (var item in page.Items)
         {
             var filing = new PendingFiling { Customer = ToProto(item) };
             filing.NearDuplicates.Add((await query.NearDuplicatesOfAsync(item.Customer.Value)).Select(ToProto));
-            response.Filings.Add(filing);
+            response.PendingFilings.Add(filing);
         }
 
         return response;
     }
 
-    public override async Task<CustomerList> ListAnnouncements(ListBranchRequest request, ServerCallContext context) =>
-        ToProto(await query.AnnouncementsAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken));
+    public override async Task<ListAnnouncementsResponse> ListAnnouncements(ListAnnouncementsRequest request, ServerCallContext context)
+    {
+        var page = await query.AnnouncementsAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
+        var response = new ListAnnouncementsResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.Customers.Add(page.Items.Select(ToProto));
+        return response;
+    }
 
     public override async Task<CustomerView> GetCustomer(GetCustomerRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync(Caller.From(context), request.CustomerId, request.Purpose));
 
-    public override async Task<CustomerList> ListCustomers(ListCustomersRequest request, ServerCallContext context) =>
-        ToProto(await listCustomers.ExecuteAsync(Caller.From(context), request.BranchId, request.OwnerId, FromProto(request), request.PageSize, request.PageToken));
+    public override async Task<ListCustomersResponse> ListCustomers(ListCustomersRequest request, ServerCallContext context)
+    {
+        var page = await listCustomers.ExecuteAsync(Caller.From(context), request.BranchId, request.OwnerId, FromProto(request), request.PageSize, request.PageToken);
+        var response = new ListCustomersResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.Customers.Add(page.Items.Select(ToProto));
+        return response;
+    }
 
     public override async Task<CustomerView> RecordShipment(RecordShipmentRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
-        return Changed(await shipments.ByHqAsync(caller, request.CustomerId, request.TaxpayerId, request.InvoiceTitle, request.ShippedOn, request.SaleId));
+        return Changed(await shipments.ByHqAsync(caller, request.CustomerId, request.TaxpayerId, request.InvoiceTitle, Day("shipped_on", request.ShippedOn), request.SaleId));
     }
 
     public override async Task<CustomerView> SetSpecialPeriod(SetSpecialPeriodRequest request, ServerCallContext context)
@@ -139,19 +156,25 @@ public sealed class CustomersService(
 
     public override async Task<ProgressRecord> RecordProgress(RecordProgressRequest request, ServerCallContext context)
     {
-        var entry = await progress.ExecuteAsync(Caller.From(context), request.CustomerId, request.Kind, request.On, request.Note, request.Evidence);
+        // An UNSPECIFIED kind has no word: the use case refuses it on its field (M-2).
+        var entry = await progress.ExecuteAsync(Caller.From(context), request.CustomerId, Word(request.Kind), Day("on", request.On), request.Note, request.Evidence);
         return ToProto(request.CustomerId, entry);
     }
 
-    public override async Task<ProgressList> ListProgress(GetCustomerRequest request, ServerCallContext context)
+    public override async Task<ListProgressResponse> ListProgress(ListProgressRequest request, ServerCallContext context)
     {
-        var list = new ProgressList();
-        list.Records.Add((await query.ProgressAsync(Caller.From(context), request.CustomerId)).Select(e => ToProto(request.CustomerId, e)));
+        var list = new ListProgressResponse();
+        list.ProgressRecords.Add((await query.ProgressAsync(Caller.From(context), request.CustomerId)).Select(e => ToProto(request.CustomerId, e)));
         return list;
     }
 
-    public override async Task<CustomerList> ListPool(ListPoolRequest request, ServerCallContext context) =>
-        ToProto(await listCustomers.PoolAsync(Caller.From(context), request.BranchId, FromProto(request), request.PageSize, request.PageToken));
+    public override async Task<ListPoolResponse> ListPool(ListPoolRequest request, ServerCallContext context)
+    {
+        var page = await listCustomers.PoolAsync(Caller.From(context), request.BranchId, FromProto(request), request.PageSize, request.PageToken);
+        var response = new ListPoolResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.Customers.Add(page.Items.Select(ToProto));
+        return response;
+    }
 
     public override async Task<CustomerView> ClaimFromPool(ClaimFromPoolRequest request, ServerCallContext context)
     {
@@ -171,19 +194,19 @@ public sealed class CustomersService(
         BehindTarget = await markBehindTarget.ExecuteAsync(Caller.From(context), request.EmployeeId, request.BehindTarget),
     };
 
-    public override async Task<CustomerView> AddCoDeveloper(CoDeveloperRequest request, ServerCallContext context)
+    public override async Task<CustomerView> AddCoDeveloper(AddCoDeveloperRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         return Changed(await addCoDeveloper.ExecuteAsync(caller, request.CustomerId, request.EmployeeId));
     }
 
-    public override async Task<CustomerView> RemoveCoDeveloper(CoDeveloperRequest request, ServerCallContext context)
+    public override async Task<CustomerView> RemoveCoDeveloper(RemoveCoDeveloperRequest request, ServerCallContext context)
     {
         var caller = Caller.From(context);
         return Changed(await removeCoDeveloper.ExecuteAsync(caller, request.CustomerId, request.EmployeeId));
     }
 
-    public override async Task<OwnershipHistory> GetOwnershipHistory(GetCustomerRequest request, ServerCallContext context)
+    public override async Task<OwnershipHistory> GetOwnershipHistory(GetOwnershipHistoryRequest request, ServerCallContext context)
     {
         var history = new OwnershipHistory { CustomerId = request.CustomerId };
         history.Events.Add((await query.HistoryAsync(Caller.From(context), request.CustomerId)).Select(ToProto));
@@ -207,7 +230,25 @@ public sealed class CustomersService(
         }
 
         content.Position = 0;
-        var report = await import.ExecuteAsync(caller, branchId, content);
+        return Imported(await import.ExecuteAsync(caller, branchId, content));
+    }
+
+    public override async Task<ImportCustomersResponse> UploadCustomersCsv(UploadCustomersCsvRequest request, ServerCallContext context)
+    {
+        var caller = Caller.From(context);
+        // A JSON client names its file's type; a gRPC client may leave it unset.
+        var contentType = request.Csv?.ContentType ?? "";
+        if (contentType.Length > 0 && !contentType.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new RequestValidationException(new FieldViolation("csv.content_type", "须为 text/csv / must be text/csv"));
+        }
+
+        using var content = new MemoryStream(request.Csv?.Data.ToByteArray() ?? [], writable: false);
+        return Imported(await import.ExecuteAsync(caller, request.BranchId, content));
+    }
+
+    private static ImportCustomersResponse Imported(ImportReport report)
+    {
         var response = new ImportCustomersResponse
         {
             Rows = report.Rows,
@@ -225,6 +266,17 @@ public sealed class CustomersService(
         {
             await responseStream.WriteAsync(new ExportCustomersChunk { Chunk = Google.Protobuf.ByteString.CopyFrom(chunk) });
         }
+    }
+
+    public override async Task<Google.Api.HttpBody> DownloadCustomersCsv(DownloadCustomersCsvRequest request, ServerCallContext context)
+    {
+        using var csv = new MemoryStream();
+        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken, request.Purpose))
+        {
+            csv.Write(chunk);
+        }
+
+        return new Google.Api.HttpBody { ContentType = "text/csv; charset=utf-8", Data = Google.Protobuf.ByteString.CopyFrom(csv.GetBuffer(), 0, (int)csv.Length) };
     }
 
     /// <summary>

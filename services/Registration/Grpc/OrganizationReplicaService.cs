@@ -2,35 +2,37 @@ using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Registration.Persistence;
 using CustomerProtection.Registration.V1;
 using Grpc.Core;
+using static CustomerProtection.Protos.ProtoWords;
+using TerritoryV1 = CustomerProtection.Territory.V1;
 
 namespace CustomerProtection.Registration.Grpc;
 
 /// <summary>What Registration knows of the organisation (any authenticated caller).</summary>
 public sealed class OrganizationReplicaService(OrganizationReplicaStore store) : OrganizationReplica.OrganizationReplicaBase
 {
-    public override async Task<EmployeeReplica> GetEmployee(GetReplicaRequest request, ServerCallContext context)
+    public override async Task<EmployeeReplica> GetEmployee(GetEmployeeReplicaRequest request, ServerCallContext context)
     {
-        var copy = await store.GetAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, RequireId(request))
-            ?? throw new EntityNotFoundException("employee", request.Id);
+        var copy = await store.GetAsync<EmployeeSnapshot>(OrganizationReplicaStore.Employee, RequireId("employee_id", request.EmployeeId))
+            ?? throw new EntityNotFoundException("employee", request.EmployeeId);
         var e = copy.Value;
         return new EmployeeReplica
         {
             Id = e.EmployeeId,
             Name = e.Name,
-            Role = e.Role,
+            Role = Value<TerritoryV1.Role>(e.Role),
             BranchId = e.BranchId ?? "",
             RegionId = e.RegionId ?? "",
             ManagerId = e.ManagerId ?? "",
-            Status = e.Status,
+            Status = Value<TerritoryV1.EmployeeStatus>(e.Status),
             Version = copy.Version,
             SourceTraceId = copy.SourceTraceId,
         };
     }
 
-    public override async Task<BranchReplica> GetBranch(GetReplicaRequest request, ServerCallContext context)
+    public override async Task<BranchReplica> GetBranch(GetBranchReplicaRequest request, ServerCallContext context)
     {
-        var copy = await store.GetAsync<BranchSnapshot>(OrganizationReplicaStore.Branch, RequireId(request))
-            ?? throw new EntityNotFoundException("branch", request.Id);
+        var copy = await store.GetAsync<BranchSnapshot>(OrganizationReplicaStore.Branch, RequireId("branch_id", request.BranchId))
+            ?? throw new EntityNotFoundException("branch", request.BranchId);
         var b = copy.Value;
         return new BranchReplica
         {
@@ -44,25 +46,25 @@ public sealed class OrganizationReplicaService(OrganizationReplicaStore store) :
         };
     }
 
-    public override async Task<DealerReplica> GetDealer(GetReplicaRequest request, ServerCallContext context)
+    public override async Task<DealerReplica> GetDealer(GetDealerReplicaRequest request, ServerCallContext context)
     {
-        var copy = await store.GetAsync<DealerSnapshot>(OrganizationReplicaStore.Dealer, RequireId(request))
-            ?? throw new EntityNotFoundException("dealer", request.Id);
+        var copy = await store.GetAsync<DealerSnapshot>(OrganizationReplicaStore.Dealer, RequireId("dealer_id", request.DealerId))
+            ?? throw new EntityNotFoundException("dealer", request.DealerId);
         var d = copy.Value;
         return new DealerReplica
         {
             Id = d.DealerId,
             Name = d.Name,
             BranchId = d.BranchId,
-            Status = d.Status,
+            Status = Value<TerritoryV1.DealerStatus>(d.Status),
             IdentityKey = d.IdentityKey,
             Version = copy.Version,
             SourceTraceId = copy.SourceTraceId,
         };
     }
 
-    private static string RequireId(GetReplicaRequest request) =>
-        string.IsNullOrWhiteSpace(request.Id) || request.Id.Length > 64
-            ? throw new RequestValidationException(new FieldViolation("id", "必填，最长 64 / required, at most 64 characters"))
-            : request.Id;
+    private static string RequireId(string field, string id) =>
+        string.IsNullOrWhiteSpace(id) || id.Length > 64
+            ? throw new RequestValidationException(new FieldViolation(field, "必填，最长 64 / required, at most 64 characters"))
+            : id;
 }

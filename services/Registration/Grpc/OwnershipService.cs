@@ -2,8 +2,9 @@ using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Registration.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.V1;
+using CustomerProtection.Protos;
 using Grpc.Core;
-using static CustomerProtection.Registration.Grpc.CustomerMapping;
+using static CustomerProtection.Protos.ProtoWords;
 
 namespace CustomerProtection.Registration.Grpc;
 
@@ -21,11 +22,11 @@ public sealed class OwnershipService(QueryCustomers query, CountHoldings holding
     public override async Task<ListIdentityConflictsResponse> ListIdentityConflicts(ListIdentityConflictsRequest request, ServerCallContext context)
     {
         var response = new ListIdentityConflictsResponse();
-        response.Conflicts.Add((await conflicts.ExecuteAsync(Caller.From(context))).Select(c => new V1.IdentityConflict
+        response.IdentityConflicts.Add((await conflicts.ExecuteAsync(Caller.From(context))).Select(c => new V1.IdentityConflict
         {
             NormalizedTitle = c.NormalizedTitle,
-            TitleOnly = Info(c.TitleOnly, c.TitleOnlyState, MatchedBy.InvoiceTitle),
-            WithTaxpayerId = Info(c.WithTaxpayerId, c.WithTaxpayerIdState, MatchedBy.InvoiceTitle),
+            TitleOnly = Info(c.TitleOnly, c.TitleOnlyState, Domain.MatchedBy.InvoiceTitle),
+            WithTaxpayerId = Info(c.WithTaxpayerId, c.WithTaxpayerIdState, Domain.MatchedBy.InvoiceTitle),
         }));
         return response;
     }
@@ -44,17 +45,17 @@ public sealed class OwnershipService(QueryCustomers query, CountHoldings holding
             OwnerName = state.OwnerOf(c) is null ? "" : c.OwnerName ?? "",
             OwnerBranchId = state.OwnerOf(c) is null ? "" : c.BranchId,
             OwnerRegionId = state.OwnerOf(c) is null ? "" : c.RegionId ?? "",
-            Stage = c.Stage,
-            Status = state.Status,
-            ProtectedSince = Iso(c.ApprovedOn),
-            LastProtectedDay = state.End is { } end ? Iso(Protection.Date(end.LastDay)) : "",
+            Stage = Value<V1.CustomerStage>(c.Stage),
+            Status = Value<V1.CustomerStatus>(state.Status),
+            ProtectedSince = c.ApprovedOn.ToProtoDate(),
+            LastProtectedDay = state.End is { } end ? Protection.Date(end.LastDay).ToProtoDate() : null,
             ProtectedNow = state.ProtectedNow,
             Disputed = c.OpenCaseId is not null,
             OpenCaseId = c.OpenCaseId ?? "",
             PreviousOwnerId = previousOwner ?? "",
-            LapsedOn = freedAt is { } at ? Iso(Protection.Date(Policy.PolicyTime.DateOf(at))) : "",
+            LapsedOn = freedAt is { } at ? Protection.Date(Policy.PolicyTime.DateOf(at)).ToProtoDate() : null,
             Provisional = state.End?.Provisional ?? false,
-            MatchedBy = matchedBy,
+            MatchedBy = Value<V1.MatchedBy>(matchedBy),
         };
         info.CoDeveloperIds.Add(c.CoDevelopers ?? []);
         return info;

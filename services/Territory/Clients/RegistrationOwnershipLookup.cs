@@ -1,3 +1,4 @@
+using CustomerProtection.Protos;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.Application;
 using CustomerProtection.Territory.Domain;
@@ -36,14 +37,14 @@ public sealed class RegistrationOwnershipLookup(Ownership.OwnershipClient client
             NullIfEmpty(info.OwnerId),
             NullIfEmpty(info.OwnerBranchId),
             NullIfEmpty(info.OwnerRegionId),
-            NullIfEmpty(info.Stage),
-            NullIfEmpty(info.Status),
-            Dates.FromWire(info.ProtectedSince),
-            Dates.FromWire(info.LastProtectedDay),
+            ProtoWords.Word(info.Stage),
+            ProtoWords.Word(info.Status),
+            info.ProtectedSince?.ToDateOnly(),
+            info.LastProtectedDay?.ToDateOnly(),
             info.ProtectedNow,
             [.. info.CoDeveloperIds],
             NullIfEmpty(info.PreviousOwnerId),
-            Dates.FromWire(info.LapsedOn));
+            info.LapsedOn?.ToDateOnly());
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -80,14 +80,14 @@ internal sealed class FaultLoad : IAsyncDisposable
         }
 
         Record.Filings[filed.CustomerId] = new Filing(filed.CustomerId, title, filer);
-        if (filed.Status == "protected")
+        if (filed.Status == CustomerProtection.Registration.V1.CustomerStatus.Protected)
         {
             Record.Approvals[filed.CustomerId] = 0;
             return;
         }
 
         var approved = await CallAsync(LoadRecord.Kinds.Approve, filed.CustomerId, deadline =>
-            _scenario.Customers.ApproveFilingAsync(new Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, _scenario.Org.Secretary, deadline).ResponseAsync);
+            _scenario.Customers.ApproveFilingAsync(new Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, _scenario.Org.Secretary, deadline).ResponseAsync);
         if (approved is null)
         {
             return;

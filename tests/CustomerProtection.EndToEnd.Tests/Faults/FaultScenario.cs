@@ -74,10 +74,10 @@ internal sealed class FaultScenario : IAsyncDisposable
     public FileCustomerRequest Filing(string title) => new()
     {
         InvoiceTitle = title,
-        CustomerClass = "important",
+        CustomerClass = CustomerClass.Important,
         DeclaredAnnualSales = "100000",
-        EvidenceKind = "visit",
-        EvidenceDate = Today,
+        EvidenceKind = FilingEvidenceKind.Visit,
+        EvidenceDate = ProtoDays.Day(Today),
         Evidence = "拜访 / visit",
     };
 
@@ -101,7 +101,7 @@ internal sealed class FaultScenario : IAsyncDisposable
         {
             var title = $"故障客户{Org.S}R{cycle}K{i}有限公司";
             var view = await Org.FileProtectedCustomerAsync(title);
-            Assert.Equal("protected", view.Status);
+            Assert.Equal(CustomerStatus.Protected, view.Status);
             customers.Add(new Filing(view.CustomerId, title, Org.Id("S1")));
         }
 
@@ -276,7 +276,7 @@ internal sealed class FaultScenario : IAsyncDisposable
             Assert.Equal((filing.Title, filing.FiledBy), (customer.InvoiceTitle, customer.FiledBy));
             if (Record.Approvals.ContainsKey(filing.CustomerId))
             {
-                Assert.Equal((filing.FiledBy, "protected"), (customer.OwnerId, customer.Status));
+                Assert.Equal((filing.FiledBy, CustomerStatus.Protected), (customer.OwnerId, customer.Status));
             }
         }
     }
@@ -298,8 +298,8 @@ internal sealed class FaultScenario : IAsyncDisposable
                 return view.Disputed ? view : null;
             }, () => $"customer {customerId} disputed in case {caseId}", TimeSpan.FromSeconds(60), cancellationToken);
             Assert.Equal(caseId, customer.OpenCaseId);
-            var history = await Customers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = customerId }, Hq, DateTime.UtcNow + ReadDeadline, cancellationToken);
-            var disputed = history.Events.Where(e => e.Change == "disputed").ToList();
+            var history = await Customers.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = customerId }, Hq, DateTime.UtcNow + ReadDeadline, cancellationToken);
+            var disputed = history.Events.Where(e => e.Change == OwnershipChange.Disputed).ToList();
             if (disputed.Count != 1)
             {
                 twice.Add($"{caseId} (customer {customerId}) at {string.Join(" and ", disputed.Select(e => e.At))}");
@@ -318,10 +318,10 @@ internal sealed class FaultScenario : IAsyncDisposable
             await UntilAsync(async () =>
             {
                 var customer = await Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = customerId }, Org.Secretary, DateTime.UtcNow + ReadDeadline);
-                return customer.Stage == "formal" ? customer : null;
+                return customer.Stage == CustomerStage.Formal ? customer : null;
             }, () => $"customer {customerId} formal after its sales", TimeSpan.FromSeconds(60), cancellationToken);
-            var history = await Customers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = customerId }, Hq, DateTime.UtcNow + ReadDeadline, cancellationToken);
-            Assert.Single(history.Events, e => e.Change == "formal");
+            var history = await Customers.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = customerId }, Hq, DateTime.UtcNow + ReadDeadline, cancellationToken);
+            Assert.Single(history.Events, e => e.Change == OwnershipChange.Formal);
         }
     }
 

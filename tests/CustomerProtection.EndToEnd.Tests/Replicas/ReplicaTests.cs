@@ -163,9 +163,9 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
                     await customers.FileCustomerAsync(TestOrganisation.Filing($"再次 {taxpayerId}", taxpayerId, today), org.As("S2", Roles.Salesperson)));
                 Assert.Equal(StatusCode.AlreadyExists, again.StatusCode);
                 var fresh = await customers.FileCustomerAsync(TestOrganisation.Filing($"新客户 {Guid.NewGuid():N}", TestOrganisation.NewTaxpayerId(), today), org.Salesperson1);
-                if (fresh.Status != "protected")
+                if (fresh.Status != CustomerStatus.Protected)
                 {
-                    await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = fresh.CustomerId }, org.Secretary);
+                    await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = fresh.CustomerId }, org.Secretary);
                 }
             }
 
@@ -195,7 +195,7 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
         await EveryServiceReplicatedAsync(ResourceNames.Arbitration);
         var org = await TestOrganisation.ImportAsync(system);
         var customer = await org.FileProtectedCustomerAsync($"竞速争议{org.S}有限公司");
-        Assert.Equal("protected", customer.Status);
+        Assert.Equal(CustomerStatus.Protected, customer.Status);
         var today = await org.TodayAsync();
 
         var channels = Enumerable.Range(0, Racers).Select(_ => _replicas.NewChannel(ResourceNames.Arbitration)).ToList();
@@ -239,8 +239,8 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
             return view.Disputed ? view : null;
         }, "the customer disputed in Registration", TimeSpan.FromSeconds(60));
         Assert.Equal(winner.CaseId, disputed.OpenCaseId);
-        var history = await registration.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = customer.CustomerId }, Hq);
-        Assert.Single(history.Events, e => e.Change == "disputed");
+        var history = await registration.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = customer.CustomerId }, Hq);
+        Assert.Single(history.Events, e => e.Change == OwnershipChange.Disputed);
     }
 
     /// <summary>
@@ -366,12 +366,12 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
             var customers = new Customers.CustomersClient(channel);
             var filer = $"S{1 + (i % 3)}";
             var view = await customers.FileCustomerAsync(TestOrganisation.Filing($"到期客户{org.S}N{i:D3}有限公司", TestOrganisation.NewTaxpayerId(), today), org.As(filer, Roles.Salesperson), cancellationToken: ct);
-            if (view.Status != "protected")
+            if (view.Status != CustomerStatus.Protected)
             {
-                view = await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = view.CustomerId }, org.Secretary, cancellationToken: ct);
+                view = await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = view.CustomerId }, org.Secretary, cancellationToken: ct);
             }
 
-            Assert.Equal(("protected", org.Id(filer)), (view.Status, view.OwnerId));
+            Assert.Equal((CustomerStatus.Protected, org.Id(filer)), (view.Status, view.OwnerId));
             filed.Add(view);
         });
         return [.. filed];
@@ -392,7 +392,7 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
             $"FilingApproved of all {ids.Count} customers on the bus", TimeSpan.FromSeconds(90));
 
         // Asia/Shanghai keeps UTC+8 all year: the last protected day ends at midnight there.
-        var lastDay = customers.Max(c => DateOnly.ParseExact(c.LastProtectedDay, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        var lastDay = customers.Max(c => c.LastProtectedDay.ToDateOnly());
         var endsAt = new DateTimeOffset(lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
         var clock = new Clock.ClockClient(system.Channel(ResourceNames.Registration));
         var now = await clock.GetTimeAsync(new GetTimeRequest(), Hq);
@@ -419,8 +419,8 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
         {
             histories[id] = await Eventually.GetAsync(async () =>
             {
-                var history = await registration.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = id }, Hq);
-                return history.Events.Any(e => e.Change == "lapsed") ? history : null;
+                var history = await registration.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = id }, Hq);
+                return history.Events.Any(e => e.Change == OwnershipChange.Lapsed) ? history : null;
             }, $"customer {id} lapsed", TimeSpan.FromSeconds(120));
         }
 
@@ -437,16 +437,16 @@ public sealed class ReplicaTests(ReplicaSystemFixture system, ITestOutputHelper 
         foreach (var id in ids)
         {
             var customer = await registration.GetCustomerAsync(new GetCustomerRequest { CustomerId = id }, Hq);
-            if (customer.Status is not ("lapsed" or "pool"))
+            if (customer.Status is not (CustomerStatus.Lapsed or CustomerStatus.Pool))
             {
                 problems.Add($"{id} is {customer.Status}");
             }
 
-            var lapses = histories[id].Events.Count(e => e.Change == "lapsed");
-            var again = await registration.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = id }, Hq);
-            if (lapses != 1 || again.Events.Count(e => e.Change == "lapsed") != 1)
+            var lapses = histories[id].Events.Count(e => e.Change == OwnershipChange.Lapsed);
+            var again = await registration.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = id }, Hq);
+            if (lapses != 1 || again.Events.Count(e => e.Change == OwnershipChange.Lapsed) != 1)
             {
-                problems.Add($"{id} has {again.Events.Count(e => e.Change == "lapsed")} lapse entries: {string.Join(", ", again.Events.Select(e => e.Change))}");
+                problems.Add($"{id} has {again.Events.Count(e => e.Change == OwnershipChange.Lapsed)} lapse entries: {string.Join(", ", again.Events.Select(e => e.Change))}");
             }
 
             if (observer.Lapsed[id].Count != 1)

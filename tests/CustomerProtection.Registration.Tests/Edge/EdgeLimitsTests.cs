@@ -1,5 +1,7 @@
 using CustomerProtection.Penalty.V1;
 using CustomerProtection.Platform.V1;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Registration.Grpc;
 using CustomerProtection.Registration.V1;
 using CustomerProtection.ServiceDefaults.Validation;
 using CustomerProtection.Territory.V1;
@@ -55,15 +57,27 @@ public sealed class EdgeLimitsTests
     }
 
     [Theory]
-    [InlineData("1900-01-01", true)]
-    [InlineData("2199-12-31", true)]
-    [InlineData("1899-12-31", false)]
-    [InlineData("2200-01-01", false)]
-    [InlineData("0001-01-01", false)]
-    [InlineData("2024/01/02", true)] // malformed: the use case refuses it with the request's other fields
-    public void A_day_is_within_1900_to_2199(string day, bool passes)
+    [InlineData(1900, 1, 1, true)]
+    [InlineData(2199, 12, 31, true)]
+    [InlineData(1899, 12, 31, false)]
+    [InlineData(2200, 1, 1, false)]
+    [InlineData(2026, 2, 29, false)] // not a day of the calendar
+    [InlineData(2026, 13, 1, false)]
+    [InlineData(2026, 4, 0, false)]
+    public void A_day_is_a_day_of_the_calendar_within_1900_to_2199_refused_on_its_field(int year, int month, int day, bool passes)
     {
-        Assert.Equal(passes, !Refused(new RecordShipmentRequest { CustomerId = "C-1", ShippedOn = day }).Any());
+        var request = new RecordShipmentRequest { CustomerId = "C-1", ShippedOn = new Google.Type.Date { Year = year, Month = month, Day = day } };
+        // A google.type.Date is numbers: the edge passes it, and the handler reads it (Dates.Parse) before any use case runs.
+        Assert.Empty(Refused(request));
+        if (passes)
+        {
+            Assert.Equal($"{year:D4}-{month:D2}-{day:D2}", CustomerMapping.Day("shipped_on", request.ShippedOn));
+        }
+        else
+        {
+            var refusal = Assert.Throws<RequestValidationException>(() => CustomerMapping.Day("shipped_on", request.ShippedOn));
+            Assert.Equal(["shipped_on"], refusal.Violations.Select(v => v.Field));
+        }
     }
 
     [Fact]

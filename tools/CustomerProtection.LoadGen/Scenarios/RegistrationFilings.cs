@@ -31,7 +31,7 @@ public sealed class RegistrationFilings : IScenario
             .ToArray();
         var secretaries = Enumerable.Range(0, Branches).Select(b => load.As($"LSEC{b}-{load.Suffix}", Roles.BranchSecretary, b)).ToArray();
         var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(context.Channel("registration"))
-            .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today.ToIso();
+            .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today;
         var filed = new ConcurrentQueue<(string Id, int Branch)>();
         var random = new ThreadLocal<Random>(() => new Random(Guid.NewGuid().GetHashCode()));
 
@@ -42,10 +42,10 @@ public sealed class RegistrationFilings : IScenario
             {
                 TaxpayerId = RegistrationLoad.TaxpayerId(random.Value!),
                 InvoiceTitle = RegistrationLoad.Title(random.Value!),
-                CustomerClass = "potential",
+                CustomerClass = CustomerClass.Potential,
                 DeclaredAnnualSales = "200000",
                 Contact = new Contact { Name = "王经理", Phone = "13812345678", Email = "wang@example.com" },
-                EvidenceKind = "visit",
+                EvidenceKind = FilingEvidenceKind.Visit,
                 EvidenceDate = today,
                 Evidence = "拜访纪要",
             }, tokens[who], cancellationToken: cancellationToken);
@@ -54,7 +54,7 @@ public sealed class RegistrationFilings : IScenario
         await context.Output.WriteLineAsync(filing.ToString());
 
         var approval = await RegistrationLoad.RunAllAsync("approve-filing", [.. filed], context.Concurrency, async next =>
-            await load.Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = next.Id }, secretaries[next.Branch], cancellationToken: cancellationToken),
+            await load.Customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = next.Id }, secretaries[next.Branch], cancellationToken: cancellationToken),
             cancellationToken);
         await context.Output.WriteLineAsync(approval.ToString());
     }

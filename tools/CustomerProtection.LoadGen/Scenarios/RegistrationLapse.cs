@@ -36,22 +36,22 @@ public sealed class RegistrationLapse : IScenario
 
         var watch = Stopwatch.StartNew();
         var random = new Random();
-        string? lastDay = null;
+        Google.Type.Date? lastDay = null;
         var filed = 0;
         foreach (var chunk in Enumerable.Range(0, context.Count).Chunk(10_000))
         {
             var report = await load.ImportAsync(0, chunk.Select(i => RegistrationLoad.Row(RegistrationLoad.TaxpayerId(random), RegistrationLoad.Title(random), load.Salesperson(0, i % PerBranch), approvedOn)), cancellationToken);
             filed += report.Filed;
-            if (lastDay is null && report.Results.FirstOrDefault(r => r.Outcome == "filed") is { } first)
+            if (lastDay is null && report.Results.FirstOrDefault(r => r.Outcome == CustomerProtection.Registration.V1.ImportOutcome.Filed) is { } first)
             {
                 lastDay = (await load.Customers.GetCustomerAsync(new CustomerProtection.Registration.V1.GetCustomerRequest { CustomerId = first.CustomerId }, load.Hq, cancellationToken: cancellationToken)).LastProtectedDay;
             }
         }
 
-        await context.Output.WriteLineAsync($"imported {filed} customers approved on {approvedOn} (last day {lastDay}) in {watch.Elapsed.TotalSeconds:F1} s ({filed / watch.Elapsed.TotalSeconds:F0} rows/s)");
+        await context.Output.WriteLineAsync($"imported {filed} customers approved on {approvedOn} (last day {lastDay.ToIso()}) in {watch.Elapsed.TotalSeconds:F1} s ({filed / watch.Elapsed.TotalSeconds:F0} rows/s)");
         await RegistrationLoad.WaitForOutboxAsync(db, context.Output, cancellationToken, context.Duration);
 
-        var end = LocalDate.FromDateTime(DateTime.ParseExact(lastDay!, "yyyy-MM-dd", CultureInfo.InvariantCulture)).PlusDays(1)
+        var end = LocalDate.FromDateOnly(lastDay!.ToDateOnly()).PlusDays(1)
             .AtStartOfDayInZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).ToDateTimeOffset();
         var now = (await clock.GetTimeAsync(new GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Now.ToDateTimeOffset();
         var pool = $"cp:{{registration}}:branch:{{{load.Branch(0)}}}:pool";

@@ -77,8 +77,8 @@ public sealed class RegistrationLoad
         {
             try
             {
-                await replica.GetEmployeeAsync(new GetReplicaRequest { Id = last }, Hq, cancellationToken: cancellationToken);
-                await replica.GetBranchAsync(new GetReplicaRequest { Id = Branch(BranchCount - 1) }, Hq, cancellationToken: cancellationToken);
+                await replica.GetEmployeeAsync(new GetEmployeeReplicaRequest { EmployeeId = last }, Hq, cancellationToken: cancellationToken);
+                await replica.GetBranchAsync(new GetBranchReplicaRequest { BranchId = Branch(BranchCount - 1) }, Hq, cancellationToken: cancellationToken);
                 break;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound && watch.Elapsed < TimeSpan.FromMinutes(5))

@@ -32,7 +32,7 @@ public sealed partial class RegistrationMemory : IScenario
 
         var random = Random.Shared;
         var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(context.Channel("registration"))
-            .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today.ToIso();
+            .GetTimeAsync(new CustomerProtection.Platform.V1.GetTimeRequest(), load.Hq, cancellationToken: cancellationToken)).Today;
         var rows = Enumerable.Range(0, context.Count).Select(i => (Branch: i % Branches, Owner: load.Salesperson(i % Branches, i / Branches % PerBranch))).ToList();
         var owned = new System.Collections.Concurrent.ConcurrentBag<(string CustomerId, int Branch, string Owner)>();
         var filings = await RegistrationLoad.RunAllAsync("file-and-approve", rows, context.Concurrency, async r =>
@@ -41,20 +41,20 @@ public sealed partial class RegistrationMemory : IScenario
             {
                 TaxpayerId = RegistrationLoad.TaxpayerId(random),
                 InvoiceTitle = RegistrationLoad.Title(random),
-                CustomerClass = "potential",
+                CustomerClass = CustomerClass.Potential,
                 DeclaredAnnualSales = "100000",
                 Contact = new Contact { Name = "王经理", Phone = "13812345678", Email = "wang@example.com", Address = "上海市浦东新区张江路 1 号" },
-                EvidenceKind = "visit",
+                EvidenceKind = FilingEvidenceKind.Visit,
                 EvidenceDate = today,
-                Evidence = "拜访纪要 " + today,
+                Evidence = "拜访纪要 " + today.ToIso(),
             }, load.As(r.Owner, Roles.Salesperson, r.Branch), cancellationToken: cancellationToken);
-            await load.Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId },
+            await load.Customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId },
                 load.As($"LSEC{r.Branch}-{load.Suffix}", Roles.BranchSecretary, r.Branch), cancellationToken: cancellationToken);
             owned.Add((filed.CustomerId, r.Branch, r.Owner));
         }, cancellationToken);
         await context.Output.WriteLineAsync(filings.ToString());
 
-        var kinds = new[] { "call", "email", "visit", "trial", "quote" };
+        var kinds = new[] { ProgressKind.Call, ProgressKind.Email, ProgressKind.Visit, ProgressKind.Trial, ProgressKind.Quote };
         var records = owned.SelectMany(o => kinds.Select(kind => (o.CustomerId, o.Branch, o.Owner, Kind: kind))).ToList();
         var progress = await RegistrationLoad.RunAllAsync("record-progress", records, context.Concurrency, async r =>
             await load.Customers.RecordProgressAsync(new RecordProgressRequest

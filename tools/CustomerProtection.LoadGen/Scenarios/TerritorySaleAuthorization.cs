@@ -48,7 +48,7 @@ public sealed class TerritorySaleAuthorization : IScenario
 
         var seller = people.Select(p => Bearer(context.Token(p, Roles.Salesperson, branch, east))).ToArray();
         var secretary = Bearer(context.Token("LSEC-" + s, Roles.BranchSecretary, branch, east));
-        var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(registration).GetTimeAsync(new(), hq, cancellationToken: cancellationToken)).Today.ToIso();
+        var today = (await new CustomerProtection.Platform.V1.Clock.ClockClient(registration).GetTimeAsync(new(), hq, cancellationToken: cancellationToken)).Today;
         var customers = await FileCustomersAsync(new Customers.CustomersClient(registration), seller, secretary, s, today, Math.Max(50, context.Count / 100), context.Output, cancellationToken);
 
         // One approved cross-region request: salesperson 0 may sell customer 0 in the west.
@@ -80,7 +80,7 @@ public sealed class TerritorySaleAuthorization : IScenario
     }
 
     /// <summary>Customers filed by the salespeople in turn and approved by the branch secretary (P-2.1).</summary>
-    private static async Task<List<string>> FileCustomersAsync(Customers.CustomersClient client, Metadata[] sellers, Metadata secretary, string s, string today, int count, TextWriter output, CancellationToken cancellationToken)
+    private static async Task<List<string>> FileCustomersAsync(Customers.CustomersClient client, Metadata[] sellers, Metadata secretary, string s, Google.Type.Date today, int count, TextWriter output, CancellationToken cancellationToken)
     {
         var titles = new List<string>();
         for (var i = 0; i < count; i++)
@@ -89,15 +89,15 @@ public sealed class TerritorySaleAuthorization : IScenario
             var filed = await RetryUntilReplicatedAsync(() => client.FileCustomerAsync(new FileCustomerRequest
             {
                 InvoiceTitle = title,
-                CustomerClass = "ordinary",
+                CustomerClass = CustomerClass.Ordinary,
                 DeclaredAnnualSales = "100000",
-                EvidenceKind = "visit",
+                EvidenceKind = FilingEvidenceKind.Visit,
                 EvidenceDate = today,
                 Evidence = "load test",
             }, sellers[i % sellers.Length], cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
-            if (filed.Status != "protected")
+            if (filed.Status != CustomerStatus.Protected)
             {
-                await client.ApproveFilingAsync(new CustomerProtection.Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, secretary, cancellationToken: cancellationToken);
+                await client.ApproveFilingAsync(new CustomerProtection.Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, secretary, cancellationToken: cancellationToken);
             }
 
             titles.Add(title);

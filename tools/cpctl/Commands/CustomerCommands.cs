@@ -52,10 +52,10 @@ internal static class CustomerCommands
                 TaxpayerId = p.GetValue(taxpayer) ?? "",
                 InvoiceTitle = p.GetValue(title)!,
                 ManualReview = p.GetValue(manual),
-                CustomerClass = p.GetValue(customerClass) ?? "",
+                CustomerClass = p.GetValue(customerClass) is { } word ? Vocabulary.Parse<CustomerClass>(word, "--class") : CustomerClass.Unspecified,
                 DeclaredAnnualSales = p.GetValue(sales) ?? "",
-                EvidenceKind = p.GetValue(evidenceKind)!,
-                EvidenceDate = p.GetValue(evidenceDate) ?? await TodayAsync(s, ct),
+                EvidenceKind = Vocabulary.Parse<FilingEvidenceKind>(p.GetValue(evidenceKind)!, "--evidence-kind"),
+                EvidenceDate = DayOrNull(p.GetValue(evidenceDate), "--evidence-date") ?? await TodayDateAsync(s, ct),
                 Evidence = p.GetValue(evidence)!,
                 Contact = contact.Read(p),
             };
@@ -67,7 +67,7 @@ internal static class CustomerCommands
     {
         var id = Id(CustomerId, "客户编号 / customer id");
         return kit.Command("approve", "秘书批准备案：保护开始并公示 / the branch secretary approves a filing: protection starts, announced (P-2.1, P-2.2)", async (s, p, ct) =>
-            s.Out.Record(await s.Customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = p.GetValue(id)! }, s.Headers, cancellationToken: ct)), id);
+            s.Out.Record(await s.Customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = p.GetValue(id)! }, s.Headers, cancellationToken: ct)), id);
     }
 
     private static Command Reject(CommandKit kit)
@@ -75,7 +75,7 @@ internal static class CustomerCommands
         var id = Id(CustomerId, "客户编号 / customer id");
         var reason = Required("--reason", "理由 / reason");
         return kit.Command("reject", "秘书驳回备案 / the branch secretary rejects a filing (P-2.1)", async (s, p, ct) =>
-            s.Out.Record(await s.Customers.RejectFilingAsync(new DecideFilingRequest { CustomerId = p.GetValue(id)!, Reason = p.GetValue(reason)! },
+            s.Out.Record(await s.Customers.RejectFilingAsync(new RejectFilingRequest { CustomerId = p.GetValue(id)!, Reason = p.GetValue(reason)! },
                 s.Headers, cancellationToken: ct)), id, reason);
     }
 
@@ -85,8 +85,13 @@ internal static class CustomerCommands
         var (size, token) = (PageSize(), PageToken());
         return kit.Command("pending", "待审批的备案及近似重复 / the secretary's queue: pending filings with near-duplicates (P-2.1, X-4)", async (s, p, ct) =>
         {
-            var answer = await s.Customers.ListPendingFilingsAsync(Branch(p, branch, size, token), s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Filings, "customer.customer_id", "customer.invoice_title", "customer.taxpayer_id", "customer.filed_by",
+            var answer = await s.Customers.ListPendingFilingsAsync(new ListPendingFilingsRequest
+            {
+                BranchId = p.GetValue(branch)!,
+                PageSize = p.GetValue(size),
+                PageToken = p.GetValue(token) ?? "",
+            }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.PendingFilings, "customer.customer_id", "customer.invoice_title", "customer.taxpayer_id", "customer.filed_by",
                 "customer.filed_on", "customer.manual_review", "near_duplicates");
         }, branch, size, token);
     }
@@ -97,7 +102,12 @@ internal static class CustomerCommands
         var (size, token) = (PageSize(), PageToken());
         return kit.Command("announcements", "公示中的备案（异议期内） / current announcements, objection window open (P-2.2)", async (s, p, ct) =>
         {
-            var answer = await s.Customers.ListAnnouncementsAsync(Branch(p, branch, size, token), s.Headers, cancellationToken: ct);
+            var answer = await s.Customers.ListAnnouncementsAsync(new ListAnnouncementsRequest
+            {
+                BranchId = p.GetValue(branch)!,
+                PageSize = p.GetValue(size),
+                PageToken = p.GetValue(token) ?? "",
+            }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Customers, "customer_id", "invoice_title", "owner_id", "owner_name", "approved_on", "objection_window_ends");
         }, branch, size, token);
     }
@@ -125,8 +135,8 @@ internal static class CustomerCommands
         return kit.Command("refused-dealer-filings", "经销商备案经销商被拒的记录（不罚款） / dealers' refused filings of another dealer, not fined (P-6; branch manager, hq)", async (s, p, ct) =>
         {
             var answer = await s.Customers.ListRefusedDealerFilingsAsync(
-                new ListBranchRequest { BranchId = p.GetValue(branch) ?? "", PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Filings, "attempt_id", "dealer_id", "filed_dealer_id", "customer_identity_key", "invoice_title", "on");
+                new ListRefusedDealerFilingsRequest { BranchId = p.GetValue(branch) ?? "", PageSize = p.GetValue(size), PageToken = p.GetValue(token) ?? "" }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.RefusedDealerFilings, "attempt_id", "dealer_id", "filed_dealer_id", "customer_identity_key", "invoice_title", "on");
         }, branch, size, token);
     }
 
@@ -217,7 +227,7 @@ internal static class CustomerCommands
         kit.Command("conflicts", "身份冲突：同一客户的两条备案都在保护中（总公司，交归属案件处理）/ P-2.5 (hq): records of one customer both held, to settle through an ownership case", async (s, p, ct) =>
         {
             var answer = await s.Ownership.ListIdentityConflictsAsync(new ListIdentityConflictsRequest(), s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Conflicts, "normalized_title", "title_only.customer_id", "title_only.owner_id", "with_taxpayer_id.customer_id",
+            s.Out.Table(answer, answer.IdentityConflicts, "normalized_title", "title_only.customer_id", "title_only.owner_id", "with_taxpayer_id.customer_id",
                 "with_taxpayer_id.identity_key", "with_taxpayer_id.owner_id");
         });
 
@@ -234,7 +244,7 @@ internal static class CustomerCommands
                 CustomerId = id,
                 TaxpayerId = taxpayer,
                 InvoiceTitle = title,
-                ShippedOn = p.GetValue(shippedOn) ?? await TodayAsync(s, ct),
+                ShippedOn = DayOrNull(p.GetValue(shippedOn), "--shipped-on") ?? await TodayDateAsync(s, ct),
                 SaleId = p.GetValue(sale) ?? "",
             }, s.Headers, cancellationToken: ct));
         }, [.. identity.All, shippedOn, sale]);
@@ -295,8 +305,8 @@ internal static class CustomerCommands
             s.Out.Record(await s.Customers.RecordProgressAsync(new RecordProgressRequest
             {
                 CustomerId = p.GetValue(id)!,
-                Kind = p.GetValue(kind)!,
-                On = p.GetValue(on) ?? await TodayAsync(s, ct),
+                Kind = Vocabulary.Parse<ProgressKind>(p.GetValue(kind)!, "--kind"),
+                On = DayOrNull(p.GetValue(on), "--on") ?? await TodayDateAsync(s, ct),
                 Note = p.GetValue(note) ?? "",
                 Evidence = p.GetValue(evidence) ?? "",
             }, s.Headers, cancellationToken: ct)), id, kind, on, note, evidence);
@@ -307,8 +317,8 @@ internal static class CustomerCommands
         var id = Id(CustomerId, "客户编号 / customer id");
         return kit.Command("list", "跟进记录 / the customer's progress records", async (s, p, ct) =>
         {
-            var answer = await s.Customers.ListProgressAsync(new GetCustomerRequest { CustomerId = p.GetValue(id)! }, s.Headers, cancellationToken: ct);
-            s.Out.Table(answer, answer.Records, "on", "kind", "note", "evidence", "recorded_by", "recorded_at");
+            var answer = await s.Customers.ListProgressAsync(new ListProgressRequest { CustomerId = p.GetValue(id)! }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.ProgressRecords, "on", "kind", "note", "evidence", "recorded_by", "recorded_at");
         }, id);
     }
 
@@ -319,10 +329,10 @@ internal static class CustomerCommands
         return kit.Command(add ? "add" : "remove", add ? "添加共同开发人 / add a co-developer (the owner)" : "移除共同开发人 / remove a co-developer (owner or branch manager)",
             async (s, p, ct) =>
             {
-                var request = new CoDeveloperRequest { CustomerId = p.GetValue(id)!, EmployeeId = p.GetValue(employee)! };
+                var (customerId, employeeId) = (p.GetValue(id)!, p.GetValue(employee)!);
                 s.Out.Record(add
-                    ? await s.Customers.AddCoDeveloperAsync(request, s.Headers, cancellationToken: ct)
-                    : await s.Customers.RemoveCoDeveloperAsync(request, s.Headers, cancellationToken: ct));
+                    ? await s.Customers.AddCoDeveloperAsync(new AddCoDeveloperRequest { CustomerId = customerId, EmployeeId = employeeId }, s.Headers, cancellationToken: ct)
+                    : await s.Customers.RemoveCoDeveloperAsync(new RemoveCoDeveloperRequest { CustomerId = customerId, EmployeeId = employeeId }, s.Headers, cancellationToken: ct));
             }, id, employee);
     }
 
@@ -331,17 +341,10 @@ internal static class CustomerCommands
         var id = Id(CustomerId, "客户编号 / customer id");
         return kit.Command("history", "归属变更历史（含每次进出公共池） / every change of owner or status, across pool cycles (X-6)", async (s, p, ct) =>
         {
-            var answer = await s.Customers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = p.GetValue(id)! }, s.Headers, cancellationToken: ct);
+            var answer = await s.Customers.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = p.GetValue(id)! }, s.Headers, cancellationToken: ct);
             s.Out.Table(answer, answer.Events, "at", "change", "from_owner_id", "to_owner_id", "status", "by", "reason", "case_id");
         }, id);
     }
-
-    internal static ListBranchRequest Branch(ParseResult p, Option<string> branch, Option<int> size, Option<string?> token) => new()
-    {
-        BranchId = p.GetValue(branch)!,
-        PageSize = p.GetValue(size),
-        PageToken = p.GetValue(token) ?? "",
-    };
 
     /// <summary>A customer named by id or by its invoice identity (P-2.5: taxpayer id, else invoice title).</summary>
     internal sealed class IdentityOptions

@@ -3,6 +3,7 @@ using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using CustomerProtection.Cli.Core;
+using CustomerProtection.Protos;
 using CustomerProtection.Registration.V1;
 using Google.Protobuf;
 using Spectre.Console;
@@ -51,7 +52,7 @@ internal static class CustomerImport
 
             var report = await SendAsync(s, p.GetValue(branch)!, input, chunkBytes, ct);
             var rejectsFile = p.GetValue(rejects) ?? new FileInfo(input.FullName + ".rejects.csv");
-            var rejected = report.Results.Where(r => r.Outcome != "filed").ToList();
+            var rejected = report.Results.Where(r => r.Outcome != ImportOutcome.Filed).ToList();
             if (rejected.Count > 0)
             {
                 WriteRejects(input, rejectsFile, rejected);
@@ -64,7 +65,7 @@ internal static class CustomerImport
             }
 
             s.Out.Line($"行 / rows {report.Rows}   已备案 / filed {report.Filed}   重复 / duplicates {report.Duplicates}   拒绝 / refused {report.Refused}");
-            foreach (var group in rejected.Where(r => r.Outcome == "refused").GroupBy(r => r.RuleId).OrderByDescending(g => g.Count()))
+            foreach (var group in rejected.Where(r => r.Outcome == ImportOutcome.Refused).GroupBy(r => r.RuleId).OrderByDescending(g => g.Count()))
             {
                 s.Out.Line($"  拒绝 / refused [{group.Key}] × {group.Count()}: {group.First().Reason}");
             }
@@ -147,8 +148,9 @@ internal static class CustomerImport
         {
             var (taxpayerId, title) = originals.GetValueOrDefault(r.Row, ("", ""));
             var holder = r.Holder ?? new Holder();
-            foreach (var field in new[] { r.Row.ToString(CultureInfo.InvariantCulture), r.Outcome, r.RuleId, r.Reason, taxpayerId, title,
-                         r.CustomerId, holder.OwnerId, holder.OwnerName, holder.BranchId, holder.Status, holder.LastProtectedDay })
+            foreach (var field in new[] { r.Row.ToString(CultureInfo.InvariantCulture), Vocabulary.Word(r.Outcome), r.RuleId, r.Reason, taxpayerId, title,
+                         r.CustomerId, holder.OwnerId, holder.OwnerName, holder.BranchId, holder.Status == CustomerStatus.Unspecified ? "" : Vocabulary.Word(holder.Status),
+                         holder.LastProtectedDay.ToIso() })
             {
                 writer.WriteField(field);
             }

@@ -18,9 +18,9 @@ internal static class OrgCommands
         Group("employee", "员工 / employees", CreateEmployee(kit), UpdateEmployee(kit), Leave(kit), Show(kit, "show", "查看员工 / show an employee", (s, id, ct) => s.Directory.GetEmployeeAsync(new GetEmployeeRequest { EmployeeId = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListEmployees(kit)),
         Group("dealer", "经销商 / dealers (P-7)", AppointDealer(kit), TerminateDealer(kit), Show(kit, "show", "查看经销商 / show a dealer", (s, id, ct) => s.Directory.GetDealerAsync(new GetDealerRequest { DealerId = id }, s.Headers, cancellationToken: ct).ResponseAsync), ListDealers(kit)),
         Group("replica", "备案服务中的组织副本 / Registration's copy of the organisation (from Territory's events)",
-            Show(kit, "employee", "备案服务中的员工副本 / Registration's copy of an employee", (s, id, ct) => s.Replica.GetEmployeeAsync(new GetReplicaRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync),
-            Show(kit, "branch", "备案服务中的分公司副本 / Registration's copy of a branch", (s, id, ct) => s.Replica.GetBranchAsync(new GetReplicaRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync),
-            Show(kit, "dealer", "备案服务中的经销商副本 / Registration's copy of a dealer (P-6)", (s, id, ct) => s.Replica.GetDealerAsync(new GetReplicaRequest { Id = id }, s.Headers, cancellationToken: ct).ResponseAsync)));
+            Show(kit, "employee", "备案服务中的员工副本 / Registration's copy of an employee", (s, id, ct) => s.Replica.GetEmployeeAsync(new GetEmployeeReplicaRequest { EmployeeId = id }, s.Headers, cancellationToken: ct).ResponseAsync),
+            Show(kit, "branch", "备案服务中的分公司副本 / Registration's copy of a branch", (s, id, ct) => s.Replica.GetBranchAsync(new GetBranchReplicaRequest { BranchId = id }, s.Headers, cancellationToken: ct).ResponseAsync),
+            Show(kit, "dealer", "备案服务中的经销商副本 / Registration's copy of a dealer (P-6)", (s, id, ct) => s.Replica.GetDealerAsync(new GetDealerReplicaRequest { DealerId = id }, s.Headers, cancellationToken: ct).ResponseAsync)));
 
     private static Command Import(CommandKit kit)
     {

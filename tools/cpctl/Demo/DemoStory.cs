@@ -137,12 +137,12 @@ internal sealed class DemoStory
         foreach (var actor in new[] { _s1, _s2, _s3, _secretary, _manager })
         {
             await WaitAsync($"备案服务收到员工 / Registration's copy of {actor.Id}",
-                () => _s.Replica.GetEmployeeAsync(new GetReplicaRequest { Id = actor.Id }, _hq, cancellationToken: ct).ResponseAsync,
-                e => e.Status == "active", e => $"status {e.Status}", ct);
+                () => _s.Replica.GetEmployeeAsync(new GetEmployeeReplicaRequest { EmployeeId = actor.Id }, _hq, cancellationToken: ct).ResponseAsync,
+                e => e.Status == Territory.V1.EmployeeStatus.Active, e => $"status {Vocabulary.Word(e.Status)}", ct);
         }
 
         await WaitAsync($"备案服务收到分公司 / Registration's copy of {BranchId}",
-            () => _s.Replica.GetBranchAsync(new GetReplicaRequest { Id = BranchId }, _hq, cancellationToken: ct).ResponseAsync,
+            () => _s.Replica.GetBranchAsync(new GetBranchReplicaRequest { BranchId = BranchId }, _hq, cancellationToken: ct).ResponseAsync,
             b => b.ManagerId == _manager.Id, b => $"manager {b.ManagerId}", ct);
         Ok("备案服务已通过事件收到组织副本 / Registration has its copy of the organisation (events over RabbitMQ)");
     }
@@ -173,7 +173,7 @@ internal sealed class DemoStory
         _raced = await ApproveAsync(view, ct);
         _winner = winner;
         _loser = loser;
-        Expect("批准后的状态 / status after approval", "protected", _raced.Status);
+        Expect("批准后的状态 / status after approval", CustomerStatus.Protected, _raced.Status);
         Ok($"{_secretary.Name} 批准并公示 / approved and announced: protected until {_raced.LastProtectedDay}, objections until {_raced.ObjectionWindowEnds}");
     }
 
@@ -231,26 +231,26 @@ internal sealed class DemoStory
     private async Task LapseAsync(CancellationToken ct)
     {
         var filed = await ApproveAsync(await FileAsync(_s3, $"东方机电{_x}有限公司", await TodayAsync(ct), ct), ct);
-        Expect("批准后的状态 / status after approval", "protected", filed.Status);
+        Expect("批准后的状态 / status after approval", CustomerStatus.Protected, filed.Status);
         Say($"  {_s3.Name} 的潜在客户 / prospect {filed.CustomerId}: protected from {filed.PeriodStart} to {filed.LastProtectedDay}, no purchase, no extension");
 
         // Past the last protected day: at least 31 days, more when the last day was rolled past a rest day.
         var now = await _s.Clock().GetTimeAsync(new GetTimeRequest(), _hq, cancellationToken: ct);
-        var endsAt = LocalDate.FromDateTime(DateTime.ParseExact(filed.LastProtectedDay, "yyyy-MM-dd", CultureInfo.InvariantCulture))
+        var endsAt = new LocalDate(filed.LastProtectedDay.Year, filed.LastProtectedDay.Month, filed.LastProtectedDay.Day)
             .PlusDays(1).AtStartOfDayInZone(Shanghai).ToDateTimeOffset();
         var by = TimeSpan.FromTicks(Math.Max(TimeSpan.FromDays(31).Ticks, (endsAt - now.Now.ToDateTimeOffset() + TimeSpan.FromMinutes(1)).Ticks));
         var today = await AdvanceAsync(by, ct);
         Say($"  总部拨快时钟 / hq moves the clock {by.TotalDays:0.#} days: today is {today}");
 
         var ownership = await _s.Ownership.GetOwnershipAsync(new GetOwnershipRequest { CustomerId = filed.CustomerId }, _hq, cancellationToken: ct);
-        Expect("失效后的状态 / status after the last day", "lapsed", ownership.Status);
+        Expect("失效后的状态 / status after the last day", CustomerStatus.Lapsed, ownership.Status);
         Expect("仍受保护 / protected now", false, ownership.ProtectedNow);
         Expect("原负责人 / previous owner", _s3.Id, ownership.PreviousOwnerId);
         Say($"  ✔ 到期即失效（按时计算，不等任何任务） / lapsed at midnight by computation: status {ownership.Status}, previous owner {ownership.PreviousOwnerId}");
 
         await WaitAsync("历史记录中的失效 / the lapse in the ownership history (the due-queue)",
-            () => _s.Customers.GetOwnershipHistoryAsync(new GetCustomerRequest { CustomerId = filed.CustomerId }, _secretary.Headers, cancellationToken: ct).ResponseAsync,
-            h => h.Events.Any(e => e.Change == "lapsed"), h => string.Join(" → ", h.Events.Select(e => e.Change)), ct);
+            () => _s.Customers.GetOwnershipHistoryAsync(new GetOwnershipHistoryRequest { CustomerId = filed.CustomerId }, _secretary.Headers, cancellationToken: ct).ResponseAsync,
+            h => h.Events.Any(e => e.Change == OwnershipChange.Lapsed), h => string.Join(" → ", h.Events.Select(e => Vocabulary.Word(e.Change))), ct);
         await WaitAsync("公共池中的客户 / the customer in the branch's pool",
             () => _s.Customers.ListPoolAsync(new ListPoolRequest { BranchId = BranchId, PageSize = 500 }, _s1.Headers, cancellationToken: ct).ResponseAsync,
             pool => pool.Customers.Any(c => c.CustomerId == filed.CustomerId), pool => $"{pool.Customers.Count} customers, not {filed.CustomerId}", ct);
@@ -300,7 +300,7 @@ internal sealed class DemoStory
     {
         var title = $"华东精工{_x}有限公司";
         var owned = await ApproveAsync(await FileAsync(_s1, title, await TodayAsync(ct), ct), ct);
-        Expect("批准后的状态 / status after approval", "protected", owned.Status);
+        Expect("批准后的状态 / status after approval", CustomerStatus.Protected, owned.Status);
         Say($"  {_s1.Name} 保护的客户 / protects {owned.CustomerId} 「{title}」");
 
         var customer = new Territory.V1.CustomerRef { InvoiceTitle = title };
@@ -350,7 +350,7 @@ internal sealed class DemoStory
     private async Task ResignationAsync(CancellationToken ct)
     {
         var held = await ApproveAsync(await FileAsync(_s3, $"西湖电子{_x}有限公司", await TodayAsync(ct), ct), ct);
-        Expect("批准后的状态 / status after approval", "protected", held.Status);
+        Expect("批准后的状态 / status after approval", CustomerStatus.Protected, held.Status);
         Say($"  {_s3.Name} 保护的客户 / protects {held.CustomerId}");
 
         var left = await _s.Directory.RecordEmployeeLeftAsync(new RecordEmployeeLeftRequest { EmployeeId = _s3.Id, Reason = "辞职 / resigned" }, _manager.Headers, cancellationToken: ct);
@@ -359,7 +359,7 @@ internal sealed class DemoStory
 
         var pooled = await WaitAsync("客户进入公共池 / the customer moved to the pool",
             () => _s.Customers.GetCustomerAsync(new GetCustomerRequest { CustomerId = held.CustomerId }, _secretary.Headers, cancellationToken: ct).ResponseAsync,
-            c => c.Status == "pool", c => $"status {c.Status}, owner {c.OwnerId}", ct);
+            c => c.Status == CustomerStatus.Pool, c => $"status {Vocabulary.Word(c.Status)}, owner {c.OwnerId}", ct);
         Expect("池中客户的负责人 / owner in the pool", "", pooled.OwnerId);
         Expect("原负责人 / previous owner", _s3.Id, pooled.PreviousOwnerId);
         var pool = await _s.Customers.ListPoolAsync(new ListPoolRequest { BranchId = BranchId, PageSize = 500 }, _s1.Headers, cancellationToken: ct);
@@ -373,19 +373,19 @@ internal sealed class DemoStory
         await _s.Customers.FileCustomerAsync(new FileCustomerRequest
         {
             InvoiceTitle = title,
-            CustomerClass = "potential",
+            CustomerClass = CustomerClass.Potential,
             // Below the P-3.4 tiers: the plain 30-day prospect period of P-3.2.
             DeclaredAnnualSales = "100000",
             Contact = new Contact { Name = "周经理", Phone = "13812345678" },
-            EvidenceKind = "visit",
-            EvidenceDate = today,
+            EvidenceKind = FilingEvidenceKind.Visit,
+            EvidenceDate = CommandKit.Day(today, "today"),
             Evidence = "拜访纪要 / visit report DEMO-" + _x,
         }, actor.Headers, cancellationToken: ct);
 
     /// <summary>The branch secretary approves a pending filing (a branch may auto-approve conflict-free ones).</summary>
     private async Task<CustomerView> ApproveAsync(CustomerView filed, CancellationToken ct) =>
-        filed.Status == "pending_approval"
-            ? await _s.Customers.ApproveFilingAsync(new Registration.V1.DecideFilingRequest { CustomerId = filed.CustomerId }, _secretary.Headers, cancellationToken: ct)
+        filed.Status == CustomerStatus.PendingApproval
+            ? await _s.Customers.ApproveFilingAsync(new Registration.V1.ApproveFilingRequest { CustomerId = filed.CustomerId }, _secretary.Headers, cancellationToken: ct)
             : filed;
 
     private async Task<string> TodayAsync(CancellationToken ct) =>
