@@ -1,4 +1,3 @@
-using CustomerProtection.Protos;
 using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Grpc;
 using CustomerProtection.Protos;

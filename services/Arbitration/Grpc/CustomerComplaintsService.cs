@@ -1,4 +1,3 @@
-using CustomerProtection.Protos;
 using CustomerProtection.ServiceDefaults.Security;
 using CustomerProtection.Arbitration.Application;
 using CustomerProtection.Arbitration.V1;
