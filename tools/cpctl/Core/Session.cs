@@ -73,6 +73,7 @@ public sealed class Session : IDisposable
     public Cases.CasesClient Cases => new(Channel(ResourceNames.Arbitration));
     public CustomerComplaints.CustomerComplaintsClient Complaints => new(Channel(ResourceNames.Arbitration));
     public Penalties.PenaltiesClient Penalties => new(Channel(ResourceNames.Penalty));
+    public CustomerProtection.Notifications.V1.Notifications.NotificationsClient Notifications => new(Channel(ResourceNames.Notifications));
 
     /// <summary>The clock and the policy are answered by every service; <paramref name="service"/> picks which.</summary>
     public Clock.ClockClient Clock(string service = ResourceNames.Registration) => new(Channel(service));
@@ -91,6 +92,7 @@ public sealed class Session : IDisposable
                 ResourceNames.Registration => _parse.GetValue(_options.Registration),
                 ResourceNames.Territory => _parse.GetValue(_options.Territory),
                 ResourceNames.Arbitration => _parse.GetValue(_options.Arbitration),
+                ResourceNames.Notifications => _parse.GetValue(_options.Notifications),
                 _ => _parse.GetValue(_options.Penalty),
             };
             var (address, source) = _addresses.Resolve(service, flag);
