@@ -2,6 +2,7 @@ using CustomerProtection.Notifications.Application;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Email;
 using CustomerProtection.Notifications.Persistence;
+using CustomerProtection.Notifications.Robots;
 using CustomerProtection.Notifications.Workers;
 using CustomerProtection.ServiceDefaults.Security;
 
@@ -28,6 +29,11 @@ public static class NotificationServices
         builder.Services.AddSingleton(builder.Configuration.GetSection(RetrySchedule.SectionName).Get<RetrySchedule>(o => o.ErrorOnUnknownConfiguration = true) ?? new());
         builder.Services.AddSingleton<NotificationStore>();
         builder.Services.AddSingleton<EmailSender>();
+        builder.Services.AddSingleton(new RobotBook(builder.Configuration.GetSection(RobotBook.SectionName).Get<List<Robot>>(o => o.ErrorOnUnknownConfiguration = true) ?? []));
+        // The robots' signatures carry the wall clock's time: the platforms check it against theirs (within an hour).
+        builder.Services.AddHttpClient(nameof(RobotSender));
+        builder.Services.AddSingleton(services => new RobotSender(
+            services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RobotSender)), services.GetRequiredService<RobotBook>(), TimeProvider.System));
         builder.Services.AddSingleton<CopyDirectory>();
         builder.Services.AddSingleton<RecordNotice>();
         builder.Services.AddSingleton<SendDueDeliveries>();

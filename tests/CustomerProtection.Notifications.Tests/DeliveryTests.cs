@@ -5,6 +5,7 @@ using CustomerProtection.Notifications.Application;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Email;
 using CustomerProtection.Notifications.Persistence;
+using CustomerProtection.Notifications.Robots;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Errors;
@@ -32,12 +33,12 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
 
     private NotificationStore Store => new(redis.Connection, new RedisOutbox(ResourceNames.Notifications));
     private PolicyClock Clock => new(PolicyBook.Default, CalendarProvider.Create(), _time);
-    private RecordNotice Record => new(Store, Clock, NullLogger<RecordNotice>.Instance);
+    private RecordNotice Record => new(Store, new RobotBook([]), Clock, NullLogger<RecordNotice>.Instance);
     private CopyDirectory Directory => new(Store);
 
     private SendDueDeliveries Send => new(Store,
         new EmailSender(new SmtpSettings { Host = "127.0.0.1", Port = _sink.Port, Security = SecureSocketOptions.None, Timeout = TimeSpan.FromSeconds(5) }),
-        _retry, Clock, NullLogger<SendDueDeliveries>.Instance);
+        new RobotSender(new HttpClient(), new RobotBook([]), _time), _retry, Clock, NullLogger<SendDueDeliveries>.Instance);
 
     public async Task InitializeAsync()
     {

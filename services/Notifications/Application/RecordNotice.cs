@@ -1,6 +1,7 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Persistence;
+using CustomerProtection.Notifications.Robots;
 
 namespace CustomerProtection.Notifications.Application;
 
@@ -8,10 +9,10 @@ namespace CustomerProtection.Notifications.Application;
 /// Turns one event's notice into its deliveries: the audience resolved from the directory copy, one
 /// delivery per recipient and channel, all written in one atomic step with the event's once-only marker
 /// (architecture.md, idempotent consumers). A redelivered event finds the marker and writes nothing, so
-/// a notice reaches each person once. The deliveries wait in the due-queue for <see cref="SendDueDeliveries"/>;
+/// a notice reaches each person (and each of the branch's team chat robots) once. The deliveries wait in the due-queue for <see cref="SendDueDeliveries"/>;
 /// a recipient the copy has no address for is recorded as failed at once (listed to hq), never skipped.
 /// </summary>
-public sealed class RecordNotice(NotificationStore store, PolicyClock clock, ILogger<RecordNotice> logger)
+public sealed class RecordNotice(NotificationStore store, RobotBook robots, PolicyClock clock, ILogger<RecordNotice> logger)
 {
     public const string NoAddress = "目录中没有该员工的电子邮件地址 / the directory has no e-mail address for this employee";
     public const string NotInDirectory = "目录副本中没有该员工 / the employee is not in the directory copy";
@@ -36,6 +37,21 @@ public sealed class RecordNotice(NotificationStore store, PolicyClock clock, ILo
             change.IndexAdd(problem is null ? NotificationKeys.DeliveriesDue : NotificationKeys.DeliveriesFailed, id, now.ToUnixTimeMilliseconds());
         }
 
+        var chats = notice.BranchChat is { } branch ? robots.OfBranch(branch).ToList() : [];
+        if (chats.Count > 0)
+        {
+            var chat = NoticeRendering.RenderForChat(notice);
+            foreach (var robot in chats)
+            {
+                var recipient = Channels.RobotRecipient(robot.Name);
+                var id = Delivery.IdOf(eventId, recipient, robot.Platform);
+                var delivery = new Delivery(id, eventId, notice.Kind, notice.RuleId, recipient, robot.Name, robot.Platform, null,
+                    chat.Subject, chat.Text, chat.Html, DeliveryStatuses.Pending, 0, null, now, null, null);
+                store.PutDelivery(change.Expect(NotificationKeys.Delivery(id), 0), delivery, 1);
+                change.IndexAdd(NotificationKeys.DeliveriesDue, id, now.ToUnixTimeMilliseconds());
+            }
+        }
+
         var result = await store.CommitAsync(change);
         if (!result.Succeeded)
         {
@@ -44,7 +60,7 @@ public sealed class RecordNotice(NotificationStore store, PolicyClock clock, ILo
             return 0;
         }
 
-        return recipients.Count;
+        return recipients.Count + chats.Count;
     }
 
     /// <summary>The audience's people, each once; those who have left are no longer told anything.</summary>

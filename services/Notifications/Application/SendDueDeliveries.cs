@@ -1,6 +1,7 @@
 using CustomerProtection.Notifications.Email;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Persistence;
+using CustomerProtection.Notifications.Robots;
 
 namespace CustomerProtection.Notifications.Application;
 
@@ -10,7 +11,7 @@ namespace CustomerProtection.Notifications.Application;
 /// version — sent; or, after a failed attempt, due again after the <see cref="RetrySchedule"/>'s backoff; or,
 /// after the last attempt, failed for good and listed to hq. Nothing is dropped: an SMTP outage only delays.
 /// </summary>
-public sealed class SendDueDeliveries(NotificationStore store, EmailSender email, RetrySchedule retry, PolicyClock clock, ILogger<SendDueDeliveries> logger)
+public sealed class SendDueDeliveries(NotificationStore store, EmailSender email, RobotSender robots, RetrySchedule retry, PolicyClock clock, ILogger<SendDueDeliveries> logger)
 {
     private const int BatchSize = 50;
 
@@ -41,7 +42,9 @@ public sealed class SendDueDeliveries(NotificationStore store, EmailSender email
         string? error = null;
         try
         {
-            await email.SendAsync(current.Value, cancellationToken);
+            await (current.Value.Channel == Channels.Email
+                ? email.SendAsync(current.Value, cancellationToken)
+                : robots.SendAsync(current.Value, cancellationToken));
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -35,8 +35,12 @@ public sealed record Audience(
 /// <summary>One line of a notice, in Chinese with English beside it.</summary>
 public sealed record Bilingual(string Zh, string En);
 
-/// <summary>What one event tells its audience: the kind, the rule it is about, the subject and the lines of the body.</summary>
-public sealed record Notice(string Kind, string RuleId, Audience Audience, Bilingual Subject, IReadOnlyList<Bilingual> Lines);
+/// <summary>
+/// What one event tells its audience: the kind, the rule it is about, the subject and the lines of the body;
+/// <paramref name="BranchChat"/>: the branch whose team chat robots post it too (a branch's announcements, lapses
+/// and complaints; none for what concerns one person alone).
+/// </summary>
+public sealed record Notice(string Kind, string RuleId, Audience Audience, Bilingual Subject, IReadOnlyList<Bilingual> Lines, string? BranchChat = null);
 
 /// <summary>A person the notice reaches, from the directory copy (<paramref name="InDirectory"/> false: named by the event, not in the copy).</summary>
 public sealed record Recipient(string EmployeeId, string Name, string? Email, bool InDirectory = true);
@@ -45,6 +49,9 @@ public sealed record Recipient(string EmployeeId, string Name, string? Email, bo
 public static class Channels
 {
     public const string Email = "email";
+
+    /// <summary>A robot's delivery's recipient id: <c>robot:&lt;name&gt;</c> (its channel is the platform).</summary>
+    public static string RobotRecipient(string robotName) => "robot:" + robotName;
 }
 
 public static class DeliveryStatuses

@@ -8,6 +8,19 @@ public sealed record RenderedNotice(string Subject, string Text, string Html);
 
 public static class NoticeRendering
 {
+    /// <summary>The notice for a team chat: the subject, then each line in Chinese with the English below it (markdown).</summary>
+    public static RenderedNotice RenderForChat(Notice notice)
+    {
+        var subject = $"[{notice.RuleId}] {notice.Subject.Zh} / {notice.Subject.En}";
+        var text = new StringBuilder();
+        foreach (var line in notice.Lines)
+        {
+            text.Append(line.Zh).Append("\n> ").Append(line.En).Append("\n\n");
+        }
+
+        return new(subject, text.ToString().TrimEnd('\n'), "");
+    }
+
     public static RenderedNotice Render(Notice notice, Recipient recipient)
     {
         var subject = $"[{notice.RuleId}] {notice.Subject.Zh} / {notice.Subject.En}";

@@ -36,7 +36,8 @@ public static class Notices
             new($"客户 {e.CustomerId} 的保护期已于 {Day(e.LastProtectedDay)} 结束，未获延期（P-3.5）。",
                 $"The protection of customer {e.CustomerId} ended on {Day(e.LastProtectedDay)} without an extension (P-3.5)."),
             new($"原负责人：{e.FormerOwnerId}。", $"Former owner: {e.FormerOwnerId}."),
-        ]);
+        ],
+        e.BranchId);
 
     /// <summary>P-2.1: the approved filing is announced to its owner and the branch's manager and secretaries.</summary>
     public static Notice From(FilingApproved e) => new(
@@ -49,7 +50,8 @@ public static class Notices
                 $"{e.OwnerId}'s filing of {e.InvoiceTitle} ({e.CustomerId}) was approved and announced on {Day(e.ApprovedOn)}."),
             new($"保护期至 {Day(e.LastProtectedDay)}；异议期至 {Day(e.ObjectionWindowEnds)}（P-2.2）。",
                 $"Protected until {Day(e.LastProtectedDay)}; objections until {Day(e.ObjectionWindowEnds)} (P-2.2)."),
-        ]);
+        ],
+        e.BranchId);
 
     /// <summary>P-10: 24 hours without the target region's answer: hq and the target region's managers decide.</summary>
     public static Notice From(CrossRegionEscalated e) => new(
@@ -99,7 +101,8 @@ public static class Notices
             new($"客户 {e.CustomerId} 于 {Instant(e.ReceivedAt)} 的投诉应在 {Day(e.ResponseDueOn)} 前答复，至今未答复。",
                 $"Customer {e.CustomerId}'s complaint of {Instant(e.ReceivedAt)} was due an answer by {Day(e.ResponseDueOn)} and has none."),
             new($"涉及员工：{e.AboutEmployeeId ?? "无"}。", $"Employee concerned: {e.AboutEmployeeId ?? "none"}."),
-        ]);
+        ],
+        e.BranchId);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
