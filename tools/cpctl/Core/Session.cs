@@ -80,6 +80,9 @@ public sealed class Session : IDisposable
 
     public PolicyAdmin.PolicyAdminClient Policy(string service = ResourceNames.Registration) => new(Channel(service));
 
+    /// <summary>Development's mail inbox (smtp4dev), when the running system has one.</summary>
+    public string? Inbox => _addresses.Inbox();
+
     /// <summary>Where the services used so far were reached, for an "unavailable" error.</summary>
     public string DescribeAddresses() => string.Join("; ", _channels.Select(c => $"{c.Key} {c.Value.Channel.Target} (from {c.Value.Source})"));
 
