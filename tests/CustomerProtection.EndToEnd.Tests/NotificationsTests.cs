@@ -4,6 +4,8 @@ using Aspire.Hosting.Testing;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CustomerProtection.Cli;
+using CustomerProtection.Cli.Core;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Protos;
@@ -71,6 +73,36 @@ public sealed class NotificationsTests(SystemFixture system)
         // Nothing more comes a moment later: each notice was sent once.
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(Sorted(expected), Sorted(await MailsAsync(s)));
+    }
+
+    [Fact]
+    public async Task The_demo_ends_with_the_mails_it_caused_read_from_the_inbox_and_the_inbox_address()
+    {
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
+        var inbox = system.App.GetEndpoint("smtp4dev", "inbox").ToString().TrimEnd('/');
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["CP_REGISTRATION"] = system.App.GetEndpoint(ResourceNames.Registration, ResourceNames.GrpcEndpoint).ToString(),
+            ["CP_TERRITORY"] = system.App.GetEndpoint(ResourceNames.Territory, ResourceNames.GrpcEndpoint).ToString(),
+            ["CP_ARBITRATION"] = system.App.GetEndpoint(ResourceNames.Arbitration, ResourceNames.GrpcEndpoint).ToString(),
+            ["CP_PENALTY"] = system.App.GetEndpoint(ResourceNames.Penalty, ResourceNames.GrpcEndpoint).ToString(),
+            ["CP_SIGNING_KEY"] = system.SigningKey,
+            ["CP_INBOX"] = inbox,
+        };
+        using var stdout = new StringWriter(CultureInfo.InvariantCulture);
+        using var stderr = new StringWriter(CultureInfo.InvariantCulture);
+
+        var exit = await CpctlApp.RunAsync(["demo", "--timeout", "60"], new CliEnvironment(stdout, stderr, environment, Path.GetTempPath()));
+
+        var output = stdout.ToString();
+        Assert.True(exit == ExitCodes.Ok, output + stderr);
+        var ending = output[output.IndexOf("the notices the story e-mailed", StringComparison.Ordinal)..];
+        // The story's announcements (P-2.1), its lapse, the escalation (P-10) to the west's regional manager and the fine (P-8).
+        Assert.Contains("[P-2.1] 备案公示", ending, StringComparison.Ordinal);
+        Assert.Contains("的保护期已结束 / Protection of customer", ending, StringComparison.Ordinal);
+        Assert.Contains("[P-10] 跨区备案", ending, StringComparison.Ordinal);
+        Assert.Contains("[P-8] 罚款通知", ending, StringComparison.Ordinal);
+        Assert.Contains($"open the inbox: {inbox}", ending, StringComparison.Ordinal);
     }
 
     /// <summary>A branch of its own whose people have e-mail addresses (the directory's optional column).</summary>
