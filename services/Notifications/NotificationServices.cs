@@ -38,6 +38,7 @@ public static class NotificationServices
         builder.Services.AddSingleton<RecordNotice>();
         builder.Services.AddSingleton<SendDueDeliveries>();
         builder.Services.AddSingleton<ListFailedDeliveries>();
+        builder.Services.AddSingleton<NoticePreferences>();
         builder.Services.AddHostedService<DeliveryWorker>();
 
         builder.AddServiceAccount(ServiceAccountKey, "svc-notifications");

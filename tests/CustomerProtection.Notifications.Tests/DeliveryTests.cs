@@ -177,6 +177,40 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     }
 
     [Fact]
+    public async Task X3_a_person_who_muted_reminders_gets_none_while_the_manager_still_does()
+    {
+        var owner = new Caller("S-001", Roles.Salesperson, "B-SH", "R-EAST");
+        var preferences = new NoticePreferences(Store);
+        Assert.Equal([NoticeKinds.ProtectionReminder], await preferences.MuteAsync(owner, NoticeKinds.ProtectionReminder));
+
+        await Record.ApplyAsync("M1", Notices.From(Reminder("S-001", "owner", 7)));
+        await Record.ApplyAsync("M2", Notices.From(Reminder("M-001", "manager", 7)));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["m001@example.com"], _sink.Messages.Select(m => m.To.Mailboxes.Single().Address));
+        Assert.Empty(await preferences.UnmuteAsync(owner, NoticeKinds.ProtectionReminder));
+    }
+
+    [Theory]
+    [InlineData(NoticeKinds.PenaltyImposed, "P-8")]
+    [InlineData(NoticeKinds.OwnershipAwarded, "P-9")]
+    public async Task P8_P9_a_fine_or_a_decision_addressed_to_oneself_cannot_be_muted(string kind, string rule)
+    {
+        var refused = await Assert.ThrowsAsync<PolicyRefusalException>(() => new NoticePreferences(Store).MuteAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST"), kind));
+
+        Assert.Equal((rule, kind), (refused.RuleId, refused.Metadata["kind"]));
+        Assert.Empty(await new NoticePreferences(Store).GetAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST")));
+    }
+
+    [Fact]
+    public async Task An_unknown_kind_is_refused_by_field()
+    {
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => new NoticePreferences(Store).MuteAsync(new("S-001", Roles.Salesperson, null, null), "everything"));
+
+        Assert.Equal("kind", Assert.Single(refused.Violations).Field);
+    }
+
+    [Fact]
     public async Task The_directory_copy_keeps_the_newest_version_whatever_the_order()
     {
         await Directory.ApplyAsync(Employee("S-001", "张三", Roles.Salesperson, "new@example.com"), 3);

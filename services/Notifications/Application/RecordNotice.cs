@@ -20,7 +20,7 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
     /// <returns>How many deliveries were recorded (0: the event was recorded before).</returns>
     public async Task<int> ApplyAsync(string eventId, Notice notice)
     {
-        var recipients = await ResolveAsync(notice.Audience);
+        var recipients = await ResolveAsync(notice.Audience, notice.Kind);
         var now = clock.UtcNow;
         var change = new AtomicChange()
             .ExpectNotMember(NotificationKeys.EventsRecorded, eventId)
@@ -63,8 +63,8 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
         return recipients.Count + chats.Count;
     }
 
-    /// <summary>The audience's people, each once; those who have left are no longer told anything.</summary>
-    private async Task<IReadOnlyList<Recipient>> ResolveAsync(Audience audience)
+    /// <summary>The audience's people, each once, less those who muted the kind; those who have left are no longer told anything.</summary>
+    private async Task<IReadOnlyList<Recipient>> ResolveAsync(Audience audience, string kind)
     {
         var ids = new List<string>(audience.Employees);
         foreach (var branchId in audience.ManagersOfBranches)
@@ -86,6 +86,13 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
         }
 
         var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        // Those who muted this kind chose not to hear it (a fine or a decision cannot be muted: NoticePreferences).
+        if (!NoticeKinds.NeverMuted.ContainsKey(kind))
+        {
+            var muted = await store.MutedAsync(distinct, kind);
+            distinct.RemoveAll(muted.Contains);
+        }
+
         var known = (await store.GetEmployeesAsync(distinct)).ToDictionary(e => e.EmployeeId, StringComparer.Ordinal);
         return [.. distinct
             .Where(id => !known.TryGetValue(id, out var e) || e.Status != EmployeeStatuses.Left)

@@ -10,6 +10,19 @@ public static class NoticeKinds
     public const string OwnershipAwarded = "ownership_awarded";
     public const string PenaltyImposed = "penalty_imposed";
     public const string ComplaintEscalated = "complaint_escalated";
+
+    public static readonly IReadOnlyList<string> All =
+        [ProtectionReminder, ProtectionLapsed, FilingAnnounced, CrossRegionEscalated, OwnershipAwarded, PenaltyImposed, ComplaintEscalated];
+
+    /// <summary>
+    /// The kinds a person may not mute, each with the rule that makes it theirs to know: a fine (P-8: they may
+    /// appeal it) and a case's decision on who owns a customer (P-9).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> NeverMuted = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [PenaltyImposed] = "P-8",
+        [OwnershipAwarded] = "P-9",
+    };
 }
 
 /// <summary>

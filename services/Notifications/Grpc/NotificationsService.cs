@@ -7,8 +7,19 @@ using Grpc.Core;
 namespace CustomerProtection.Notifications.Grpc;
 
 /// <summary>Thin gRPC surface of the notifications worker: map the request, call one use case, map the answer.</summary>
-public sealed class NotificationsService(ListFailedDeliveries listFailed) : V1.Notifications.NotificationsBase
+public sealed class NotificationsService(ListFailedDeliveries listFailed, Application.NoticePreferences preferences) : V1.Notifications.NotificationsBase
 {
+    public override async Task<V1.NoticePreferences> GetNoticePreferences(GetNoticePreferencesRequest request, ServerCallContext context) =>
+        ToProto(Caller.From(context), await preferences.GetAsync(Caller.From(context)));
+
+    public override async Task<V1.NoticePreferences> MuteNotices(MuteNoticesRequest request, ServerCallContext context) =>
+        ToProto(Caller.From(context), await preferences.MuteAsync(Caller.From(context), request.Kind));
+
+    public override async Task<V1.NoticePreferences> UnmuteNotices(UnmuteNoticesRequest request, ServerCallContext context) =>
+        ToProto(Caller.From(context), await preferences.UnmuteAsync(Caller.From(context), request.Kind));
+
+    private static V1.NoticePreferences ToProto(Caller caller, IReadOnlyList<string> muted) => new() { EmployeeId = caller.EmployeeId, MutedKinds = { muted } };
+
     public override async Task<ListFailedDeliveriesResponse> ListFailedDeliveries(ListFailedDeliveriesRequest request, ServerCallContext context)
     {
         var page = await listFailed.ExecuteAsync(Caller.From(context), request.PageSize, request.PageToken);

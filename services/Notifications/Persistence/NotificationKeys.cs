@@ -18,6 +18,9 @@ public static class NotificationKeys
     /// <summary>Set: the active hq employees; kept in the same step as each employee's copy.</summary>
     public static RedisKey Hq => $"{Prefix}org:hq";
 
+    /// <summary>Set: the notice kinds an employee muted.</summary>
+    public static RedisKey Muted(string employeeId) => $"{Prefix}prefs:muted:{{{employeeId}}}";
+
     /// <summary>Set of the event ids already turned into deliveries (the once-only marker).</summary>
     public static RedisKey EventsRecorded => $"{Prefix}events-recorded";
 

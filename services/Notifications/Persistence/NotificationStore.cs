@@ -33,6 +33,24 @@ public sealed class NotificationStore(IConnectionMultiplexer redis, RedisOutbox 
 
     public async Task<IReadOnlyList<string>> MembersAsync(RedisKey set) => [.. (await Db.SetMembersAsync(set)).Select(m => (string)m!)];
 
+    /// <summary>Of <paramref name="employeeIds"/>, those who muted <paramref name="kind"/>.</summary>
+    public async Task<IReadOnlySet<string>> MutedAsync(IReadOnlyList<string> employeeIds, string kind)
+    {
+        var batch = Db.CreateBatch();
+        var reads = employeeIds.Select(id => (Id: id, Muted: batch.SetContainsAsync(NotificationKeys.Muted(id), kind))).ToList();
+        batch.Execute();
+        var muted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, read) in reads)
+        {
+            if (await read)
+            {
+                muted.Add(id);
+            }
+        }
+
+        return muted;
+    }
+
     public AtomicChange PutEmployee(AtomicChange change, EmployeeSnapshot employee, long version) =>
         change.Put(NotificationKeys.Employee(employee.EmployeeId), version, Employees.Encode(employee));
 

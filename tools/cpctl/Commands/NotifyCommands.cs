@@ -9,7 +9,28 @@ namespace CustomerProtection.Cli.Commands;
 internal static class NotifyCommands
 {
     public static Command Create(CommandKit kit) => Group("notify", "通知 / notices by e-mail (X-3, P-2.1, P-10, P-2.4, P-9, P-8, M-3)",
-        Failed(kit));
+        Failed(kit), Preferences(kit), Mute(kit), Unmute(kit));
+
+    private const string Kinds = "protection_reminder, protection_lapsed, filing_announced, cross_region_escalated, complaint_escalated " +
+        "(不能屏蔽 / never: penalty_imposed P-8, ownership_awarded P-9)";
+
+    private static Command Preferences(CommandKit kit) =>
+        kit.Command("preferences", "我屏蔽的通知 / the kinds of notice I muted", async (s, p, ct) =>
+            s.Out.Record(await s.Notifications.GetNoticePreferencesAsync(new GetNoticePreferencesRequest(), s.Headers, cancellationToken: ct)));
+
+    private static Command Mute(CommandKit kit)
+    {
+        var kind = Required("--kind", "通知种类 / the kind: " + Kinds);
+        return kit.Command("mute", "屏蔽一类通知 / stop getting one kind of notice", async (s, p, ct) =>
+            s.Out.Record(await s.Notifications.MuteNoticesAsync(new MuteNoticesRequest { Kind = p.GetValue(kind)! }, s.Headers, cancellationToken: ct)), kind);
+    }
+
+    private static Command Unmute(CommandKit kit)
+    {
+        var kind = Required("--kind", "通知种类 / the kind");
+        return kit.Command("unmute", "恢复一类通知 / get one kind of notice again", async (s, p, ct) =>
+            s.Out.Record(await s.Notifications.UnmuteNoticesAsync(new UnmuteNoticesRequest { Kind = p.GetValue(kind)! }, s.Headers, cancellationToken: ct)), kind);
+    }
 
     private static Command Failed(CommandKit kit)
     {
