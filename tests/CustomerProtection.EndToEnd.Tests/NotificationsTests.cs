@@ -105,6 +105,28 @@ public sealed class NotificationsTests(SystemFixture system)
         Assert.Contains($"open the inbox: {inbox}", ending, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task P8_muting_ones_fines_is_FailedPrecondition_citing_the_rule_and_only_hq_lists_failed_deliveries()
+    {
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
+        var notifications = new CustomerProtection.Notifications.V1.Notifications.NotificationsClient(system.Channel(ResourceNames.Notifications));
+        var s = Guid.NewGuid().ToString("N")[..8];
+        var salesperson = system.As($"S1-{s}", Roles.Salesperson, $"B-SH-{s}", $"R-EAST-{s}");
+
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+            await notifications.MuteNoticesAsync(new CustomerProtection.Notifications.V1.MuteNoticesRequest { Kind = "penalty_imposed" }, salesperson));
+        var muted = await notifications.MuteNoticesAsync(new CustomerProtection.Notifications.V1.MuteNoticesRequest { Kind = "protection_reminder" }, salesperson);
+        var denied = await Assert.ThrowsAsync<RpcException>(async () =>
+            await notifications.ListFailedDeliveriesAsync(new CustomerProtection.Notifications.V1.ListFailedDeliveriesRequest(), salesperson));
+        var listed = await notifications.ListFailedDeliveriesAsync(new CustomerProtection.Notifications.V1.ListFailedDeliveriesRequest { PageSize = 10 }, Hq);
+
+        Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
+        Assert.Equal("P-8", refused.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Reason);
+        Assert.Equal(["protection_reminder"], muted.MutedKinds);
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.True(listed.Deliveries.Count <= 10);
+    }
+
     /// <summary>A branch of its own whose people have e-mail addresses (the directory's optional column).</summary>
     private async Task ImportAsync(string s)
     {
