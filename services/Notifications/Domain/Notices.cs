@@ -57,7 +57,7 @@ public static class Notices
     public static Notice From(CrossRegionEscalated e) => new(
         NoticeKinds.CrossRegionEscalated,
         "P-10",
-        (Audience.Of([.. e.TargetRegionalManagerIds])).AndHq(),
+        Audience.Of([.. e.TargetRegionalManagerIds]).AndHq(),
         new($"跨区备案 {e.FilingId} 已超过 24 小时未确认，请决定", $"Cross-region request {e.FilingId} unanswered for 24 hours: please decide"),
         [
             new($"{e.RequesterId} 于 {Instant(e.SubmittedAt)} 申请在大区 {e.TargetRegionId} 销售，目标大区秘书未在 {Instant(e.Deadline)} 前确认。",
