@@ -56,6 +56,12 @@ if $needs_local_servers && { ! command -v redis-server >/dev/null 2>&1 || [ ! -x
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server rabbitmq-server
 fi
 
+# Development's SMTP server with a web inbox for the notices (docs/notifications.md), a dotnet tool in .tools/.
+if [ ! -x .tools/smtp4dev ]; then
+  echo "Installing smtp4dev (dotnet tool Rnwood.Smtp4dev 3.15.0) into .tools/..."
+  dotnet tool install --tool-path .tools Rnwood.Smtp4dev --version 3.15.0
+fi
+
 cat <<MSG
 
   CustomerProtection is starting (first run: restore and build take a minute).
@@ -66,6 +72,7 @@ cat <<MSG
   A token for your own calls (signed with .data/dev-signing.key, which the AppHost generates):
     dotnet run --project tools/cpctl -- token --employee HQ-1 --role hq
   Every service's gRPC, JSON, OpenAPI and health addresses: .data/services.json
+  The notices the system e-mails land in smtp4dev's inbox (its URL: the dashboard, or .data/services.json)
   (JSON: curl -H "Authorization: Bearer \$TOKEN" <api>/v1/clock; API reference: <api>/api-docs; docs/api.md)
   Data is kept in .data/ across restarts. Stop with Ctrl+C.
 

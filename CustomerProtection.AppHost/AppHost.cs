@@ -17,7 +17,7 @@ try
     infrastructure = builder.AddCustomerProtectionInfrastructure(transport);
     settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
     replicas = ReplicaSettings.FromConfiguration(builder.Configuration,
-        [ResourceNames.Registration, ResourceNames.Territory, ResourceNames.Arbitration, ResourceNames.Penalty]);
+        [ResourceNames.Registration, ResourceNames.Territory, ResourceNames.Arbitration, ResourceNames.Penalty, ResourceNames.Notifications]);
 }
 catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly)
 {
@@ -51,11 +51,31 @@ var penalty = builder.AddCustomerProtectionService<Projects.CustomerProtection_P
 // Territory's monthly report asks Penalty for its violation figures (Penalty's ledger is their one source).
 territory.WithReference(penalty);
 
+// The notices by e-mail (docs/notifications.md): through the configured SMTP relay, or smtp4dev's inbox started here.
+var notifications = builder.AddCustomerProtectionService<Projects.CustomerProtection_Notifications>(
+        ResourceNames.Notifications, infrastructure, settings, transport, replicas)
+    .WithReference(registration); // asks Registration each caller's account state (C-7, C-9), as every service does
+IResourceBuilder<ExecutableResource>? smtp4dev;
+try
+{
+    smtp4dev = notifications.WithSmtp(builder.Configuration, infrastructure.Data);
+}
+catch (InfrastructureSetupException ex) when (Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+{
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 1;
+}
+
 // The services' gRPC addresses in <data>/services.json, where cpctl looks for a running system.
 if (infrastructure.Data is { } data)
 {
     var addresses = new ServiceAddressFile(data.Root);
-    foreach (var service in new[] { registration, territory, arbitration, penalty })
+    if (smtp4dev is not null)
+    {
+        addresses.TrackInbox(smtp4dev, Smtp4dev.InboxEndpoint);
+    }
+
+    foreach (var service in new[] { registration, territory, arbitration, penalty, notifications })
     {
         addresses.Track(service);
     }

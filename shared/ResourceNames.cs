@@ -21,6 +21,7 @@ static class ResourceNames
     public const string Territory = "territory";
     public const string Arbitration = "arbitration";
     public const string Penalty = "penalty";
+    public const string Notifications = "notifications";
 
     /// <summary>HTTP/1.1 endpoint of every service: health probes (/health, /alive).</summary>
     public const string HttpEndpoint = "http";

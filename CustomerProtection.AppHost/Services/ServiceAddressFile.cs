@@ -39,17 +39,31 @@ internal sealed class ServiceAddressFile
                 ["health"] = probes + "/health",
                 ["alive"] = probes + "/alive",
             };
-            lock (_addresses)
-            {
-                _addresses[resource.Name] = entry;
-                // Written whole to a temporary file and renamed: a reader never sees half a file.
-                var temporary = Path + ".tmp";
-                File.WriteAllText(temporary, JsonSerializer.Serialize(_addresses, s_indented));
-                File.Move(temporary, Path, overwrite: true);
-            }
-
+            Write(resource.Name, entry);
             return Task.CompletedTask;
         });
+    }
+
+    /// <summary>Records a web inbox (development's smtp4dev) as <c>{"inbox": url}</c>, where <c>cpctl demo</c> reads the mails it caused.</summary>
+    public IResourceBuilder<ExecutableResource> TrackInbox(IResourceBuilder<ExecutableResource> inbox, string endpointName)
+    {
+        return inbox.OnResourceEndpointsAllocated((resource, _, _) =>
+        {
+            Write(resource.Name, new(StringComparer.Ordinal) { ["inbox"] = resource.GetEndpoint(endpointName).Url });
+            return Task.CompletedTask;
+        });
+    }
+
+    private void Write(string name, SortedDictionary<string, string> entry)
+    {
+        lock (_addresses)
+        {
+            _addresses[name] = entry;
+            // Written whole to a temporary file and renamed: a reader never sees half a file.
+            var temporary = Path + ".tmp";
+            File.WriteAllText(temporary, JsonSerializer.Serialize(_addresses, s_indented));
+            File.Move(temporary, Path, overwrite: true);
+        }
     }
 
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };

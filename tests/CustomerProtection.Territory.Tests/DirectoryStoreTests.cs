@@ -182,6 +182,29 @@ public sealed class DirectoryStoreTests(RedisServer redis) : IClassFixture<Redis
     }
 
     [Fact]
+    public async Task Import_takes_an_optional_email_column_into_the_directory_and_its_events_and_refuses_a_bad_one_by_field()
+    {
+        var csv = """
+            type,id,name,region_id,branch_id,role,manager_id,status,hire_date,email
+            region,R-EAST,华东大区,,,,,,,
+            branch,B-SH,上海分公司,R-EAST,,,,,,
+            employee,E1,张三,,B-SH,salesperson,,,2024-01-02,zhangsan@example.com
+            employee,E2,李四,,B-SH,salesperson,,,2024-01-02,
+            """;
+        var import = new ImportOrganization(Store, Clocks.Policy(_time));
+
+        await import.ExecuteAsync(Hq, ImportDocument.ParseCsv(Encoding.UTF8.GetBytes(csv)));
+        var json = """{"employees":[{"id":"E3","name":"王五","role":"salesperson","branch_id":"B-SH","email":"not an address"}]}""";
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => import.ExecuteAsync(Hq, ImportDocument.ParseJson(Encoding.UTF8.GetBytes(json))));
+
+        Assert.Equal(("zhangsan@example.com", null), ((await Store.GetEmployeeAsync("E1"))!.Value.Email, (await Store.GetEmployeeAsync("E2"))!.Value.Email));
+        var joined = (await Db.StreamRangeAsync(_outbox.StreamKey)).Where(e => (string)e["type"]! == typeof(EmployeeJoined).FullName)
+            .Select(e => System.Text.Json.JsonSerializer.Deserialize<EmployeeJoined>((string)e["body"]!, RedisOutbox.Json)!.Employee).ToList();
+        Assert.Equal([("E1", "zhangsan@example.com"), ("E2", null)], joined.Select(e => (e.EmployeeId, e.Email)).Order());
+        Assert.Equal("employees[0].email", Assert.Single(refused.Violations).Field);
+    }
+
+    [Fact]
     public async Task Import_refuses_a_point_to_area_dealer_where_the_import_opens_a_direct_branch()
     {
         var json = """

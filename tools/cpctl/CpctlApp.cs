@@ -71,6 +71,7 @@ public static class CpctlApp
             ReportCommands.Create(kit),
             OpportunityCommands.Create(kit),
             FineCommands.Create(kit),
+            NotifyCommands.Create(kit),
             ViolationCommands.Create(kit),
             AccessCommands.Create(kit),
             DataCommands.Create(kit),

@@ -4,7 +4,7 @@ using CustomerProtection.Territory.Persistence;
 
 namespace CustomerProtection.Territory.Application;
 
-/// <summary>Changes an employee (name, role, place, manager, status), within the caller's scope both where they are and where they go.</summary>
+/// <summary>Changes an employee (name, role, place, manager, status, e-mail), within the caller's scope both where they are and where they go.</summary>
 public sealed class ChangeEmployee(DirectoryStore store, PolicyClock clock)
 {
     public async Task<Versioned<Employee>> ExecuteAsync(Caller caller, EmployeeUpdate update)
@@ -27,6 +27,7 @@ public sealed class ChangeEmployee(DirectoryStore store, PolicyClock clock)
         }
 
         DirectoryRules.CheckId(violations, "manager_id", update.ManagerId, required: false);
+        DirectoryChecks.CheckEmail(violations, "email", update.Email);
         RequestValidationException.ThrowIfAny(violations);
 
         return await OptimisticConcurrency.RetryAsync(async () =>
@@ -60,6 +61,7 @@ public sealed class ChangeEmployee(DirectoryStore store, PolicyClock clock)
                 RegionId = region,
                 ManagerId = managerId,
                 Status = update.Status ?? old.Value.Status,
+                Email = update.Email is null ? old.Value.Email : DirectoryChecks.NullIfEmpty(update.Email),
             };
             if (next == old.Value)
             {

@@ -92,7 +92,7 @@ public static class DirectoryChanges
 
     public static BranchSnapshot Snapshot(Branch b) => new(b.Id, b.RegionId, b.Name, b.Kind, b.Direct, b.ManagerId, b.AutoApproveFilings);
 
-    public static EmployeeSnapshot Snapshot(Employee e) => new(e.Id, e.Name, e.Role, e.BranchId, e.RegionId, e.ManagerId, e.Status, e.HireDate, e.LeftOn);
+    public static EmployeeSnapshot Snapshot(Employee e) => new(e.Id, e.Name, e.Role, e.BranchId, e.RegionId, e.ManagerId, e.Status, e.HireDate, e.LeftOn, e.Email);
 
     public static DealerSnapshot Snapshot(Dealer d, string identityKey) =>
         new(d.Id, d.Name, d.BranchId, d.RegionId, d.Kind, d.TaxpayerId, d.InvoiceTitle, identityKey, d.Status, d.AppointedOn);

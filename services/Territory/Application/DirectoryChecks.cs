@@ -59,6 +59,21 @@ public static class DirectoryChecks
         DirectoryRules.CheckId(violations, prefix + "branch_id", input.BranchId, required: false);
         DirectoryRules.CheckId(violations, prefix + "region_id", input.RegionId, required: false);
         DirectoryRules.CheckId(violations, prefix + "manager_id", input.ManagerId, required: false);
+        CheckEmail(violations, prefix + "email", input.Email);
+    }
+
+    /// <summary>An employee's e-mail, where their notices go (docs/notifications.md): optional, one plain address.</summary>
+    public static void CheckEmail(List<FieldViolation> violations, string field, string? email)
+    {
+        if (string.IsNullOrEmpty(email))
+        {
+            return;
+        }
+
+        if (email.Length > 254 || !System.Net.Mail.MailAddress.TryCreate(email, out var address) || address.Address != email || address.DisplayName.Length > 0)
+        {
+            violations.Add(new(field, "须为一个电子邮件地址 / must be one e-mail address (name@example.com)"));
+        }
     }
 
     public static void CheckDealerFormat(List<FieldViolation> violations, string prefix, DealerInput input)

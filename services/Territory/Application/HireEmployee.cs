@@ -34,7 +34,7 @@ public sealed class HireEmployee(DirectoryStore store, PolicyClock clock)
             }
 
             var employee = new Employee(input.Id, input.Name.Trim(), input.Role, DirectoryChecks.NullIfEmpty(input.BranchId), region, DirectoryChecks.NullIfEmpty(input.ManagerId),
-                EmployeeStatuses.Active, hired ?? clock.TodayDate, null);
+                EmployeeStatuses.Active, hired ?? clock.TodayDate, null, DirectoryChecks.NullIfEmpty(input.Email));
             var at = clock.UtcNow;
             return (await store.CommitAsync(DirectoryChanges.Employee(null, employee, (s, v) => new EmployeeJoined(s, v, at))), new Versioned<Employee>(employee, 1));
         });

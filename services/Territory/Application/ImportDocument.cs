@@ -66,7 +66,7 @@ public sealed class ImportDocument
         for (var i = 0; i < shape.Employees.Count; i++)
         {
             var e = shape.Employees[i];
-            doc.Employees.Add(new($"employees[{i}].", new EmployeeInput(e.Id ?? "", e.Name ?? "", e.Role ?? "", e.BranchId, e.RegionId, e.ManagerId, e.HireDate, e.Status)));
+            doc.Employees.Add(new($"employees[{i}].", new EmployeeInput(e.Id ?? "", e.Name ?? "", e.Role ?? "", e.BranchId, e.RegionId, e.ManagerId, e.HireDate, e.Status, e.Email)));
         }
 
         for (var i = 0; i < shape.Dealers.Count; i++)
@@ -113,7 +113,7 @@ public sealed class ImportDocument
                         break;
                     case "employee":
                         doc.Employees.Add(new(label, new EmployeeInput(Field("id") ?? "", Field("name") ?? "", Field("role") ?? "", Field("branch_id"), Field("region_id"),
-                            Field("manager_id"), Field("hire_date"), Field("status"))));
+                            Field("manager_id"), Field("hire_date"), Field("status"), Field("email"))));
                         break;
                     case "dealer":
                         doc.Dealers.Add(new(label, new DealerInput(Field("id") ?? "", Field("name") ?? "", Field("branch_id") ?? "", Field("region_id"), Field("kind") ?? "",
@@ -146,7 +146,7 @@ public sealed class ImportDocument
 
     private sealed record JsonBranch(string? Id, string? RegionId, string? Name, string? Kind, bool? Direct, string? ManagerId, bool? AutoApproveFilings);
 
-    private sealed record JsonEmployee(string? Id, string? Name, string? Role, string? BranchId, string? RegionId, string? ManagerId, string? Status, string? HireDate);
+    private sealed record JsonEmployee(string? Id, string? Name, string? Role, string? BranchId, string? RegionId, string? ManagerId, string? Status, string? HireDate, string? Email = null);
 
     private sealed record JsonDealer(string? Id, string? Name, string? BranchId, string? RegionId, string? Kind, string? TaxpayerId, string? InvoiceTitle);
 }

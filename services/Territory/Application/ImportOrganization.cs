@@ -123,7 +123,7 @@ public sealed class ImportOrganization(DirectoryStore store, PolicyClock clock)
             storedEmployees.TryGetValue(input.Id, out var old);
             var employee = new Employee(input.Id, input.Name.Trim(), input.Role, NullIfEmpty(input.BranchId), region, NullIfEmpty(input.ManagerId), status,
                 hireDate ?? old?.Value.HireDate ?? today,
-                status == EmployeeStatuses.Left ? old?.Value.LeftOn ?? today : null);
+                status == EmployeeStatuses.Left ? old?.Value.LeftOn ?? today : null, NullIfEmpty(input.Email));
             employees.Add(employee);
             allEmployees[employee.Id] = employee;
         }

@@ -24,7 +24,8 @@ public sealed record Employee(
     string? ManagerId,
     string Status,
     DateOnly? HireDate,
-    DateOnly? LeftOn);
+    DateOnly? LeftOn,
+    string? Email = null);
 
 public sealed record Dealer(
     string Id,

@@ -82,6 +82,7 @@ internal static class DirectoryMapping
         HireDate = Date(e.Value.HireDate),
         LeftOn = Date(e.Value.LeftOn),
         Version = e.Version,
+        Email = e.Value.Email ?? "",
     };
 
     public static V1.Dealer ToProto(Versioned<Dealer> d) => new()

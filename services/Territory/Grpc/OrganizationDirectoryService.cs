@@ -60,7 +60,7 @@ public sealed class OrganizationDirectoryService(
 
     public override async Task<V1.Employee> CreateEmployee(CreateEmployeeRequest request, ServerCallContext context) =>
         ToProto(await hireEmployee.ExecuteAsync(Caller.From(context), new EmployeeInput(
-            request.EmployeeId, request.Name, Role(request.Role), request.BranchId, request.RegionId, request.ManagerId, null), request.HireDate));
+            request.EmployeeId, request.Name, Role(request.Role), request.BranchId, request.RegionId, request.ManagerId, null, Email: request.Email), request.HireDate));
 
     public override async Task<V1.Employee> UpdateEmployee(UpdateEmployeeRequest request, ServerCallContext context)
     {
@@ -77,7 +77,8 @@ public sealed class OrganizationDirectoryService(
             request.HasRegionId ? request.RegionId : null,
             request.HasManagerId ? request.ManagerId : null,
             Status(request.Status),
-            request.ExpectedVersion)));
+            request.ExpectedVersion,
+            request.HasEmail ? request.Email : null)));
     }
 
     public override async Task<V1.Employee> RecordEmployeeLeft(RecordEmployeeLeftRequest request, ServerCallContext context) =>

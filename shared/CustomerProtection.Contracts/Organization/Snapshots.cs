@@ -4,7 +4,8 @@ namespace CustomerProtection.Contracts.Organization;
 // of it: a consumer keeps the newest version it has seen, so redelivery and reordering are
 // harmless (architecture.md: idempotent consumers). Roles and statuses use the token vocabulary
 // (salesperson, dealer, branch_secretary, branch_manager, regional_secretary, regional_manager, hq;
-// active, on_leave, left).
+// active, on_leave, left). An employee's Email (optional: the directory may not know it) is where the
+// notifications worker sends their notices (docs/notifications.md).
 
 public sealed record RegionSnapshot(string RegionId, string Name);
 
@@ -26,7 +27,8 @@ public sealed record EmployeeSnapshot(
     string? ManagerId,
     string Status,
     DateOnly? HireDate,
-    DateOnly? LeftOn);
+    DateOnly? LeftOn,
+    string? Email = null);
 
 public sealed record DealerSnapshot(
     string DealerId,

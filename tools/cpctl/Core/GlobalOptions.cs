@@ -15,6 +15,7 @@ public sealed class GlobalOptions
     public Option<string?> Territory { get; } = Address(ResourceNames.Territory, "CP_TERRITORY");
     public Option<string?> Arbitration { get; } = Address(ResourceNames.Arbitration, "CP_ARBITRATION");
     public Option<string?> Penalty { get; } = Address(ResourceNames.Penalty, "CP_PENALTY");
+    public Option<string?> Notifications { get; } = Address(ResourceNames.Notifications, "CP_NOTIFICATIONS");
 
     public Option<FileInfo?> ServicesFile { get; } = Recursive(new Option<FileInfo?>("--services-file")
     {
@@ -52,7 +53,7 @@ public sealed class GlobalOptions
     });
 
     public IEnumerable<Option> All =>
-        [Json, Registration, Territory, Arbitration, Penalty, ServicesFile, Token, As, AsRole, AsBranch, AsRegion, KeyFile];
+        [Json, Registration, Territory, Arbitration, Penalty, Notifications, ServicesFile, Token, As, AsRole, AsBranch, AsRegion, KeyFile];
 
     private static Option<string?> Address(string service, string variable) => Recursive(new Option<string?>("--" + service)
     {

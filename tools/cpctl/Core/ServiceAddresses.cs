@@ -39,8 +39,15 @@ internal sealed class ServiceAddresses(CliEnvironment environment, FileInfo? ser
             $"or pass --{service} / {variable}" + (_filePath is null ? "" : $" ({_filePath} does not name it)"));
     }
 
-    /// <summary>One service in the file (its JSON address and probes are there for people and scripts; cpctl speaks gRPC).</summary>
-    private sealed record Entry(string? Grpc);
+    /// <summary>
+    /// Development's mail inbox (smtp4dev's web page and REST API, docs/notifications.md): <c>CP_INBOX</c>, else the
+    /// address file's <c>smtp4dev.inbox</c>; null when neither names one (a system that sends through a relay).
+    /// </summary>
+    public string? Inbox() =>
+        environment.Variable("CP_INBOX") ?? (FromFile().TryGetValue("smtp4dev", out var entry) ? entry.Inbox : null);
+
+    /// <summary>One service in the file (its JSON address and probes are there for people and scripts; cpctl speaks gRPC), or the inbox.</summary>
+    private sealed record Entry(string? Grpc, string? Inbox = null);
 
     private Dictionary<string, Entry> FromFile()
     {

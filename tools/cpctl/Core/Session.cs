@@ -73,11 +73,15 @@ public sealed class Session : IDisposable
     public Cases.CasesClient Cases => new(Channel(ResourceNames.Arbitration));
     public CustomerComplaints.CustomerComplaintsClient Complaints => new(Channel(ResourceNames.Arbitration));
     public Penalties.PenaltiesClient Penalties => new(Channel(ResourceNames.Penalty));
+    public CustomerProtection.Notifications.V1.Notifications.NotificationsClient Notifications => new(Channel(ResourceNames.Notifications));
 
     /// <summary>The clock and the policy are answered by every service; <paramref name="service"/> picks which.</summary>
     public Clock.ClockClient Clock(string service = ResourceNames.Registration) => new(Channel(service));
 
     public PolicyAdmin.PolicyAdminClient Policy(string service = ResourceNames.Registration) => new(Channel(service));
+
+    /// <summary>Development's mail inbox (smtp4dev), when the running system has one.</summary>
+    public string? Inbox => _addresses.Inbox();
 
     /// <summary>Where the services used so far were reached, for an "unavailable" error.</summary>
     public string DescribeAddresses() => string.Join("; ", _channels.Select(c => $"{c.Key} {c.Value.Channel.Target} (from {c.Value.Source})"));
@@ -91,6 +95,7 @@ public sealed class Session : IDisposable
                 ResourceNames.Registration => _parse.GetValue(_options.Registration),
                 ResourceNames.Territory => _parse.GetValue(_options.Territory),
                 ResourceNames.Arbitration => _parse.GetValue(_options.Arbitration),
+                ResourceNames.Notifications => _parse.GetValue(_options.Notifications),
                 _ => _parse.GetValue(_options.Penalty),
             };
             var (address, source) = _addresses.Resolve(service, flag);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using CustomerProtection.Arbitration.V1;
 using CustomerProtection.Cli.Core;
 using CustomerProtection.Protos;
@@ -98,7 +99,58 @@ internal sealed class DemoStory
             }
         }
 
+        await ShowMailsAsync(ct);
         Say($"\n✔ 演示完成，{steps.Length} 步全部符合政策 / demo complete: all {steps.Length} steps behaved as the policy says");
+    }
+
+    /// <summary>This run's people's e-mail addresses: the run's suffix in each, so its mails are told apart in a shared inbox.</summary>
+    private static string Address(string employeeId) => $"{employeeId.ToLowerInvariant()}@demo.example.com";
+
+    /// <summary>
+    /// The story's ending: the notices it caused, as mails in development's inbox (smtp4dev's REST API), and the
+    /// inbox's address for a person to open. A system that sends through a relay has no inbox to read: said, not failed.
+    /// </summary>
+    private async Task ShowMailsAsync(CancellationToken ct)
+    {
+        Say("\n通知邮件 / the notices the story e-mailed (docs/notifications.md)");
+        if (_s.Inbox is not { } inbox)
+        {
+            Say("  没有开发收件箱（邮件经 SMTP 中继发出） / no development inbox here: the mails went through the configured SMTP relay");
+            return;
+        }
+
+        // The last notices (the leaver's lapse) are still crossing RabbitMQ and the delivery loop: wait until the count settles.
+        var suffix = $"-{_x.ToLowerInvariant()}@demo.example.com";
+        using var http = new HttpClient { BaseAddress = new Uri(inbox), Timeout = TimeSpan.FromSeconds(10) };
+        List<(string To, string Subject)> mails = [];
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < _timeout)
+        {
+            using var page = JsonDocument.Parse(await http.GetStringAsync("/api/messages?pageSize=10000", ct));
+            var now = page.RootElement.GetProperty("results").EnumerateArray()
+                .SelectMany(m => m.GetProperty("to").EnumerateArray().Select(to => (To: to.GetString()!, Subject: m.GetProperty("subject").GetString()!)))
+                .Where(m => m.To.EndsWith(suffix, StringComparison.Ordinal))
+                .ToList();
+            if (now.Count > 0 && now.Count == mails.Count)
+            {
+                break;
+            }
+
+            mails = now;
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        }
+
+        foreach (var (to, subject) in mails.OrderBy(m => m.Subject, StringComparer.Ordinal).ThenBy(m => m.To, StringComparer.Ordinal))
+        {
+            Say($"  {to,-36} {subject}");
+        }
+
+        if (mails.Count == 0)
+        {
+            throw new CliException(ExitCodes.DemoFailed, $"✘ 收件箱中没有本次演示的通知邮件 / no mail of this run reached the inbox {inbox} within {_timeout.TotalSeconds:0} s");
+        }
+
+        Say($"  共 {mails.Count} 封；收件箱 / {mails.Count} mails; open the inbox: {inbox}");
     }
 
     private static CliException Failed(int step, string title, string detail) =>
@@ -108,8 +160,9 @@ internal sealed class DemoStory
 
     private async Task ImportOrganisationAsync(CancellationToken ct)
     {
+        // Each person has an address (Address), so the notices the story causes arrive in the inbox it ends with.
         static string Employee(string id, string name, string role, string? branch = null, string? region = null, string? manager = null) =>
-            $$"""{"id":"{{id}}","name":"{{name}}","role":"{{role}}"{{(branch is null ? "" : $",\"branch_id\":\"{branch}\"")}}{{(region is null ? "" : $",\"region_id\":\"{region}\"")}}{{(manager is null ? "" : $",\"manager_id\":\"{manager}\"")}},"hire_date":"2020-01-02"}""";
+            $$"""{"id":"{{id}}","name":"{{name}}","role":"{{role}}"{{(branch is null ? "" : $",\"branch_id\":\"{branch}\"")}}{{(region is null ? "" : $",\"region_id\":\"{region}\"")}}{{(manager is null ? "" : $",\"manager_id\":\"{manager}\"")}},"hire_date":"2020-01-02","email":"{{Address(id)}}"}""";
         var json = $$"""
             {"regions":[{"id":"{{East}}","name":"华东大区"},{"id":"{{West}}","name":"西部大区"}],
              "branches":[{"id":"{{BranchId}}","region_id":"{{East}}","name":"上海分公司","kind":"branch","direct":true,"manager_id":"{{_manager.Id}}"}],

@@ -1,0 +1,39 @@
+using CustomerProtection.Notifications.Domain;
+using CustomerProtection.Notifications.Persistence;
+
+namespace CustomerProtection.Notifications.Application;
+
+/// <summary>The caller's own notice preferences: muting a kind of notice, never a fine (P-8) or a decision (P-9) addressed to them.</summary>
+public sealed class NoticePreferences(NotificationStore store)
+{
+    public async Task<IReadOnlyList<string>> GetAsync(Caller caller) =>
+        [.. (await store.MembersAsync(NotificationKeys.Muted(caller.EmployeeId))).Order(StringComparer.Ordinal)];
+
+    public async Task<IReadOnlyList<string>> MuteAsync(Caller caller, string kind)
+    {
+        CheckKind(kind);
+        if (NoticeKinds.NeverMuted.TryGetValue(kind, out var rule))
+        {
+            throw new PolicyRefusalException(rule, $"{rule}：不能屏蔽发给本人的{(rule == "P-8" ? "罚款" : "裁决")}通知 / {rule}: a {(rule == "P-8" ? "fine" : "decision")} addressed to you cannot be muted",
+                new Dictionary<string, string> { ["kind"] = kind });
+        }
+
+        await store.CommitAsync(new AtomicChange().SetAdd(NotificationKeys.Muted(caller.EmployeeId), kind));
+        return await GetAsync(caller);
+    }
+
+    public async Task<IReadOnlyList<string>> UnmuteAsync(Caller caller, string kind)
+    {
+        CheckKind(kind);
+        await store.CommitAsync(new AtomicChange().SetRemove(NotificationKeys.Muted(caller.EmployeeId), kind));
+        return await GetAsync(caller);
+    }
+
+    private static void CheckKind(string kind)
+    {
+        if (!NoticeKinds.All.Contains(kind))
+        {
+            throw new RequestValidationException(new FieldViolation("kind", $"须为 {string.Join(", ", NoticeKinds.All)} 之一 / must be one of {string.Join(", ", NoticeKinds.All)}"));
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using CustomerProtection.Notifications.Email;
+using CustomerProtection.Notifications.Domain;
+using CustomerProtection.Notifications.Persistence;
+using CustomerProtection.Notifications.Robots;
+
+namespace CustomerProtection.Notifications.Application;
+
+/// <summary>
+/// Drains the deliveries' due-queue: each due delivery is claimed with a lease (so two replicas never send
+/// it at once, and a crashed sender's come due again), sent, and settled in one atomic step guarded by its
+/// version — sent; or, after a failed attempt, due again after the <see cref="RetrySchedule"/>'s backoff; or,
+/// after the last attempt, failed for good and listed to hq. Nothing is dropped: an SMTP outage only delays.
+/// </summary>
+public sealed class SendDueDeliveries(NotificationStore store, EmailSender email, RobotSender robots, RetrySchedule retry, PolicyClock clock, ILogger<SendDueDeliveries> logger)
+{
+    private const int BatchSize = 50;
+
+    /// <summary>Longer than a send may take (the SMTP timeout), so a lease never ends under a send in flight.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    /// <returns>How many deliveries were attempted.</returns>
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var claims = await store.Due.ClaimAsync(clock.UtcNow, BatchSize, Lease);
+        foreach (var claim in claims)
+        {
+            await AttemptAsync(claim.Member, cancellationToken);
+        }
+
+        return claims.Count;
+    }
+
+    private async Task AttemptAsync(string deliveryId, CancellationToken cancellationToken)
+    {
+        var current = await store.GetDeliveryAsync(deliveryId);
+        if (current is not { Value.Status: DeliveryStatuses.Pending })
+        {
+            await store.Due.RemoveAsync(deliveryId); // settled meanwhile: nothing is due for it any more
+            return;
+        }
+
+        string? error = null;
+        try
+        {
+            await (current.Value.Channel == Channels.Email
+                ? email.SendAsync(current.Value, cancellationToken)
+                : robots.SendAsync(current.Value, cancellationToken));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            error = $"{ex.GetType().Name}: {ex.Message}";
+            logger.LogWarning("Delivery {DeliveryId} attempt {Attempt} failed: {Error}", deliveryId, current.Value.Attempts + 1, error);
+        }
+
+        var now = clock.UtcNow;
+        var attempted = current.Value with { Attempts = current.Value.Attempts + 1, LastError = error ?? current.Value.LastError };
+        var change = new AtomicChange().Expect(NotificationKeys.Delivery(deliveryId), current.Version);
+        if (error is null)
+        {
+            store.PutDelivery(change, attempted with { Status = DeliveryStatuses.Sent, SentAt = now }, current.Version + 1)
+                .IndexRemove(NotificationKeys.DeliveriesDue, deliveryId);
+        }
+        else if (retry.DelayAfter(attempted.Attempts) is { } delay)
+        {
+            store.PutDelivery(change, attempted, current.Version + 1)
+                .IndexAdd(NotificationKeys.DeliveriesDue, deliveryId, (now + delay).ToUnixTimeMilliseconds());
+        }
+        else
+        {
+            logger.LogError("Delivery {DeliveryId} failed for good after {Attempts} attempts: {Error}", deliveryId, attempted.Attempts, error);
+            store.PutDelivery(change, attempted with { Status = DeliveryStatuses.Failed, FailedAt = now }, current.Version + 1)
+                .IndexRemove(NotificationKeys.DeliveriesDue, deliveryId)
+                .IndexAdd(NotificationKeys.DeliveriesFailed, deliveryId, now.ToUnixTimeMilliseconds());
+        }
+
+        // VersionMoved: another replica settled this delivery after its lease ran out; its outcome stands.
+        await store.CommitAsync(change);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text;
+
+namespace CustomerProtection.Notifications.Domain;
+
+/// <summary>A notice addressed to one person: the subject, a plain-text body and an HTML body, each Chinese with English beside it.</summary>
+public sealed record RenderedNotice(string Subject, string Text, string Html);
+
+public static class NoticeRendering
+{
+    /// <summary>The notice for a team chat: the subject, then each line in Chinese with the English below it (markdown).</summary>
+    public static RenderedNotice RenderForChat(Notice notice)
+    {
+        var subject = $"[{notice.RuleId}] {notice.Subject.Zh} / {notice.Subject.En}";
+        var text = new StringBuilder();
+        foreach (var line in notice.Lines)
+        {
+            text.Append(line.Zh).Append("\n> ").Append(line.En).Append("\n\n");
+        }
+
+        return new(subject, text.ToString().TrimEnd('\n'), "");
+    }
+
+    public static RenderedNotice Render(Notice notice, Recipient recipient)
+    {
+        var subject = $"[{notice.RuleId}] {notice.Subject.Zh} / {notice.Subject.En}";
+        Bilingual greeting = new($"{recipient.Name}，您好：", $"Dear {recipient.Name},");
+        Bilingual closing = new("客户保护系统（此邮件自动发送）", "CustomerProtection (sent automatically)");
+
+        var text = new StringBuilder();
+        foreach (var line in (IEnumerable<Bilingual>)[greeting, .. notice.Lines])
+        {
+            text.Append(line.Zh).Append('\n').Append(line.En).Append("\n\n");
+        }
+
+        text.Append("— ").Append(closing.Zh).Append(" / ").Append(closing.En).Append('\n');
+
+        var html = new StringBuilder("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(subject)).Append("</title></head><body>");
+        foreach (var line in (IEnumerable<Bilingual>)[greeting, .. notice.Lines])
+        {
+            html.Append("<p>").Append(WebUtility.HtmlEncode(line.Zh)).Append("<br><span lang=\"en\">")
+                .Append(WebUtility.HtmlEncode(line.En)).Append("</span></p>");
+        }
+
+        html.Append("<p>— ").Append(WebUtility.HtmlEncode(closing.Zh)).Append(" / <span lang=\"en\">")
+            .Append(WebUtility.HtmlEncode(closing.En)).Append("</span></p></body></html>");
+        return new(subject, text.ToString(), html.ToString());
+    }
+}

@@ -1,0 +1,34 @@
+using StackExchange.Redis;
+
+namespace CustomerProtection.Notifications.Persistence;
+
+/// <summary>Every key of the worker, under its hash tag (KeySpace): the directory copy, the deliveries and their queues.</summary>
+public static class NotificationKeys
+{
+    public static readonly string Prefix = KeySpace.Of(ResourceNames.Notifications);
+
+    /// <summary>An employee's or branch's copy from Territory's events: <c>{v: Territory's version, d: snapshot}</c>.</summary>
+    public static RedisKey Employee(string employeeId) => $"{Prefix}org:employee:{{{employeeId}}}";
+
+    public static RedisKey Branch(string branchId) => $"{Prefix}org:branch:{{{branchId}}}";
+
+    /// <summary>Set: the active secretaries of a branch; kept in the same step as each employee's copy.</summary>
+    public static RedisKey BranchSecretaries(string branchId) => $"{Prefix}org:secretaries:{{{branchId}}}";
+
+    /// <summary>Set: the active hq employees; kept in the same step as each employee's copy.</summary>
+    public static RedisKey Hq => $"{Prefix}org:hq";
+
+    /// <summary>Set: the notice kinds an employee muted.</summary>
+    public static RedisKey Muted(string employeeId) => $"{Prefix}prefs:muted:{{{employeeId}}}";
+
+    /// <summary>Set of the event ids already turned into deliveries (the once-only marker).</summary>
+    public static RedisKey EventsRecorded => $"{Prefix}events-recorded";
+
+    public static RedisKey Delivery(string deliveryId) => $"{Prefix}delivery:{{{deliveryId}}}";
+
+    /// <summary>The due-queue of deliveries to send (due instant, Unix ms of the business clock).</summary>
+    public static RedisKey DeliveriesDue => $"{Prefix}deliveries:due";
+
+    /// <summary>Sorted set: the deliveries failed for good, by when they failed (Unix ms).</summary>
+    public static RedisKey DeliveriesFailed => $"{Prefix}deliveries:failed";
+}

@@ -1,0 +1,76 @@
+using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Notifications.Domain;
+using StackExchange.Redis;
+
+namespace CustomerProtection.Notifications.Persistence;
+
+/// <summary>The worker's state in Redis: its copy of the organisation directory and the deliveries (an outbox of notices).</summary>
+public sealed class NotificationStore(IConnectionMultiplexer redis, RedisOutbox outbox)
+{
+    private static readonly JsonCodec<EmployeeSnapshot> Employees = JsonCodec.Web<EmployeeSnapshot>();
+    private static readonly JsonCodec<BranchSnapshot> Branches = JsonCodec.Web<BranchSnapshot>();
+    private static readonly JsonCodec<Delivery> Deliveries = JsonCodec.Web<Delivery>();
+
+    private IDatabase Db => redis.GetDatabase();
+
+    public DueQueue Due { get; } = DueQueue.Flat(redis, NotificationKeys.DeliveriesDue);
+
+    public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
+
+    public async Task<Versioned<EmployeeSnapshot>?> GetEmployeeAsync(string employeeId) =>
+        Aggregates.Read(await Db.HashGetAsync(NotificationKeys.Employee(employeeId), Aggregates.Fields), Employees);
+
+    public async Task<IReadOnlyList<EmployeeSnapshot>> GetEmployeesAsync(IReadOnlyList<string> employeeIds)
+    {
+        var batch = Db.CreateBatch();
+        var reads = employeeIds.Select(id => batch.HashGetAsync(NotificationKeys.Employee(id), Aggregates.Fields)).ToList();
+        batch.Execute();
+        return [.. (await Task.WhenAll(reads)).Select(v => Aggregates.Read(v, Employees)?.Value).OfType<EmployeeSnapshot>()];
+    }
+
+    public async Task<Versioned<BranchSnapshot>?> GetBranchAsync(string branchId) =>
+        Aggregates.Read(await Db.HashGetAsync(NotificationKeys.Branch(branchId), Aggregates.Fields), Branches);
+
+    public async Task<IReadOnlyList<string>> MembersAsync(RedisKey set) => [.. (await Db.SetMembersAsync(set)).Select(m => (string)m!)];
+
+    /// <summary>Of <paramref name="employeeIds"/>, those who muted <paramref name="kind"/>.</summary>
+    public async Task<IReadOnlySet<string>> MutedAsync(IReadOnlyList<string> employeeIds, string kind)
+    {
+        var batch = Db.CreateBatch();
+        var reads = employeeIds.Select(id => (Id: id, Muted: batch.SetContainsAsync(NotificationKeys.Muted(id), kind))).ToList();
+        batch.Execute();
+        var muted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, read) in reads)
+        {
+            if (await read)
+            {
+                muted.Add(id);
+            }
+        }
+
+        return muted;
+    }
+
+    public AtomicChange PutEmployee(AtomicChange change, EmployeeSnapshot employee, long version) =>
+        change.Put(NotificationKeys.Employee(employee.EmployeeId), version, Employees.Encode(employee));
+
+    public AtomicChange PutBranch(AtomicChange change, BranchSnapshot branch, long version) =>
+        change.Put(NotificationKeys.Branch(branch.BranchId), version, Branches.Encode(branch));
+
+    public async Task<Versioned<Delivery>?> GetDeliveryAsync(string deliveryId) =>
+        Aggregates.Read(await Db.HashGetAsync(NotificationKeys.Delivery(deliveryId), Aggregates.Fields), Deliveries);
+
+    public AtomicChange PutDelivery(AtomicChange change, Delivery delivery, long version) =>
+        change.Put(NotificationKeys.Delivery(delivery.DeliveryId), version, Deliveries.Encode(delivery));
+
+    /// <summary>The deliveries failed for good, most recent failure first, from <paramref name="offset"/>.</summary>
+    public async Task<(IReadOnlyList<Delivery> Items, bool More)> FailedAsync(int offset, int count)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(NotificationKeys.DeliveriesFailed, offset, offset + count, Order.Descending);
+        var batch = Db.CreateBatch();
+        var reads = ids.Take(count).Select(id => batch.HashGetAsync(NotificationKeys.Delivery(id!), Aggregates.Fields)).ToList();
+        batch.Execute();
+        var items = (await Task.WhenAll(reads)).Select(v => Aggregates.Read(v, Deliveries)?.Value).OfType<Delivery>().ToList();
+        return (items, ids.Length > count);
+    }
+}

@@ -1,0 +1,221 @@
+using CustomerProtection.Contracts.Organization;
+using CustomerProtection.Contracts.Penalty;
+using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Notifications.Application;
+using CustomerProtection.Notifications.Domain;
+using CustomerProtection.Notifications.Email;
+using CustomerProtection.Notifications.Persistence;
+using CustomerProtection.Notifications.Robots;
+using CustomerProtection.Policy;
+using CustomerProtection.Policy.Actors;
+using CustomerProtection.Policy.Errors;
+using CustomerProtection.Storage;
+using CustomerProtection.Testing;
+using CustomerProtection.Time;
+using MailKit.Security;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CustomerProtection.Notifications.Tests;
+
+/// <summary>
+/// The notifications worker against a real redis-server and an SMTP sink in the test: each event becomes its
+/// e-mails once, however often it is delivered; an SMTP outage delays them and loses none; a delivery that
+/// keeps failing is recorded as failed after N attempts and listed to hq, never dropped.
+/// </summary>
+public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFixture<RedisServer>, IClassFixture<SmtpSink>, IAsyncLifetime
+{
+    private static readonly Caller Hq = new("HQ-1", Roles.Hq, null, null);
+    private static readonly DateOnly LastDay = new(2026, 12, 2);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 2, 1, 0, 0, TimeSpan.Zero));
+    private RetrySchedule _retry = new() { MaxAttempts = 3, FirstDelay = TimeSpan.FromMinutes(1), MaxDelay = TimeSpan.FromMinutes(10) };
+
+    private NotificationStore Store => new(redis.Connection, new RedisOutbox(ResourceNames.Notifications));
+    private PolicyClock Clock => new(PolicyBook.Default, CalendarProvider.Create(), _time);
+    private RecordNotice Record => new(Store, new RobotBook([]), Clock, NullLogger<RecordNotice>.Instance);
+    private CopyDirectory Directory => new(Store);
+
+    private SendDueDeliveries Send => new(Store,
+        new EmailSender(new SmtpSettings { Host = "127.0.0.1", Port = _sink.Port, Security = SecureSocketOptions.None, Timeout = TimeSpan.FromSeconds(5) }),
+        new RobotSender(new HttpClient(), new RobotBook([]), _time), _retry, Clock, NullLogger<SendDueDeliveries>.Instance);
+
+    public async Task InitializeAsync()
+    {
+        await redis.FlushAsync();
+        _sink.Reset();
+        await Directory.ApplyAsync(new BranchSnapshot("B-SH", "R-EAST", "上海分公司", "branch", true, "M-001", false), 1);
+        await Directory.ApplyAsync(Employee("S-001", "张三", Roles.Salesperson, "s001@example.com"), 1);
+        await Directory.ApplyAsync(Employee("M-001", "李经理", Roles.BranchManager, "m001@example.com"), 1);
+        await Directory.ApplyAsync(Employee("SEC-1", "王秘书", Roles.BranchSecretary, "sec1@example.com"), 1);
+        await Directory.ApplyAsync(Employee("SEC-2", "赵秘书", Roles.BranchSecretary, "sec2@example.com"), 1);
+        await Directory.ApplyAsync(Employee("S-NOMAIL", "钱七", Roles.Salesperson, null), 1);
+        await Directory.ApplyAsync(Employee("HQ-1", "总部", Roles.Hq, "hq1@example.com"), 1);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static EmployeeSnapshot Employee(string id, string name, string role, string? email, string status = "active") =>
+        new(id, name, role, role == Roles.Hq ? null : "B-SH", role == Roles.Hq ? null : "R-EAST", role == Roles.Salesperson ? "M-001" : null, status,
+            new DateOnly(2020, 1, 1), status == "left" ? new DateOnly(2026, 11, 1) : null, email);
+
+    private ProtectionReminderDue Reminder(string recipient, string role, int days) =>
+        new("C-1", recipient, role, days, LastDay, _time.GetUtcNow());
+
+    [Fact]
+    public async Task X3_a_reminder_delivered_five_times_at_once_reaches_the_owner_once_in_Chinese_with_English()
+    {
+        var notice = Notices.From(Reminder("S-001", "owner", 30));
+        var recorded = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => Task.Run(() => Record.ApplyAsync("E1", notice))));
+        await Send.RunOnceAsync(CancellationToken.None);
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal([0, 0, 0, 0, 1], recorded.Order());
+        var mail = Assert.Single(_sink.Messages);
+        Assert.Equal("s001@example.com", Assert.Single(mail.To.Mailboxes).Address);
+        Assert.Equal("[X-3] 客户 C-1 的保护期还有 30 天到期 / Protection of customer C-1 ends in 30 days", mail.Subject);
+        Assert.Equal("E1:S-001:email", mail.Headers[EmailSender.DeliveryHeader]);
+        Assert.Contains("张三，您好：\nDear 张三,", mail.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("客户 C-1 的保护期最后一天是 2026-12-02，还有 30 天。", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("The last protected day of customer C-1 is 2026-12-02, 30 days from now.", mail.TextBody, StringComparison.Ordinal);
+        Assert.Contains("<p>客户 C-1 的保护期最后一天是 2026-12-02，还有 30 天。<br><span lang=\"en\">", mail.HtmlBody, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatuses.Sent, (await Store.GetDeliveryAsync("E1:S-001:email"))!.Value.Status);
+    }
+
+    [Fact]
+    public async Task P2_1_an_announcement_reaches_the_owner_the_branch_manager_and_its_secretaries_but_not_one_who_left()
+    {
+        await Directory.ApplyAsync(Employee("SEC-2", "赵秘书", Roles.BranchSecretary, "sec2@example.com", status: "left"), 2);
+        var approved = new FilingApproved("C-1", "ID-1", "上海某某有限公司", "S-001", "B-SH", "R-EAST", "prospect", new(2026, 11, 2), LastDay,
+            new(2026, 11, 5), null, _time.GetUtcNow());
+
+        Assert.Equal(3, await Record.ApplyAsync("E2", Notices.From(approved)));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["m001@example.com", "s001@example.com", "sec1@example.com"],
+            _sink.Messages.Select(m => m.To.Mailboxes.Single().Address).Order(StringComparer.Ordinal));
+        Assert.All(_sink.Messages, m => Assert.StartsWith("[P-2.1] 备案公示：上海某某有限公司 / Filing announced: 上海某某有限公司", m.Subject, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_SMTP_outage_delays_the_mails_and_loses_none()
+    {
+        _retry = _retry with { MaxAttempts = 8 };
+        _sink.Down = true;
+        await Record.ApplyAsync("E3", Notices.From(Reminder("S-001", "owner", 7)));
+        await Record.ApplyAsync("E4", Notices.From(Reminder("M-001", "manager", 7)));
+        await Record.ApplyAsync("E5", Notices.From(new ProtectionLapsed("C-2", "ID-2", "S-001", "B-SH", LastDay, _time.GetUtcNow())));
+
+        Assert.Equal(4, await Send.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(4, _sink.Refused);
+        Assert.Equal(0, await Send.RunOnceAsync(CancellationToken.None)); // each waits out its backoff (1 minute after the first attempt)
+
+        _sink.Down = false;
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(4, await Send.RunOnceAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, await Send.RunOnceAsync(CancellationToken.None));
+
+        Assert.Equal(["E3:S-001:email", "E4:M-001:email", "E5:M-001:email", "E5:S-001:email"],
+            _sink.Messages.Select(m => m.Headers[EmailSender.DeliveryHeader]).Order(StringComparer.Ordinal));
+        var settled = await Store.GetDeliveryAsync("E5:M-001:email");
+        Assert.Equal((DeliveryStatuses.Sent, 2), (settled!.Value.Status, settled.Value.Attempts));
+    }
+
+    [Fact]
+    public async Task A_delivery_that_keeps_failing_is_recorded_failed_after_N_attempts_and_listed_to_hq_only()
+    {
+        _sink.Down = true;
+        await Record.ApplyAsync("E6", Notices.From(Reminder("S-001", "owner", 1)));
+
+        for (var pass = 0; pass < 6; pass++)
+        {
+            await Send.RunOnceAsync(CancellationToken.None);
+            _time.Advance(TimeSpan.FromHours(1));
+        }
+
+        Assert.Equal(3, _sink.Refused); // MaxAttempts, then no more
+        var failed = (await Store.GetDeliveryAsync("E6:S-001:email"))!.Value;
+        Assert.Equal((DeliveryStatuses.Failed, 3), (failed.Status, failed.Attempts));
+        Assert.StartsWith("SmtpCommandException", failed.LastError!, StringComparison.Ordinal);
+        Assert.Null(await Store.Due.DueAtAsync("E6:S-001:email"));
+
+        var listed = await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 0, null);
+        Assert.Equal(["E6:S-001:email"], listed.Items.Select(d => d.DeliveryId));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new ListFailedDeliveries(Store).ExecuteAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST"), 0, null));
+    }
+
+    [Fact]
+    public async Task P8_a_fine_for_someone_without_an_address_is_listed_failed_at_once_not_dropped()
+    {
+        await Record.ApplyAsync("E7", Notices.From(new PenaltyImposed("F-1", "V-1", "P-5", "S-NOMAIL", "violator", 5000m, 5000m, null, false, _time.GetUtcNow())));
+        await Record.ApplyAsync("E8", Notices.From(Reminder("S-UNKNOWN", "owner", 30)));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        Assert.Empty(_sink.Messages);
+        var listed = (await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 0, null)).Items.OrderBy(d => d.EventId, StringComparer.Ordinal).ToList();
+        Assert.Equal([("E7", "P-8", RecordNotice.NoAddress), ("E8", "X-3", RecordNotice.NotInDirectory)],
+            listed.Select(d => (d.EventId, d.RuleId, d.LastError)));
+    }
+
+    [Fact]
+    public async Task The_failed_list_pages_and_refuses_a_bad_page_size_with_the_field()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Record.ApplyAsync($"F{i}", Notices.From(Reminder("S-NOMAIL", "owner", 30)));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var first = await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 2, null);
+        var second = await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 2, first.NextPageToken);
+        Assert.Equal(["F2", "F1"], first.Items.Select(d => d.EventId));
+        Assert.Equal(["F0"], second.Items.Select(d => d.EventId));
+        Assert.Null(second.NextPageToken);
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => new ListFailedDeliveries(Store).ExecuteAsync(Hq, 501, null));
+        Assert.Equal("page_size", Assert.Single(refused.Violations).Field);
+    }
+
+    [Fact]
+    public async Task X3_a_person_who_muted_reminders_gets_none_while_the_manager_still_does()
+    {
+        var owner = new Caller("S-001", Roles.Salesperson, "B-SH", "R-EAST");
+        var preferences = new NoticePreferences(Store);
+        Assert.Equal([NoticeKinds.ProtectionReminder], await preferences.MuteAsync(owner, NoticeKinds.ProtectionReminder));
+
+        await Record.ApplyAsync("M1", Notices.From(Reminder("S-001", "owner", 7)));
+        await Record.ApplyAsync("M2", Notices.From(Reminder("M-001", "manager", 7)));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["m001@example.com"], _sink.Messages.Select(m => m.To.Mailboxes.Single().Address));
+        Assert.Empty(await preferences.UnmuteAsync(owner, NoticeKinds.ProtectionReminder));
+    }
+
+    [Theory]
+    [InlineData(NoticeKinds.PenaltyImposed, "P-8")]
+    [InlineData(NoticeKinds.OwnershipAwarded, "P-9")]
+    public async Task P8_P9_a_fine_or_a_decision_addressed_to_oneself_cannot_be_muted(string kind, string rule)
+    {
+        var refused = await Assert.ThrowsAsync<PolicyRefusalException>(() => new NoticePreferences(Store).MuteAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST"), kind));
+
+        Assert.Equal((rule, kind), (refused.RuleId, refused.Metadata["kind"]));
+        Assert.Empty(await new NoticePreferences(Store).GetAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST")));
+    }
+
+    [Fact]
+    public async Task An_unknown_kind_is_refused_by_field()
+    {
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => new NoticePreferences(Store).MuteAsync(new("S-001", Roles.Salesperson, null, null), "everything"));
+
+        Assert.Equal("kind", Assert.Single(refused.Violations).Field);
+    }
+
+    [Fact]
+    public async Task The_directory_copy_keeps_the_newest_version_whatever_the_order()
+    {
+        await Directory.ApplyAsync(Employee("S-001", "张三", Roles.Salesperson, "new@example.com"), 3);
+        await Directory.ApplyAsync(Employee("S-001", "张三", Roles.Salesperson, "old@example.com"), 2);
+
+        Assert.Equal(("new@example.com", 3L), ((await Store.GetEmployeeAsync("S-001"))!.Value.Email, (await Store.GetEmployeeAsync("S-001"))!.Version));
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MimeKit;
+
+namespace CustomerProtection.Notifications.Tests;
+
+/// <summary>
+/// A tiny SMTP server on loopback that keeps every message it accepts (parsed with MimeKit), for the tests of
+/// the e-mail channel. <see cref="Down"/> makes it answer every connection with 421 (service not available),
+/// as a relay in an outage does. One per test class (IClassFixture); each test starts with <see cref="Reset"/>.
+/// </summary>
+public sealed class SmtpSink : IAsyncLifetime, IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _accepting = Task.CompletedTask;
+
+    public Task InitializeAsync()
+    {
+        _listener.Start();
+        _accepting = AcceptAsync();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Up, empty, nothing refused yet.</summary>
+    public void Reset()
+    {
+        Down = false;
+        Messages.Clear();
+        _refused = 0;
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public bool Down { get; set; }
+
+    /// <summary>How many connections were refused while <see cref="Down"/>.</summary>
+    public int Refused => _refused;
+
+    private int _refused;
+
+    public ConcurrentQueue<MimeMessage> Messages { get; } = new();
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            _ = ServeAsync(client);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using var _ = client;
+        var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.Latin1);
+        await using var writer = new StreamWriter(stream, Encoding.Latin1) { NewLine = "\r\n", AutoFlush = true };
+        if (Down)
+        {
+            Interlocked.Increment(ref _refused);
+            await writer.WriteLineAsync("421 4.3.2 Service not available");
+            return;
+        }
+
+        await writer.WriteLineAsync("220 sink ESMTP");
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            var command = line.Split(' ', 2)[0].ToUpperInvariant();
+            switch (command)
+            {
+                case "EHLO":
+                    await writer.WriteLineAsync("250 sink"); // no 8BITMIME: the client sends 7-bit (base64, quoted-printable)
+                    break;
+                case "HELO" or "MAIL" or "RCPT" or "RSET" or "NOOP":
+                    await writer.WriteLineAsync("250 OK");
+                    break;
+                case "DATA":
+                    await writer.WriteLineAsync("354 end with <CRLF>.<CRLF>");
+                    var data = new StringBuilder();
+                    while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
+                    {
+                        data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
+                    }
+
+                    Messages.Enqueue(await MimeMessage.LoadAsync(new MemoryStream(Encoding.Latin1.GetBytes(data.ToString()))));
+                    await writer.WriteLineAsync("250 2.0.0 queued");
+                    break;
+                case "QUIT":
+                    await writer.WriteLineAsync("221 bye");
+                    return;
+                default:
+                    await writer.WriteLineAsync("502 5.5.2 not implemented");
+                    break;
+            }
+        }
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
+    }
+}
