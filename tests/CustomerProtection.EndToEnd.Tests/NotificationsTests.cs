@@ -44,8 +44,8 @@ public sealed class NotificationsTests(SystemFixture system)
         var filing = TestOrganisation.Filing($"通知客户{s}有限公司", "", Iso(today));
         filing.DeclaredAnnualSales = "400000";
         var filed = await customers.FileCustomerAsync(filing, s1);
-        var approved = filed.Status == "protected" ? filed : await customers.ApproveFilingAsync(new DecideFilingRequest { CustomerId = filed.CustomerId }, secretary);
-        var lastDay = DateOnly.ParseExact(approved.LastProtectedDay, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var approved = filed.Status == CustomerStatus.Protected ? filed : await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, secretary);
+        var lastDay = approved.LastProtectedDay.ToDateOnly();
         var id = approved.CustomerId;
 
         var announced = $"[P-2.1] 备案公示：通知客户{s}有限公司 / Filing announced: 通知客户{s}有限公司";
@@ -142,12 +142,12 @@ public sealed class NotificationsTests(SystemFixture system)
         var replica = new OrganizationReplica.OrganizationReplicaClient(system.Channel(ResourceNames.Registration));
         foreach (var name in new[] { "BM", "S1", "SEC" })
         {
-            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetReplicaRequest { Id = $"{name}-{s}" }, Hq), $"{name}-{s} in Registration");
+            await Eventually.GetAsync(async () => await replica.GetEmployeeAsync(new GetEmployeeReplicaRequest { EmployeeId = $"{name}-{s}" }, Hq), $"{name}-{s} in Registration");
         }
     }
 
     private async Task<DateOnly> TodayAsync() =>
-        DateOnly.ParseExact((await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq)).Today.ToIso(), "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        (await RegistrationClock.GetTimeAsync(new GetTimeRequest(), Hq)).Today.ToDateOnly();
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
