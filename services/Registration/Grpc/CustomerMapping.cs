@@ -91,7 +91,7 @@ public static class CustomerMapping
             view.Contact = ToProto(contact);
         }
 
-        view.ConsentPurposes.Add(details.Consent?.Purposes ?? []);
+        view.ConsentPurposes.Add((details.Consent?.Purposes ?? []).Select(Value<V1.Purpose>));
 
         return view;
     }
@@ -243,7 +243,15 @@ public static class CustomerMapping
             ? CustomerContact.Empty
             : new CustomerContact(contact.Name, contact.Phone, contact.Email, contact.Address, contact.BankAccount, contact.DealTerms, contact.Financials, contact.Contracts);
 
-    public static ConsentInput? FromProto(V1.Consent? consent) => consent is null ? null : new ConsentInput(consent.Purposes, consent.Evidence);
+    public static ConsentInput? FromProto(V1.Consent? consent) =>
+        consent is null ? null : new ConsentInput([.. consent.Purposes.Select(p => PurposeWord(p) ?? "")], consent.Evidence);
+
+    /// <summary>
+    /// A request's C-6 purpose as the domain's word: none when unspecified (the caller's usual purpose), and an unknown
+    /// number as its digits, which the purpose check refuses on the request's field.
+    /// </summary>
+    public static string? PurposeWord(V1.Purpose purpose) =>
+        purpose == V1.Purpose.Unspecified ? null : Word(purpose) ?? ((int)purpose).ToString(CultureInfo.InvariantCulture);
 
     public static V1.RefusedDealerFiling ToProto(Domain.RefusedDealerFiling f) => new()
     {

@@ -112,7 +112,7 @@ public sealed class CustomersService(
     }
 
     public override async Task<CustomerView> GetCustomer(GetCustomerRequest request, ServerCallContext context) =>
-        ToProto(await query.GetAsync(Caller.From(context), request.CustomerId, request.Purpose));
+        ToProto(await query.GetAsync(Caller.From(context), request.CustomerId, PurposeWord(request.Purpose)));
 
     public override async Task<ListCustomersResponse> ListCustomers(ListCustomersRequest request, ServerCallContext context)
     {
@@ -262,7 +262,7 @@ public sealed class CustomersService(
 
     public override async Task ExportCustomers(ExportCustomersRequest request, IServerStreamWriter<ExportCustomersChunk> responseStream, ServerCallContext context)
     {
-        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken, request.Purpose))
+        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken, PurposeWord(request.Purpose)))
         {
             await responseStream.WriteAsync(new ExportCustomersChunk { Chunk = Google.Protobuf.ByteString.CopyFrom(chunk) });
         }
@@ -271,7 +271,7 @@ public sealed class CustomersService(
     public override async Task<Google.Api.HttpBody> DownloadCustomersCsv(DownloadCustomersCsvRequest request, ServerCallContext context)
     {
         using var csv = new MemoryStream();
-        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken, request.Purpose))
+        await foreach (var chunk in export.ExecuteAsync(Caller.From(context), request.BranchId, context.CancellationToken, PurposeWord(request.Purpose)))
         {
             csv.Write(chunk);
         }

@@ -2,6 +2,7 @@ using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Errors;
 using CustomerProtection.Protos;
 using CustomerProtection.Registration.Application;
+using CustomerProtection.Registration.Confidentiality.Domain;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Grpc;
 using V1 = CustomerProtection.Registration.V1;
@@ -63,5 +64,23 @@ public sealed class ApiVocabularyTests
         request = new V1.ListCustomersRequest { Status = { (V1.CustomerStatus)42 } };
         refusal = Assert.Throws<RequestValidationException>(() => CustomerMapping.FromProto(request));
         Assert.Equal(["status"], refusal.Violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public void C6_a_read_or_export_purpose_unspecified_is_the_callers_usual_one_and_an_unknown_number_is_refused_on_purpose()
+    {
+        Assert.Null(CustomerMapping.PurposeWord(V1.Purpose.Unspecified));
+        Assert.Equal(Purposes.Marketing, CustomerMapping.PurposeWord(V1.Purpose.Marketing));
+
+        var violations = new List<FieldViolation>();
+        Assert.Null(ConsentRules.ValidPurpose(violations, "purpose", CustomerMapping.PurposeWord((V1.Purpose)42)));
+        Assert.Equal(["purpose"], violations.Select(v => v.Field));
+    }
+
+    [Fact]
+    public void C6_a_filings_consent_names_its_purposes_by_enum_and_an_unspecified_one_reaches_the_consent_check()
+    {
+        var consent = CustomerMapping.FromProto(new V1.Consent { Purposes = { V1.Purpose.Service, V1.Purpose.Unspecified }, Evidence = "同意书 1" });
+        Assert.Equal([Purposes.Service, ""], consent!.Purposes);
     }
 }
