@@ -31,7 +31,7 @@ public static class NotificationServices
         builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton(new RobotBook(builder.Configuration.GetSection(RobotBook.SectionName).Get<List<Robot>>(o => o.ErrorOnUnknownConfiguration = true) ?? []));
         // The robots' signatures carry the wall clock's time: the platforms check it against theirs (within an hour).
-        builder.Services.AddHttpClient(nameof(RobotSender));
+        builder.Services.AddHttpClient(nameof(RobotSender)).Lean(); // one POST per outbox attempt: the outbox owns the retry
         builder.Services.AddSingleton(services => new RobotSender(
             services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RobotSender)), services.GetRequiredService<RobotBook>(), TimeProvider.System));
         builder.Services.AddSingleton<CopyDirectory>();

@@ -109,21 +109,4 @@ public static class TerritoryServices
         builder.AddServiceAccount(ServiceAccountKey, "svc-territory");
         builder.AddAccountStatesFromRegistration();
     }
-
-    /// <summary>
-    /// GetOwnership is on every sale authorisation (issue 5: 5,000/s). The service defaults give
-    /// every HttpClient the standard resilience pipeline (rate limiter, total and attempt timeouts,
-    /// retries, circuit breaker, each execution metered) and four log handlers with a log scope per
-    /// request; for one short read they cost more than they save: a failed read fails the request
-    /// and the caller asks again, and <see cref="BoundedCalls"/> bounds the wait.
-    /// </summary>
-    /// <remarks>
-    /// <c>RemoveAllResilienceHandlers</c> is marked experimental (EXTEXP0001) in
-    /// Microsoft.Extensions.Http.Resilience 10.11: it is the documented way to undo the defaults for
-    /// one client; a change in a later version shows up here as a build error.
-    /// </remarks>
-#pragma warning disable EXTEXP0001
-    private static IHttpClientBuilder Lean(this IHttpClientBuilder client) =>
-        client.RemoveAllResilienceHandlers().RemoveAllLoggers();
-#pragma warning restore EXTEXP0001
 }
