@@ -155,4 +155,45 @@ public sealed class OpeningStoreTests(RedisServer redis) : IClassFixture<RedisSe
         Assert.Equal([nameof(PerformanceCreditDecided)], await TypesAsync());
         Assert.Null(await Store.GetMarkerAsync("cust1"));
     }
+
+    [Fact]
+    public async Task Api_ids_an_objection_retried_with_its_request_id_answers_the_first_case_and_opens_one()
+    {
+        var input = new ObjectionInput("cust1", "先拜访 / visited first", null, "retry-1");
+
+        var first = await FileObjection.ExecuteAsync(Salesperson(Objector), input, CancellationToken.None);
+        var again = await FileObjection.ExecuteAsync(Salesperson(Objector), input, CancellationToken.None);
+
+        Assert.Equal(first.Value.Id, again.Value.Id);
+        Assert.Equal([nameof(CaseOpened)], await TypesAsync());
+        Assert.Equal(first.Value.Id, (await Store.GetMarkerAsync("cust1"))!.Value.OpenCaseId);
+    }
+
+    [Fact]
+    public async Task Api_ids_a_performance_dispute_retried_with_its_request_id_opens_one_case()
+    {
+        await Store.AddDealAsync("uscc:cust1", new DealFact("SALE-1", Owner, D("2026-03-10"), 1000m));
+        var input = new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属 / whose credit", "retry-2");
+
+        var first = await OpenDispute.ExecuteAsync(Salesperson(Objector), input, CancellationToken.None);
+        var again = await OpenDispute.ExecuteAsync(Salesperson(Objector), input, CancellationToken.None);
+
+        Assert.Equal(first.Value.Id, again.Value.Id);
+        Assert.Equal([first.Value.Id], (await new QueryCases(Store).ListAsync(Hq, null, true, 0, null)).Items.Select(c => c.Value.Id));
+    }
+
+    [Fact]
+    public async Task Api_ids_a_request_id_reused_for_another_case_is_invalid_on_request_id_and_changes_nothing()
+    {
+        await Store.AddDealAsync("uscc:cust1", new DealFact("SALE-1", Owner, D("2026-03-10"), 1000m));
+        var first = await OpenDispute.ExecuteAsync(Salesperson(Objector), new DisputeInput(CaseKinds.Performance, "cust1", Owner, "SALE-1", "业绩归属", "retry-3"), CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            FileObjection.ExecuteAsync(Salesperson(Objector), new ObjectionInput("cust1", "先拜访 / visited first", null, "retry-3"), CancellationToken.None));
+
+        Assert.Equal("request_id", Assert.Single(error.Violations).Field);
+        Assert.Contains(first.Value.Id, error.Violations[0].Description);
+        Assert.Empty(await TypesAsync());
+        Assert.Null(await Store.GetMarkerAsync("cust1"));
+    }
 }

@@ -4,6 +4,7 @@ using CustomerProtection.Arbitration.Domain;
 using CustomerProtection.Arbitration.Persistence;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Policy.Actors;
+using CustomerProtection.Policy.Errors;
 using CustomerProtection.Testing;
 using static CustomerProtection.Arbitration.Tests.TestData;
 
@@ -35,5 +36,21 @@ public sealed class SurveyComplaintTests(RedisServer redis) : ArbitrationRig(red
         Assert.Contains("sv-1", first.Value.Description, StringComparison.Ordinal);
         var otherRound = SurveyLowScoreConsumer.Complaint(low with { RoundId = "sv-2" });
         Assert.NotEqual(first.Value.Id, otherRound.Id);
+    }
+
+    [Fact]
+    public async Task Api_ids_M3_a_complaint_retried_with_its_request_id_is_recorded_once_and_another_under_that_key_is_refused()
+    {
+        var record = new RecordCustomerComplaint(Store, Registration, Policy, ResponseTimeBook.Default);
+        var input = new ComplaintInput("cust1", Owner, "phone", null, "送货延误 / late delivery", RequestId: "retry-1");
+
+        var first = await record.ExecuteAsync(Secretary, input, CancellationToken.None);
+        var again = await record.ExecuteAsync(Secretary, input, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            record.ExecuteAsync(Secretary, input with { Description = "发票错误 / wrong invoice" }, CancellationToken.None));
+
+        Assert.Equal(first.Value.Id, again.Value.Id);
+        Assert.Equal("request_id", Assert.Single(error.Violations).Field);
+        Assert.Equal(1, await Db.SortedSetLengthAsync(ArbitrationKeys.BranchComplaints(Branch)));
     }
 }

@@ -299,20 +299,36 @@ public sealed class SalesLedgerStoreTests(RedisServer redis) : SalesRig(redis), 
     public async Task P4_3_the_local_branchs_service_support_is_a_recorded_paid_agreement_within_the_branch_managers_scope()
     {
         var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
-        var input = new ServiceSupportInput("SUP-1", new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", Day(2026, 3, 10), Day(2026, 12, 31), "上门维护");
+        var input = new ServiceSupportInput(null, new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", Day(2026, 3, 10), Day(2026, 12, 31), "上门维护");
 
         var agreement = await new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input);
-        var again = await new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input);
 
         Assert.Equal((Key, 3000m, "M1"), (agreement.IdentityKey, agreement.Fee, agreement.RecordedBy));
-        Assert.Equal(agreement, again);
+        Assert.StartsWith("SS-", agreement.Id, StringComparison.Ordinal);
         var agreed = Assert.Single(await EventsAsync<ServiceSupportAgreed>());
-        Assert.Equal(("SUP-1", Key, "S1", "B-SH", 3000m), (agreed.AgreementId, agreed.CustomerIdentityKey, agreed.DeveloperId, agreed.SupportingBranchId, agreed.Fee));
-        Assert.Equal(["SUP-1"], (await new ListServiceSupport(Store).ExecuteAsync(Hq, "B-SH", null)).Select(a => a.Id));
-        Assert.Equal(["SUP-1"], (await new ListServiceSupport(Store).ExecuteAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
-        await Assert.ThrowsAsync<ScopeDeniedException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input with { Id = "SUP-2" }));
-        var late = await Assert.ThrowsAsync<RequestValidationException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input with { Id = "SUP-3", ValidUntil = Day(2026, 1, 1) }));
+        Assert.Equal((agreement.Id, Key, "S1", "B-SH", 3000m), (agreed.AgreementId, agreed.CustomerIdentityKey, agreed.DeveloperId, agreed.SupportingBranchId, agreed.Fee));
+        Assert.Equal([agreement.Id], (await new ListServiceSupport(Store).ExecuteAsync(Hq, "B-SH", null)).Select(a => a.Id));
+        Assert.Equal([agreement.Id], (await new ListServiceSupport(Store).ExecuteAsync(new Caller("S1", Roles.Salesperson, "B-SH", "R-EAST"), null, "S1")).Select(a => a.Id));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(new Caller("M9", Roles.BranchManager, "B-BJ", "R-NORTH"), input));
+        var late = await Assert.ThrowsAsync<RequestValidationException>(() => new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input with { ValidUntil = Day(2026, 1, 1) }));
         Assert.Equal("valid_until", Assert.Single(late.Violations).Field);
+    }
+
+    [Fact]
+    public async Task Api_ids_P4_3_a_support_agreement_retried_with_its_request_id_is_recorded_once_and_another_under_the_key_is_refused()
+    {
+        var manager = new Caller("M1", Roles.BranchManager, "B-SH", "R-EAST");
+        var input = new ServiceSupportInput("retry-1", new CustomerRef(null, Taxpayer, null), "S1", "B-SH", "3000.00", Day(2026, 3, 10), Day(2026, 12, 31), "上门维护");
+
+        var agreement = await new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input);
+        FakeClock.Advance(TimeSpan.FromMinutes(1));
+        var again = await new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input);
+        var reused = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            new RecordServiceSupport(Store, Clocks.Policy(FakeClock)).ExecuteAsync(manager, input with { Fee = "5000.00" }));
+
+        Assert.Equal(agreement, again);
+        Assert.Equal("request_id", Assert.Single(reused.Violations).Field);
+        Assert.Single(await EventsAsync<ServiceSupportAgreed>());
     }
 
     [Fact]

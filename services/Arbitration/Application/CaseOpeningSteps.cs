@@ -11,10 +11,23 @@ namespace CustomerProtection.Arbitration.Application;
 /// </summary>
 public static class CaseOpeningSteps
 {
-    /// <summary>Opens the case; one about who holds the customer first takes the customer's dispute marker, refused while another case holds it.</summary>
+    /// <summary>
+    /// Opens the case; one about who holds the customer first takes the customer's dispute marker, refused while another
+    /// case holds it. A retry with the same request_id (the id is made from it, <see cref="ServerIds"/>) finds the case it
+    /// opened before and answers it before the marker is looked at, so it is not refused by its own case; the key reused
+    /// for another kind, customer or respondent is the caller's mistake. Two retries at once meet at the case's version.
+    /// </summary>
     public static async Task<Versioned<Case>> CommitAsync(ArbitrationStore store, Case @case) =>
         await OptimisticConcurrency.RetryAsync(async () =>
         {
+            if (await store.GetCaseAsync(@case.Id) is { } existing)
+            {
+                var first = existing.Value;
+                return first.Kind == @case.Kind && first.CustomerId == @case.CustomerId && first.RespondentId == @case.RespondentId && first.ParentCaseId == @case.ParentCaseId
+                    ? (ChangeResult.Applied, existing)
+                    : throw ServerIds.ReusedRequestId(first.Id);
+            }
+
             Versioned<CustomerMarker>? marker = null;
             if (CaseKinds.DisputesCustomer(@case.Kind))
             {
@@ -81,9 +94,9 @@ public static class CaseOpeningSteps
     }
 
     /// <summary>An open case about the customer, its parties and organisation as Registration has them now.</summary>
-    public static Case NewCase(string kind, CustomerFacts customer, Caller caller, string? respondent, string description, DateTimeOffset now) => new()
+    public static Case NewCase(string kind, CustomerFacts customer, Caller caller, string? respondent, string description, DateTimeOffset now, string? requestId) => new()
     {
-        Id = NewId(),
+        Id = NewId(caller, requestId),
         Kind = kind,
         Status = CaseStatuses.Open,
         CustomerId = customer.CustomerId,
@@ -99,6 +112,6 @@ public static class CaseOpeningSteps
         Description = description,
     };
 
-    /// <summary>Case ids: "case-" and 20 hex digits of randomness (no coordination, never reused).</summary>
-    public static string NewId() => "case-" + Guid.NewGuid().ToString("N")[..20];
+    /// <summary>Case ids are the server's (docs/api.md): "case-" and 24 hex digits, random, or the caller's and request_id's.</summary>
+    public static string NewId(Caller caller, string? requestId) => ServerIds.New("case-", caller.EmployeeId, requestId);
 }

@@ -3,7 +3,8 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record EncroachmentInput(string CustomerId, string AccusedId, Google.Type.Date? DiscoveredOn, string Description);
+/// <param name="RequestId">Optional idempotency key of the caller (docs/api.md): a retry with it answers the case it opened.</param>
+public sealed record EncroachmentInput(string CustomerId, string AccusedId, Google.Type.Date? DiscoveredOn, string Description, string? RequestId = null);
 
 /// <summary>
 /// P-4.5: an encroachment complaint by the injured party within 7 working days of discovery (the window
@@ -32,6 +33,7 @@ public sealed class FileEncroachmentComplaint(ArbitrationStore store, IRegistrat
             violations.Add(new("accused_id", "不能投诉自己 / one cannot complain about oneself"));
         }
 
+        ServerIds.CheckRequestId(violations, input.RequestId);
         RequestValidationException.ThrowIfAny(violations);
 
         // P-4.5: the window is the policy's, whoever the customer is: refused before anything is read.
@@ -51,7 +53,7 @@ public sealed class FileEncroachmentComplaint(ArbitrationStore store, IRegistrat
             new PartyEvidence(injured, Filings(injured, customer), progress),
             new PartyEvidence(accused, Filings(accused, customer), progress),
             today, now);
-        var @case = CaseOpeningSteps.NewCase(CaseKinds.Encroachment, customer, caller, accused, description, now) with
+        var @case = CaseOpeningSteps.NewCase(CaseKinds.Encroachment, customer, caller, accused, description, now, input.RequestId) with
         {
             ClaimantId = injured,
             DiscoveredOn = discovered,

@@ -3,7 +3,8 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record ObjectionInput(string CustomerId, string Reason, string? OwnCustomerId);
+/// <param name="RequestId">Optional idempotency key of the caller (docs/api.md): a retry with it answers the case it opened.</param>
+public sealed record ObjectionInput(string CustomerId, string Reason, string? OwnCustomerId, string? RequestId = null);
 
 /// <summary>
 /// P-2.2 / P-2.3: an objection to an announced ownership within the objection window, as an
@@ -19,6 +20,7 @@ public sealed class FileObjection(ArbitrationStore store, IRegistrationReader re
         var customerId = RequestFields.Id(violations, "customer_id", input.CustomerId)!;
         var reason = RequestFields.Text(violations, "reason", input.Reason, required: true)!;
         var ownId = RequestFields.Id(violations, "own_customer_id", input.OwnCustomerId, required: false);
+        ServerIds.CheckRequestId(violations, input.RequestId);
         RequestValidationException.ThrowIfAny(violations);
 
         var customer = await CaseOpeningSteps.CustomerAsync(registration, customerId, cancellationToken);
@@ -54,7 +56,7 @@ public sealed class FileObjection(ArbitrationStore store, IRegistrationReader re
             new PartyEvidence(caller.EmployeeId, claimantFilings, progress),
             new PartyEvidence(customer.OwnerId!, [customer.Filing], progress),
             today, now);
-        var @case = CaseOpeningSteps.NewCase(kind, customer, caller, customer.OwnerId, reason, now) with
+        var @case = CaseOpeningSteps.NewCase(kind, customer, caller, customer.OwnerId, reason, now, input.RequestId) with
         {
             AnnouncedOn = customer.ApprovedOn,
             WindowDeadline = Dates.ToDateOnly(window.Deadline),

@@ -3,7 +3,8 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record DisputeInput(string? Kind, string CustomerId, string RespondentId, string? SaleId, string Description);
+/// <param name="RequestId">Optional idempotency key of the caller (docs/api.md): a retry with it answers the case it opened.</param>
+public sealed record DisputeInput(string? Kind, string CustomerId, string RespondentId, string? SaleId, string Description, string? RequestId = null);
 
 /// <summary>
 /// P-3.6 co-development and P-8.2 performance disputes; a co-development dispute takes the customer's
@@ -24,6 +25,7 @@ public sealed class OpenDispute(ArbitrationStore store, IRegistrationReader regi
             violations.Add(new("respondent_id", "不能与自己争议 / one cannot dispute with oneself"));
         }
 
+        ServerIds.CheckRequestId(violations, input.RequestId);
         RequestValidationException.ThrowIfAny(violations);
 
         var customer = await CaseOpeningSteps.CustomerAsync(registration, customerId, cancellationToken);
@@ -40,7 +42,7 @@ public sealed class OpenDispute(ArbitrationStore store, IRegistrationReader regi
                 $"出货 {saleId} 不是客户 {customer.CustomerId} 的已记录出货 / sale {saleId} is not a recorded sale to customer {customer.CustomerId}"));
         }
 
-        var @case = CaseOpeningSteps.NewCase(kind!, customer, caller, respondent, description, clock.UtcNow) with { SaleId = kind == CaseKinds.Performance ? saleId : null };
+        var @case = CaseOpeningSteps.NewCase(kind!, customer, caller, respondent, description, clock.UtcNow, input.RequestId) with { SaleId = kind == CaseKinds.Performance ? saleId : null };
         return await CaseOpeningSteps.CommitAsync(store, @case);
     }
 }

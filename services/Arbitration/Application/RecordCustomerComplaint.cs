@@ -3,8 +3,10 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-/// <param name="Id">A complaint id decided by the sender (a consumer's, so that a redelivered message records it once); null: a new one.</param>
-public sealed record ComplaintInput(string CustomerId, string? AboutEmployeeId, string? Channel, DateTimeOffset? ReceivedAt, string Description, string? Id = null);
+/// <param name="Id">A complaint id decided by the sender (a consumer's, so that a redelivered message records it once); null: the server's.</param>
+/// <param name="RequestId">Optional idempotency key of a caller (docs/api.md): a retry with it answers the complaint it recorded.</param>
+public sealed record ComplaintInput(string CustomerId, string? AboutEmployeeId, string? Channel, DateTimeOffset? ReceivedAt, string Description, string? Id = null,
+    string? RequestId = null);
 
 /// <summary>
 /// M-3: records a customer complaint with its response deadline and a due-queue entry for it; an
@@ -19,6 +21,7 @@ public sealed class RecordCustomerComplaint(ArbitrationStore store, IRegistratio
         var about = RequestFields.Id(violations, "about_employee_id", input.AboutEmployeeId, required: false);
         var channel = RequestFields.OneOf(violations, "channel", input.Channel, ComplaintChannels.All)!;
         var description = RequestFields.Text(violations, "description", input.Description, required: true)!;
+        ServerIds.CheckRequestId(violations, input.RequestId);
         var now = clock.UtcNow;
         var received = input.ReceivedAt ?? now;
         if (received > now)
@@ -38,7 +41,7 @@ public sealed class RecordCustomerComplaint(ArbitrationStore store, IRegistratio
         var (dueOn, dueAt, provisional) = ComplaintRules.ResponseDue(clock.Calendar, receivedOn, responseTimes.For(receivedOn));
         var complaint = new CustomerComplaint
         {
-            Id = input.Id ?? "cc-" + Guid.NewGuid().ToString("N")[..20],
+            Id = input.Id ?? ServerIds.New("cc-", caller.EmployeeId, input.RequestId),
             CustomerId = customer.CustomerId,
             BranchId = customer.BranchId,
             AboutEmployeeId = about,
@@ -62,6 +65,16 @@ public sealed class RecordCustomerComplaint(ArbitrationStore store, IRegistratio
             if (input.Id is not null && await store.GetComplaintAsync(input.Id) is { } recorded)
             {
                 return recorded;
+            }
+
+            // The same request_id again (the id is made from it and the caller): the complaint it recorded, unless the
+            // key was reused for another customer, employee, channel or text.
+            if (input.RequestId is not null && await store.GetComplaintAsync(complaint.Id) is { } first)
+            {
+                var f = first.Value;
+                return f.CustomerId == complaint.CustomerId && f.AboutEmployeeId == about && f.Channel == channel && f.Description == description
+                    ? first
+                    : throw ServerIds.ReusedRequestId(f.Id);
             }
 
             throw new ConcurrencyConflictException($"投诉编号冲突，请重试 / complaint id {complaint.Id} was taken, please retry");

@@ -3,7 +3,8 @@ using CustomerProtection.Arbitration.Persistence;
 
 namespace CustomerProtection.Arbitration.Application;
 
-public sealed record RetaliationInput(string CaseId, string AccusedId, string Description, Google.Type.Date? DiscoveredOn);
+/// <param name="RequestId">Optional idempotency key of the caller (docs/api.md): a retry with it answers the case it opened.</param>
+public sealed record RetaliationInput(string CaseId, string AccusedId, string Description, Google.Type.Date? DiscoveredOn, string? RequestId = null);
 
 /// <summary>
 /// P-4.5 "retaliation is itself a violation": reported by a party of a case — while it is open or after
@@ -31,6 +32,7 @@ public sealed class ReportRetaliation(ArbitrationStore store, PolicyClock clock)
             violations.Add(new("accused_id", "不能举报自己 / one cannot report oneself"));
         }
 
+        ServerIds.CheckRequestId(violations, input.RequestId);
         RequestValidationException.ThrowIfAny(violations);
         CaseWindows.EnsureComplaintInTime(clock.Book, clock.Calendar, discovered!.Value, today);
         var window = CaseWindows.Complaint(clock.Book, clock.Calendar, discovered.Value, today);
@@ -43,7 +45,7 @@ public sealed class ReportRetaliation(ArbitrationStore store, PolicyClock clock)
 
         var @case = new Case
         {
-            Id = CaseOpeningSteps.NewId(),
+            Id = CaseOpeningSteps.NewId(caller, input.RequestId),
             Kind = CaseKinds.Retaliation,
             Status = CaseStatuses.Open,
             CustomerId = parent.CustomerId,

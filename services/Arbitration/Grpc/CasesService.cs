@@ -24,16 +24,16 @@ public sealed class CasesService(
     MilestoneReader milestones) : Cases.CasesBase
 {
     public override async Task<Case> FileObjection(FileObjectionRequest request, ServerCallContext context) =>
-        ToProto(await fileObjection.ExecuteAsync(Caller.From(context), new ObjectionInput(request.CustomerId, request.Reason, NullIfEmpty(request.OwnCustomerId)), context.CancellationToken));
+        ToProto(await fileObjection.ExecuteAsync(Caller.From(context), new ObjectionInput(request.CustomerId, request.Reason, NullIfEmpty(request.OwnCustomerId), NullIfEmpty(request.RequestId)), context.CancellationToken));
 
     public override async Task<Case> FileEncroachmentComplaint(FileEncroachmentComplaintRequest request, ServerCallContext context) =>
-        ToProto(await fileEncroachmentComplaint.ExecuteAsync(Caller.From(context), new EncroachmentInput(request.CustomerId, request.AccusedId, request.DiscoveredOn, request.Description), context.CancellationToken));
+        ToProto(await fileEncroachmentComplaint.ExecuteAsync(Caller.From(context), new EncroachmentInput(request.CustomerId, request.AccusedId, request.DiscoveredOn, request.Description, NullIfEmpty(request.RequestId)), context.CancellationToken));
 
     public override async Task<Case> OpenDispute(OpenDisputeRequest request, ServerCallContext context) =>
-        ToProto(await openDispute.ExecuteAsync(Caller.From(context), new DisputeInput(Word(request.Kind), request.CustomerId, request.RespondentId, NullIfEmpty(request.SaleId), request.Description), context.CancellationToken));
+        ToProto(await openDispute.ExecuteAsync(Caller.From(context), new DisputeInput(Word(request.Kind), request.CustomerId, request.RespondentId, NullIfEmpty(request.SaleId), request.Description, NullIfEmpty(request.RequestId)), context.CancellationToken));
 
     public override async Task<Case> ReportRetaliation(ReportRetaliationRequest request, ServerCallContext context) =>
-        ToProto(await reportRetaliation.ExecuteAsync(Caller.From(context), new RetaliationInput(request.CaseId, request.AccusedId, request.Description, request.DiscoveredOn)));
+        ToProto(await reportRetaliation.ExecuteAsync(Caller.From(context), new RetaliationInput(request.CaseId, request.AccusedId, request.Description, request.DiscoveredOn, NullIfEmpty(request.RequestId))));
 
     public override async Task<Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
         ToProto(await query.GetAsync(Caller.From(context), request.CaseId));

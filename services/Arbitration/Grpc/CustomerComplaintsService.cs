@@ -18,7 +18,7 @@ public sealed class CustomerComplaintsService(
 {
     public override async Task<CustomerComplaint> RecordComplaint(RecordComplaintRequest request, ServerCallContext context) =>
         ToProto(await record.ExecuteAsync(Caller.From(context), new ComplaintInput(request.CustomerId, NullIfEmpty(request.AboutEmployeeId), ProtoWords.Word(request.Channel),
-            request.ReceivedAt?.ToDateTimeOffset(), request.Description), context.CancellationToken), clock.UtcNow);
+            request.ReceivedAt?.ToDateTimeOffset(), request.Description, RequestId: NullIfEmpty(request.RequestId)), context.CancellationToken), clock.UtcNow);
 
     public override async Task<CustomerComplaint> AnswerComplaint(AnswerComplaintRequest request, ServerCallContext context) =>
         ToProto(await answer.ExecuteAsync(Caller.From(context), request.ComplaintId, request.Answer), clock.UtcNow);

@@ -45,6 +45,14 @@ public sealed class ListCustomers(CustomerStore store, Organization organization
     public const int MaxPageSize = 500;
     public const int ScanFactor = 20;
 
+    /// <summary>
+    /// docs/api.md's paging rule for Registration's lists: 0 is <see cref="DefaultPageSize"/>, at most <see cref="MaxPageSize"/>;
+    /// more (or a negative size) is the caller's mistake, InvalidArgument on page_size, never quietly cut.
+    /// </summary>
+    public static int PageSize(int requested) => requested is < 0 or > MaxPageSize
+        ? throw new RequestValidationException(new FieldViolation("page_size", $"0 到 {MaxPageSize} / 0 to {MaxPageSize}"))
+        : requested == 0 ? DefaultPageSize : requested;
+
     /// <summary>Ten years: beyond any protection period with its extensions (P-3.1, P-3.3).</summary>
     public const int MaxExpiresWithinDays = 3660;
 
@@ -87,11 +95,7 @@ public sealed class ListCustomers(CustomerStore store, Organization organization
     /// </summary>
     public async Task<CustomerPage> PoolAsync(Caller caller, string? branchId, CustomerFilter filter, int pageSize, string? pageToken)
     {
-        if (pageSize is < 0 or > MaxPageSize)
-        {
-            throw new RequestValidationException(new FieldViolation("page_size", $"0 到 {MaxPageSize} / 0 to {MaxPageSize}"));
-        }
-
+        var size = PageSize(pageSize);
         var branch = await query.RequireBranchAsync(caller, branchId, pool: true);
         var start = string.IsNullOrEmpty(pageToken) ? 0
             : pageToken.Split('.') is ["p", var o] && Number(o) is { } offset ? offset : throw InvalidToken();
@@ -101,7 +105,7 @@ public sealed class ListCustomers(CustomerStore store, Organization organization
             var ids = await store.Db.SortedSetRangeByRankAsync(RegistrationKeys.BranchPool(branch), skip, skip + count - 1);
             return [.. ids.Select((id, i) => ((string)id!, $"p.{skip + i + 1}"))];
         };
-        var page = await PageAsync(source, null, filter, pageSize == 0 ? DefaultPageSize : pageSize);
+        var page = await PageAsync(source, null, filter, size);
         var today = clock.Today;
         var parameters = clock.On(today);
         return page with { Items = [.. page.Items.Select(item => item with { PoolClaims = Claims(item, today, parameters) })] };

@@ -4,12 +4,14 @@ using CustomerProtection.Territory.Persistence;
 
 namespace CustomerProtection.Territory.Application;
 
-public sealed record ServiceSupportInput(string Id, CustomerRef Customer, string DeveloperId, string SupportingBranchId, string Fee, Google.Type.Date? ValidFrom, Google.Type.Date? ValidUntil, string? Terms);
+/// <param name="RequestId">Optional idempotency key of the caller: a retry with it answers the first agreement.</param>
+public sealed record ServiceSupportInput(string? RequestId, CustomerRef Customer, string DeveloperId, string SupportingBranchId, string Fee, Google.Type.Date? ValidFrom, Google.Type.Date? ValidUntil, string? Terms);
 
 /// <summary>
 /// P-4.3: records a service-support agreement — the sale's credit stays with the salesperson who
 /// developed the customer; the local branch that serves the customer is paid for support (hq, or the
-/// manager of the supporting branch's region or of the branch itself).
+/// manager of the supporting branch's region or of the branch itself). The server makes the id (<see cref="ServerIds"/>,
+/// <c>SS-</c>); the same request_id again is answered with the first agreement.
 /// </summary>
 public sealed class RecordServiceSupport(SalesStore store, PolicyClock clock)
 {
@@ -18,7 +20,7 @@ public sealed class RecordServiceSupport(SalesStore store, PolicyClock clock)
     public async Task<ServiceSupportAgreement> ExecuteAsync(Caller caller, ServiceSupportInput input)
     {
         var violations = new List<FieldViolation>();
-        DirectoryRules.CheckId(violations, "id", input.Id);
+        DirectoryRules.CheckId(violations, "request_id", input.RequestId, required: false);
         DirectoryRules.CheckId(violations, "developer_id", input.DeveloperId);
         DirectoryRules.CheckId(violations, "supporting_branch_id", input.SupportingBranchId);
         var customer = Customers.Resolve(violations, "", input.Customer);
@@ -57,7 +59,7 @@ public sealed class RecordServiceSupport(SalesStore store, PolicyClock clock)
             throw new RequestValidationException(new FieldViolation("developer_id", $"员工 {input.DeveloperId} 不存在 / employee {input.DeveloperId} does not exist"));
         }
 
-        var agreement = new ServiceSupportAgreement(input.Id, customer.IdentityKey!, input.DeveloperId, branch.Value.Id, fee!.Value, from!.Value, until,
+        var agreement = new ServiceSupportAgreement(ServerIds.New("SS-", caller.EmployeeId, input.RequestId), customer.IdentityKey!, input.DeveloperId, branch.Value.Id, fee!.Value, from!.Value, until,
             string.IsNullOrWhiteSpace(input.Terms) ? null : input.Terms.Trim(), caller.EmployeeId, clock.UtcNow);
         var key = DirectoryKeys.Entity(SalesKeys.Support, agreement.Id);
         var change = new AtomicChange()
@@ -69,14 +71,10 @@ public sealed class RecordServiceSupport(SalesStore store, PolicyClock clock)
                 agreement.ValidFrom, agreement.ValidUntil, agreement.RecordedBy, agreement.RecordedAt));
         if (!(await store.Directory.CommitAsync(change)).Succeeded)
         {
-            var existing = (await store.GetAsync<ServiceSupportAgreement>(SalesKeys.Support, input.Id))!.Value;
-            if (existing with { RecordedAt = agreement.RecordedAt, RecordedBy = agreement.RecordedBy } != agreement)
-            {
-                throw new PolicyRefusalException("ALREADY_EXISTS", $"协议 {input.Id} 已存在 / agreement {input.Id} already exists",
-                    new Dictionary<string, string> { ["id"] = input.Id }, RefusalCode.AlreadyExists);
-            }
-
-            return existing;
+            // The same request_id again (the id is made from it and the caller): the first agreement, unless the key
+            // was reused for another one.
+            var existing = (await store.GetAsync<ServiceSupportAgreement>(SalesKeys.Support, agreement.Id))!.Value;
+            return existing with { RecordedAt = agreement.RecordedAt } == agreement ? existing : throw ServerIds.ReusedRequestId(existing.Id);
         }
 
         return agreement;

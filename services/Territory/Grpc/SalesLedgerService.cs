@@ -92,7 +92,7 @@ public sealed class SalesLedgerService(
 
     public override async Task<V1.ServiceSupportAgreement> RecordServiceSupport(RecordServiceSupportRequest request, ServerCallContext context) =>
         ToProto(await recordServiceSupport.ExecuteAsync(Caller.From(context), new ServiceSupportInput(
-            request.Id, Customer(request.Customer), request.DeveloperId, request.SupportingBranchId, request.Fee, request.ValidFrom, request.ValidUntil, request.Terms)));
+            request.RequestId, Customer(request.Customer), request.DeveloperId, request.SupportingBranchId, request.Fee, request.ValidFrom, request.ValidUntil, request.Terms)));
 
     public override async Task<ListServiceSupportResponse> ListServiceSupport(ListServiceSupportRequest request, ServerCallContext context) =>
         new() { Agreements = { (await listServiceSupport.ExecuteAsync(Caller.From(context), request.SupportingBranchId, request.DeveloperId)).Select(ToProto) } };

@@ -3,6 +3,7 @@ using System.Text;
 using CustomerProtection.Contracts.Registration;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Maintenance.Domain;
+using CustomerProtection.Registration.Maintenance.Persistence;
 using CustomerProtection.Testing;
 
 namespace CustomerProtection.Registration.Tests.Maintenance;
@@ -155,5 +156,31 @@ public sealed class SurveyTests(RedisServer redis) : IClassFixture<RedisServer>,
     {
         Assert.Equal(["product_quality", "delivery", "service", "price", "overall"], Questionnaire.Questions.Select(q => q.Field));
         Assert.Equal("overall", Questionnaire.Questions[Questionnaire.Overall].Field);
+    }
+
+    [Fact]
+    public async Task Api_ids_M4_a_round_opened_again_with_its_request_id_is_the_same_round_and_other_branches_under_the_key_are_refused()
+    {
+        await _m.HeldAsync("S1", "上海重试客户有限公司", CustomerClasses.Important);
+        await _m.HeldAsync("H1", "杭州重试客户有限公司", CustomerClasses.Important, "B-HZ");
+
+        var first = await _m.Surveys.OpenAsync(Harness.Hq, ["B-SH"], "retry-1");
+        var again = await _m.Surveys.OpenAsync(Harness.Hq, ["B-SH"], "retry-1");
+        var reused = await Assert.ThrowsAsync<RequestValidationException>(() => _m.Surveys.OpenAsync(Harness.Hq, ["B-HZ"], "retry-1"));
+
+        Assert.Equal(first.Round.Id, again.Round.Id);
+        Assert.Equal(first.Members.Select(m => m.Member.CustomerId), again.Members.Select(m => m.Member.CustomerId));
+        Assert.Equal("request_id", Assert.Single(reused.Violations).Field);
+        Assert.Equal(1, await _h.Redis.Connection.GetDatabase().SortedSetLengthAsync(MaintenanceKeys.RoundsOver(["B-SH"])));
+    }
+
+    [Fact]
+    public async Task Api_paging_ListFollowUpsDue_and_ListStaleVerifications_refuse_501_on_page_size()
+    {
+        var followUps = await Assert.ThrowsAsync<RequestValidationException>(() => _m.FollowUps.ListDueAsync(Harness.Salesperson("S1"), null, 501, null));
+        var stale = await Assert.ThrowsAsync<RequestValidationException>(() => _m.Verifications.ListStaleAsync(Harness.Salesperson("S1"), null, 501, null));
+
+        Assert.All(new[] { followUps, stale }, e => Assert.Equal("page_size", Assert.Single(e.Violations).Field));
+        Assert.Empty((await _m.FollowUps.ListDueAsync(Harness.Salesperson("S1"), null, 500, null)).Items);
     }
 }

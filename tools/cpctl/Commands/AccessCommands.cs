@@ -19,6 +19,7 @@ internal static class AccessCommands
 
     private static Command Request(CommandKit kit)
     {
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one creates once (default: none)");
         var customer = Id("customer-id", "客户编号 / customer id");
         var purpose = Required("--purpose", "用途（须在客户同意范围内） / purpose, within the customer's consent (C-6): " + Purposes);
         var reason = Required("--reason", "理由（给经理看） / why, for the branch manager");
@@ -30,7 +31,8 @@ internal static class AccessCommands
                 Purpose = Vocabulary.Parse<Purpose>(p.GetValue(purpose)!, "--purpose"),
                 Reason = p.GetValue(reason)!,
                 Days = p.GetValue(days),
-            }, s.Headers, cancellationToken: ct)), customer, purpose, reason, days);
+                RequestId = p.GetValue(requestId) ?? "",
+            }, s.Headers, cancellationToken: ct)), customer, purpose, reason, days, requestId);
     }
 
     private static Command Decide(CommandKit kit)

@@ -18,6 +18,7 @@ internal static class CaseCommands
 
     private static Command Object(CommandKit kit)
     {
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one creates once (default: none)");
         var customer = Id("customer-id", "被公示客户 / the announced customer");
         var reason = Required("--reason", "理由 / reason");
         var own = Optional("--own-customer", "自己对同一客户的备案 / your own filing of the same customer (P-9.1)");
@@ -27,11 +28,13 @@ internal static class CaseCommands
                 CustomerId = p.GetValue(customer)!,
                 Reason = p.GetValue(reason)!,
                 OwnCustomerId = p.GetValue(own) ?? "",
-            }, s.Headers, cancellationToken: ct)), customer, reason, own);
+                RequestId = p.GetValue(requestId) ?? "",
+            }, s.Headers, cancellationToken: ct)), customer, reason, own, requestId);
     }
 
     private static Command Complain(CommandKit kit)
     {
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one creates once (default: none)");
         var customer = Id("customer-id", "客户编号 / customer id");
         var accused = Required("--accused", "被投诉员工 / the employee said to have taken the customer");
         var discovered = Optional("--discovered-on", "发现日期 / day of discovery yyyy-MM-dd (default: today)");
@@ -43,11 +46,13 @@ internal static class CaseCommands
                 AccusedId = p.GetValue(accused)!,
                 DiscoveredOn = p.GetValue(discovered) is { } on ? Day(on, "--discovered-on") : await TodayDateAsync(s, ct),
                 Description = p.GetValue(description)!,
-            }, s.Headers, cancellationToken: ct)), customer, accused, discovered, description);
+                RequestId = p.GetValue(requestId) ?? "",
+            }, s.Headers, cancellationToken: ct)), customer, accused, discovered, description, requestId);
     }
 
     private static Command Dispute(CommandKit kit)
     {
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one creates once (default: none)");
         var kind = Required("--kind", "类型 / kind: co_development (P-3.6), performance (P-8.2)");
         var customer = Required("--customer", "客户编号 / customer id");
         var respondent = Required("--respondent", "对方员工号 / the other party");
@@ -61,11 +66,13 @@ internal static class CaseCommands
                 RespondentId = p.GetValue(respondent)!,
                 SaleId = p.GetValue(sale) ?? "",
                 Description = p.GetValue(description)!,
-            }, s.Headers, cancellationToken: ct)), kind, customer, respondent, sale, description);
+                RequestId = p.GetValue(requestId) ?? "",
+            }, s.Headers, cancellationToken: ct)), kind, customer, respondent, sale, description, requestId);
     }
 
     private static Command Retaliation(CommandKit kit)
     {
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one creates once (default: none)");
         var id = Id(CaseId, "报复所针对的案件（进行中或已结案）/ the case it retaliates for (open or closed)");
         var accused = Required("--accused", "报复者 / the employee retaliating");
         var description = Required("--description", "经过 / what happened");
@@ -77,7 +84,8 @@ internal static class CaseCommands
                 AccusedId = p.GetValue(accused)!,
                 Description = p.GetValue(description)!,
                 DiscoveredOn = p.GetValue(discovered) is { } on ? Day(on, "--discovered-on") : await TodayDateAsync(s, ct),
-            }, s.Headers, cancellationToken: ct)), id, accused, description, discovered);
+                RequestId = p.GetValue(requestId) ?? "",
+            }, s.Headers, cancellationToken: ct)), id, accused, description, discovered, requestId);
     }
 
     private static Command Show(CommandKit kit)

@@ -13,6 +13,7 @@ internal static class ComplaintCommands
 
     private static Command Record(CommandKit kit)
     {
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one creates once (default: none)");
         var customer = Id("customer-id", "客户编号 / customer id");
         var about = Optional("--about", "涉及员工 / the employee it is about");
         var channel = Required("--channel", "渠道 / channel: phone, email, visit, letter, other");
@@ -26,7 +27,8 @@ internal static class ComplaintCommands
                 Channel = Vocabulary.Parse<ComplaintChannel>(p.GetValue(channel)!, "--channel"),
                 ReceivedAt = Timestamp(p.GetValue(received), "--received-at"),
                 Description = p.GetValue(description)!,
-            }, s.Headers, cancellationToken: ct)), customer, about, channel, received, description);
+                RequestId = p.GetValue(requestId) ?? "",
+            }, s.Headers, cancellationToken: ct)), customer, about, channel, received, description, requestId);
     }
 
     private static Command Answer(CommandKit kit)

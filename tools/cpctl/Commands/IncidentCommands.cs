@@ -16,6 +16,7 @@ internal static class IncidentCommands
 
     private static Command Record(CommandKit kit)
     {
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one creates once (default: none)");
         var description = Required("--description", "经过 / what is suspected");
         var employees = new Option<string[]>("--employee")
         {
@@ -26,10 +27,10 @@ internal static class IncidentCommands
         var since = Optional("--suspected-from", "怀疑起始 / suspected from: yyyy-MM-dd (Asia/Shanghai) or an ISO instant; default: ever");
         return kit.Command("record", "登记泄露事件并冻结账号 / record a suspected leak and freeze the accounts named (C-7)", async (s, p, ct) =>
         {
-            var request = new RecordIncidentRequest { Description = p.GetValue(description)!, SuspectedFrom = Timestamp(p.GetValue(since), "--suspected-from") };
+            var request = new RecordIncidentRequest { Description = p.GetValue(description)!, SuspectedFrom = Timestamp(p.GetValue(since), "--suspected-from"), RequestId = p.GetValue(requestId) ?? "" };
             request.EmployeeIds.Add(p.GetValue(employees)!);
             s.Out.Record(await s.Incidents.RecordIncidentAsync(request, s.Headers, cancellationToken: ct));
-        }, description, employees, since);
+        }, description, employees, since, requestId);
     }
 
     private static Command Show(CommandKit kit)

@@ -43,6 +43,7 @@ internal static class MaintenanceCommands
 
     private static Command OpenRound(CommandKit kit)
     {
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只建一次 / request id: a retry with the same one creates once (default: none)");
         var branches = new Option<string[]>("--branch")
         {
             Description = "调查的分公司（可重复；总部任意，秘书或经理本分公司） / a branch surveyed (repeatable; hq any, a secretary or manager their own)",
@@ -51,10 +52,10 @@ internal static class MaintenanceCommands
         };
         return kit.Command("open", "发起一轮调查：到期未调查的受保护客户 / open a round over the protected customers due for a survey (M-4)", async (s, p, ct) =>
         {
-            var request = new OpenSurveyRoundRequest();
+            var request = new OpenSurveyRoundRequest { RequestId = p.GetValue(requestId) ?? "" };
             request.BranchIds.Add(p.GetValue(branches)!);
             PrintRound(s, await s.Maintenance.OpenSurveyRoundAsync(request, s.Headers, cancellationToken: ct));
-        }, branches);
+        }, branches, requestId);
     }
 
     private static Command ShowRound(CommandKit kit)

@@ -115,7 +115,7 @@ internal static class SaleCommands
 
     private static Command AddSupport(CommandKit kit)
     {
-        var id = Optional("--id", "协议编号 / agreement id (default: a new one)");
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只登记一次 / request id: a retry with the same one records once (default: none)");
         var customer = new CustomerCommands.IdentityOptions();
         var developer = Required("--developer", "开发业务员 / the developing salesperson (credited)");
         var branch = Required("--branch", "提供支持的分公司 / the supporting branch");
@@ -126,7 +126,7 @@ internal static class SaleCommands
         return kit.Command("add", "记录本地分公司的服务支持 / record the local branch's paid support of a customer developed elsewhere", async (s, p, ct) =>
             s.Out.Record(await s.Sales.RecordServiceSupportAsync(new RecordServiceSupportRequest
             {
-                Id = NewId(p.GetValue(id), "SUP"),
+                RequestId = p.GetValue(requestId) ?? "",
                 Customer = Ref(customer, p),
                 DeveloperId = p.GetValue(developer)!,
                 SupportingBranchId = p.GetValue(branch)!,
@@ -134,7 +134,7 @@ internal static class SaleCommands
                 ValidFrom = Day(p.GetValue(from)!, "--from"),
                 ValidUntil = DayOrNull(p.GetValue(until), "--until"),
                 Terms = p.GetValue(terms) ?? "",
-            }, s.Headers, cancellationToken: ct)), [id, .. customer.All, developer, branch, fee, from, until, terms]);
+            }, s.Headers, cancellationToken: ct)), [requestId, .. customer.All, developer, branch, fee, from, until, terms]);
     }
 
     private static Command ListSupport(CommandKit kit)

@@ -46,7 +46,8 @@ public sealed class AccessRequests(
     /// <summary>The actor of what the system does by itself (C-9), in the audit log.</summary>
     public static readonly Caller SystemActor = new("system", "system", null, null);
 
-    public async Task<Versioned<AccessGrant>> RequestAsync(Caller caller, string? customerId, string? purpose, string? reason, int days)
+    /// <param name="requestId">Optional idempotency key of the caller (docs/api.md): a retry with it answers the request it made.</param>
+    public async Task<Versioned<AccessGrant>> RequestAsync(Caller caller, string? customerId, string? purpose, string? reason, int days, string? requestId = null)
     {
         // C-3 is a person's need to know; an integration account (erp) records sales and has none.
         if (caller.Role == Roles.Erp)
@@ -69,6 +70,7 @@ public sealed class AccessRequests(
         }
 
         CheckText(violations, "reason", reason, required: true);
+        ServerIds.CheckRequestId(violations, requestId);
         RequestValidationException.ThrowIfAny(violations);
 
         var loading = confidential.LoadAsync(customerId!, null);
@@ -95,7 +97,7 @@ public sealed class AccessRequests(
         var now = clock.UtcNow;
         var grant = new AccessGrant
         {
-            Id = "G" + Guid.CreateVersion7().ToString("N")[..20],
+            Id = ServerIds.New("G", caller.EmployeeId, requestId),
             CustomerId = customer.Id,
             BranchId = customer.BranchId,
             EmployeeId = caller.EmployeeId,
@@ -111,8 +113,20 @@ public sealed class AccessRequests(
             .IndexAdd(ConfidentialityKeys.BranchGrants(grant.BranchId), grant.Id, now.ToUnixTimeMilliseconds())
             .IndexAdd(ConfidentialityKeys.GranteeGrants(grant.EmployeeId), grant.Id, now.ToUnixTimeMilliseconds());
         Audit(change, caller, grant, now, $"requested {grant.Id}: {grant.Days} days");
-        await CommitAsync(change);
-        return new Versioned<AccessGrant>(grant, 1);
+        if ((await customers.CommitAsync(change)).Succeeded)
+        {
+            return new Versioned<AccessGrant>(grant, 1);
+        }
+
+        // The same request_id again (the id is made from it and the caller): the request it made, unless the key was
+        // reused for another customer, purpose or length; nothing more is written or audited.
+        if (!string.IsNullOrEmpty(requestId) && await documents.GetAsync<AccessGrant>(ConfidentialityKeys.Grant(grant.Id)) is { } first)
+        {
+            var f = first.Value;
+            return f.CustomerId == grant.CustomerId && f.Purpose == grant.Purpose && f.Days == grant.Days ? first : throw ServerIds.ReusedRequestId(f.Id);
+        }
+
+        throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
     }
 
     /// <summary>C-3: the manager of the customer's branch decides; an approval opens the slot until now + days.</summary>
@@ -210,6 +224,7 @@ public sealed class AccessRequests(
     /// <summary>A branch's requests (its manager, hq), or the caller's own; oldest first.</summary>
     public async Task<GrantPage> ListAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
     {
+        var size = ListCustomers.PageSize(pageSize);
         RedisKey index;
         if (string.IsNullOrWhiteSpace(branchId))
         {
@@ -224,7 +239,6 @@ public sealed class AccessRequests(
             throw new ScopeDeniedException($"只有 {Echo.Prefix(branchId)} 的经理或总公司可以查看 / only the manager of {Echo.Prefix(branchId)} or hq see its requests");
         }
 
-        var size = pageSize <= 0 ? 100 : Math.Min(pageSize, 1000);
         var offset = string.IsNullOrEmpty(pageToken) ? 0
             : long.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o
             : throw new RequestValidationException(new FieldViolation("page_token", "无效 / invalid"));
@@ -281,14 +295,6 @@ public sealed class AccessRequests(
     private void Audit(AtomicChange change, Caller by, AccessGrant grant, DateTimeOffset at, string detail) =>
         AuditLog.Pending(change, new AuditRecord(at, by.EmployeeId, by.Role, grant.CustomerId, AuditKinds.Grant, [], grant.Purpose, rpc.Current,
             $"{detail}; grantee {grant.EmployeeId}"));
-
-    private async Task CommitAsync(AtomicChange change)
-    {
-        if (!(await customers.CommitAsync(change)).Succeeded)
-        {
-            throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
-        }
-    }
 
     private static void RequireStatus(AccessGrant grant, DateTimeOffset now, params string[] allowed)
     {

@@ -22,12 +22,13 @@ public sealed class AuditQueries(AuditLog audit, CustomerStore customers, Organi
         }
 
         RequestValidationException.ThrowIfAny(violations);
+        var size = ListCustomers.PageSize(pageSize);
         if (!caller.IsHq && !await ManagerMaySeeAsync(caller, customer, employee))
         {
             throw new ScopeDeniedException("审计日志：总公司，或分公司经理查看本分公司的客户和员工 / the audit log: hq, or a branch manager for the branch's customers and employees");
         }
 
-        return await audit.QueryAsync(customer, employee, start, end, pageSize, pageToken);
+        return await audit.QueryAsync(customer, employee, start, end, size, pageToken);
     }
 
     /// <summary>hq: the first broken link of the chain, if any.</summary>

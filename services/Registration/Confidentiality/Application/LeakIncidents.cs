@@ -27,7 +27,8 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
     public const int MaxTextLength = 2000;
     private const int Attempts = 5;
 
-    public async Task<Versioned<Incident>> RecordAsync(Caller caller, string? description, IReadOnlyList<string> employeeIds, DateTimeOffset? suspectedFrom)
+    /// <param name="requestId">Optional idempotency key of the caller (docs/api.md): a retry with it answers the incident it recorded.</param>
+    public async Task<Versioned<Incident>> RecordAsync(Caller caller, string? description, IReadOnlyList<string> employeeIds, DateTimeOffset? suspectedFrom, string? requestId = null)
     {
         RequireHq(caller);
         var violations = new List<FieldViolation>();
@@ -52,9 +53,10 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
             violations.Add(new("suspected_from", "不晚于现在 / not in the future"));
         }
 
+        ServerIds.CheckRequestId(violations, requestId);
         RequestValidationException.ThrowIfAny(violations);
 
-        var id = $"INC-{now.ToOffset(TimeSpan.FromHours(8)):yyyyMMdd}-{Guid.NewGuid().ToString("N")[..8]}";
+        var id = ServerIds.New("INC-", caller.EmployeeId, requestId);
         var steps = new List<IncidentStep> { new(now, caller.EmployeeId, IncidentSteps.Recorded, description!.Trim()) };
         steps.AddRange(accounts.Select(a => new IncidentStep(now, caller.EmployeeId, IncidentSteps.Frozen, a)));
         var incident = new Incident
@@ -84,7 +86,17 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
             change.SetAdd(ConfidentialityKeys.Blocked(account), id);
         }
 
-        await CommitAsync(change);
+        if (!(await customers.CommitAsync(change)).Succeeded)
+        {
+            // The same request_id again (the id is made from it and the caller): the incident it recorded, unless the
+            // key was reused for another description or other accounts; nothing more is frozen, listed or audited.
+            var first = !string.IsNullOrEmpty(requestId) ? await documents.GetAsync<Incident>(ConfidentialityKeys.Incident(id)) : null;
+            return first is null ? throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry")
+                : first.Value.Description == incident.Description && first.Value.EmployeeIds.SequenceEqual(accounts) ? first
+                : throw ServerIds.ReusedRequestId(id);
+        }
+
+        audit.NotifyAppended();
 
         // The customers they touched, from a log that holds everything up to now.
         await audit.ChainAllAsync();
@@ -122,7 +134,7 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
     {
         RequireHq(caller);
         var incident = await LoadAsync(incidentId);
-        var size = pageSize <= 0 ? 100 : Math.Min(pageSize, 1000);
+        var size = ListCustomers.PageSize(pageSize);
         var members = await customers.Db.SortedSetRangeByValueAsync(ConfidentialityKeys.IncidentAffected(incident.Value.Id),
             string.IsNullOrEmpty(pageToken) ? default : (RedisValue)pageToken, default, string.IsNullOrEmpty(pageToken) ? Exclude.None : Exclude.Start,
             Order.Ascending, 0, size);
@@ -220,16 +232,6 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
     private void Log(AtomicChange change, Caller caller, Incident incident, IncidentStep step) =>
         AuditLog.Pending(change, new AuditRecord(step.At, caller.EmployeeId, caller.Role, null, AuditKinds.Incident, [], Purposes.Administration, rpc.Current,
             $"{incident.Id} {step.What}" + (step.Note is null ? "" : ": " + step.Note)));
-
-    private async Task CommitAsync(AtomicChange change)
-    {
-        if (!(await customers.CommitAsync(change)).Succeeded)
-        {
-            throw new ConcurrencyConflictException("并发修改冲突，请重试 / changed concurrently, please retry");
-        }
-
-        audit.NotifyAppended();
-    }
 
     private static void RequireHq(Caller caller)
     {

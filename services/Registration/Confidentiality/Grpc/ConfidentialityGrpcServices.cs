@@ -15,7 +15,7 @@ namespace CustomerProtection.Registration.Confidentiality.Grpc;
 public sealed class AccessGrantsService(AccessRequests requests, PolicyClock clock) : AccessGrants.AccessGrantsBase
 {
     public override async Task<AccessGrant> RequestAccess(RequestAccessRequest request, ServerCallContext context) =>
-        ToProto(await requests.RequestAsync(Caller.From(context), request.CustomerId, ProtoWords.Word(request.Purpose), request.Reason, request.Days), clock.UtcNow);
+        ToProto(await requests.RequestAsync(Caller.From(context), request.CustomerId, ProtoWords.Word(request.Purpose), request.Reason, request.Days, request.RequestId), clock.UtcNow);
 
     public override async Task<AccessGrant> DecideAccess(DecideAccessRequest request, ServerCallContext context) =>
         ToProto(await requests.DecideAsync(Caller.From(context), request.GrantId, request.Approve, request.Reason), clock.UtcNow);
@@ -92,7 +92,7 @@ public sealed class AuditService(AuditQueries queries) : Audit.AuditBase
 public sealed class IncidentsService(LeakIncidents incidents) : V1.Incidents.IncidentsBase
 {
     public override async Task<Incident> RecordIncident(RecordIncidentRequest request, ServerCallContext context) =>
-        ToProto(await incidents.RecordAsync(Caller.From(context), request.Description, request.EmployeeIds, request.SuspectedFrom?.ToDateTimeOffset()));
+        ToProto(await incidents.RecordAsync(Caller.From(context), request.Description, request.EmployeeIds, request.SuspectedFrom?.ToDateTimeOffset(), request.RequestId));
 
     public override async Task<Incident> GetIncident(GetIncidentRequest request, ServerCallContext context) =>
         ToProto(await incidents.GetAsync(Caller.From(context), request.IncidentId));

@@ -16,8 +16,6 @@ public sealed record MaintenancePage<T>(IReadOnlyList<T> Items, string? NextPage
 /// </summary>
 public sealed class MaintainedCustomers(CustomerStore store, Organization organization, PolicyClock clock)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 1000;
     private const int ReadBatch = 500;
 
     /// <summary>The protected customers of <paramref name="branchId"/> (checked against the caller's scope), or the caller's own when it is empty.</summary>
@@ -87,7 +85,7 @@ public sealed class MaintainedCustomers(CustomerStore store, Organization organi
     /// <summary>One page of an ordered list: the token is the offset of its first item.</summary>
     public static MaintenancePage<T> Page<T>(IReadOnlyList<T> ordered, int pageSize, string? pageToken)
     {
-        var size = pageSize <= 0 ? DefaultPageSize : Math.Min(pageSize, MaxPageSize);
+        var size = ListCustomers.PageSize(pageSize);
         var offset = string.IsNullOrEmpty(pageToken) ? 0
             : int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o
             : throw new RequestValidationException(new FieldViolation("page_token", "无效 / invalid"));

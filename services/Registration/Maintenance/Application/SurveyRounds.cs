@@ -28,7 +28,8 @@ public sealed class SurveyRounds(CustomerStore store, MaintenanceStore maintenan
     private const string Rule = "M-4";
 
     /// <summary>Opens a round over <paramref name="branchIds"/>: their protected customers not surveyed within their class's interval.</summary>
-    public async Task<SurveyRoundView> OpenAsync(Caller caller, IReadOnlyList<string> branchIds)
+    /// <param name="requestId">Optional idempotency key of the caller (docs/api.md): a retry with it answers the round it opened.</param>
+    public async Task<SurveyRoundView> OpenAsync(Caller caller, IReadOnlyList<string> branchIds, string? requestId = null)
     {
         var violations = new List<FieldViolation>();
         if (branchIds.Count is 0 or > MaxBranches)
@@ -48,6 +49,7 @@ public sealed class SurveyRounds(CustomerStore store, MaintenanceStore maintenan
             }
         }
 
+        ServerIds.CheckRequestId(violations, requestId);
         RequestValidationException.ThrowIfAny(violations);
         var branches = branchIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (!SurveyScopes.CanOpen(caller, branches))
@@ -74,7 +76,7 @@ public sealed class SurveyRounds(CustomerStore store, MaintenanceStore maintenan
         }
 
         var now = clock.UtcNow;
-        var round = new SurveyRound("sv-" + Guid.NewGuid().ToString("N")[..20], branches, caller.EmployeeId, now, clock.TodayDate, members.Count);
+        var round = new SurveyRound(ServerIds.New("sv-", caller.EmployeeId, requestId), branches, caller.EmployeeId, now, clock.TodayDate, members.Count);
         var key = MaintenanceKeys.Round(round.Id);
         var change = new AtomicChange()
             .ExpectUnchanged(key, "")
@@ -83,7 +85,12 @@ public sealed class SurveyRounds(CustomerStore store, MaintenanceStore maintenan
             .IndexAdd(MaintenanceKeys.RoundsOver(branches), round.Id, now.ToUnixTimeMilliseconds());
         if (!(await maintenance.CommitAsync(change)).Succeeded)
         {
-            throw new ConcurrencyConflictException($"调查编号冲突，请重试 / round id {round.Id} was taken, please retry");
+            // The same request_id again (the id is made from it and the caller): the round it opened, as it stands now,
+            // unless the key was reused for other branches.
+            var first = string.IsNullOrEmpty(requestId) ? null : await maintenance.RoundAsync(round.Id);
+            return first is null ? throw new ConcurrencyConflictException($"调查编号冲突，请重试 / round id {round.Id} was taken, please retry")
+                : first.BranchIds.SequenceEqual(branches) ? await GetAsync(caller, round.Id)
+                : throw ServerIds.ReusedRequestId(round.Id);
         }
 
         return new SurveyRoundView(round, members.Select(m => (m, false)).ToList(), 0);

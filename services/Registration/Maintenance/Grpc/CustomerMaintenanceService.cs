@@ -39,7 +39,7 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
     }
 
     public override async Task<SurveyRound> OpenSurveyRound(OpenSurveyRoundRequest request, ServerCallContext context) =>
-        ToProto(await surveys.OpenAsync(Caller.From(context), request.BranchIds));
+        ToProto(await surveys.OpenAsync(Caller.From(context), request.BranchIds, request.RequestId));
 
     public override async Task<SurveyRound> GetSurveyRound(GetSurveyRoundRequest request, ServerCallContext context) =>
         ToProto(await surveys.GetAsync(Caller.From(context), request.RoundId));

@@ -10,15 +10,16 @@ public sealed record AuditPage(IReadOnlyList<ChainedEntry> Entries, string? Next
 /// <summary>C-5 queries: pages of the log by customer, by employee, both, or all, and the customers an employee touched (C-7).</summary>
 public sealed partial class AuditLog
 {
-    public const int MaxPageSize = 1000;
+    /// <summary>How many entries one Redis read takes while walking the log (not a page size: pages follow docs/api.md).</summary>
+    public const int ReadBatch = 1000;
 
     /// <summary>
     /// Entries by customer, by employee, both, or all, within [from, to) of the log's time (an entry's
-    /// own time, or its predecessor's when replicas' clocks disagree by a few milliseconds), oldest first.
+    /// own time, or its predecessor's when replicas' clocks disagree by a few milliseconds), oldest first. The size is
+    /// the caller's, already held to the paging rule (<see cref="Application.AuditQueries"/>).
     /// </summary>
-    public async Task<AuditPage> QueryAsync(string? customerId, string? employeeId, DateTimeOffset? from, DateTimeOffset? to, int pageSize, string? pageToken)
+    public async Task<AuditPage> QueryAsync(string? customerId, string? employeeId, DateTimeOffset? from, DateTimeOffset? to, int size, string? pageToken)
     {
-        var size = pageSize <= 0 ? 100 : Math.Min(pageSize, MaxPageSize);
         var after = PageToken.Parse(pageToken);
         var db = Db;
         if (customerId is null && employeeId is null)
@@ -57,7 +58,7 @@ public sealed partial class AuditLog
         var start = (double)lowest;
         while (true)
         {
-            var ids = await Db.SortedSetRangeByScoreWithScoresAsync(AuditKeys.EmployeeIndex(employeeId), start, double.PositiveInfinity, Exclude.None, Order.Ascending, 0, MaxPageSize);
+            var ids = await Db.SortedSetRangeByScoreWithScoresAsync(AuditKeys.EmployeeIndex(employeeId), start, double.PositiveInfinity, Exclude.None, Order.Ascending, 0, ReadBatch);
             foreach (var entry in await ReadAsync(ids.Select(v => (string)v.Element!).ToList()))
             {
                 if (entry.Record.CustomerId is { Length: > 0 } customer && AuditKinds.Touching.Contains(entry.Record.Kind))
@@ -66,7 +67,7 @@ public sealed partial class AuditLog
                 }
             }
 
-            if (ids.Length < MaxPageSize)
+            if (ids.Length < ReadBatch)
             {
                 return customers;
             }

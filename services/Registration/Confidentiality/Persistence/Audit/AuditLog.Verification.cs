@@ -20,13 +20,13 @@ public sealed partial class AuditLog
         RedisValue min = "-";
         while (verifier.Broken is null)
         {
-            var page = await db.StreamRangeAsync(AuditKeys.LogKey, min, "+", MaxPageSize);
+            var page = await db.StreamRangeAsync(AuditKeys.LogKey, min, "+", ReadBatch);
             foreach (var item in page)
             {
                 verifier.Feed(AuditCodec.ToEntry(item));
             }
 
-            if (page.Length < MaxPageSize)
+            if (page.Length < ReadBatch)
             {
                 break;
             }
