@@ -29,7 +29,7 @@ public sealed partial class JsonApiTests(SystemFixture system)
         return client;
     }
 
-    public static TheoryData<string> Services() => [.. SystemFixture.Services];
+    public static TheoryData<string> Services() => [.. SystemFixture.ApiServices];
 
     [Theory]
     [MemberData(nameof(Services))]
@@ -58,7 +58,7 @@ public sealed partial class JsonApiTests(SystemFixture system)
     [Fact]
     public async Task In_development_each_service_serves_a_browsable_api_reference_of_its_document()
     {
-        foreach (var service in SystemFixture.Services)
+        foreach (var service in SystemFixture.ApiServices)
         {
             using var client = Api(service);
             var page = await client.GetStringAsync("/api-docs/index.html");

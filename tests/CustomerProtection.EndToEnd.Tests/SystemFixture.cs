@@ -39,7 +39,7 @@ public class SystemFixture : IAsyncLifetime
         App = await builder.BuildAsync();
         using var cts = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(cts.Token);
-        foreach (var service in Services)
+        foreach (var service in ApiServices)
         {
             try
             {
@@ -84,6 +84,9 @@ public class SystemFixture : IAsyncLifetime
 
     public static readonly string[] Services =
         [ResourceNames.Registration, ResourceNames.Territory, ResourceNames.Arbitration, ResourceNames.Penalty];
+
+    /// <summary>Every process that serves the API (gRPC and JSON): the four services and the notifications worker.</summary>
+    public static readonly string[] ApiServices = [.. Services, ResourceNames.Notifications];
 
     public GrpcChannel Channel(string service)
     {

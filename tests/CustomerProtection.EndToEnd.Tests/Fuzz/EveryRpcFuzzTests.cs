@@ -28,7 +28,7 @@ public sealed class EveryRpcFuzzTests(SystemFixture system, ITestOutputHelper ou
 
     private static readonly Marshaller<byte[]> Raw = Marshallers.Create(bytes => bytes, bytes => bytes);
 
-    /// <summary>Every RPC the services serve, each with the services that serve it (the platform's on all four).</summary>
+    /// <summary>Every RPC the services serve, each with the services that serve it (the platform's on all five).</summary>
     public static IEnumerable<(MethodDescriptor Method, string Service)> Endpoints() =>
         typeof(Registration.V1.Customers).Assembly.GetTypes()
             .Select(type => type.GetProperty("Descriptor", typeof(FileDescriptor))?.GetValue(null) as FileDescriptor)
@@ -44,7 +44,8 @@ public sealed class EveryRpcFuzzTests(SystemFixture system, ITestOutputHelper ou
         "customerprotection.territory.v1" => [ResourceNames.Territory],
         "customerprotection.arbitration.v1" => [ResourceNames.Arbitration],
         "customerprotection.penalty.v1" => [ResourceNames.Penalty],
-        "customerprotection.platform.v1" => SystemFixture.Services,
+        "customerprotection.notifications.v1" => [ResourceNames.Notifications],
+        "customerprotection.platform.v1" => SystemFixture.ApiServices,
         _ => throw new InvalidOperationException($"no service serves {package}: add it here"),
     };
 

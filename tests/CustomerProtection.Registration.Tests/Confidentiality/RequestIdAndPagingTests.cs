@@ -65,6 +65,26 @@ public sealed class RequestIdAndPagingTests(RedisServer redis) : IClassFixture<R
     }
 
     [Fact]
+    public async Task Api_ids_C7_an_incident_step_retried_with_its_request_id_is_one_step_audited_once_and_another_note_under_the_key_is_refused()
+    {
+        var incident = await _k.Incidents.RecordAsync(Harness.Hq, "疑似泄露 / suspected leak", ["S1"], null);
+
+        var first = await _k.Incidents.AddStepAsync(Harness.Hq, incident.Value.Id, "已通知客户 / customers told", "step-1");
+        var again = await _k.Incidents.AddStepAsync(Harness.Hq, incident.Value.Id, "已通知客户 / customers told", "step-1");
+        var reused = await Assert.ThrowsAsync<RequestValidationException>(() =>
+            _k.Incidents.AddStepAsync(Harness.Hq, incident.Value.Id, "已报告监管 / regulator told", "step-1"));
+
+        Assert.Equal(first.Version, again.Version);
+        Assert.Single(again.Value.Steps, s => s.What == IncidentSteps.Step);
+        Assert.Equal("request_id", Assert.Single(reused.Violations).Field);
+        Assert.Single(await _k.LogAsync(), e => e.Record.Kind == AuditKinds.Incident && e.Record.Detail == $"{incident.Value.Id} {IncidentSteps.Step}: 已通知客户 / customers told");
+
+        // Without a request_id every call is a step of its own.
+        var third = await _k.Incidents.AddStepAsync(Harness.Hq, incident.Value.Id, "已通知客户 / customers told");
+        Assert.Equal(2, third.Value.Steps.Count(s => s.What == IncidentSteps.Step));
+    }
+
+    [Fact]
     public async Task Api_paging_ListAccessGrants_ListAuditEntries_and_ListAffectedCustomers_refuse_501_on_page_size()
     {
         var incident = await _k.Incidents.RecordAsync(Harness.Hq, "疑似泄露 / suspected leak", ["S1"], null);

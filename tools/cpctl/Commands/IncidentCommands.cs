@@ -60,9 +60,11 @@ internal static class IncidentCommands
     {
         var id = Id(IncidentId, "事件编号 / incident id");
         var note = Required("--note", "所做的事 / what was done (customers notified, regulator informed …)");
+        var requestId = Optional("--request-id", "请求编号：重试时给同一个，只记一次 / request id: a retry with the same one records the step once (default: none)");
         return kit.Command("step", "记录一个处理步骤 / record a step taken", async (s, p, ct) =>
-            s.Out.Record(await s.Incidents.AddIncidentStepAsync(new AddIncidentStepRequest { IncidentId = p.GetValue(id)!, Note = p.GetValue(note)! },
-                s.Headers, cancellationToken: ct)), id, note);
+            s.Out.Record(await s.Incidents.AddIncidentStepAsync(
+                new AddIncidentStepRequest { IncidentId = p.GetValue(id)!, Note = p.GetValue(note)!, RequestId = p.GetValue(requestId) ?? "" },
+                s.Headers, cancellationToken: ct)), id, note, requestId);
     }
 
     private static Command Unfreeze(CommandKit kit)

@@ -146,16 +146,26 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
         return new AffectedPage(items, members.Length == size ? (string?)members[^1] : null);
     }
 
-    /// <summary>A step taken (customers notified, the regulator informed ...).</summary>
-    public Task<Versioned<Incident>> AddStepAsync(Caller caller, string? incidentId, string? note)
+    /// <summary>
+    /// A step taken (customers notified, the regulator informed ...). A retry with the step's request_id answers the
+    /// incident as it is and writes nothing (docs/api.md); the same request_id for another note is refused on it.
+    /// </summary>
+    public Task<Versioned<Incident>> AddStepAsync(Caller caller, string? incidentId, string? note, string? requestId = null)
     {
         RequireHq(caller);
         var violations = new List<FieldViolation>();
         Text(violations, "note", note);
+        ServerIds.CheckRequestId(violations, requestId);
         RequestValidationException.ThrowIfAny(violations);
+        var key = string.IsNullOrEmpty(requestId) ? null : requestId;
         return UpdateAsync(caller, incidentId, current =>
         {
-            var step = new IncidentStep(clock.UtcNow, caller.EmployeeId, IncidentSteps.Step, note!.Trim());
+            if (key is not null && current.Steps.FirstOrDefault(s => s.RequestId == key && s.By == caller.EmployeeId) is { } earlier)
+            {
+                return earlier.Note == note!.Trim() ? null : throw ServerIds.ReusedRequestId($"{current.Id} {earlier.At:O}");
+            }
+
+            var step = new IncidentStep(clock.UtcNow, caller.EmployeeId, IncidentSteps.Step, note!.Trim(), key);
             return (current with { Steps = [.. current.Steps, step] }, step, null);
         });
     }
@@ -201,11 +211,16 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
         });
     }
 
-    private Task<Versioned<Incident>> UpdateAsync(Caller caller, string? incidentId, Func<Incident, (Incident Next, IncidentStep Step, Action<AtomicChange>? More)> decide) =>
+    /// <param name="decide">The next incident, its step and any more writes; null: nothing to change (a retried step).</param>
+    private Task<Versioned<Incident>> UpdateAsync(Caller caller, string? incidentId, Func<Incident, (Incident Next, IncidentStep Step, Action<AtomicChange>? More)?> decide) =>
         OptimisticConcurrency.RetryAsync(async () =>
         {
             var current = await LoadAsync(incidentId);
-            var (next, step, more) = decide(current.Value);
+            if (decide(current.Value) is not var (next, step, more))
+            {
+                return (ChangeResult.Applied, current);
+            }
+
             var key = ConfidentialityKeys.Incident(next.Id);
             var change = new AtomicChange().Expect(key, current.Version).Put(key, current.Version + 1, DocumentStore.Encode(next));
             more?.Invoke(change);

@@ -21,7 +21,8 @@ public sealed record Incident
     public required IReadOnlyList<IncidentStep> Steps { get; init; }
 }
 
-public sealed record IncidentStep(DateTimeOffset At, string By, string What, string? Note);
+/// <param name="RequestId">The caller's request_id of an added step (docs/api.md): a retry finds the step it added.</param>
+public sealed record IncidentStep(DateTimeOffset At, string By, string What, string? Note, string? RequestId = null);
 
 public static class IncidentStatus
 {

@@ -101,7 +101,7 @@ public sealed class IncidentsService(LeakIncidents incidents) : V1.Incidents.Inc
         ToProto(await incidents.AffectedAsync(Caller.From(context), request.IncidentId, request.PageSize, request.PageToken));
 
     public override async Task<Incident> AddIncidentStep(AddIncidentStepRequest request, ServerCallContext context) =>
-        ToProto(await incidents.AddStepAsync(Caller.From(context), request.IncidentId, request.Note));
+        ToProto(await incidents.AddStepAsync(Caller.From(context), request.IncidentId, request.Note, request.RequestId));
 
     public override async Task<Incident> UnfreezeAccount(UnfreezeAccountRequest request, ServerCallContext context) =>
         ToProto(await incidents.UnfreezeAsync(Caller.From(context), request.IncidentId, request.EmployeeId, request.Reason));
