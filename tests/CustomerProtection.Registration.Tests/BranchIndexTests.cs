@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using System.Globalization;
 using System.Text;
 using CustomerProtection.Contracts.Arbitration;
@@ -60,7 +61,7 @@ public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisSer
         Assert.Equal(["0", "2", "3", "5", "x"], (await _h.Db.SortedSetRangeByScoreAsync(RegistrationKeys.BranchCustomerBlocks("B-SH"))).Select(b => (string)b!));
 
         List<string> expected = [.. integers, "007", "legacy-a", "legacy-b"];
-        foreach (var size in new[] { 7, 100, 353, ListCustomers.MaxPageSize })
+        foreach (var size in new[] { 7, 100, 353, PageSizes.Max })
         {
             Assert.Equal(expected, await ListAsync("B-SH", size));
         }
@@ -142,7 +143,7 @@ public sealed class BranchIndexTests(RedisServer redis) : IClassFixture<RedisSer
             }
         }
 
-        Assert.Equal(Customers, (await ListAsync("B-SH", ListCustomers.MaxPageSize)).Count + (await ListAsync("B-BJ", ListCustomers.MaxPageSize)).Count);
+        Assert.Equal(Customers, (await ListAsync("B-SH", PageSizes.Max)).Count + (await ListAsync("B-BJ", PageSizes.Max)).Count);
         Assert.Equal(2 * 11, blocks); // ids 5,000,001–5,010,000: blocks 4882–4892
         Assert.True(bytes < 15 * Customers, $"{bytes} B for {Customers} customers: {(double)bytes / Customers:F1} B each");
     }

@@ -1,3 +1,4 @@
+using CustomerProtection.Storage;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Errors;
@@ -194,7 +195,7 @@ public sealed class ListCustomersTests(RedisServer redis) : IClassFixture<RedisS
         async Task<string> FieldAsync(Func<Task> call) => Assert.Single((await Assert.ThrowsAsync<RequestValidationException>(call)).Violations).Field;
 
         Assert.Equal("owner_id", await FieldAsync(() => ListAsync(Harness.Hq, Filter(), branch: "B-SH", owner: "S1")));
-        Assert.Equal("page_size", await FieldAsync(() => ListAsync(Harness.Hq, Filter(), pageSize: ListCustomers.MaxPageSize + 1)));
+        Assert.Equal("page_size", await FieldAsync(() => ListAsync(Harness.Hq, Filter(), pageSize: PageSizes.Max + 1)));
         Assert.Equal("expires_within_days", await FieldAsync(() => ListAsync(Harness.Hq, Filter(expiresWithinDays: -1))));
         Assert.Equal("page_token", await FieldAsync(() => ListAsync(Harness.Hq, Filter(), token: "b.5")));
         Assert.Equal("page_token", await FieldAsync(() => ListAsync(Harness.Hq, Filter(expiresWithinDays: 5), token: "c.5")));

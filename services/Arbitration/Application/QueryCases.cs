@@ -14,8 +14,6 @@ public sealed record LedgerView(IReadOnlyList<LedgerEntry> Entries)
 /// <summary>Reading cases and ledgers, within the caller's scope.</summary>
 public sealed class QueryCases(ArbitrationStore store)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 500;
 
     public async Task<Versioned<Case>> GetAsync(Caller caller, string caseId)
     {
@@ -87,11 +85,7 @@ public sealed class QueryCases(ArbitrationStore store)
 
     public static (int Size, long Skip) Paging(List<FieldViolation> violations, int pageSize, string? pageToken)
     {
-        var size = pageSize == 0 ? DefaultPageSize : pageSize;
-        if (size is < 1 or > MaxPageSize)
-        {
-            violations.Add(new("page_size", $"1..{MaxPageSize}"));
-        }
+        var size = PageSizes.Read(violations, pageSize);
 
         long skip = 0;
         if (!string.IsNullOrEmpty(pageToken) && (!long.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))

@@ -9,8 +9,6 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextPageToken);
 /// <summary>hq's list of the deliveries that failed for good, most recent failure first (docs/api.md paging).</summary>
 public sealed class ListFailedDeliveries(NotificationStore store)
 {
-    public const int MaxPageSize = 500;
-    private const int DefaultPageSize = 100;
 
     public async Task<Page<Delivery>> ExecuteAsync(Caller caller, int pageSize, string? pageToken)
     {
@@ -20,10 +18,7 @@ public sealed class ListFailedDeliveries(NotificationStore store)
         }
 
         var violations = new List<FieldViolation>();
-        if (pageSize is < 0 or > MaxPageSize)
-        {
-            violations.Add(new("page_size", $"0 到 {MaxPageSize} / 0 to {MaxPageSize}"));
-        }
+        var size = PageSizes.Read(violations, pageSize);
 
         var offset = 0;
         if (pageToken is { Length: > 0 } && (!int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
@@ -32,7 +27,6 @@ public sealed class ListFailedDeliveries(NotificationStore store)
         }
 
         RequestValidationException.ThrowIfAny(violations);
-        var size = pageSize == 0 ? DefaultPageSize : pageSize;
         var (items, more) = await store.FailedAsync(offset, size);
         return new(items, more ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
     }

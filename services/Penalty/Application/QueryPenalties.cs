@@ -35,8 +35,6 @@ public sealed record MonthlyViolationReport(DateOnly Month, IReadOnlyList<Branch
 /// </summary>
 public sealed class QueryPenalties(PenaltyStore store)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 500;
     private const int ScanChunk = 500;
 
     public async Task<Versioned<Fine>> GetFineAsync(Caller caller, string fineId)
@@ -65,7 +63,7 @@ public sealed class QueryPenalties(PenaltyStore store)
     public async Task<Page<Versioned<Fine>>> ListFinesAsync(Caller caller, FineQuery query, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();
-        var size = PageSize(violations, pageSize);
+        var size = PageSizes.Read(violations, pageSize);
         var after = DecodeToken(violations, pageToken);
         var (filter, min, max) = Prepare(violations, caller, query);
         var index = IndexFor(filter);
@@ -216,7 +214,7 @@ public sealed class QueryPenalties(PenaltyStore store)
         var violations = new List<FieldViolation>();
         ViolationReports.CheckId(violations, "branch_id", branchId, required: true);
         ViolationReports.CheckId(violations, "violator_id", violatorId, required: false);
-        var size = PageSize(violations, pageSize);
+        var size = PageSizes.Read(violations, pageSize);
         var after = DecodeToken(violations, pageToken);
         var (min, max) = Period(violations, from, to);
         RequestValidationException.ThrowIfAny(violations);
@@ -333,15 +331,6 @@ public sealed class QueryPenalties(PenaltyStore store)
     private static LocalDate? ParseDate(List<FieldViolation> violations, string field, Google.Type.Date? day) =>
         Dates.Parse(violations, field, day) is { } date ? Dates.ToLocalDate(date) : null;
 
-    private static int PageSize(List<FieldViolation> violations, int pageSize)
-    {
-        if (pageSize is < 0 or > MaxPageSize)
-        {
-            violations.Add(new("page_size", $"1 到 {MaxPageSize} / between 1 and {MaxPageSize}"));
-        }
-
-        return pageSize <= 0 ? DefaultPageSize : pageSize;
-    }
 
     private static string EncodeToken(IndexEntry entry) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(entry.Score.ToString("R", CultureInfo.InvariantCulture) + "|" + entry.Id));

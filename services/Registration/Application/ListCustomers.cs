@@ -41,17 +41,7 @@ public sealed record CustomerFilter(
 /// </summary>
 public sealed class ListCustomers(CustomerStore store, Organization organization, PolicyClock clock, QueryCustomers query, IOptions<PoolOptions> poolOptions)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 500;
     public const int ScanFactor = 20;
-
-    /// <summary>
-    /// docs/api.md's paging rule for Registration's lists: 0 is <see cref="DefaultPageSize"/>, at most <see cref="MaxPageSize"/>;
-    /// more (or a negative size) is the caller's mistake, InvalidArgument on page_size, never quietly cut.
-    /// </summary>
-    public static int PageSize(int requested) => requested is < 0 or > MaxPageSize
-        ? throw new RequestValidationException(new FieldViolation("page_size", $"0 到 {MaxPageSize} / 0 to {MaxPageSize}"))
-        : requested == 0 ? DefaultPageSize : requested;
 
     /// <summary>Ten years: beyond any protection period with its extensions (P-3.1, P-3.3).</summary>
     public const int MaxExpiresWithinDays = 3660;
@@ -67,18 +57,13 @@ public sealed class ListCustomers(CustomerStore store, Organization organization
             violations.Add(new("owner_id", "branch_id 与 owner_id 至多给一个 / give at most one of branch_id and owner_id"));
         }
 
-        if (pageSize is < 0 or > MaxPageSize)
-        {
-            violations.Add(new("page_size", $"0 到 {MaxPageSize} / 0 to {MaxPageSize}"));
-        }
-
+        var size = PageSizes.Read(violations, pageSize);
         if (filter.ExpiresWithinDays is < 0 or > MaxExpiresWithinDays)
         {
             violations.Add(new("expires_within_days", $"0 到 {MaxExpiresWithinDays} / 0 to {MaxExpiresWithinDays}"));
         }
 
         RequestValidationException.ThrowIfAny(violations);
-        var size = pageSize == 0 ? DefaultPageSize : pageSize;
         var scope = await ScopeAsync(caller, NullIfEmpty(branchId), NullIfEmpty(ownerId));
         if (filter.ExpiresWithinDays > 0 && filter.Statuses.Count > 0 && !filter.Statuses.Contains(CustomerStatus.Protected))
         {
@@ -95,7 +80,7 @@ public sealed class ListCustomers(CustomerStore store, Organization organization
     /// </summary>
     public async Task<CustomerPage> PoolAsync(Caller caller, string? branchId, CustomerFilter filter, int pageSize, string? pageToken)
     {
-        var size = PageSize(pageSize);
+        var size = PageSizes.Read(pageSize);
         var branch = await query.RequireBranchAsync(caller, branchId, pool: true);
         var start = string.IsNullOrEmpty(pageToken) ? 0
             : pageToken.Split('.') is ["p", var o] && Number(o) is { } offset ? offset : throw InvalidToken();

@@ -9,8 +9,6 @@ namespace CustomerProtection.Registration.Application;
 /// </summary>
 public sealed class ListRefusedDealerFilings(CustomerStore store)
 {
-    public const int DefaultPageSize = 50;
-
     public async Task<(IReadOnlyList<RefusedDealerFiling> Items, string? NextPageToken)> ExecuteAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
     {
         var violations = new List<FieldViolation>();
@@ -36,8 +34,7 @@ public sealed class ListRefusedDealerFilings(CustomerStore store)
             throw new ScopeDeniedException("只有该分公司经理和总公司可以查看 / only the branch manager and hq see these");
         }
 
-        // As the other lists: a page size out of range is clamped, not refused.
-        var size = pageSize <= 0 ? DefaultPageSize : Math.Min(pageSize, QueryCustomers.MaxPageSize);
+        var size = PageSizes.Read(pageSize);
         var items = await store.RefusedDealerFilingsAsync(branch!, skip, size + 1);
         return items.Count > size
             ? ([.. items.Take(size)], (skip + size).ToString(System.Globalization.CultureInfo.InvariantCulture))

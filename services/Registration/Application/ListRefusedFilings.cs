@@ -19,10 +19,7 @@ public sealed class ListRefusedFilings(CustomerStore store, Organization organiz
             violations.Add(new("filer_id", "最长 64 / at most 64 characters"));
         }
 
-        if (pageSize is < 0 or > ListCustomers.MaxPageSize)
-        {
-            violations.Add(new("page_size", $"0 到 {ListCustomers.MaxPageSize} / 0 to {ListCustomers.MaxPageSize}"));
-        }
+        var size = PageSizes.Read(violations, pageSize);
 
         var skip = 0;
         if (!string.IsNullOrEmpty(pageToken) && (!int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
@@ -40,7 +37,6 @@ public sealed class ListRefusedFilings(CustomerStore store, Organization organiz
             }
         }
 
-        var size = pageSize == 0 ? ListCustomers.DefaultPageSize : pageSize;
         var items = await store.RefusedFilingsAsync(filer, skip, size + 1);
         return items.Count > size
             ? ([.. items.Take(size)], (skip + size).ToString(CultureInfo.InvariantCulture))

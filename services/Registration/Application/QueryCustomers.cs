@@ -36,9 +36,6 @@ public static class Verdicts
 /// <summary>Reads: details, lists, history, progress, ownership and the duplicate check. Status is computed at the time of the answer.</summary>
 public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDuplicates, Organization organization, OwnershipGate gate, PolicyClock clock, ConfidentialAccess confidential)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 1000;
-
     /// <summary>
     /// anyone authenticated; names and dates only (C-1). The answer is the ownership gate's (P-2.5):
     /// the record that holds the customer, whichever rule matched it, so the check never says "free"
@@ -166,11 +163,6 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     /// </summary>
     public Task<CustomerPage> ExtensionRequestsAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
     {
-        if (pageSize > ListCustomers.MaxPageSize)
-        {
-            throw new RequestValidationException(new FieldViolation("page_size", $"0 到 {ListCustomers.MaxPageSize} / 0 to {ListCustomers.MaxPageSize}"));
-        }
-
         return TimeIndexAsync(caller, string.IsNullOrEmpty(branchId) ? caller.BranchId : branchId, RegistrationKeys.BranchExtensions,
             double.NegativeInfinity, pageSize, pageToken, pool: false);
     }
@@ -178,7 +170,7 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
     private async Task<CustomerPage> TimeIndexAsync(Caller caller, string? branchId, Func<string, RedisKey> index, double after, int pageSize, string? pageToken, bool pool)
     {
         var branch = await RequireBranchAsync(caller, branchId, pool);
-        var size = PageSize(pageSize);
+        var size = PageSizes.Read(pageSize);
         var offset = Offset(pageToken);
         var ids = await store.IdsByScoreAsync(index(branch), after, offset, size);
         return new CustomerPage(await DetailsAsync(caller, ids), ids.Count == size ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
@@ -206,7 +198,6 @@ public sealed class QueryCustomers(CustomerStore store, NearDuplicates nearDupli
         return branchId;
     }
 
-    private static int PageSize(int requested) => requested <= 0 ? DefaultPageSize : Math.Min(requested, MaxPageSize);
 
     private static long Offset(string? token) =>
         string.IsNullOrEmpty(token) ? 0

@@ -92,7 +92,7 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
         RequestValidationException.ThrowIfAny(violations);
         var order = RoundRobin.PublishedOrder((await PoolAsync(branchId, regionId)).Select(e => new Candidate(e.Id, e.Status, 0)));
         var rotation = await store.GetAsync<Rotation>(SalesKeys.Rotation, poolId);
-        var ids = await store.OldestAsync(SalesKeys.PoolAssignments(poolId), 0, QuerySales.MaxPageSize);
+        var ids = await store.OldestAsync(SalesKeys.PoolAssignments(poolId), 0, PageSizes.Max);
         var assignments = await store.GetManyAsync<Opportunity>(SalesKeys.Opportunity, ids);
         return new RotationView(poolId, [.. order.Select(c => c.EmployeeId)], rotation?.Value.LastAssigneeId, [.. assignments.Select(a => a.Value)]);
     }
@@ -107,9 +107,9 @@ public sealed class DistributeOpportunities(SalesStore store, IHoldingCounts hol
         string? after = null;
         while (true)
         {
-            var page = await store.Directory.PageAsync<Employee>(DirectoryKeys.Employee, index, after, QuerySales.MaxPageSize);
+            var page = await store.Directory.PageAsync<Employee>(DirectoryKeys.Employee, index, after, PageSizes.Max);
             members.AddRange(page.Select(e => e.Value).Where(e => e.Role == Roles.Salesperson && e.Status != EmployeeStatuses.Left));
-            if (page.Count < QuerySales.MaxPageSize)
+            if (page.Count < PageSizes.Max)
             {
                 return members;
             }

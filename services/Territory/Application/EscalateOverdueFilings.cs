@@ -52,7 +52,7 @@ public sealed class EscalateOverdueFilings(SalesStore store, PolicyClock clock)
             return false;
         }
 
-        var managers = (await store.Directory.PageAsync<Employee>(DirectoryKeys.Employee, DirectoryKeys.ByRegion(DirectoryKeys.Employee, next.TargetRegionId), null, QuerySales.MaxPageSize))
+        var managers = (await store.Directory.PageAsync<Employee>(DirectoryKeys.Employee, DirectoryKeys.ByRegion(DirectoryKeys.Employee, next.TargetRegionId), null, PageSizes.Max))
             .Select(e => e.Value)
             .Where(e => e.Role == Roles.RegionalManager && e.Status == EmployeeStatuses.Active)
             .Select(e => e.Id)

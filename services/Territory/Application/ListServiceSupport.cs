@@ -24,7 +24,7 @@ public sealed class ListServiceSupport(SalesStore store)
         }
 
         var index = string.IsNullOrEmpty(branchId) ? SalesKeys.SupportOfDeveloper(developerId!) : SalesKeys.SupportOfBranch(branchId);
-        var ids = await store.OldestAsync(index, 0, QuerySales.MaxPageSize);
+        var ids = await store.OldestAsync(index, 0, PageSizes.Max);
         return [.. (await store.GetManyAsync<ServiceSupportAgreement>(SalesKeys.Support, ids)).Select(a => a.Value)];
     }
 }

@@ -12,8 +12,6 @@ public sealed record Page<T>(IReadOnlyList<Versioned<T>> Items, string? NextPage
 /// <summary>Look-ups and id-ordered paged lists of the directory (any authenticated caller).</summary>
 public sealed class QueryDirectory(DirectoryStore store)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 500;
 
     public async Task<Versioned<T>> GetAsync<T>(string kind, string id)
     {
@@ -35,17 +33,13 @@ public sealed class QueryDirectory(DirectoryStore store)
     private async Task<Page<T>> ListAsync<T>(string kind, DirectoryQuery query, Func<T, bool> filter)
     {
         var violations = new List<FieldViolation>();
-        if (query.PageSize is < 0 or > MaxPageSize)
-        {
-            violations.Add(new("page_size", $"1 到 {MaxPageSize} / between 1 and {MaxPageSize}"));
-        }
+        var size = PageSizes.Read(violations, query.PageSize);
 
         DirectoryRules.CheckId(violations, "region_id", query.RegionId, required: false);
         DirectoryRules.CheckId(violations, "branch_id", query.BranchId, required: false);
         var after = DecodeToken(violations, query.PageToken);
         RequestValidationException.ThrowIfAny(violations);
 
-        var size = query.PageSize == 0 ? DefaultPageSize : query.PageSize;
         RedisKey index = query switch
         {
             { BranchId: { Length: > 0 } branch } => DirectoryKeys.ByBranch(kind, branch),

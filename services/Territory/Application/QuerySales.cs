@@ -10,8 +10,6 @@ public sealed record CreditReport(string EmployeeId, IReadOnlyList<Sale> Credits
 /// <summary>Reads of the ledger: a sale, the violations found (within the caller's scope), performance credit.</summary>
 public sealed class QuerySales(SalesStore store, PolicyClock clock)
 {
-    public const int DefaultPageSize = 100;
-    public const int MaxPageSize = 500;
 
     public async Task<RecordedSale> GetSaleAsync(Caller caller, string id)
     {
@@ -83,17 +81,13 @@ public sealed class QuerySales(SalesStore store, PolicyClock clock)
 
     internal static (int Size, long Skip) Paging(List<FieldViolation> violations, int pageSize, string? pageToken)
     {
-        if (pageSize is < 0 or > MaxPageSize)
-        {
-            violations.Add(new("page_size", $"1 到 {MaxPageSize} / between 1 and {MaxPageSize}"));
-        }
-
+        var size = PageSizes.Read(violations, pageSize);
         long skip = 0;
         if (!string.IsNullOrEmpty(pageToken) && (!long.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
         {
             violations.Add(new("page_token", "无效的分页标记 / not a page token from a previous answer"));
         }
 
-        return (pageSize == 0 ? DefaultPageSize : pageSize, skip);
+        return (size, skip);
     }
 }

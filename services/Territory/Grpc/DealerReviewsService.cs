@@ -11,7 +11,7 @@ public sealed class DealerReviewsService(ListDealerReviews list, DecideDealerRev
     public override async Task<ListDealerReviewsResponse> ListDealerReviews(ListDealerReviewsRequest request, ServerCallContext context)
     {
         var items = await list.ExecuteAsync(Caller.From(context), request.PageToken, request.PageSize);
-        var size = request.PageSize == 0 ? QuerySales.DefaultPageSize : request.PageSize;
+        var size = request.PageSize == 0 ? PageSizes.Default : request.PageSize;
         return new ListDealerReviewsResponse
         {
             Reviews = { items.Select(ToProto) },

@@ -224,7 +224,7 @@ public sealed class AccessRequests(
     /// <summary>A branch's requests (its manager, hq), or the caller's own; oldest first.</summary>
     public async Task<GrantPage> ListAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
     {
-        var size = ListCustomers.PageSize(pageSize);
+        var size = PageSizes.Read(pageSize);
         RedisKey index;
         if (string.IsNullOrWhiteSpace(branchId))
         {

@@ -22,7 +22,7 @@ public sealed class AuditQueries(AuditLog audit, CustomerStore customers, Organi
         }
 
         RequestValidationException.ThrowIfAny(violations);
-        var size = ListCustomers.PageSize(pageSize);
+        var size = PageSizes.Read(pageSize);
         if (!caller.IsHq && !await ManagerMaySeeAsync(caller, customer, employee))
         {
             throw new ScopeDeniedException("审计日志：总公司，或分公司经理查看本分公司的客户和员工 / the audit log: hq, or a branch manager for the branch's customers and employees");

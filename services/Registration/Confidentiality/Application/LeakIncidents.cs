@@ -134,7 +134,7 @@ public sealed class LeakIncidents(CustomerStore customers, DocumentStore documen
     {
         RequireHq(caller);
         var incident = await LoadAsync(incidentId);
-        var size = ListCustomers.PageSize(pageSize);
+        var size = PageSizes.Read(pageSize);
         var members = await customers.Db.SortedSetRangeByValueAsync(ConfidentialityKeys.IncidentAffected(incident.Value.Id),
             string.IsNullOrEmpty(pageToken) ? default : (RedisValue)pageToken, default, string.IsNullOrEmpty(pageToken) ? Exclude.None : Exclude.Start,
             Order.Ascending, 0, size);

@@ -85,7 +85,7 @@ public sealed class MaintainedCustomers(CustomerStore store, Organization organi
     /// <summary>One page of an ordered list: the token is the offset of its first item.</summary>
     public static MaintenancePage<T> Page<T>(IReadOnlyList<T> ordered, int pageSize, string? pageToken)
     {
-        var size = ListCustomers.PageSize(pageSize);
+        var size = PageSizes.Read(pageSize);
         var offset = string.IsNullOrEmpty(pageToken) ? 0
             : int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o
             : throw new RequestValidationException(new FieldViolation("page_token", "无效 / invalid"));
