@@ -180,7 +180,7 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     public async Task X3_a_person_who_muted_reminders_gets_none_while_the_manager_still_does()
     {
         var owner = new Caller("S-001", Roles.Salesperson, "B-SH", "R-EAST");
-        var preferences = new NoticePreferences(Store);
+        var preferences = new NoticePreferences(Store, new DigestSchedule(), Clock);
         Assert.Equal([NoticeKinds.ProtectionReminder], await preferences.MuteAsync(owner, NoticeKinds.ProtectionReminder));
 
         await Record.ApplyAsync("M1", Notices.From(Reminder("S-001", "owner", 7)));
@@ -196,16 +196,16 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     [InlineData(NoticeKinds.OwnershipAwarded, "P-9")]
     public async Task P8_P9_a_fine_or_a_decision_addressed_to_oneself_cannot_be_muted(string kind, string rule)
     {
-        var refused = await Assert.ThrowsAsync<PolicyRefusalException>(() => new NoticePreferences(Store).MuteAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST"), kind));
+        var refused = await Assert.ThrowsAsync<PolicyRefusalException>(() => new NoticePreferences(Store, new DigestSchedule(), Clock).MuteAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST"), kind));
 
         Assert.Equal((rule, kind), (refused.RuleId, refused.Metadata["kind"]));
-        Assert.Empty(await new NoticePreferences(Store).GetAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST")));
+        Assert.Empty(await new NoticePreferences(Store, new DigestSchedule(), Clock).GetAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST")));
     }
 
     [Fact]
     public async Task An_unknown_kind_is_refused_by_field()
     {
-        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => new NoticePreferences(Store).MuteAsync(new("S-001", Roles.Salesperson, null, null), "everything"));
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => new NoticePreferences(Store, new DigestSchedule(), Clock).MuteAsync(new("S-001", Roles.Salesperson, null, null), "everything"));
 
         Assert.Equal("kind", Assert.Single(refused.Violations).Field);
     }
