@@ -13,6 +13,8 @@ using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Grpc.Core;
+using CustomerProtection.Contracts.Registration;
+using MassTransit;
 
 namespace CustomerProtection.EndToEnd.Tests;
 
@@ -72,6 +74,52 @@ public sealed class NotificationsTests(SystemFixture system)
 
         // Nothing more comes a moment later: each notice was sent once.
         await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(Sorted(expected), Sorted(await MailsAsync(s)));
+    }
+
+    [Fact]
+    public async Task X3_a_reminder_redelivered_through_RabbitMQ_with_its_message_id_after_it_was_sent_is_still_one_mail()
+    {
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
+        var s = Guid.NewGuid().ToString("N")[..8];
+        string Address(string name) => $"{name.ToLowerInvariant()}-{s}@example.com";
+        await ImportAsync(s);
+        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
+        var s1 = system.As($"S1-{s}", Roles.Salesperson, $"B-SH-{s}", $"R-EAST-{s}");
+        var filed = await customers.FileCustomerAsync(TestOrganisation.Filing($"重投客户{s}有限公司", "", Iso(await TodayAsync())), s1);
+        var approved = filed.Status == CustomerStatus.Protected
+            ? filed
+            : await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, system.As($"SEC-{s}", Roles.BranchSecretary, $"B-SH-{s}", $"R-EAST-{s}"));
+        // The announcement's mails show the worker's directory copy has this branch's addresses.
+        var announced = $"[P-2.1] 备案公示：重投客户{s}有限公司 / Filing announced: 重投客户{s}有限公司";
+        List<Mail> expected = [new(Address("S1"), announced), new(Address("BM"), announced), new(Address("SEC"), announced)];
+        await ExpectMailsAsync(s, expected);
+
+        var rabbitMq = new Uri(await system.App.GetConnectionStringAsync(ResourceNames.Messaging) ?? throw new InvalidOperationException("no messaging connection string"));
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(rabbitMq));
+        using (var started = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await bus.StartAsync(started.Token);
+        }
+
+        try
+        {
+            var reminder = new ProtectionReminderDue(approved.CustomerId, $"S1-{s}", "owner", 7, approved.LastProtectedDay.ToDateOnly(),
+                await PenaltyBus.NowAsync(system));
+            var messageId = NewId.NextGuid();
+            await bus.Publish(reminder, context => context.MessageId = messageId);
+            expected.Add(new(Address("S1"), $"[X-3] 客户 {approved.CustomerId} 的保护期还有 7 天到期 / Protection of customer {approved.CustomerId} ends in 7 days"));
+            await ExpectMailsAsync(s, expected);
+
+            // Delivered again after it was sent, twice at once, as a broker redelivers an event whose ack was lost.
+            await Task.WhenAll(bus.Publish(reminder, context => context.MessageId = messageId), bus.Publish(reminder, context => context.MessageId = messageId));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a second mail would have been sent by now (the worker polls every second)
         Assert.Equal(Sorted(expected), Sorted(await MailsAsync(s)));
     }
 

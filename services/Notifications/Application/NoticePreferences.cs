@@ -15,14 +15,13 @@ public sealed class NoticePreferences(NotificationStore store, DigestSchedule sc
     /// On: the caller's digest comes due at the next digest hour (SendDueDigests). Off: single mails from now on; the
     /// entry stays, so what was already held back still comes in the next digest, and then it ends.
     /// </summary>
-    public async Task<bool> SetDigestAsync(Caller caller, bool daily)
+    public async Task SetDigestAsync(Caller caller, bool daily)
     {
         var change = daily
             ? new AtomicChange().SetAdd(NotificationKeys.DigestChosen, caller.EmployeeId)
                 .IndexAdd(NotificationKeys.DigestsDue, caller.EmployeeId, schedule.NextAfter(clock.UtcNow).ToUnixTimeMilliseconds())
             : new AtomicChange().SetRemove(NotificationKeys.DigestChosen, caller.EmployeeId);
         await store.CommitAsync(change);
-        return daily;
     }
 
     public async Task<IReadOnlyList<string>> GetAsync(Caller caller) =>
