@@ -154,7 +154,7 @@ public sealed class NotificationsTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task P8_muting_ones_fines_is_FailedPrecondition_citing_the_rule_and_only_hq_lists_failed_deliveries()
+    public async Task P8_muting_ones_fines_is_FailedPrecondition_citing_the_rule_a_digest_is_chosen_and_only_hq_lists_failed_deliveries()
     {
         await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
         var notifications = new CustomerProtection.Notifications.V1.Notifications.NotificationsClient(system.Channel(ResourceNames.Notifications));
@@ -167,12 +167,17 @@ public sealed class NotificationsTests(SystemFixture system)
         var denied = await Assert.ThrowsAsync<RpcException>(async () =>
             await notifications.ListFailedDeliveriesAsync(new CustomerProtection.Notifications.V1.ListFailedDeliveriesRequest(), salesperson));
         var listed = await notifications.ListFailedDeliveriesAsync(new CustomerProtection.Notifications.V1.ListFailedDeliveriesRequest { PageSize = 10 }, Hq);
+        var digest = await notifications.SetNoticeDigestAsync(new CustomerProtection.Notifications.V1.SetNoticeDigestRequest { DailyDigest = true }, salesperson);
+        var preferences = await notifications.GetNoticePreferencesAsync(new CustomerProtection.Notifications.V1.GetNoticePreferencesRequest(), salesperson);
 
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Equal("P-8", refused.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Reason);
         Assert.Equal(["protection_reminder"], muted.MutedKinds);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.True(listed.Deliveries.Count <= 10);
+        Assert.True(digest.DailyDigest);
+        Assert.Equal(["protection_reminder"], preferences.MutedKinds);
+        Assert.True(preferences.DailyDigest);
     }
 
     /// <summary>A branch of its own whose people have e-mail addresses (the directory's optional column).</summary>

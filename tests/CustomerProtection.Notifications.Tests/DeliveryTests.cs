@@ -5,15 +5,11 @@ using CustomerProtection.Notifications.Application;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Email;
 using CustomerProtection.Notifications.Persistence;
-using CustomerProtection.Notifications.Robots;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Errors;
-using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 using CustomerProtection.Time;
-using MailKit.Security;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CustomerProtection.Notifications.Tests;
@@ -31,14 +27,12 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 2, 1, 0, 0, TimeSpan.Zero));
     private RetrySchedule _retry = new() { MaxAttempts = 3, FirstDelay = TimeSpan.FromMinutes(1), MaxDelay = TimeSpan.FromMinutes(10) };
 
-    private NotificationStore Store => new(redis.Connection, new RedisOutbox(ResourceNames.Notifications));
-    private PolicyClock Clock => new(PolicyBook.Default, CalendarProvider.Create(), _time);
-    private RecordNotice Record => new(Store, new RobotBook([]), Clock, NullLogger<RecordNotice>.Instance);
+    private WorkerParts Parts => new(redis, _sink, _time);
+    private NotificationStore Store => Parts.Store;
+    private PolicyClock Clock => Parts.Clock;
+    private RecordNotice Record => Parts.Record;
     private CopyDirectory Directory => new(Store);
-
-    private SendDueDeliveries Send => new(Store,
-        new EmailSender(new SmtpSettings { Host = "127.0.0.1", Port = _sink.Port, Security = SecureSocketOptions.None, Timeout = TimeSpan.FromSeconds(5) }),
-        new RobotSender(new HttpClient(), new RobotBook([]), _time), _retry, Clock, NullLogger<SendDueDeliveries>.Instance);
+    private SendDueDeliveries Send => Parts.Send(_retry);
 
     public async Task InitializeAsync()
     {

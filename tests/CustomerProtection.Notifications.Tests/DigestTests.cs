@@ -6,13 +6,8 @@ using CustomerProtection.Notifications.Application;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Email;
 using CustomerProtection.Notifications.Persistence;
-using CustomerProtection.Notifications.Robots;
-using CustomerProtection.Policy;
 using CustomerProtection.Policy.Actors;
-using CustomerProtection.Storage;
 using CustomerProtection.Testing;
-using CustomerProtection.Time;
-using MailKit.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -32,15 +27,12 @@ public sealed class DigestTests(RedisServer redis, SmtpSink _sink) : IClassFixtu
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 2, 1, 0, 0, TimeSpan.Zero));
     private static readonly DateTimeOffset DigestHour = new(2026, 11, 3, 0, 0, 0, TimeSpan.Zero);
 
-    private NotificationStore Store => new(redis.Connection, new RedisOutbox(ResourceNames.Notifications));
-    private PolicyClock Clock => new(PolicyBook.Default, CalendarProvider.Create(), _time);
-    private RecordNotice Record => new(Store, new RobotBook([]), Clock, NullLogger<RecordNotice>.Instance);
-    private NoticePreferences Preferences => new(Store, new DigestSchedule(), Clock);
-    private SendDueDigests Digests => new(Store, new DigestSchedule(), Clock, NullLogger<SendDueDigests>.Instance);
-
-    private SendDueDeliveries Send => new(Store,
-        new EmailSender(new SmtpSettings { Host = "127.0.0.1", Port = _sink.Port, Security = SecureSocketOptions.None, Timeout = TimeSpan.FromSeconds(5) }),
-        new RobotSender(new HttpClient(), new RobotBook([]), _time), new RetrySchedule(), Clock, NullLogger<SendDueDeliveries>.Instance);
+    private WorkerParts Parts => new(redis, _sink, _time);
+    private NotificationStore Store => Parts.Store;
+    private RecordNotice Record => Parts.Record;
+    private NoticePreferences Preferences => new(Store, new DigestSchedule(), Parts.Clock);
+    private SendDueDigests Digests => new(Store, new DigestSchedule(), Parts.Clock, NullLogger<SendDueDigests>.Instance);
+    private SendDueDeliveries Send => Parts.Send(new RetrySchedule());
 
     public async Task InitializeAsync()
     {
