@@ -33,26 +33,12 @@ public sealed class NotificationsTests(SystemFixture system)
     [Fact]
     public async Task X3_and_P2_1_the_announcement_the_30_7_and_1_day_reminders_and_the_lapse_arrive_once_each_at_the_right_addresses()
     {
-        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
         var s = Guid.NewGuid().ToString("N")[..8];
         string Address(string name) => $"{name.ToLowerInvariant()}-{s}@example.com";
-        await ImportAsync(s);
-
-        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
-        var s1 = system.As($"S1-{s}", Roles.Salesperson, $"B-SH-{s}", $"R-EAST-{s}");
-        var secretary = system.As($"SEC-{s}", Roles.BranchSecretary, $"B-SH-{s}", $"R-EAST-{s}");
-        var today = await TodayAsync();
         // P-3.4: declared sales of 400,000 CNY protect a prospect 90 days, so each of X-3's reminders has its day (30 days would skip the first).
-        var filing = TestOrganisation.Filing($"通知客户{s}有限公司", "", Iso(today));
-        filing.DeclaredAnnualSales = "400000";
-        var filed = await customers.FileCustomerAsync(filing, s1);
-        var approved = filed.Status == CustomerStatus.Protected ? filed : await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, secretary);
+        var (approved, expected) = await FileAndAnnounceAsync(s, $"通知客户{s}有限公司", declaredSales: "400000");
         var lastDay = approved.LastProtectedDay.ToDateOnly();
         var id = approved.CustomerId;
-
-        var announced = $"[P-2.1] 备案公示：通知客户{s}有限公司 / Filing announced: 通知客户{s}有限公司";
-        List<Mail> expected = [new(Address("S1"), announced), new(Address("BM"), announced), new(Address("SEC"), announced)];
-        await ExpectMailsAsync(s, expected);
 
         foreach (var days in new[] { 30, 7, 1 })
         {
@@ -80,20 +66,10 @@ public sealed class NotificationsTests(SystemFixture system)
     [Fact]
     public async Task X3_a_reminder_redelivered_through_RabbitMQ_with_its_message_id_after_it_was_sent_is_still_one_mail()
     {
-        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
         var s = Guid.NewGuid().ToString("N")[..8];
         string Address(string name) => $"{name.ToLowerInvariant()}-{s}@example.com";
-        await ImportAsync(s);
-        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
-        var s1 = system.As($"S1-{s}", Roles.Salesperson, $"B-SH-{s}", $"R-EAST-{s}");
-        var filed = await customers.FileCustomerAsync(TestOrganisation.Filing($"重投客户{s}有限公司", "", Iso(await TodayAsync())), s1);
-        var approved = filed.Status == CustomerStatus.Protected
-            ? filed
-            : await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, system.As($"SEC-{s}", Roles.BranchSecretary, $"B-SH-{s}", $"R-EAST-{s}"));
         // The announcement's mails show the worker's directory copy has this branch's addresses.
-        var announced = $"[P-2.1] 备案公示：重投客户{s}有限公司 / Filing announced: 重投客户{s}有限公司";
-        List<Mail> expected = [new(Address("S1"), announced), new(Address("BM"), announced), new(Address("SEC"), announced)];
-        await ExpectMailsAsync(s, expected);
+        var (approved, expected) = await FileAndAnnounceAsync(s, $"重投客户{s}有限公司");
 
         var rabbitMq = new Uri(await system.App.GetConnectionStringAsync(ResourceNames.Messaging) ?? throw new InvalidOperationException("no messaging connection string"));
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(rabbitMq));
@@ -178,6 +154,31 @@ public sealed class NotificationsTests(SystemFixture system)
         Assert.True(digest.DailyDigest);
         Assert.Equal(["protection_reminder"], preferences.MutedKinds);
         Assert.True(preferences.DailyDigest);
+    }
+
+    /// <summary>
+    /// A branch of its own (<see cref="ImportAsync"/>) and a customer its salesperson S1 filed and its secretary
+    /// approved: the announcement's three mails (P-2.1) have arrived, and are the first of the mails returned.
+    /// </summary>
+    private async Task<(CustomerView Approved, List<Mail> Mails)> FileAndAnnounceAsync(string s, string title, string? declaredSales = null)
+    {
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
+        await ImportAsync(s);
+        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
+        var filing = TestOrganisation.Filing(title, "", Iso(await TodayAsync()));
+        if (declaredSales is not null)
+        {
+            filing.DeclaredAnnualSales = declaredSales;
+        }
+
+        var filed = await customers.FileCustomerAsync(filing, system.As($"S1-{s}", Roles.Salesperson, $"B-SH-{s}", $"R-EAST-{s}"));
+        var approved = filed.Status == CustomerStatus.Protected
+            ? filed
+            : await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, system.As($"SEC-{s}", Roles.BranchSecretary, $"B-SH-{s}", $"R-EAST-{s}"));
+        var announced = $"[P-2.1] 备案公示：{title} / Filing announced: {title}";
+        List<Mail> mails = [.. new[] { "S1", "BM", "SEC" }.Select(name => new Mail($"{name.ToLowerInvariant()}-{s}@example.com", announced))];
+        await ExpectMailsAsync(s, mails);
+        return (approved, mails);
     }
 
     /// <summary>A branch of its own whose people have e-mail addresses (the directory's optional column).</summary>
