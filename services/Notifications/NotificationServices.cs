@@ -27,6 +27,13 @@ public static class NotificationServices
 
         builder.Services.AddSingleton(smtp);
         builder.Services.AddSingleton(builder.Configuration.GetSection(RetrySchedule.SectionName).Get<RetrySchedule>(o => o.ErrorOnUnknownConfiguration = true) ?? new());
+        var digest = builder.Configuration.GetSection(DigestSchedule.SectionName).Get<DigestSchedule>(o => o.ErrorOnUnknownConfiguration = true) ?? new();
+        if (digest.Hour is < 0 or > 23)
+        {
+            throw new InvalidOperationException($"{DigestSchedule.SectionName}:Hour must be 0 to 23 (the local hour the daily digests go out, docs/notifications.md)");
+        }
+
+        builder.Services.AddSingleton(digest);
         builder.Services.AddSingleton<NotificationStore>();
         builder.Services.AddSingleton<EmailSender>();
         builder.Services.AddSingleton(new RobotBook(builder.Configuration.GetSection(RobotBook.SectionName).Get<List<Robot>>(o => o.ErrorOnUnknownConfiguration = true) ?? []));
@@ -37,6 +44,7 @@ public static class NotificationServices
         builder.Services.AddSingleton<CopyDirectory>();
         builder.Services.AddSingleton<RecordNotice>();
         builder.Services.AddSingleton<SendDueDeliveries>();
+        builder.Services.AddSingleton<SendDueDigests>();
         builder.Services.AddSingleton<ListFailedDeliveries>();
         builder.Services.AddSingleton<NoticePreferences>();
         builder.Services.AddHostedService<DeliveryWorker>();

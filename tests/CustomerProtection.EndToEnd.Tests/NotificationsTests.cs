@@ -13,6 +13,8 @@ using CustomerProtection.Registration.V1;
 using CustomerProtection.Territory.V1;
 using Google.Protobuf;
 using Grpc.Core;
+using CustomerProtection.Contracts.Registration;
+using MassTransit;
 
 namespace CustomerProtection.EndToEnd.Tests;
 
@@ -31,26 +33,12 @@ public sealed class NotificationsTests(SystemFixture system)
     [Fact]
     public async Task X3_and_P2_1_the_announcement_the_30_7_and_1_day_reminders_and_the_lapse_arrive_once_each_at_the_right_addresses()
     {
-        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
         var s = Guid.NewGuid().ToString("N")[..8];
         string Address(string name) => $"{name.ToLowerInvariant()}-{s}@example.com";
-        await ImportAsync(s);
-
-        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
-        var s1 = system.As($"S1-{s}", Roles.Salesperson, $"B-SH-{s}", $"R-EAST-{s}");
-        var secretary = system.As($"SEC-{s}", Roles.BranchSecretary, $"B-SH-{s}", $"R-EAST-{s}");
-        var today = await TodayAsync();
         // P-3.4: declared sales of 400,000 CNY protect a prospect 90 days, so each of X-3's reminders has its day (30 days would skip the first).
-        var filing = TestOrganisation.Filing($"通知客户{s}有限公司", "", Iso(today));
-        filing.DeclaredAnnualSales = "400000";
-        var filed = await customers.FileCustomerAsync(filing, s1);
-        var approved = filed.Status == CustomerStatus.Protected ? filed : await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, secretary);
+        var (approved, expected) = await FileAndAnnounceAsync(s, $"通知客户{s}有限公司", declaredSales: "400000");
         var lastDay = approved.LastProtectedDay.ToDateOnly();
         var id = approved.CustomerId;
-
-        var announced = $"[P-2.1] 备案公示：通知客户{s}有限公司 / Filing announced: 通知客户{s}有限公司";
-        List<Mail> expected = [new(Address("S1"), announced), new(Address("BM"), announced), new(Address("SEC"), announced)];
-        await ExpectMailsAsync(s, expected);
 
         foreach (var days in new[] { 30, 7, 1 })
         {
@@ -72,6 +60,42 @@ public sealed class NotificationsTests(SystemFixture system)
 
         // Nothing more comes a moment later: each notice was sent once.
         await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Equal(Sorted(expected), Sorted(await MailsAsync(s)));
+    }
+
+    [Fact]
+    public async Task X3_a_reminder_redelivered_through_RabbitMQ_with_its_message_id_after_it_was_sent_is_still_one_mail()
+    {
+        var s = Guid.NewGuid().ToString("N")[..8];
+        string Address(string name) => $"{name.ToLowerInvariant()}-{s}@example.com";
+        // The announcement's mails show the worker's directory copy has this branch's addresses.
+        var (approved, expected) = await FileAndAnnounceAsync(s, $"重投客户{s}有限公司");
+
+        var rabbitMq = new Uri(await system.App.GetConnectionStringAsync(ResourceNames.Messaging) ?? throw new InvalidOperationException("no messaging connection string"));
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(rabbitMq));
+        using (var started = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await bus.StartAsync(started.Token);
+        }
+
+        try
+        {
+            var reminder = new ProtectionReminderDue(approved.CustomerId, $"S1-{s}", "owner", 7, approved.LastProtectedDay.ToDateOnly(),
+                await PenaltyBus.NowAsync(system));
+            var messageId = NewId.NextGuid();
+            await bus.Publish(reminder, context => context.MessageId = messageId);
+            expected.Add(new(Address("S1"), $"[X-3] 客户 {approved.CustomerId} 的保护期还有 7 天到期 / Protection of customer {approved.CustomerId} ends in 7 days"));
+            await ExpectMailsAsync(s, expected);
+
+            // Delivered again after it was sent, twice at once, as a broker redelivers an event whose ack was lost.
+            await Task.WhenAll(bus.Publish(reminder, context => context.MessageId = messageId), bus.Publish(reminder, context => context.MessageId = messageId));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a second mail would have been sent by now (the worker polls every second)
         Assert.Equal(Sorted(expected), Sorted(await MailsAsync(s)));
     }
 
@@ -106,7 +130,7 @@ public sealed class NotificationsTests(SystemFixture system)
     }
 
     [Fact]
-    public async Task P8_muting_ones_fines_is_FailedPrecondition_citing_the_rule_and_only_hq_lists_failed_deliveries()
+    public async Task P8_muting_ones_fines_is_FailedPrecondition_citing_the_rule_a_digest_is_chosen_and_only_hq_lists_failed_deliveries()
     {
         await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
         var notifications = new CustomerProtection.Notifications.V1.Notifications.NotificationsClient(system.Channel(ResourceNames.Notifications));
@@ -119,12 +143,42 @@ public sealed class NotificationsTests(SystemFixture system)
         var denied = await Assert.ThrowsAsync<RpcException>(async () =>
             await notifications.ListFailedDeliveriesAsync(new CustomerProtection.Notifications.V1.ListFailedDeliveriesRequest(), salesperson));
         var listed = await notifications.ListFailedDeliveriesAsync(new CustomerProtection.Notifications.V1.ListFailedDeliveriesRequest { PageSize = 10 }, Hq);
+        var digest = await notifications.SetNoticeDigestAsync(new CustomerProtection.Notifications.V1.SetNoticeDigestRequest { DailyDigest = true }, salesperson);
+        var preferences = await notifications.GetNoticePreferencesAsync(new CustomerProtection.Notifications.V1.GetNoticePreferencesRequest(), salesperson);
 
         Assert.Equal(StatusCode.FailedPrecondition, refused.StatusCode);
         Assert.Equal("P-8", refused.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Reason);
         Assert.Equal(["protection_reminder"], muted.MutedKinds);
         Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
         Assert.True(listed.Deliveries.Count <= 10);
+        Assert.True(digest.DailyDigest);
+        Assert.Equal(["protection_reminder"], preferences.MutedKinds);
+        Assert.True(preferences.DailyDigest);
+    }
+
+    /// <summary>
+    /// A branch of its own (<see cref="ImportAsync"/>) and a customer its salesperson S1 filed and its secretary
+    /// approved: the announcement's three mails (P-2.1) have arrived, and are the first of the mails returned.
+    /// </summary>
+    private async Task<(CustomerView Approved, List<Mail> Mails)> FileAndAnnounceAsync(string s, string title, string? declaredSales = null)
+    {
+        await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
+        await ImportAsync(s);
+        var customers = new Customers.CustomersClient(system.Channel(ResourceNames.Registration));
+        var filing = TestOrganisation.Filing(title, "", Iso(await TodayAsync()));
+        if (declaredSales is not null)
+        {
+            filing.DeclaredAnnualSales = declaredSales;
+        }
+
+        var filed = await customers.FileCustomerAsync(filing, system.As($"S1-{s}", Roles.Salesperson, $"B-SH-{s}", $"R-EAST-{s}"));
+        var approved = filed.Status == CustomerStatus.Protected
+            ? filed
+            : await customers.ApproveFilingAsync(new ApproveFilingRequest { CustomerId = filed.CustomerId }, system.As($"SEC-{s}", Roles.BranchSecretary, $"B-SH-{s}", $"R-EAST-{s}"));
+        var announced = $"[P-2.1] 备案公示：{title} / Filing announced: {title}";
+        List<Mail> mails = [.. new[] { "S1", "BM", "SEC" }.Select(name => new Mail($"{name.ToLowerInvariant()}-{s}@example.com", announced))];
+        await ExpectMailsAsync(s, mails);
+        return (approved, mails);
     }
 
     /// <summary>A branch of its own whose people have e-mail addresses (the directory's optional column).</summary>

@@ -5,15 +5,11 @@ using CustomerProtection.Notifications.Application;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Email;
 using CustomerProtection.Notifications.Persistence;
-using CustomerProtection.Notifications.Robots;
 using CustomerProtection.Policy;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Policy.Errors;
-using CustomerProtection.Storage;
 using CustomerProtection.Testing;
 using CustomerProtection.Time;
-using MailKit.Security;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CustomerProtection.Notifications.Tests;
@@ -31,14 +27,12 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 2, 1, 0, 0, TimeSpan.Zero));
     private RetrySchedule _retry = new() { MaxAttempts = 3, FirstDelay = TimeSpan.FromMinutes(1), MaxDelay = TimeSpan.FromMinutes(10) };
 
-    private NotificationStore Store => new(redis.Connection, new RedisOutbox(ResourceNames.Notifications));
-    private PolicyClock Clock => new(PolicyBook.Default, CalendarProvider.Create(), _time);
-    private RecordNotice Record => new(Store, new RobotBook([]), Clock, NullLogger<RecordNotice>.Instance);
+    private WorkerParts Parts => new(redis, _sink, _time);
+    private NotificationStore Store => Parts.Store;
+    private PolicyClock Clock => Parts.Clock;
+    private RecordNotice Record => Parts.Record;
     private CopyDirectory Directory => new(Store);
-
-    private SendDueDeliveries Send => new(Store,
-        new EmailSender(new SmtpSettings { Host = "127.0.0.1", Port = _sink.Port, Security = SecureSocketOptions.None, Timeout = TimeSpan.FromSeconds(5) }),
-        new RobotSender(new HttpClient(), new RobotBook([]), _time), _retry, Clock, NullLogger<SendDueDeliveries>.Instance);
+    private SendDueDeliveries Send => Parts.Send(_retry);
 
     public async Task InitializeAsync()
     {
@@ -180,7 +174,7 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     public async Task X3_a_person_who_muted_reminders_gets_none_while_the_manager_still_does()
     {
         var owner = new Caller("S-001", Roles.Salesperson, "B-SH", "R-EAST");
-        var preferences = new NoticePreferences(Store);
+        var preferences = new NoticePreferences(Store, new DigestSchedule(), Clock);
         Assert.Equal([NoticeKinds.ProtectionReminder], await preferences.MuteAsync(owner, NoticeKinds.ProtectionReminder));
 
         await Record.ApplyAsync("M1", Notices.From(Reminder("S-001", "owner", 7)));
@@ -196,16 +190,16 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     [InlineData(NoticeKinds.OwnershipAwarded, "P-9")]
     public async Task P8_P9_a_fine_or_a_decision_addressed_to_oneself_cannot_be_muted(string kind, string rule)
     {
-        var refused = await Assert.ThrowsAsync<PolicyRefusalException>(() => new NoticePreferences(Store).MuteAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST"), kind));
+        var refused = await Assert.ThrowsAsync<PolicyRefusalException>(() => new NoticePreferences(Store, new DigestSchedule(), Clock).MuteAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST"), kind));
 
         Assert.Equal((rule, kind), (refused.RuleId, refused.Metadata["kind"]));
-        Assert.Empty(await new NoticePreferences(Store).GetAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST")));
+        Assert.Empty(await new NoticePreferences(Store, new DigestSchedule(), Clock).GetAsync(new("S-001", Roles.Salesperson, "B-SH", "R-EAST")));
     }
 
     [Fact]
     public async Task An_unknown_kind_is_refused_by_field()
     {
-        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => new NoticePreferences(Store).MuteAsync(new("S-001", Roles.Salesperson, null, null), "everything"));
+        var refused = await Assert.ThrowsAsync<RequestValidationException>(() => new NoticePreferences(Store, new DigestSchedule(), Clock).MuteAsync(new("S-001", Roles.Salesperson, null, null), "everything"));
 
         Assert.Equal("kind", Assert.Single(refused.Violations).Field);
     }

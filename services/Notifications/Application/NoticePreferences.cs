@@ -3,9 +3,27 @@ using CustomerProtection.Notifications.Persistence;
 
 namespace CustomerProtection.Notifications.Application;
 
-/// <summary>The caller's own notice preferences: muting a kind of notice, never a fine (P-8) or a decision (P-9) addressed to them.</summary>
-public sealed class NoticePreferences(NotificationStore store)
+/// <summary>
+/// The caller's own notice preferences: muting a kind of notice, never a fine (P-8) or a decision (P-9) addressed to
+/// them; one daily digest instead of single mails (the kinds that allow it: <see cref="Notice.Digest"/>).
+/// </summary>
+public sealed class NoticePreferences(NotificationStore store, DigestSchedule schedule, PolicyClock clock)
 {
+    public Task<bool> DigestAsync(Caller caller) => store.ChoseDigestAsync(caller.EmployeeId);
+
+    /// <summary>
+    /// On: the caller's digest comes due at the next digest hour (SendDueDigests). Off: single mails from now on; the
+    /// entry stays, so what was already held back still comes in the next digest, and then it ends.
+    /// </summary>
+    public async Task SetDigestAsync(Caller caller, bool daily)
+    {
+        var change = daily
+            ? new AtomicChange().SetAdd(NotificationKeys.DigestChosen, caller.EmployeeId)
+                .IndexAdd(NotificationKeys.DigestsDue, caller.EmployeeId, schedule.NextAfter(clock.UtcNow).ToUnixTimeMilliseconds())
+            : new AtomicChange().SetRemove(NotificationKeys.DigestChosen, caller.EmployeeId);
+        await store.CommitAsync(change);
+    }
+
     public async Task<IReadOnlyList<string>> GetAsync(Caller caller) =>
         [.. (await store.MembersAsync(NotificationKeys.Muted(caller.EmployeeId))).Order(StringComparer.Ordinal)];
 

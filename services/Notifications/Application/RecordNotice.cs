@@ -17,7 +17,7 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
     public const string NoAddress = "目录中没有该员工的电子邮件地址 / the directory has no e-mail address for this employee";
     public const string NotInDirectory = "目录副本中没有该员工 / the employee is not in the directory copy";
 
-    /// <returns>How many deliveries were recorded (0: the event was recorded before).</returns>
+    /// <returns>How many deliveries were recorded (0: the event was recorded before); notices held for a digest are not counted.</returns>
     public async Task<int> ApplyAsync(string eventId, Notice notice)
     {
         var recipients = await ResolveAsync(notice.Audience, notice.Kind);
@@ -25,16 +25,21 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
         var change = new AtomicChange()
             .ExpectNotMember(NotificationKeys.EventsRecorded, eventId)
             .SetAdd(NotificationKeys.EventsRecorded, eventId);
+        // Those who chose a daily digest get a notice that allows it (not a fine, P-8, nor a decision, P-9) in their
+        // next digest: held back in this same step, so the once-only marker covers it too (SendDueDigests).
+        var digesting = notice.Digest is null
+            ? new HashSet<string>()
+            : await store.DigestChosenAsync([.. recipients.Where(r => r.Email is { Length: > 0 }).Select(r => r.EmployeeId)]);
         foreach (var recipient in recipients)
         {
-            var rendered = NoticeRendering.Render(notice, recipient);
+            if (digesting.Contains(recipient.EmployeeId))
+            {
+                store.HoldForDigest(change, recipient.EmployeeId, new DigestItem(eventId, notice.RuleId, notice.Digest!, notice.Subject), now);
+                continue;
+            }
+
             var id = Delivery.IdOf(eventId, recipient.EmployeeId, Channels.Email);
-            var problem = recipient.Email is { Length: > 0 } ? null : !recipient.InDirectory ? NotInDirectory : NoAddress;
-            var delivery = new Delivery(id, eventId, notice.Kind, notice.RuleId, recipient.EmployeeId, recipient.Name, Channels.Email, recipient.Email,
-                rendered.Subject, rendered.Text, rendered.Html, problem is null ? DeliveryStatuses.Pending : DeliveryStatuses.Failed, 0, problem, now,
-                null, problem is null ? null : now);
-            store.PutDelivery(change.Expect(NotificationKeys.Delivery(id), 0), delivery, 1);
-            change.IndexAdd(problem is null ? NotificationKeys.DeliveriesDue : NotificationKeys.DeliveriesFailed, id, now.ToUnixTimeMilliseconds());
+            Enqueue(store, change, EmailDelivery(id, eventId, notice.Kind, notice.RuleId, recipient, NoticeRendering.Render(notice, recipient), now));
         }
 
         var chats = notice.BranchChat is { } branch ? robots.OfBranch(branch).ToList() : [];
@@ -47,8 +52,7 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
                 var id = Delivery.IdOf(eventId, recipient, robot.Platform);
                 var delivery = new Delivery(id, eventId, notice.Kind, notice.RuleId, recipient, robot.Name, robot.Platform, null,
                     chat.Subject, chat.Text, chat.Html, DeliveryStatuses.Pending, 0, null, now, null, null);
-                store.PutDelivery(change.Expect(NotificationKeys.Delivery(id), 0), delivery, 1);
-                change.IndexAdd(NotificationKeys.DeliveriesDue, id, now.ToUnixTimeMilliseconds());
+                Enqueue(store, change, delivery);
             }
         }
 
@@ -60,8 +64,26 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
             return 0;
         }
 
-        return recipients.Count + chats.Count;
+        return recipients.Count - digesting.Count + chats.Count;
     }
+
+    /// <summary>
+    /// A mail to one person: pending, or failed at once when the copy has no address for them (listed to hq, never
+    /// skipped). Used for single notices and digests alike.
+    /// </summary>
+    internal static Delivery EmailDelivery(string id, string eventId, string kind, string ruleId, Recipient recipient, RenderedNotice rendered, DateTimeOffset now)
+    {
+        var problem = recipient.Email is { Length: > 0 } ? null : !recipient.InDirectory ? NotInDirectory : NoAddress;
+        return new Delivery(id, eventId, kind, ruleId, recipient.EmployeeId, recipient.Name, Channels.Email, recipient.Email,
+            rendered.Subject, rendered.Text, rendered.Html, problem is null ? DeliveryStatuses.Pending : DeliveryStatuses.Failed, 0, problem, now,
+            null, problem is null ? null : now);
+    }
+
+    /// <summary>A new delivery, written once (version 0 expected), into the due-queue or, failed at once, the failure list.</summary>
+    internal static AtomicChange Enqueue(NotificationStore store, AtomicChange change, Delivery delivery) =>
+        store.PutDelivery(change.Expect(NotificationKeys.Delivery(delivery.DeliveryId), 0), delivery, 1)
+            .IndexAdd(delivery.Status == DeliveryStatuses.Failed ? NotificationKeys.DeliveriesFailed : NotificationKeys.DeliveriesDue,
+                delivery.DeliveryId, delivery.CreatedAt.ToUnixTimeMilliseconds());
 
     /// <summary>The audience's people, each once, less those who muted the kind; those who have left are no longer told anything.</summary>
     private async Task<IReadOnlyList<Recipient>> ResolveAsync(Audience audience, string kind)

@@ -11,6 +11,9 @@ public static class NoticeKinds
     public const string PenaltyImposed = "penalty_imposed";
     public const string ComplaintEscalated = "complaint_escalated";
 
+    /// <summary>A person's daily digest of the notices held back for it (not a kind one mutes).</summary>
+    public const string DailyDigest = "daily_digest";
+
     public static readonly IReadOnlyList<string> All =
         [ProtectionReminder, ProtectionLapsed, FilingAnnounced, CrossRegionEscalated, OwnershipAwarded, PenaltyImposed, ComplaintEscalated];
 
@@ -51,9 +54,11 @@ public sealed record Bilingual(string Zh, string En);
 /// <summary>
 /// What one event tells its audience: the kind, the rule it is about, the subject and the lines of the body;
 /// <paramref name="BranchChat"/>: the branch whose team chat robots post it too (a branch's announcements, lapses
-/// and complaints; none for what concerns one person alone).
+/// and complaints; none for what concerns one person alone); <paramref name="Digest"/>: its section in the daily digest of
+/// those who chose one (<see cref="DigestSections"/>; none: it comes at once to everyone).
 /// </summary>
-public sealed record Notice(string Kind, string RuleId, Audience Audience, Bilingual Subject, IReadOnlyList<Bilingual> Lines, string? BranchChat = null);
+public sealed record Notice(string Kind, string RuleId, Audience Audience, Bilingual Subject, IReadOnlyList<Bilingual> Lines, string? BranchChat = null,
+    string? Digest = null);
 
 /// <summary>A person the notice reaches, from the directory copy (<paramref name="InDirectory"/> false: named by the event, not in the copy).</summary>
 public sealed record Recipient(string EmployeeId, string Name, string? Email, bool InDirectory = true);

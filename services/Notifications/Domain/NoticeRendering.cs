@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -21,14 +22,37 @@ public static class NoticeRendering
         return new(subject, text.ToString().TrimEnd('\n'), "");
     }
 
-    public static RenderedNotice Render(Notice notice, Recipient recipient)
+    public static RenderedNotice Render(Notice notice, Recipient recipient) =>
+        RenderMail($"[{notice.RuleId}] {notice.Subject.Zh} / {notice.Subject.En}", notice.Lines, recipient);
+
+    /// <summary>
+    /// A person's daily digest of <paramref name="day"/>: the notices held back for it, by section (what lapses, what
+    /// waits for their decision, the rest), each as its subject with the rule id.
+    /// </summary>
+    public static RenderedNotice RenderDigest(DateOnly day, IReadOnlyList<DigestItem> items, Recipient recipient)
     {
-        var subject = $"[{notice.RuleId}] {notice.Subject.Zh} / {notice.Subject.En}";
+        var date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var lines = new List<Bilingual> { new($"以下是 {date} 的每日通知摘要，共 {items.Count} 条。", $"Your daily digest of {date}: {items.Count} notices.") };
+        foreach (var (section, heading) in DigestSections.Ordered)
+        {
+            var inSection = items.Where(i => i.Section == section).ToList();
+            if (inSection.Count > 0)
+            {
+                lines.Add(heading);
+                lines.AddRange(inSection.Select(i => new Bilingual($"· [{i.RuleId}] {i.Subject.Zh}", $"· [{i.RuleId}] {i.Subject.En}")));
+            }
+        }
+
+        return RenderMail($"[摘要 Digest] {date} 每日通知摘要 / Daily digest", lines, recipient);
+    }
+
+    private static RenderedNotice RenderMail(string subject, IReadOnlyList<Bilingual> lines, Recipient recipient)
+    {
         Bilingual greeting = new($"{recipient.Name}，您好：", $"Dear {recipient.Name},");
         Bilingual closing = new("客户保护系统（此邮件自动发送）", "CustomerProtection (sent automatically)");
 
         var text = new StringBuilder();
-        foreach (var line in (IEnumerable<Bilingual>)[greeting, .. notice.Lines])
+        foreach (var line in (IEnumerable<Bilingual>)[greeting, .. lines])
         {
             text.Append(line.Zh).Append('\n').Append(line.En).Append("\n\n");
         }
@@ -37,7 +61,7 @@ public static class NoticeRendering
 
         var html = new StringBuilder("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>")
             .Append(WebUtility.HtmlEncode(subject)).Append("</title></head><body>");
-        foreach (var line in (IEnumerable<Bilingual>)[greeting, .. notice.Lines])
+        foreach (var line in (IEnumerable<Bilingual>)[greeting, .. lines])
         {
             html.Append("<p>").Append(WebUtility.HtmlEncode(line.Zh)).Append("<br><span lang=\"en\">")
                 .Append(WebUtility.HtmlEncode(line.En)).Append("</span></p>");

@@ -24,7 +24,8 @@ public static class Notices
             e.RecipientRole == "owner"
                 ? new("请在到期前推进或申请延期（P-3.3），否则客户将进入公海。", "Make progress or ask for an extension before then (P-3.3), or the customer goes to the pool.")
                 : new("您是负责人的经理，此提醒供您跟进。", "You are the owner's manager; this reminder is for your follow-up."),
-        ]);
+        ],
+        Digest: e.DaysBefore <= 7 ? DigestSections.Lapsing : DigestSections.Other);
 
     /// <summary>X-3: a lapse is announced, to the former owner and the branch's manager.</summary>
     public static Notice From(ProtectionLapsed e) => new(
@@ -37,7 +38,8 @@ public static class Notices
                 $"The protection of customer {e.CustomerId} ended on {Day(e.LastProtectedDay)} without an extension (P-3.5)."),
             new($"原负责人：{e.FormerOwnerId}。", $"Former owner: {e.FormerOwnerId}."),
         ],
-        e.BranchId);
+        e.BranchId,
+        DigestSections.Lapsing);
 
     /// <summary>P-2.1: the approved filing is announced to its owner and the branch's manager and secretaries.</summary>
     public static Notice From(FilingApproved e) => new(
@@ -51,7 +53,8 @@ public static class Notices
             new($"保护期至 {Day(e.LastProtectedDay)}；异议期至 {Day(e.ObjectionWindowEnds)}（P-2.2）。",
                 $"Protected until {Day(e.LastProtectedDay)}; objections until {Day(e.ObjectionWindowEnds)} (P-2.2)."),
         ],
-        e.BranchId);
+        e.BranchId,
+        DigestSections.Other);
 
     /// <summary>P-10: 24 hours without the target region's answer: hq and the target region's managers decide.</summary>
     public static Notice From(CrossRegionEscalated e) => new(
@@ -63,7 +66,8 @@ public static class Notices
             new($"{e.RequesterId} 于 {Instant(e.SubmittedAt)} 申请在大区 {e.TargetRegionId} 销售，目标大区秘书未在 {Instant(e.Deadline)} 前确认。",
                 $"{e.RequesterId} asked on {Instant(e.SubmittedAt)} to sell in region {e.TargetRegionId}; its secretary did not answer by {Instant(e.Deadline)}."),
             new("现由总公司综合部和目标大区经理决定。", "hq and the target regional manager decide now."),
-        ]);
+        ],
+        Digest: DigestSections.Decide);
 
     /// <summary>P-2.4, P-9: a case's decision on who owns the customer, to the new owner, the previous owner and the co-developers.</summary>
     public static Notice From(OwnershipAwarded e) => new(
@@ -102,7 +106,8 @@ public static class Notices
                 $"Customer {e.CustomerId}'s complaint of {Instant(e.ReceivedAt)} was due an answer by {Day(e.ResponseDueOn)} and has none."),
             new($"涉及员工：{e.AboutEmployeeId ?? "无"}。", $"Employee concerned: {e.AboutEmployeeId ?? "none"}."),
         ],
-        e.BranchId);
+        e.BranchId,
+        DigestSections.Decide);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -10,15 +10,22 @@ namespace CustomerProtection.Notifications.Grpc;
 public sealed class NotificationsService(ListFailedDeliveries listFailed, Application.NoticePreferences preferences) : V1.Notifications.NotificationsBase
 {
     public override async Task<V1.NoticePreferences> GetNoticePreferences(GetNoticePreferencesRequest request, ServerCallContext context) =>
-        ToProto(Caller.From(context), await preferences.GetAsync(Caller.From(context)));
+        await ToProto(Caller.From(context), await preferences.GetAsync(Caller.From(context)));
 
     public override async Task<V1.NoticePreferences> MuteNotices(MuteNoticesRequest request, ServerCallContext context) =>
-        ToProto(Caller.From(context), await preferences.MuteAsync(Caller.From(context), request.Kind));
+        await ToProto(Caller.From(context), await preferences.MuteAsync(Caller.From(context), request.Kind));
 
     public override async Task<V1.NoticePreferences> UnmuteNotices(UnmuteNoticesRequest request, ServerCallContext context) =>
-        ToProto(Caller.From(context), await preferences.UnmuteAsync(Caller.From(context), request.Kind));
+        await ToProto(Caller.From(context), await preferences.UnmuteAsync(Caller.From(context), request.Kind));
 
-    private static V1.NoticePreferences ToProto(Caller caller, IReadOnlyList<string> muted) => new() { EmployeeId = caller.EmployeeId, MutedKinds = { muted } };
+    public override async Task<V1.NoticePreferences> SetNoticeDigest(SetNoticeDigestRequest request, ServerCallContext context)
+    {
+        await preferences.SetDigestAsync(Caller.From(context), request.DailyDigest);
+        return await ToProto(Caller.From(context), await preferences.GetAsync(Caller.From(context)));
+    }
+
+    private async Task<V1.NoticePreferences> ToProto(Caller caller, IReadOnlyList<string> muted) =>
+        new() { EmployeeId = caller.EmployeeId, MutedKinds = { muted }, DailyDigest = await preferences.DigestAsync(caller) };
 
     public override async Task<ListFailedDeliveriesResponse> ListFailedDeliveries(ListFailedDeliveriesRequest request, ServerCallContext context)
     {

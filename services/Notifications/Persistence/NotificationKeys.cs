@@ -21,6 +21,15 @@ public static class NotificationKeys
     /// <summary>Set: the notice kinds an employee muted.</summary>
     public static RedisKey Muted(string employeeId) => $"{Prefix}prefs:muted:{{{employeeId}}}";
 
+    /// <summary>Set: the employees who chose a daily digest instead of single mails.</summary>
+    public static RedisKey DigestChosen => $"{Prefix}prefs:digest";
+
+    /// <summary>Sorted set: the notices held back for an employee's next digest (a <c>DigestItem</c> each, by when recorded, Unix ms).</summary>
+    public static RedisKey DigestItems(string employeeId) => $"{Prefix}digest:items:{{{employeeId}}}";
+
+    /// <summary>The due-queue of the daily digests (member: the employee; due at the next digest hour, Unix ms).</summary>
+    public static RedisKey DigestsDue => $"{Prefix}digests:due";
+
     /// <summary>Set of the event ids already turned into deliveries (the once-only marker).</summary>
     public static RedisKey EventsRecorded => $"{Prefix}events-recorded";
 

@@ -10,10 +10,14 @@ public sealed class NotificationStore(IConnectionMultiplexer redis, RedisOutbox 
     private static readonly JsonCodec<EmployeeSnapshot> Employees = JsonCodec.Web<EmployeeSnapshot>();
     private static readonly JsonCodec<BranchSnapshot> Branches = JsonCodec.Web<BranchSnapshot>();
     private static readonly JsonCodec<Delivery> Deliveries = JsonCodec.Web<Delivery>();
+    private static readonly JsonCodec<DigestItem> DigestItems = JsonCodec.Web<DigestItem>();
 
     private IDatabase Db => redis.GetDatabase();
 
     public DueQueue Due { get; } = DueQueue.Flat(redis, NotificationKeys.DeliveriesDue);
+
+    /// <summary>The daily digests' due-queue: one entry per person who chose a digest, at their next digest hour.</summary>
+    public DueQueue Digests { get; } = DueQueue.Flat(redis, NotificationKeys.DigestsDue);
 
     public Task<ChangeResult> CommitAsync(AtomicChange change) => change.CommitAsync(Db, outbox);
 
@@ -50,6 +54,28 @@ public sealed class NotificationStore(IConnectionMultiplexer redis, RedisOutbox 
 
         return muted;
     }
+
+    /// <summary>Of <paramref name="employeeIds"/>, those who chose a daily digest.</summary>
+    public async Task<IReadOnlySet<string>> DigestChosenAsync(IReadOnlyList<string> employeeIds)
+    {
+        if (employeeIds.Count == 0)
+        {
+            return new HashSet<string>();
+        }
+
+        var chosen = await Db.SetContainsAsync(NotificationKeys.DigestChosen, [.. employeeIds.Select(id => (RedisValue)id)]);
+        return employeeIds.Where((_, i) => chosen[i]).ToHashSet(StringComparer.Ordinal);
+    }
+
+    public Task<bool> ChoseDigestAsync(string employeeId) => Db.SetContainsAsync(NotificationKeys.DigestChosen, employeeId);
+
+    /// <summary>Holds a notice back for the employee's next digest (in the step that records the notice).</summary>
+    public AtomicChange HoldForDigest(AtomicChange change, string employeeId, DigestItem item, DateTimeOffset at) =>
+        change.IndexAdd(NotificationKeys.DigestItems(employeeId), DigestItems.Encode(item)!, at.ToUnixTimeMilliseconds());
+
+    /// <summary>The notices held back for the employee's digest, oldest first, each with its stored member (to remove it once digested).</summary>
+    public async Task<IReadOnlyList<(string Member, DigestItem Item)>> HeldForDigestAsync(string employeeId) =>
+        [.. (await Db.SortedSetRangeByRankAsync(NotificationKeys.DigestItems(employeeId))).Select(m => ((string)m!, DigestItems.Decode(m!)))];
 
     public AtomicChange PutEmployee(AtomicChange change, EmployeeSnapshot employee, long version) =>
         change.Put(NotificationKeys.Employee(employee.EmployeeId), version, Employees.Encode(employee));

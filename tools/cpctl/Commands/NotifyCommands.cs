@@ -9,7 +9,7 @@ namespace CustomerProtection.Cli.Commands;
 internal static class NotifyCommands
 {
     public static Command Create(CommandKit kit) => Group("notify", "通知 / notices by e-mail (X-3, P-2.1, P-10, P-2.4, P-9, P-8, M-3)",
-        Failed(kit), Preferences(kit), Mute(kit), Unmute(kit));
+        Failed(kit), Preferences(kit), Mute(kit), Unmute(kit), Digest(kit));
 
     private const string Kinds = "protection_reminder, protection_lapsed, filing_announced, cross_region_escalated, complaint_escalated " +
         "(不能屏蔽 / never: penalty_imposed P-8, ownership_awarded P-9)";
@@ -30,6 +30,16 @@ internal static class NotifyCommands
         var kind = Required("--kind", "通知种类 / the kind");
         return kit.Command("unmute", "恢复一类通知 / get one kind of notice again", async (s, p, ct) =>
             s.Out.Record(await s.Notifications.UnmuteNoticesAsync(new UnmuteNoticesRequest { Kind = p.GetValue(kind)! }, s.Headers, cancellationToken: ct)), kind);
+    }
+
+    private static Command Digest(CommandKit kit)
+    {
+        var onOff = Id("on|off", "on：每天一封摘要代替单封提醒、公示和升级通知（罚款和裁决仍即时发送） / on: one daily digest instead of single " +
+            "reminders, announcements and escalations (fines and decisions still come at once); off: single mails again");
+        onOff.AcceptOnlyFromAmong("on", "off");
+        return kit.Command("digest", "每日摘要 / the daily digest, on or off", async (s, p, ct) =>
+            s.Out.Record(await s.Notifications.SetNoticeDigestAsync(new SetNoticeDigestRequest { DailyDigest = p.GetValue(onOff) == "on" }, s.Headers,
+                cancellationToken: ct)), onOff);
     }
 
     private static Command Failed(CommandKit kit)
