@@ -129,11 +129,14 @@ public sealed class BackupRestoreTests(BackupSystemFixture system) : IClassFixtu
             Directory.Delete(work, recursive: true);
         }
 
-        // Retention keeps the newest two: the third backup deletes the first, with its checksum.
+        // Retention keeps the newest two: the third backup deletes the first, with its checksum. The worker prunes
+        // right after it writes the new backup's checksum, so the folder is looked at until it has settled.
         var second = await AdvanceADayAndWaitForBackupAsync(clock);
         var third = await AdvanceADayAndWaitForBackupAsync(clock);
-        Assert.Equal([second, second + ".sha256", third, third + ".sha256"],
-            Directory.GetFiles(system.Folder).Order(StringComparer.Ordinal).ToArray());
+        string[] kept = [second, second + ".sha256", third, third + ".sha256"];
+        string[] Files() => Directory.GetFiles(system.Folder).Order(StringComparer.Ordinal).ToArray();
+        await Eventually.GetAsync(() => Task.FromResult(Files().SequenceEqual(kept) ? kept : null), "the first backup pruned", TimeSpan.FromSeconds(30));
+        Assert.Equal(kept, Files());
     }
 
     private string[] Backups() => Directory.GetFiles(system.Folder, "*.cpbackup").Order(StringComparer.Ordinal).ToArray();
