@@ -32,3 +32,27 @@ public static class PageSizes
         return size;
     }
 }
+
+/// <summary>
+/// The page token of a list paged by position: the offset the previous page's answer gave, as decimal digits. Anything
+/// else (a sign, letters, a number past what a list gives) is InvalidArgument on page_token.
+/// </summary>
+public static class PageTokens
+{
+    /// <summary>The offset to read from (0 for the first page), or a violation of page_token beside the request's others.</summary>
+    public static int Offset(ICollection<FieldViolation> violations, string? pageToken)
+    {
+        if (string.IsNullOrEmpty(pageToken))
+        {
+            return 0;
+        }
+
+        if (int.TryParse(pageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var offset))
+        {
+            return offset;
+        }
+
+        violations.Add(new("page_token", "无效的分页标记 / not a page token this list gave"));
+        return 0;
+    }
+}

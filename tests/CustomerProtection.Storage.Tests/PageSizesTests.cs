@@ -25,4 +25,27 @@ public sealed class PageSizesTests
         PageSizes.Read(violations, requested);
         Assert.Equal(["branch_id", "page_size"], violations.Select(v => v.Field));
     }
+
+    [Theory]
+    [InlineData(null, 0)]
+    [InlineData("", 0)]
+    [InlineData("400", 400)]
+    public void Api_paging_a_position_token_is_the_offset_the_previous_page_gave(string? token, int offset)
+    {
+        var violations = new List<FieldViolation>();
+        Assert.Equal(offset, PageTokens.Offset(violations, token));
+        Assert.Empty(violations);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("+5")]
+    [InlineData("abc")]
+    [InlineData("99999999999")]
+    public void Api_paging_any_other_token_is_InvalidArgument_on_page_token(string token)
+    {
+        var violations = new List<FieldViolation>();
+        PageTokens.Offset(violations, token);
+        Assert.Equal("page_token", Assert.Single(violations).Field);
+    }
 }

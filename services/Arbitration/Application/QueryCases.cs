@@ -87,11 +87,7 @@ public sealed class QueryCases(ArbitrationStore store)
     {
         var size = PageSizes.Read(violations, pageSize);
 
-        long skip = 0;
-        if (!string.IsNullOrEmpty(pageToken) && (!long.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
-        {
-            violations.Add(new("page_token", "无效 / invalid"));
-        }
+        long skip = PageTokens.Offset(violations, pageToken);
 
         return (size, skip);
     }

@@ -20,11 +20,7 @@ public sealed class ListFailedDeliveries(NotificationStore store)
         var violations = new List<FieldViolation>();
         var size = PageSizes.Read(violations, pageSize);
 
-        var offset = 0;
-        if (pageToken is { Length: > 0 } && (!int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
-        {
-            violations.Add(new("page_token", "无效的分页标记 / not a token this list gave"));
-        }
+        var offset = PageTokens.Offset(violations, pageToken);
 
         RequestValidationException.ThrowIfAny(violations);
         var (items, more) = await store.FailedAsync(offset, size);

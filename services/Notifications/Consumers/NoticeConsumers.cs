@@ -1,3 +1,4 @@
+using CustomerProtection.Messaging;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Registration;
@@ -11,12 +12,6 @@ namespace CustomerProtection.Notifications.Consumers;
 // The events that are notices (X-3, P-2.1, P-10, P-2.4, P-9, P-8, M-3), each handed to RecordNotice under its
 // message id: the producer's outbox stamps it once, so every redelivery of an event carries the same id and
 // the event becomes its deliveries once.
-
-internal static class EventIds
-{
-    public static string Of(ConsumeContext context) =>
-        context.MessageId?.ToString("N") ?? throw new InvalidOperationException("an event without a message id (every outbox stamps one)");
-}
 
 public sealed class ProtectionReminderDueConsumer(RecordNotice record) : IConsumer<ProtectionReminderDue>
 {

@@ -18,11 +18,7 @@ public sealed class ListRefusedDealerFilings(CustomerStore store)
             violations.Add(new("branch_id", "必须指定分公司 / a branch is required"));
         }
 
-        var skip = 0;
-        if (!string.IsNullOrEmpty(pageToken) && (!int.TryParse(pageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out skip) || skip < 0))
-        {
-            violations.Add(new("page_token", "无效的分页标记 / not a page token of this list"));
-        }
+        var skip = PageTokens.Offset(violations, pageToken);
 
         if (violations.Count > 0)
         {

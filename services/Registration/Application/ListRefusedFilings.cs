@@ -21,11 +21,7 @@ public sealed class ListRefusedFilings(CustomerStore store, Organization organiz
 
         var size = PageSizes.Read(violations, pageSize);
 
-        var skip = 0;
-        if (!string.IsNullOrEmpty(pageToken) && (!int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
-        {
-            violations.Add(new("page_token", "无效的分页标记 / not a page token of this list"));
-        }
+        var skip = PageTokens.Offset(violations, pageToken);
 
         RequestValidationException.ThrowIfAny(violations);
         if (filer != caller.EmployeeId && !caller.IsHq)

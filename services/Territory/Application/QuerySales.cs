@@ -82,11 +82,7 @@ public sealed class QuerySales(SalesStore store, PolicyClock clock)
     internal static (int Size, long Skip) Paging(List<FieldViolation> violations, int pageSize, string? pageToken)
     {
         var size = PageSizes.Read(violations, pageSize);
-        long skip = 0;
-        if (!string.IsNullOrEmpty(pageToken) && (!long.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out skip) || skip < 0))
-        {
-            violations.Add(new("page_token", "无效的分页标记 / not a page token from a previous answer"));
-        }
+        long skip = PageTokens.Offset(violations, pageToken);
 
         return (size, skip);
     }

@@ -1,3 +1,4 @@
+using CustomerProtection.Messaging;
 using CustomerProtection.Contracts.Arbitration;
 using CustomerProtection.Contracts.Registration;
 using MassTransit;
@@ -10,7 +11,7 @@ public sealed class ReportOwnershipChangedConsumer(CountReportFacts count) : ICo
 {
     /// <summary>The event has no id of its own: its message id, stamped by Registration's outbox, is the same on every delivery.</summary>
     public Task Consume(ConsumeContext<OwnershipChanged> context) =>
-        count.ExecuteAsync(context.Message, context.MessageId?.ToString("N") ?? throw new InvalidOperationException("OwnershipChanged without a message id"));
+        count.ExecuteAsync(context.Message, EventIds.Of(context));
 }
 
 public sealed class ReportFilingSubmittedConsumer(CountReportFacts count) : IConsumer<FilingSubmitted>
