@@ -55,7 +55,19 @@ public class SystemFixture : IAsyncLifetime
     }
 
     /// <summary>The last 40 lines a resource (a service, one replica of it) logged: why it did not start or stopped.</summary>
-    public async Task<string> LastLogLinesAsync(string resource)
+    public async Task<string> LastLogLinesAsync(string resource) => string.Join('\n', (await LogLinesAsync(resource)).TakeLast(40));
+
+    /// <summary>The lines of a resource's log that contain <paramref name="marker"/>, each with the lines after it (an exception's type and first frames).</summary>
+    public async Task<string> LogLinesAfterAsync(string resource, string marker, int following = 3, int most = 10)
+    {
+        var lines = await LogLinesAsync(resource);
+        return string.Join('\n', lines.Select((line, i) => (line, i))
+            .Where(l => l.line.Contains(marker, StringComparison.Ordinal))
+            .Take(most)
+            .SelectMany(l => lines.Skip(l.i).Take(1 + following)));
+    }
+
+    private async Task<List<string>> LogLinesAsync(string resource)
     {
         var lines = new List<string>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
@@ -71,7 +83,7 @@ public class SystemFixture : IAsyncLifetime
             // What arrived in the time given is enough to say why.
         }
 
-        return string.Join('\n', lines.TakeLast(40));
+        return lines;
     }
 
     /// <summary>How the test host builds the AppHost (e.g. with the dashboard, which tests otherwise leave out).</summary>

@@ -57,6 +57,16 @@ public sealed class RedisServer : IRedisTarget
         }
     }
 
+    /// <summary>kill -9 of the server (the system's outage): its data folder stays for <see cref="StartAgain"/>.</summary>
+    public async Task KillAsync()
+    {
+        await RedisProcess.StopAsync(_process);
+        _process = null;
+    }
+
+    /// <summary>The same server again: same port, same folder (the AOF is read back), as an operator restarts it.</summary>
+    public void StartAgain() => _process = RedisProcess.StartServer(RedisProcess.Arguments(Port, _directory));
+
     public Task FlushAsync() => Connection.GetServer(ConnectionString).FlushDatabaseAsync();
 
     public async Task DisposeAsync()
