@@ -52,9 +52,8 @@ public sealed class SendDueDigests(NotificationStore store, DigestSchedule sched
         var write = held.Count > 0 && !left && await store.GetDeliveryAsync(id) is null;
         if (write)
         {
-            var recipient = employee is null ? new Recipient(employeeId, employeeId, null, InDirectory: false) : new Recipient(employeeId, employee.Name, employee.Email);
-            var rendered = NoticeRendering.RenderDigest(day, [.. held.Select(h => h.Item)], recipient);
-            RecordNotice.Enqueue(store, change, RecordNotice.EmailDelivery(id, digestId, NoticeKinds.DailyDigest, "", recipient, rendered, now));
+            var rendered = NoticeRendering.RenderDigest(day, [.. held.Select(h => h.Item)]);
+            RecordNotice.Enqueue(store, change, RecordNotice.Mail(id, digestId, NoticeKinds.DailyDigest, "", employeeId, employee?.Name ?? employeeId, rendered, now));
         }
 
         if (write || left)
