@@ -15,8 +15,29 @@ namespace CustomerProtection.Notifications.Application;
 /// </summary>
 public sealed class RecordNotice(NotificationStore store, RobotBook robots, PolicyClock clock, ILogger<RecordNotice> logger)
 {
+    /// <summary>
+    /// Runs between the step's reads and its commit: a seam for the tests that interleave another writer there
+    /// deterministically (the digest choice switched while a notice is recorded). Null in the service.
+    /// </summary>
+    internal Func<Task>? AfterReading { get; init; }
+
     /// <returns>How many deliveries were recorded (0: the event was recorded before); notices held for a digest are not counted.</returns>
     public async Task<int> ApplyAsync(string eventId, Notice notice)
+    {
+        // A digest choice switched between the reads and the commit refuses the step (VersionMoved): decided again.
+        var (result, recorded) = await OptimisticConcurrency.TryAsync(() => AttemptAsync(eventId, notice), retryOn: r => r.Failure == ChangeFailure.VersionMoved);
+        if (result.Failure == ChangeFailure.AlreadyApplied)
+        {
+            // The marker is there: the event was recorded by an earlier delivery of it.
+            logger.LogDebug("Event {EventId} was recorded before", eventId);
+            return 0;
+        }
+
+        // Still moving after the attempts: the consumer fails and the broker delivers the event again.
+        return result.Succeeded ? recorded : throw OptimisticConcurrency.Conflict(result);
+    }
+
+    private async Task<(ChangeResult, int)> AttemptAsync(string eventId, Notice notice)
     {
         var recipients = await ResolveAsync(notice.Audience, notice.Kind);
         var now = clock.UtcNow;
@@ -24,10 +45,20 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
             .ExpectNotMember(NotificationKeys.EventsRecorded, eventId)
             .SetAdd(NotificationKeys.EventsRecorded, eventId);
         // Those who chose a daily digest get a notice that allows it (not a fine, P-8, nor a decision, P-9) in their
-        // next digest: held back in this same step, so the once-only marker covers it too (SendDueDigests).
-        var digesting = notice.Digest is null
-            ? new HashSet<string>()
-            : await store.DigestChosenAsync([.. recipients.Where(r => !RoleRecipients.IsRole(r.Id)).Select(r => r.Id)]);
+        // next digest: held back in this same step, so the once-only marker covers it too (SendDueDigests). Decided
+        // against the choice as read: each person's choice version, read before the choice, is checked at commit.
+        var digesting = new HashSet<string>();
+        if (notice.Digest is not null)
+        {
+            List<string> people = [.. recipients.Where(r => !RoleRecipients.IsRole(r.Id)).Select(r => r.Id)];
+            foreach (var (person, version) in await store.DigestChoiceVersionsAsync(people))
+            {
+                NotificationStore.ExpectDigestChoice(change, person, version);
+            }
+
+            digesting.UnionWith(await store.DigestChosenAsync(people));
+        }
+
         var rendered = NoticeRendering.Render(notice);
         foreach (var (recipient, name) in recipients)
         {
@@ -54,15 +85,12 @@ public sealed class RecordNotice(NotificationStore store, RobotBook robots, Poli
             }
         }
 
-        var result = await store.CommitAsync(change);
-        if (!result.Succeeded)
+        if (AfterReading is { } interleave)
         {
-            // The marker (or a delivery of this event) is there: the event was recorded by an earlier delivery of it.
-            logger.LogDebug("Event {EventId} was recorded before ({Failure})", eventId, result.Failure);
-            return 0;
+            await interleave();
         }
 
-        return recipients.Count - digesting.Count + chats.Count;
+        return (await store.CommitAsync(change), recipients.Count - digesting.Count + chats.Count);
     }
 
     /// <summary>
