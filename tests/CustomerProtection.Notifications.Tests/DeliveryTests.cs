@@ -219,6 +219,36 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     }
 
     [Fact]
+    public void M1_an_overdue_follow_up_is_the_owners_alone_mutable_and_digested_among_other_notices()
+    {
+        var notice = Notices.From(new FollowUpOverdue("C-7", "S-001", "B-SH", "potential", new(2026, 10, 20), new(2026, 10, 28), 2, _time.GetUtcNow()));
+
+        Assert.Equal((NoticeKinds.FollowUpOverdue, "M-1", DigestSections.Other, (string?)null), (notice.Kind, notice.RuleId, notice.Digest, notice.BranchChat));
+        Assert.Equal(["S-001"], notice.Audience.Employees);
+        Assert.Equal((0, 0, false), (notice.Audience.ManagersOfBranches.Count, notice.Audience.SecretariesOfBranches.Count, notice.Audience.Hq));
+        Assert.Contains(NoticeKinds.FollowUpOverdue, NoticeKinds.All);
+        Assert.False(NoticeKinds.NeverMuted.ContainsKey(NoticeKinds.FollowUpOverdue));
+        Assert.Equal("客户 C-7（潜力客户）最近一次计入的联系（或本期开始）是 2026-10-20，自 2026-10-28 起逾期未跟进（第 2 个逾期周期）。", notice.Lines[0].Zh);
+        Assert.Equal("Customer C-7 (potential) was last contacted, as counted (or its period began), on 2026-10-20; its follow-up is overdue since 2026-10-28 (overdue period 2).",
+            notice.Lines[0].En);
+    }
+
+    [Fact]
+    public async Task M1_an_overdue_follow_up_delivered_twice_reaches_its_owner_once_in_Chinese_with_English()
+    {
+        var notice = Notices.From(new FollowUpOverdue("C-7", "S-001", "B-SH", "important", new(2026, 10, 20), new(2026, 10, 28), 1, _time.GetUtcNow()));
+
+        Assert.Equal(1, await Record.ApplyAsync("U1", notice));
+        Assert.Equal(0, await Record.ApplyAsync("U1", notice));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        var mail = Assert.Single(_sink.Messages);
+        Assert.Equal(("s001@example.com", "[M-1] 客户 C-7 的跟进已逾期 / Follow-up of customer C-7 is overdue"), (mail.To.Mailboxes.Single().Address, mail.Subject));
+        Assert.Contains("请记录一次附凭证的联系或进展（M-2）。\nRecord a contact or progress, with its evidence (M-2).",
+            mail.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_failed_list_pages_and_refuses_a_bad_page_size_with_the_field()
     {
         _retry = _retry with { MaxAttempts = 1 };
