@@ -125,6 +125,7 @@ public static class Notices
         ],
         Digest: DigestSections.Other);
 
+    /// <summary>M-1's classes in Chinese; the event carries Registration's tokens as strings (no shared constants).</summary>
     private static string ClassZh(string customerClass) => customerClass switch
     {
         "important" => "重要客户",
