@@ -43,6 +43,7 @@ public static class NotificationServices
             services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RobotSender)), services.GetRequiredService<RobotBook>(), TimeProvider.System));
         builder.Services.AddSingleton<CopyDirectory>();
         builder.Services.AddSingleton<RecordNotice>();
+        builder.Services.AddSingleton<ResolveAddressees>();
         builder.Services.AddSingleton<SendDueDeliveries>();
         builder.Services.AddSingleton<SendDueDigests>();
         builder.Services.AddSingleton<ListFailedDeliveries>();

@@ -140,24 +140,122 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
     }
 
     [Fact]
-    public async Task P8_a_fine_for_someone_without_an_address_is_listed_failed_at_once_not_dropped()
+    public async Task Recipients_a_notice_recorded_before_the_employees_EmployeeJoined_is_applied_is_mailed_once_the_copy_has_them()
+    {
+        // A salesperson who joined a second ago: Territory's EmployeeJoined is not in the worker's copy yet.
+        Assert.Equal(1, await Record.ApplyAsync("J1", Notices.From(Reminder("S-NEW", "owner", 30))));
+        Assert.Equal(1, await Send.RunOnceAsync(CancellationToken.None));
+        Assert.Empty(_sink.Messages);
+
+        await Directory.ApplyAsync(Employee("S-NEW", "孙新", Roles.Salesperson, "snew@example.com"), 1);
+        _time.Advance(TimeSpan.FromMinutes(1)); // the retry schedule's first delay
+        Assert.Equal(1, await Send.RunOnceAsync(CancellationToken.None));
+
+        var mail = Assert.Single(_sink.Messages);
+        Assert.Equal(("snew@example.com", "J1:S-NEW:email"), (mail.To.Mailboxes.Single().Address, mail.Headers[EmailSender.DeliveryHeader]));
+        Assert.Contains("孙新，您好：\nDear 孙新,", mail.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+        var sent = (await Store.GetDeliveryAsync("J1:S-NEW:email"))!.Value;
+        Assert.Equal((DeliveryStatuses.Sent, 2), (sent.Status, sent.Attempts));
+        Assert.Empty((await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 0, null)).Items);
+    }
+
+    [Fact]
+    public async Task Recipients_P2_1_a_branch_whose_manager_and_secretaries_the_copy_does_not_know_yet_is_announced_to_them_once_it_does()
+    {
+        var approved = new FilingApproved("C-3", "ID-3", "北京某某有限公司", "S-001", "B-BJ", "R-NORTH", "prospect", new(2026, 11, 2), LastDay,
+            new(2026, 11, 5), null, _time.GetUtcNow());
+        Assert.Equal(3, await Record.ApplyAsync("J2", Notices.From(approved))); // the owner, and the branch's two roles held by no one yet
+        await Send.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(["s001@example.com"], _sink.Messages.Select(m => m.To.Mailboxes.Single().Address));
+
+        await Directory.ApplyAsync(new BranchSnapshot("B-BJ", "R-NORTH", "北京分公司", "branch", true, "M-BJ", false), 1);
+        await Directory.ApplyAsync(Employee("M-BJ", "周经理", Roles.BranchManager, "mbj@example.com") with { BranchId = "B-BJ" }, 1);
+        await Directory.ApplyAsync(Employee("SEC-BJ", "吴秘书", Roles.BranchSecretary, "secbj@example.com") with { BranchId = "B-BJ" }, 1);
+        _time.Advance(TimeSpan.FromMinutes(1));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal([("J2:S-001:email", "s001@example.com"), ("J2:role:manager:B-BJ:email", "mbj@example.com"), ("J2:role:secretaries:B-BJ:email", "secbj@example.com")],
+            _sink.Messages.Select(m => (m.Headers[EmailSender.DeliveryHeader]!, m.To.Mailboxes.Single().Address)).OrderBy(m => m.Item1, StringComparer.Ordinal));
+        Assert.Empty((await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 0, null)).Items);
+    }
+
+    [Fact]
+    public async Task Recipients_P8_one_who_never_appears_in_the_copy_or_never_has_an_address_is_failed_after_N_attempts_with_the_reason_and_listed()
     {
         await Record.ApplyAsync("E7", Notices.From(new PenaltyImposed("F-1", "V-1", "P-5", "S-NOMAIL", "violator", 5000m, 5000m, null, false, _time.GetUtcNow())));
         await Record.ApplyAsync("E8", Notices.From(Reminder("S-UNKNOWN", "owner", 30)));
-        await Send.RunOnceAsync(CancellationToken.None);
+        for (var pass = 0; pass < 2; pass++)
+        {
+            await Send.RunOnceAsync(CancellationToken.None);
+            _time.Advance(TimeSpan.FromHours(1));
+        }
+
+        Assert.Empty((await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 0, null)).Items); // two attempts of three: still waiting for the copy
+        for (var pass = 0; pass < 4; pass++)
+        {
+            await Send.RunOnceAsync(CancellationToken.None);
+            _time.Advance(TimeSpan.FromHours(1));
+        }
 
         Assert.Empty(_sink.Messages);
         var listed = (await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 0, null)).Items.OrderBy(d => d.EventId, StringComparer.Ordinal).ToList();
-        Assert.Equal([("E7", "P-8", RecordNotice.NoAddress), ("E8", "X-3", RecordNotice.NotInDirectory)],
-            listed.Select(d => (d.EventId, d.RuleId, d.LastError)));
+        Assert.Equal([("E7", "P-8", 3, ResolveAddressees.NoAddress), ("E8", "X-3", 3, ResolveAddressees.NotInDirectory)],
+            listed.Select(d => (d.EventId, d.RuleId, d.Attempts, d.LastError)));
+        Assert.Null(await Store.Due.DueAtAsync("E8:S-UNKNOWN:email"));
+    }
+
+    [Fact]
+    public async Task C9_a_recipient_who_left_before_the_mail_went_is_not_mailed_nor_listed_as_failed()
+    {
+        await Record.ApplyAsync("L1", Notices.From(Reminder("S-001", "owner", 30)));
+        await Directory.ApplyAsync(Employee("S-001", "张三", Roles.Salesperson, "s001@example.com", status: "left"), 2);
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        Assert.Empty(_sink.Messages);
+        var withdrawn = (await Store.GetDeliveryAsync("L1:S-001:email"))!.Value;
+        Assert.Equal((DeliveryStatuses.Withdrawn, ResolveAddressees.HasLeft), (withdrawn.Status, withdrawn.LastError));
+        Assert.Null(await Store.Due.DueAtAsync("L1:S-001:email"));
+        Assert.Empty((await new ListFailedDeliveries(Store).ExecuteAsync(Hq, 0, null)).Items);
+    }
+
+    [Fact]
+    public void M1_an_overdue_follow_up_is_the_owners_alone_mutable_and_digested_among_other_notices()
+    {
+        var notice = Notices.From(new FollowUpOverdue("C-7", "S-001", "B-SH", "potential", new(2026, 10, 20), new(2026, 10, 28), 2, _time.GetUtcNow()));
+
+        Assert.Equal((NoticeKinds.FollowUpOverdue, "M-1", DigestSections.Other, (string?)null), (notice.Kind, notice.RuleId, notice.Digest, notice.BranchChat));
+        Assert.Equal(["S-001"], notice.Audience.Employees);
+        Assert.Equal((0, 0, false), (notice.Audience.ManagersOfBranches.Count, notice.Audience.SecretariesOfBranches.Count, notice.Audience.Hq));
+        Assert.Contains(NoticeKinds.FollowUpOverdue, NoticeKinds.All);
+        Assert.False(NoticeKinds.NeverMuted.ContainsKey(NoticeKinds.FollowUpOverdue));
+        Assert.Equal("客户 C-7（潜力客户）最近一次计入的联系（或本期开始）是 2026-10-20，自 2026-10-28 起逾期未跟进（第 2 个逾期周期）。", notice.Lines[0].Zh);
+        Assert.Equal("Customer C-7 (potential) was last contacted, as counted (or its period began), on 2026-10-20; its follow-up is overdue since 2026-10-28 (overdue period 2).",
+            notice.Lines[0].En);
+    }
+
+    [Fact]
+    public async Task M1_an_overdue_follow_up_delivered_twice_reaches_its_owner_once_in_Chinese_with_English()
+    {
+        var notice = Notices.From(new FollowUpOverdue("C-7", "S-001", "B-SH", "important", new(2026, 10, 20), new(2026, 10, 28), 1, _time.GetUtcNow()));
+
+        Assert.Equal(1, await Record.ApplyAsync("U1", notice));
+        Assert.Equal(0, await Record.ApplyAsync("U1", notice));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        var mail = Assert.Single(_sink.Messages);
+        Assert.Equal(("s001@example.com", "[M-1] 客户 C-7 的跟进已逾期 / Follow-up of customer C-7 is overdue"), (mail.To.Mailboxes.Single().Address, mail.Subject));
+        Assert.Contains("请记录一次附凭证的联系或进展（M-2）。\nRecord a contact or progress, with its evidence (M-2).",
+            mail.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_failed_list_pages_and_refuses_a_bad_page_size_with_the_field()
     {
+        _retry = _retry with { MaxAttempts = 1 };
         for (var i = 0; i < 3; i++)
         {
             await Record.ApplyAsync($"F{i}", Notices.From(Reminder("S-NOMAIL", "owner", 30)));
+            await Send.RunOnceAsync(CancellationToken.None);
             _time.Advance(TimeSpan.FromSeconds(1));
         }
 

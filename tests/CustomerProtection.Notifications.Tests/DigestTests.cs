@@ -6,6 +6,7 @@ using CustomerProtection.Notifications.Application;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Email;
 using CustomerProtection.Notifications.Persistence;
+using CustomerProtection.Notifications.Robots;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -157,5 +158,67 @@ public sealed class DigestTests(RedisServer redis, SmtpSink _sink) : IClassFixtu
         Assert.Equal(1, await AtTheHourAsync());
         Assert.Equal(2, _sink.Messages.Count);
         Assert.Null(await Store.Digests.DueAtAsync("M-001")); // no longer chosen, nothing held: no more digests
+    }
+
+    [Fact]
+    public async Task Digest_a_notice_recorded_while_the_digest_is_switched_off_and_the_last_digest_goes_comes_as_a_single_mail()
+    {
+        await Preferences.SetDigestAsync(Manager, daily: true);
+        await Record.ApplyAsync("E1", ManagerReminder("C-1", 7));
+
+        // The record reads "digest on"; before it commits, the manager switches the digest off and the last digest goes.
+        var interleaved = false;
+        var record = new RecordNotice(Store, new RobotBook([]), Parts.Clock, NullLogger<RecordNotice>.Instance)
+        {
+            AfterReading = async () =>
+            {
+                if (!interleaved)
+                {
+                    interleaved = true;
+                    await Preferences.SetDigestAsync(Manager, daily: false);
+                    Assert.Equal(1, await AtTheHourAsync());
+                }
+            },
+        };
+        Assert.Equal(1, await record.ApplyAsync("E2", Complaint()));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["E2:M-001:email", "digest-2026-11-03:M-001:email"], _sink.Messages.Select(m => m.Headers[EmailSender.DeliveryHeader]).Order(StringComparer.Ordinal));
+        Assert.Empty(await Store.HeldForDigestAsync("M-001"));
+        Assert.Null(await Store.Digests.DueAtAsync("M-001"));
+    }
+
+    [Fact]
+    public async Task Digest_switched_back_on_while_the_last_digest_after_off_is_written_keeps_the_person_due()
+    {
+        await Preferences.SetDigestAsync(Manager, daily: true);
+        await Record.ApplyAsync("E1", ManagerReminder("C-1", 7));
+        await Preferences.SetDigestAsync(Manager, daily: false);
+
+        // The digest step reads "off" (its last digest, then out of the due-queue); before it commits, the digest is on again.
+        var interleaved = false;
+        var digests = new SendDueDigests(Store, new DigestSchedule(), Parts.Clock, NullLogger<SendDueDigests>.Instance)
+        {
+            AfterReading = async () =>
+            {
+                if (!interleaved)
+                {
+                    interleaved = true;
+                    await Preferences.SetDigestAsync(Manager, daily: true);
+                }
+            },
+        };
+        _time.SetUtcNow(DigestHour);
+        Assert.Equal(1, await digests.RunOnceAsync(CancellationToken.None));
+        Assert.Equal(DigestHour.AddDays(1).ToUnixTimeMilliseconds(), await Store.Digests.DueAtAsync("M-001"));
+
+        // What is held from now on comes in the next day's digest.
+        await Record.ApplyAsync("E2", Complaint());
+        _time.SetUtcNow(DigestHour.AddDays(1));
+        Assert.Equal(1, await Digests.RunOnceAsync(CancellationToken.None));
+        await Send.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(["digest-2026-11-03:M-001:email", "digest-2026-11-04:M-001:email"],
+            _sink.Messages.Select(m => m.Headers[EmailSender.DeliveryHeader]).Order(StringComparer.Ordinal));
+        Assert.Contains("CC-1", _sink.Messages.Single(m => m.Headers[EmailSender.DeliveryHeader] == "digest-2026-11-04:M-001:email").TextBody, StringComparison.Ordinal);
     }
 }

@@ -73,13 +73,13 @@ public sealed class RobotTests(RedisServer redis, SmtpSink smtp, WebhookReceiver
         var clock = new PolicyClock(PolicyBook.Default, CalendarProvider.Create(), _time);
         await new CopyDirectory(store).ApplyAsync(new EmployeeSnapshot("S-001", "张三", Roles.Salesperson, "B-SH", "R-EAST", null, "active", null, null, "s001@example.com"), 1);
         var record = new RecordNotice(store, robots, clock, NullLogger<RecordNotice>.Instance);
-        var send = new SendDueDeliveries(store,
+        var send = new SendDueDeliveries(store, new ResolveAddressees(store),
             new EmailSender(new SmtpSettings { Host = "127.0.0.1", Port = smtp.Port, Security = SecureSocketOptions.None }),
             new RobotSender(new HttpClient(), robots, _time), new RetrySchedule(), clock, NullLogger<SendDueDeliveries>.Instance);
         var notice = Notices.From(new FilingApproved("C-1", "ID-1", "上海某某有限公司", "S-001", "B-SH", "R-EAST", "prospect",
             new(2025, 12, 2), new(2026, 1, 1), new(2025, 12, 5), null, _time.GetUtcNow()));
 
-        Assert.Equal(4, await record.ApplyAsync("E1", notice)); // the owner's e-mail and the branch's three robots
+        Assert.Equal(6, await record.ApplyAsync("E1", notice)); // the owner's e-mail, the branch's manager and secretaries (roles the copy knows no one in), its three robots
         Assert.Equal(0, await record.ApplyAsync("E1", notice));
         await send.RunOnceAsync(CancellationToken.None);
         await send.RunOnceAsync(CancellationToken.None);

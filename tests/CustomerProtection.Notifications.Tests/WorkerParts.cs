@@ -22,7 +22,7 @@ internal sealed class WorkerParts(RedisServer redis, SmtpSink sink, FakeTimeProv
 
     public RecordNotice Record => new(Store, new RobotBook([]), Clock, NullLogger<RecordNotice>.Instance);
 
-    public SendDueDeliveries Send(RetrySchedule retry) => new(Store,
+    public SendDueDeliveries Send(RetrySchedule retry) => new(Store, new ResolveAddressees(Store),
         new EmailSender(new SmtpSettings { Host = "127.0.0.1", Port = sink.Port, Security = SecureSocketOptions.None, Timeout = TimeSpan.FromSeconds(5) }),
         new RobotSender(new HttpClient(), new RobotBook([]), time), retry, Clock, NullLogger<SendDueDeliveries>.Instance);
 }

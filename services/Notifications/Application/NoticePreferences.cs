@@ -13,16 +13,28 @@ public sealed class NoticePreferences(NotificationStore store, DigestSchedule sc
 
     /// <summary>
     /// On: the caller's digest comes due at the next digest hour (SendDueDigests). Off: single mails from now on; the
-    /// entry stays, so what was already held back still comes in the next digest, and then it ends.
+    /// entry stays, so what was already held back still comes in the next digest, and then it ends. Either moves the
+    /// choice's version in the same step, so a notice recorded (or a digest written) against the choice read before
+    /// is refused and decided again (RecordNotice, SendDueDigests): nothing is held for one who no longer digests.
     /// </summary>
-    public async Task SetDigestAsync(Caller caller, bool daily)
-    {
-        var change = daily
-            ? new AtomicChange().SetAdd(NotificationKeys.DigestChosen, caller.EmployeeId)
-                .IndexAdd(NotificationKeys.DigestsDue, caller.EmployeeId, schedule.NextAfter(clock.UtcNow).ToUnixTimeMilliseconds())
-            : new AtomicChange().SetRemove(NotificationKeys.DigestChosen, caller.EmployeeId);
-        await store.CommitAsync(change);
-    }
+    public Task SetDigestAsync(Caller caller, bool daily) =>
+        OptimisticConcurrency.RetryAsync(async () =>
+        {
+            var version = await store.DigestChoiceVersionAsync(caller.EmployeeId);
+            var change = NotificationStore.ExpectDigestChoice(new AtomicChange(), caller.EmployeeId, version)
+                .Set(NotificationKeys.DigestChoice(caller.EmployeeId), version + 1);
+            if (daily)
+            {
+                change.SetAdd(NotificationKeys.DigestChosen, caller.EmployeeId)
+                    .IndexAdd(NotificationKeys.DigestsDue, caller.EmployeeId, schedule.NextAfter(clock.UtcNow).ToUnixTimeMilliseconds());
+            }
+            else
+            {
+                change.SetRemove(NotificationKeys.DigestChosen, caller.EmployeeId);
+            }
+
+            return (await store.CommitAsync(change), true);
+        });
 
     public async Task<IReadOnlyList<string>> GetAsync(Caller caller) =>
         [.. (await store.MembersAsync(NotificationKeys.Muted(caller.EmployeeId))).Order(StringComparer.Ordinal)];

@@ -7,11 +7,15 @@ namespace CustomerProtection.Notifications.Application;
 
 /// <summary>
 /// Drains the deliveries' due-queue: each due delivery is claimed with a lease (so two replicas never send
-/// it at once, and a crashed sender's come due again), sent, and settled in one atomic step guarded by its
-/// version — sent; or, after a failed attempt, due again after the <see cref="RetrySchedule"/>'s backoff; or,
-/// after the last attempt, failed for good and listed to hq. Nothing is dropped: an SMTP outage only delays.
+/// it at once, and a crashed sender's come due again), its mail's addressees resolved from the directory copy
+/// (<see cref="ResolveAddressees"/>), sent, and settled in one atomic step guarded by its version — sent; or,
+/// after a failed attempt (the relay refused, or the copy does not know the recipient or their address yet), due
+/// again after the <see cref="RetrySchedule"/>'s backoff; or, after the last attempt, failed for good with the
+/// reason and listed to hq; or withdrawn, unsent, when its recipient has left (C-9). Nothing is dropped: an SMTP
+/// outage or a lagging copy only delays.
 /// </summary>
-public sealed class SendDueDeliveries(NotificationStore store, EmailSender email, RobotSender robots, RetrySchedule retry, PolicyClock clock, ILogger<SendDueDeliveries> logger)
+public sealed class SendDueDeliveries(NotificationStore store, ResolveAddressees addressees, EmailSender email, RobotSender robots, RetrySchedule retry,
+    PolicyClock clock, ILogger<SendDueDeliveries> logger)
 {
     private const int BatchSize = 50;
 
@@ -39,21 +43,50 @@ public sealed class SendDueDeliveries(NotificationStore store, EmailSender email
             return;
         }
 
+        var delivery = current.Value;
+        IReadOnlyList<Mailbox> to = [];
         string? error = null;
-        try
+        if (delivery.Channel == Channels.Email)
         {
-            await (current.Value.Channel == Channels.Email
-                ? email.SendAsync(current.Value, cancellationToken)
-                : robots.SendAsync(current.Value, cancellationToken));
+            var found = await addressees.ResolveAsync(delivery);
+            if (found.Withdrawn is { } reason)
+            {
+                logger.LogInformation("Delivery {DeliveryId} withdrawn: {Reason}", deliveryId, reason);
+                await store.CommitAsync(store.PutDelivery(new AtomicChange().Expect(NotificationKeys.Delivery(deliveryId), current.Version),
+                        delivery with { Status = DeliveryStatuses.Withdrawn, LastError = reason }, current.Version + 1)
+                    .IndexRemove(NotificationKeys.DeliveriesDue, deliveryId));
+                return;
+            }
+
+            (to, error) = (found.To, found.NotYet);
+            if (to.Count > 0)
+            {
+                // Where this attempt went, for the failure list.
+                delivery = delivery with { RecipientName = string.Join(", ", to.Select(m => m.Name)), Address = string.Join(", ", to.Select(m => m.Address)) };
+            }
         }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+
+        if (error is null)
         {
-            error = $"{ex.GetType().Name}: {ex.Message}";
-            logger.LogWarning("Delivery {DeliveryId} attempt {Attempt} failed: {Error}", deliveryId, current.Value.Attempts + 1, error);
+            try
+            {
+                await (delivery.Channel == Channels.Email
+                    ? email.SendAsync(delivery, to, cancellationToken)
+                    : robots.SendAsync(delivery, cancellationToken));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                error = $"{ex.GetType().Name}: {ex.Message}";
+            }
+        }
+
+        if (error is not null)
+        {
+            logger.LogWarning("Delivery {DeliveryId} attempt {Attempt} failed: {Error}", deliveryId, delivery.Attempts + 1, error);
         }
 
         var now = clock.UtcNow;
-        var attempted = current.Value with { Attempts = current.Value.Attempts + 1, LastError = error ?? current.Value.LastError };
+        var attempted = delivery with { Attempts = delivery.Attempts + 1, LastError = error ?? delivery.LastError };
         var change = new AtomicChange().Expect(NotificationKeys.Delivery(deliveryId), current.Version);
         if (error is null)
         {

@@ -37,24 +37,50 @@ public sealed class SendDueDigests(NotificationStore store, DigestSchedule sched
         return written;
     }
 
+    /// <summary>
+    /// Runs between the step's reads and its commit: a seam for the tests that interleave another writer there
+    /// deterministically (the digest switched back on meanwhile). Null in the service.
+    /// </summary>
+    internal Func<Task>? AfterReading { get; init; }
+
+    /// <summary>
+    /// Another claimer's digest of today, or the person's digest choice switched, between the reads and the commit
+    /// refuses the step (VersionMoved): decided again on what is there now, so a step that read "off" never takes
+    /// out of the due-queue one who has just switched the digest back on (their notices would be held for good).
+    /// </summary>
     private async Task<bool> DigestAsync(string employeeId)
+    {
+        var (result, written) = await OptimisticConcurrency.TryAsync(() => AttemptAsync(employeeId), retryOn: r => r.Failure == ChangeFailure.VersionMoved);
+        if (!result.Succeeded)
+        {
+            // Still moving after the attempts: the entry stays leased and comes due again when the lease ends.
+            logger.LogWarning("Digest of {EmployeeId} not settled ({Failure} on {Key}): tried again after its lease", employeeId, result.Failure, result.Key);
+        }
+
+        return result.Succeeded && written;
+    }
+
+    private async Task<(ChangeResult, bool)> AttemptAsync(string employeeId)
     {
         var now = clock.UtcNow;
         var day = clock.TodayDate;
         var digestId = $"digest-{Dates.Iso(day)}";
         var id = Delivery.IdOf(digestId, employeeId, Channels.Email);
+        // The choice (its version first) before what is held: a notice is held only under the choice "on" at an
+        // unchanged version (RecordNotice), so one read as "off" here was held before, and is among what is read next.
+        var choice = await store.DigestChoiceVersionAsync(employeeId);
+        var change = NotificationStore.ExpectDigestChoice(new AtomicChange(), employeeId, choice);
+        var chosen = await store.ChoseDigestAsync(employeeId);
         var held = await store.HeldForDigestAsync(employeeId);
         var employee = (await store.GetEmployeeAsync(employeeId))?.Value;
         var left = employee?.Status == EmployeeStatuses.Left;
-        var change = new AtomicChange();
 
         // Nothing held: no mail today. Today's digest already written (a second claim): what came since waits for tomorrow's.
         var write = held.Count > 0 && !left && await store.GetDeliveryAsync(id) is null;
         if (write)
         {
-            var recipient = employee is null ? new Recipient(employeeId, employeeId, null, InDirectory: false) : new Recipient(employeeId, employee.Name, employee.Email);
-            var rendered = NoticeRendering.RenderDigest(day, [.. held.Select(h => h.Item)], recipient);
-            RecordNotice.Enqueue(store, change, RecordNotice.EmailDelivery(id, digestId, NoticeKinds.DailyDigest, "", recipient, rendered, now));
+            var rendered = NoticeRendering.RenderDigest(day, [.. held.Select(h => h.Item)]);
+            RecordNotice.Enqueue(store, change, RecordNotice.Mail(id, digestId, NoticeKinds.DailyDigest, "", employeeId, employee?.Name ?? employeeId, rendered, now));
         }
 
         if (write || left)
@@ -68,7 +94,7 @@ public sealed class SendDueDigests(NotificationStore store, DigestSchedule sched
 
         // Due again at the next digest hour while they still choose it or something is still held for them.
         var stillHeld = held.Count > 0 && !write && !left;
-        if (!left && (stillHeld || await store.ChoseDigestAsync(employeeId)))
+        if (!left && (stillHeld || chosen))
         {
             change.IndexAdd(NotificationKeys.DigestsDue, employeeId, schedule.NextAfter(now).ToUnixTimeMilliseconds());
         }
@@ -77,19 +103,17 @@ public sealed class SendDueDigests(NotificationStore store, DigestSchedule sched
             change.IndexRemove(NotificationKeys.DigestsDue, employeeId);
         }
 
-        var result = await store.CommitAsync(change);
-        if (!result.Succeeded)
+        if (AfterReading is { } interleave)
         {
-            // Today's digest was written meanwhile by another claimer: its step moved the entry on; this one writes nothing.
-            logger.LogDebug("Digest {DeliveryId} was written by another claimer ({Failure})", id, result.Failure);
-            return false;
+            await interleave();
         }
 
-        if (write)
+        var result = await store.CommitAsync(change);
+        if (result.Succeeded && write)
         {
             logger.LogInformation("Digest {DeliveryId}: {Count} notices", id, held.Count);
         }
 
-        return write;
+        return (result, write);
     }
 }

@@ -5,7 +5,7 @@ namespace CustomerProtection.Notifications.Domain;
 /// <summary>
 /// Where a notice goes in a daily digest (<see cref="Notice.Digest"/>): what lapses this week (7- and 1-day
 /// reminders, lapses), what waits for the person's decision (escalations: P-10, M-3), and the rest
-/// (announcements, 30-day reminders). A notice without a section is never digested: a fine (P-8) or a decision
+/// (announcements, 30-day reminders, overdue follow-ups). A notice without a section is never digested: a fine (P-8) or a decision
 /// (P-9) addressed to someone comes at once, as it cannot be muted either.
 /// </summary>
 public static class DigestSections

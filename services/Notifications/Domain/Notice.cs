@@ -10,12 +10,13 @@ public static class NoticeKinds
     public const string OwnershipAwarded = "ownership_awarded";
     public const string PenaltyImposed = "penalty_imposed";
     public const string ComplaintEscalated = "complaint_escalated";
+    public const string FollowUpOverdue = "follow_up_overdue";
 
     /// <summary>A person's daily digest of the notices held back for it (not a kind one mutes).</summary>
     public const string DailyDigest = "daily_digest";
 
     public static readonly IReadOnlyList<string> All =
-        [ProtectionReminder, ProtectionLapsed, FilingAnnounced, CrossRegionEscalated, OwnershipAwarded, PenaltyImposed, ComplaintEscalated];
+        [ProtectionReminder, ProtectionLapsed, FilingAnnounced, CrossRegionEscalated, OwnershipAwarded, PenaltyImposed, ComplaintEscalated, FollowUpOverdue];
 
     /// <summary>
     /// The kinds a person may not mute, each with the rule that makes it theirs to know: a fine (P-8: they may
@@ -31,7 +32,8 @@ public static class NoticeKinds
 /// <summary>
 /// Who a notice is for, as the event names them: people by id, and people by their place in the
 /// organisation (a branch's manager and secretaries, a region's managers, hq), resolved from the
-/// worker's own copy of the directory when the notice is recorded.
+/// worker's own copy of the directory when the notice is recorded; a place no one holds in the copy yet
+/// stays a <see cref="RoleRecipients"/> recipient, resolved when its mail is sent.
 /// </summary>
 public sealed record Audience(
     IReadOnlyList<string> Employees,
@@ -60,8 +62,34 @@ public sealed record Bilingual(string Zh, string En);
 public sealed record Notice(string Kind, string RuleId, Audience Audience, Bilingual Subject, IReadOnlyList<Bilingual> Lines, string? BranchChat = null,
     string? Digest = null);
 
-/// <summary>A person the notice reaches, from the directory copy (<paramref name="InDirectory"/> false: named by the event, not in the copy).</summary>
-public sealed record Recipient(string EmployeeId, string Name, string? Email, bool InDirectory = true);
+/// <summary>
+/// A place in the organisation as a delivery's recipient, for when the copy knows no one in it as the notice is
+/// recorded (the copy lags Territory): <c>role:manager:&lt;branch&gt;</c>, <c>role:secretaries:&lt;branch&gt;</c>,
+/// <c>role:hq</c>. Each attempt resolves it to whoever holds it then (<see cref="Application.ResolveAddressees"/>).
+/// </summary>
+public static class RoleRecipients
+{
+    private const string Prefix = "role:";
+    private const string Manager = Prefix + "manager:";
+    private const string Secretaries = Prefix + "secretaries:";
+
+    public const string Hq = Prefix + "hq";
+
+    public static string ManagerOf(string branchId) => Manager + branchId;
+
+    public static string SecretariesOf(string branchId) => Secretaries + branchId;
+
+    public static bool IsRole(string recipientId) => recipientId.StartsWith(Prefix, StringComparison.Ordinal);
+
+    /// <summary>The branch whose manager the recipient is, or null.</summary>
+    public static string? ManagedBranch(string recipientId) => recipientId.StartsWith(Manager, StringComparison.Ordinal) ? recipientId[Manager.Length..] : null;
+
+    /// <summary>The branch whose secretaries the recipient is, or null.</summary>
+    public static string? SecretariedBranch(string recipientId) => recipientId.StartsWith(Secretaries, StringComparison.Ordinal) ? recipientId[Secretaries.Length..] : null;
+}
+
+/// <summary>One mailbox a mail goes to, resolved from the directory copy when it is sent.</summary>
+public sealed record Mailbox(string Name, string Address);
 
 /// <summary>Channels a delivery goes over.</summary>
 public static class Channels
@@ -77,6 +105,9 @@ public static class DeliveryStatuses
     public const string Pending = "pending";
     public const string Sent = "sent";
     public const string Failed = "failed";
+
+    /// <summary>Not sent, on purpose, with the reason: its recipient left before it went (C-9), or no holder of its role is to be told.</summary>
+    public const string Withdrawn = "withdrawn";
 }
 
 /// <summary>

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace CustomerProtection.Notifications.Domain;
 
-/// <summary>A notice addressed to one person: the subject, a plain-text body and an HTML body, each Chinese with English beside it.</summary>
+/// <summary>A notice's mail: the subject, a plain-text body and an HTML body, each Chinese with English beside it.</summary>
 public sealed record RenderedNotice(string Subject, string Text, string Html);
 
 public static class NoticeRendering
@@ -22,14 +22,18 @@ public static class NoticeRendering
         return new(subject, text.ToString().TrimEnd('\n'), "");
     }
 
-    public static RenderedNotice Render(Notice notice, Recipient recipient) =>
-        RenderMail($"[{notice.RuleId}] {notice.Subject.Zh} / {notice.Subject.En}", notice.Lines, recipient);
+    /// <summary>
+    /// A notice's mail as recorded: the subject and its lines, no greeting yet — whom it greets is known when it is sent
+    /// (<see cref="Addressed"/>), as the directory copy may learn the recipient only later.
+    /// </summary>
+    public static RenderedNotice Render(Notice notice) =>
+        new($"[{notice.RuleId}] {notice.Subject.Zh} / {notice.Subject.En}", Text(notice.Lines), Html(notice.Lines));
 
     /// <summary>
     /// A person's daily digest of <paramref name="day"/>: the notices held back for it, by section (what lapses, what
     /// waits for their decision, the rest), each as its subject with the rule id.
     /// </summary>
-    public static RenderedNotice RenderDigest(DateOnly day, IReadOnlyList<DigestItem> items, Recipient recipient)
+    public static RenderedNotice RenderDigest(DateOnly day, IReadOnlyList<DigestItem> items)
     {
         var date = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var lines = new List<Bilingual> { new($"以下是 {date} 的每日通知摘要，共 {items.Count} 条。", $"Your daily digest of {date}: {items.Count} notices.") };
@@ -43,32 +47,49 @@ public static class NoticeRendering
             }
         }
 
-        return RenderMail($"[摘要 Digest] {date} 每日通知摘要 / Daily digest", lines, recipient);
+        return new($"[摘要 Digest] {date} 每日通知摘要 / Daily digest", Text(lines), Html(lines));
     }
 
-    private static RenderedNotice RenderMail(string subject, IReadOnlyList<Bilingual> lines, Recipient recipient)
+    /// <summary>
+    /// The mail as sent to <paramref name="to"/>: the greeting, the recorded lines, the closing; the plain text, and the
+    /// HTML as a whole document.
+    /// </summary>
+    public static RenderedNotice Addressed(Delivery delivery, IReadOnlyList<Mailbox> to)
     {
-        Bilingual greeting = new($"{recipient.Name}，您好：", $"Dear {recipient.Name},");
+        var names = to.Select(m => m.Name).ToList();
+        Bilingual[] greeting = [new($"{string.Join("、", names)}，您好：", $"Dear {string.Join(", ", names)},")];
         Bilingual closing = new("客户保护系统（此邮件自动发送）", "CustomerProtection (sent automatically)");
 
+        var text = new StringBuilder(Text(greeting)).Append(delivery.Text)
+            .Append("— ").Append(closing.Zh).Append(" / ").Append(closing.En).Append('\n');
+        var html = new StringBuilder("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>")
+            .Append(WebUtility.HtmlEncode(delivery.Subject)).Append("</title></head><body>")
+            .Append(Html(greeting)).Append(delivery.Html)
+            .Append("<p>— ").Append(WebUtility.HtmlEncode(closing.Zh)).Append(" / <span lang=\"en\">")
+            .Append(WebUtility.HtmlEncode(closing.En)).Append("</span></p></body></html>");
+        return new(delivery.Subject, text.ToString(), html.ToString());
+    }
+
+    private static string Text(IEnumerable<Bilingual> lines)
+    {
         var text = new StringBuilder();
-        foreach (var line in (IEnumerable<Bilingual>)[greeting, .. lines])
+        foreach (var line in lines)
         {
             text.Append(line.Zh).Append('\n').Append(line.En).Append("\n\n");
         }
 
-        text.Append("— ").Append(closing.Zh).Append(" / ").Append(closing.En).Append('\n');
+        return text.ToString();
+    }
 
-        var html = new StringBuilder("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>")
-            .Append(WebUtility.HtmlEncode(subject)).Append("</title></head><body>");
-        foreach (var line in (IEnumerable<Bilingual>)[greeting, .. lines])
+    private static string Html(IEnumerable<Bilingual> lines)
+    {
+        var html = new StringBuilder();
+        foreach (var line in lines)
         {
             html.Append("<p>").Append(WebUtility.HtmlEncode(line.Zh)).Append("<br><span lang=\"en\">")
                 .Append(WebUtility.HtmlEncode(line.En)).Append("</span></p>");
         }
 
-        html.Append("<p>— ").Append(WebUtility.HtmlEncode(closing.Zh)).Append(" / <span lang=\"en\">")
-            .Append(WebUtility.HtmlEncode(closing.En)).Append("</span></p></body></html>");
-        return new(subject, text.ToString(), html.ToString());
+        return html.ToString();
     }
 }

@@ -109,6 +109,31 @@ public static class Notices
         e.BranchId,
         DigestSections.Decide);
 
+    /// <summary>
+    /// M-1 (reminded X-3 style): the owner's follow-up of a customer is overdue for its class. Registration sends one
+    /// per overdue period; each is its own notice. Theirs alone: no team chat.
+    /// </summary>
+    public static Notice From(FollowUpOverdue e) => new(
+        NoticeKinds.FollowUpOverdue,
+        "M-1",
+        Audience.Of(e.OwnerId),
+        new($"客户 {e.CustomerId} 的跟进已逾期", $"Follow-up of customer {e.CustomerId} is overdue"),
+        [
+            new($"客户 {e.CustomerId}（{ClassZh(e.CustomerClass)}）最近一次计入的联系（或本期开始）是 {Day(e.LastContactOn)}，自 {Day(e.OverdueSince)} 起逾期未跟进（第 {e.OverduePeriod} 个逾期周期）。",
+                $"Customer {e.CustomerId} ({e.CustomerClass}) was last contacted, as counted (or its period began), on {Day(e.LastContactOn)}; its follow-up is overdue since {Day(e.OverdueSince)} (overdue period {e.OverduePeriod})."),
+            new("请记录一次附凭证的联系或进展（M-2）。", "Record a contact or progress, with its evidence (M-2)."),
+        ],
+        Digest: DigestSections.Other);
+
+    /// <summary>M-1's classes in Chinese; the event carries Registration's tokens as strings (no shared constants).</summary>
+    private static string ClassZh(string customerClass) => customerClass switch
+    {
+        "important" => "重要客户",
+        "potential" => "潜力客户",
+        "ordinary" => "普通客户",
+        _ => customerClass,
+    };
+
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string Instant(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);

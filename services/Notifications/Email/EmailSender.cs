@@ -10,15 +10,19 @@ public sealed class EmailSender(SmtpSettings settings)
     /// <summary>The header that names the delivery, so a mailbox (or a test) can tell one notice from another.</summary>
     public const string DeliveryHeader = "X-CustomerProtection-Delivery";
 
-    /// <summary>Throws on any failure (connection refused, a 4xx/5xx reply, a timeout): the caller counts the attempt.</summary>
-    public async Task SendAsync(Delivery delivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the delivery to <paramref name="to"/> (resolved from the directory copy for this attempt), greeting them.
+    /// Throws on any failure (connection refused, a 4xx/5xx reply, a timeout): the caller counts the attempt.
+    /// </summary>
+    public async Task SendAsync(Delivery delivery, IReadOnlyList<Mailbox> to, CancellationToken cancellationToken)
     {
+        var mail = NoticeRendering.Addressed(delivery, to);
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(settings.FromName, settings.FromAddress));
-        message.To.Add(new MailboxAddress(delivery.RecipientName, delivery.Address ?? throw new InvalidOperationException("a delivery without an address is never due")));
-        message.Subject = delivery.Subject;
+        message.To.AddRange(to.Select(m => new MailboxAddress(m.Name, m.Address)));
+        message.Subject = mail.Subject;
         message.Headers.Add(DeliveryHeader, delivery.DeliveryId);
-        message.Body = new BodyBuilder { TextBody = delivery.Text, HtmlBody = delivery.Html }.ToMessageBody();
+        message.Body = new BodyBuilder { TextBody = mail.Text, HtmlBody = mail.Html }.ToMessageBody();
 
         using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
         await client.ConnectAsync(settings.Host, settings.Port, settings.Security, cancellationToken);

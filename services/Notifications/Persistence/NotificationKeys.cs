@@ -24,6 +24,12 @@ public static class NotificationKeys
     /// <summary>Set: the employees who chose a daily digest instead of single mails.</summary>
     public static RedisKey DigestChosen => $"{Prefix}prefs:digest";
 
+    /// <summary>
+    /// String: the version of an employee's digest choice (absent: 0), moved in the step that changes the choice, so
+    /// a step that decided against the choice it read checks it is still the one (<c>ExpectUnchanged</c>).
+    /// </summary>
+    public static RedisKey DigestChoice(string employeeId) => $"{Prefix}prefs:digest-version:{{{employeeId}}}";
+
     /// <summary>Sorted set: the notices held back for an employee's next digest (a <c>DigestItem</c> each, by when recorded, Unix ms).</summary>
     public static RedisKey DigestItems(string employeeId) => $"{Prefix}digest:items:{{{employeeId}}}";
 

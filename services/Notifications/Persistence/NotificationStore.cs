@@ -69,6 +69,28 @@ public sealed class NotificationStore(IConnectionMultiplexer redis, RedisOutbox 
 
     public Task<bool> ChoseDigestAsync(string employeeId) => Db.SetContainsAsync(NotificationKeys.DigestChosen, employeeId);
 
+    /// <summary>The version of the employee's digest choice (0: never set); read before the choice itself, checked at commit.</summary>
+    public async Task<long> DigestChoiceVersionAsync(string employeeId) => (long?)await Db.StringGetAsync(NotificationKeys.DigestChoice(employeeId)) ?? 0;
+
+    /// <summary>Of <paramref name="employeeIds"/>, each one's digest choice version (<see cref="DigestChoiceVersionAsync"/>).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> DigestChoiceVersionsAsync(IReadOnlyList<string> employeeIds)
+    {
+        var batch = Db.CreateBatch();
+        var reads = employeeIds.Select(id => (Id: id, Version: batch.StringGetAsync(NotificationKeys.DigestChoice(id)))).ToList();
+        batch.Execute();
+        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (id, read) in reads)
+        {
+            versions[id] = (long?)await read ?? 0;
+        }
+
+        return versions;
+    }
+
+    /// <summary>The step goes ahead only if the employee's digest choice is still the one read at <paramref name="version"/>.</summary>
+    public static AtomicChange ExpectDigestChoice(AtomicChange change, string employeeId, long version) =>
+        change.ExpectUnchanged(NotificationKeys.DigestChoice(employeeId), version);
+
     /// <summary>Holds a notice back for the employee's next digest (in the step that records the notice).</summary>
     public AtomicChange HoldForDigest(AtomicChange change, string employeeId, DigestItem item, DateTimeOffset at) =>
         change.IndexAdd(NotificationKeys.DigestItems(employeeId), DigestItems.Encode(item)!, at.ToUnixTimeMilliseconds());
