@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Web;
-using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using CustomerProtection.Notifications.V1;
 using CustomerProtection.Platform.V1;
@@ -71,8 +70,6 @@ public sealed partial class TlsTests
     {
         await system.App.ResourceNotifications.WaitForResourceHealthyAsync(ResourceNames.Notifications);
         var org = await TestOrganisation.ImportAsync(system, withEmail: true);
-        var hq = system.As("HQ-1", Roles.Hq);
-        var clock = new Clock.ClockClient(system.Channel(ResourceNames.Registration));
         var title = $"中继中断{org.S}有限公司";
         var announced = $"[P-2.1] 备案公示：{title} / Filing announced: {title}";
 
@@ -84,9 +81,9 @@ public sealed partial class TlsTests
             await FailedAttemptsAsync(org, 3);
 
             // X-3: the clock moved to 30 days before the last protected day; the owner's reminder, while the relay is down.
-            var today = (await clock.GetTimeAsync(new GetTimeRequest(), hq)).Today.ToDateOnly();
+            var today = DateOnly.Parse(await org.TodayAsync(), System.Globalization.CultureInfo.InvariantCulture);
             var reminderDay = approved.LastProtectedDay.ToDateOnly().AddDays(-30);
-            await clock.AdvanceAsync(new AdvanceRequest { By = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromDays(reminderDay.DayNumber - today.DayNumber)) }, hq);
+            await AdvanceAsync(TimeSpan.FromDays(reminderDay.DayNumber - today.DayNumber));
             await FailedAttemptsAsync(org, 4);
 
             Assert.Empty(MailsTo(org));
@@ -94,13 +91,13 @@ public sealed partial class TlsTests
 
             // The relay back on the same port; the clock past the longest backoff (Notifications:Retry:MaxDelay, 1 h).
             system.Relay.Start();
-            await clock.AdvanceAsync(new AdvanceRequest { By = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromHours(1)) }, hq);
+            await AdvanceAsync(TimeSpan.FromHours(1));
             var reminder = $"[X-3] 客户 {approved.CustomerId} 的保护期还有 30 天到期 / Protection of customer {approved.CustomerId} ends in 30 days";
             string[] expected = [.. new[] { "BM", "S1", "SEC" }.Select(n => $"{org.EmailOf(n)} {announced}"), $"{org.EmailOf("S1")} {reminder}"];
 
             await Eventually.GetAsync(() => Task.FromResult(MailsTo(org) is { Count: >= 4 } mails ? mails : null), "the four mails after the outage", TimeSpan.FromSeconds(60));
             // Past every backoff once more: a delivery sent but not settled as sent would be sent again now.
-            await clock.AdvanceAsync(new AdvanceRequest { By = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromHours(1)) }, hq);
+            await AdvanceAsync(TimeSpan.FromHours(1));
             await Task.Delay(TimeSpan.FromSeconds(3)); // a second send would have happened by now (the worker polls every second)
             var arrived = MailsTo(org);
             Assert.Equal(expected.Order(StringComparer.Ordinal), arrived.Select(m => $"{m.To} {m.Subject}").Order(StringComparer.Ordinal));
@@ -114,6 +111,11 @@ public sealed partial class TlsTests
             system.Relay.Start();
         }
     }
+
+    /// <summary>Moves the shared clock (Registration's, which every service follows).</summary>
+    private async Task AdvanceAsync(TimeSpan by) =>
+        await new Clock.ClockClient(system.Channel(ResourceNames.Registration))
+            .AdvanceAsync(new AdvanceRequest { By = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(by) }, system.As("HQ-1", Roles.Hq));
 
     /// <summary>S1 files a prospect after a visit today, the secretary approves: announced (P-2.1), protected 90 days (P-3.4: declared sales of 400,000 CNY).</summary>
     private async Task<CustomerView> FileAndApproveAsync(TestOrganisation org, string title)
