@@ -13,6 +13,7 @@ ReplicaSettings replicas;
 try
 {
     DashboardSecurity.Check(builder.Configuration, builder.Environment);
+    Smtp4dev.Check(builder.Configuration, builder.Environment);
     transport = TransportSettings.FromConfiguration(builder.Configuration);
     infrastructure = builder.AddCustomerProtectionInfrastructure(transport);
     settings = SharedServiceSettings.FromConfiguration(builder, infrastructure.Data).WithDataKeys(builder, infrastructure.Data);
@@ -51,7 +52,7 @@ var penalty = builder.AddCustomerProtectionService<Projects.CustomerProtection_P
 // Territory's monthly report asks Penalty for its violation figures (Penalty's ledger is their one source).
 territory.WithReference(penalty);
 
-// The notices by e-mail (docs/notifications.md): through the configured SMTP relay, or smtp4dev's inbox started here.
+// The notices by e-mail (docs/notifications.md): through the configured SMTP relay, or (Development only) smtp4dev's inbox started here.
 var notifications = builder.AddCustomerProtectionService<Projects.CustomerProtection_Notifications>(
         ResourceNames.Notifications, infrastructure, settings, transport, replicas)
     .WithReference(registration); // asks Registration each caller's account state (C-7, C-9), as every service does

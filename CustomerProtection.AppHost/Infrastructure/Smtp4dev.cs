@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace CustomerProtection.AppHost.Infrastructure;
 
@@ -10,10 +11,30 @@ namespace CustomerProtection.AppHost.Infrastructure;
 /// </summary>
 internal static class Smtp4dev
 {
+    /// <summary>The relay's host; set, the AppHost runs no smtp4dev.</summary>
+    public const string RelayHostKey = "Notifications:Smtp:Host";
+
     public const string ResourceName = "smtp4dev";
     public const string InboxEndpoint = "inbox";
     public const string SmtpEndpoint = "smtp";
     public const string ToolVersion = "3.15.0";
+
+    /// <summary>
+    /// outside Development the notices must reach people, so an AppHost without a relay refuses to start
+    /// instead of sending them into a throwaway inbox nobody reads (as C-4's checks refuse what only Development may do).
+    /// </summary>
+    public static void Check(IConfiguration configuration, IHostEnvironment environment)
+    {
+        if (environment.IsDevelopment() || !string.IsNullOrWhiteSpace(configuration[RelayHostKey]))
+        {
+            return;
+        }
+
+        throw new InfrastructureSetupException(
+            $"X-3: 开发环境以外必须配置 SMTP 中继 / {RelayHostKey} is required outside Development (this is {environment.EnvironmentName}): the SMTP relay the notices are " +
+            $"sent through, e.g. --{RelayHostKey}=smtp.example.com --Notifications:Smtp:Port=587 --Notifications:Smtp:Security=StartTls " +
+            "(docs/notifications.md, Production). Only Development runs smtp4dev's inbox instead.");
+    }
 
     /// <summary>Where run.sh and .ci/run install the tool: <c>&lt;repository&gt;/.tools/smtp4dev</c>.</summary>
     public static string ToolPath(IDistributedApplicationBuilder builder) =>
@@ -55,7 +76,7 @@ internal static class Smtp4dev
 
     /// <summary>
     /// The worker's SMTP relay: the configured one (the whole <c>Notifications</c> section is passed on), else
-    /// smtp4dev started here. Returns smtp4dev, or null when a relay is configured.
+    /// smtp4dev started here (Development only: <see cref="Check"/>). Returns smtp4dev, or null when a relay is configured.
     /// </summary>
     public static IResourceBuilder<ExecutableResource>? WithSmtp(this IResourceBuilder<ProjectResource> worker, IConfiguration configuration, DataDirectory? data)
     {
@@ -67,7 +88,7 @@ internal static class Smtp4dev
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(configuration["Notifications:Smtp:Host"]))
+        if (!string.IsNullOrWhiteSpace(configuration[RelayHostKey]))
         {
             return null;
         }

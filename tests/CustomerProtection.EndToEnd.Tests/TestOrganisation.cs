@@ -54,18 +54,23 @@ public sealed record TestOrganisation(SystemFixture System, string S)
         Evidence = "拜访纪要 / visit notes",
     };
 
+    /// <summary>An employee's address when the organisation is imported with e-mail: <c>s1-{s}@example.com</c> for <c>S1-{s}</c>.</summary>
+    public string EmailOf(string name) => $"{Id(name).ToLowerInvariant()}@example.com";
+
     /// <param name="s">The suffix of every id; a test that already names its ids with one passes it.</param>
-    public static async Task<TestOrganisation> ImportAsync(SystemFixture system, string? s = null)
+    /// <param name="withEmail">Give everyone an address (<see cref="EmailOf"/>), for the notices' mails; without, they are listed as undeliverable.</param>
+    public static async Task<TestOrganisation> ImportAsync(SystemFixture system, string? s = null, bool withEmail = false)
     {
         var org = new TestOrganisation(system, s ?? Guid.NewGuid().ToString("N")[..8]);
+        string Email(string name) => withEmail ? $"\"email\":\"{org.EmailOf(name)}\"," : "";
         var json = $$"""
             {"regions":[{"id":"{{org.Region}}","name":"华东大区"}],
              "branches":[{"id":"{{org.Branch}}","region_id":"{{org.Region}}","name":"上海分公司","kind":"branch","manager_id":"{{org.Id("BM")}}"}],
-             "employees":[{"id":"{{org.Id("BM")}}","name":"经理","role":"branch_manager","branch_id":"{{org.Branch}}","hire_date":"2019-04-01"},
-                          {"id":"{{org.Id("S1")}}","name":"张三","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
-                          {"id":"{{org.Id("S2")}}","name":"王五","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
-                          {"id":"{{org.Id("S3")}}","name":"赵六","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
-                          {"id":"{{org.Id("SEC")}}","name":"秘书","role":"branch_secretary","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"}]}
+             "employees":[{"id":"{{org.Id("BM")}}",{{Email("BM")}}"name":"经理","role":"branch_manager","branch_id":"{{org.Branch}}","hire_date":"2019-04-01"},
+                          {"id":"{{org.Id("S1")}}",{{Email("S1")}}"name":"张三","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
+                          {"id":"{{org.Id("S2")}}",{{Email("S2")}}"name":"王五","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
+                          {"id":"{{org.Id("S3")}}",{{Email("S3")}}"name":"赵六","role":"salesperson","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"},
+                          {"id":"{{org.Id("SEC")}}",{{Email("SEC")}}"name":"秘书","role":"branch_secretary","branch_id":"{{org.Branch}}","hire_date":"2020-01-02"}]}
             """;
         var hq = system.As("HQ-1", Roles.Hq);
         await new OrganizationDirectory.OrganizationDirectoryClient(system.Channel(ResourceNames.Territory))

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Aspire.Hosting;
+using CustomerProtection.Testing;
 using Aspire.Hosting.Testing;
 using CustomerProtection.Platform.V1;
 using CustomerProtection.Registration.V1;
@@ -20,13 +21,37 @@ namespace CustomerProtection.EndToEnd.Tests;
 /// <summary>
 /// The system started with a certificate (Transport:CertificatePath/KeyPath, signed by a private CA named in
 /// Transport:CaCertificatePath): every gRPC endpoint is TLS, probes stay on the plain HTTP/1.1 endpoint, and the
-/// local Redis and RabbitMQ listen with TLS only.
+/// local Redis and RabbitMQ listen with TLS only. It is configured as a deployment is, the notices included: an
+/// SMTP relay of the test's own instead of smtp4dev (<see cref="DashboardSystemFixture"/> runs it as Production,
+/// which refuses to start without one, X-3) and a branch's WeCom, DingTalk and Feishu robots posting to a webhook
+/// receiver of the test's own.
 /// </summary>
 public class TlsSystemFixture : SystemFixture
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("cp-tls-test-").FullName;
 
     public X509Certificate2 Ca { get; }
+
+    /// <summary>The system's SMTP relay: loopback, stopped and started on the same port by the outage test.</summary>
+    public SmtpSink Relay { get; } = new();
+
+    /// <summary>The three platforms' webhooks: one receiver, a path per robot (<see cref="RobotUrls"/>).</summary>
+    public WebhookReceiver Robots { get; } = new();
+
+    /// <summary>The id suffix of the branch the robots are configured for (<see cref="TestOrganisation"/>'s <c>B-SH-{s}</c>).</summary>
+    public string RobotBranchSuffix { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    public string DingTalkSecret { get; } = "SEC" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    public string FeishuSecret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>Each platform's webhook as that platform shapes it (WeCom's key, DingTalk's access token, Feishu's hook id).</summary>
+    public IReadOnlyDictionary<string, string> RobotUrls => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["wecom"] = $"{Robots.BaseUrl}cgi-bin/webhook/send?key=wecom-key",
+        ["dingtalk"] = $"{Robots.BaseUrl}robot/send?access_token=dingtalk-token",
+        ["feishu"] = $"{Robots.BaseUrl}open-apis/bot/v2/hook/feishu-hook",
+    };
 
     public TlsSystemFixture()
     {
@@ -59,12 +84,36 @@ public class TlsSystemFixture : SystemFixture
 
     private string KeyPath => Path.Combine(_folder, "server.key");
 
+    /// <summary>The relay and the robots' receiver listen before the AppHost is given their addresses.</summary>
+    public override async Task InitializeAsync()
+    {
+        await Relay.InitializeAsync();
+        await Robots.InitializeAsync();
+        await base.InitializeAsync();
+    }
+
     protected override IEnumerable<string> ExtraArguments() =>
     [
         $"--Transport:CertificatePath={CertificatePath}",
         $"--Transport:CertificateKeyPath={KeyPath}",
         $"--Transport:CaCertificatePath={CaPath}",
         $"--Backup:Directory={BackupFolder}",
+        // The relay as a deployment gives it (docs/notifications.md, Production); the sink speaks no TLS.
+        "--Notifications:Smtp:Host=127.0.0.1",
+        $"--Notifications:Smtp:Port={Relay.Port}",
+        "--Notifications:Smtp:Security=None",
+        .. RobotArguments(0, "wecom", secret: null),
+        .. RobotArguments(1, "dingtalk", DingTalkSecret),
+        .. RobotArguments(2, "feishu", FeishuSecret),
+    ];
+
+    private IEnumerable<string> RobotArguments(int n, string platform, string? secret) =>
+    [
+        $"--Notifications:Robots:{n}:Name={platform}-sh",
+        $"--Notifications:Robots:{n}:Branch=B-SH-{RobotBranchSuffix}",
+        $"--Notifications:Robots:{n}:Platform={platform}",
+        $"--Notifications:Robots:{n}:Url={RobotUrls[platform]}",
+        .. secret is null ? Array.Empty<string>() : [$"--Notifications:Robots:{n}:Secret={secret}"],
     ];
 
     protected override GrpcChannel CreateChannel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
@@ -86,13 +135,19 @@ public class TlsSystemFixture : SystemFixture
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        await Relay.DisposeAsync();
+        await Robots.DisposeAsync();
         Ca.Dispose();
         Directory.Delete(_folder, recursive: true);
     }
 }
 
+/// <summary>
+/// C-4 over TLS; and, on the same system (one AppHost fewer: a class fixture is one per class), the notices through
+/// a relay and robots of the test's own (TlsTests.Notices.cs).
+/// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemFixture>
+public sealed partial class TlsTests(TlsSystemFixture system) : IClassFixture<TlsSystemFixture>
 {
     [Fact]
     public async Task C4_with_a_certificate_every_grpc_endpoint_is_tls_and_territory_asks_registration_over_it()

@@ -4,7 +4,8 @@ namespace CustomerProtection.Notifications.Email;
 
 /// <summary>
 /// The SMTP relay the e-mails go through, section <c>Notifications:Smtp</c>: in Development the AppHost's
-/// smtp4dev (host and port), in production the company's relay (host, port, TLS, account).
+/// smtp4dev (host and port), in production the company's relay (host, port, TLS, account). A host is required:
+/// the worker refuses to start without one, and the AppHost outside Development as well (X-3, docs/notifications.md).
 /// </summary>
 public sealed record SmtpSettings
 {

@@ -3,25 +3,54 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using MimeKit;
+using Xunit;
 
-namespace CustomerProtection.Notifications.Tests;
+namespace CustomerProtection.Testing;
 
 /// <summary>
-/// A tiny SMTP server on loopback that keeps every message it accepts (parsed with MimeKit), for the tests of
-/// the e-mail channel. <see cref="Down"/> makes it answer every connection with 421 (service not available),
-/// as a relay in an outage does. One per test class (IClassFixture); each test starts with <see cref="Reset"/>.
+/// A tiny SMTP server on loopback that keeps every message it accepts (parsed with MimeKit): the relay of the
+/// e-mail channel's tests and of the system the end-to-end tests start. <see cref="Down"/> makes it answer every
+/// connection with 421 (service not available), as a relay in an outage does; <see cref="StopAsync"/> and
+/// <see cref="Start"/> take it away (connections refused) and bring it back on the same port, as a relay that
+/// is restarted. One per test class (IClassFixture) or system; a test starts with <see cref="Reset"/> or tells
+/// its mails apart by their recipients.
 /// </summary>
 public sealed class SmtpSink : IAsyncLifetime, IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
+    private TcpListener? _listener;
+    private CancellationTokenSource? _stop;
     private Task _accepting = Task.CompletedTask;
 
     public Task InitializeAsync()
     {
-        _listener.Start();
-        _accepting = AcceptAsync();
+        Start();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Listens (again) on <see cref="Port"/>: a free one the first time, the same one after <see cref="StopAsync"/>.</summary>
+    public void Start()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, Port);
+        listener.Start();
+        Port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        _listener = listener;
+        _stop = new CancellationTokenSource();
+        _accepting = AcceptAsync(listener, _stop.Token);
+    }
+
+    /// <summary>Stops listening: a connection is refused until <see cref="Start"/>, as when the relay is down.</summary>
+    public async Task StopAsync()
+    {
+        if (_listener is null || _stop is null)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
+        (_listener, _stop) = (null, null);
     }
 
     /// <summary>Up, empty, nothing refused yet.</summary>
@@ -32,7 +61,8 @@ public sealed class SmtpSink : IAsyncLifetime, IAsyncDisposable
         _refused = 0;
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    /// <summary>0 until the first <see cref="Start"/>.</summary>
+    public int Port { get; private set; }
 
     public bool Down { get; set; }
 
@@ -43,14 +73,14 @@ public sealed class SmtpSink : IAsyncLifetime, IAsyncDisposable
 
     public ConcurrentQueue<MimeMessage> Messages { get; } = new();
 
-    private async Task AcceptAsync()
+    private async Task AcceptAsync(TcpListener listener, CancellationToken stop)
     {
-        while (!_stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                client = await listener.AcceptTcpClientAsync(stop);
             }
             catch (OperationCanceledException)
             {
@@ -109,11 +139,5 @@ public sealed class SmtpSink : IAsyncLifetime, IAsyncDisposable
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        _stop.Dispose();
-    }
+    public Task DisposeAsync() => StopAsync();
 }

@@ -3,8 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Xunit;
 
-namespace CustomerProtection.Notifications.Tests;
+namespace CustomerProtection.Testing;
 
 /// <summary>An HTTP server on loopback that keeps every POST it gets (path with query, JSON body) and answers as the robots do (code 0).</summary>
 public sealed class WebhookReceiver : IAsyncLifetime, IAsyncDisposable
