@@ -67,13 +67,18 @@ public class SystemFixture : IAsyncLifetime
             .SelectMany(l => lines.Skip(l.i).Take(1 + following)));
     }
 
-    private async Task<List<string>> LogLinesAsync(string resource)
+    /// <summary>
+    /// What a resource logged so far. The console logs are kept per process, under its resource id
+    /// (<c>notifications-&lt;suffix&gt;</c>): a name is resolved to its (first) process's id, an id (one replica's) is taken as it is.
+    /// </summary>
+    public async Task<List<string>> LogLinesAsync(string resource)
     {
+        var id = App.ResourceNotifications.TryGetCurrentState(resource, out var current) ? current.ResourceId : resource;
         var lines = new List<string>();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(resource).WithCancellation(cts.Token))
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(id).WithCancellation(cts.Token))
             {
                 lines.AddRange(batch.Select(l => l.Content));
             }

@@ -156,16 +156,9 @@ public sealed partial class TlsTests
     private async Task FailedAttemptsAsync(TestOrganisation org, int deliveries)
     {
         var attempt = new Regex($@"Delivery (\S+:\w+-{org.S}:email) attempt \d+ failed");
-        // The console log is kept per process: the worker's resource id (notifications-<suffix>), not its name.
-        var worker = (await system.App.ResourceNotifications.WaitForResourceAsync(ResourceNames.Notifications, e => e.Snapshot.State?.Text == KnownResourceStates.Running)).ResourceId;
         await Eventually.GetAsync(async () =>
         {
-            HashSet<string> failed = [];
-            await foreach (var batch in system.App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(worker))
-            {
-                failed.UnionWith(batch.Select(l => attempt.Match(l.Content)).Where(m => m.Success).Select(m => m.Groups[1].Value));
-            }
-
+            HashSet<string> failed = [.. (await system.LogLinesAsync(ResourceNames.Notifications)).Select(l => attempt.Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value)];
             return failed.Count >= deliveries ? failed : null;
         }, $"{deliveries} failed attempts in the worker's log", TimeSpan.FromSeconds(60));
     }
