@@ -51,6 +51,9 @@ public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
     /// </summary>
     public static RedisKey BranchSalespeople(string branchId) => $"{RegistrationKeys.Prefix}org:salespeople:{{{branchId}}}";
 
+    /// <summary>Hash, field branch id → its region: every branch the copy knows (M-4's scheduled rounds cover them all).</summary>
+    public static readonly RedisKey Branches = RegistrationKeys.Prefix + "org:branches";
+
     public async Task<string?> DealerWithIdentityAsync(string identityKey) =>
         await redis.GetDatabase().HashGetAsync(DealerIdentities, identityKey);
 

@@ -32,6 +32,15 @@ public static class MaintenanceKeys
     /// <summary>Hash: customer id → its answer (JSON); a field is written once.</summary>
     public static RedisKey RoundAnswers(string roundId) => $"{Prefix}survey:{{{roundId}}}:answers";
 
+    /// <summary>M-4's schedule: a due-queue holding one entry (<see cref="ScheduledRoundsEntry"/>) at the next scheduled round's instant.</summary>
+    public static readonly RedisKey SurveyScheduleDue = Prefix + "survey:schedule:due";
+
+    /// <summary>The member of <see cref="SurveyScheduleDue"/>: one schedule for the company.</summary>
+    public const string ScheduledRoundsEntry = "scheduled-rounds";
+
+    /// <summary>Sorted set: the rounds with customers of a branch, scored by when they opened (ListSurveyRounds).</summary>
+    public static RedisKey BranchRounds(string branchId) => $"{Prefix}surveys-of-branch:{branchId}";
+
     /// <summary>Sorted set: the rounds over one set of branches, scored by when they opened (the previous round of a report).</summary>
     public static RedisKey RoundsOver(IReadOnlyList<string> branchIds) => $"{Prefix}surveys:{{{string.Join(',', branchIds)}}}";
 }

@@ -23,7 +23,14 @@ public sealed class MaintenanceStore(IConnectionMultiplexer redis, CustomerStore
     /// <summary>M-1's reminders: a flat due-queue (entries are few: one per owned customer).</summary>
     public DueQueue FollowUps { get; } = DueQueue.Flat(redis, MaintenanceKeys.FollowUpDue);
 
+    /// <summary>M-4's schedule: one entry, at the next scheduled round.</summary>
+    public DueQueue SurveySchedule { get; } = DueQueue.Flat(redis, MaintenanceKeys.SurveyScheduleDue);
+
     private IDatabase Db => customers.Db;
+
+    /// <summary>Puts M-4's schedule at <paramref name="firstPassMs"/> unless it has an entry (one add-if-absent, so replicas starting together arm it once).</summary>
+    public Task<bool> StartSurveyScheduleAsync(double firstPassMs) =>
+        Db.SortedSetAddAsync(MaintenanceKeys.SurveyScheduleDue, MaintenanceKeys.ScheduledRoundsEntry, firstPassMs, When.NotExists);
 
     public Task<ChangeResult> CommitAsync(AtomicChange change) => customers.CommitAsync(change);
 
@@ -50,6 +57,25 @@ public sealed class MaintenanceStore(IConnectionMultiplexer redis, CustomerStore
             round.OpenedAt.ToUnixTimeMilliseconds(), Exclude.Stop, Order.Descending, 0, 1);
         return before.Length == 0 ? null : (string)before[0]!;
     }
+
+    /// <summary>The rounds a branch is surveyed in, newest first, from <paramref name="offset"/>; and whether more follow.</summary>
+    public async Task<(IReadOnlyList<SurveyRound> Rounds, bool More)> BranchRoundsAsync(string branchId, int offset, int count)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(MaintenanceKeys.BranchRounds(branchId), offset, offset + count, Order.Descending);
+        var rounds = new List<SurveyRound>();
+        foreach (var id in ids.Take(count))
+        {
+            if (await RoundAsync((string)id!) is { } round)
+            {
+                rounds.Add(round);
+            }
+        }
+
+        return (rounds, ids.Length > count);
+    }
+
+    /// <summary>How many of a round's members answered.</summary>
+    public async Task<int> AnsweredCountAsync(string roundId) => (int)await Db.HashLengthAsync(MaintenanceKeys.RoundAnswers(roundId));
 
     /// <summary>The day of each customer's last answered survey (null: never surveyed).</summary>
     public async Task<IReadOnlyList<NodaTime.LocalDate?>> SurveyedAsync(IReadOnlyList<string> customerIds) =>
