@@ -2,6 +2,8 @@ using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using System.Text;
 using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Maintenance.Application;
 using CustomerProtection.Registration.Maintenance.Domain;
@@ -93,6 +95,19 @@ public sealed class SurveyTests(RedisServer redis) : IClassFixture<RedisServer>,
         var older = await _m.Surveys.ListAsync(Harness.Secretary("B-SH"), "B-SH", 1, newest.NextPageToken);
         Assert.Equal((first.Id, 2, (string?)null), (Assert.Single(older.Items).Round.Id, Assert.Single(older.Items).Answered, older.NextPageToken));
         Assert.Equal([first.Id], (await _m.Surveys.ListAsync(MaintenanceKit.Manager("B-HZ"), "B-HZ", 0, null)).Items.Select(r => r.Round.Id));
+    }
+
+    [Fact]
+    public async Task M4_a_branch_copied_before_the_list_of_branches_existed_is_in_the_schedule_once_it_starts()
+    {
+        // Copied the way Registration copied branches before the list (no lookup kept with the copy).
+        await _h.Replica.ApplyAsync(OrganizationReplicaStore.Branch, "B-OLD", 1, new BranchSnapshot("B-OLD", "R-EAST", "旧分公司", "branch", true, "M-B-OLD", false));
+        Assert.DoesNotContain("B-OLD", await _h.Organization.BranchIdsAsync());
+
+        await _m.Schedule.StartAsync();
+
+        Assert.Equal(["B-HZ", "B-OLD", "B-SH"], await _h.Organization.BranchIdsAsync());
+        Assert.Equal(0, await _h.Organization.FillBranchListAsync());
     }
 
     [Fact]

@@ -20,8 +20,15 @@ public sealed class ScheduledSurveyRounds(SurveyRounds surveys, MaintenanceStore
     /// <summary>Who opened a scheduled round: no person did.</summary>
     public const string OpenedBy = "system";
 
-    /// <summary>Starts the schedule when it has none (the first pass the next day); a schedule running already is left as it is.</summary>
-    public Task<bool> StartAsync() => maintenance.StartSurveyScheduleAsync(StartOf(clock.Today.PlusDays(1)));
+    /// <summary>
+    /// Starts the schedule when it has none (the first pass the next day); a schedule running already is left as it is. The
+    /// branches copied before the list of branches existed are listed first, so every branch is surveyed.
+    /// </summary>
+    public async Task<bool> StartAsync()
+    {
+        await organization.FillBranchListAsync();
+        return await maintenance.StartSurveyScheduleAsync(StartOf(clock.Today.PlusDays(1)));
+    }
 
     /// <summary>One pass: today's rounds (none with the parameter at 0), then the next pass armed.</summary>
     public async Task<IReadOnlyList<SurveyRound>> PassAsync()
