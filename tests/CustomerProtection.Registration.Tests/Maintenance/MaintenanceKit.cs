@@ -27,7 +27,7 @@ public sealed class MaintenanceKit
         Store = new MaintenanceStore(h.Redis.Connection, h.Store);
         Customers = new MaintainedCustomers(h.Store, h.Organization, h.Clock);
         FollowUps = new FollowUps(h.Store, Customers, h.Clock);
-        Reminders = new FollowUpReminders(h.Store, Store, FollowUps, h.Clock);
+        Reminders = new FollowUpReminders(h.Store, Store, FollowUps, Customers, h.Organization, h.Clock);
         Surveys = new SurveyRounds(h.Store, Store, Customers, h.Organization, h.Clock);
         Schedule = new ScheduledSurveyRounds(Surveys, Store, h.Organization, h.Clock);
         Verifications = new ContactVerifications(h.Store, Store, Customers, h.Confidential, new ConfidentialWriter(h.Confidential, Harness.Rpc), h.Audit, h.Clock);

@@ -14,6 +14,9 @@ public static class MaintenanceKeys
     /// <summary>M-1, X-3: the follow-up due-queue (one entry per owned customer at its next reminder instant).</summary>
     public static readonly RedisKey FollowUpDue = Prefix + "follow-up:due";
 
+    /// <summary>Set once the customers owned before the follow-up queue existed were armed (<c>FollowUpReminders.ArmEarlierCustomersAsync</c>).</summary>
+    public static readonly RedisKey FollowUpBackfilled = Prefix + "follow-up:backfilled";
+
     /// <summary>Hash: customer id → the overdue period last reminded ("last day#period"): once per period.</summary>
     public static readonly RedisKey FollowUpReminded = Prefix + "follow-up:reminded";
 

@@ -89,6 +89,9 @@ public sealed class MaintenanceStore(IConnectionMultiplexer redis, CustomerStore
             .Select(v => v.IsNull ? null : Decode<ContactVerification>(v))
             .ToList();
 
+    /// <summary>Whether the customers owned before the follow-up queue existed were armed.</summary>
+    public Task<bool> FollowUpsBackfilledAsync() => Db.KeyExistsAsync(MaintenanceKeys.FollowUpBackfilled);
+
     /// <summary>The overdue period last reminded for a customer ("" when none).</summary>
     public async Task<string> RemindedAsync(string customerId) =>
         (string?)await Db.HashGetAsync(MaintenanceKeys.FollowUpReminded, customerId) ?? "";
