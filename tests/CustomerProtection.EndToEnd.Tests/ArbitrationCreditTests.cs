@@ -41,6 +41,7 @@ public sealed class ArbitrationCreditTests(SystemFixture system)
             Quantity = "4",
             ShippedOn = ProtoDays.Day(today),
             RegionId = Id("R-EAST"),
+            Kind = CustomerProtection.Territory.V1.SaleKind.FormalPurchase,
         }, Hq);
         var cases = new Cases.CasesClient(system.Channel(ResourceNames.Arbitration));
         var request = new OpenDisputeRequest

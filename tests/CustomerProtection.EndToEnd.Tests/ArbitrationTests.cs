@@ -243,6 +243,7 @@ public sealed class ArbitrationTests(SystemFixture system)
             Quantity = "10",
             ShippedOn = ProtoDays.Day(Iso(today)),
             RegionId = org.Id("R-EAST"),
+            Kind = CustomerProtection.Territory.V1.SaleKind.FormalPurchase,
         }, Hq);
         var progress = await Eventually.GetAsync(async () =>
         {

@@ -70,6 +70,7 @@ public sealed class DealTermsTests(SystemFixture system)
             Quantity = "3",
             ShippedOn = ProtoDays.Day(await org.TodayAsync()),
             RegionId = org.Region,
+            Kind = CustomerProtection.Territory.V1.SaleKind.FormalPurchase,
         }, Hq);
         await Pricing.SetAskingPriceAsync(new SetAskingPriceRequest { RegionId = org.Region, ProductCode = "P1", Price = askingPrice }, Hq);
 

@@ -1,4 +1,5 @@
 using CustomerProtection.Arbitration.V1;
+using CustomerProtection.Platform.V1;
 using CustomerProtection.Policy.Actors;
 using CustomerProtection.Registration.V1;
 using Grpc.Core;
@@ -8,7 +9,8 @@ namespace CustomerProtection.EndToEnd.Tests;
 /// <summary>
 /// M-4 through the real AppHost: a survey round over two branches (two imported organisations), answers
 /// recorded by the owner and the secretary, a low overall score reaching Arbitration over RabbitMQ as an
-/// M-3 complaint, and the report by branch and region with averages and the response rate.
+/// M-3 complaint, and the report by branch and region with averages and the response rate; a round the schedule
+/// opened by itself, found by the branch and reported.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class MaintenanceTests(SystemFixture system)
@@ -16,6 +18,32 @@ public sealed class MaintenanceTests(SystemFixture system)
     private CustomerMaintenance.CustomerMaintenanceClient Maintenance => new(system.Channel(ResourceNames.Registration));
     private CustomerComplaints.CustomerComplaintsClient Complaints => new(system.Channel(ResourceNames.Arbitration));
     private Metadata Hq => system.As("HQ-1", Roles.Hq);
+
+    [Fact]
+    public async Task M4_the_schedule_opens_a_round_by_itself_that_the_branch_lists_answers_and_sees_reported_by_branch()
+    {
+        var org = await TestOrganisation.ImportAsync(system);
+        var customer = await org.FileProtectedCustomerAsync($"计划调查 {org.S} 有限公司");
+
+        // Scheduled passes are at most SurveyRoundEveryDays (30) days apart, so 30 days on one has run since the filing; the
+        // prospect is still protected on its 30th day and, never surveyed, is due.
+        await new Clock.ClockClient(system.Channel(ResourceNames.Registration)).AdvanceAsync(
+            new AdvanceRequest { By = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromDays(30)) }, Hq);
+        var scheduled = await Eventually.GetAsync(async () =>
+            (await Maintenance.ListSurveyRoundsAsync(new ListSurveyRoundsRequest { BranchId = org.Branch }, org.Secretary)).SurveyRounds
+                .FirstOrDefault(r => r.OpenedBy == "system"), "a round the schedule opened over the branch", TimeSpan.FromSeconds(30));
+        var round = await Maintenance.GetSurveyRoundAsync(new GetSurveyRoundRequest { RoundId = scheduled.RoundId }, org.Secretary);
+        Assert.Equal([customer.CustomerId], round.Members.Select(m => m.CustomerId));
+
+        await Maintenance.RecordSurveyAnswerAsync(new RecordSurveyAnswerRequest
+        {
+            RoundId = scheduled.RoundId,
+            CustomerId = customer.CustomerId,
+            Scores = new SurveyScores { ProductQuality = 4, Delivery = 4, Service = 4, Price = 4, Overall = 4 },
+        }, org.Salesperson1);
+        var line = Assert.Single((await Maintenance.GetSurveyReportAsync(new GetSurveyReportRequest { RoundId = scheduled.RoundId }, org.Secretary)).Groups);
+        Assert.Equal((SurveyGroupKind.Branch, org.Branch, 1, 1, 4.0), (line.Kind, line.Id, line.Surveyed, line.Answered, line.Averages.Overall));
+    }
 
     [Fact]
     public async Task M4_M3_a_round_over_two_branches_is_answered_reported_by_branch_and_region_and_a_low_score_becomes_a_complaint()

@@ -146,6 +146,7 @@ public sealed class OwnershipGateTests(SystemFixture system)
             Quantity = "5",
             ShippedOn = ProtoDays.Day(await org.TodayAsync()),
             RegionId = org.Region,
+            Kind = CustomerProtection.Territory.V1.SaleKind.FormalPurchase,
         }, system.As("ERP-" + org.S, Roles.Erp));
 
         // Registration answered with the title-only record: S1 owns it, S2's sale is poaching (P-5).

@@ -53,6 +53,7 @@ public sealed class TerritoryErpTests(SystemFixture system)
             Quantity = "2",
             ShippedOn = ProtoDays.Day(today),
             RegionId = Id("R-EAST"),
+            Kind = CustomerProtection.Territory.V1.SaleKind.FormalPurchase,
         };
 
         var byOwner = await Ledger.RecordSaleAsync(Shipment(Id("ERP-1"), Id("S1")), Erp);
@@ -68,6 +69,29 @@ public sealed class TerritoryErpTests(SystemFixture system)
             Ledger.GetSaleAsync(new GetSaleRequest { Id = Id("ERP-2") }, system.As("ERP-OTHER-" + _s, Roles.Erp))));
         Assert.Equal(StatusCode.PermissionDenied, await RefusalAsync(() =>
             Ledger.RecordSaleAsync(Shipment(Id("ERP-3"), Id("S2")), system.As(Id("S1"), Roles.Salesperson, Id("B-SH"), Id("R-EAST")))));
+    }
+
+    [Fact]
+    public async Task P1_1_a_shipment_that_does_not_say_its_kind_is_refused_on_kind_and_nothing_is_recorded()
+    {
+        var (title, today) = await ProtectedCustomerAsync();
+        var unlabelled = new RecordSaleRequest
+        {
+            Id = Id("ERP-U"),
+            SellerId = Id("S1"),
+            Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = title },
+            ProductCode = "P1",
+            UnitPrice = "120.00",
+            Quantity = "2",
+            ShippedOn = ProtoDays.Day(today),
+            RegionId = Id("R-EAST"),
+        };
+
+        // A sale says what it is (P-1.1): without a kind it could be a sample, which must not make the customer formal.
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await Ledger.RecordSaleAsync(unlabelled, Erp));
+        Assert.Equal(StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal("kind", Assert.Single(refused.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>().FieldViolations).Field);
+        Assert.Equal(StatusCode.NotFound, await RefusalAsync(() => Ledger.GetSaleAsync(new GetSaleRequest { Id = Id("ERP-U") }, Erp)));
     }
 
     [Fact]

@@ -37,6 +37,7 @@ public sealed class TerritoryGroupSaleTests(SystemFixture system)
             Quantity = "1",
             ShippedOn = ProtoDays.Day(today),
             RegionId = groupRegion.Region,
+            Kind = SaleKind.FormalPurchase,
         }, Hq);
         var subsidiary = new CustomerRef { InvoiceTitle = $"华光电子{groupRegion.S}有限公司" };
         var group = await Groups.LinkSubsidiaryAsync(new LinkSubsidiaryRequest { Parent = new CustomerRef { InvoiceTitle = parentTitle }, Subsidiary = subsidiary }, Hq);

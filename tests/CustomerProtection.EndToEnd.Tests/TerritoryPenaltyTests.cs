@@ -60,6 +60,7 @@ public sealed class TerritoryPenaltyTests(SystemFixture system) : IAsyncLifetime
             Quantity = "5",
             ShippedOn = ProtoDays.Day(today),
             RegionId = Id("R-EAST"),
+            Kind = CustomerProtection.Territory.V1.SaleKind.FormalPurchase,
         };
 
         // The ERP posts the shipment twice (a retry): one sale, one violation, one event. Territory's

@@ -81,6 +81,7 @@ public sealed class TerritorySalesTests(SystemFixture system)
         Quantity = "5",
         ShippedOn = ProtoDays.Day(shippedOn),
         RegionId = org.Id("R-EAST"),
+        Kind = CustomerProtection.Territory.V1.SaleKind.FormalPurchase,
     };
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class Harness
     /// <summary>A branch with a manager and a secretary, and the given salespeople (hired long ago unless said).</summary>
     public async Task SeedBranchAsync(string branch = "B-SH", bool autoApprove = false, params string[] salespeople)
     {
-        await Replica.ApplyAsync(OrganizationReplicaStore.Branch, branch, 1, new BranchSnapshot(branch, "R-EAST", branch + " 分公司", "branch", true, "M-" + branch, autoApprove));
+        await BranchCopy.ApplyAsync(Replica, new BranchSnapshot(branch, "R-EAST", branch + " 分公司", "branch", true, "M-" + branch, autoApprove), 1);
         await EmployeeAsync("M-" + branch, "经理" + branch, Roles.BranchManager, branch, null);
         await EmployeeAsync("SEC-" + branch, "秘书" + branch, Roles.BranchSecretary, branch, "M-" + branch);
         foreach (var id in salespeople)

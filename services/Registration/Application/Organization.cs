@@ -55,6 +55,13 @@ public sealed class Organization(OrganizationReplicaStore replica)
     public async Task<BranchSnapshot?> BranchAsync(string id) =>
         (await replica.GetAsync<BranchSnapshot>(OrganizationReplicaStore.Branch, id))?.Value;
 
+    /// <summary>Lists the branch copies made before the list of branches existed (<see cref="OrganizationReplicaStore.FillBranchListAsync"/>).</summary>
+    public Task<int> FillBranchListAsync() => replica.FillBranchListAsync();
+
+    /// <summary>Every branch the copy knows, in id order.</summary>
+    public async Task<IReadOnlyList<string>> BranchIdsAsync() =>
+        (await replica.LookupFieldsAsync(OrganizationReplicaStore.Branches)).Order(StringComparer.Ordinal).ToList();
+
     public Task<string?> DealerWithIdentityAsync(string identityKey) => replica.DealerWithIdentityAsync(identityKey);
 
     /// <summary>The caller as a filer (P-2.1): an active salesperson or dealer known to the copy.</summary>

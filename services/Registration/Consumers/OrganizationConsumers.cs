@@ -17,8 +17,14 @@ public sealed class RegionChangedConsumer(OrganizationReplicaStore store) : ICon
 
 public sealed class BranchChangedConsumer(OrganizationReplicaStore store) : IConsumer<BranchChanged>
 {
-    public Task Consume(ConsumeContext<BranchChanged> context) =>
-        store.ApplyAsync(OrganizationReplicaStore.Branch, context.Message.Branch.BranchId, context.Message.Version, context.Message.Branch);
+    public Task Consume(ConsumeContext<BranchChanged> context) => BranchCopy.ApplyAsync(store, context.Message.Branch, context.Message.Version);
+}
+
+public static class BranchCopy
+{
+    /// <summary>The copy and the list of every branch (<see cref="OrganizationReplicaStore.Branches"/>) change together.</summary>
+    public static Task ApplyAsync(OrganizationReplicaStore store, BranchSnapshot branch, long version) =>
+        store.ApplyAsync(OrganizationReplicaStore.Branch, branch.BranchId, version, branch, (OrganizationReplicaStore.Branches, branch.BranchId, branch.RegionId));
 }
 
 public sealed class EmployeeJoinedConsumer(OrganizationReplicaStore store) : IConsumer<EmployeeJoined>

@@ -51,6 +51,32 @@ public sealed class OrganizationReplicaStore(IConnectionMultiplexer redis)
     /// </summary>
     public static RedisKey BranchSalespeople(string branchId) => $"{RegistrationKeys.Prefix}org:salespeople:{{{branchId}}}";
 
+    /// <summary>Hash, field branch id → its region: every branch the copy knows (M-4's scheduled rounds cover them all).</summary>
+    public static readonly RedisKey Branches = RegistrationKeys.Prefix + "org:branches";
+
+    /// <summary>
+    /// Adds to <see cref="Branches"/> the branch copies made before the list existed (the list is otherwise kept with each
+    /// copy): walks the copies' keys once (SCAN on the node holding Registration's keys); a branch listed already is left.
+    /// </summary>
+    /// <returns>How many branches were added.</returns>
+    public async Task<int> FillBranchListAsync()
+    {
+        var db = redis.GetDatabase();
+        var server = redis.GetServer((await db.IdentifyEndpointAsync(Branches))!);
+        var prefix = Key(Branch, "").ToString()[..^1]; // "…org:branch:{", the id and "}" follow
+        var added = 0;
+        await foreach (var key in server.KeysAsync(db.Database, prefix + "*}"))
+        {
+            var id = key.ToString()[prefix.Length..^1];
+            if (await GetAsync<Contracts.Organization.BranchSnapshot>(Branch, id) is { } copy && await db.HashSetAsync(Branches, id, copy.Value.RegionId, When.NotExists))
+            {
+                added++;
+            }
+        }
+
+        return added;
+    }
+
     public async Task<string?> DealerWithIdentityAsync(string identityKey) =>
         await redis.GetDatabase().HashGetAsync(DealerIdentities, identityKey);
 

@@ -239,10 +239,13 @@ internal static class SalesMapping
         };
     }
 
-    /// <summary>P-1.1: the request's kind; unspecified is a formal purchase (what the ERP posted before the kind existed), an unknown number null (refused on its field).</summary>
+    /// <summary>
+    /// P-1.1 "a sale says what it is": the request's kind; unspecified, like an unknown number, is null and refused on its
+    /// field, so a sample the ERP did not label never makes a customer formal.
+    /// </summary>
     public static string? Kind(V1.SaleKind kind) => kind switch
     {
-        V1.SaleKind.Unspecified or V1.SaleKind.FormalPurchase => Contracts.Territory.SaleKinds.FormalPurchase,
+        V1.SaleKind.FormalPurchase => Contracts.Territory.SaleKinds.FormalPurchase,
         V1.SaleKind.Sample => Contracts.Territory.SaleKinds.Sample,
         V1.SaleKind.Trial => Contracts.Territory.SaleKinds.Trial,
         _ => null,

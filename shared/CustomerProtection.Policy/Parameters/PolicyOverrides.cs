@@ -85,6 +85,8 @@ public sealed record PolicyOverrides
 
     public int? SurveyLowScore { get; init; }
 
+    public int? SurveyRoundEveryDays { get; init; }
+
     public int? VerificationImportantDays { get; init; }
 
     public int? VerificationPotentialDays { get; init; }
@@ -136,6 +138,7 @@ public sealed record PolicyOverrides
             SurveyPotentialDays = SurveyPotentialDays ?? previous.SurveyPotentialDays,
             SurveyOrdinaryDays = SurveyOrdinaryDays ?? previous.SurveyOrdinaryDays,
             SurveyLowScore = SurveyLowScore ?? previous.SurveyLowScore,
+            SurveyRoundEveryDays = SurveyRoundEveryDays ?? previous.SurveyRoundEveryDays,
             VerificationImportantDays = VerificationImportantDays ?? previous.VerificationImportantDays,
             VerificationPotentialDays = VerificationPotentialDays ?? previous.VerificationPotentialDays,
             VerificationOrdinaryDays = VerificationOrdinaryDays ?? previous.VerificationOrdinaryDays,

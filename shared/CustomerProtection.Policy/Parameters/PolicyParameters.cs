@@ -156,6 +156,12 @@ public sealed record PolicyParameters
     /// <summary>M-4: an answer whose overall score is at most this opens an M-3 follow-up.</summary>
     public int SurveyLowScore { get; init; } = 2;
 
+    /// <summary>
+    /// M-4 "periodic": the system opens a round over every branch this many days after its last scheduled one
+    /// (the customers due by their class's interval are in it); 0: rounds are opened by people only.
+    /// </summary>
+    public int SurveyRoundEveryDays { get; init; } = 30;
+
     /// <summary>Customer maintenance (seed): an important customer's contacts are re-verified this many days after filing or the last verification.</summary>
     public int VerificationImportantDays { get; init; } = 90;
 
@@ -248,6 +254,11 @@ public sealed record PolicyParameters
         if (SurveyLowScore is < 0 or > 5)
         {
             errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(SurveyLowScore)} must be a score from 0 (never) to 5 (is {SurveyLowScore})"));
+        }
+
+        if (SurveyRoundEveryDays < 0)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(SurveyRoundEveryDays)} must be 0 (rounds opened by people only) or more (is {SurveyRoundEveryDays})"));
         }
 
         Positive(VerificationImportantDays, nameof(VerificationImportantDays));

@@ -91,6 +91,7 @@ internal sealed class FaultScenario : IAsyncDisposable
         Quantity = "5",
         ShippedOn = ProtoDays.Day(Today),
         RegionId = Org.Region,
+        Kind = Territory.V1.SaleKind.FormalPurchase,
     };
 
     /// <summary>Customers S1 files and has approved before a cycle (the system is whole then): what the cycle's sales poach and its complaints are about.</summary>

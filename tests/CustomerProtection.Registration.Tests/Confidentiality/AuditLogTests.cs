@@ -129,4 +129,17 @@ public sealed class AuditLogTests(RedisServer redis) : IClassFixture<RedisServer
         Assert.Equal([5L, 17], both.Select(e => e.Sequence));
         Assert.All(both, e => Assert.Equal(("S2", "101", AuditKinds.Read), (e.Record.EmployeeId, e.Record.CustomerId, e.Record.Kind)));
     }
+
+    [Fact]
+    public async Task C5_a_period_from_before_1970_starts_at_the_logs_start_and_one_ending_before_1970_is_empty()
+    {
+        await AppendAndChainAsync(4);
+        var before1970 = new DateTimeOffset(1901, 12, 13, 20, 45, 52, TimeSpan.Zero);
+
+        // Stream ids count milliseconds from 1970: an instant before it (the API takes days from 1900) is no id of its own.
+        Assert.Equal([1L, 2, 3, 4], (await _log.QueryAsync(null, null, before1970, null, 100, null)).Entries.Select(e => e.Sequence));
+        Assert.Equal([1L], (await _log.QueryAsync("101", null, before1970, null, 100, null)).Entries.Select(e => e.Sequence));
+        Assert.Empty((await _log.QueryAsync(null, null, null, before1970, 100, null)).Entries);
+        Assert.Empty((await _log.QueryAsync(null, "S1", before1970, before1970.AddDays(1), 100, null)).Entries);
+    }
 }

@@ -132,6 +132,23 @@ public sealed class FollowUpTests(RedisServer redis) : IClassFixture<RedisServer
     }
 
     [Fact]
+    public async Task M1_X3_customers_owned_before_the_follow_up_queue_existed_are_armed_once_and_then_reminded()
+    {
+        // Held without an OwnershipChanged reaching the queue, as every customer owned before this module was.
+        var customer = await _m.HeldAsync("S1", "上海重要客户有限公司", CustomerClasses.Important);
+        Assert.Null(await _m.Store.FollowUps.DueAtAsync(customer.Id));
+
+        Assert.Equal(1, await _m.Reminders.ArmEarlierCustomersAsync());
+        Assert.Equal(0, await _m.Reminders.ArmEarlierCustomersAsync()); // once per deployment
+
+        // Approved on 03-10, important: due from 03-18, and reminded then.
+        Assert.Equal(Day(3, 18).ToUnixTimeMilliseconds(), await _m.Store.FollowUps.DueAtAsync(customer.Id));
+        _h.AdvanceTo(Day(3, 18, 0, 0, 1));
+        await _m.DrainFollowUpsAsync();
+        Assert.Equal(customer.Id, Assert.Single(await _h.EventsAsync<FollowUpOverdue>()).CustomerId);
+    }
+
+    [Fact]
     public async Task M1_X3_a_contact_recorded_before_the_deadline_moves_the_reminder()
     {
         var customer = await _m.HeldAsync("S1", "上海重要客户有限公司", CustomerClasses.Important);

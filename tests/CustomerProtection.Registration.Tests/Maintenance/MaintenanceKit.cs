@@ -3,6 +3,7 @@ using CustomerProtection.Policy.Actors;
 using CustomerProtection.Registration.Confidentiality.Application;
 using CustomerProtection.Registration.Domain;
 using CustomerProtection.Registration.Maintenance.Application;
+using CustomerProtection.Registration.Maintenance.Domain;
 using CustomerProtection.Registration.Maintenance.Persistence;
 using CustomerProtection.Registration.Maintenance.Workers;
 using CustomerProtection.Storage;
@@ -26,8 +27,9 @@ public sealed class MaintenanceKit
         Store = new MaintenanceStore(h.Redis.Connection, h.Store);
         Customers = new MaintainedCustomers(h.Store, h.Organization, h.Clock);
         FollowUps = new FollowUps(h.Store, Customers, h.Clock);
-        Reminders = new FollowUpReminders(h.Store, Store, FollowUps, h.Clock);
+        Reminders = new FollowUpReminders(h.Store, Store, FollowUps, Customers, h.Organization, h.Clock);
         Surveys = new SurveyRounds(h.Store, Store, Customers, h.Organization, h.Clock);
+        Schedule = new ScheduledSurveyRounds(Surveys, Store, h.Organization, h.Clock);
         Verifications = new ContactVerifications(h.Store, Store, Customers, h.Confidential, new ConfidentialWriter(h.Confidential, Harness.Rpc), h.Audit, h.Clock);
     }
 
@@ -37,6 +39,7 @@ public sealed class MaintenanceKit
     public FollowUps FollowUps { get; }
     public FollowUpReminders Reminders { get; }
     public SurveyRounds Surveys { get; }
+    public ScheduledSurveyRounds Schedule { get; }
     public ContactVerifications Verifications { get; }
 
     /// <summary>A customer of <paramref name="customerClass"/> filed by <paramref name="salesperson"/> and approved on the harness's day.</summary>
@@ -44,6 +47,13 @@ public sealed class MaintenanceKit
     {
         var (filed, _) = await H.File.ExecuteAsync(Harness.Salesperson(salesperson, branch), Harness.Filing(title) with { Class = customerClass });
         return (await H.Decide.ApproveAsync(Harness.Secretary(branch), filed.Value.Id)).Value;
+    }
+
+    /// <summary>Runs M-4's schedule as its worker does, without its timer: null when it is not due now, else the rounds its pass opened.</summary>
+    public async Task<IReadOnlyList<SurveyRound>?> RunScheduleAsync()
+    {
+        var worker = new SurveyScheduleWorker(Store, Schedule, H.Clock, new LoopHealth(), NullLogger<SurveyScheduleWorker>.Instance);
+        return await worker.TakeAsync() ? await Schedule.PassAsync() : null;
     }
 
     /// <summary>Runs the follow-up due-queue until nothing is due (as the worker does, without its timer).</summary>

@@ -1,7 +1,11 @@
+using CustomerProtection.Policy;
 using CustomerProtection.Policy.Errors;
 using System.Text;
 using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Registration.Persistence;
+using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Registration.Domain;
+using CustomerProtection.Registration.Maintenance.Application;
 using CustomerProtection.Registration.Maintenance.Domain;
 using CustomerProtection.Registration.Maintenance.Persistence;
 using CustomerProtection.Testing;
@@ -49,6 +53,89 @@ public sealed class SurveyTests(RedisServer redis) : IClassFixture<RedisServer>,
         _h.AdvanceTo(Day(6, 11));
         var second = await _m.Surveys.OpenAsync(Harness.Secretary("B-SH"), ["B-SH"]);
         Assert.Equal([important.Id], second.Members.Select(m => m.Member.CustomerId));
+    }
+
+    [Fact]
+    public async Task M4_the_schedule_opens_a_round_over_every_branch_every_30_days_with_the_customers_due_by_their_class()
+    {
+        var important = await _m.HeldAsync("S1", "上海重要客户有限公司", CustomerClasses.Important);
+        var ordinary = await _m.HeldAsync("H1", "杭州普通客户有限公司", CustomerClasses.Ordinary, "B-HZ");
+        Assert.True(await _m.Schedule.StartAsync());
+        Assert.False(await _m.Schedule.StartAsync()); // a second replica starting leaves the schedule as it is
+
+        // Started on Tuesday 2026-03-10: the first pass is at the start of 03-11 (Asia/Shanghai), not a second before.
+        _h.AdvanceTo(Day(3, 11).AddSeconds(-1));
+        Assert.Null(await _m.RunScheduleAsync());
+        _h.AdvanceTo(Day(3, 11));
+        var first = Assert.Single((await _m.RunScheduleAsync())!);
+        Assert.Equal((ScheduledSurveyRounds.OpenedBy, "B-HZ,B-SH", 2), (first.OpenedBy, string.Join(',', first.BranchIds), first.Surveyed));
+        // The pass run again the same day (its lease ran out) answers the round it opened: nothing opens twice.
+        Assert.Equal(first.Id, Assert.Single(await _m.Schedule.PassAsync()).Id);
+        Assert.Equal(1, await _h.Redis.Connection.GetDatabase().SortedSetLengthAsync(MaintenanceKeys.RoundsOver(["B-HZ", "B-SH"])));
+        await _m.Surveys.RecordAsync(Harness.Salesperson("S1"), first.Id, important.Id, Scores(4, 4));
+        await _m.Surveys.RecordAsync(Harness.Salesperson("H1", "B-HZ"), first.Id, ordinary.Id, Scores(4, 4));
+
+        // Every 30 days: 04-10, 05-10 and 06-09 find nobody due (the important customer's 90 days from 03-11 end on 06-09) …
+        foreach (var passDay in new[] { Day(4, 10), Day(5, 10), Day(6, 9) })
+        {
+            _h.AdvanceTo(passDay.AddSeconds(-1));
+            Assert.Null(await _m.RunScheduleAsync());
+            _h.AdvanceTo(passDay);
+            Assert.Empty((await _m.RunScheduleAsync())!);
+        }
+
+        // … and 07-09 surveys the important customer again, not the ordinary one (365 days).
+        _h.AdvanceTo(Day(7, 9));
+        var second = Assert.Single((await _m.RunScheduleAsync())!);
+        Assert.Equal([important.Id], (await _m.Store.MembersAsync(second.Id)).Select(m => m.CustomerId));
+
+        // ListSurveyRounds: a branch's rounds newest first, one page at a time; B-HZ had nobody in the second.
+        var newest = await _m.Surveys.ListAsync(Harness.Secretary("B-SH"), "B-SH", 1, null);
+        Assert.Equal((second.Id, "1"), (Assert.Single(newest.Items).Round.Id, newest.NextPageToken));
+        var older = await _m.Surveys.ListAsync(Harness.Secretary("B-SH"), "B-SH", 1, newest.NextPageToken);
+        Assert.Equal((first.Id, 2, (string?)null), (Assert.Single(older.Items).Round.Id, Assert.Single(older.Items).Answered, older.NextPageToken));
+        Assert.Equal([first.Id], (await _m.Surveys.ListAsync(MaintenanceKit.Manager("B-HZ"), "B-HZ", 0, null)).Items.Select(r => r.Round.Id));
+    }
+
+    [Fact]
+    public async Task M4_a_branch_copied_before_the_list_of_branches_existed_is_in_the_schedule_once_it_starts()
+    {
+        // Copied the way Registration copied branches before the list (no lookup kept with the copy).
+        await _h.Replica.ApplyAsync(OrganizationReplicaStore.Branch, "B-OLD", 1, new BranchSnapshot("B-OLD", "R-EAST", "旧分公司", "branch", true, "M-B-OLD", false));
+        Assert.DoesNotContain("B-OLD", await _h.Organization.BranchIdsAsync());
+
+        await _m.Schedule.StartAsync();
+
+        Assert.Equal(["B-HZ", "B-OLD", "B-SH"], await _h.Organization.BranchIdsAsync());
+        Assert.Equal(0, await _h.Organization.FillBranchListAsync());
+    }
+
+    [Fact]
+    public async Task M4_with_SurveyRoundEveryDays_0_rounds_are_opened_by_people_only_and_the_schedule_looks_again_the_next_day()
+    {
+        var h = new Harness(redis, new([new PolicyVersion(PolicyBook.PolicyStart, PolicyParameters.Defaults with { ProspectProtectionDays = 400, SurveyRoundEveryDays = 0 })]));
+        var m = new MaintenanceKit(h);
+        var customer = await m.HeldAsync("S1", "上海重要客户有限公司", CustomerClasses.Important);
+        await m.Schedule.StartAsync();
+
+        h.AdvanceTo(Day(3, 11));
+        Assert.Empty((await m.RunScheduleAsync())!);
+
+        Assert.Equal(Day(3, 12).ToUnixTimeMilliseconds(), await m.Store.SurveySchedule.DueAtAsync(MaintenanceKeys.ScheduledRoundsEntry));
+        Assert.Equal([customer.Id], (await m.Surveys.OpenAsync(Harness.Hq, ["B-SH"])).Members.Select(x => x.Member.CustomerId));
+    }
+
+    [Fact]
+    public async Task M4_ListSurveyRounds_is_for_those_who_may_read_the_branch_and_names_the_bad_fields()
+    {
+        await _m.HeldAsync("S1", "上海重要客户有限公司", CustomerClasses.Important);
+        var round = await _m.Surveys.OpenAsync(Harness.Secretary("B-SH"), ["B-SH"]);
+
+        Assert.Equal([round.Round.Id], (await _m.Surveys.ListAsync(MaintenanceKit.Manager("B-SH"), "B-SH", 0, null)).Items.Select(r => r.Round.Id));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _m.Surveys.ListAsync(Harness.Salesperson("S1"), "B-SH", 0, null));
+        await Assert.ThrowsAsync<ScopeDeniedException>(() => _m.Surveys.ListAsync(Harness.Secretary("B-HZ"), "B-SH", 0, null));
+        var bad = await Assert.ThrowsAsync<RequestValidationException>(() => _m.Surveys.ListAsync(Harness.Hq, "", 501, "x"));
+        Assert.Equal(["page_size", "page_token", "branch_id"], bad.Violations.Select(v => v.Field));
     }
 
     [Fact]

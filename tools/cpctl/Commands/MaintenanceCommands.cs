@@ -20,7 +20,7 @@ internal static class MaintenanceCommands
     public static Command FollowUp(CommandKit kit) => Group("followup", "客户跟进（按分类） / follow-ups by customer class (M-1)", FollowUpsDue(kit));
 
     public static Command Survey(CommandKit kit) => Group("survey", "满意度调查：发起、答卷、导入、报告 / satisfaction surveys: rounds, answers, import, report (M-4)",
-        OpenRound(kit), ShowRound(kit), Answer(kit), Import(kit), Report(kit));
+        OpenRound(kit), ListRounds(kit), ShowRound(kit), Answer(kit), Import(kit), Report(kit));
 
     public static Command Verify(CommandKit kit) => Group("verify", "定期核实客户联系信息 / periodic re-verification of a customer's contacts",
         StaleVerifications(kit), Confirm(kit), Correct(kit));
@@ -56,6 +56,22 @@ internal static class MaintenanceCommands
             request.BranchIds.Add(p.GetValue(branches)!);
             PrintRound(s, await s.Maintenance.OpenSurveyRoundAsync(request, s.Headers, cancellationToken: ct));
         }, branches, requestId);
+    }
+
+    private static Command ListRounds(CommandKit kit)
+    {
+        var branch = Required("--branch", "分公司（其人员、大区、总部） / the branch (its staff, its region's roles, hq)");
+        var (size, token) = (PageSize(), PageToken());
+        return kit.Command("list", "分公司的调查轮次，最新在前（含按计划自动发起的） / a branch's survey rounds, newest first (with those the schedule opened, M-4)", async (s, p, ct) =>
+        {
+            var answer = await s.Maintenance.ListSurveyRoundsAsync(new ListSurveyRoundsRequest
+            {
+                BranchId = p.GetValue(branch)!,
+                PageSize = p.GetValue(size),
+                PageToken = p.GetValue(token) ?? "",
+            }, s.Headers, cancellationToken: ct);
+            s.Out.Table(answer, answer.SurveyRounds, "round_id", "branch_ids", "opened_by", "opened_on", "surveyed", "answered");
+        }, branch, size, token);
     }
 
     private static Command ShowRound(CommandKit kit)

@@ -54,7 +54,7 @@ internal static class SaleCommands
         var shipped = Optional("--shipped-on", "发货日期 / shipping day yyyy-MM-dd (default: today)");
         var region = Required("--region", "客户所在大区 / the region the customer is served in");
         var agent = Optional("--agent", "代理或中间人名称 / the agent or middleman, when sold through one (P-5)");
-        var kind = Optional("--kind", "出货类型 / what was shipped (P-1.1): formal_purchase (default), sample, trial");
+        var kind = Required("--kind", "出货类型（必填）/ what was shipped (P-1.1, required): formal_purchase, sample, trial");
         return kit.Command("record", "总部（ERP）记录一次发货，检出违规 / hq (the ERP) records a shipment; the rules it breaks become violations (P-5, P-4.1, P-4.2, P-3.7)", async (s, p, ct) =>
             s.Out.Record(await s.Sales.RecordSaleAsync(new RecordSaleRequest
             {
@@ -68,7 +68,7 @@ internal static class SaleCommands
                 RegionId = p.GetValue(region)!,
                 ThroughAgent = p.GetValue(agent) is not null,
                 AgentName = p.GetValue(agent) ?? "",
-                Kind = p.GetValue(kind) is { } word ? Vocabulary.Parse<SaleKind>(word, "--kind") : SaleKind.FormalPurchase,
+                Kind = Vocabulary.Parse<SaleKind>(p.GetValue(kind)!, "--kind"),
             }, s.Headers, cancellationToken: ct)), [id, seller, .. customer.All, product, price, quantity, shipped, region, agent, kind]);
     }
 

@@ -374,6 +374,7 @@ internal sealed class DemoStory
             Quantity = "50",
             ShippedOn = CommandKit.Day(await TodayAsync(ct), "today"),
             RegionId = East,
+            Kind = SaleKind.FormalPurchase,
         }, _hq, cancellationToken: ct);
         var violation = sale.Violations.FirstOrDefault(v => v.RuleId == "P-5");
         Expect("检出的违规 / the violation found", "P-5 poaching", violation is null ? "none" : $"{violation.RuleId} {Vocabulary.Word(violation.Kind)}");

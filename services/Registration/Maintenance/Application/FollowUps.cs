@@ -47,8 +47,38 @@ public sealed class FollowUps(CustomerStore store, MaintainedCustomers customers
 /// in the customer's version guard), and the entry re-armed at the next period. A customer no longer
 /// protected leaves the queue.
 /// </summary>
-public sealed class FollowUpReminders(CustomerStore store, MaintenanceStore maintenance, FollowUps followUps, PolicyClock clock)
+public sealed class FollowUpReminders(CustomerStore store, MaintenanceStore maintenance, FollowUps followUps, MaintainedCustomers customers, Organization organization, PolicyClock clock)
 {
+    /// <summary>
+    /// Arms the customers that got their owner before the follow-up queue existed (no OwnershipChanged armed them): once per
+    /// deployment, remembered by <see cref="MaintenanceKeys.FollowUpBackfilled"/>; a customer with an entry keeps it.
+    /// </summary>
+    /// <returns>How many customers were armed.</returns>
+    public async Task<int> ArmEarlierCustomersAsync()
+    {
+        if (await maintenance.FollowUpsBackfilledAsync())
+        {
+            return 0;
+        }
+
+        await organization.FillBranchListAsync();
+        var armed = 0;
+        foreach (var branch in await organization.BranchIdsAsync())
+        {
+            foreach (var customer in await customers.BranchAsync(branch))
+            {
+                if (await maintenance.FollowUps.DueAtAsync(customer.Value.Id) is null)
+                {
+                    await ArmAsync(customer.Value.Id);
+                    armed++;
+                }
+            }
+        }
+
+        await maintenance.CommitAsync(new AtomicChange().Set(MaintenanceKeys.FollowUpBackfilled, "1"));
+        return armed;
+    }
+
     /// <summary>Puts the customer in the queue at its next follow-up instant (idempotent: the same instant again).</summary>
     public async Task ArmAsync(string customerId)
     {

@@ -57,6 +57,26 @@ public sealed class SurveyRounds(CustomerStore store, MaintenanceStore maintenan
             throw new ScopeDeniedException("总公司或本分公司秘书、经理开启调查 / hq, or a branch's secretary or manager for their branch, opens a survey round");
         }
 
+        var opened = await OpenOverAsync(caller.EmployeeId, branches, requestId)
+            ?? throw new PolicyRefusalException(Rule, "这些分公司没有到期需调查的客户 / no customer of these branches is due for a survey",
+                new Dictionary<string, string> { ["branches"] = string.Join(',', branches) });
+        return opened.Members is { } members ? new SurveyRoundView(opened.Round, members.Select(m => (m, false)).ToList(), 0) : await GetAsync(caller, opened.Round.Id);
+    }
+
+    /// <summary>
+    /// M-4's schedule (<see cref="ScheduledSurveyRounds"/>): the system opens a round over <paramref name="branchIds"/> (at most
+    /// <see cref="MaxBranches"/>, in id order) under <paramref name="key"/>; a pass run again with the same key answers the round it
+    /// opened. Null when nobody of these branches is due.
+    /// </summary>
+    public async Task<SurveyRound?> OpenScheduledAsync(IReadOnlyList<string> branchIds, string key) =>
+        (await OpenOverAsync(ScheduledSurveyRounds.OpenedBy, branchIds, key))?.Round;
+
+    /// <summary>
+    /// The round over <paramref name="branches"/>: their protected customers not surveyed within their class's interval, as they
+    /// stand now. Null when there are none; <c>Members</c> null when <paramref name="requestId"/> had opened the round already.
+    /// </summary>
+    private async Task<(SurveyRound Round, IReadOnlyList<SurveyMember>? Members)?> OpenOverAsync(string openedBy, IReadOnlyList<string> branches, string? requestId)
+    {
         var today = clock.Today;
         var members = new List<SurveyMember>();
         foreach (var branch in branches)
@@ -71,29 +91,60 @@ public sealed class SurveyRounds(CustomerStore store, MaintenanceStore maintenan
 
         if (members.Count == 0)
         {
-            throw new PolicyRefusalException(Rule, "这些分公司没有到期需调查的客户 / no customer of these branches is due for a survey",
-                new Dictionary<string, string> { ["branches"] = string.Join(',', branches) });
+            return null;
         }
 
         var now = clock.UtcNow;
-        var round = new SurveyRound(ServerIds.New("sv-", caller.EmployeeId, requestId), branches, caller.EmployeeId, now, clock.TodayDate, members.Count);
+        var round = new SurveyRound(ServerIds.New("sv-", openedBy, requestId), branches, openedBy, now, clock.TodayDate, members.Count);
         var key = MaintenanceKeys.Round(round.Id);
         var change = new AtomicChange()
             .ExpectUnchanged(key, "")
             .Set(key, MaintenanceStore.Encode(round))
             .ReplaceHash(MaintenanceKeys.RoundMembers(round.Id), members.Select(m => KeyValuePair.Create(m.CustomerId, MaintenanceStore.Encode(m))).ToList())
             .IndexAdd(MaintenanceKeys.RoundsOver(branches), round.Id, now.ToUnixTimeMilliseconds());
+        // A branch lists the rounds its customers are in (a scheduled round covers branches where nobody is due).
+        foreach (var branch in members.Select(m => m.BranchId).Distinct())
+        {
+            change.IndexAdd(MaintenanceKeys.BranchRounds(branch), round.Id, now.ToUnixTimeMilliseconds());
+        }
+
         if (!(await maintenance.CommitAsync(change)).Succeeded)
         {
             // The same request_id again (the id is made from it and the caller): the round it opened, as it stands now,
             // unless the key was reused for other branches.
             var first = string.IsNullOrEmpty(requestId) ? null : await maintenance.RoundAsync(round.Id);
             return first is null ? throw new ConcurrencyConflictException($"调查编号冲突，请重试 / round id {round.Id} was taken, please retry")
-                : first.BranchIds.SequenceEqual(branches) ? await GetAsync(caller, round.Id)
+                : first.BranchIds.SequenceEqual(branches) ? (first, null)
                 : throw ServerIds.ReusedRequestId(round.Id);
         }
 
-        return new SurveyRoundView(round, members.Select(m => (m, false)).ToList(), 0);
+        return (round, members);
+    }
+
+    /// <summary>
+    /// The rounds <paramref name="branchId"/> is surveyed in, newest first (people's and the schedule's), for those who may read
+    /// the branch; each with how many of its members answered. Paged as every list (docs/api.md: <see cref="PageSizes"/>, <see cref="PageTokens"/>).
+    /// </summary>
+    public async Task<MaintenancePage<(SurveyRound Round, int Answered)>> ListAsync(Caller caller, string? branchId, int pageSize, string? pageToken)
+    {
+        var violations = new List<FieldViolation>();
+        var size = PageSizes.Read(violations, pageSize);
+        var offset = PageTokens.Offset(violations, pageToken);
+        if (string.IsNullOrWhiteSpace(branchId))
+        {
+            violations.Add(new("branch_id", "必填 / required"));
+        }
+
+        RequestValidationException.ThrowIfAny(violations);
+        await customers.RequireBranchReaderAsync(caller, branchId!);
+        var (rounds, more) = await maintenance.BranchRoundsAsync(branchId!, offset, size);
+        var items = new List<(SurveyRound, int)>();
+        foreach (var round in rounds)
+        {
+            items.Add((round, await maintenance.AnsweredCountAsync(round.Id)));
+        }
+
+        return new(items, more ? (offset + size).ToString(CultureInfo.InvariantCulture) : null);
     }
 
     /// <summary>The round with the members the caller may see (refused when none).</summary>

@@ -41,6 +41,14 @@ public sealed class CustomerMaintenanceService(FollowUps followUps, SurveyRounds
     public override async Task<SurveyRound> OpenSurveyRound(OpenSurveyRoundRequest request, ServerCallContext context) =>
         ToProto(await surveys.OpenAsync(Caller.From(context), request.BranchIds, request.RequestId));
 
+    public override async Task<ListSurveyRoundsResponse> ListSurveyRounds(ListSurveyRoundsRequest request, ServerCallContext context)
+    {
+        var page = await surveys.ListAsync(Caller.From(context), request.BranchId, request.PageSize, request.PageToken);
+        var response = new ListSurveyRoundsResponse { NextPageToken = page.NextPageToken ?? "" };
+        response.SurveyRounds.Add(page.Items.Select(r => ToProto(new SurveyRoundView(r.Round, [], r.Answered))));
+        return response;
+    }
+
     public override async Task<SurveyRound> GetSurveyRound(GetSurveyRoundRequest request, ServerCallContext context) =>
         ToProto(await surveys.GetAsync(Caller.From(context), request.RoundId));
 

@@ -14,6 +14,9 @@ public static class MaintenanceKeys
     /// <summary>M-1, X-3: the follow-up due-queue (one entry per owned customer at its next reminder instant).</summary>
     public static readonly RedisKey FollowUpDue = Prefix + "follow-up:due";
 
+    /// <summary>Set once the customers owned before the follow-up queue existed were armed (<c>FollowUpReminders.ArmEarlierCustomersAsync</c>).</summary>
+    public static readonly RedisKey FollowUpBackfilled = Prefix + "follow-up:backfilled";
+
     /// <summary>Hash: customer id → the overdue period last reminded ("last day#period"): once per period.</summary>
     public static readonly RedisKey FollowUpReminded = Prefix + "follow-up:reminded";
 
@@ -31,6 +34,15 @@ public static class MaintenanceKeys
 
     /// <summary>Hash: customer id → its answer (JSON); a field is written once.</summary>
     public static RedisKey RoundAnswers(string roundId) => $"{Prefix}survey:{{{roundId}}}:answers";
+
+    /// <summary>M-4's schedule: a due-queue holding one entry (<see cref="ScheduledRoundsEntry"/>) at the next scheduled round's instant.</summary>
+    public static readonly RedisKey SurveyScheduleDue = Prefix + "survey:schedule:due";
+
+    /// <summary>The member of <see cref="SurveyScheduleDue"/>: one schedule for the company.</summary>
+    public const string ScheduledRoundsEntry = "scheduled-rounds";
+
+    /// <summary>Sorted set: the rounds with customers of a branch, scored by when they opened (ListSurveyRounds).</summary>
+    public static RedisKey BranchRounds(string branchId) => $"{Prefix}surveys-of-branch:{branchId}";
 
     /// <summary>Sorted set: the rounds over one set of branches, scored by when they opened (the previous round of a report).</summary>
     public static RedisKey RoundsOver(IReadOnlyList<string> branchIds) => $"{Prefix}surveys:{{{string.Join(',', branchIds)}}}";

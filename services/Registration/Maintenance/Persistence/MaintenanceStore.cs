@@ -23,7 +23,14 @@ public sealed class MaintenanceStore(IConnectionMultiplexer redis, CustomerStore
     /// <summary>M-1's reminders: a flat due-queue (entries are few: one per owned customer).</summary>
     public DueQueue FollowUps { get; } = DueQueue.Flat(redis, MaintenanceKeys.FollowUpDue);
 
+    /// <summary>M-4's schedule: one entry, at the next scheduled round.</summary>
+    public DueQueue SurveySchedule { get; } = DueQueue.Flat(redis, MaintenanceKeys.SurveyScheduleDue);
+
     private IDatabase Db => customers.Db;
+
+    /// <summary>Puts M-4's schedule at <paramref name="firstPassMs"/> unless it has an entry (one add-if-absent, so replicas starting together arm it once).</summary>
+    public Task<bool> StartSurveyScheduleAsync(double firstPassMs) =>
+        Db.SortedSetAddAsync(MaintenanceKeys.SurveyScheduleDue, MaintenanceKeys.ScheduledRoundsEntry, firstPassMs, When.NotExists);
 
     public Task<ChangeResult> CommitAsync(AtomicChange change) => customers.CommitAsync(change);
 
@@ -51,6 +58,25 @@ public sealed class MaintenanceStore(IConnectionMultiplexer redis, CustomerStore
         return before.Length == 0 ? null : (string)before[0]!;
     }
 
+    /// <summary>The rounds a branch is surveyed in, newest first, from <paramref name="offset"/>; and whether more follow.</summary>
+    public async Task<(IReadOnlyList<SurveyRound> Rounds, bool More)> BranchRoundsAsync(string branchId, int offset, int count)
+    {
+        var ids = await Db.SortedSetRangeByRankAsync(MaintenanceKeys.BranchRounds(branchId), offset, offset + count, Order.Descending);
+        var rounds = new List<SurveyRound>();
+        foreach (var id in ids.Take(count))
+        {
+            if (await RoundAsync((string)id!) is { } round)
+            {
+                rounds.Add(round);
+            }
+        }
+
+        return (rounds, ids.Length > count);
+    }
+
+    /// <summary>How many of a round's members answered.</summary>
+    public async Task<int> AnsweredCountAsync(string roundId) => (int)await Db.HashLengthAsync(MaintenanceKeys.RoundAnswers(roundId));
+
     /// <summary>The day of each customer's last answered survey (null: never surveyed).</summary>
     public async Task<IReadOnlyList<NodaTime.LocalDate?>> SurveyedAsync(IReadOnlyList<string> customerIds) =>
         (await Db.HashGetAsync(MaintenanceKeys.Surveyed, customerIds.Select(id => (RedisValue)id).ToArray()))
@@ -62,6 +88,9 @@ public sealed class MaintenanceStore(IConnectionMultiplexer redis, CustomerStore
         (await Db.HashGetAsync(MaintenanceKeys.Verified, customerIds.Select(id => (RedisValue)id).ToArray()))
             .Select(v => v.IsNull ? null : Decode<ContactVerification>(v))
             .ToList();
+
+    /// <summary>Whether the customers owned before the follow-up queue existed were armed.</summary>
+    public Task<bool> FollowUpsBackfilledAsync() => Db.KeyExistsAsync(MaintenanceKeys.FollowUpBackfilled);
 
     /// <summary>The overdue period last reminded for a customer ("" when none).</summary>
     public async Task<string> RemindedAsync(string customerId) =>

@@ -19,8 +19,16 @@ public sealed class FollowUpReminderWorker(MaintenanceStore store, FollowUpRemin
 
     protected override string Name => "follow-up-reminders";
 
+    private bool _earlierArmed;
+
     protected override async Task PassAsync(CancellationToken stoppingToken)
     {
+        if (!_earlierArmed)
+        {
+            logger.LogInformation("M-1: {Customers} customer(s) owned before the follow-up queue existed armed", await handler.ArmEarlierCustomersAsync());
+            _earlierArmed = true;
+        }
+
         var taken = await TakeAsync();
         foreach (var id in taken)
         {

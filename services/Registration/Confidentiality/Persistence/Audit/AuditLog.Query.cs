@@ -24,8 +24,13 @@ public sealed partial class AuditLog
         var db = Db;
         if (customerId is null && employeeId is null)
         {
-            var min = after is { } a ? "(" + a.EntryId : from is { } f ? f.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "-";
-            var max = to is { } t ? "(" + t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) + "-0" : "+";
+            if (to <= DateTimeOffset.UnixEpoch)
+            {
+                return new AuditPage([], null); // nothing in the log is older than 1970 (and "(0-0" is no stream id)
+            }
+
+            var min = after is { } a ? "(" + a.EntryId : from is { } f ? LogMs(f) : "-";
+            var max = to is { } t ? "(" + LogMs(t) + "-0" : "+";
             var entries = (await db.StreamRangeAsync(AuditKeys.LogKey, min, max, size)).Select(AuditCodec.ToEntry).ToList();
             return new AuditPage(entries, entries.Count == size ? PageToken.Of(entries[^1]) : null);
         }
@@ -86,12 +91,18 @@ public sealed partial class AuditLog
                 return otherwise;
             }
 
-            var first = await Db.StreamRangeAsync(AuditKeys.LogKey, instant.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), "+", 1);
+            var first = await Db.StreamRangeAsync(AuditKeys.LogKey, LogMs(instant), "+", 1);
             return first.Length == 0 ? long.MaxValue : (long)first[0]["n"];
         }
 
         return (await FirstAtOrAfter(from, 1), await FirstAtOrAfter(to, long.MaxValue));
     }
+
+    /// <summary>
+    /// The log id's milliseconds for an instant. Stream ids count from 1970 and cannot be negative, while a request may name
+    /// any day from 1900 (docs/api.md): an earlier instant is the log's start.
+    /// </summary>
+    private static string LogMs(DateTimeOffset instant) => Math.Max(0, instant.ToUnixTimeMilliseconds()).ToString(CultureInfo.InvariantCulture);
 
     private async Task<IReadOnlyList<ChainedEntry>> ReadAsync(IReadOnlyList<string> ids)
     {
