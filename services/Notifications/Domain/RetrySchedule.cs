@@ -9,9 +9,14 @@ public sealed record RetrySchedule
 {
     public const string SectionName = "Notifications:Retry";
 
-    public int MaxAttempts { get; init; } = 8;
+    /// <summary>With the other defaults: tried for about three and a half hours (10 s, 20 s … then hourly) before it is failed.</summary>
+    public int MaxAttempts { get; init; } = 12;
 
-    public TimeSpan FirstDelay { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// Short, because the commonest miss heals in seconds: the directory copy not having applied the event that brings a
+    /// recipient yet (docs/notifications.md, "Where, at each attempt to send"); a relay's outage doubles its way up.
+    /// </summary>
+    public TimeSpan FirstDelay { get; init; } = TimeSpan.FromSeconds(10);
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromHours(1);
 

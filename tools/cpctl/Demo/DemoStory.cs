@@ -119,7 +119,10 @@ internal sealed class DemoStory
             return;
         }
 
-        // The last notices (the leaver's lapse) are still crossing RabbitMQ and the delivery loop: wait until the count settles.
+        // The last notices (the leaver's lapse) are still crossing RabbitMQ and the delivery loop, and a mail whose recipient the
+        // worker's directory copy had not applied yet is tried again seconds later: wait until a mail of each notice the story
+        // caused is there (the announcement, the lapse, the escalation, the fine), then until the count settles.
+        string[] caused = ["[P-2.1]", "[X-3]", "[P-10]", "[P-8]"];
         var suffix = $"-{_x.ToLowerInvariant()}@demo.example.com";
         using var http = new HttpClient { BaseAddress = new Uri(inbox), Timeout = TimeSpan.FromSeconds(10) };
         List<(string To, string Subject)> mails = [];
@@ -131,7 +134,7 @@ internal sealed class DemoStory
                 .SelectMany(m => m.GetProperty("to").EnumerateArray().Select(to => (To: to.GetString()!, Subject: m.GetProperty("subject").GetString()!)))
                 .Where(m => m.To.EndsWith(suffix, StringComparison.Ordinal))
                 .ToList();
-            if (now.Count > 0 && now.Count == mails.Count)
+            if (now.Count == mails.Count && caused.All(rule => now.Any(m => m.Subject.StartsWith(rule, StringComparison.Ordinal))))
             {
                 break;
             }
