@@ -25,6 +25,20 @@ public sealed class TerritoryErpTests(SystemFixture system)
 
     private string Id(string name) => $"{name}-{_s}";
 
+    /// <summary>The ERP's shipment of two of P1 at 120.00 to the customer titled <paramref name="title"/>, in the east, of <paramref name="kind"/>.</summary>
+    private RecordSaleRequest ShipmentOf(string id, string seller, string title, string today, CustomerProtection.Territory.V1.SaleKind kind) => new()
+    {
+        Id = id,
+        SellerId = seller,
+        Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = title },
+        ProductCode = "P1",
+        UnitPrice = "120.00",
+        Quantity = "2",
+        ShippedOn = ProtoDays.Day(today),
+        RegionId = Id("R-EAST"),
+        Kind = kind,
+    };
+
     private async Task<(string Title, string Today)> ProtectedCustomerAsync()
     {
         var org = await TestOrganisation.ImportAsync(system, _s);
@@ -43,18 +57,7 @@ public sealed class TerritoryErpTests(SystemFixture system)
     public async Task The_ERP_integration_records_shipments_and_reads_them_back_with_Registration_answering_on_its_token()
     {
         var (title, today) = await ProtectedCustomerAsync();
-        RecordSaleRequest Shipment(string id, string seller) => new()
-        {
-            Id = id,
-            SellerId = seller,
-            Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = title },
-            ProductCode = "P1",
-            UnitPrice = "120.00",
-            Quantity = "2",
-            ShippedOn = ProtoDays.Day(today),
-            RegionId = Id("R-EAST"),
-            Kind = CustomerProtection.Territory.V1.SaleKind.FormalPurchase,
-        };
+        RecordSaleRequest Shipment(string id, string seller) => ShipmentOf(id, seller, title, today, CustomerProtection.Territory.V1.SaleKind.FormalPurchase);
 
         var byOwner = await Ledger.RecordSaleAsync(Shipment(Id("ERP-1"), Id("S1")), Erp);
         var poaching = await Ledger.RecordSaleAsync(Shipment(Id("ERP-2"), Id("S2")), Erp);
@@ -75,17 +78,7 @@ public sealed class TerritoryErpTests(SystemFixture system)
     public async Task P1_1_a_shipment_that_does_not_say_its_kind_is_refused_on_kind_and_nothing_is_recorded()
     {
         var (title, today) = await ProtectedCustomerAsync();
-        var unlabelled = new RecordSaleRequest
-        {
-            Id = Id("ERP-U"),
-            SellerId = Id("S1"),
-            Customer = new CustomerProtection.Territory.V1.CustomerRef { InvoiceTitle = title },
-            ProductCode = "P1",
-            UnitPrice = "120.00",
-            Quantity = "2",
-            ShippedOn = ProtoDays.Day(today),
-            RegionId = Id("R-EAST"),
-        };
+        var unlabelled = ShipmentOf(Id("ERP-U"), Id("S1"), title, today, CustomerProtection.Territory.V1.SaleKind.Unspecified);
 
         // A sale says what it is (P-1.1): without a kind it could be a sample, which must not make the customer formal.
         var refused = await Assert.ThrowsAsync<RpcException>(async () => await Ledger.RecordSaleAsync(unlabelled, Erp));
