@@ -1,6 +1,7 @@
 using CustomerProtection.Contracts.Organization;
 using CustomerProtection.Contracts.Penalty;
 using CustomerProtection.Contracts.Registration;
+using CustomerProtection.Contracts.Territory;
 using CustomerProtection.Notifications.Application;
 using CustomerProtection.Notifications.Domain;
 using CustomerProtection.Notifications.Email;
@@ -246,6 +247,28 @@ public sealed class DeliveryTests(RedisServer redis, SmtpSink _sink) : IClassFix
         Assert.Equal(("s001@example.com", "[M-1] 客户 C-7 的跟进已逾期 / Follow-up of customer C-7 is overdue"), (mail.To.Mailboxes.Single().Address, mail.Subject));
         Assert.Contains("请记录一次附凭证的联系或进展（M-2）。\nRecord a contact or progress, with its evidence (M-2).",
             mail.TextBody!.Replace("\r\n", "\n", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task P7_a_dealer_losing_its_right_to_stay_asks_hq_and_tells_the_branch_manager_once_as_a_decision_waiting()
+    {
+        var notice = Notices.From(new DealerRightToStayEnded("D-9", "B-SH", "R-EAST", "V-1", "P-5", ["B-SH", "B-HZ"], _time.GetUtcNow()));
+
+        Assert.Equal((NoticeKinds.DealerReviewDue, "P-7", DigestSections.Decide), (notice.Kind, notice.RuleId, notice.Digest));
+        Assert.True(notice.Audience.Hq);
+        Assert.Equal(["B-SH"], notice.Audience.ManagersOfBranches);
+        Assert.Contains(NoticeKinds.DealerReviewDue, NoticeKinds.All);
+        Assert.False(NoticeKinds.NeverMuted.ContainsKey(NoticeKinds.DealerReviewDue));
+
+        Assert.Equal(2, await Record.ApplyAsync("P7", notice));
+        Assert.Equal(0, await Record.ApplyAsync("P7", notice));
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        const string subject = "[P-7] 经销商 D-9 不再具备在本大区保留的资格，请总部决定转为点对点或终止 / Dealer D-9 may no longer stay: hq converts it to point-to-point or ends it";
+        Assert.Equal([("hq1@example.com", subject), ("m001@example.com", subject)],
+            _sink.Messages.Select(m => (m.To.Mailboxes.Single().Address, m.Subject!)).Order());
+        Assert.All(_sink.Messages, m => Assert.Contains("has a confirmed violation V-1 (P-5), and the region has a direct branch or office (B-SH, B-HZ).",
+            m.TextBody, StringComparison.Ordinal));
     }
 
     [Fact]

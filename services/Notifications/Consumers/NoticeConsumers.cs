@@ -9,7 +9,7 @@ using MassTransit;
 
 namespace CustomerProtection.Notifications.Consumers;
 
-// The events that are notices (X-3, P-2.1, P-10, P-2.4, P-9, P-8, M-3, M-1), each handed to RecordNotice under its
+// The events that are notices (X-3, P-2.1, P-10, P-2.4, P-9, P-8, M-3, M-1, P-7), each handed to RecordNotice under its
 // message id: the producer's outbox stamps it once, so every redelivery of an event carries the same id and
 // the event becomes its deliveries once.
 
@@ -51,4 +51,9 @@ public sealed class CustomerComplaintEscalatedConsumer(RecordNotice record) : IC
 public sealed class FollowUpOverdueConsumer(RecordNotice record) : IConsumer<FollowUpOverdue>
 {
     public Task Consume(ConsumeContext<FollowUpOverdue> context) => record.ApplyAsync(EventIds.Of(context), Notices.From(context.Message));
+}
+
+public sealed class DealerRightToStayEndedConsumer(RecordNotice record) : IConsumer<DealerRightToStayEnded>
+{
+    public Task Consume(ConsumeContext<DealerRightToStayEnded> context) => record.ApplyAsync(EventIds.Of(context), Notices.From(context.Message));
 }

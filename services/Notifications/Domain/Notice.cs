@@ -11,12 +11,13 @@ public static class NoticeKinds
     public const string PenaltyImposed = "penalty_imposed";
     public const string ComplaintEscalated = "complaint_escalated";
     public const string FollowUpOverdue = "follow_up_overdue";
+    public const string DealerReviewDue = "dealer_review_due";
 
     /// <summary>A person's daily digest of the notices held back for it (not a kind one mutes).</summary>
     public const string DailyDigest = "daily_digest";
 
     public static readonly IReadOnlyList<string> All =
-        [ProtectionReminder, ProtectionLapsed, FilingAnnounced, CrossRegionEscalated, OwnershipAwarded, PenaltyImposed, ComplaintEscalated, FollowUpOverdue];
+        [ProtectionReminder, ProtectionLapsed, FilingAnnounced, CrossRegionEscalated, OwnershipAwarded, PenaltyImposed, ComplaintEscalated, FollowUpOverdue, DealerReviewDue];
 
     /// <summary>
     /// The kinds a person may not mute, each with the rule that makes it theirs to know: a fine (P-8: they may

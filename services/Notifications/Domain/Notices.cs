@@ -126,6 +126,24 @@ public static class Notices
         Digest: DigestSections.Other);
 
     /// <summary>M-1's classes in Chinese; the event carries Registration's tokens as strings (no shared constants).</summary>
+    /// <summary>
+    /// P-7: a confirmed violation ended an existing point-to-area dealer's right to stay in a region with a direct branch
+    /// or office; hq is asked to convert it to point-to-point or end its appointment (Territory's dealer reviews), and the
+    /// dealer's branch manager is told. It waits for hq's decision: a digest shows it under that section.
+    /// </summary>
+    public static Notice From(DealerRightToStayEnded e) => new(
+        NoticeKinds.DealerReviewDue,
+        "P-7",
+        Audience.Of().AndHq().AndManagerOf(e.BranchId),
+        new($"经销商 {e.DealerId} 不再具备在本大区保留的资格，请总部决定转为点对点或终止", $"Dealer {e.DealerId} may no longer stay: hq converts it to point-to-point or ends it"),
+        [
+            new($"点对面经销商 {e.DealerId}（{e.BranchId}，大区 {e.RegionId}）的违规 {e.ViolationId}（{e.RuleId}）已确认，而该大区设有直属分公司或办事处（{string.Join("、", e.DirectBranchIds)}）。",
+                $"Point-to-area dealer {e.DealerId} ({e.BranchId}, region {e.RegionId}) has a confirmed violation {e.ViolationId} ({e.RuleId}), and the region has a direct branch or office ({string.Join(", ", e.DirectBranchIds)})."),
+            new("请总部在经销商复核中决定：转为点对点经销商，或终止其任命（cpctl dealer-review decide）。",
+                "hq decides in the dealer reviews: convert it to a point-to-point dealer, or end its appointment (cpctl dealer-review decide)."),
+        ],
+        Digest: DigestSections.Decide);
+
     private static string ClassZh(string customerClass) => customerClass switch
     {
         "important" => "重要客户",

@@ -11,7 +11,7 @@ internal static class NotifyCommands
     public static Command Create(CommandKit kit) => Group("notify", "通知 / notices by e-mail (X-3, P-2.1, P-10, P-2.4, P-9, P-8, M-3)",
         Failed(kit), Preferences(kit), Mute(kit), Unmute(kit), Digest(kit));
 
-    private const string Kinds = "protection_reminder, protection_lapsed, filing_announced, cross_region_escalated, complaint_escalated, follow_up_overdue " +
+    private const string Kinds = "protection_reminder, protection_lapsed, filing_announced, cross_region_escalated, complaint_escalated, follow_up_overdue, dealer_review_due " +
         "(不能屏蔽 / never: penalty_imposed P-8, ownership_awarded P-9)";
 
     private static Command Preferences(CommandKit kit) =>
