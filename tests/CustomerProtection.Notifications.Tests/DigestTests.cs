@@ -77,6 +77,26 @@ public sealed class DigestTests(RedisServer redis, SmtpSink _sink) : IClassFixtu
     }
 
     [Fact]
+    public async Task Digest_a_place_resolved_late_to_one_who_took_the_notice_in_their_digest_does_not_tell_them_again()
+    {
+        // X-3's lapse names its former owner, M-001 (who chose the digest), and the manager of B-NEW, a branch the copy
+        // has not applied yet: the notice is held for M-001's digest and addressed to the place role:manager:B-NEW.
+        await Preferences.SetDigestAsync(Manager, daily: true);
+        await Record.ApplyAsync("L1", Notices.From(new ProtectionLapsed("C-1", "uscc:1", "M-001", "B-NEW", LastDay, _time.GetUtcNow())));
+        Assert.Equal(["L1"], (await Store.HeldForDigestAsync("M-001")).Select(h => h.Item.EventId));
+
+        // The copy learns that M-001 manages B-NEW; the digest is sent; then the place's mail is tried.
+        await new CopyDirectory(Store).ApplyAsync(new BranchSnapshot("B-NEW", "R-EAST", "新分公司", "branch", true, "M-001", false), 1);
+        Assert.Equal(1, await AtTheHourAsync());
+        await Send.RunOnceAsync(CancellationToken.None);
+
+        var mail = Assert.Single(_sink.Messages);
+        Assert.StartsWith("[摘要 Digest]", mail.Subject, StringComparison.Ordinal);
+        var place = (await Store.GetDeliveryAsync("L1:role:manager:B-NEW:email"))!.Value;
+        Assert.Equal((DeliveryStatuses.Withdrawn, ResolveAddressees.HoldersTold), (place.Status, place.LastError));
+    }
+
+    [Fact]
     public async Task Digest_one_mail_at_the_hour_lists_what_lapses_this_week_and_what_waits_for_a_decision()
     {
         await Preferences.SetDigestAsync(Manager, daily: true);

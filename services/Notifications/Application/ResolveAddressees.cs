@@ -39,7 +39,8 @@ public sealed class ResolveAddressees(NotificationStore store)
 
     /// <summary>
     /// The role's holders now. Once per event and person: a holder with a delivery of their own for this event (named
-    /// by it, or known when it was recorded) is not told twice, and one who muted the kind chose not to hear it.
+    /// by it, or known when it was recorded), or who took it in their digest, is not told twice, and one who muted the
+    /// kind chose not to hear it.
     /// </summary>
     private async Task<Addressees> OfRoleAsync(Delivery delivery)
     {
@@ -55,7 +56,8 @@ public sealed class ResolveAddressees(NotificationStore store)
         var untold = new List<EmployeeSnapshot>();
         foreach (var holder in holders.Where(h => !muted.Contains(h.EmployeeId)))
         {
-            if (await store.GetDeliveryAsync(Delivery.IdOf(delivery.EventId, holder.EmployeeId, Channels.Email)) is null)
+            if (await store.GetDeliveryAsync(Delivery.IdOf(delivery.EventId, holder.EmployeeId, Channels.Email)) is null
+                && !await store.TookInDigestAsync(delivery.EventId, holder.EmployeeId))
             {
                 untold.Add(holder);
             }

@@ -33,6 +33,12 @@ public static class NotificationKeys
     /// <summary>Sorted set: the notices held back for an employee's next digest (a <c>DigestItem</c> each, by when recorded, Unix ms).</summary>
     public static RedisKey DigestItems(string employeeId) => $"{Prefix}digest:items:{{{employeeId}}}";
 
+    /// <summary>
+    /// Set of <c>&lt;event id&gt;:&lt;employee&gt;</c>: who took an event's notice in their digest, kept after the digest is sent
+    /// (as the once-only marker is), so a place's mail of the same event leaves them out.
+    /// </summary>
+    public static RedisKey TakenInDigest => $"{Prefix}digest:taken";
+
     /// <summary>The due-queue of the daily digests (member: the employee; due at the next digest hour, Unix ms).</summary>
     public static RedisKey DigestsDue => $"{Prefix}digests:due";
 

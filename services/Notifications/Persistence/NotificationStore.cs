@@ -91,9 +91,14 @@ public sealed class NotificationStore(IConnectionMultiplexer redis, RedisOutbox 
     public static AtomicChange ExpectDigestChoice(AtomicChange change, string employeeId, long version) =>
         change.ExpectUnchanged(NotificationKeys.DigestChoice(employeeId), version);
 
-    /// <summary>Holds a notice back for the employee's next digest (in the step that records the notice).</summary>
+    /// <summary>Holds a notice back for the employee's next digest (in the step that records the notice), and remembers they took it so.</summary>
     public AtomicChange HoldForDigest(AtomicChange change, string employeeId, DigestItem item, DateTimeOffset at) =>
-        change.IndexAdd(NotificationKeys.DigestItems(employeeId), DigestItems.Encode(item)!, at.ToUnixTimeMilliseconds());
+        change.IndexAdd(NotificationKeys.DigestItems(employeeId), DigestItems.Encode(item)!, at.ToUnixTimeMilliseconds())
+            .SetAdd(NotificationKeys.TakenInDigest, $"{item.EventId}:{employeeId}");
+
+    /// <summary>Whether the employee took the event's notice in a digest (<see cref="HoldForDigest"/>).</summary>
+    public async Task<bool> TookInDigestAsync(string eventId, string employeeId) =>
+        await Db.SetContainsAsync(NotificationKeys.TakenInDigest, $"{eventId}:{employeeId}");
 
     /// <summary>The notices held back for the employee's digest, oldest first, each with its stored member (to remove it once digested).</summary>
     public async Task<IReadOnlyList<(string Member, DigestItem Item)>> HeldForDigestAsync(string employeeId) =>
