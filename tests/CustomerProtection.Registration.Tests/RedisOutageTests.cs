@@ -33,6 +33,9 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         var unknown = new ConcurrentBag<Exception>();
         var codes = new ConcurrentDictionary<StatusCode, int>();
         var approved = 0;
+        // Signals from the callers: the fault is paced by what they did, not by waiting.
+        using var approvals = new SemaphoreSlim(0);
+        using var failures = new SemaphoreSlim(0);
         using var stop = new CancellationTokenSource();
         var callers = Enumerable.Range(0, Callers).Select(caller => Task.Run(async () =>
         {
@@ -42,6 +45,7 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
                 {
                     await h.FileAndApproveAsync(salespeople[(caller * 25 + n) % salespeople.Length], $"停电客户{caller}第{n}号有限公司", Harness.NewTaxpayerId());
                     Interlocked.Increment(ref approved);
+                    approvals.Release();
                 }
                 catch (Exception ex)
                 {
@@ -53,20 +57,23 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
                     {
                         unknown.Add(ex);
                     }
+
+                    failures.Release();
                 }
             }
         })).ToList();
 
         for (var outage = 0; outage < Outages; outage++)
         {
-            // Wall-clock pacing of the fault itself (no policy deadline is waited for here).
-            await Task.Delay(1000);
+            // Redis serves approvals, is killed until the callers run into it, and comes back.
+            await AfterAsync(approvals, 50);
             await _redis.KillAsync();
-            await Task.Delay(700);
+            await AfterAsync(failures, 1);
             _redis.StartAgain();
         }
 
-        await Task.Delay(1500);
+        // Approvals go through again after the last return.
+        await AfterAsync(approvals, 50);
         await stop.CancelAsync();
         await Task.WhenAll(callers);
         output.WriteLine($"approved {approved}; failures {string.Join(", ", codes.Select(c => $"{c.Key}={c.Value}"))}; unknown {unknown.Count}");
@@ -79,5 +86,19 @@ public sealed class RedisOutageTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(codes.GetValueOrDefault(StatusCode.Unavailable) > 0, "the outages reached the callers");
         Assert.Equal([StatusCode.Unavailable], codes.Keys.ToArray());
         Assert.True(approved > 0, "filings were approved between the outages");
+    }
+
+    /// <summary>Waits for <paramref name="count"/> more signals than were there when called (those before are dropped).</summary>
+    private static async Task AfterAsync(SemaphoreSlim signals, int count)
+    {
+        while (signals.CurrentCount > 0)
+        {
+            await signals.WaitAsync();
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(await signals.WaitAsync(TimeSpan.FromMinutes(1)), $"{count} signals from the callers within a minute");
+        }
     }
 }
